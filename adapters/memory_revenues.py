@@ -1,0 +1,161 @@
+"""An in-memory revenues system with the same behaviour as the SQL adapter, for fast unit tests."""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from adapters.audit_notes import ending_note, opening_note
+from adapters.revenues_port import (
+    PROCESSOR_AUTHOR,
+    AccountView,
+    AppliedChange,
+    AuditNote,
+    ChargeRow,
+    ExistingAccount,
+    InstalmentRow,
+    RegisterProperty,
+    StaleAccountError,
+)
+from schemas.events import AccountChange, OpenAccount, PropertyFacts
+
+
+def _year_of(day: date) -> int:
+    return day.year if day.month >= 4 else day.year - 1
+
+
+@dataclass
+class _Account:
+    view: AccountView
+    superseded_charges: list[ChargeRow] = field(default_factory=list)
+    superseded_instalments: list[InstalmentRow] = field(default_factory=list)
+
+
+@dataclass
+class _State:
+    properties: dict[str, RegisterProperty] = field(default_factory=dict)
+    accounts: dict[str, _Account] = field(default_factory=dict)
+    applied: dict[str, AppliedChange] = field(default_factory=dict)
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    next_number: int = 1
+
+
+class InMemoryRevenuesSystem:
+    """Holds the register and accounts in dictionaries; each apply is all-or-nothing, like a transaction."""
+
+    def __init__(self, *, account_ref_prefix: str = "", account_number_digits: int = 9) -> None:
+        self._state = _State()
+        self._lock = threading.Lock()
+        self._prefix = account_ref_prefix
+        self._digits = account_number_digits
+
+    def create_schema(self) -> None:
+        """Nothing to create; present so tests can treat every adapter alike."""
+
+    def load_register(self, properties: Iterable[RegisterProperty], accounts: Iterable[ExistingAccount]) -> None:
+        with self._lock:
+            for prop in properties:
+                self._state.properties[prop.uprn] = prop
+            for account in accounts:
+                self._state.accounts[account.account_ref] = _Account(AccountView(
+                    account_ref=account.account_ref, uprn=account.uprn, liability_start=account.liability_start,
+                    liability_end=None, liable_persons=account.liable_persons,
+                    discount_code=account.discount_code, discount_percent=account.discount_percent,
+                    paid_this_year_pence=account.paid_this_year_pence, charges=account.charges,
+                    instalments=account.instalments,
+                ))
+
+    def property_facts(self, uprn: str) -> PropertyFacts | None:
+        prop = self._state.properties.get(uprn)
+        if prop is None:
+            return None
+        open_accounts = sorted(
+            (a.view for a in self._state.accounts.values() if a.view.uprn == uprn and a.view.is_open),
+            key=lambda v: v.liability_start, reverse=True,
+        )
+        open_account = None
+        if open_accounts:
+            view = open_accounts[0]
+            open_account = OpenAccount(
+                account_ref=view.account_ref, liability_start=view.liability_start,
+                discount_code=view.discount_code, discount_percent=view.discount_percent,
+                paid_this_year_pence=view.paid_this_year_pence,
+            )
+        return PropertyFacts(uprn=uprn, postcode=prop.postcode, band=prop.band, open_account=open_account)
+
+    def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
+        return sorted((p for p in self._state.properties.values() if p.postcode == postcode),
+                      key=lambda p: p.address_line_1)
+
+    def applied(self, notification_id: str) -> AppliedChange | None:
+        found = self._state.applied.get(notification_id)
+        return replace(found, newly_applied=False) if found else None
+
+    def applied_with_fingerprint(self, change_fingerprint: str) -> AppliedChange | None:
+        notification_id = self._state.fingerprints.get(change_fingerprint)
+        return self.applied(notification_id) if notification_id else None
+
+    def account(self, account_ref: str) -> AccountView | None:
+        found = self._state.accounts.get(account_ref)
+        return found.view if found else None
+
+    def accounts_at(self, uprn: str) -> list[AccountView]:
+        views = [a.view for a in self._state.accounts.values() if a.view.uprn == uprn]
+        return sorted(views, key=lambda v: (v.liability_start, v.account_ref), reverse=True)
+
+    def apply_account_change(self, change: AccountChange, applied_at: datetime) -> AppliedChange:
+        with self._lock:
+            earlier = self.applied(change.notification_id)
+            if earlier is not None:
+                return earlier
+            work = copy.deepcopy(self._state)  # all-or-nothing: only swapped in when every step succeeded
+            touched: list[str] = []
+            for ending in change.endings:
+                account = work.accounts.get(ending.account_ref)
+                if (account is None or not account.view.is_open
+                        or account.view.liability_start != ending.expected_liability_start):
+                    raise StaleAccountError(
+                        f"Account {ending.account_ref} is no longer open as it was when this change was assessed"
+                    )
+                first_year = _year_of(ending.liability_end)
+                kept_charges = [c for c in account.view.charges if c.financial_year < first_year]
+                account.superseded_charges += [c for c in account.view.charges if c.financial_year >= first_year]
+                replaced = [i for i in account.view.instalments
+                            if i.financial_year >= first_year and i.due_date >= change.notice_date]
+                account.superseded_instalments += replaced
+                kept_instalments = [i for i in account.view.instalments if i not in replaced]
+                account.view = replace(
+                    account.view,
+                    liability_end=ending.liability_end,
+                    charges=tuple(kept_charges) + tuple(ChargeRow(**c.model_dump()) for c in ending.charges),
+                    instalments=tuple(sorted(
+                        kept_instalments + [InstalmentRow(**i.model_dump()) for i in ending.instalments],
+                        key=lambda i: i.due_date)),
+                    audit_notes=(*account.view.audit_notes, AuditNote(
+                        applied_at, PROCESSOR_AUTHOR, change.notification_id, ending_note(change, ending))),
+                )
+                touched.append(ending.account_ref)
+            for opening in change.openings:
+                if any(a.view.uprn == opening.uprn and a.view.is_open for a in work.accounts.values()):
+                    raise StaleAccountError(f"Property {opening.uprn} still has an open account; it was not expected")
+                account_ref = f"{self._prefix}{work.next_number:0{self._digits}d}"
+                work.next_number += 1
+                work.accounts[account_ref] = _Account(AccountView(
+                    account_ref=account_ref, uprn=opening.uprn, liability_start=opening.liability_start,
+                    liability_end=None, liable_persons=opening.liable_persons,
+                    discount_code=opening.discount_code, discount_percent=opening.discount_percent,
+                    paid_this_year_pence=0,
+                    charges=tuple(ChargeRow(**c.model_dump()) for c in opening.charges),
+                    instalments=tuple(InstalmentRow(**i.model_dump()) for i in opening.instalments),
+                    audit_notes=(AuditNote(applied_at, PROCESSOR_AUTHOR, change.notification_id,
+                                           opening_note(change, opening)),),
+                ))
+                touched.append(account_ref)
+            result = AppliedChange(change.notification_id, change.reference, tuple(touched), applied_at, True)
+            work.applied[change.notification_id] = result
+            work.fingerprints.setdefault(change.change_fingerprint, change.notification_id)
+            self._state = work
+            return result

@@ -1,0 +1,138 @@
+"""The port every legacy revenues system adapter implements, and the records that cross it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Protocol
+
+from schemas.events import AccountChange, PropertyFacts
+
+PROCESSOR_AUTHOR = "ctax-processor"
+
+
+class RevenuesError(Exception):
+    """Base of the errors an adapter raises; the message is for a revenues officer or an operator."""
+
+
+class StaleAccountError(RevenuesError):
+    """The account no longer looks the way it did when the change was assessed; a person must look."""
+
+
+class RevenuesUnavailableError(RevenuesError):
+    """The legacy system could not be reached or timed out; trying again later may work."""
+
+
+@dataclass(frozen=True)
+class RegisterProperty:
+    """A dwelling in the council's property register."""
+
+    uprn: str
+    property_ref: str
+    address_line_1: str
+    address_line_2: str | None
+    town: str
+    postcode: str
+    band: str
+
+
+@dataclass(frozen=True)
+class ChargeRow:
+    financial_year: int
+    period_start: date
+    period_end: date
+    days: int
+    band: str
+    annual_charge_pence: int
+    discount_code: str | None
+    discount_percent: int
+    charge_pence: int
+
+
+@dataclass(frozen=True)
+class InstalmentRow:
+    financial_year: int
+    sequence: int
+    due_date: date
+    amount_pence: int
+
+
+@dataclass(frozen=True)
+class AuditNote:
+    noted_at: datetime
+    author: str
+    notification_id: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class ExistingAccount:
+    """An account to seed: a liability already open before our system started."""
+
+    account_ref: str
+    uprn: str
+    liability_start: date
+    liable_persons: tuple[str, ...]
+    discount_code: str | None
+    discount_percent: int
+    paid_this_year_pence: int
+    charges: tuple[ChargeRow, ...] = ()
+    instalments: tuple[InstalmentRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class AccountView:
+    """An account as the legacy system holds it now (current charges and instalments only)."""
+
+    account_ref: str
+    uprn: str
+    liability_start: date
+    liability_end: date | None
+    liable_persons: tuple[str, ...]
+    discount_code: str | None
+    discount_percent: int
+    paid_this_year_pence: int
+    charges: tuple[ChargeRow, ...] = ()
+    instalments: tuple[InstalmentRow, ...] = ()
+    audit_notes: tuple[AuditNote, ...] = field(default=())
+
+    @property
+    def is_open(self) -> bool:
+        return self.liability_end is None
+
+
+@dataclass(frozen=True)
+class AppliedChange:
+    """What applying a notification did: the accounts it touched, and whether this call did it."""
+
+    notification_id: str
+    reference: str
+    account_refs: tuple[str, ...]
+    applied_at: datetime
+    newly_applied: bool
+
+
+class RevenuesSystem(Protocol):
+    """What the processors need from a council's revenues system."""
+
+    def property_facts(self, uprn: str) -> PropertyFacts | None:
+        """Return the register entry and any open account for a UPRN, or None if it is not in the register."""
+
+    def applied(self, notification_id: str) -> AppliedChange | None:
+        """Return what an earlier apply of this notification did, or None if it was never applied."""
+
+    def applied_with_fingerprint(self, change_fingerprint: str) -> AppliedChange | None:
+        """Return an applied notification that made exactly this change, if any."""
+
+    def apply_account_change(self, change: AccountChange, applied_at: datetime) -> AppliedChange:
+        """Apply the change in one transaction, at most once per notification id.
+
+        Raises StaleAccountError (nothing written) if an account it ends no longer matches.
+        """
+
+    def account(self, account_ref: str) -> AccountView | None:
+        """Return an account with its current charges, instalments and audit notes."""
+
+    def accounts_at(self, uprn: str) -> list[AccountView]:
+        """Return every account at a property, newest first."""
+

@@ -1,0 +1,113 @@
+"""The legacy-style relational schema the SQL adapter writes to (SQLite or PostgreSQL).
+
+It is shaped like the back-office databases councils run: a property register, accounts with liability
+dates, liable persons, charge lines and instalments that are superseded rather than deleted, and audit
+notes. ``applied_notification`` is ours: it makes applying idempotent by notification id.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+property_table = Table(
+    "property", metadata,
+    Column("uprn", String(12), primary_key=True),
+    Column("property_ref", String(20), nullable=False, unique=True),
+    Column("address_line_1", String(100), nullable=False),
+    Column("address_line_2", String(100)),
+    Column("town", String(60), nullable=False),
+    Column("postcode", String(8), nullable=False, index=True),
+    Column("band", String(1), nullable=False),
+)
+
+account_table = Table(
+    "account", metadata,
+    Column("account_ref", String(20), primary_key=True),
+    Column("uprn", String(12), ForeignKey("property.uprn"), nullable=False),
+    Column("liability_start", Date, nullable=False),
+    Column("liability_end", Date),
+    Column("discount_code", String(10)),
+    Column("discount_percent", Integer, nullable=False, default=0),
+    Column("paid_this_year_pence", BigInteger, nullable=False, default=0),
+    Column("opened_by_notification", String(36)),
+    Index("account_by_uprn", "uprn", "liability_end"),
+)
+
+liable_person_table = Table(
+    "liable_person", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_ref", String(20), ForeignKey("account.account_ref"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("full_name", String(100), nullable=False),
+)
+
+charge_table = Table(
+    "charge", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_ref", String(20), ForeignKey("account.account_ref"), nullable=False),
+    Column("financial_year", Integer, nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("days", Integer, nullable=False),
+    Column("band", String(1), nullable=False),
+    Column("annual_charge_pence", BigInteger, nullable=False),
+    Column("discount_code", String(10)),
+    Column("discount_percent", Integer, nullable=False),
+    Column("charge_pence", BigInteger, nullable=False),
+    Column("notification_id", String(36)),
+    Column("superseded", Boolean, nullable=False, default=False),
+    Index("charge_by_account", "account_ref", "superseded"),
+)
+
+instalment_table = Table(
+    "instalment", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_ref", String(20), ForeignKey("account.account_ref"), nullable=False),
+    Column("financial_year", Integer, nullable=False),
+    Column("sequence", Integer, nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("amount_pence", BigInteger, nullable=False),
+    Column("notification_id", String(36)),
+    Column("superseded", Boolean, nullable=False, default=False),
+    Index("instalment_by_account", "account_ref", "superseded"),
+)
+
+audit_note_table = Table(
+    "audit_note", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_ref", String(20), ForeignKey("account.account_ref"), nullable=False, index=True),
+    Column("noted_at", DateTime(timezone=True), nullable=False),
+    Column("author", String(60), nullable=False),
+    Column("notification_id", String(36)),
+    Column("note", Text, nullable=False),
+)
+
+account_number_table = Table(
+    "account_number", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("next_number", BigInteger, nullable=False),
+)
+
+applied_notification_table = Table(
+    "applied_notification", metadata,
+    Column("notification_id", String(36), primary_key=True),
+    Column("reference", String(20), nullable=False),
+    Column("change_fingerprint", String(64), nullable=False, index=True),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+    Column("account_refs", Text, nullable=False),
+)

@@ -1,0 +1,40 @@
+"""Builds the running parts from the settings: the revenues adapter, the stage context, the apps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from adapters.sql_revenues import SqlRevenuesSystem
+from ctax.settings import Settings
+from processors.rules.costs import DEFAULT_COST_MODEL, CostModel
+from processors.stage_context import StageContext
+from web.kafka_client import KafkaConnection
+
+
+def ensure_sqlite_folder(url: str) -> None:
+    """Create the folder of a relative SQLite file so the embedded default works from a fresh checkout."""
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def revenues_system(settings: Settings) -> SqlRevenuesSystem:
+    ensure_sqlite_folder(settings.database_url)
+    revenues = SqlRevenuesSystem.from_url(settings.database_url, account_ref_prefix=settings.account_ref_prefix)
+    revenues.create_schema()
+    return revenues
+
+
+def stage_context(settings: Settings, revenues: SqlRevenuesSystem) -> StageContext:
+    cost_model = CostModel.load(settings.cost_model_path or DEFAULT_COST_MODEL)
+    return StageContext(revenues=revenues, rules=settings.council_rules(), cost_model=cost_model)
+
+
+def kafka_connection(settings: Settings) -> KafkaConnection:
+    return KafkaConnection(
+        bootstrap=settings.kafka_bootstrap,
+        security_protocol=settings.kafka_security_protocol,
+        sasl_mechanism=settings.kafka_sasl_mechanism,
+        sasl_username=settings.kafka_sasl_username,
+        sasl_password=settings.kafka_sasl_password.get_secret_value() if settings.kafka_sasl_password else None,
+    )

@@ -1,0 +1,134 @@
+"""Realistic sample notifications from the property register, and a client that submits them over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import uuid
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+
+from adapters.revenues_port import RegisterProperty
+from ctax.register_seed import FIRST_NAMES, SURNAMES
+
+# The share of each kind of notification in the sample; the last three are meant to fail or need a person.
+MIX = {
+    "move_in": 45, "move_out": 30, "move_within": 15,
+    "postcode_mismatch": 4, "unlisted_address": 3, "far_future_move": 3,
+}
+
+
+@dataclass(frozen=True)
+class SampleNotification:
+    scenario: str
+    body: dict[str, Any]
+
+
+def _address(prop: RegisterProperty, postcode: str | None = None) -> dict[str, Any]:
+    return {"line_1": prop.address_line_1, "line_2": prop.address_line_2, "town": prop.town,
+            "postcode": postcode or prop.postcode}
+
+
+def _person(rng: random.Random) -> str:
+    return f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
+
+
+def _contact(rng: random.Random, name: str) -> dict[str, Any]:
+    handle = name.lower().replace(" ", ".").replace("'", "")
+    return {"full_name": name, "email": f"{handle}@example.com", "phone": f"01632 960 {rng.randint(0, 999):03d}"}
+
+
+def _residents(rng: random.Random, lead: str) -> list[dict[str, Any]]:
+    born = f"{rng.randint(1950, 2003)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+    people = [{"full_name": lead, "date_of_birth": born}]
+    if rng.random() < 0.5:
+        extra: dict[str, Any] = {"full_name": _person(rng)}
+        if rng.random() < 0.2:
+            extra["disregard"] = "full_time_student"
+        people.append(extra)
+    return people
+
+
+def build_sample(
+    register: Sequence[tuple[RegisterProperty, bool]], count: int, *, today: date, seed: int = 7
+) -> list[SampleNotification]:
+    """Return ``count`` notifications; each real property appears at most once so the moves do not collide."""
+    rng = random.Random(seed)  # noqa: S311 - sample data
+    vacant = [p for p, occupied in register if not occupied]
+    occupied = [p for p, is_occupied in register if is_occupied]
+    rng.shuffle(vacant)
+    rng.shuffle(occupied)
+    scenarios = rng.choices(tuple(MIX), weights=tuple(MIX.values()), k=count)
+    samples = []
+    for scenario in scenarios:
+        move_date = (today - timedelta(days=rng.randint(0, 10))).isoformat()
+        lead = _person(rng)
+        body: dict[str, Any]
+        if scenario in {"move_in", "postcode_mismatch", "far_future_move"} and vacant:
+            prop = vacant.pop()
+            postcode = "ZY9 9ZZ" if scenario == "postcode_mismatch" else None
+            if scenario == "far_future_move":
+                move_date = (today + timedelta(days=rng.randint(30, 60))).isoformat()
+            body = {"kind": "move_in", "uprn": prop.uprn, "address": _address(prop, postcode),
+                    "move_in_date": move_date, "residents": _residents(rng, lead),
+                    "tenure": rng.choice(["owner_occupier", "private_tenant", "social_tenant"])}
+        elif scenario == "move_out" and occupied:
+            prop = occupied.pop()
+            forwarding = {"line_1": f"{rng.randint(1, 200)} Harbour Street", "town": "Elsewhere", "postcode": "ZY8 1AA"}
+            body = {"kind": "move_out", "uprn": prop.uprn, "address": _address(prop),
+                    "move_out_date": move_date, "forwarding_address": forwarding}
+        elif scenario == "move_within" and occupied and vacant:
+            old, new = occupied.pop(), vacant.pop()
+            body = {"kind": "move_within", "from_uprn": old.uprn, "from_address": _address(old),
+                    "to_uprn": new.uprn, "to_address": _address(new), "move_date": move_date,
+                    "residents": _residents(rng, lead), "tenure": "owner_occupier"}
+        else:
+            scenario = "unlisted_address"
+            body = {"kind": "move_in", "uprn": str(900_000_000_000 + rng.randint(1, 99_999)),
+                    "address": {"line_1": "1 New Build Lane", "town": "Exampleton", "postcode": "ZY1 1AB"},
+                    "move_in_date": move_date, "residents": _residents(rng, lead), "tenure": "owner_occupier"}
+        samples.append(SampleNotification(scenario, {"contact": _contact(rng, lead), "change": body}))
+    return samples
+
+
+@dataclass
+class SubmitReport:
+    accepted: list[tuple[str, str]]  # (notification id, scenario)
+    refused: Counter[int]
+
+
+async def submit_samples(
+    base_url: str, samples: Sequence[SampleNotification], *, concurrency: int = 8,
+    on_progress: Callable[[int], None] | None = None,
+) -> SubmitReport:
+    """POST every sample to the intake API with an Idempotency-Key; retry 503s after Retry-After."""
+    report = SubmitReport([], Counter())
+    queue: asyncio.Queue[SampleNotification] = asyncio.Queue()
+    for sample in samples:
+        queue.put_nowait(sample)
+
+    async def post_all(client: httpx.AsyncClient) -> None:
+        while not queue.empty():
+            sample = queue.get_nowait()
+            key = str(uuid.uuid4())
+            for _ in range(20):
+                response = await client.post("/api/v1/notifications", json=sample.body,
+                                             headers={"Idempotency-Key": key})
+                if response.status_code not in {409, 503}:
+                    break
+                await asyncio.sleep(float(response.headers.get("Retry-After", "1")))
+            if response.status_code == 202:
+                report.accepted.append((response.json()["notification_id"], sample.scenario))
+            else:
+                report.refused[response.status_code] += 1
+            if on_progress:
+                on_progress(1)
+
+    async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+        await asyncio.gather(*(post_all(client) for _ in range(concurrency)))
+    return report

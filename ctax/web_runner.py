@@ -1,0 +1,25 @@
+"""Start the web app under uvicorn, configured from the settings."""
+
+from __future__ import annotations
+
+import asyncio
+
+import uvicorn
+
+from ctax.components import ensure_sqlite_folder, kafka_connection
+from ctax.logging_setup import configure_logging
+from ctax.settings import Settings
+from ctax.topic_setup import ensure_topics
+from web.app import WebConfig, create_app
+
+
+def run_web(settings: Settings, host: str, port: int) -> None:
+    configure_logging(settings.log_level, settings.log_format)
+    asyncio.run(ensure_topics(settings.kafka_bootstrap, settings.partitions))
+    ensure_sqlite_folder(settings.web_database_url)
+    app = create_app(WebConfig(
+        kafka=kafka_connection(settings), council_code=settings.council_code,
+        database_url=settings.web_database_url,
+    ))
+    # Access logs are off: request paths carry notification ids only, but we keep logs to our own lines.
+    uvicorn.run(app, host=host, port=port, access_log=False, log_config=None, server_header=False)

@@ -1,0 +1,58 @@
+"""The cost model: what a notification cost by the digital route against the phone and re-keying route."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from schemas.events import Status
+
+DEFAULT_COST_MODEL = Path(__file__).with_name("cost_model.json")
+
+
+class CostFigure(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    pence: int
+    source: str
+
+
+class CostModel(BaseModel):
+    """A versioned set of unit costs, each with where the figure comes from."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    version: str
+    web_contact: CostFigure
+    phone_contact: CostFigure
+    back_office_keying: CostFigure
+    officer_review: CostFigure
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_COST_MODEL) -> CostModel:
+        return cls.model_validate(json.loads(path.read_text(encoding="utf-8")))
+
+
+@dataclass(frozen=True)
+class RouteCosts:
+    digital_pence: int
+    baseline_pence: int
+
+    @property
+    def saving_pence(self) -> int:
+        return self.baseline_pence - self.digital_pence
+
+
+def route_costs(model: CostModel, outcome: Status) -> RouteCosts:
+    """Cost of this notification digitally, and of the same notification by phone plus re-keying.
+
+    Straight-through changes cost a web contact. A case a person reviews also costs an officer's time. A
+    rejected or duplicate notification costs a web contact; by phone it would have cost a call.
+    """
+    baseline_full = model.phone_contact.pence + model.back_office_keying.pence
+    if outcome in {Status.APPLIED}:
+        return RouteCosts(model.web_contact.pence, baseline_full)
+    if outcome is Status.REVIEW:
+        return RouteCosts(model.web_contact.pence + model.officer_review.pence, baseline_full)
+    return RouteCosts(model.web_contact.pence, model.phone_contact.pence)

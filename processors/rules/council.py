@@ -1,0 +1,34 @@
+"""The per-council figures the rules need (configuration, not code): Band D charges, payment day, windows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from processors.rules.financial_year import FinancialYear
+
+
+class MissingBandDChargeError(LookupError):
+    """The council has not configured a Band D charge for a financial year the change touches."""
+
+    def __init__(self, year: FinancialYear) -> None:
+        super().__init__(f"No Band D charge is configured for {year.label}; add it to the council's settings")
+        self.year = year
+
+
+@dataclass(frozen=True)
+class CouncilRules:
+    """What differs between councils. Amounts in pence; ``band_d_pence`` maps a start year to the charge."""
+
+    council_code: str
+    band_d_pence: Mapping[int, int]
+    payment_day: int = 1
+    move_ahead_days: int = 14
+    move_back_days: int = 90
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def band_d_for(self, year: FinancialYear) -> int:
+        try:
+            return self.band_d_pence[year.start_year]
+        except KeyError:
+            raise MissingBandDChargeError(year) from None

@@ -1,0 +1,44 @@
+"""Building the status events every stage publishes when it is done with a notification."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pydantic import ValidationError
+
+from processors.stage_context import Output, StageContext, output
+from schemas.events import NotificationStatus, Reason, Stage, StageTimings, Status
+from schemas.notification import ChangeKind
+from schemas.topics import STATUS
+
+
+def status_output(
+    ctx: StageContext,
+    *,
+    notification_id: str,
+    reference: str,
+    council_code: str,
+    kind: ChangeKind,
+    stage: Stage,
+    status: Status,
+    timings: StageTimings,
+    reasons: Iterable[Reason] = (),
+    account_refs: Iterable[str] = (),
+) -> Output:
+    if status.is_final and timings.completed_at is None:
+        timings = timings.model_copy(update={"completed_at": ctx.clock()})
+    event = NotificationStatus(
+        notification_id=notification_id, reference=reference, council_code=council_code, kind=kind,
+        stage=stage, status=status, reasons=tuple(reasons), account_refs=tuple(account_refs), timings=timings,
+    )
+    return output(ctx, STATUS, notification_id, event)
+
+
+def reasons_from_validation_error(error: ValidationError) -> tuple[Reason, ...]:
+    """Turn pydantic's errors into reasons a resident can act on, one per field."""
+    reasons = []
+    for item in error.errors(include_url=False):
+        location = [str(part) for part in item["loc"] if str(part) not in {kind.value for kind in ChangeKind}]
+        message = str(item["msg"]).removeprefix("Value error, ")
+        reasons.append(Reason(code=str(item["type"]), field=".".join(location) or None, message=message))
+    return tuple(reasons)

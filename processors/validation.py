@@ -1,0 +1,72 @@
+"""Reference-data checks of the validate stage, as a pure function of the notification and register facts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from processors.rules.council import CouncilRules
+from schemas.events import PropertyFacts, Reason
+from schemas.notification import Address, ChangeNotification, MoveIn, MoveOut, MoveWithin
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Rejections stop a notification with reasons the resident sees; review reasons send it to a person."""
+
+    rejections: tuple[Reason, ...] = ()
+    review: tuple[Reason, ...] = ()
+
+    @property
+    def accepted(self) -> bool:
+        return not self.rejections and not self.review
+
+
+def check_against_register(
+    notification: ChangeNotification,
+    register: Mapping[str, PropertyFacts | None],
+    rules: CouncilRules,
+    today: date,
+) -> Verdict:
+    """Check council, addresses and dates against the property register and the council's windows."""
+    rejections: list[Reason] = []
+    review: list[Reason] = []
+    if notification.council_code != rules.council_code:
+        rejections.append(Reason(
+            code="wrong_council", field="council_code",
+            message=f"This service handles council {rules.council_code}, not {notification.council_code}",
+        ))
+    for field, uprn, address in _properties_named(notification):
+        facts = register.get(uprn)
+        if facts is None:
+            review.append(Reason(
+                code="address_not_in_register", field=field,
+                message="The address is not in the council's property register; an officer will find it",
+            ))
+        elif facts.postcode != address.postcode:
+            rejections.append(Reason(
+                code="postcode_mismatch", field=f"{field}.postcode",
+                message=f"The postcode {address.postcode} does not match the property chosen; check the address",
+            ))
+    move_date = notification.change.move_date
+    if (move_date - today).days > rules.move_ahead_days:
+        review.append(Reason(
+            code="move_date_too_far_ahead", field="move_date",
+            message=f"The move date is more than {rules.move_ahead_days} days away; an officer will confirm it",
+        ))
+    if (today - move_date).days > rules.move_back_days:
+        review.append(Reason(
+            code="move_date_too_far_back", field="move_date",
+            message=f"The move date is more than {rules.move_back_days} days ago; an officer will check the backdating",
+        ))
+    return Verdict(tuple(rejections), tuple(review))
+
+
+def _properties_named(notification: ChangeNotification) -> list[tuple[str, str, Address]]:
+    change = notification.change
+    if isinstance(change, MoveIn | MoveOut):
+        return [("change.address", change.uprn, change.address)]
+    assert isinstance(change, MoveWithin)
+    return [("change.from_address", change.from_uprn, change.from_address),
+            ("change.to_address", change.to_uprn, change.to_address)]

@@ -1,0 +1,155 @@
+"""Pydantic models of the events the stream stages publish after intake (mirroring ``schemas/avro``)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from schemas.notification import ChangeKind, ChangeNotification, Model
+
+
+class Stage(StrEnum):
+    INTAKE = "intake"
+    VALIDATE = "validate"
+    ASSESS = "assess"
+    APPLY = "apply"
+
+
+class Status(StrEnum):
+    RECEIVED = "received"
+    VALIDATED = "validated"
+    ASSESSED = "assessed"
+    APPLIED = "applied"
+    REJECTED = "rejected"
+    REVIEW = "review"
+    DUPLICATE = "duplicate"
+
+    @property
+    def is_final(self) -> bool:
+        return self in _FINAL
+
+
+_FINAL = frozenset({Status.APPLIED, Status.REJECTED, Status.REVIEW, Status.DUPLICATE})
+
+
+class StageTimings(Model):
+    submitted_at: datetime
+    validated_at: datetime | None = None
+    assessed_at: datetime | None = None
+    completed_at: datetime | None = None
+
+
+class OpenAccount(Model):
+    account_ref: str
+    liability_start: date
+    discount_code: str | None = None
+    discount_percent: int
+    paid_this_year_pence: int
+
+
+class PropertyFacts(Model):
+    uprn: str
+    postcode: str
+    band: str
+    open_account: OpenAccount | None = None
+
+
+class ValidatedNotification(Model):
+    notification: ChangeNotification
+    properties: tuple[PropertyFacts, ...]
+    timings: StageTimings
+
+    def facts_for(self, uprn: str) -> PropertyFacts:
+        """Return the register facts for one of the notification's properties."""
+        for facts in self.properties:
+            if facts.uprn == uprn:
+                return facts
+        raise KeyError(f"no register facts for UPRN {uprn}")
+
+
+class ChargeLine(Model):
+    financial_year: int
+    period_start: date
+    period_end: date
+    days: int
+    band: str
+    annual_charge_pence: int
+    discount_code: str | None = None
+    discount_percent: int
+    charge_pence: int
+
+
+class Instalment(Model):
+    financial_year: int
+    sequence: int
+    due_date: date
+    amount_pence: int
+
+
+class LiabilityEnding(Model):
+    account_ref: str
+    uprn: str
+    expected_liability_start: date
+    liability_end: date
+    reason: str
+    charges: tuple[ChargeLine, ...]
+    balance_pence: int
+    instalments: tuple[Instalment, ...]
+
+
+class LiabilityOpening(Model):
+    uprn: str
+    liability_start: date
+    liable_persons: tuple[str, ...]
+    discount_code: str | None = None
+    discount_percent: int
+    charges: tuple[ChargeLine, ...]
+    instalments: tuple[Instalment, ...]
+
+
+class AccountChange(Model):
+    notification_id: str
+    reference: str
+    council_code: str
+    kind: ChangeKind
+    notice_date: date
+    change_fingerprint: str
+    endings: tuple[LiabilityEnding, ...]
+    openings: tuple[LiabilityOpening, ...]
+    timings: StageTimings
+
+
+class Reason(Model):
+    code: str
+    field: str | None = None
+    message: str
+
+
+class NotificationStatus(Model):
+    notification_id: str
+    reference: str
+    council_code: str
+    kind: ChangeKind
+    stage: Stage
+    status: Status
+    reasons: tuple[Reason, ...] = ()
+    account_refs: tuple[str, ...] = ()
+    timings: StageTimings
+
+
+class NotificationMetric(Model):
+    notification_id: str
+    council_code: str
+    kind: ChangeKind
+    outcome: Status
+    reason_codes: tuple[str, ...] = ()
+    submitted_at: datetime
+    completed_at: datetime
+    validate_ms: float | None = None
+    assess_ms: float | None = None
+    apply_ms: float | None = None
+    end_to_end_ms: float
+    digital_cost_pence: int
+    baseline_cost_pence: int
+    saving_pence: int
+    cost_model_version: str

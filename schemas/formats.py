@@ -1,0 +1,86 @@
+"""Formats of the identifiers and free text a notification carries: UPRNs, postcodes, names, contacts.
+
+Each function takes raw input and returns the normalised value or raises ``ValueError`` with a message a
+resident can act on; pydantic turns those into field-level errors.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# The strict shape of a UK postcode (outward code, one space, inward code), after upper-casing and
+# removing spaces. It rejects letters that Royal Mail never uses in each position.
+_POSTCODE = re.compile(
+    r"^(?:GIR0AA|"
+    r"(?:[A-PR-UWYZ][0-9]{1,2}|[A-PR-UWYZ][A-HK-Y][0-9]{1,2}|[A-PR-UWYZ][0-9][A-HJKPSTUW]"
+    r"|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY])[0-9][ABD-HJLNP-UW-Z]{2})$"
+)
+_UPRN = re.compile(r"^[0-9]{1,12}$")
+_NAME = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '’.\-])*$")
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_PHONE = re.compile(r"^\+?[0-9 ()-]{7,20}$")
+
+MAX_NAME_LENGTH = 100
+MAX_ADDRESS_LINE_LENGTH = 100
+MAX_EMAIL_LENGTH = 254
+
+
+def normalise_postcode(raw: str) -> str:
+    """Return the postcode upper-cased with one space before the inward code, or raise ValueError."""
+    compact = "".join(raw.split()).upper()
+    if not _POSTCODE.match(compact):
+        raise ValueError("Enter a real postcode, like SW1A 2AA")
+    return f"{compact[:-3]} {compact[-3:]}"
+
+
+def normalise_uprn(raw: str) -> str:
+    """Return the UPRN without spaces or leading zeros, or raise ValueError (UPRNs are 1-12 digits)."""
+    compact = raw.strip()
+    if not _UPRN.match(compact) or int(compact) == 0:
+        raise ValueError("A UPRN is a number of up to 12 digits")
+    return str(int(compact))
+
+
+def reject_control_characters(value: str) -> str:
+    """Raise ValueError if the text holds control or formatting characters (tabs, newlines, NULs, bidi)."""
+    for char in value:
+        if unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Cn"}:
+            raise ValueError("Remove special characters such as tabs or line breaks")
+    return value
+
+
+def clean_text(raw: str, *, max_length: int, what: str) -> str:
+    """Strip and collapse spaces, refuse control characters, and enforce a length limit."""
+    value = " ".join(reject_control_characters(raw).split())
+    if not value:
+        raise ValueError(f"Enter {what}")
+    if len(value) > max_length:
+        raise ValueError(f"{what[0].upper()}{what[1:]} must be {max_length} characters or fewer")
+    return value
+
+
+def clean_name(raw: str) -> str:
+    """Return a person's full name, cleaned; letters, spaces, hyphens, apostrophes and full stops only."""
+    value = clean_text(raw, max_length=MAX_NAME_LENGTH, what="a full name")
+    if not _NAME.match(value):
+        raise ValueError("Full name must only include letters, spaces, hyphens, apostrophes and full stops")
+    return value
+
+
+def clean_email(raw: str) -> str:
+    """Return the email address trimmed, or raise ValueError if it is not in the right format."""
+    value = raw.strip()
+    if len(value) > MAX_EMAIL_LENGTH or not _EMAIL.match(value):
+        raise ValueError("Enter an email address in the correct format, like name@example.com")
+    return value
+
+
+def clean_phone(raw: str) -> str:
+    """Return the phone number trimmed, or raise ValueError if it is not a plausible UK or international number."""
+    value = " ".join(raw.split())
+    digits = sum(ch.isdigit() for ch in value)
+    if not _PHONE.match(value) or not 10 <= digits <= 15:
+        raise ValueError("Enter a telephone number, like 01632 960 001 or +44 808 157 0192")
+    return value

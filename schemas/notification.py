@@ -1,0 +1,245 @@
+"""Pydantic models of a change-of-circumstance notification, with the business validation every producer obeys.
+
+The field names and types mirror the Avro contracts in ``schemas/avro`` (a test keeps them in step). The
+``kind`` field exists only here: in Avro the union branch's record name says which change it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from schemas.formats import (
+    MAX_ADDRESS_LINE_LENGTH,
+    clean_email,
+    clean_name,
+    clean_phone,
+    clean_text,
+    normalise_postcode,
+    normalise_uprn,
+)
+
+MAX_RESIDENTS = 12
+ADULT_AGE = 18
+
+
+def _address_line(value: str) -> str:
+    return clean_text(value, max_length=MAX_ADDRESS_LINE_LENGTH, what="the first line of the address")
+
+
+def _optional_line(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    return clean_text(value, max_length=MAX_ADDRESS_LINE_LENGTH, what="the second line of the address")
+
+
+def _town(value: str) -> str:
+    return clean_text(value, max_length=60, what="the town or city")
+
+
+def _council_code(value: str) -> str:
+    return clean_text(value, max_length=12, what="the council code")
+
+
+Uprn = Annotated[str, AfterValidator(normalise_uprn)]
+Postcode = Annotated[str, AfterValidator(normalise_postcode)]
+PersonName = Annotated[str, AfterValidator(clean_name)]
+Email = Annotated[str, AfterValidator(clean_email)]
+Phone = Annotated[str, AfterValidator(clean_phone)]
+CouncilCode = Annotated[str, AfterValidator(_council_code)]
+
+
+class Model(BaseModel):
+    """Base for every contract model: immutable, and unknown fields are an error rather than ignored."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_max_length=2000)
+
+
+class Tenure(StrEnum):
+    OWNER_OCCUPIER = "owner_occupier"
+    PRIVATE_TENANT = "private_tenant"
+    SOCIAL_TENANT = "social_tenant"
+    LODGER = "lodger"
+    OTHER = "other"
+
+
+class DisregardReason(StrEnum):
+    """Why a resident does not count when adults are counted for discounts (LGFA 1992 Sch. 1)."""
+
+    FULL_TIME_STUDENT = "full_time_student"
+    STUDENT_NURSE = "student_nurse"
+    APPRENTICE = "apprentice"
+    YOUTH_TRAINING = "youth_training"
+    SEVERELY_MENTALLY_IMPAIRED = "severely_mentally_impaired"
+    CARER = "carer"
+    CARE_LEAVER = "care_leaver"
+    DIPLOMAT = "diplomat"
+    RELIGIOUS_COMMUNITY = "religious_community"
+    HOSPITAL_PATIENT = "hospital_patient"
+    CARE_HOME_RESIDENT = "care_home_resident"
+    PRISONER = "prisoner"
+
+
+class Channel(StrEnum):
+    ONLINE_FORM = "online_form"
+    API = "api"
+    OFFICER_CORRECTION = "officer_correction"
+
+
+class ChangeKind(StrEnum):
+    MOVE_IN = "move_in"
+    MOVE_OUT = "move_out"
+    MOVE_WITHIN = "move_within"
+
+
+class Address(Model):
+    line_1: Annotated[str, AfterValidator(_address_line)]
+    line_2: Annotated[str | None, AfterValidator(_optional_line)] = None
+    town: Annotated[str, AfterValidator(_town)]
+    postcode: Postcode
+
+
+class Resident(Model):
+    """An adult living at the property; ``disregard`` says why they do not count for discounts, if so."""
+
+    full_name: PersonName
+    date_of_birth: date | None = None
+    disregard: DisregardReason | None = None
+
+
+class Contact(Model):
+    full_name: PersonName
+    email: Email | None = None
+    phone: Phone | None = None
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Contact:
+        if self.email is None and self.phone is None:
+            raise ValueError("Enter an email address or a telephone number so the council can contact you")
+        return self
+
+
+def _check_residents(residents: tuple[Resident, ...], on: date) -> None:
+    if not residents:
+        raise ValueError("Tell us who lives at the property: at least one adult")
+    if len(residents) > MAX_RESIDENTS:
+        raise ValueError(f"List at most {MAX_RESIDENTS} adults")
+    for number, resident in enumerate(residents, start=1):
+        born = resident.date_of_birth
+        if born is None:
+            continue
+        if born > on:
+            raise ValueError(f"Resident {number}: date of birth must be in the past")
+        if _age_on(born, on) < ADULT_AGE:
+            raise ValueError(f"Resident {number}: only list adults aged {ADULT_AGE} or over on the move date")
+
+
+def _age_on(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+class MoveIn(Model):
+    kind: Literal[ChangeKind.MOVE_IN] = ChangeKind.MOVE_IN
+    uprn: Uprn
+    address: Address
+    move_in_date: date
+    residents: tuple[Resident, ...]
+    tenure: Tenure
+    previous_address: Address | None = None
+    twelve_instalments: bool = False
+
+    @model_validator(mode="after")
+    def _adults(self) -> MoveIn:
+        _check_residents(self.residents, self.move_in_date)
+        return self
+
+    @property
+    def move_date(self) -> date:
+        return self.move_in_date
+
+    @property
+    def uprns(self) -> tuple[str, ...]:
+        return (self.uprn,)
+
+
+class MoveOut(Model):
+    kind: Literal[ChangeKind.MOVE_OUT] = ChangeKind.MOVE_OUT
+    uprn: Uprn
+    address: Address
+    move_out_date: date
+    forwarding_address: Address
+    account_reference: Annotated[str, Field(max_length=20, pattern=r"^[A-Za-z0-9/-]+$")] | None = None
+
+    @model_validator(mode="after")
+    def _forwarding_elsewhere(self) -> MoveOut:
+        if self.forwarding_address == self.address:
+            raise ValueError("The forwarding address must be different from the address you are leaving")
+        return self
+
+    @property
+    def move_date(self) -> date:
+        return self.move_out_date
+
+    @property
+    def uprns(self) -> tuple[str, ...]:
+        return (self.uprn,)
+
+
+class MoveWithin(Model):
+    kind: Literal[ChangeKind.MOVE_WITHIN] = ChangeKind.MOVE_WITHIN
+    from_uprn: Uprn
+    from_address: Address
+    to_uprn: Uprn
+    to_address: Address
+    move_date: date
+    residents: tuple[Resident, ...]
+    tenure: Tenure
+    twelve_instalments: bool = False
+
+    @model_validator(mode="after")
+    def _two_properties(self) -> MoveWithin:
+        if self.from_uprn == self.to_uprn:
+            raise ValueError("The new address must be a different property from the old one")
+        _check_residents(self.residents, self.move_date)
+        return self
+
+    @property
+    def uprns(self) -> tuple[str, ...]:
+        return (self.from_uprn, self.to_uprn)
+
+
+Change = Annotated[MoveIn | MoveOut | MoveWithin, Field(discriminator="kind")]
+
+
+class NotificationRequest(Model):
+    """What a resident or a client system sends to the intake API."""
+
+    council_code: CouncilCode | None = None
+    contact: Contact
+    change: Change
+
+
+class ChangeNotification(Model):
+    """A notification accepted at intake: the request plus the envelope the intake stamps on it."""
+
+    notification_id: Annotated[str, Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+    reference: Annotated[str, Field(pattern=r"^CTX-[0-9A-Z]{4}-[0-9A-Z]{4}$")]
+    submitted_at: datetime
+    channel: Channel
+    council_code: CouncilCode
+    contact: Contact
+    corrects_notification_id: str | None = None
+    change: Change
+
+    @property
+    def kind(self) -> ChangeKind:
+        return self.change.kind
+
+    def change_fingerprint(self) -> str:
+        """Return a digest of what changed (not who sent it or when): equal for the same move told twice."""
+        content = f"{self.council_code}|{self.change.model_dump_json()}".casefold()
+        return hashlib.sha256(content.encode("utf-8")).hexdigest()

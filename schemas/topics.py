@@ -1,0 +1,41 @@
+"""The topic catalogue: every Kafka topic the product uses, the event type on it, and its key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from schemas.events import AccountChange, NotificationMetric, NotificationStatus, ValidatedNotification
+from schemas.notification import ChangeNotification, Model
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    model: type[Model]
+    key: str
+    purpose: str
+    compacted: bool = False
+
+
+SUBMITTED = TopicSpec(
+    "ctax.notifications.submitted.v1", ChangeNotification, "notification_id",
+    "Notifications accepted at intake, exactly as the resident sent them.",
+)
+VALIDATED = TopicSpec(
+    "ctax.notifications.validated.v1", ValidatedNotification, "notification_id",
+    "Notifications that passed validation, with the register facts needed to assess them.",
+)
+ASSESSED = TopicSpec(
+    "ctax.notifications.assessed.v1", AccountChange, "notification_id",
+    "The council-tax consequences of each notification, ready to apply to the revenues system.",
+)
+STATUS = TopicSpec(
+    "ctax.notifications.status.v1", NotificationStatus, "notification_id",
+    "Progress of each notification: received, validated, applied, rejected (with reasons) or review.",
+)
+METRICS = TopicSpec(
+    "ctax.metrics.notifications.v1", NotificationMetric, "notification_id",
+    "One time-and-cost event per notification for dashboards; no personal data.",
+)
+
+ALL_TOPICS = (SUBMITTED, VALIDATED, ASSESSED, STATUS, METRICS)

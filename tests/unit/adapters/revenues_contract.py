@@ -1,0 +1,123 @@
+"""The contract every revenues-system adapter must honour, run against each adapter by its own test module."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from adapters.revenues_port import StaleAccountError
+from processors.rules.liability import assess
+from schemas.events import AccountChange
+from tests.builders import (
+    RULES,
+    existing_account,
+    move_in,
+    move_out,
+    move_within,
+    notification,
+    register_property,
+    validated,
+)
+
+APPLIED_AT = datetime(2025, 10, 10, 12, 0, tzinfo=UTC)
+VACANT, OCCUPIED, OTHER_VACANT = "100090000001", "100090000002", "100090000003"
+
+
+def seed(revenues: Any) -> None:
+    revenues.create_schema()
+    revenues.load_register(
+        [register_property(VACANT, band="B"), register_property(OCCUPIED, band="D", line_1="2 Acacia Avenue"),
+         register_property(OTHER_VACANT, band="E", line_1="3 Acacia Avenue")],
+        [existing_account("500000001", OCCUPIED, start=date(2021, 3, 1), paid=91200)],
+    )
+
+
+def change_for(revenues: Any, change: dict[str, Any]) -> AccountChange:
+    n = notification(change)
+    facts = [revenues.property_facts(uprn) for uprn in n.change.uprns]
+    result = assess(validated(n, *facts), RULES, APPLIED_AT)
+    assert isinstance(result, AccountChange), result
+    return result
+
+
+class RevenuesContract:
+    """Subclass with a ``revenues`` fixture returning an empty adapter of the kind under test."""
+
+    @pytest.fixture
+    def seeded(self, revenues: Any) -> Any:
+        seed(revenues)
+        return revenues
+
+    def test_unknown_uprn_has_no_facts(self, seeded: Any) -> None:
+        assert seeded.property_facts("999") is None
+
+    def test_facts_show_band_postcode_and_any_open_account(self, seeded: Any) -> None:
+        vacant = seeded.property_facts(VACANT)
+        assert (vacant.band, vacant.postcode, vacant.open_account) == ("B", "ZY1 5AB", None)
+        occupied = seeded.property_facts(OCCUPIED)
+        assert occupied.open_account.account_ref == "500000001"
+        assert occupied.open_account.paid_this_year_pence == 91200
+
+    def test_move_in_opens_an_account_with_charges_instalments_and_a_note(self, seeded: Any) -> None:
+        change = change_for(seeded, move_in(uprn=VACANT, move_date=date(2025, 10, 1)))
+        applied = seeded.apply_account_change(change, APPLIED_AT)
+        assert applied.newly_applied
+        (ref,) = applied.account_refs
+        account = seeded.account(ref)
+        assert (account.uprn, account.liability_start, account.liability_end) == (VACANT, date(2025, 10, 1), None)
+        assert account.liable_persons == ("Sam Taylor",)
+        assert [c.charge_pence for c in account.charges] == [66318]
+        assert [i.amount_pence for i in account.instalments] == [16518, 16600, 16600, 16600]
+        (note,) = account.audit_notes
+        assert change.reference in note.note and note.notification_id == change.notification_id
+        assert seeded.property_facts(VACANT).open_account.account_ref == ref
+
+    def test_applying_the_same_notification_twice_changes_nothing_the_second_time(self, seeded: Any) -> None:
+        change = change_for(seeded, move_in(uprn=VACANT))
+        first = seeded.apply_account_change(change, APPLIED_AT)
+        again = seeded.apply_account_change(change, APPLIED_AT)
+        assert not again.newly_applied
+        assert again.account_refs == first.account_refs
+        assert len(seeded.accounts_at(VACANT)) == 1
+        assert len(seeded.account(first.account_refs[0]).audit_notes) == 1
+        assert seeded.applied(change.notification_id).account_refs == first.account_refs
+        assert seeded.applied_with_fingerprint(change.change_fingerprint).notification_id == change.notification_id
+
+    def test_move_out_closes_the_account_and_replaces_future_instalments(self, seeded: Any) -> None:
+        seeded_account = seeded.account("500000001")
+        change = change_for(seeded, move_out(uprn=OCCUPIED, move_date=date(2025, 10, 1)))
+        seeded.apply_account_change(change, APPLIED_AT)
+        account = seeded.account("500000001")
+        assert account.liability_end == date(2025, 9, 30)
+        # Band D £2,280 x 183/365 = £1,143.12, less £912 paid = £231.12 in 4: £57.12 then 3 x £58
+        assert [(c.period_start, c.period_end, c.charge_pence) for c in account.charges] == [
+            (date(2025, 4, 1), date(2025, 9, 30), 114312)]
+        assert [i.amount_pence for i in account.instalments if i.due_date >= date(2025, 10, 10)] == [
+            5712, 5800, 5800, 5800]
+        assert len(account.audit_notes) == len(seeded_account.audit_notes) + 1
+        assert seeded.property_facts(OCCUPIED).open_account is None
+
+    def test_move_within_is_all_or_nothing_when_an_account_changed_meanwhile(self, seeded: Any) -> None:
+        change = change_for(seeded, move_within(from_uprn=OCCUPIED, to_uprn=OTHER_VACANT))
+        # Meanwhile someone else's move-out closed the account this change expects to close.
+        seeded.apply_account_change(change_for(seeded, move_out(uprn=OCCUPIED)), APPLIED_AT)
+        with pytest.raises(StaleAccountError, match="500000001"):
+            seeded.apply_account_change(change, APPLIED_AT)
+        assert seeded.accounts_at(OTHER_VACANT) == []
+        assert seeded.applied(change.notification_id) is None
+
+    def test_move_within_ends_one_liability_and_starts_another(self, seeded: Any) -> None:
+        change = change_for(seeded, move_within(from_uprn=OCCUPIED, to_uprn=OTHER_VACANT,
+                                                move_date=date(2025, 10, 1)))
+        applied = seeded.apply_account_change(change, APPLIED_AT)
+        assert applied.account_refs[0] == "500000001"
+        assert seeded.account("500000001").liability_end == date(2025, 9, 30)
+        new = seeded.account(applied.account_refs[1])
+        assert (new.uprn, new.liability_start) == (OTHER_VACANT, date(2025, 10, 1))
+
+    def test_account_references_follow_the_councils_format(self, revenues: Any) -> None:
+        seed(revenues)
+        applied = revenues.apply_account_change(change_for(revenues, move_in(uprn=VACANT)), APPLIED_AT)
+        assert applied.account_refs[0] == "000000001"

@@ -1,0 +1,97 @@
+"""The web application: the intake API now; resident pages, workspace and dashboard build on it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.responses import Response
+
+from schemas.codec import shared_codec
+from schemas.topics import SUBMITTED
+from web.intake_api import router as intake_router
+from web.kafka_client import KafkaConnection
+from web.notification_publisher import NotificationPublisher
+from web.progress_store import ProgressStore, create_store_engine
+from web.runtime import WebRuntime
+from web.status_follower import StatusFollower
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    kafka: KafkaConnection
+    council_code: str
+    database_url: str
+    publish_timeout_seconds: float = 10.0
+
+
+class BodySizeLimit(BaseHTTPMiddleware):
+    """Refuse bodies over the limit before reading them (413), whatever the route."""
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            return JSONResponse({"detail": f"Request body must be {MAX_BODY_BYTES} bytes or fewer"}, status_code=413)
+        return await call_next(request)
+
+
+def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    errors = []
+    for item in exc.errors():
+        location = [str(part) for part in item.get("loc", ()) if part not in {"body", "move_in", "move_out",
+                                                                               "move_within"}]
+        errors.append({
+            "field": ".".join(location) or None,
+            "code": item.get("type"),
+            "message": str(item.get("msg", "")).removeprefix("Value error, "),
+        })
+    return errors
+
+
+def create_app(config: WebConfig) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = ProgressStore(create_store_engine(config.database_url))
+        store.create_schema()
+        codec = shared_codec()
+        runtime = WebRuntime(
+            council_code=config.council_code, codec=codec, store=store,
+            publisher=NotificationPublisher(config.kafka, SUBMITTED.name,
+                                            timeout_seconds=config.publish_timeout_seconds),
+            follower=StatusFollower(config.kafka, store, codec),
+        )
+        app.state.runtime = runtime
+        runtime.follower.start()
+        try:
+            yield
+        finally:
+            await runtime.follower.stop()
+            await runtime.publisher.stop()
+
+    app = FastAPI(
+        title="Council tax change of circumstance",
+        version="1.0.0",
+        description="Tell the council you are moving in, out or within the area; follow the notification.",
+        lifespan=lifespan,
+    )
+    app.add_middleware(BodySizeLimit)
+    app.include_router(intake_router)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": "The notification is not valid", "errors": _field_errors(exc)},
+                            status_code=422)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
