@@ -32,7 +32,9 @@ class Settings(BaseSettings):
     move_back_days: int = Field(90, ge=0)
     account_ref_prefix: str = Field("", max_length=6)
     partitions: int = Field(4, ge=1, le=64)
+    topic_prefix: str = Field("", pattern=r"^[A-Za-z0-9._-]*$", max_length=60)
     cost_model_path: Path | None = None
+    publish_timeout_seconds: float = Field(10.0, gt=0, le=120)
     web_host: str = "127.0.0.1"
     web_port: int = 8000
     log_format: str = Field("json", pattern="^(json|text)$")

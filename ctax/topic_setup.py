@@ -12,18 +12,18 @@ from processors.dead_letters import DEAD_LETTER_TOPIC
 from schemas.topics import ALL_TOPICS
 
 
-def topic_names() -> list[str]:
-    return [spec.name for spec in ALL_TOPICS] + [DEAD_LETTER_TOPIC]
+def topic_names(prefix: str = "") -> list[str]:
+    return [f"{prefix}{spec.name}" for spec in ALL_TOPICS] + [f"{prefix}{DEAD_LETTER_TOPIC}"]
 
 
-async def ensure_topics(bootstrap: str, partitions: int, *, attempts: int = 30) -> None:
+async def ensure_topics(bootstrap: str, partitions: int, *, prefix: str = "", attempts: int = 30) -> None:
     """Create any missing topic with ``partitions`` partitions; wait for the broker if it is starting."""
     for attempt in range(attempts):
         admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
         try:
             await admin.start()
             existing = set(await admin.list_topics())
-            missing = [NewTopic(name, partitions, 1) for name in topic_names() if name not in existing]
+            missing = [NewTopic(name, partitions, 1) for name in topic_names(prefix) if name not in existing]
             if missing:
                 with contextlib.suppress(TopicAlreadyExistsError):
                     await admin.create_topics(missing)

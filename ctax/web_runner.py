@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import uvicorn
 
@@ -12,14 +13,21 @@ from ctax.settings import Settings
 from ctax.topic_setup import ensure_topics
 from web.app import WebConfig, create_app
 
+log = logging.getLogger(__name__)
+
 
 def run_web(settings: Settings, host: str, port: int) -> None:
     configure_logging(settings.log_level, settings.log_format)
-    asyncio.run(ensure_topics(settings.kafka_bootstrap, settings.partitions))
+    try:
+        asyncio.run(ensure_topics(settings.kafka_bootstrap, settings.partitions, prefix=settings.topic_prefix,
+                                  attempts=2))
+    except Exception as error:  # noqa: BLE001 - the web app must still start and answer 503 while Kafka is down
+        log.warning("could not check Kafka topics at start-up", extra={"error": type(error).__name__})
     ensure_sqlite_folder(settings.web_database_url)
     app = create_app(WebConfig(
         kafka=kafka_connection(settings), council_code=settings.council_code,
-        database_url=settings.web_database_url,
+        database_url=settings.web_database_url, topic_prefix=settings.topic_prefix,
+        publish_timeout_seconds=settings.publish_timeout_seconds,
     ))
     # Access logs are off: request paths carry notification ids only, but we keep logs to our own lines.
     uvicorn.run(app, host=host, port=port, access_log=False, log_config=None, server_header=False)

@@ -15,10 +15,11 @@ from processors.app import ProcessorConfig, build_app
 
 def run_worker(settings: Settings) -> None:
     configure_logging(settings.log_level, settings.log_format)
-    asyncio.run(ensure_topics(settings.kafka_bootstrap, settings.partitions))
+    asyncio.run(ensure_topics(settings.kafka_bootstrap, settings.partitions, prefix=settings.topic_prefix))
     revenues = revenues_system(settings)
     app = build_app(
-        ProcessorConfig(bootstrap=settings.kafka_bootstrap, partitions=settings.partitions),
+        ProcessorConfig(bootstrap=settings.kafka_bootstrap, partitions=settings.partitions,
+                        topic_prefix=settings.topic_prefix),
         stage_context(settings, revenues),
     )
     # Our own Worker rather than `faust worker`, so Faust's web server stays off (web_enabled=False).

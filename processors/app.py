@@ -39,12 +39,13 @@ class ProcessorConfig:
     retry_initial_seconds: float = 0.5
     retry_max_seconds: float = 30.0
     commit_interval_seconds: float = 1.0
+    topic_prefix: str = ""  # lets several councils (or test runs) share one Kafka cluster
 
 
 def build_app(config: ProcessorConfig, ctx: StageContext) -> faust.App:
     """Create the Faust app with its stage agents; nothing connects until the worker starts."""
     app = faust.App(
-        config.app_id,
+        f"{config.topic_prefix}{config.app_id}",
         broker=f"kafka://{config.bootstrap}",
         store="memory://",
         key_serializer="raw",
@@ -57,8 +58,9 @@ def build_app(config: ProcessorConfig, ctx: StageContext) -> faust.App:
         broker_commit_interval=config.commit_interval_seconds,
         autodiscover=False,
     )
-    topics = {spec.name: _topic(app, spec.name, config.partitions) for spec in ALL_TOPICS}
-    topics[DEAD_LETTER_TOPIC] = _topic(app, DEAD_LETTER_TOPIC, config.partitions)
+    # Keyed by catalogue name (what handlers return); the Kafka topic carries the deployment's prefix.
+    names = [spec.name for spec in ALL_TOPICS] + [DEAD_LETTER_TOPIC]
+    topics = {name: _topic(app, f"{config.topic_prefix}{name}", config.partitions) for name in names}
 
     async def publish(outputs: list[Output]) -> None:
         for out in outputs:

@@ -14,13 +14,14 @@ import unicodedata
 _POSTCODE = re.compile(
     r"^(?:GIR0AA|"
     r"(?:[A-PR-UWYZ][0-9]{1,2}|[A-PR-UWYZ][A-HK-Y][0-9]{1,2}|[A-PR-UWYZ][0-9][A-HJKPSTUW]"
-    r"|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY])[0-9][ABD-HJLNP-UW-Z]{2})$"
+    r"|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY])[0-9][ABD-HJLNP-UW-Z]{2})\Z"
 )
-_UPRN = re.compile(r"^[0-9]{1,12}$")
-_NAME = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '’.\-])*$")
+_UPRN = re.compile(r"^[0-9]{1,20}\Z")
+MAX_UPRN = 999_999_999_999
+_NAME = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '’.\-])*\Z")
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
-_PHONE = re.compile(r"^\+?[0-9 ()-]{7,20}$")
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+\Z")
+_PHONE = re.compile(r"^\+?[0-9 ()-]{7,20}\Z")
 
 MAX_NAME_LENGTH = 100
 MAX_ADDRESS_LINE_LENGTH = 100
@@ -29,7 +30,7 @@ MAX_EMAIL_LENGTH = 254
 
 def normalise_postcode(raw: str) -> str:
     """Return the postcode upper-cased with one space before the inward code, or raise ValueError."""
-    compact = "".join(raw.split()).upper()
+    compact = raw.strip().replace(" ", "").upper()
     if not _POSTCODE.match(compact):
         raise ValueError("Enter a real postcode, like SW1A 2AA")
     return f"{compact[:-3]} {compact[-3:]}"
@@ -38,7 +39,7 @@ def normalise_postcode(raw: str) -> str:
 def normalise_uprn(raw: str) -> str:
     """Return the UPRN without spaces or leading zeros, or raise ValueError (UPRNs are 1-12 digits)."""
     compact = raw.strip()
-    if not _UPRN.match(compact) or int(compact) == 0:
+    if not _UPRN.match(compact) or not 0 < int(compact) <= MAX_UPRN:
         raise ValueError("A UPRN is a number of up to 12 digits")
     return str(int(compact))
 

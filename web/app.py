@@ -14,7 +14,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from starlette.responses import Response
 
 from schemas.codec import shared_codec
-from schemas.topics import SUBMITTED
+from schemas.topics import STATUS, SUBMITTED
 from web.intake_api import router as intake_router
 from web.kafka_client import KafkaConnection
 from web.notification_publisher import NotificationPublisher
@@ -31,6 +31,7 @@ class WebConfig:
     council_code: str
     database_url: str
     publish_timeout_seconds: float = 10.0
+    topic_prefix: str = ""
 
 
 class BodySizeLimit(BaseHTTPMiddleware):
@@ -64,9 +65,10 @@ def create_app(config: WebConfig) -> FastAPI:
         codec = shared_codec()
         runtime = WebRuntime(
             council_code=config.council_code, codec=codec, store=store,
-            publisher=NotificationPublisher(config.kafka, SUBMITTED.name,
+            publisher=NotificationPublisher(config.kafka, f"{config.topic_prefix}{SUBMITTED.name}",
                                             timeout_seconds=config.publish_timeout_seconds),
-            follower=StatusFollower(config.kafka, store, codec),
+            follower=StatusFollower(config.kafka, store, codec, topic=f"{config.topic_prefix}{STATUS.name}",
+                                    group_id=f"{config.topic_prefix}ctax-web-progress"),
         )
         app.state.runtime = runtime
         runtime.follower.start()

@@ -19,8 +19,9 @@ log = logging.getLogger(__name__)
 
 
 class StatusFollower:
-    def __init__(self, connection: KafkaConnection, store: ProgressStore, codec: Codec,
-                 group_id: str = "ctax-web-progress") -> None:
+    def __init__(self, connection: KafkaConnection, store: ProgressStore, codec: Codec, *,
+                 topic: str = STATUS.name, group_id: str = "ctax-web-progress") -> None:
+        self._topic = topic
         self._connection = connection
         self._store = store
         self._codec = codec
@@ -39,7 +40,7 @@ class StatusFollower:
     async def _run(self) -> None:
         while True:
             consumer = AIOKafkaConsumer(
-                STATUS.name, group_id=self._group_id, enable_auto_commit=False, auto_offset_reset="earliest",
+                self._topic, group_id=self._group_id, enable_auto_commit=False, auto_offset_reset="earliest",
                 **self._connection.options(),
             )
             try:

@@ -71,7 +71,8 @@ class RevenuesContract:
         assert [c.charge_pence for c in account.charges] == [66318]
         assert [i.amount_pence for i in account.instalments] == [16518, 16600, 16600, 16600]
         (note,) = account.audit_notes
-        assert change.reference in note.note and note.notification_id == change.notification_id
+        assert change.reference in note.note
+        assert note.notification_id == change.notification_id
         assert seeded.property_facts(VACANT).open_account.account_ref == ref
 
     def test_applying_the_same_notification_twice_changes_nothing_the_second_time(self, seeded: Any) -> None:

@@ -1,6 +1,5 @@
-from schemas.notification import DisregardReason, Resident
-
 from processors.rules.discounts import discount_for
+from schemas.notification import DisregardReason, Resident
 
 
 def people(*disregards: DisregardReason | None) -> list[Resident]:

@@ -26,7 +26,9 @@ def test_number_of_instalments_depends_on_when_the_notice_is_issued(notice: date
     assert instalment_count(FY, notice) == count
 
 
-@pytest.mark.parametrize(("notice", "count"), [(date(2025, 4, 15), 12), (date(2025, 4, 16), 11), (date(2025, 10, 10), 5)])
+@pytest.mark.parametrize(
+    ("notice", "count"), [(date(2025, 4, 15), 12), (date(2025, 4, 16), 11), (date(2025, 10, 10), 5)]
+)
 def test_twelve_instalments_on_request(notice: date, count: int) -> None:
     assert instalment_count(FY, notice, twelve_requested=True) == count
 

@@ -37,11 +37,11 @@ def test_the_header_is_the_avro_marker_and_the_schema_fingerprint() -> None:
 
 def test_fingerprint_matches_the_avro_specification_example() -> None:
     # fastavro implements the same specification independently: the two must agree byte for byte.
-    from fastavro.schema import fingerprint as reference  # noqa: PLC0415
+    from fastavro.schema import fingerprint as reference
 
     for name in ("ChangeNotification", "NotificationMetric"):
         schema = expanded_schema(name)
-        from schemas.contracts import canonical_form  # noqa: PLC0415
+        from schemas.contracts import canonical_form
 
         assert fingerprint(schema).to_bytes(8, "little").hex() == reference(canonical_form(schema), "CRC-64-AVRO")
 
