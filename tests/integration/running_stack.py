@@ -143,14 +143,16 @@ class RunningStack:
         return asyncio.run(_read_metrics(self.bootstrap, f"{self.prefix}{METRICS.name}", wanted, timeout))
 
 
-async def _read_metrics(bootstrap: str, topic: str, wanted: set[str], timeout: float) -> dict[str, list[NotificationMetric]]:
+async def _read_metrics(
+    bootstrap: str, topic: str, wanted: set[str], seconds: float
+) -> dict[str, list[NotificationMetric]]:
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
                                 enable_auto_commit=False)
     await consumer.start()
     found: dict[str, list[NotificationMetric]] = {}
     codec = shared_codec()
     try:
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + seconds
         while time.monotonic() < deadline and not wanted <= set(found):
             for records in (await consumer.getmany(timeout_ms=300)).values():
                 for record in records:
