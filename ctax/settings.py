@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     publish_timeout_seconds: float = Field(10.0, gt=0, le=120)
     web_host: str = "127.0.0.1"
     web_port: int = 8000
+    web_secret_key: SecretStr | None = Field(None, description="Signs form (CSRF) tokens; random per process if unset")
+    web_secure_cookies: bool = Field(True, description="Mark cookies Secure (browsers still accept them on localhost)")
     log_format: str = Field("json", pattern="^(json|text)$")
     log_level: str = "INFO"
     kafka_security_protocol: str = Field("PLAINTEXT", pattern="^(PLAINTEXT|SSL|SASL_PLAINTEXT|SASL_SSL)$")

@@ -27,7 +27,9 @@ def run_web(settings: Settings, host: str, port: int) -> None:
     app = create_app(WebConfig(
         kafka=kafka_connection(settings), council_code=settings.council_code,
         database_url=settings.web_database_url, topic_prefix=settings.topic_prefix,
-        publish_timeout_seconds=settings.publish_timeout_seconds,
+        publish_timeout_seconds=settings.publish_timeout_seconds, council_name=settings.council_name,
+        secret_key=settings.web_secret_key.get_secret_value().encode() if settings.web_secret_key else None,
+        secure_cookies=settings.web_secure_cookies,
     ))
     # Access logs are off: request paths carry notification ids only, but we keep logs to our own lines.
     uvicorn.run(app, host=host, port=port, access_log=False, log_config=None, server_header=False)

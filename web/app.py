@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -10,16 +11,21 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.responses import Response
 
 from schemas.codec import shared_codec
 from schemas.topics import STATUS, SUBMITTED
+from web.csrf import CsrfProtection
+from web.frontend_assets import mount_frontend_assets
 from web.intake_api import router as intake_router
 from web.kafka_client import KafkaConnection
 from web.notification_publisher import NotificationPublisher
+from web.page_templates import PageTemplates, render_page
 from web.progress_store import ProgressStore, create_store_engine
 from web.runtime import WebRuntime
+from web.security_headers import SecurityHeaders
 from web.status_follower import StatusFollower
 
 MAX_BODY_BYTES = 64 * 1024
@@ -32,6 +38,9 @@ class WebConfig:
     database_url: str
     publish_timeout_seconds: float = 10.0
     topic_prefix: str = ""
+    council_name: str = "Exampleshire District Council"
+    secret_key: bytes | None = None  # signs CSRF tokens; None = a random key per process
+    secure_cookies: bool = True
 
 
 class BodySizeLimit(BaseHTTPMiddleware):
@@ -55,6 +64,10 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
             "message": str(item.get("msg", "")).removeprefix("Value error, "),
         })
     return errors
+
+
+async def _form_expired_page(request: Request) -> Response:
+    return render_page(request, "errors/form_expired.html", status_code=403)
 
 
 def create_app(config: WebConfig) -> FastAPI:
@@ -84,13 +97,24 @@ def create_app(config: WebConfig) -> FastAPI:
         description="Tell the council you are moving in, out or within the area; follow the notification.",
         lifespan=lifespan,
     )
+    app.state.pages = PageTemplates(council_name=config.council_name)
+    app.add_middleware(CsrfProtection, secret=config.secret_key or secrets.token_bytes(32),
+                       secure_cookie=config.secure_cookies, failure_page=_form_expired_page)
     app.add_middleware(BodySizeLimit)
+    app.add_middleware(SecurityHeaders)
     app.include_router(intake_router)
+    mount_frontend_assets(app)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse({"detail": "The notification is not valid", "errors": _field_errors(exc)},
                             status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.url.path.startswith("/api/") or exc.status_code != 404:
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        return render_page(request, "errors/page_not_found.html", status_code=404)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
