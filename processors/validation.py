@@ -38,8 +38,14 @@ def check_against_register(
             message=f"This service handles council {rules.council_code}, not {notification.council_code}",
         ))
     for field, uprn, address in _properties_named(notification):
-        facts = register.get(uprn)
-        if facts is None:
+        facts = register.get(uprn) if uprn is not None else None
+        if uprn is None:
+            review.append(Reason(
+                code="address_not_in_register", field=field,
+                message="The resident could not find the address in the property register and typed it in; "
+                        "an officer will match it to a property",
+            ))
+        elif facts is None:
             review.append(Reason(
                 code="address_not_in_register", field=field,
                 message="The address is not in the council's property register; an officer will find it",
@@ -63,7 +69,7 @@ def check_against_register(
     return Verdict(tuple(rejections), tuple(review))
 
 
-def _properties_named(notification: ChangeNotification) -> list[tuple[str, str, Address]]:
+def _properties_named(notification: ChangeNotification) -> list[tuple[str, str | None, Address]]:
     change = notification.change
     if isinstance(change, MoveIn | MoveOut):
         return [("change.address", change.uprn, change.address)]

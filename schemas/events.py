@@ -59,8 +59,12 @@ class ValidatedNotification(Model):
     properties: tuple[PropertyFacts, ...]
     timings: StageTimings
 
-    def facts_for(self, uprn: str) -> PropertyFacts:
-        """Return the register facts for one of the notification's properties."""
+    def facts_for(self, uprn: str | None) -> PropertyFacts:
+        """Return the register facts for one of the notification's properties.
+
+        A property without a UPRN (typed in by the resident) has none: validation sends such a
+        notification to review, so asking for it here is a KeyError.
+        """
         for facts in self.properties:
             if facts.uprn == uprn:
                 return facts

@@ -138,13 +138,18 @@ def _check_residents(residents: tuple[Resident, ...], on: date) -> None:
             raise ValueError(f"Resident {number}: only list adults aged {ADULT_AGE} or over on the move date")
 
 
+def _known(*uprns: str | None) -> tuple[str, ...]:
+    """The UPRNs the resident chose from the register (None: typed in by hand, not in the register)."""
+    return tuple(uprn for uprn in uprns if uprn is not None)
+
+
 def _age_on(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 class MoveIn(Model):
     kind: Literal[ChangeKind.MOVE_IN] = ChangeKind.MOVE_IN
-    uprn: Uprn
+    uprn: Uprn | None
     address: Address
     move_in_date: date
     residents: tuple[Resident, ...]
@@ -163,12 +168,12 @@ class MoveIn(Model):
 
     @property
     def uprns(self) -> tuple[str, ...]:
-        return (self.uprn,)
+        return _known(self.uprn)
 
 
 class MoveOut(Model):
     kind: Literal[ChangeKind.MOVE_OUT] = ChangeKind.MOVE_OUT
-    uprn: Uprn
+    uprn: Uprn | None
     address: Address
     move_out_date: date
     forwarding_address: Address
@@ -186,14 +191,14 @@ class MoveOut(Model):
 
     @property
     def uprns(self) -> tuple[str, ...]:
-        return (self.uprn,)
+        return _known(self.uprn)
 
 
 class MoveWithin(Model):
     kind: Literal[ChangeKind.MOVE_WITHIN] = ChangeKind.MOVE_WITHIN
-    from_uprn: Uprn
+    from_uprn: Uprn | None
     from_address: Address
-    to_uprn: Uprn
+    to_uprn: Uprn | None
     to_address: Address
     move_date: date
     residents: tuple[Resident, ...]
@@ -202,14 +207,16 @@ class MoveWithin(Model):
 
     @model_validator(mode="after")
     def _two_properties(self) -> MoveWithin:
-        if self.from_uprn == self.to_uprn:
+        same_property = (self.from_uprn == self.to_uprn if self.from_uprn and self.to_uprn
+                         else self.from_address == self.to_address)
+        if same_property:
             raise ValueError("The new address must be a different property from the old one")
         _check_residents(self.residents, self.move_date)
         return self
 
     @property
     def uprns(self) -> tuple[str, ...]:
-        return (self.from_uprn, self.to_uprn)
+        return _known(self.from_uprn, self.to_uprn)
 
 
 Change = Annotated[MoveIn | MoveOut | MoveWithin, Field(discriminator="kind")]
