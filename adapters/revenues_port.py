@@ -118,6 +118,9 @@ class RevenuesSystem(Protocol):
     def property_facts(self, uprn: str) -> PropertyFacts | None:
         """Return the register entry and any open account for a UPRN, or None if it is not in the register."""
 
+    def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
+        """Return the register's properties at a normalised postcode (``ZY1 5AB``), in address order."""
+
     def applied(self, notification_id: str) -> AppliedChange | None:
         """Return what an earlier apply of this notification did, or None if it was never applied."""
 

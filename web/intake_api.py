@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import hashlib
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError
 
-from schemas.notification import ChangeNotification, Channel, NotificationRequest
-from web.notification_publisher import PublishUnavailableError
-from web.progress_store import IdempotencyConflictError, StoredKey
-from web.references import new_notification_id, new_reference
+from schemas.notification import Channel, NotificationRequest
+from web.notification_intake import (
+    IdempotencyKeyReusedError,
+    IntakeUnavailableError,
+    StillProcessingError,
+    accept_notification,
+)
 from web.runtime import WebRuntime
 
 router = APIRouter(prefix="/api/v1", tags=["notifications"])
-STALE_CLAIM = timedelta(seconds=30)
 RETRY_AFTER_SECONDS = "5"
 
 
@@ -93,52 +92,22 @@ async def submit_notification(
     if council != runtime.council_code:
         raise HTTPException(422, detail=[{"loc": ["body", "council_code"], "type": "wrong_council",
                                           "msg": f"This service handles council {runtime.council_code}"}])
-    notification_id, reference = new_notification_id(), new_reference()
-    if idempotency_key is not None:
-        request_hash = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
-        try:
-            earlier = await asyncio.to_thread(
-                runtime.store.claim_key, idempotency_key, request_hash, notification_id, reference)
-        except IdempotencyConflictError:
-            raise HTTPException(422, detail=[{"loc": ["header", "Idempotency-Key"], "type": "idempotency_reused",
-                                              "msg": "This Idempotency-Key was used with a different request"}]
-                                ) from None
-        if earlier is not None:
-            answer = _answer_for_earlier(earlier)
-            if answer is not None:
-                return answer
-            notification_id, reference = earlier.notification_id, earlier.reference
-    notification = ChangeNotification(
-        notification_id=notification_id, reference=reference, submitted_at=datetime.now(UTC),
-        channel=Channel.API, council_code=council, contact=body.contact, change=body.change,
-    )
-    with contextlib.suppress(IntegrityError):  # a stale claim being retried: the row is already there
-        await asyncio.to_thread(runtime.store.record_received, notification_id, reference,
-                                notification.kind.value, notification.submitted_at)
     try:
-        await runtime.publisher.publish(notification_id.encode(), runtime.codec.encode(notification))
-    except PublishUnavailableError:
-        await asyncio.to_thread(runtime.store.forget, notification_id)
-        if idempotency_key is not None:
-            await asyncio.to_thread(runtime.store.release_key, idempotency_key)
+        receipt = await accept_notification(runtime, body, Channel.API, council_code=council,
+                                            idempotency_key=idempotency_key)
+    except IdempotencyKeyReusedError:
+        raise HTTPException(422, detail=[{"loc": ["header", "Idempotency-Key"], "type": "idempotency_reused",
+                                          "msg": "This Idempotency-Key was used with a different request"}]
+                            ) from None
+    except StillProcessingError:
+        return JSONResponse({"detail": "A request with this Idempotency-Key is still being processed"},
+                            status_code=409, headers={"Retry-After": "1"})
+    except IntakeUnavailableError:
         return JSONResponse(
             {"detail": "The notification could not be stored just now; nothing was received. Try again shortly."},
             status_code=503, headers={"Retry-After": RETRY_AFTER_SECONDS},
         )
-    accepted = Accepted(notification_id=notification_id, reference=reference, status="received",
-                        status_url=f"/api/v1/notifications/{notification_id}").model_dump()
-    if idempotency_key is not None:
-        await asyncio.to_thread(runtime.store.complete_key, idempotency_key, accepted)
-    return JSONResponse(accepted, status_code=202)
-
-
-def _answer_for_earlier(earlier: StoredKey) -> JSONResponse | None:
-    if earlier.response is not None:
-        return JSONResponse(earlier.response, status_code=202)
-    if datetime.now(UTC) - earlier.created_at < STALE_CLAIM:
-        return JSONResponse({"detail": "A request with this Idempotency-Key is still being processed"},
-                            status_code=409, headers={"Retry-After": "1"})
-    return None  # the first attempt died part-way: publish again under the same notification id
+    return JSONResponse(receipt.as_record(), status_code=202)
 
 
 @router.get(

@@ -53,6 +53,12 @@ class RevenuesContract:
     def test_unknown_uprn_has_no_facts(self, seeded: Any) -> None:
         assert seeded.property_facts("999") is None
 
+    def test_properties_at_a_postcode_come_in_address_order(self, seeded: Any) -> None:
+        found = seeded.properties_by_postcode("ZY1 5AB")
+        assert [p.address_line_1 for p in found] == ["2 Acacia Avenue", "3 Acacia Avenue", "4 Acacia Avenue"]
+        assert [p.uprn for p in found] == [OCCUPIED, OTHER_VACANT, VACANT]
+        assert seeded.properties_by_postcode("ZY9 9ZZ") == []
+
     def test_facts_show_band_postcode_and_any_open_account(self, seeded: Any) -> None:
         vacant = seeded.property_facts(VACANT)
         assert (vacant.band, vacant.postcode, vacant.open_account) == ("B", "ZY1 5AB", None)

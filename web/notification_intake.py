@@ -1,0 +1,107 @@
+"""Accepting a notification: stamp it, record it, publish it durably to Kafka, and remember the answer.
+
+Both ways in use this: the JSON API (channel ``api``) and the resident pages (channel ``online_form``).
+A notification counts as received only once Kafka has stored it (acks from all in-sync replicas); if
+Kafka does not confirm in time nothing is kept and :class:`IntakeUnavailableError` tells the caller to
+say so. An idempotency key makes a retry (a refresh, a double click, a client timeout) return the first
+answer instead of sending the notification again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from schemas.notification import ChangeNotification, Channel, NotificationRequest
+from web.notification_publisher import PublishUnavailableError
+from web.progress_store import IdempotencyConflictError, StoredKey
+from web.references import new_notification_id, new_reference
+from web.runtime import WebRuntime
+
+STALE_CLAIM = timedelta(seconds=30)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the caller tells the sender: the notification is on Kafka under this id and reference."""
+
+    notification_id: str
+    reference: str
+    status: str = "received"
+
+    @property
+    def status_url(self) -> str:
+        return f"/api/v1/notifications/{self.notification_id}"
+
+    def as_record(self) -> dict[str, Any]:
+        """The answer kept against an idempotency key (the API's 202 body)."""
+        return {"notification_id": self.notification_id, "reference": self.reference, "status": self.status,
+                "status_url": self.status_url}
+
+
+class IntakeUnavailableError(Exception):
+    """Kafka did not confirm the write: nothing was received; the sender should try again shortly."""
+
+
+class IdempotencyKeyReusedError(Exception):
+    """The idempotency key was used before with a different notification."""
+
+
+class StillProcessingError(Exception):
+    """An earlier request with the same idempotency key is still being published."""
+
+
+async def accept_notification(
+    runtime: WebRuntime, request: NotificationRequest, channel: Channel, *, council_code: str,
+    idempotency_key: str | None = None,
+) -> Receipt:
+    """Publish the notification and return its receipt only once Kafka has stored it.
+
+    Raises IntakeUnavailableError (nothing kept), IdempotencyKeyReusedError, or StillProcessingError.
+    """
+    notification_id, reference = new_notification_id(), new_reference()
+    if idempotency_key is not None:
+        request_hash = hashlib.sha256(request.model_dump_json().encode()).hexdigest()
+        try:
+            earlier = await asyncio.to_thread(
+                runtime.store.claim_key, idempotency_key, request_hash, notification_id, reference)
+        except IdempotencyConflictError:
+            raise IdempotencyKeyReusedError(idempotency_key) from None
+        if earlier is not None:
+            receipt = _earlier_receipt(earlier)
+            if receipt is not None:
+                return receipt
+            notification_id, reference = earlier.notification_id, earlier.reference
+    notification = ChangeNotification(
+        notification_id=notification_id, reference=reference, submitted_at=datetime.now(UTC),
+        channel=channel, council_code=council_code, contact=request.contact, change=request.change,
+    )
+    with contextlib.suppress(IntegrityError):  # a stale claim being retried: the row is already there
+        await asyncio.to_thread(runtime.store.record_received, notification_id, reference,
+                                notification.kind.value, notification.submitted_at)
+    try:
+        await runtime.publisher.publish(notification_id.encode(), runtime.codec.encode(notification))
+    except PublishUnavailableError as error:
+        await asyncio.to_thread(runtime.store.forget, notification_id)
+        if idempotency_key is not None:
+            await asyncio.to_thread(runtime.store.release_key, idempotency_key)
+        raise IntakeUnavailableError(str(error)) from error
+    receipt = Receipt(notification_id, reference)
+    if idempotency_key is not None:
+        await asyncio.to_thread(runtime.store.complete_key, idempotency_key, receipt.as_record())
+    return receipt
+
+
+def _earlier_receipt(earlier: StoredKey) -> Receipt | None:
+    if earlier.response is not None:
+        return Receipt(earlier.response["notification_id"], earlier.response["reference"],
+                       earlier.response.get("status", "received"))
+    if datetime.now(UTC) - earlier.created_at < STALE_CLAIM:
+        raise StillProcessingError
+    return None  # the first attempt died part-way: publish again under the same notification id
