@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -64,6 +66,77 @@ def kafka_status(state_dir: Path) -> None:
         click.echo("not running")
         sys.exit(1)
     click.echo(f"running at {status.bootstrap} (pid {status.pid})")
+
+
+@main.group()
+def deadletters() -> None:
+    """Events a stage could not process: list, inspect and replay them after a fix."""
+
+
+def _filters(function: Any) -> Any:
+    function = click.option("--stage", help="Only those given up by this stage (validate, assess, apply)")(function)
+    function = click.option("--reason", "reason", help="Only those whose reason contains this text")(function)
+    return click.option("--source-topic", help="Only those taken from this topic")(function)
+
+
+@deadletters.command("list")
+@_filters
+def deadletters_list(stage: str | None, reason: str | None, source_topic: str | None) -> None:
+    """List dead letters (id, when, stage, reason); never their content."""
+    from ctax.dead_letter_admin import read_dead_letters
+
+    settings = _settings()
+    letters = asyncio.run(read_dead_letters(settings.kafka_bootstrap, settings.topic_prefix))
+    shown = [letter for letter in letters if letter.matches(stage=stage, reason=reason, source_topic=source_topic)]
+    for letter in shown:
+        summary = letter.summary()
+        click.echo(f"{summary['id']:<10} {summary['at']}  {summary['stage']:<9} {summary['schema']:<22} "
+                   f"{summary['reason']}")
+    click.echo(f"{len(shown)} dead letter(s)", err=True)
+
+
+@deadletters.command("show")
+@click.argument("letter_id")
+@click.option("--content", is_flag=True, help="Also print the decoded record (it may hold personal data)")
+def deadletters_show(letter_id: str, content: bool) -> None:
+    """Inspect one dead letter by its id (partition:offset, as `list` prints it)."""
+    from ctax.dead_letter_admin import read_dead_letters
+
+    settings = _settings()
+    letters = {letter.id: letter for letter in asyncio.run(read_dead_letters(settings.kafka_bootstrap,
+                                                                              settings.topic_prefix))}
+    if letter_id not in letters:
+        raise click.ClickException(f"no dead letter {letter_id}")
+    report: dict[str, Any] = letters[letter_id].summary()
+    if content:
+        report["content"] = letters[letter_id].content()
+    click.echo(json.dumps(report, indent=2))
+
+
+@deadletters.command("replay")
+@click.argument("letter_ids", nargs=-1)
+@click.option("--all", "replay_all", is_flag=True, help="Replay every dead letter that matches the filters")
+@_filters
+def deadletters_replay(letter_ids: tuple[str, ...], replay_all: bool, stage: str | None, reason: str | None,
+                       source_topic: str | None) -> None:
+    """Put dead letters back on the topic they came from (one or more ids, or --all matching filters)."""
+    from ctax.dead_letter_admin import read_dead_letters, replay
+
+    if not letter_ids and not replay_all:
+        raise click.UsageError("name dead letter ids, or use --all (with filters) to replay every match")
+    settings = _settings()
+    letters = asyncio.run(read_dead_letters(settings.kafka_bootstrap, settings.topic_prefix))
+    if letter_ids:
+        wanted = set(letter_ids)
+        chosen = [letter for letter in letters if letter.id in wanted]
+        missing = wanted - {letter.id for letter in chosen}
+        if missing:
+            raise click.ClickException(f"no dead letter {', '.join(sorted(missing))}")
+    else:
+        chosen = [letter for letter in letters
+                  if letter.matches(stage=stage, reason=reason, source_topic=source_topic)]
+    count = asyncio.run(replay(settings.kafka_bootstrap, chosen, settings.topic_prefix))
+    click.echo(f"replayed {count} dead letter(s)")
 
 
 @main.command()
@@ -125,3 +198,57 @@ def demo(count: int, keep_running: bool, port: int) -> None:
     from ctax.demo import run_demo
 
     sys.exit(run_demo(count=count, keep_running=keep_running, port=port))
+
+
+@main.group()
+def users() -> None:
+    """Staff and ops users who sign in to the web app (kept in CTAX_WEB_DATABASE_URL)."""
+
+
+def _new_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(click.prompt("Password (12 characters or more)", hide_input=True, confirmation_prompt=True))
+
+
+@users.command("add")
+@click.argument("username")
+@click.option("--name", required=True, help="Full name, shown on audit records of their decisions")
+@click.option("--role", type=click.Choice(["staff", "ops", "admin"]), default="staff", show_default=True,
+              help="staff: revenues workspace and review; ops: dashboard; admin: both")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (no prompt)")
+def users_add(username: str, name: str, role: str, password_stdin: bool) -> None:
+    """Add a user who signs in with a password (stored as an Argon2 hash)."""
+    from ctax.user_admin import open_user_store
+    from web.auth_passwords import WeakPasswordError
+    from web.auth_users import InvalidUsernameError, Role, UserExistsError
+
+    store = open_user_store(_settings())
+    try:
+        user = store.add(username, name, Role(role), _new_password(password_stdin))
+    except (WeakPasswordError, InvalidUsernameError) as error:
+        raise click.ClickException(str(error)) from error
+    except UserExistsError:
+        raise click.ClickException(f"there is already a user called {username}") from None
+    click.echo(f"added {user.username} ({user.role.value})")
+
+
+@users.command("list")
+def users_list() -> None:
+    """List users: username, role and name (never passwords)."""
+    from ctax.user_admin import open_user_store
+
+    for user in open_user_store(_settings()).users():
+        click.echo(f"{user.username:<20} {user.role.value:<6} {user.display_name}")
+
+
+@users.command("hash")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (no prompt)")
+def users_hash(password_stdin: bool) -> None:
+    """Print the Argon2 hash of a password, for a user in CTAX_STAFF_USERS."""
+    from web.auth_passwords import WeakPasswordError, hash_password
+
+    try:
+        click.echo(hash_password(_new_password(password_stdin)))
+    except WeakPasswordError as error:
+        raise click.ClickException(str(error)) from error

@@ -46,6 +46,7 @@ def run_demo(*, count: int, keep_running: bool, port: int) -> int:
             "CTAX_DATABASE_URL": f"sqlite:///{DEMO_DIR}/revenues.db",
             "CTAX_WEB_DATABASE_URL": f"sqlite:///{DEMO_DIR}/web.db",
             "CTAX_WEB_PORT": str(port),
+            "CTAX_WORKER_METRICS_PORT": os.environ.get("CTAX_WORKER_METRICS_PORT", "9102"),
         }
         settings = Settings(_env_file=None, kafka_bootstrap=env["CTAX_KAFKA_BOOTSTRAP"],
                             database_url=env["CTAX_DATABASE_URL"], web_database_url=env["CTAX_WEB_DATABASE_URL"],

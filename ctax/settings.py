@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from processors.rules.council import CouncilRules
+from web.auth_users import ConfiguredUser
 
 # Band D charges (pence) by the year each financial year starts. The embedded default council is fictional;
 # its figures are close to the 2024/25 and 2025/26 England averages (£2,171 and £2,280) and rise about 5%.
@@ -35,6 +36,8 @@ class Settings(BaseSettings):
     topic_prefix: str = Field("", pattern=r"^[A-Za-z0-9._-]*$", max_length=60)
     cost_model_path: Path | None = None
     publish_timeout_seconds: float = Field(10.0, gt=0, le=120)
+    worker_metrics_host: str = "127.0.0.1"
+    worker_metrics_port: int = Field(9102, ge=0, le=65535, description="Prometheus /metrics of the worker; 0 = off")
     web_host: str = "127.0.0.1"
     web_port: int = 8000
     web_secret_key: SecretStr | None = Field(None, description="Signs form (CSRF) tokens; random per process if unset")
@@ -45,6 +48,13 @@ class Settings(BaseSettings):
     kafka_sasl_mechanism: str | None = None
     kafka_sasl_username: str | None = None
     kafka_sasl_password: SecretStr | None = None
+    # Staff and ops sign-in (web/auth_*.py): users from configuration, session lengths, the metrics listener.
+    staff_users: Annotated[list[ConfiguredUser], NoDecode] = Field(
+        default_factory=list, description='JSON list of {"username", "name", "role", "password_hash"}')
+    session_idle_minutes: int = Field(30, ge=1, le=24 * 60)
+    session_lifetime_hours: int = Field(10, ge=1, le=7 * 24)
+    web_metrics_host: str = "127.0.0.1"
+    web_metrics_port: int = Field(9101, ge=0, le=65535, description="Prometheus /metrics of the web app; 0 = off")
 
     @field_validator("band_d_pence", mode="before")
     @classmethod
@@ -53,6 +63,12 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return {int(k): int(v) for k, v in json.loads(value).items()}
         return value
+
+    @field_validator("staff_users", mode="before")
+    @classmethod
+    def _staff_users_from_json(cls, value: object) -> object:
+        # CTAX_STAFF_USERS='[{"username": "jo", "name": "Jo Bloggs", "role": "staff", "password_hash": "..."}]'
+        return json.loads(value) if isinstance(value, str) else value
 
     def council_rules(self) -> CouncilRules:
         return CouncilRules(

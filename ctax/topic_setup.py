@@ -8,12 +8,11 @@ import contextlib
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
-from processors.dead_letters import DEAD_LETTER_TOPIC
-from schemas.topics import ALL_TOPICS
+from processors.app import all_topic_names
 
 
 def topic_names(prefix: str = "") -> list[str]:
-    return [f"{prefix}{spec.name}" for spec in ALL_TOPICS] + [f"{prefix}{DEAD_LETTER_TOPIC}"]
+    return all_topic_names(prefix)
 
 
 async def ensure_topics(bootstrap: str, partitions: int, *, prefix: str = "", attempts: int = 30) -> None:

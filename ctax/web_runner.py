@@ -7,11 +7,13 @@ import logging
 
 import uvicorn
 
+from adapters.sql_revenues import SqlRevenuesSystem
 from ctax.components import ensure_sqlite_folder, kafka_connection
 from ctax.logging_setup import configure_logging
 from ctax.settings import Settings
 from ctax.topic_setup import ensure_topics
 from web.app import WebConfig, create_app
+from web.back_office import BackOfficeConfig
 
 log = logging.getLogger(__name__)
 
@@ -24,12 +26,20 @@ def run_web(settings: Settings, host: str, port: int) -> None:
     except Exception as error:  # noqa: BLE001 - the web app must still start and answer 503 while Kafka is down
         log.warning("could not check Kafka topics at start-up", extra={"error": type(error).__name__})
     ensure_sqlite_folder(settings.web_database_url)
+    ensure_sqlite_folder(settings.database_url)
     app = create_app(WebConfig(
         kafka=kafka_connection(settings), council_code=settings.council_code,
         database_url=settings.web_database_url, topic_prefix=settings.topic_prefix,
         publish_timeout_seconds=settings.publish_timeout_seconds, council_name=settings.council_name,
         secret_key=settings.web_secret_key.get_secret_value().encode() if settings.web_secret_key else None,
         secure_cookies=settings.web_secure_cookies,
+        register=SqlRevenuesSystem.from_url(settings.database_url),
+        back_office=BackOfficeConfig(
+            revenues_database_url=settings.database_url, configured_users=tuple(settings.staff_users),
+            session_idle_minutes=settings.session_idle_minutes,
+            session_lifetime_hours=settings.session_lifetime_hours,
+            metrics_host=settings.web_metrics_host, metrics_port=settings.web_metrics_port,
+        ),
     ))
     # Access logs are off: request paths carry notification ids only, but we keep logs to our own lines.
     uvicorn.run(app, host=host, port=port, access_log=False, log_config=None, server_header=False)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import ssl
+from typing import Any
 
 import faust
+from prometheus_client import start_http_server
 
 from ctax.components import revenues_system, stage_context
 from ctax.logging_setup import configure_logging
@@ -12,16 +16,36 @@ from ctax.settings import Settings
 from ctax.topic_setup import ensure_topics
 from processors.app import ProcessorConfig, build_app
 
+log = logging.getLogger(__name__)
+
+
+def faust_credentials(settings: Settings) -> Any:
+    """Kafka TLS/SASL for Faust from the settings (None for PLAINTEXT)."""
+    protocol = settings.kafka_security_protocol
+    context = ssl.create_default_context() if protocol in {"SSL", "SASL_SSL"} else None
+    if protocol.startswith("SASL"):
+        password = settings.kafka_sasl_password.get_secret_value() if settings.kafka_sasl_password else None
+        return faust.SASLCredentials(username=settings.kafka_sasl_username, password=password,
+                                     mechanism=settings.kafka_sasl_mechanism or "PLAIN", ssl_context=context)
+    if context is not None:
+        return faust.SSLCredentials(context)
+    return None
+
 
 def run_worker(settings: Settings) -> None:
     configure_logging(settings.log_level, settings.log_format)
     asyncio.run(ensure_topics(settings.kafka_bootstrap, settings.partitions, prefix=settings.topic_prefix))
     revenues = revenues_system(settings)
+    if settings.worker_metrics_port:
+        start_http_server(settings.worker_metrics_port, addr=settings.worker_metrics_host)
+        log.info("worker metrics", extra={"url": f"http://{settings.worker_metrics_host}:"
+                                                 f"{settings.worker_metrics_port}/metrics"})
     app = build_app(
         ProcessorConfig(bootstrap=settings.kafka_bootstrap, partitions=settings.partitions,
-                        topic_prefix=settings.topic_prefix),
+                        topic_prefix=settings.topic_prefix, broker_credentials=faust_credentials(settings)),
         stage_context(settings, revenues),
     )
     # Our own Worker rather than `faust worker`, so Faust's web server stays off (web_enabled=False).
-    worker = faust.Worker(app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False)
+    worker = faust.Worker(app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False,
+                          override_logging=False)  # keep our JSON-lines logging
     worker.execute_from_commandline()

@@ -1,34 +1,39 @@
 """The Faust application: one agent per stage, each a thin loop around a plain handler function.
 
 Flow: submitted -> validate -> validated -> assess -> assessed -> apply -> status; every stage also
-publishes status events, and the metrics agent turns final statuses into metrics events. Delivery is
-at-least-once (offsets are committed after the producer is flushed); effects are idempotent by
-notification id, so a redelivery never applies a change twice. Agent concurrency stays at 1.
+publishes status events, and the metrics agent turns final statuses into metrics events. Notifications
+whose apply cannot reach the revenues system are parked on the apply-retry topic, which its own agent
+drains once the system answers again.
+
+Delivery is at-least-once: Faust commits an offset only after the event was processed and the producer
+flushed. Effects are idempotent by notification id, so a redelivery never applies a change twice. Agent
+concurrency stays at 1 (a higher value can commit offsets past an in-flight event in faust-streaming 0.15).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import random
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import faust
 
-from adapters.revenues_port import RevenuesUnavailableError
 from processors.apply_stage import apply_assessed
 from processors.assess_stage import assess_validated
+from processors.circuit_breaker import CircuitBreaker
 from processors.dead_letters import DEAD_LETTER_TOPIC
 from processors.metrics_stage import measure_status
 from processors.stage_context import Output, StageContext
+from processors.stage_runner import APPLY_RETRY_TOPIC, Handler, RetryPolicy, SourceRecord, StageRunner, parked_attempt
 from processors.validate_stage import validate_submitted
+from schemas.events import Stage
 from schemas.topics import ALL_TOPICS, ASSESSED, STATUS, SUBMITTED, VALIDATED, TopicSpec
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[StageContext, bytes | None, bytes], list[Output]]
+INTERNAL_TOPICS = (DEAD_LETTER_TOPIC, APPLY_RETRY_TOPIC)
 
 
 @dataclass(frozen=True)
@@ -36,17 +41,22 @@ class ProcessorConfig:
     bootstrap: str
     app_id: str = "ctax-processor"
     partitions: int = 4
-    retry_initial_seconds: float = 0.5
-    retry_max_seconds: float = 30.0
     commit_interval_seconds: float = 1.0
     topic_prefix: str = ""  # lets several councils (or test runs) share one Kafka cluster
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    broker_credentials: Any = None  # faust.SASLCredentials / SSLCredentials, from settings
 
 
-def build_app(config: ProcessorConfig, ctx: StageContext) -> faust.App:
+def all_topic_names(prefix: str = "") -> list[str]:
+    return [f"{prefix}{spec.name}" for spec in ALL_TOPICS] + [f"{prefix}{name}" for name in INTERNAL_TOPICS]
+
+
+def build_app(config: ProcessorConfig, ctx: StageContext, breaker: CircuitBreaker | None = None) -> faust.App:
     """Create the Faust app with its stage agents; nothing connects until the worker starts."""
     app = faust.App(
         f"{config.topic_prefix}{config.app_id}",
         broker=f"kafka://{config.bootstrap}",
+        broker_credentials=config.broker_credentials,
         store="memory://",
         key_serializer="raw",
         value_serializer="raw",
@@ -58,46 +68,56 @@ def build_app(config: ProcessorConfig, ctx: StageContext) -> faust.App:
         broker_commit_interval=config.commit_interval_seconds,
         autodiscover=False,
     )
+    runner = StageRunner(ctx, breaker or CircuitBreaker(), config.retry)
     # Keyed by catalogue name (what handlers return); the Kafka topic carries the deployment's prefix.
-    names = [spec.name for spec in ALL_TOPICS] + [DEAD_LETTER_TOPIC]
+    names = [spec.name for spec in ALL_TOPICS] + list(INTERNAL_TOPICS)
     topics = {name: _topic(app, f"{config.topic_prefix}{name}", config.partitions) for name in names}
 
     async def publish(outputs: list[Output]) -> None:
         for out in outputs:
             await topics[out.topic].send(key=out.key, value=out.value, headers=list(out.headers))
 
-    def stage_agent(name: str, source: TopicSpec, handler: Handler) -> None:
+    def stage_agent(stage: Stage, agent_name: str, source: TopicSpec | str, handler: Handler, *,
+                    may_park: bool = False, parked: bool = False) -> None:
+        source_name = source if isinstance(source, str) else source.name
+
         async def run(stream: Any) -> None:
             async for event in stream.events():
-                outputs = await _with_retry(config, name, handler, ctx, event.key, event.value)
+                record = _source_record(source_name, event)
+                if parked:
+                    attempt, wait = parked_attempt(_headers(event))
+                    record = SourceRecord(record.topic, record.key, record.value, record.partition, record.offset,
+                                          attempt)
+                    if wait:
+                        await asyncio.sleep(min(wait, config.retry.park_max_delay))
+                outputs = await runner.run(stage, handler, record, may_park=may_park)
                 await publish(outputs)
 
-        app.agent(topics[source.name], name=name, concurrency=1)(run)
+        run.__qualname__ = f"stage.{agent_name}"  # how Faust names the agent in its logs
+        app.agent(topics[source_name], name=agent_name, concurrency=1)(run)
 
-    stage_agent("validate", SUBMITTED, validate_submitted)
-    stage_agent("assess", VALIDATED, assess_validated)
-    stage_agent("apply", ASSESSED, apply_assessed)
-    stage_agent("metrics", STATUS, measure_status)
+    stage_agent(Stage.VALIDATE, "validate", SUBMITTED, validate_submitted)
+    stage_agent(Stage.ASSESS, "assess", VALIDATED, assess_validated)
+    stage_agent(Stage.APPLY, "apply", ASSESSED, apply_assessed, may_park=True)
+    stage_agent(Stage.APPLY, "apply-retry", APPLY_RETRY_TOPIC, apply_assessed, may_park=True, parked=True)
+    stage_agent(Stage.APPLY, "metrics", STATUS, measure_status)
     return app
+
+
+def _headers(event: Any) -> dict[str, bytes]:
+    raw: Any = getattr(event, "headers", None) or {}
+    items = raw.items() if isinstance(raw, Mapping) else raw
+    return {str(k): bytes(v) for k, v in items if v is not None}
+
+
+def _source_record(topic: str, event: Any) -> SourceRecord:
+    message = getattr(event, "message", None)
+    return SourceRecord(
+        topic=topic, key=event.key, value=event.value,
+        partition=getattr(message, "partition", None), offset=getattr(message, "offset", None),
+    )
 
 
 def _topic(app: faust.App, name: str, partitions: int) -> Any:
     return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw",
                      partitions=partitions)
-
-
-async def _with_retry(
-    config: ProcessorConfig, stage: str, handler: Handler, ctx: StageContext, key: bytes | None, value: bytes
-) -> list[Output]:
-    """Run a handler off the event loop; retry while the revenues system is unavailable (back-off, jitter)."""
-    delay = config.retry_initial_seconds
-    attempt = 1
-    while True:
-        try:
-            return await asyncio.to_thread(handler, ctx, key, value)
-        except RevenuesUnavailableError as error:
-            log.warning("revenues system unavailable; retrying",
-                        extra={"stage": stage, "attempt": attempt, "error": str(error), "retry_in_s": delay})
-            await asyncio.sleep(delay * random.uniform(0.5, 1.0))  # noqa: S311 - jitter, not security
-            delay = min(delay * 2, config.retry_max_seconds)
-            attempt += 1

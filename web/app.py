@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from schemas.codec import shared_codec
 from schemas.topics import STATUS, SUBMITTED
+from web.address_lookup import PropertyRegister
 from web.csrf import CsrfProtection
 from web.frontend_assets import mount_frontend_assets
 from web.intake_api import router as intake_router
@@ -24,6 +25,7 @@ from web.kafka_client import KafkaConnection
 from web.notification_publisher import NotificationPublisher
 from web.page_templates import PageTemplates, render_page
 from web.progress_store import ProgressStore, create_store_engine
+from web.resident_routes import install_resident_pages
 from web.runtime import WebRuntime
 from web.security_headers import SecurityHeaders
 from web.status_follower import StatusFollower
@@ -41,6 +43,7 @@ class WebConfig:
     council_name: str = "Exampleshire District Council"
     secret_key: bytes | None = None  # signs CSRF tokens; None = a random key per process
     secure_cookies: bool = True
+    register: PropertyRegister | None = None  # the property register the resident pages search
 
 
 class BodySizeLimit(BaseHTTPMiddleware):
@@ -103,6 +106,8 @@ def create_app(config: WebConfig) -> FastAPI:
     app.add_middleware(BodySizeLimit)
     app.add_middleware(SecurityHeaders)
     app.include_router(intake_router)
+    install_resident_pages(app, database_url=config.database_url, register=config.register,
+                           secure_cookies=config.secure_cookies)
     mount_frontend_assets(app)
 
     @app.exception_handler(RequestValidationError)

@@ -60,6 +60,7 @@ class RunningStack:
             "CTAX_BAND_D_PENCE": json.dumps(dict(RULES.band_d_pence)),
             "CTAX_PARTITIONS": "2",
             "CTAX_LOG_FORMAT": "json",
+            "CTAX_WORKER_METRICS_PORT": "0",
             **overrides,
         }
 

@@ -1,0 +1,124 @@
+"""Listing, inspecting and replaying dead letters (the `ctax deadletters` commands)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from processors.dead_letters import (
+    DEAD_LETTER_TOPIC,
+    OFFSET_HEADER,
+    PARTITION_HEADER,
+    REASON_HEADER,
+    SOURCE_TOPIC_HEADER,
+    STAGE_HEADER,
+)
+from schemas.codec import DecodeError, shared_codec
+
+REPLAYED_FROM_HEADER = "ctax-replayed-from"
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    partition: int
+    offset: int
+    timestamp: datetime
+    stage: str
+    source_topic: str
+    reason: str
+    source_position: str
+    key: bytes | None
+    value: bytes
+
+    @property
+    def id(self) -> str:
+        return f"{self.partition}:{self.offset}"
+
+    def matches(self, *, stage: str | None, reason: str | None, source_topic: str | None) -> bool:
+        return ((stage is None or self.stage == stage)
+                and (reason is None or reason.lower() in self.reason.lower())
+                and (source_topic is None or source_topic in self.source_topic))
+
+    def summary(self) -> dict[str, Any]:
+        """What an operator needs to decide, without the content (which can hold personal data)."""
+        codec = shared_codec()
+        return {
+            "id": self.id, "at": self.timestamp.isoformat(timespec="seconds"), "stage": self.stage,
+            "source_topic": self.source_topic, "source_position": self.source_position, "reason": self.reason,
+            "bytes": len(self.value), "schema": codec.schema_name_in(self.value) or "unreadable",
+        }
+
+    def content(self) -> dict[str, Any]:
+        """The decoded record, if it can be read at all (shown only on request: it may hold personal data)."""
+        codec = shared_codec()
+        name = codec.schema_name_in(self.value)
+        if name is None:
+            return {"error": "not a readable event", "hex_preview": self.value[:64].hex()}
+        try:
+            return json.loads(json.dumps(codec.read_record(self.value, name), default=str))  # type: ignore[no-any-return]
+        except DecodeError as error:
+            return {"error": str(error)}
+
+
+async def read_dead_letters(bootstrap: str, prefix: str = "") -> list[DeadLetter]:
+    """Read the whole dead-letter topic (it is small by design) without joining a consumer group."""
+    topic = f"{prefix}{DEAD_LETTER_TOPIC}"
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    letters: list[DeadLetter] = []
+    try:
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        if not partitions:
+            await consumer.topics()  # refresh metadata once
+            partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        if not partitions:
+            return []
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        remaining = {tp for tp in partitions if ends[tp] > 0}
+        while remaining:
+            batches = await consumer.getmany(*remaining, timeout_ms=2000)
+            if not batches:
+                break
+            for tp, records in batches.items():
+                for record in records:
+                    letters.append(_letter(record))
+                if await consumer.position(tp) >= ends[tp]:
+                    remaining.discard(tp)
+    finally:
+        await consumer.stop()
+    return sorted(letters, key=lambda letter: (letter.timestamp, letter.partition, letter.offset))
+
+
+async def replay(bootstrap: str, letters: Iterable[DeadLetter], prefix: str = "") -> int:
+    """Put each dead letter's original bytes back on the topic it came from; returns how many."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    await producer.start()
+    count = 0
+    try:
+        for letter in letters:
+            await producer.send_and_wait(
+                f"{prefix}{letter.source_topic}", value=letter.value, key=letter.key,
+                headers=[(REPLAYED_FROM_HEADER, letter.id.encode())],
+            )
+            count += 1
+    finally:
+        await producer.stop()
+    return count
+
+
+def _letter(record: Any) -> DeadLetter:
+    headers = {k: v.decode("utf-8", "replace") for k, v in (record.headers or ()) if v is not None}
+    position = f"{headers.get(PARTITION_HEADER, '?')}:{headers.get(OFFSET_HEADER, '?')}"
+    return DeadLetter(
+        partition=record.partition, offset=record.offset,
+        timestamp=datetime.fromtimestamp(record.timestamp / 1000, UTC),
+        stage=headers.get(STAGE_HEADER, "?"), source_topic=headers.get(SOURCE_TOPIC_HEADER, "?"),
+        reason=headers.get(REASON_HEADER, "?"), source_position=position, key=record.key, value=record.value,
+    )

@@ -1,0 +1,130 @@
+"""Runs a stage handler safely: off the event loop, retried while the revenues system is unavailable,
+behind the circuit breaker, parked on the retry topic when it will not go through, and dead-lettered
+(never crashing the agent) when the event itself is the problem.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from adapters.revenues_port import RevenuesUnavailableError
+from processors import worker_metrics
+from processors.circuit_breaker import BreakerState, CircuitBreaker
+from processors.dead_letters import DEAD_LETTER_TOPIC, dead_letter
+from processors.stage_context import Output, StageContext
+from schemas.events import Stage
+
+log = logging.getLogger(__name__)
+
+APPLY_RETRY_TOPIC = "ctax.notifications.apply-retry.v1"
+ATTEMPT_HEADER = "ctax-attempt"
+NOT_BEFORE_HEADER = "ctax-not-before-ms"
+
+Handler = Callable[[StageContext, bytes | None, bytes], list[Output]]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    inline_attempts: int = 3        # tries in place before a notification is parked (stages that may park)
+    initial_delay: float = 0.2      # seconds; doubles each time, with jitter
+    max_delay: float = 10.0
+    park_initial_delay: float = 1.0
+    park_max_delay: float = 30.0
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    topic: str
+    key: bytes | None
+    value: bytes
+    partition: int | None = None
+    offset: int | None = None
+    attempt: int = 0
+
+
+def _jittered(seconds: float) -> float:
+    return seconds * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
+
+
+class StageRunner:
+    def __init__(self, ctx: StageContext, breaker: CircuitBreaker, policy: RetryPolicy) -> None:
+        self._ctx = ctx
+        self._breaker = breaker
+        self._policy = policy
+
+    @property
+    def breaker(self) -> CircuitBreaker:
+        return self._breaker
+
+    async def run(self, stage: Stage, handler: Handler, record: SourceRecord, *, may_park: bool) -> list[Output]:
+        """Return what the handler produced, a parked copy of the record, or a dead letter; never raise."""
+        delay = self._policy.initial_delay
+        attempts = 0
+        while True:
+            if not self._breaker.allow():
+                worker_metrics.BREAKER_OPEN.set(1)
+                if may_park:
+                    return [self._park(stage, record, "revenues system unavailable (circuit open)")]
+                await asyncio.sleep(max(self._breaker.seconds_until_trial(), 0.05))
+                continue
+            attempts += 1
+            started = time.perf_counter()
+            try:
+                outputs = await asyncio.to_thread(handler, self._ctx, record.key, record.value)
+            except RevenuesUnavailableError as error:
+                self._breaker.record_failure()
+                worker_metrics.RETRIES.labels(stage.value).inc()
+                worker_metrics.BREAKER_OPEN.set(1 if self._breaker.state is not BreakerState.CLOSED else 0)
+                log.warning("revenues system unavailable", extra={
+                    "stage": stage.value, "attempt": attempts, "error": str(error), "breaker": self._breaker.state})
+                if may_park and attempts >= self._policy.inline_attempts:
+                    return [self._park(stage, record, str(error))]
+                await asyncio.sleep(_jittered(delay))
+                delay = min(delay * 2, self._policy.max_delay)
+                continue
+            except Exception as error:  # noqa: BLE001 - one bad event must never stop the agent
+                self._breaker.record_success()  # the revenues system answered; the event is the problem
+                worker_metrics.DEAD_LETTERS.labels(stage.value).inc()
+                # Only the exception's type: messages of validation errors can quote personal data.
+                log.error("event dead-lettered", extra={"stage": stage.value, "error": type(error).__name__,
+                                                        "partition": record.partition, "offset": record.offset})
+                return [dead_letter(stage, record.topic, record.key, record.value,
+                                    f"{stage.value} crashed: {type(error).__name__}",
+                                    partition=record.partition, offset=record.offset)]
+            self._breaker.record_success()
+            worker_metrics.BREAKER_OPEN.set(0)
+            worker_metrics.HANDLER_SECONDS.labels(stage.value).observe(time.perf_counter() - started)
+            for out in outputs:
+                if out.topic == DEAD_LETTER_TOPIC:
+                    worker_metrics.DEAD_LETTERS.labels(stage.value).inc()
+            worker_metrics.EVENTS.labels(stage.value, "ok").inc()
+            return outputs
+
+    def _park(self, stage: Stage, record: SourceRecord, reason: str) -> Output:
+        attempt = record.attempt + 1
+        delay = _jittered(min(self._policy.park_initial_delay * 2 ** (attempt - 1), self._policy.park_max_delay))
+        not_before_ms = int((time.time() + delay) * 1000)
+        worker_metrics.PARKED.labels(stage.value).inc()
+        log.warning("notification parked for retry", extra={"stage": stage.value, "attempt": attempt,
+                                                              "retry_in_s": round(delay, 2)})
+        return Output(APPLY_RETRY_TOPIC, record.key or b"", record.value, (
+            (ATTEMPT_HEADER, str(attempt).encode()),
+            (NOT_BEFORE_HEADER, str(not_before_ms).encode()),
+            ("ctax-stage", stage.value.encode()),
+            ("ctax-reason", reason[:300].encode("utf-8", "replace")),
+        ))
+
+
+def parked_attempt(headers: dict[str, bytes]) -> tuple[int, float]:
+    """Return (attempt, seconds to wait) from a parked record's headers."""
+    try:
+        attempt = int(headers.get(ATTEMPT_HEADER, b"0"))
+        not_before = int(headers.get(NOT_BEFORE_HEADER, b"0")) / 1000
+    except ValueError:
+        return 0, 0.0
+    return attempt, max(0.0, not_before - time.time())

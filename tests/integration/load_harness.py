@@ -1,0 +1,153 @@
+"""Many notifications at once: seeding a register, producing straight to Kafka, and checking the outcome
+in the legacy database and on the status topic (shared by the crash, outage and restart tests)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from sqlalchemy import func, select
+
+from adapters.sql_revenues import SqlRevenuesSystem
+from adapters.sql_schema import account_table, applied_notification_table, audit_note_table
+from ctax.register_seed import generate_register
+from ctax.sample_traffic import build_sample
+from schemas.codec import shared_codec
+from schemas.events import NotificationStatus
+from schemas.notification import Channel, ChangeNotification, NotificationRequest
+from schemas.topics import STATUS, SUBMITTED
+from tests.builders import COUNCIL, RULES
+
+EXPECTED = {"move_in": "applied", "move_out": "applied", "move_within": "applied",
+            "postcode_mismatch": "rejected", "unlisted_address": "review", "far_future_move": "review"}
+FINAL = {"applied", "rejected", "review", "duplicate"}
+
+
+@dataclass(frozen=True)
+class Batch:
+    notifications: list[ChangeNotification]
+    expected: dict[str, str]  # notification id -> final status
+
+
+def seed_and_build(revenues: SqlRevenuesSystem, count: int, *, properties: int | None = None, seed: int = 11) -> Batch:
+    today = datetime.now(ZoneInfo("Europe/London")).date()
+    # Half the dwellings occupied, and three per notification, so no move runs out of suitable properties.
+    register = generate_register(RULES, properties=properties or count * 3, occupied_share=0.5, as_of=today,
+                                 seed=seed)
+    revenues.load_register(register.properties, register.accounts)
+    occupied = {a.uprn for a in register.accounts}
+    samples = build_sample([(p, p.uprn in occupied) for p in register.properties], count, today=today, seed=seed)
+    notifications, expected = [], {}
+    for sample in samples:
+        request = NotificationRequest.model_validate(sample.body)
+        notification = ChangeNotification(
+            notification_id=str(uuid.uuid4()), reference=f"CTX-{uuid.uuid4().hex[:4].upper()}-"
+            f"{uuid.uuid4().hex[:4].upper()}", submitted_at=datetime.now(UTC), channel=Channel.API,
+            council_code=COUNCIL, contact=request.contact, change=request.change,
+        )
+        notifications.append(notification)
+        expected[notification.notification_id] = EXPECTED[sample.scenario]
+    return Batch(notifications, expected)
+
+
+async def produce(bootstrap: str, prefix: str, notifications: list[ChangeNotification], *,
+                  per_second: float | None = None) -> None:
+    """Publish notifications to the submitted topic (durably), optionally at a steady rate."""
+    codec = shared_codec()
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=5)
+    await producer.start()
+    try:
+        started = time.monotonic()
+        futures = []
+        for index, notification in enumerate(notifications):
+            stamped = notification.model_copy(update={"submitted_at": datetime.now(UTC)})
+            futures.append(await producer.send(f"{prefix}{SUBMITTED.name}", codec.encode(stamped),
+                                               key=notification.notification_id.encode()))
+            if per_second:
+                ahead = (index + 1) / per_second - (time.monotonic() - started)
+                if ahead > 0:
+                    await asyncio.sleep(ahead)
+        await asyncio.gather(*futures)
+    finally:
+        await producer.stop()
+
+
+async def final_statuses(bootstrap: str, prefix: str, wanted: set[str], timeout: float) -> dict[str, list[str]]:
+    """Read the status topic until every wanted notification has a final status (or time runs out)."""
+    consumer = AIOKafkaConsumer(f"{prefix}{STATUS.name}", bootstrap_servers=bootstrap,
+                                auto_offset_reset="earliest", enable_auto_commit=False)
+    await consumer.start()
+    codec = shared_codec()
+    finals: dict[str, list[str]] = defaultdict(list)
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not wanted <= set(finals):
+            for records in (await consumer.getmany(timeout_ms=500, max_records=5000)).values():
+                for record in records:
+                    status = codec.decode(record.value, NotificationStatus)
+                    if status.status.value in FINAL:
+                        finals[status.notification_id].append(status.status.value)
+        for records in (await consumer.getmany(timeout_ms=1500, max_records=5000)).values():
+            for record in records:
+                status = codec.decode(record.value, NotificationStatus)
+                if status.status.value in FINAL:
+                    finals[status.notification_id].append(status.status.value)
+    finally:
+        await consumer.stop()
+    return dict(finals)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    applied: int
+    rejected: int
+    review: int
+    missing: list[str]
+    wrong: list[tuple[str, str, list[str]]]
+    redelivered_statuses: int
+
+
+def check_statuses(batch: Batch, finals: dict[str, list[str]]) -> Verdict:
+    missing = [nid for nid in batch.expected if nid not in finals]
+    wrong = [(nid, want, finals[nid]) for nid, want in batch.expected.items()
+             if nid in finals and set(finals[nid]) != {want}]
+    counts = Counter(batch.expected[nid] for nid in batch.expected if nid in finals)
+    redelivered = sum(len(v) - 1 for v in finals.values())
+    return Verdict(counts["applied"], counts["rejected"], counts["review"], missing, wrong, redelivered)
+
+
+def check_database(revenues: SqlRevenuesSystem, batch: Batch) -> list[str]:
+    """Problems found in the legacy database: anything applied twice, or applied that should not be."""
+    problems: list[str] = []
+    with revenues.engine.connect() as conn:
+        applied_ids = set(conn.execute(select(applied_notification_table.c.notification_id)).scalars())
+        notes_per = conn.execute(
+            select(audit_note_table.c.notification_id, audit_note_table.c.account_ref, func.count())
+            .where(audit_note_table.c.notification_id.is_not(None))
+            .group_by(audit_note_table.c.notification_id, audit_note_table.c.account_ref)
+            .having(func.count() > 1)
+        ).all()
+        opened_per = conn.execute(
+            select(account_table.c.opened_by_notification, func.count())
+            .where(account_table.c.opened_by_notification.is_not(None))
+            .group_by(account_table.c.opened_by_notification).having(func.count() > 1)
+        ).all()
+        noted_ids = set(conn.execute(select(audit_note_table.c.notification_id).distinct()).scalars())
+    should_apply = {nid for nid, want in batch.expected.items() if want == "applied"}
+    if missing := should_apply - applied_ids:
+        problems.append(f"{len(missing)} valid notifications not applied")
+    if extra := (applied_ids - should_apply) & set(batch.expected):
+        problems.append(f"{len(extra)} notifications applied that should not have been")
+    if notes_per:
+        problems.append(f"{len(notes_per)} accounts noted twice for one notification")
+    if opened_per:
+        problems.append(f"{len(opened_per)} notifications opened more than one account")
+    if touched := (noted_ids - should_apply) & set(batch.expected):
+        problems.append(f"{len(touched)} notifications that were not applied left audit notes")
+    return problems

@@ -1,0 +1,86 @@
+"""The stage runner: retries, parking, the circuit breaker and dead letters, with fake handlers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from adapters.memory_revenues import InMemoryRevenuesSystem
+from adapters.revenues_port import RevenuesUnavailableError
+from processors.circuit_breaker import CircuitBreaker
+from processors.dead_letters import DEAD_LETTER_TOPIC
+from processors.rules.costs import CostModel
+from processors.stage_context import Output, StageContext
+from processors.stage_runner import APPLY_RETRY_TOPIC, RetryPolicy, SourceRecord, StageRunner, parked_attempt
+from schemas.events import Stage
+from tests.builders import RULES
+
+CTX = StageContext(revenues=InMemoryRevenuesSystem(), rules=RULES, cost_model=CostModel.load(),
+                   clock=lambda: datetime(2025, 10, 10, tzinfo=UTC))
+FAST = RetryPolicy(inline_attempts=3, initial_delay=0.001, max_delay=0.002, park_initial_delay=0.01)
+RECORD = SourceRecord("ctax.notifications.assessed.v1", b"k", b"value", partition=1, offset=42)
+DONE = [Output("out", b"k", b"done")]
+
+
+class Flaky:
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.calls = 0
+
+    def __call__(self, ctx: StageContext, key: bytes | None, value: bytes) -> list[Output]:
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise RevenuesUnavailableError("connection refused")
+        return DONE
+
+
+async def test_a_transient_failure_is_retried_until_it_goes_through() -> None:
+    handler = Flaky(failures=5)
+    runner = StageRunner(CTX, CircuitBreaker(failure_threshold=100), FAST)
+    assert await runner.run(Stage.VALIDATE, handler, RECORD, may_park=False) == DONE
+    assert handler.calls == 6
+
+
+async def test_a_stage_that_may_park_parks_after_its_inline_attempts() -> None:
+    handler = Flaky(failures=10)
+    runner = StageRunner(CTX, CircuitBreaker(failure_threshold=100), FAST)
+    (parked,) = await runner.run(Stage.APPLY, handler, RECORD, may_park=True)
+    assert handler.calls == 3
+    assert (parked.topic, parked.key, parked.value) == (APPLY_RETRY_TOPIC, b"k", b"value")
+    attempt, wait = parked_attempt(dict(parked.headers))
+    assert attempt == 1
+    assert 0 <= wait <= 0.01
+
+
+async def test_parking_again_counts_the_attempts() -> None:
+    runner = StageRunner(CTX, CircuitBreaker(failure_threshold=100), FAST)
+    again = SourceRecord(RECORD.topic, RECORD.key, RECORD.value, attempt=4)
+    (parked,) = await runner.run(Stage.APPLY, Flaky(failures=10), again, may_park=True)
+    assert parked_attempt(dict(parked.headers))[0] == 5
+
+
+async def test_while_the_breaker_is_open_nothing_is_called_and_the_record_is_parked() -> None:
+    breaker = CircuitBreaker(failure_threshold=1, open_seconds=60)
+    breaker.record_failure()
+    handler = Flaky(failures=0)
+    (parked,) = await StageRunner(CTX, breaker, FAST).run(Stage.APPLY, handler, RECORD, may_park=True)
+    assert parked.topic == APPLY_RETRY_TOPIC
+    assert handler.calls == 0
+
+
+async def test_an_event_that_crashes_the_handler_is_dead_lettered_not_raised() -> None:
+    def crash(ctx: StageContext, key: bytes | None, value: bytes) -> list[Output]:
+        raise ZeroDivisionError("Mrs Jane Smith of 4 Acacia Avenue")
+
+    (dead,) = await StageRunner(CTX, CircuitBreaker(), FAST).run(Stage.ASSESS, crash, RECORD, may_park=False)
+    headers = dict(dead.headers)
+    assert (dead.topic, dead.value) == (DEAD_LETTER_TOPIC, b"value")
+    assert headers["ctax-reason"] == b"assess crashed: ZeroDivisionError"
+    assert (headers["ctax-source-partition"], headers["ctax-source-offset"]) == (b"1", b"42")
+    assert b"Smith" not in b"".join(headers.values())
+
+
+@pytest.mark.parametrize("bad", [b"", b"garbage", b"\x00\x00"])
+def test_unreadable_park_headers_mean_try_now(bad: bytes) -> None:
+    assert parked_attempt({"ctax-attempt": bad}) == (0, 0.0)
