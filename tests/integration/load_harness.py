@@ -20,7 +20,7 @@ from ctax.register_seed import generate_register
 from ctax.sample_traffic import build_sample
 from schemas.codec import shared_codec
 from schemas.events import NotificationStatus
-from schemas.notification import Channel, ChangeNotification, NotificationRequest
+from schemas.notification import ChangeNotification, Channel, NotificationRequest
 from schemas.topics import STATUS, SUBMITTED
 from tests.builders import COUNCIL, RULES
 
@@ -78,7 +78,7 @@ async def produce(bootstrap: str, prefix: str, notifications: list[ChangeNotific
         await producer.stop()
 
 
-async def final_statuses(bootstrap: str, prefix: str, wanted: set[str], timeout: float) -> dict[str, list[str]]:
+async def final_statuses(bootstrap: str, prefix: str, wanted: set[str], seconds: float) -> dict[str, list[str]]:
     """Read the status topic until every wanted notification has a final status (or time runs out)."""
     consumer = AIOKafkaConsumer(f"{prefix}{STATUS.name}", bootstrap_servers=bootstrap,
                                 auto_offset_reset="earliest", enable_auto_commit=False)
@@ -86,7 +86,7 @@ async def final_statuses(bootstrap: str, prefix: str, wanted: set[str], timeout:
     codec = shared_codec()
     finals: dict[str, list[str]] = defaultdict(list)
     try:
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + seconds
         while time.monotonic() < deadline and not wanted <= set(finals):
             for records in (await consumer.getmany(timeout_ms=500, max_records=5000)).values():
                 for record in records:

@@ -47,7 +47,7 @@ def test_a_worker_killed_at_random_moments_applies_everything_exactly_once(stack
         kills[sig.name] += 1
         stack.start_worker()
     producing.join()
-    finals = asyncio.run(final_statuses(stack.bootstrap, stack.prefix, set(batch.expected), timeout=240))
+    finals = asyncio.run(final_statuses(stack.bootstrap, stack.prefix, set(batch.expected), seconds=240))
     verdict = check_statuses(batch, finals)
     problems = check_database(stack.revenues, batch)
     print(f"\ncrash test: {NOTIFICATIONS} notifications, kills {kills}; applied {verdict.applied}, "  # noqa: T201
