@@ -252,3 +252,57 @@ def users_hash(password_stdin: bool) -> None:
         click.echo(hash_password(_new_password(password_stdin)))
     except WeakPasswordError as error:
         raise click.ClickException(str(error)) from error
+
+
+@main.group()
+def users() -> None:
+    """Staff and ops users who sign in to the web app (kept in CTAX_WEB_DATABASE_URL)."""
+
+
+def _new_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(click.prompt("Password (12 characters or more)", hide_input=True, confirmation_prompt=True))
+
+
+@users.command("add")
+@click.argument("username")
+@click.option("--name", required=True, help="Full name, shown on audit records of their decisions")
+@click.option("--role", type=click.Choice(["staff", "ops", "admin"]), default="staff", show_default=True,
+              help="staff: revenues workspace and review; ops: dashboard; admin: both")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (no prompt)")
+def users_add(username: str, name: str, role: str, password_stdin: bool) -> None:
+    """Add a user who signs in with a password (stored as an Argon2 hash)."""
+    from ctax.user_admin import open_user_store
+    from web.auth_passwords import WeakPasswordError
+    from web.auth_users import InvalidUsernameError, Role, UserExistsError
+
+    store = open_user_store(_settings())
+    try:
+        user = store.add(username, name, Role(role), _new_password(password_stdin))
+    except (WeakPasswordError, InvalidUsernameError) as error:
+        raise click.ClickException(str(error)) from error
+    except UserExistsError:
+        raise click.ClickException(f"there is already a user called {username}") from None
+    click.echo(f"added {user.username} ({user.role.value})")
+
+
+@users.command("list")
+def users_list() -> None:
+    """List users: username, role and name (never passwords)."""
+    from ctax.user_admin import open_user_store
+
+    for user in open_user_store(_settings()).users():
+        click.echo(f"{user.username:<20} {user.role.value:<6} {user.display_name}")
+
+
+@users.command("hash")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (no prompt)")
+def users_hash(password_stdin: bool) -> None:
+    """Print the Argon2 hash of a password, for a user in CTAX_STAFF_USERS."""
+    from web.auth_passwords import WeakPasswordError, hash_password
+
+    try:
+        click.echo(hash_password(_new_password(password_stdin)))
+    except WeakPasswordError as error:
+        raise click.ClickException(str(error)) from error

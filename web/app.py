@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -18,6 +18,8 @@ from starlette.responses import Response
 from schemas.codec import shared_codec
 from schemas.topics import STATUS, SUBMITTED
 from web.address_lookup import PropertyRegister
+from web.back_office import BackOffice, BackOfficeConfig
+from web.back_office_routes import install_back_office
 from web.csrf import CsrfProtection
 from web.frontend_assets import mount_frontend_assets
 from web.intake_api import router as intake_router
@@ -44,6 +46,7 @@ class WebConfig:
     secret_key: bytes | None = None  # signs CSRF tokens; None = a random key per process
     secure_cookies: bool = True
     register: PropertyRegister | None = None  # the property register the resident pages search
+    back_office: BackOfficeConfig = field(default_factory=BackOfficeConfig)  # staff and ops pages
 
 
 class BodySizeLimit(BaseHTTPMiddleware):
@@ -88,9 +91,14 @@ def create_app(config: WebConfig) -> FastAPI:
         )
         app.state.runtime = runtime
         runtime.follower.start()
+        office = BackOffice.open(replace(config.back_office, session_cookie_secure=config.secure_cookies),
+                                 config.database_url)
+        app.state.back_office = office
+        office.start_following(config.kafka, codec, config.topic_prefix)
         try:
             yield
         finally:
+            await office.stop()
             await runtime.follower.stop()
             await runtime.publisher.stop()
 
@@ -108,6 +116,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(intake_router)
     install_resident_pages(app, database_url=config.database_url, register=config.register,
                            secure_cookies=config.secure_cookies)
+    install_back_office(app)
     mount_frontend_assets(app)
 
     @app.exception_handler(RequestValidationError)

@@ -59,11 +59,12 @@ class StillProcessingError(Exception):
 
 async def accept_notification(
     runtime: WebRuntime, request: NotificationRequest, channel: Channel, *, council_code: str,
-    idempotency_key: str | None = None,
+    idempotency_key: str | None = None, corrects_notification_id: str | None = None,
 ) -> Receipt:
     """Publish the notification and return its receipt only once Kafka has stored it.
 
-    Raises IntakeUnavailableError (nothing kept), IdempotencyKeyReusedError, or StillProcessingError.
+    An officer's correction of a review case (channel ``officer_correction``) names the notification it
+    corrects. Raises IntakeUnavailableError (nothing kept), IdempotencyKeyReusedError, or StillProcessingError.
     """
     notification_id, reference = new_notification_id(), new_reference()
     if idempotency_key is not None:
@@ -81,6 +82,7 @@ async def accept_notification(
     notification = ChangeNotification(
         notification_id=notification_id, reference=reference, submitted_at=datetime.now(UTC),
         channel=channel, council_code=council_code, contact=request.contact, change=request.change,
+        corrects_notification_id=corrects_notification_id,
     )
     with contextlib.suppress(IntegrityError):  # a stale claim being retried: the row is already there
         await asyncio.to_thread(runtime.store.record_received, notification_id, reference,

@@ -51,7 +51,8 @@ idempotency_table = Table(
 )
 
 # Later statuses never go back to earlier ones (a redelivered 'validated' after 'applied' is ignored).
-_RANK = {"received": 0, "validated": 1, "assessed": 2, "applied": 3, "rejected": 3, "review": 3, "duplicate": 3}
+_RANK = {"received": 0, "validated": 1, "assessed": 2, "applied": 3, "rejected": 3, "review": 3, "duplicate": 3,
+         "corrected": 4}
 
 
 class IdempotencyConflictError(Exception):
@@ -131,6 +132,8 @@ class ProgressStore:
             if _RANK.get(status, 0) < _RANK.get(row["status"], 0):
                 return
             history = json.loads(row["history"])
+            if any(item.get("by") == "officer" for item in history):
+                return  # an officer settled it (web/review_store.py); a redelivered event must not undo that
             if not any(item["status"] == status for item in history):
                 history.append({"status": status, "at": at.isoformat()})
             conn.execute(update(progress_table).where(progress_table.c.notification_id == notification_id).values(

@@ -11,9 +11,11 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from aiokafka import AIOKafkaConsumer
@@ -26,6 +28,16 @@ from schemas.topics import METRICS
 from tests.builders import COUNCIL, RULES
 
 FINAL = {"applied", "rejected", "review", "duplicate"}
+T = TypeVar("T")
+
+
+def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to the end in a thread of its own.
+
+    Unlike asyncio.run this works where an event loop is already running, as Playwright's sync API keeps one.
+    """
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def free_port() -> int:
@@ -65,7 +77,7 @@ class RunningStack:
         }
 
     def start(self) -> RunningStack:
-        asyncio.run(ensure_topics(self.bootstrap, 2, prefix=self.prefix))
+        run_coroutine(ensure_topics(self.bootstrap, 2, prefix=self.prefix))
         self.revenues = SqlRevenuesSystem.from_url(self.database_url)
         self.revenues.create_schema()
         self.start_worker()
@@ -141,7 +153,7 @@ class RunningStack:
         raise AssertionError(f"{notification_id} not finished in {timeout}s:\n{self.log_tail('worker')}")
 
     def metrics(self, wanted: set[str], timeout: float = 30.0) -> dict[str, list[NotificationMetric]]:
-        return asyncio.run(_read_metrics(self.bootstrap, f"{self.prefix}{METRICS.name}", wanted, timeout))
+        return run_coroutine(_read_metrics(self.bootstrap, f"{self.prefix}{METRICS.name}", wanted, timeout))
 
 
 async def _read_metrics(
