@@ -46,7 +46,7 @@ def per_minute_chart(minutes: list[MinuteCount], *, width: int = 720, height: in
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}" '
                      'stroke-width="1"/>')
         parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="{TEXT}">'
-                     f'{int(peak * fraction)}</text>')
+                     f'{peak * fraction:g}</text>')
     for index, minute in enumerate(minutes):
         x = left + index * slot + 1
         y = top + plot_h

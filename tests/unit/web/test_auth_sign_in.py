@@ -28,7 +28,7 @@ async def test_secure_cookies_are_host_prefixed_and_secure(tmp_path: Path) -> No
     async with running(back_office_app(tmp_path, secure_cookies=True), base_url="https://testserver") as client:
         answer = await sign_in(client, "operator")
         assert answer.headers["location"] == "/ops"
-        cookie = [c for c in answer.headers.get_list("set-cookie") if "ctax_session" in c][0]
+        cookie = next(c for c in answer.headers.get_list("set-cookie") if "ctax_session" in c)
         assert cookie.startswith("__Host-ctax_session=")
         assert "Secure" in cookie
         assert "HttpOnly" in cookie
