@@ -21,6 +21,7 @@ from ctax.sample_traffic import build_sample, submit_samples
 from ctax.seeding import seed_register
 from ctax.settings import Settings
 from ctax.topic_setup import ensure_topics
+from ctax.user_admin import demo_staff_users
 from schemas.codec import shared_codec
 from schemas.events import NotificationMetric
 from schemas.topics import METRICS
@@ -58,12 +59,15 @@ def run_demo(*, count: int, keep_running: bool, port: int) -> int:
         say("3/5 starting the stream processors and the web app...")
         logs = DEMO_DIR / "logs"
         logs.mkdir()
+        staff_passwords = demo_staff_users(env)
         for name in ("worker", "web"):
             log = (logs / f"{name}.log").open("wb")
             children.append(subprocess.Popen([sys.executable, "-m", "ctax", name], env=env, stdout=log, stderr=log))
         base = f"http://127.0.0.1:{port}"
         _wait_for_web(base)
         say(f"    web app at {base} (API docs at {base}/docs); logs in {logs}")
+        say(f"    staff sign-in at {base}/sign-in: " + ", ".join(
+            f"{username} / {password}" for username, password in staff_passwords.items()))
         say(f"4/5 submitting {count} sample notifications...")
         report = asyncio.run(_submit(settings, base, count))
         say("5/5 waiting for every notification to finish...")
