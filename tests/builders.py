@@ -23,7 +23,7 @@ def address(line_1: str = "4 Acacia Avenue", postcode: str = "ZY1 5AB", town: st
     return {"line_1": line_1, "town": town, "postcode": postcode}
 
 
-def move_in(uprn: str = "100090000004", move_date: date = date(2025, 10, 1), **extra: Any) -> dict[str, Any]:
+def move_in(uprn: str | None = "100090000004", move_date: date = date(2025, 10, 1), **extra: Any) -> dict[str, Any]:
     return {
         "kind": "move_in", "uprn": uprn, "address": address(), "move_in_date": move_date,
         "residents": [{"full_name": "Sam Taylor", "date_of_birth": date(1990, 5, 17)}],
@@ -31,14 +31,14 @@ def move_in(uprn: str = "100090000004", move_date: date = date(2025, 10, 1), **e
     }
 
 
-def move_out(uprn: str = "100090000004", move_date: date = date(2025, 10, 1), **extra: Any) -> dict[str, Any]:
+def move_out(uprn: str | None = "100090000004", move_date: date = date(2025, 10, 1), **extra: Any) -> dict[str, Any]:
     return {
         "kind": "move_out", "uprn": uprn, "address": address(), "move_out_date": move_date,
         "forwarding_address": address("9 Harbour Street", "ZY8 1AA", "Elsewhere"), **extra,
     }
 
 
-def move_within(from_uprn: str = "100090000004", to_uprn: str = "100090000005",
+def move_within(from_uprn: str | None = "100090000004", to_uprn: str | None = "100090000005",
                 move_date: date = date(2025, 10, 1), **extra: Any) -> dict[str, Any]:
     return {
         "kind": "move_within", "from_uprn": from_uprn, "from_address": address(),

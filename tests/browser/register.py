@@ -1,0 +1,33 @@
+"""The property register the browser tests' stack is seeded with: each test uses its own properties."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from adapters.revenues_port import ExistingAccount, RegisterProperty
+from tests.builders import existing_account
+
+MILL_LANE = "ZY3 1AA"
+ORCHARD_ROAD = "ZY3 2BB"
+
+
+def _property(uprn: str, line_1: str, postcode: str, band: str) -> RegisterProperty:
+    return RegisterProperty(uprn=uprn, property_ref=f"P{uprn[-7:]}", address_line_1=line_1, address_line_2=None,
+                            town="Exampleton", postcode=postcode, band=band)
+
+
+# Resident journeys (tests/browser/test_resident_*.py)
+MOVE_IN_VACANT = _property("100091000001", "1 Mill Lane", MILL_LANE, "C")
+MOVE_OUT_OCCUPIED = _property("100091000002", "2 Mill Lane", MILL_LANE, "D")
+WITHIN_FROM_OCCUPIED = _property("100091000003", "3 Mill Lane", MILL_LANE, "B")
+WITHIN_TO_VACANT = _property("100091000004", "4 Orchard Road", ORCHARD_ROAD, "E")
+ERRORS_VACANT = _property("100091000005", "5 Orchard Road", ORCHARD_ROAD, "A")
+
+MOVE_OUT_ACCOUNT = "600000002"
+WITHIN_FROM_ACCOUNT = "600000003"
+
+PROPERTIES = [MOVE_IN_VACANT, MOVE_OUT_OCCUPIED, WITHIN_FROM_OCCUPIED, WITHIN_TO_VACANT, ERRORS_VACANT]
+ACCOUNTS: list[ExistingAccount] = [
+    existing_account(MOVE_OUT_ACCOUNT, MOVE_OUT_OCCUPIED.uprn, start=date(2020, 6, 1), paid=40000),
+    existing_account(WITHIN_FROM_ACCOUNT, WITHIN_FROM_OCCUPIED.uprn, start=date(2019, 9, 1), paid=0),
+]
