@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -89,6 +89,29 @@ class InMemoryRevenuesSystem:
     def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
         return sorted((p for p in self._state.properties.values() if p.postcode == postcode),
                       key=lambda p: p.address_line_1)
+
+    def property_facts_many(self, uprns: Collection[str]) -> dict[str, PropertyFacts]:
+        found = {uprn: self.property_facts(uprn) for uprn in set(uprns)}
+        return {uprn: facts for uprn, facts in found.items() if facts is not None}
+
+    def applied_many(self, notification_ids: Collection[str]) -> dict[str, AppliedChange]:
+        found = {nid: self.applied(nid) for nid in set(notification_ids)}
+        return {nid: result for nid, result in found.items() if result is not None}
+
+    def applied_with_fingerprints(self, fingerprints: Collection[str]) -> dict[str, AppliedChange]:
+        found = {fp: self.applied_with_fingerprint(fp) for fp in set(fingerprints)}
+        return {fp: result for fp, result in found.items() if result is not None}
+
+    def apply_account_changes(
+        self, changes: Sequence[AccountChange], applied_at: datetime
+    ) -> list[AppliedChange | StaleAccountError]:
+        results: list[AppliedChange | StaleAccountError] = []
+        for change in changes:
+            try:
+                results.append(self.apply_account_change(change, applied_at))
+            except StaleAccountError as stale:
+                results.append(stale)
+        return results
 
     def applied(self, notification_id: str) -> AppliedChange | None:
         found = self._state.applied.get(notification_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
@@ -121,8 +122,27 @@ class RevenuesSystem(Protocol):
     def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
         """Return the register's properties at a normalised postcode (``ZY1 5AB``), in address order."""
 
+    def property_facts_many(self, uprns: Collection[str]) -> dict[str, PropertyFacts]:
+        """The same for many UPRNs at once; those not in the register are left out."""
+
     def applied(self, notification_id: str) -> AppliedChange | None:
         """Return what an earlier apply of this notification did, or None if it was never applied."""
+
+    def applied_many(self, notification_ids: Collection[str]) -> dict[str, AppliedChange]:
+        """The same for many notifications at once; those never applied are left out."""
+
+    def applied_with_fingerprints(self, fingerprints: Collection[str]) -> dict[str, AppliedChange]:
+        """For each of these change fingerprints already applied, one notification that applied it."""
+
+    def apply_account_changes(
+        self, changes: Sequence[AccountChange], applied_at: datetime
+    ) -> list[AppliedChange | StaleAccountError]:
+        """Apply many changes in order, in one transaction where the system allows.
+
+        Each result is what happened to the change at that position: applied (now or earlier), or a
+        StaleAccountError (nothing of that change written) when its accounts changed since assessment,
+        including by an earlier change in the same batch.
+        """
 
     def applied_with_fingerprint(self, change_fingerprint: str) -> AppliedChange | None:
         """Return an applied notification that made exactly this change, if any."""

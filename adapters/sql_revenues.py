@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, create_engine, event, insert, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, create_engine, event, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from adapters.audit_notes import ending_note, opening_note
@@ -123,26 +124,32 @@ class SqlRevenuesSystem:
     # -- reads ---------------------------------------------------------------------------------------------
 
     def property_facts(self, uprn: str) -> PropertyFacts | None:
+        return self.property_facts_many([uprn]).get(uprn)
+
+    def property_facts_many(self, uprns: Collection[str]) -> dict[str, PropertyFacts]:
+        """Register facts for many UPRNs in two queries; UPRNs not in the register are left out."""
+        wanted = sorted(set(uprns))
+        if not wanted:
+            return {}
         with self._connection() as conn:
-            prop = conn.execute(select(property_table).where(property_table.c.uprn == uprn)).mappings().first()
-            if prop is None:
-                return None
-            account = conn.execute(
+            props = conn.execute(select(property_table.c.uprn, property_table.c.postcode, property_table.c.band)
+                                 .where(property_table.c.uprn.in_(wanted))).all()
+            accounts = conn.execute(
                 select(account_table)
-                .where(and_(account_table.c.uprn == uprn, account_table.c.liability_end.is_(None)))
-                .order_by(account_table.c.liability_start.desc())
-            ).mappings().first()
-        open_account = None
-        if account is not None:
-            open_account = OpenAccount(
-                account_ref=account["account_ref"],
-                liability_start=account["liability_start"],
-                discount_code=account["discount_code"],
-                discount_percent=account["discount_percent"],
+                .where(and_(account_table.c.uprn.in_(wanted), account_table.c.liability_end.is_(None)))
+                .order_by(account_table.c.liability_start)
+            ).mappings().all()
+        open_by_uprn = {row["uprn"]: row for row in accounts}  # the latest start wins, as ordered
+        facts = {}
+        for uprn, postcode, band in props:
+            account = open_by_uprn.get(uprn)
+            open_account = None if account is None else OpenAccount(
+                account_ref=account["account_ref"], liability_start=account["liability_start"],
+                discount_code=account["discount_code"], discount_percent=account["discount_percent"],
                 paid_this_year_pence=account["paid_this_year_pence"],
             )
-        return PropertyFacts(uprn=prop["uprn"], postcode=prop["postcode"], band=prop["band"],
-                             open_account=open_account)
+            facts[uprn] = PropertyFacts(uprn=uprn, postcode=postcode, band=band, open_account=open_account)
+        return facts
 
     def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
         with self._connection() as conn:
@@ -170,21 +177,34 @@ class SqlRevenuesSystem:
         ]
 
     def applied(self, notification_id: str) -> AppliedChange | None:
+        return self.applied_many([notification_id]).get(notification_id)
+
+    def applied_many(self, notification_ids: Collection[str]) -> dict[str, AppliedChange]:
+        """What earlier applies did, for those of these notifications that were applied."""
+        wanted = sorted(set(notification_ids))
+        if not wanted:
+            return {}
         with self._connection() as conn:
-            row = conn.execute(
-                select(applied_notification_table)
-                .where(applied_notification_table.c.notification_id == notification_id)
-            ).mappings().first()
-        return _applied_from_row(row) if row else None
+            return _applied_by_id(conn, wanted)
 
     def applied_with_fingerprint(self, change_fingerprint: str) -> AppliedChange | None:
+        return self.applied_with_fingerprints([change_fingerprint]).get(change_fingerprint)
+
+    def applied_with_fingerprints(self, fingerprints: Collection[str]) -> dict[str, AppliedChange]:
+        """For each fingerprint already applied, one notification that applied it."""
+        wanted = sorted(set(fingerprints))
+        if not wanted:
+            return {}
         with self._connection() as conn:
-            row = conn.execute(
+            rows = conn.execute(
                 select(applied_notification_table)
-                .where(applied_notification_table.c.change_fingerprint == change_fingerprint)
-                .limit(1)
-            ).mappings().first()
-        return _applied_from_row(row) if row else None
+                .where(applied_notification_table.c.change_fingerprint.in_(wanted))
+                .order_by(applied_notification_table.c.applied_at)
+            ).mappings().all()
+        found: dict[str, AppliedChange] = {}
+        for row in rows:
+            found.setdefault(row["change_fingerprint"], _applied_from_row(row))
+        return found
 
     def account(self, account_ref: str) -> AccountView | None:
         with self._connection() as conn:
@@ -204,113 +224,93 @@ class SqlRevenuesSystem:
     # -- the write ---------------------------------------------------------------------------------------
 
     def apply_account_change(self, change: AccountChange, applied_at: datetime) -> AppliedChange:
-        try:
-            with self._transaction() as conn:
-                account_refs = self._apply(conn, change, applied_at)
-        except IntegrityError:
-            # Another worker (or an earlier delivery) applied this notification first: report what it did.
-            earlier = self.applied(change.notification_id)
-            if earlier is None:
-                raise
-            return earlier
-        return AppliedChange(change.notification_id, change.reference, account_refs, applied_at, True)
+        result = self.apply_account_changes([change], applied_at)[0]
+        if isinstance(result, StaleAccountError):
+            raise result
+        return result
 
-    def _apply(self, conn: Connection, change: AccountChange, applied_at: datetime) -> tuple[str, ...]:
-        earlier = conn.execute(
-            select(applied_notification_table.c.notification_id)
-            .where(applied_notification_table.c.notification_id == change.notification_id)
-        ).first()
-        if earlier is not None:
-            raise IntegrityError("already applied", None, Exception(change.notification_id))
-        touched: list[str] = []
-        notes: list[dict[str, Any]] = []
-        for ending in change.endings:
-            closed = conn.execute(
-                update(account_table)
-                .where(and_(
-                    account_table.c.account_ref == ending.account_ref,
-                    account_table.c.liability_start == ending.expected_liability_start,
-                    account_table.c.liability_end.is_(None),
-                ))
-                .values(liability_end=ending.liability_end)
-            ).rowcount
-            if closed != 1:
-                raise StaleAccountError(
-                    f"Account {ending.account_ref} is no longer open as it was when this change was assessed"
-                )
-            first_year = financial_year_start(ending.liability_end)
-            self._supersede(conn, ending.account_ref, first_year, change.notice_date)
-            self._insert_lines(conn, ending.account_ref, change.notification_id, ending.charges, ending.instalments)
-            touched.append(ending.account_ref)
-            notes.append(_note(ending.account_ref, applied_at, change.notification_id, ending_note(change, ending)))
-        for opening in change.openings:
-            still_open = conn.execute(
-                select(account_table.c.account_ref).where(and_(
-                    account_table.c.uprn == opening.uprn, account_table.c.liability_end.is_(None)))
-            ).first()
-            if still_open is not None:
-                raise StaleAccountError(
-                    f"Property {opening.uprn} still has open account {still_open[0]}; it was not expected"
-                )
-            account_ref = self._next_account_ref(conn)
-            conn.execute(insert(account_table).values(
-                account_ref=account_ref, uprn=opening.uprn, liability_start=opening.liability_start,
-                liability_end=None, discount_code=opening.discount_code,
-                discount_percent=opening.discount_percent, paid_this_year_pence=0,
-                opened_by_notification=change.notification_id,
-            ))
-            conn.execute(insert(liable_person_table), [
-                {"account_ref": account_ref, "position": i, "full_name": name}
-                for i, name in enumerate(opening.liable_persons, start=1)
-            ])
-            self._insert_lines(conn, account_ref, change.notification_id, opening.charges, opening.instalments)
-            touched.append(account_ref)
-            notes.append(_note(account_ref, applied_at, change.notification_id, opening_note(change, opening)))
-        if notes:
-            conn.execute(insert(audit_note_table), notes)
-        conn.execute(insert(applied_notification_table).values(
-            notification_id=change.notification_id, reference=change.reference,
-            change_fingerprint=change.change_fingerprint, applied_at=applied_at, account_refs=",".join(touched),
-        ))
-        return tuple(touched)
+    def apply_account_changes(
+        self, changes: Sequence[AccountChange], applied_at: datetime
+    ) -> list[AppliedChange | StaleAccountError]:
+        """Apply many changes in one transaction, in order; each at most once per notification id.
 
-    def _supersede(self, conn: Connection, account_ref: str, first_year: int, notice_date: date) -> None:
-        conn.execute(
-            update(charge_table)
-            .where(and_(charge_table.c.account_ref == account_ref, charge_table.c.financial_year >= first_year,
-                        charge_table.c.superseded.is_(False)))
-            .values(superseded=True)
-        )
-        # Instalments already due are history (paid or being chased); only the future ones are replaced.
-        conn.execute(
-            update(instalment_table)
-            .where(and_(instalment_table.c.account_ref == account_ref,
-                        instalment_table.c.financial_year >= first_year,
-                        instalment_table.c.due_date >= notice_date,
-                        instalment_table.c.superseded.is_(False)))
-            .values(superseded=True)
-        )
+        The properties touched are locked first (SELECT ... FOR UPDATE on PostgreSQL), then every change is
+        checked against the accounts as they stand, including the effect of the changes before it in the
+        batch. A change whose accounts no longer match gets a StaleAccountError and writes nothing; the
+        others are written with a handful of multi-row statements.
+        """
+        if not changes:
+            return []
+        for attempt in (1, 2):
+            try:
+                with self._transaction() as conn:
+                    return self._apply_batch(conn, changes, applied_at)
+            except IntegrityError:
+                # Another worker applied one of these notifications meanwhile; the next pass sees it.
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
-    def _insert_lines(
-        self, conn: Connection, account_ref: str, notification_id: str,
-        charges: Iterable[ChargeLine], instalments: Iterable[Instalment],
-    ) -> None:
-        charge_rows = [{**line.model_dump(), "account_ref": account_ref, "notification_id": notification_id,
-                        "superseded": False} for line in charges]
-        if charge_rows:
-            conn.execute(insert(charge_table), charge_rows)
-        instalment_rows = [{**i.model_dump(), "account_ref": account_ref, "notification_id": notification_id,
-                            "superseded": False} for i in instalments]
-        if instalment_rows:
-            conn.execute(insert(instalment_table), instalment_rows)
+    def _apply_batch(
+        self, conn: Connection, changes: Sequence[AccountChange], applied_at: datetime
+    ) -> list[AppliedChange | StaleAccountError]:
+        uprns = sorted({e.uprn for c in changes for e in c.endings} | {o.uprn for c in changes for o in c.openings})
+        conn.execute(select(property_table.c.uprn).where(property_table.c.uprn.in_(uprns))
+                     .order_by(property_table.c.uprn).with_for_update()).all()
+        earlier = _applied_by_id(conn, sorted({c.notification_id for c in changes}))
+        ending_refs = sorted({e.account_ref for c in changes for e in c.endings})
+        accounts = {row["account_ref"]: (row["uprn"], row["liability_start"], row["liability_end"]) for row in
+                    conn.execute(select(account_table.c.account_ref, account_table.c.uprn,
+                                        account_table.c.liability_start, account_table.c.liability_end)
+                                 .where(account_table.c.account_ref.in_(ending_refs))).mappings()}
+        open_at: dict[str, set[str]] = {}
+        for ref, uprn in conn.execute(select(account_table.c.account_ref, account_table.c.uprn).where(and_(
+                account_table.c.uprn.in_(uprns), account_table.c.liability_end.is_(None)))).all():
+            open_at.setdefault(uprn, set()).add(ref)
 
-    def _next_account_ref(self, conn: Connection) -> str:
-        number = conn.execute(
+        plan = _BatchWrites()
+        results: list[AppliedChange | StaleAccountError] = []
+        opened_in_batch: dict[str, int] = {}
+        for change in changes:
+            if change.notification_id in earlier:
+                results.append(earlier[change.notification_id])
+                continue
+            if change.notification_id in plan.applied_ids:
+                results.append(plan.result_for(change.notification_id))
+                continue
+            problem = _check(change, accounts, open_at)
+            if problem is not None:
+                results.append(StaleAccountError(problem))
+                continue
+            touched: list[str] = []
+            for ending in change.endings:
+                account_uprn, start, _ = accounts[ending.account_ref]
+                accounts[ending.account_ref] = (account_uprn, start, ending.liability_end)
+                open_at.get(account_uprn, set()).discard(ending.account_ref)
+                plan.end(change, ending, applied_at)
+                touched.append(ending.account_ref)
+            for opening in change.openings:
+                placeholder = f"@new{len(opened_in_batch)}"
+                opened_in_batch[placeholder] = len(opened_in_batch)
+                open_at.setdefault(opening.uprn, set()).add(placeholder)
+                plan.open(change, opening, placeholder, applied_at)
+                touched.append(placeholder)
+            plan.record(change, touched, applied_at)
+            results.append(plan.result_for(change.notification_id))
+        if opened_in_batch:
+            first = self._reserve_account_numbers(conn, len(opened_in_batch))
+            plan.number_accounts({placeholder: f"{self._prefix}{first + index:0{self._digits}d}"
+                                  for placeholder, index in opened_in_batch.items()})
+        plan.write(conn)
+        return [plan.resolve(result) for result in results]
+
+    def _reserve_account_numbers(self, conn: Connection, count: int) -> int:
+        after = conn.execute(
             update(account_number_table).where(account_number_table.c.id == 1)
-            .values(next_number=account_number_table.c.next_number + 1)
+            .values(next_number=account_number_table.c.next_number + count)
             .returning(account_number_table.c.next_number)
-        ).scalar_one() - 1
-        return f"{self._prefix}{number:0{self._digits}d}"
+        ).scalar_one()
+        return int(after) - count
 
     # -- connections ---------------------------------------------------------------------------------------
 
@@ -329,6 +329,123 @@ class SqlRevenuesSystem:
                 yield conn
         except OperationalError as error:
             raise RevenuesUnavailableError(f"revenues database unavailable: {_describe(error)}") from error
+
+
+def _applied_by_id(conn: Connection, notification_ids: list[str]) -> dict[str, AppliedChange]:
+    if not notification_ids:
+        return {}
+    rows = conn.execute(select(applied_notification_table)
+                        .where(applied_notification_table.c.notification_id.in_(notification_ids))).mappings()
+    return {row["notification_id"]: _applied_from_row(row) for row in rows}
+
+
+def _check(
+    change: AccountChange,
+    accounts: dict[str, tuple[str, date, date | None]],
+    open_at: dict[str, set[str]],
+) -> str | None:
+    """Why the change no longer fits the accounts (as changed by earlier ones in the batch), or None."""
+    ending_refs = set()
+    for ending in change.endings:
+        found = accounts.get(ending.account_ref)
+        if found is None or found[2] is not None or found[1] != ending.expected_liability_start:
+            return f"Account {ending.account_ref} is no longer open as it was when this change was assessed"
+        ending_refs.add(ending.account_ref)
+    for opening in change.openings:
+        still_open = open_at.get(opening.uprn, set()) - ending_refs
+        if still_open:
+            shown = sorted(ref for ref in still_open if not ref.startswith("@"))
+            return (f"Property {opening.uprn} still has open account {', '.join(shown) or '(opened just now)'}; "
+                    "it was not expected")
+    return None
+
+
+class _BatchWrites:
+    """The rows a batch of changes writes, gathered so each table gets one multi-row statement."""
+
+    def __init__(self) -> None:
+        self.applied_ids: dict[str, AppliedChange] = {}
+        self.closures: list[dict[str, Any]] = []
+        self.supersede: list[dict[str, Any]] = []
+        self.accounts: list[dict[str, Any]] = []
+        self.persons: list[dict[str, Any]] = []
+        self.charges: list[dict[str, Any]] = []
+        self.instalments: list[dict[str, Any]] = []
+        self.notes: list[dict[str, Any]] = []
+        self.applied_rows: list[dict[str, Any]] = []
+        self._refs: dict[str, str] = {}
+
+    def end(self, change: AccountChange, ending: Any, applied_at: datetime) -> None:
+        self.closures.append({"ref": ending.account_ref, "end": ending.liability_end})
+        self.supersede.append({"ref": ending.account_ref, "first_year": financial_year_start(ending.liability_end),
+                               "notice": change.notice_date})
+        self._lines(ending.account_ref, change.notification_id, ending.charges, ending.instalments)
+        self.notes.append(_note(ending.account_ref, applied_at, change.notification_id, ending_note(change, ending)))
+
+    def open(self, change: AccountChange, opening: Any, placeholder: str, applied_at: datetime) -> None:
+        self.accounts.append({
+            "account_ref": placeholder, "uprn": opening.uprn, "liability_start": opening.liability_start,
+            "liability_end": None, "discount_code": opening.discount_code,
+            "discount_percent": opening.discount_percent, "paid_this_year_pence": 0,
+            "opened_by_notification": change.notification_id,
+        })
+        self.persons.extend({"account_ref": placeholder, "position": i, "full_name": name}
+                            for i, name in enumerate(opening.liable_persons, start=1))
+        self._lines(placeholder, change.notification_id, opening.charges, opening.instalments)
+        self.notes.append(_note(placeholder, applied_at, change.notification_id, opening_note(change, opening)))
+
+    def _lines(self, ref: str, notification_id: str, charges: Iterable[ChargeLine],
+               instalments: Iterable[Instalment]) -> None:
+        self.charges.extend({**line.model_dump(), "account_ref": ref, "notification_id": notification_id,
+                             "superseded": False} for line in charges)
+        self.instalments.extend({**i.model_dump(), "account_ref": ref, "notification_id": notification_id,
+                                 "superseded": False} for i in instalments)
+
+    def record(self, change: AccountChange, touched: list[str], applied_at: datetime) -> None:
+        self.applied_ids[change.notification_id] = AppliedChange(
+            change.notification_id, change.reference, tuple(touched), applied_at, True)
+        self.applied_rows.append({"notification_id": change.notification_id, "reference": change.reference,
+                                  "change_fingerprint": change.change_fingerprint, "applied_at": applied_at,
+                                  "account_refs": touched})
+
+    def result_for(self, notification_id: str) -> AppliedChange:
+        return self.applied_ids[notification_id]
+
+    def number_accounts(self, refs: dict[str, str]) -> None:
+        self._refs = refs
+        for rows in (self.accounts, self.persons, self.charges, self.instalments, self.notes):
+            for row in rows:
+                row["account_ref"] = refs.get(row["account_ref"], row["account_ref"])
+
+    def resolve(self, result: AppliedChange | StaleAccountError) -> AppliedChange | StaleAccountError:
+        if isinstance(result, AppliedChange) and result.newly_applied:
+            return replace(result, account_refs=tuple(self._refs.get(r, r) for r in result.account_refs))
+        return result
+
+    def write(self, conn: Connection) -> None:
+        if self.closures:
+            conn.execute(update(account_table).where(account_table.c.account_ref == bindparam("ref"))
+                         .values(liability_end=bindparam("end")), self.closures)
+            conn.execute(update(charge_table).where(and_(
+                charge_table.c.account_ref == bindparam("ref"),
+                charge_table.c.financial_year >= bindparam("first_year"),
+                charge_table.c.superseded.is_(False))).values(superseded=True),
+                [{"ref": s["ref"], "first_year": s["first_year"]} for s in self.supersede])
+            # Instalments already due are history (paid or being chased); only future ones are replaced.
+            conn.execute(update(instalment_table).where(and_(
+                instalment_table.c.account_ref == bindparam("ref"),
+                instalment_table.c.financial_year >= bindparam("first_year"),
+                instalment_table.c.due_date >= bindparam("notice"),
+                instalment_table.c.superseded.is_(False))).values(superseded=True), self.supersede)
+        for table, rows in ((account_table, self.accounts), (liable_person_table, self.persons),
+                            (charge_table, self.charges), (instalment_table, self.instalments),
+                            (audit_note_table, self.notes)):
+            if rows:
+                conn.execute(insert(table), rows)
+        if self.applied_rows:
+            conn.execute(insert(applied_notification_table), [
+                {**row, "account_refs": ",".join(self._refs.get(r, r) for r in row["account_refs"])}
+                for row in self.applied_rows])
 
 
 def _describe(error: DBAPIError) -> str:

@@ -11,7 +11,6 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from processors.rules.council import CouncilRules
 from web.auth_users import ConfiguredUser
-from web.auth_users import ConfiguredUser
 
 # Band D charges (pence) by the year each financial year starts. The embedded default council is fictional;
 # its figures are close to the 2024/25 and 2025/26 England averages (£2,171 and £2,280) and rise about 5%.
@@ -34,6 +33,10 @@ class Settings(BaseSettings):
     move_back_days: int = Field(90, ge=0)
     account_ref_prefix: str = Field("", max_length=6)
     partitions: int = Field(4, ge=1, le=64)
+    pipeline: str = Field("fused", pattern="^(fused|staged)$", description="fused (batched) or staged (per event)")
+    batch_size: int = Field(500, ge=1, le=10_000)
+    batch_wait_ms: float = Field(5.0, ge=0, le=1000)
+    publish_assessed: bool = Field(False, description="fused pipeline: also publish each AccountChange")
     topic_prefix: str = Field("", pattern=r"^[A-Za-z0-9._-]*$", max_length=60)
     cost_model_path: Path | None = None
     publish_timeout_seconds: float = Field(10.0, gt=0, le=120)
@@ -56,13 +59,6 @@ class Settings(BaseSettings):
     session_lifetime_hours: int = Field(10, ge=1, le=7 * 24)
     web_metrics_host: str = "127.0.0.1"
     web_metrics_port: int = Field(9101, ge=0, le=65535, description="Prometheus /metrics of the web app; 0 = off")
-    # Staff and ops sign-in (web/auth_*.py): users from configuration, session lengths, the metrics listener.
-    staff_users: Annotated[list[ConfiguredUser], NoDecode] = Field(
-        default_factory=list, description='JSON list of {"username", "name", "role", "password_hash"}')
-    session_idle_minutes: int = Field(30, ge=1, le=24 * 60)
-    session_lifetime_hours: int = Field(10, ge=1, le=7 * 24)
-    web_metrics_host: str = "127.0.0.1"
-    web_metrics_port: int = Field(9101, ge=0, le=65535, description="Prometheus /metrics of the web app; 0 = off")
 
     @field_validator("band_d_pence", mode="before")
     @classmethod
@@ -71,12 +67,6 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return {int(k): int(v) for k, v in json.loads(value).items()}
         return value
-
-    @field_validator("staff_users", mode="before")
-    @classmethod
-    def _staff_users_from_json(cls, value: object) -> object:
-        # CTAX_STAFF_USERS='[{"username": "jo", "name": "Jo Bloggs", "role": "staff", "password_hash": "..."}]'
-        return json.loads(value) if isinstance(value, str) else value
 
     @field_validator("staff_users", mode="before")
     @classmethod

@@ -42,7 +42,9 @@ def run_worker(settings: Settings) -> None:
                                                  f"{settings.worker_metrics_port}/metrics"})
     app = build_app(
         ProcessorConfig(bootstrap=settings.kafka_bootstrap, partitions=settings.partitions,
-                        topic_prefix=settings.topic_prefix, broker_credentials=faust_credentials(settings)),
+                        topic_prefix=settings.topic_prefix, broker_credentials=faust_credentials(settings),
+                        pipeline=settings.pipeline, batch_size=settings.batch_size,
+                        batch_wait_seconds=settings.batch_wait_ms / 1000, publish_assessed=settings.publish_assessed),
         stage_context(settings, revenues),
     )
     # Our own Worker rather than `faust worker`, so Faust's web server stays off (web_enabled=False).

@@ -1,9 +1,12 @@
-"""The Faust application: one agent per stage, each a thin loop around a plain handler function.
+"""The Faust application, in one of two shapes with the same rules and outcomes:
 
-Flow: submitted -> validate -> validated -> assess -> assessed -> apply -> status; every stage also
-publishes status events, and the metrics agent turns final statuses into metrics events. Notifications
-whose apply cannot reach the revenues system are parked on the apply-retry topic, which its own agent
-drains once the system answers again.
+- ``staged``: one agent per stage, each a thin loop around a plain handler, one event at a time.
+  submitted -> validate -> validated -> assess -> assessed -> apply -> status -> metrics. Notifications
+  whose apply cannot reach the revenues system are parked on the apply-retry topic.
+- ``fused`` (the default): one agent takes batches from the submitted topic and validates, assesses,
+  applies (one transaction per batch) and measures them (processors/batch_pipeline.py), publishing the
+  status and metrics events directly. Batches that cannot reach the revenues system are parked, one
+  record at a time, on the submitted-retry topic.
 
 Delivery is at-least-once: Faust commits an offset only after the event was processed and the producer
 flushed. Effects are idempotent by notification id, so a redelivery never applies a change twice. Agent
@@ -22,18 +25,27 @@ import faust
 
 from processors.apply_stage import apply_assessed
 from processors.assess_stage import assess_validated
+from processors.batch_pipeline import BatchOptions, Submitted, process_batch
 from processors.circuit_breaker import CircuitBreaker
 from processors.dead_letters import DEAD_LETTER_TOPIC
 from processors.metrics_stage import measure_status
 from processors.stage_context import Output, StageContext
-from processors.stage_runner import APPLY_RETRY_TOPIC, Handler, RetryPolicy, SourceRecord, StageRunner, parked_attempt
+from processors.stage_runner import (
+    APPLY_RETRY_TOPIC,
+    SUBMITTED_RETRY_TOPIC,
+    Handler,
+    RetryPolicy,
+    SourceRecord,
+    StageRunner,
+    parked_attempt,
+)
 from processors.validate_stage import validate_submitted
 from schemas.events import Stage
 from schemas.topics import ALL_TOPICS, ASSESSED, STATUS, SUBMITTED, VALIDATED, TopicSpec
 
 log = logging.getLogger(__name__)
 
-INTERNAL_TOPICS = (DEAD_LETTER_TOPIC, APPLY_RETRY_TOPIC)
+INTERNAL_TOPICS = (DEAD_LETTER_TOPIC, APPLY_RETRY_TOPIC, SUBMITTED_RETRY_TOPIC)
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,10 @@ class ProcessorConfig:
     commit_interval_seconds: float = 1.0
     topic_prefix: str = ""  # lets several councils (or test runs) share one Kafka cluster
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    pipeline: str = "fused"  # or "staged"
+    batch_size: int = 500
+    batch_wait_seconds: float = 0.005
+    publish_assessed: bool = False
     broker_credentials: Any = None  # faust.SASLCredentials / SSLCredentials, from settings
 
 
@@ -66,6 +82,9 @@ def build_app(config: ProcessorConfig, ctx: StageContext, breaker: CircuitBreake
         producer_acks=-1,
         consumer_auto_offset_reset="earliest",
         broker_commit_interval=config.commit_interval_seconds,
+        # A worker that dies is noticed within 10 s (Faust's default waits a minute before rebalancing).
+        broker_session_timeout=10.0,
+        broker_heartbeat_interval=3.0,
         autodiscover=False,
     )
     runner = StageRunner(ctx, breaker or CircuitBreaker(), config.retry)
@@ -96,11 +115,40 @@ def build_app(config: ProcessorConfig, ctx: StageContext, breaker: CircuitBreake
         run.__qualname__ = f"stage.{agent_name}"  # how Faust names the agent in its logs
         app.agent(topics[source_name], name=agent_name, concurrency=1)(run)
 
-    stage_agent(Stage.VALIDATE, "validate", SUBMITTED, validate_submitted)
-    stage_agent(Stage.ASSESS, "assess", VALIDATED, assess_validated)
-    stage_agent(Stage.APPLY, "apply", ASSESSED, apply_assessed, may_park=True)
-    stage_agent(Stage.APPLY, "apply-retry", APPLY_RETRY_TOPIC, apply_assessed, may_park=True, parked=True)
-    stage_agent(Stage.APPLY, "metrics", STATUS, measure_status)
+    options = BatchOptions(publish_assessed=config.publish_assessed)
+
+    def fused_batch(stage_ctx: StageContext, records: list[SourceRecord]) -> list[Output]:
+        return process_batch(stage_ctx, [Submitted(r.key, r.value, r.partition, r.offset) for r in records], options)
+
+    def batch_agent(agent_name: str, source_name: str, *, parked: bool) -> None:
+        async def run(stream: Any) -> None:
+            async for events in stream.take_events(config.batch_size, within=config.batch_wait_seconds):
+                records = [_source_record(SUBMITTED.name, event) for event in events]
+                if parked:
+                    waits = [parked_attempt(_headers(event)) for event in events]
+                    records = [SourceRecord(r.topic, r.key, r.value, r.partition, r.offset, attempt)
+                               for r, (attempt, _) in zip(records, waits, strict=True)]
+                    longest = max((wait for _, wait in waits), default=0.0)
+                    if longest:
+                        await asyncio.sleep(min(longest, config.retry.park_max_delay))
+                outputs = await runner.run_batch(Stage.VALIDATE, fused_batch, records,
+                                                 park_topic=SUBMITTED_RETRY_TOPIC)
+                await publish(outputs)
+
+        run.__qualname__ = f"stage.{agent_name}"
+        app.agent(topics[source_name], name=agent_name, concurrency=1)(run)
+
+    if config.pipeline == "staged":
+        stage_agent(Stage.VALIDATE, "validate", SUBMITTED, validate_submitted)
+        stage_agent(Stage.ASSESS, "assess", VALIDATED, assess_validated)
+        stage_agent(Stage.APPLY, "apply", ASSESSED, apply_assessed, may_park=True)
+        stage_agent(Stage.APPLY, "apply-retry", APPLY_RETRY_TOPIC, apply_assessed, may_park=True, parked=True)
+        stage_agent(Stage.APPLY, "metrics", STATUS, measure_status)
+    elif config.pipeline == "fused":
+        batch_agent("pipeline", SUBMITTED.name, parked=False)
+        batch_agent("pipeline-retry", SUBMITTED_RETRY_TOPIC, parked=True)
+    else:
+        raise ValueError(f"unknown pipeline {config.pipeline!r}: use 'fused' or 'staged'")
     return app
 
 

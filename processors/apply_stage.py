@@ -28,5 +28,7 @@ def apply_assessed(ctx: StageContext, key: bytes | None, value: bytes) -> list[O
     except StaleAccountError as stale:
         reason = Reason(code="account_changed", message=str(stale))
         return [status_output(ctx, **common, status=Status.REVIEW, reasons=[reason], timings=change.timings)]
+    # Completed when the transaction has committed (now), or when an earlier delivery applied it.
+    completed_at = ctx.clock() if applied.newly_applied else applied.applied_at
     return [status_output(ctx, **common, status=Status.APPLIED, account_refs=applied.account_refs,
-                          timings=change.timings.model_copy(update={"completed_at": applied.applied_at}))]
+                          timings=change.timings.model_copy(update={"completed_at": completed_at}))]

@@ -22,10 +22,12 @@ from schemas.events import Stage
 log = logging.getLogger(__name__)
 
 APPLY_RETRY_TOPIC = "ctax.notifications.apply-retry.v1"
+SUBMITTED_RETRY_TOPIC = "ctax.notifications.submitted-retry.v1"  # the fused pipeline parks whole notifications
 ATTEMPT_HEADER = "ctax-attempt"
 NOT_BEFORE_HEADER = "ctax-not-before-ms"
 
 Handler = Callable[[StageContext, bytes | None, bytes], list[Output]]
+BatchHandler = Callable[[StageContext, list["SourceRecord"]], list[Output]]
 
 
 @dataclass(frozen=True)
@@ -105,14 +107,64 @@ class StageRunner:
             worker_metrics.EVENTS.labels(stage.value, "ok").inc()
             return outputs
 
-    def _park(self, stage: Stage, record: SourceRecord, reason: str) -> Output:
+    async def run_batch(
+        self, stage: Stage, handler: BatchHandler, records: list[SourceRecord], *, park_topic: str
+    ) -> list[Output]:
+        """Like :meth:`run` for a batch: parks every record when the revenues system stays unavailable,
+        and isolates a poison record by retrying the batch one record at a time."""
+        delay = self._policy.initial_delay
+        attempts = 0
+        while True:
+            if not self._breaker.allow():
+                worker_metrics.BREAKER_OPEN.set(1)
+                return [self._park(stage, r, "revenues system unavailable (circuit open)", park_topic)
+                        for r in records]
+            attempts += 1
+            started = time.perf_counter()
+            try:
+                outputs = await asyncio.to_thread(handler, self._ctx, records)
+            except RevenuesUnavailableError as error:
+                self._breaker.record_failure()
+                worker_metrics.RETRIES.labels(stage.value).inc()
+                worker_metrics.BREAKER_OPEN.set(1 if self._breaker.state is not BreakerState.CLOSED else 0)
+                log.warning("revenues system unavailable", extra={
+                    "stage": stage.value, "attempt": attempts, "error": str(error), "batch": len(records)})
+                if attempts >= self._policy.inline_attempts:
+                    return [self._park(stage, r, str(error), park_topic) for r in records]
+                await asyncio.sleep(_jittered(delay))
+                delay = min(delay * 2, self._policy.max_delay)
+                continue
+            except Exception as error:  # noqa: BLE001 - one bad event must never stop the agent
+                self._breaker.record_success()
+                if len(records) > 1:
+                    log.error("batch failed; retrying its records one by one",
+                              extra={"stage": stage.value, "error": type(error).__name__, "batch": len(records)})
+                    isolated: list[Output] = []
+                    for record in records:
+                        isolated.extend(await self.run_batch(stage, handler, [record], park_topic=park_topic))
+                    return isolated
+                (record,) = records
+                worker_metrics.DEAD_LETTERS.labels(stage.value).inc()
+                log.error("event dead-lettered", extra={"stage": stage.value, "error": type(error).__name__,
+                                                        "partition": record.partition, "offset": record.offset})
+                return [dead_letter(stage, record.topic, record.key, record.value,
+                                    f"{stage.value} crashed: {type(error).__name__}",
+                                    partition=record.partition, offset=record.offset)]
+            self._breaker.record_success()
+            worker_metrics.BREAKER_OPEN.set(0)
+            worker_metrics.HANDLER_SECONDS.labels(stage.value).observe(time.perf_counter() - started)
+            worker_metrics.EVENTS.labels(stage.value, "ok").inc(len(records))
+            worker_metrics.DEAD_LETTERS.labels(stage.value).inc(sum(1 for o in outputs if o.topic == DEAD_LETTER_TOPIC))
+            return outputs
+
+    def _park(self, stage: Stage, record: SourceRecord, reason: str, topic: str = APPLY_RETRY_TOPIC) -> Output:
         attempt = record.attempt + 1
         delay = _jittered(min(self._policy.park_initial_delay * 2 ** (attempt - 1), self._policy.park_max_delay))
         not_before_ms = int((time.time() + delay) * 1000)
         worker_metrics.PARKED.labels(stage.value).inc()
         log.warning("notification parked for retry", extra={"stage": stage.value, "attempt": attempt,
                                                               "retry_in_s": round(delay, 2)})
-        return Output(APPLY_RETRY_TOPIC, record.key or b"", record.value, (
+        return Output(topic, record.key or b"", record.value, (
             (ATTEMPT_HEADER, str(attempt).encode()),
             (NOT_BEFORE_HEADER, str(not_before_ms).encode()),
             ("ctax-stage", stage.value.encode()),

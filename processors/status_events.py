@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -12,7 +13,12 @@ from schemas.notification import ChangeKind
 from schemas.topics import STATUS
 
 
-def status_output(
+def status_output(ctx: StageContext, **fields: Any) -> Output:
+    """The status event for a notification, ready to publish (see :func:`status_event`)."""
+    return output(ctx, STATUS, fields["notification_id"], status_event(ctx, **fields))
+
+
+def status_event(
     ctx: StageContext,
     *,
     notification_id: str,
@@ -24,14 +30,14 @@ def status_output(
     timings: StageTimings,
     reasons: Iterable[Reason] = (),
     account_refs: Iterable[str] = (),
-) -> Output:
+) -> NotificationStatus:
+    """A status event; a final one gets its completion time now unless it has one."""
     if status.is_final and timings.completed_at is None:
         timings = timings.model_copy(update={"completed_at": ctx.clock()})
-    event = NotificationStatus(
+    return NotificationStatus(
         notification_id=notification_id, reference=reference, council_code=council_code, kind=kind,
         stage=stage, status=status, reasons=tuple(reasons), account_refs=tuple(account_refs), timings=timings,
     )
-    return output(ctx, STATUS, notification_id, event)
 
 
 def reasons_from_validation_error(error: ValidationError) -> tuple[Reason, ...]:

@@ -9,12 +9,20 @@ from pydantic import ValidationError
 
 from processors.dead_letters import dead_letter
 from processors.stage_context import Output, StageContext, output
-from processors.status_events import reasons_from_validation_error, status_output
+from processors.status_events import reasons_from_validation_error, status_event, status_output
 from processors.validation import check_against_register
 from schemas.codec import DecodeError
-from schemas.events import PropertyFacts, Reason, Stage, StageTimings, Status, ValidatedNotification
+from schemas.events import (
+    NotificationStatus,
+    PropertyFacts,
+    Reason,
+    Stage,
+    StageTimings,
+    Status,
+    ValidatedNotification,
+)
 from schemas.notification import ChangeKind, ChangeNotification
-from schemas.topics import SUBMITTED, VALIDATED
+from schemas.topics import STATUS, SUBMITTED, VALIDATED
 
 UK = ZoneInfo("Europe/London")
 
@@ -69,17 +77,27 @@ def validate_submitted(ctx: StageContext, key: bytes | None, value: bytes) -> li
 def _reject_invalid(
     ctx: StageContext, key: bytes | None, value: bytes, record: dict[str, Any], error: ValidationError
 ) -> list[Output]:
+    rejection = rejection_of_invalid(ctx, record, error)
+    if isinstance(rejection, str):
+        return [dead_letter(Stage.VALIDATE, SUBMITTED.name, key, value, rejection)]
+    return [output(ctx, STATUS, rejection.notification_id, rejection)]
+
+
+def rejection_of_invalid(
+    ctx: StageContext, record: dict[str, Any], error: ValidationError
+) -> NotificationStatus | str:
+    """The rejected status for a notification that breaks business rules, or why it must be dead-lettered."""
     envelope_fields = ("notification_id", "reference", "council_code", "submitted_at")
     if any(field in {str(e["loc"][0]) for e in error.errors()} for field in envelope_fields):
         # Without a sound envelope we cannot tell anyone about the rejection: park it for an operator.
-        return [dead_letter(Stage.VALIDATE, SUBMITTED.name, key, value, "envelope failed validation")]
+        return "envelope failed validation"
     try:
         kind = ChangeKind(record["change"]["kind"])
     except (KeyError, TypeError, ValueError):
-        return [dead_letter(Stage.VALIDATE, SUBMITTED.name, key, value, "change kind unreadable")]
+        return "change kind unreadable"
     timings = StageTimings(submitted_at=record["submitted_at"], validated_at=ctx.clock())
-    return [status_output(
+    return status_event(
         ctx, notification_id=record["notification_id"], reference=record["reference"],
         council_code=record["council_code"], kind=kind, stage=Stage.VALIDATE, status=Status.REJECTED,
         reasons=reasons_from_validation_error(error), timings=timings,
-    )]
+    )

@@ -128,3 +128,35 @@ class RevenuesContract:
         seed(revenues)
         applied = revenues.apply_account_change(change_for(revenues, move_in(uprn=VACANT)), APPLIED_AT)
         assert applied.account_refs[0] == "000000001"
+
+    def test_batch_reads_agree_with_single_reads(self, seeded: Any) -> None:
+        many = seeded.property_facts_many([VACANT, OCCUPIED, "999"])
+        assert many == {VACANT: seeded.property_facts(VACANT), OCCUPIED: seeded.property_facts(OCCUPIED)}
+        change = change_for(seeded, move_in(uprn=VACANT))
+        seeded.apply_account_change(change, APPLIED_AT)
+        assert set(seeded.applied_many([change.notification_id, "nope"])) == {change.notification_id}
+        assert set(seeded.applied_with_fingerprints([change.change_fingerprint, "x"])) == {change.change_fingerprint}
+
+    def test_a_batch_applies_in_order_and_a_stale_change_writes_nothing(self, seeded: Any) -> None:
+        leaving = change_for(seeded, move_out(uprn=OCCUPIED, move_date=date(2025, 10, 1)))
+        # Assessed before the move-out was applied, so it expects account 500000001 still open.
+        moving_on = change_for(seeded, move_within(from_uprn=OCCUPIED, to_uprn=OTHER_VACANT))
+        arriving = change_for(seeded, move_in(uprn=VACANT))
+        results = seeded.apply_account_changes([leaving, moving_on, arriving, leaving], APPLIED_AT)
+        assert isinstance(results[1], StaleAccountError)
+        assert results[0].account_refs == ("500000001",)
+        assert results[3].account_refs == ("500000001",)
+        assert results[2].account_refs[0] != "500000001"
+        assert seeded.accounts_at(OTHER_VACANT) == []
+        assert seeded.applied(moving_on.notification_id) is None
+        assert len(seeded.account("500000001").audit_notes) == 1
+        assert seeded.account(results[2].account_refs[0]).liable_persons == ("Sam Taylor",)
+
+    def test_a_batch_numbers_new_accounts_in_order(self, revenues: Any) -> None:
+        seed(revenues)
+        first = change_for(revenues, move_in(uprn=VACANT))
+        second = change_for(revenues, move_in(uprn=OTHER_VACANT, move_date=date(2025, 10, 2)))
+        results = revenues.apply_account_changes([first, second], APPLIED_AT)
+        assert [r.account_refs for r in results] == [("000000001",), ("000000002",)]
+        assert revenues.account("000000002").uprn == OTHER_VACANT
+        assert revenues.applied(second.notification_id).account_refs == ("000000002",)
