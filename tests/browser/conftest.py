@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Response, sync_playwright
 
 from tests.browser.register import ACCOUNTS, PROPERTIES
 from tests.integration.running_stack import RunningStack
@@ -81,17 +81,36 @@ def browser(playwright_driver: Playwright, web_stack: RunningStack) -> Iterator[
 def page(browser: Browser, web_stack: RunningStack) -> Iterator[Page]:
     """A new context and page on the stack's web app; fails the test if the page logged an error."""
     context = browser.new_context(base_url=web_stack.base_url, viewport={"width": 1024, "height": 900})
-    errors: list[str] = []
-
-    def _console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(message.text)
-
     opened = context.new_page()
-    opened.on("console", _console)
-    opened.on("pageerror", lambda error: errors.append(str(error)))
+    errors = watch_for_errors(opened)
     try:
         yield opened
     finally:
         context.close()
     assert not errors, f"the page logged errors: {errors}"
+
+
+def watch_for_errors(page: Page) -> list[str]:
+    """Collect the errors a page logs (CSP violations, script errors, failed assets) into the returned list.
+
+    A page that is itself an error page (a form re-shown with 400, a 403 or a 503) makes Chromium log
+    "Failed to load resource" for the document; that is the page working as intended, so it is not collected.
+    """
+    errors: list[str] = []
+    documents: set[str] = set()
+
+    def _response(response: Response) -> None:
+        if response.request.resource_type == "document":
+            documents.add(response.url)
+
+    def _console(message: ConsoleMessage) -> None:
+        if message.type != "error":
+            return
+        if message.text.startswith("Failed to load resource") and message.location.get("url") in documents:
+            return
+        errors.append(message.text)
+
+    page.on("response", _response)
+    page.on("console", _console)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -119,3 +120,15 @@ class Resident:
         self.page.get_by_role("button", name="Check progress").click()
         self.arrive("Progress of your notification")
         return self.page.locator(".govuk-tag:not(.govuk-phase-banner__content__tag)").inner_text().strip()
+
+
+def wait_for_status(resident: Resident, reference: str, wanted: str, timeout: float = 60.0) -> None:
+    """Look the reference up on the status page until it shows ``wanted``."""
+    deadline = time.monotonic() + timeout
+    shown = ""
+    while time.monotonic() < deadline:
+        shown = resident.check_status(reference)
+        if shown == wanted:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"status of {reference} stayed {shown!r}, not {wanted!r}")

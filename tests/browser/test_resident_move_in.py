@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
 from tests.browser.register import MILL_LANE, MOVE_IN_VACANT
-from tests.browser.resident_journey import Resident
+from tests.browser.resident_journey import Resident, wait_for_status
 from tests.integration.running_stack import RunningStack
 from tests.integration.test_move_journeys import TODAY
-
-
-def wait_for_status(resident: Resident, reference: str, wanted: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    shown = ""
-    while time.monotonic() < deadline:
-        shown = resident.check_status(reference)
-        if shown == wanted:
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"status of {reference} stayed {shown!r}, not {wanted!r}")
 
 
 def test_moving_in_opens_an_account_and_the_status_page_says_so(page: Page, web_stack: RunningStack) -> None:
