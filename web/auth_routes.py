@@ -33,6 +33,7 @@ def safe_next(value: str | None) -> str | None:
 def start_session(request: Request, user: StaffUser, destination: str) -> Response:
     """Start a session for a person whose identity is proven, and send them on (used by every sign-in method)."""
     office = back_office(request)
+    office.sessions.purge_expired()  # sign-ins are rare enough to tidy ended sessions here
     token = office.sessions.start(user.username)
     response = RedirectResponse(destination, status_code=303)
     secure = office.config.session_cookie_secure
