@@ -130,6 +130,12 @@ def create_app(config: WebConfig) -> FastAPI:
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         return render_page(request, "errors/page_not_found.html", status_code=404)
 
+    @app.exception_handler(Exception)
+    async def _server_error(request: Request, _exc: Exception) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": "Internal server error"}, status_code=500)
+        return render_page(request, "errors/problem.html", status_code=500)
+
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}

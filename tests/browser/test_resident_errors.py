@@ -98,6 +98,15 @@ def test_each_question_explains_what_is_wrong(page: Page) -> None:
     resident.continue_()
     resident.arrive("Check your answers before sending your notification")
 
+    # A Change link goes back to the question, shows the answer given, and returns to check answers.
+    page.get_by_role("link", name="Change date of the move").click()
+    resident.arrive("When did you move in?")
+    expect(page.locator("#move-date-day")).to_have_value(str((TODAY - timedelta(days=1)).day))
+    fill_date(page, "move-date", TODAY)
+    resident.continue_()
+    resident.arrive("Check your answers before sending your notification")
+    expect(page.get_by_text(f"{TODAY.day} {TODAY:%B %Y}", exact=True)).to_be_visible()
+
 
 def test_typing_an_address_explains_each_missing_part(page: Page) -> None:
     resident = Resident(page)

@@ -120,3 +120,22 @@ async def test_the_token_can_come_in_a_header_and_multipart_forms_are_checked() 
         assert (multipart.status_code, multipart.text) == (200, "Ann")
         header = await client.post("/upload", data={"name": "Bo"}, headers={"X-CSRF-Token": value})
         assert (header.status_code, header.text) == (200, "Bo")
+
+
+async def test_an_unexpected_error_shows_a_page_and_the_api_answers_json(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+
+    @app.get("/boom", include_in_schema=False)
+    async def boom() -> None:
+        raise RuntimeError("boom")
+
+    @app.get("/api/boom", include_in_schema=False)
+    async def api_boom() -> None:
+        raise RuntimeError("boom")
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as client:
+        page = await client.get("/boom")
+        assert (page.status_code, "Sorry, there is a problem with the service" in page.text) == (500, True)
+        api = await client.get("/api/boom")
+        assert (api.status_code, api.json()) == (500, {"detail": "Internal server error"})
