@@ -142,7 +142,7 @@ async def kind_answer(request: Request) -> Response:
         return _kind_form(request, None, errors)
     journey = await current_journey(request)
     fresh = journey is None or journey.answers.submitted is not None
-    if journey is None or fresh:
+    if fresh or journey is None:
         journey = await new_journey(request)
     journey.answers.kind = ChangeKind(value)
     response = await save_and_continue(request, journey)

@@ -47,7 +47,13 @@ STAGES = {
     "rejected": StageView("Not accepted", "red", "We could not accept your notification."),
     "duplicate": StageView("Already received", "purple",
                            "We already had this change from an earlier notification, so we did not make it twice."),
+    "corrected": StageView("Corrected by our team", "turquoise",
+                           "A member of our Council Tax team corrected the details and sent them on."),
 }
+REASONS_HEADINGS = {"rejected": "Why", "review": "What we need to check", "corrected": "What happened"}
+FINAL = frozenset({"applied", "rejected", "review", "duplicate", "corrected"})
+# Reasons an officer wrote (or the service wrote for an officer's decision) for the resident to read.
+WRITTEN_FOR_THE_RESIDENT = frozenset({"officer_rejected", "officer_corrected"})
 
 # What each reason code means, in words that give nothing away about the person or the property.
 REASON_TEXT = {
@@ -73,7 +79,9 @@ def normalise_reference(raw: str) -> str | None:
 def reason_lines(reasons: list[dict[str, Any]]) -> list[str]:
     lines: list[str] = []
     for reason in reasons:
-        text = REASON_TEXT.get(str(reason.get("code", "")), GENERAL_REASON)
+        code = str(reason.get("code", ""))
+        text = (str(reason.get("message", "")) if code in WRITTEN_FOR_THE_RESIDENT
+                else REASON_TEXT.get(code, GENERAL_REASON))
         if text not in lines:
             lines.append(text)
     return lines
@@ -112,7 +120,8 @@ async def status_answer(request: Request) -> Response:
     return render_page(request, "status/result.html", {
         "reference": found["reference"], "stage": stage,
         "submitted_on": long_date(submitted.astimezone(UK).date()),
-        "reasons": reason_lines(found["reasons"]) if found["status"] in {"rejected", "review"} else [],
-        "final": found["status"] in {"applied", "rejected", "review", "duplicate"},
+        "reasons": reason_lines(found["reasons"]) if found["status"] in {"rejected", "review", "corrected"} else [],
+        "final": found["status"] in FINAL,
         "rejected": found["status"] == "rejected",
+        "reasons_heading": REASONS_HEADINGS.get(found["status"], "Why"),
     })

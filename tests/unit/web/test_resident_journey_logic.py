@@ -118,6 +118,8 @@ def test_reasons_are_shown_without_what_the_resident_typed() -> None:
     assert lines == ["The postcode did not match the address chosen.",
                      "Some of the details were not complete or not in the right format."]
     assert not any("ZY9" in line or "Sam" in line for line in lines)
+    officer = "We cannot accept a move this far ahead. Tell us again within 14 days of moving."
+    assert reason_lines([{"code": "officer_rejected", "message": officer}]) == [officer]
 
 
 def test_stored_answers_are_found_by_token_only_and_expire(tmp_path: Path) -> None:
