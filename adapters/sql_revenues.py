@@ -8,7 +8,21 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, bindparam, create_engine, event, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    String,
+    Table,
+    and_,
+    any_,
+    bindparam,
+    create_engine,
+    event,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from adapters.audit_notes import ending_note, opening_note
@@ -133,10 +147,10 @@ class SqlRevenuesSystem:
             return {}
         with self._connection() as conn:
             props = conn.execute(select(property_table.c.uprn, property_table.c.postcode, property_table.c.band)
-                                 .where(property_table.c.uprn.in_(wanted))).all()
+                                 .where(_one_of(conn, property_table.c.uprn, wanted))).all()
             accounts = conn.execute(
                 select(account_table)
-                .where(and_(account_table.c.uprn.in_(wanted), account_table.c.liability_end.is_(None)))
+                .where(and_(_one_of(conn, account_table.c.uprn, wanted), account_table.c.liability_end.is_(None)))
                 .order_by(account_table.c.liability_start)
             ).mappings().all()
         open_by_uprn = {row["uprn"]: row for row in accounts}  # the latest start wins, as ordered
@@ -198,7 +212,7 @@ class SqlRevenuesSystem:
         with self._connection() as conn:
             rows = conn.execute(
                 select(applied_notification_table)
-                .where(applied_notification_table.c.change_fingerprint.in_(wanted))
+                .where(_one_of(conn, applied_notification_table.c.change_fingerprint, wanted))
                 .order_by(applied_notification_table.c.applied_at)
             ).mappings().all()
         found: dict[str, AppliedChange] = {}
@@ -255,17 +269,17 @@ class SqlRevenuesSystem:
         self, conn: Connection, changes: Sequence[AccountChange], applied_at: datetime
     ) -> list[AppliedChange | StaleAccountError]:
         uprns = sorted({e.uprn for c in changes for e in c.endings} | {o.uprn for c in changes for o in c.openings})
-        conn.execute(select(property_table.c.uprn).where(property_table.c.uprn.in_(uprns))
+        conn.execute(select(property_table.c.uprn).where(_one_of(conn, property_table.c.uprn, uprns))
                      .order_by(property_table.c.uprn).with_for_update()).all()
         earlier = _applied_by_id(conn, sorted({c.notification_id for c in changes}))
         ending_refs = sorted({e.account_ref for c in changes for e in c.endings})
         accounts = {row["account_ref"]: (row["uprn"], row["liability_start"], row["liability_end"]) for row in
                     conn.execute(select(account_table.c.account_ref, account_table.c.uprn,
                                         account_table.c.liability_start, account_table.c.liability_end)
-                                 .where(account_table.c.account_ref.in_(ending_refs))).mappings()}
+                                 .where(_one_of(conn, account_table.c.account_ref, ending_refs))).mappings()}
         open_at: dict[str, set[str]] = {}
         for ref, uprn in conn.execute(select(account_table.c.account_ref, account_table.c.uprn).where(and_(
-                account_table.c.uprn.in_(uprns), account_table.c.liability_end.is_(None)))).all():
+                _one_of(conn, account_table.c.uprn, uprns), account_table.c.liability_end.is_(None)))).all():
             open_at.setdefault(uprn, set()).add(ref)
 
         plan = _BatchWrites()
@@ -334,8 +348,8 @@ class SqlRevenuesSystem:
 def _applied_by_id(conn: Connection, notification_ids: list[str]) -> dict[str, AppliedChange]:
     if not notification_ids:
         return {}
-    rows = conn.execute(select(applied_notification_table)
-                        .where(applied_notification_table.c.notification_id.in_(notification_ids))).mappings()
+    by_id = applied_notification_table.c.notification_id
+    rows = conn.execute(select(applied_notification_table).where(_one_of(conn, by_id, notification_ids))).mappings()
     return {row["notification_id"]: _applied_from_row(row) for row in rows}
 
 
@@ -365,7 +379,6 @@ class _BatchWrites:
 
     def __init__(self) -> None:
         self.applied_ids: dict[str, AppliedChange] = {}
-        self.closures: list[dict[str, Any]] = []
         self.supersede: list[dict[str, Any]] = []
         self.accounts: list[dict[str, Any]] = []
         self.persons: list[dict[str, Any]] = []
@@ -376,8 +389,8 @@ class _BatchWrites:
         self._refs: dict[str, str] = {}
 
     def end(self, change: AccountChange, ending: Any, applied_at: datetime) -> None:
-        self.closures.append({"ref": ending.account_ref, "end": ending.liability_end})
-        self.supersede.append({"ref": ending.account_ref, "first_year": financial_year_start(ending.liability_end),
+        self.supersede.append({"ref": ending.account_ref, "end": ending.liability_end,
+                               "first_year": financial_year_start(ending.liability_end),
                                "notice": change.notice_date})
         self._lines(ending.account_ref, change.notification_id, ending.charges, ending.instalments)
         self.notes.append(_note(ending.account_ref, applied_at, change.notification_id, ending_note(change, ending)))
@@ -423,29 +436,51 @@ class _BatchWrites:
         return result
 
     def write(self, conn: Connection) -> None:
-        if self.closures:
+        """Write everything with a few statements: one UPDATE per kind of change, multi-row INSERTs."""
+        if self.supersede:
             conn.execute(update(account_table).where(account_table.c.account_ref == bindparam("ref"))
-                         .values(liability_end=bindparam("end")), self.closures)
+                         .values(liability_end=bindparam("end")), self.supersede)
             conn.execute(update(charge_table).where(and_(
                 charge_table.c.account_ref == bindparam("ref"),
                 charge_table.c.financial_year >= bindparam("first_year"),
-                charge_table.c.superseded.is_(False))).values(superseded=True),
-                [{"ref": s["ref"], "first_year": s["first_year"]} for s in self.supersede])
+                charge_table.c.superseded.is_(False))).values(superseded=True), self.supersede)
             # Instalments already due are history (paid or being chased); only future ones are replaced.
             conn.execute(update(instalment_table).where(and_(
                 instalment_table.c.account_ref == bindparam("ref"),
                 instalment_table.c.financial_year >= bindparam("first_year"),
                 instalment_table.c.due_date >= bindparam("notice"),
                 instalment_table.c.superseded.is_(False))).values(superseded=True), self.supersede)
+        applied_rows = [{**row, "account_refs": ",".join(self._refs.get(r, r) for r in row["account_refs"])}
+                        for row in self.applied_rows]
         for table, rows in ((account_table, self.accounts), (liable_person_table, self.persons),
                             (charge_table, self.charges), (instalment_table, self.instalments),
-                            (audit_note_table, self.notes)):
+                            (audit_note_table, self.notes), (applied_notification_table, applied_rows)):
             if rows:
-                conn.execute(insert(table), rows)
-        if self.applied_rows:
-            conn.execute(insert(applied_notification_table), [
-                {**row, "account_refs": ",".join(self._refs.get(r, r) for r in row["account_refs"])}
-                for row in self.applied_rows])
+                _bulk_insert(conn, table, rows)
+
+
+def _one_of(conn: Connection, column: Any, values: Sequence[str]) -> Any:
+    """``column IN values``; on PostgreSQL as ``= ANY(array)``, one statement text whatever the count, so
+    both SQLAlchemy and the server reuse the prepared form."""
+    if conn.dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(String)))
+    return column.in_(values)
+
+
+def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows in the current transaction: COPY on PostgreSQL (one stream, no per-row statements),
+    executemany elsewhere (SQLite runs in-process, where that is already cheap)."""
+    if conn.dialect.name != "postgresql":
+        conn.execute(insert(table), rows)
+        return
+    columns = [c.name for c in table.columns if c.name in rows[0]]
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(
+        f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+    ) as copy:
+        for row in rows:
+            copy.write_row(tuple(row[c] for c in columns))
 
 
 def _describe(error: DBAPIError) -> str:

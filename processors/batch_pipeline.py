@@ -77,8 +77,9 @@ def process_batch(
                 outputs.append(_dead(item, rejection))
             else:
                 statuses.append(rejection)
-    for round_ in _rounds(readable):
-        round_statuses, changes = _decide(ctx, round_)
+    fingerprints = {n.notification_id: n.change_fingerprint() for n in readable}
+    for round_ in _rounds(readable, fingerprints):
+        round_statuses, changes = _decide(ctx, round_, fingerprints)
         statuses.extend(round_statuses)
         statuses.extend(_apply(ctx, changes))
         if options.publish_assessed:
@@ -96,13 +97,15 @@ def _dead(item: Submitted, reason: str) -> Output:
                        partition=item.partition, offset=item.offset)
 
 
-def _rounds(notifications: list[ChangeNotification]) -> list[list[ChangeNotification]]:
+def _rounds(
+    notifications: list[ChangeNotification], fingerprints: dict[str, str]
+) -> list[list[ChangeNotification]]:
     """Split a batch so that no two notifications in a round share a property, an id or a change."""
     last_round: dict[str, int] = {}
     rounds: list[list[ChangeNotification]] = []
     for notification in notifications:
         keys = [f"uprn:{u}" for u in notification.change.uprns if u] + [
-            f"id:{notification.notification_id}", f"change:{notification.change_fingerprint()}"]
+            f"id:{notification.notification_id}", f"change:{fingerprints[notification.notification_id]}"]
         index = max((last_round[k] + 1 for k in keys if k in last_round), default=0)
         if index == len(rounds):
             rounds.append([])
@@ -118,12 +121,11 @@ def _common(notification: ChangeNotification, stage: Stage) -> dict[str, Any]:
 
 
 def _decide(
-    ctx: StageContext, notifications: list[ChangeNotification]
+    ctx: StageContext, notifications: list[ChangeNotification], fingerprints: dict[str, str]
 ) -> tuple[list[NotificationStatus], list[AccountChange]]:
     """Validate and assess a round: final statuses for those settled now, account changes for the rest."""
     revenues = ctx.revenues
     earlier = revenues.applied_many([n.notification_id for n in notifications])
-    fingerprints = {n.notification_id: n.change_fingerprint() for n in notifications}
     same_change = revenues.applied_with_fingerprints(
         [fingerprints[n.notification_id] for n in notifications if n.notification_id not in earlier])
     facts = revenues.property_facts_many([u for n in notifications for u in n.change.uprns if u])

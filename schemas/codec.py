@@ -43,6 +43,7 @@ _RECORD_FOR_KIND = {
     ChangeKind.MOVE_WITHIN: full_name("MoveWithin"),
 }
 _KIND_FOR_RECORD = {record: kind.value for kind, record in _RECORD_FOR_KIND.items()}
+_HOLDS_CHANGE = frozenset({"ChangeNotification", "ValidatedNotification"})
 
 
 class DecodeError(ValueError):
@@ -83,7 +84,11 @@ class Codec:
         name = _schema_name_of(event)
         buffer = io.BytesIO()
         buffer.write(self._header[name])
-        schemaless_writer(buffer, self._current[name].parsed, _to_avro(event.model_dump(mode="python")))
+        record = event.model_dump(mode="python")
+        # Only events that carry a notification hold the change union, which needs its branch named.
+        if name in _HOLDS_CHANGE:
+            record = _to_avro(record)
+        schemaless_writer(buffer, self._current[name].parsed, record)
         return buffer.getvalue()
 
     def decode(self, data: bytes, model: type[M]) -> M:
@@ -118,9 +123,12 @@ class Codec:
             raise DecodeError(f"corrupt {name} body: {type(error).__name__}") from error
         if not isinstance(record, dict):
             raise DecodeError(f"corrupt {name} body")
-        converted = _from_avro(record)
-        assert isinstance(converted, dict)
-        return converted
+        # The change union is the only place a record name comes back (as a (name, record) pair).
+        if name == "ChangeNotification":
+            record["change"] = _named_change(record["change"])
+        elif name == "ValidatedNotification":
+            record["notification"]["change"] = _named_change(record["notification"]["change"])
+        return record
 
     def schema_name_in(self, data: bytes) -> str | None:
         """Return the event type named by the bytes' fingerprint, or None if unreadable."""
@@ -155,21 +163,11 @@ def _to_avro_field(key: str, value: Any) -> Any:
     return _to_avro(value)
 
 
-def _from_avro(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _from_avro_field(key, item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_from_avro(item) for item in value]
-    return value
-
-
-def _from_avro_field(key: str, value: Any) -> Any:
-    if key == "change" and isinstance(value, tuple) and len(value) == 2:
+def _named_change(value: Any) -> Any:
+    if isinstance(value, tuple) and len(value) == 2:
         record_name, body = value
-        converted = _from_avro(body)
-        converted["kind"] = _KIND_FOR_RECORD.get(record_name, record_name)
-        return converted
-    return _from_avro(value)
+        return {**body, "kind": _KIND_FOR_RECORD.get(record_name, record_name)}
+    return value
 
 
 _shared: Codec | None = None

@@ -56,6 +56,7 @@ class RunningStack:
     worker: subprocess.Popen[bytes] | None = None
     web: subprocess.Popen[bytes] | None = None
     revenues: SqlRevenuesSystem | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
@@ -73,6 +74,7 @@ class RunningStack:
             "CTAX_PARTITIONS": "2",
             "CTAX_LOG_FORMAT": "json",
             "CTAX_WORKER_METRICS_PORT": "0",
+            **self.extra_env,
             **overrides,
         }
 
