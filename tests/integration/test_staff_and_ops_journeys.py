@@ -111,6 +111,7 @@ def test_a_review_case_is_corrected_by_an_officer_and_then_applied(stack: StaffS
     assert resident_view["status"] == "corrected"
     new_reference = re.search(r"sent them on as (CTX-[0-9A-Z]{4}-[0-9A-Z]{4})", resident_view["reasons"][0]["message"])
     assert new_reference is not None
+    assert new_reference.group(1) in officer.post_form("/status", {"reference": receipt["reference"]}).text
     assert stack.revenues is not None
     (account,) = stack.revenues.accounts_at(VACANT_2)
     assert account.liability_start == corrected_date
@@ -127,6 +128,8 @@ def test_a_review_case_is_rejected_with_a_reason_the_resident_sees(stack: StaffS
     resident_view = stack.progress(receipt["notification_id"])
     assert (resident_view["status"], resident_view["reasons"][0]["message"]) == ("rejected", reason)
     assert "Rejected</strong> by Olive Officer" in officer.http.get(case).text
+    status_page = officer.post_form("/status", {"reference": receipt["reference"]})
+    assert reason in status_page.text  # the resident's status page shows the officer's words
     again = officer.post_form(f"{case}/reject", {"reason": reason})
     assert again.status_code == 409
     assert stack.revenues is not None
