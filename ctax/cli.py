@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -186,6 +187,54 @@ def submit(count: int, url: str | None, seed: int) -> None:
     settings = _settings()
     report = asyncio.run(submit_sample_traffic(settings, count, url, seed))
     click.echo(f"accepted {len(report.accepted)}; refused {dict(report.refused) or 0}")
+
+
+@main.command()
+@click.option("--backlog", type=int, default=100_000, show_default=True,
+              help="Pre-loaded notifications the transport ceiling and our pipeline drain")
+@click.option("--naive-backlog", type=int, default=5_000, show_default=True,
+              help="Pre-loaded notifications the naive baseline drains (it is slow)")
+@click.option("--latency-rate", type=float, default=200.0, show_default=True, help="Offered load, notifications/s")
+@click.option("--latency-seconds", type=float, default=20.0, show_default=True)
+@click.option("--database", type=click.Choice(["sqlite", "postgresql"]), default="postgresql", show_default=True)
+@click.option("--postgres-url", default=None,
+              help="Server for --database postgresql [default: CTAX_DATABASE_URL if PostgreSQL, else the local one]")
+@click.option("--scale-workers", type=int, default=2, show_default=True, help="Workers for the scale-out run (1: skip)")
+@click.option("--intake-seconds", type=float, default=10.0, show_default=True)
+@click.option("--output-dir", type=click.Path(path_type=Path), default=Path("var/bench"), show_default=True)
+def bench(backlog: int, naive_backlog: int, latency_rate: float, latency_seconds: float, database: str,
+          postgres_url: str | None, scale_workers: int, intake_seconds: float, output_dir: Path) -> None:
+    """Measure throughput and latency: transport ceiling, naive baseline and our pipeline in one run."""
+    from ctax.benchmark.report import render_table, write_json
+    from ctax.benchmark.runner import BenchConfig, run_bench
+
+    server = None
+    if database == "postgresql":
+        configured = _settings().database_url
+        server = postgres_url or (configured if configured.startswith("postgresql") else
+                                  "postgresql://ctax:ctax@127.0.0.1:5432/ctax")
+    config = BenchConfig(backlog=backlog, naive_backlog=naive_backlog, latency_rate=latency_rate,
+                         latency_seconds=latency_seconds, postgres_url=server, scale_workers=scale_workers,
+                         intake_seconds=intake_seconds, output_dir=output_dir)
+    started = time.monotonic()
+    interactive = sys.stderr.isatty()
+    last = [0.0]
+
+    def progress(message: str) -> None:
+        now = time.monotonic()
+        if interactive:
+            sys.stderr.write(f"\r\x1b[K[{now - started:6.0f}s] {message}")
+            sys.stderr.flush()
+        elif now - last[0] > 5 or not message[:1].startswith("["):
+            sys.stderr.write(f"[{now - started:6.0f}s] {message}\n")
+            last[0] = now
+
+    result = run_bench(config, progress)
+    if interactive:
+        sys.stderr.write("\n")
+    path = write_json(result, output_dir)
+    click.echo(render_table(result))
+    click.echo(f"\nJSON: {path}")
 
 
 @main.command()

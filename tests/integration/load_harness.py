@@ -5,27 +5,22 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy import func, select
 
 from adapters.sql_revenues import SqlRevenuesSystem
 from adapters.sql_schema import account_table, applied_notification_table, audit_note_table
-from ctax.register_seed import generate_register
-from ctax.sample_traffic import build_sample
+from ctax.benchmark.scenario import seed_workload
 from schemas.codec import shared_codec
 from schemas.events import NotificationStatus
-from schemas.notification import ChangeNotification, Channel, NotificationRequest
+from schemas.notification import ChangeNotification
 from schemas.topics import STATUS, SUBMITTED
-from tests.builders import COUNCIL, RULES
+from tests.builders import RULES
 
-EXPECTED = {"move_in": "applied", "move_out": "applied", "move_within": "applied",
-            "postcode_mismatch": "rejected", "unlisted_address": "review", "far_future_move": "review"}
 FINAL = {"applied", "rejected", "review", "duplicate"}
 
 
@@ -35,25 +30,9 @@ class Batch:
     expected: dict[str, str]  # notification id -> final status
 
 
-def seed_and_build(revenues: SqlRevenuesSystem, count: int, *, properties: int | None = None, seed: int = 11) -> Batch:
-    today = datetime.now(ZoneInfo("Europe/London")).date()
-    # Half the dwellings occupied, and three per notification, so no move runs out of suitable properties.
-    register = generate_register(RULES, properties=properties or count * 3, occupied_share=0.5, as_of=today,
-                                 seed=seed)
-    revenues.load_register(register.properties, register.accounts)
-    occupied = {a.uprn for a in register.accounts}
-    samples = build_sample([(p, p.uprn in occupied) for p in register.properties], count, today=today, seed=seed)
-    notifications, expected = [], {}
-    for sample in samples:
-        request = NotificationRequest.model_validate(sample.body)
-        notification = ChangeNotification(
-            notification_id=str(uuid.uuid4()), reference=f"CTX-{uuid.uuid4().hex[:4].upper()}-"
-            f"{uuid.uuid4().hex[:4].upper()}", submitted_at=datetime.now(UTC), channel=Channel.API,
-            council_code=COUNCIL, contact=request.contact, change=request.change,
-        )
-        notifications.append(notification)
-        expected[notification.notification_id] = EXPECTED[sample.scenario]
-    return Batch(notifications, expected)
+def seed_and_build(revenues: SqlRevenuesSystem, count: int, *, seed: int = 11) -> Batch:
+    workload = seed_workload(revenues, RULES, count, seed=seed)
+    return Batch(workload.notifications, workload.expected)
 
 
 async def produce(bootstrap: str, prefix: str, notifications: list[ChangeNotification], *,

@@ -1,0 +1,85 @@
+"""A pristine copy of the seeded revenues database for every benchmark phase (SQLite file or PostgreSQL)."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from adapters.sql_revenues import SqlRevenuesSystem
+
+
+class BenchDatabase:
+    def __init__(self, workdir: Path, postgres_url: str | None) -> None:
+        self._workdir = workdir
+        self._server = postgres_url
+        self._template = f"ctax_bench_{uuid.uuid4().hex[:8]}"
+        self._made: list[str] = []
+
+    @property
+    def kind(self) -> str:
+        return "postgresql" if self._server else "sqlite"
+
+    def template_url(self) -> str:
+        if self._server is None:
+            return f"sqlite:///{self._workdir}/template.db"
+        self._create(self._template)
+        return self._url(self._template)
+
+    def server_version(self) -> str:
+        if self._server is None:
+            import sqlite3
+
+            return f"SQLite {sqlite3.sqlite_version}"
+        engine = create_engine(self._driver_url(self._server))
+        with engine.connect() as conn:
+            version = str(conn.execute(text("SHOW server_version")).scalar_one())
+        engine.dispose()
+        return f"PostgreSQL {version}"
+
+    def fresh(self, name: str) -> str:
+        """A new database holding exactly what the template holds."""
+        if self._server is None:
+            target = self._workdir / f"{name}.db"
+            shutil.copyfile(self._workdir / "template.db", target)
+            return f"sqlite:///{target}"
+        database = f"{self._template}_{name}"
+        self._create(database, template=self._template)
+        return self._url(database)
+
+    def drop_all(self) -> None:
+        if self._server is None:
+            return
+        engine = create_engine(self._driver_url(self._server), isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            for database in reversed(self._made):
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        engine.dispose()
+
+    def _create(self, database: str, template: str | None = None) -> None:
+        assert self._server is not None
+        engine = create_engine(self._driver_url(self._server), isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            suffix = f' TEMPLATE "{template}"' if template else ""
+            conn.execute(text(f'CREATE DATABASE "{database}"{suffix}'))
+        engine.dispose()
+        self._made.append(database)
+
+    def _url(self, database: str) -> str:
+        assert self._server is not None
+        return make_url(self._driver_url(self._server)).set(database=database).render_as_string(hide_password=False)
+
+    @staticmethod
+    def _driver_url(url: str) -> str:
+        return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def seed_template(url: str, seed: Callable[[SqlRevenuesSystem], None]) -> None:
+    revenues = SqlRevenuesSystem.from_url(url)
+    revenues.create_schema()
+    seed(revenues)
+    revenues.dispose()

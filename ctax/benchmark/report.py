@@ -1,0 +1,58 @@
+"""The benchmark's table (for people) and JSON (for tracking over time)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+
+def _cell(value: Any, width: int) -> str:
+    if value is None:
+        return "-".rjust(width)
+    if isinstance(value, float):
+        return f"{value:,.1f}".rjust(width)
+    return str(value).rjust(width)
+
+
+def render_table(result: dict[str, Any]) -> str:
+    lines = []
+    machine = result["machine"]
+    lines.append(f"machine: {machine['cores']} cores, {machine['cpu']}, {machine['memory_gb']} GB; "
+                 f"Python {machine['python']}; {machine['kafka']}; {machine['database']}")
+    lines.append("packages: " + ", ".join(f"{k} {v}" for k, v in machine["packages"].items()))
+    lines.append("config: " + ", ".join(f"{k}={v}" for k, v in result["config"].items()))
+    lines.append("")
+    offered = result["config"]["latency_rate"]
+    header = (f"{'':<34}{'backlog':>9}{'drain n/s':>11}{'CPU s/1k':>10}{'peak MB':>9}"
+              f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
+    lines.append(f"{'':<34}{'-- drain of a pre-loaded backlog --':^39}{f'-- latency at {offered:g}/s offered --':^36}")
+    lines.append(header)
+    for row in result["rows"]:
+        drain = row.get("drain") or {}
+        latency = row.get("latency") or {}
+        lines.append(
+            f"{row['name']:<34}{_cell(drain.get('notifications'), 9)}{_cell(drain.get('per_second'), 11)}"
+            f"{_cell(drain.get('cpu_seconds_per_1000'), 10)}{_cell(drain.get('peak_rss_mb'), 9)}"
+            f"{_cell(latency.get('p50_ms'), 9)}{_cell(latency.get('p95_ms'), 9)}{_cell(latency.get('p99_ms'), 9)}"
+            f"{_cell(latency.get('max_ms'), 9)}")
+    if "intake" in result:
+        intake = result["intake"]
+        lines.append("")
+        lines.append(f"HTTP intake ({intake['concurrency']} connections, {intake['seconds']:.0f} s, separate load "
+                     f"generator process): {intake['accepted_per_second']:,.1f} accepted/s; p50 {intake['p50_ms']} ms, "
+                     f"p95 {intake['p95_ms']} ms, p99 {intake['p99_ms']} ms, max {intake['max_ms']} ms; "
+                     f"status codes {intake['codes']}")
+    if result.get("ratios"):
+        lines.append("")
+        lines.append("; ".join(f"{k}: {v}" for k, v in result["ratios"].items()))
+    for note in result.get("notes", []):
+        lines.append(f"note: {note}")
+    return "\n".join(lines)
+
+
+def write_json(result: dict[str, Any], folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"bench-{result['started_at'].replace(':', '').replace('-', '')[:15]}.json"
+    path.write_text(json.dumps(result, indent=2, default=str))
+    return path

@@ -1,0 +1,305 @@
+"""Runs every phase of `ctax bench` against one real broker and fresh copies of one seeded database."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from ctax.benchmark.bench_database import BenchDatabase, seed_template
+from ctax.benchmark.machine import describe_machine
+from ctax.benchmark.measurements import (
+    Processes,
+    await_arrivals,
+    child_env,
+    drain_figures,
+    latency_figures,
+    metric_identity,
+    percentile,
+    produce_at_rate,
+    produce_backlog,
+    relay_command,
+    relayed_identity,
+    worker_command,
+)
+from ctax.benchmark.scenario import Workload, seed_workload
+from ctax.local_kafka import LocalKafka, free_port
+from ctax.settings import Settings
+from ctax.topic_setup import ensure_topics
+from schemas.codec import shared_codec
+from schemas.topics import METRICS, SUBMITTED
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    backlog: int = 100_000
+    naive_backlog: int = 5_000
+    latency_rate: float = 200.0
+    latency_seconds: float = 20.0
+    postgres_url: str | None = None
+    partitions: int = 4
+    batch_size: int = 500
+    scale_workers: int = 2
+    intake_seconds: float = 10.0
+    intake_concurrency: int = 32
+    timeout_seconds: float = 1800.0
+    output_dir: Path = field(default_factory=lambda: Path("var/bench"))
+
+
+class Bench:
+    def __init__(self, config: BenchConfig, progress: Progress) -> None:
+        self.config = config
+        self.progress = progress
+        self.started = datetime.now(UTC)
+        self.workdir = config.output_dir / f"run-{self.started:%Y%m%dT%H%M%S}"
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.broker = LocalKafka(self.workdir / "kafka", heap="1g")
+        self.database = BenchDatabase(self.workdir.resolve(), config.postgres_url)
+        self.rules = Settings(_env_file=None).council_rules()
+        self.workload: Workload | None = None
+        self.phase = 0
+
+    def run(self) -> dict[str, Any]:
+        config = self.config
+        self.progress("starting Kafka")
+        self.broker.start()
+        try:
+            size = max(config.backlog, config.naive_backlog, int(config.latency_rate * config.latency_seconds) + 50)
+            self.progress(f"seeding a register for {size:,} notifications ({self.database.kind})")
+            seed_template(self.database.template_url(), self._seed(size))
+            rows: list[dict[str, Any]] = []
+            rows.append({"name": "transport ceiling (aiokafka relay)",
+                         "drain": self._drain_relay(config.backlog).as_dict(),
+                         "latency": self._latency_relay().as_dict()})
+            rows.append({"name": "naive (staged, one event at a time)",
+                         "drain": self._drain_pipeline("staged", config.naive_backlog, 1).as_dict(),
+                         "latency": self._latency_pipeline("staged").as_dict()})
+            rows.append({"name": "ours (fused, batched), 1 worker",
+                         "drain": self._drain_pipeline("fused", config.backlog, 1).as_dict(),
+                         "latency": self._latency_pipeline("fused").as_dict()})
+            if config.scale_workers > 1:
+                rows.append({"name": f"ours, {config.scale_workers} workers",
+                             "drain": self._drain_pipeline("fused", config.backlog, config.scale_workers).as_dict()})
+            intake = self._intake()
+            return {
+                "started_at": self.started.isoformat(timespec="seconds"),
+                "machine": describe_machine(self.database.server_version()),
+                "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(config).items()
+                           if k != "postgres_url"},
+                "rows": rows, "intake": intake, "ratios": _ratios(rows),
+                "notes": [
+                    "drain n/s: notifications finished (metrics event published after the account change "
+                    "committed) per second, from the first to the last to finish; worker start-up excluded",
+                    "latency: submitted timestamp to account change committed, applied notifications only",
+                    f"the naive baseline drains a smaller backlog ({config.naive_backlog:,}) to keep the run short; "
+                    "its rate is steady, so the figure is comparable",
+                ],
+            }
+        finally:
+            self.broker.stop()
+            self.database.drop_all()
+
+    # -- phases --------------------------------------------------------------------------------------------
+
+    def _seed(self, size: int) -> Callable[[Any], None]:
+        def seed(revenues: Any) -> None:
+            self.workload = seed_workload(revenues, self.rules, size)
+        return seed
+
+    def _prefix(self) -> str:
+        self.phase += 1
+        prefix = f"b{self.phase}."
+        asyncio.run(ensure_topics(self.broker.bootstrap, self.config.partitions, prefix=prefix))
+        return prefix
+
+    def _pipeline_env(self, prefix: str, pipeline: str, database_url: str) -> dict[str, str]:
+        return child_env(CTAX_KAFKA_BOOTSTRAP=self.broker.bootstrap, CTAX_DATABASE_URL=database_url,
+                         CTAX_TOPIC_PREFIX=prefix, CTAX_PIPELINE=pipeline, CTAX_PARTITIONS=str(self.config.partitions),
+                         CTAX_BATCH_SIZE=str(self.config.batch_size))
+
+    def _drain_pipeline(self, pipeline: str, count: int, workers: int) -> Any:
+        assert self.workload is not None
+        prefix = self._prefix()
+        database_url = self.database.fresh(f"p{self.phase}")
+        label = f"{pipeline} x{workers}"
+        asyncio.run(produce_backlog(self.broker.bootstrap, f"{prefix}{SUBMITTED.name}",
+                                    self.workload.notifications[:count], self._tagged(label)))
+        procs = Processes([worker_command()] * workers, self._pipeline_env(prefix, pipeline, database_url),
+                          self.workdir, f"worker-{self.phase}")
+        try:
+            arrivals, cpu_first = self._await(prefix, METRICS.name, count, procs, label, metric_identity)
+            cpu_end, rss = procs.snapshot()
+        finally:
+            procs.stop()
+        return drain_figures(arrivals, cpu_first, cpu_end, rss, workers)
+
+    def _drain_relay(self, count: int) -> Any:
+        assert self.workload is not None
+        prefix = self._prefix()
+        source, target = f"{prefix}{SUBMITTED.name}", f"{prefix}relayed"
+        asyncio.run(produce_backlog(self.broker.bootstrap, source, self.workload.notifications[:count],
+                                    self._tagged("relay")))
+        procs = Processes([relay_command(self.broker.bootstrap, source, target, f"{prefix}relay")],
+                          child_env(), self.workdir, f"relay-{self.phase}")
+        try:
+            arrivals, cpu_first = self._await("", target, count, procs, "relay", relayed_identity)
+            cpu_end, rss = procs.snapshot()
+        finally:
+            procs.stop()
+        return drain_figures(arrivals, cpu_first, cpu_end, rss, 1)
+
+    def _await(self, prefix: str, topic: str, count: int, procs: Processes, label: str,
+               identify: Callable[[Any], tuple[str, float | None]]) -> tuple[dict[str, Any], float]:
+        cpu_at_first: list[float] = []
+
+        def progress(message: str) -> None:
+            if not cpu_at_first and not message.startswith("0/"):
+                cpu_at_first.append(procs.snapshot()[0])
+            self.progress(f"[{label}] {message}")
+
+        arrivals = asyncio.run(await_arrivals(self.broker.bootstrap, f"{prefix}{topic}", count,
+                                              self.config.timeout_seconds, progress, identify, procs.alive))
+        if len(arrivals) < count:
+            raise RuntimeError(f"[{label}] only {len(arrivals):,}/{count:,} finished; logs in {self.workdir}")
+        return arrivals, (cpu_at_first or [0.0])[0]
+
+    def _latency_pipeline(self, pipeline: str) -> Any:
+        assert self.workload is not None
+        prefix = self._prefix()
+        database_url = self.database.fresh(f"p{self.phase}")
+        procs = Processes([worker_command()], self._pipeline_env(prefix, pipeline, database_url), self.workdir,
+                          f"worker-{self.phase}")
+        codec = shared_codec()
+        topic = f"{prefix}{SUBMITTED.name}"
+        notifications = self.workload.notifications
+        measured = int(self.config.latency_rate * self.config.latency_seconds)
+        try:
+            self._warm_up(topic, prefix, notifications[:20], procs, pipeline)
+            cpu_before = procs.snapshot()[0]
+            chosen = notifications[20:20 + measured]
+            values = [(n.notification_id.encode(), _stamp(codec, n)) for n in chosen]
+            self.progress(f"[{pipeline}] offering {self.config.latency_rate:g}/s for {self.config.latency_seconds:g} s")
+            asyncio.run(produce_at_rate(self.broker.bootstrap, topic, values, self.config.latency_rate))
+            arrivals = asyncio.run(await_arrivals(self.broker.bootstrap, f"{prefix}{METRICS.name}", measured + 20,
+                                                  120, lambda m: self.progress(f"[{pipeline} latency] {m}"),
+                                                  metric_identity, procs.alive))
+            cpu_after, rss = procs.snapshot()
+        finally:
+            procs.stop()
+        wanted = {n.notification_id for n in chosen}
+        latencies = [lat for nid, (_, lat) in arrivals.items() if nid in wanted and lat is not None]
+        return latency_figures(latencies, self.config.latency_rate, cpu_after - cpu_before, measured, rss)
+
+    def _latency_relay(self) -> Any:
+        assert self.workload is not None
+        prefix = self._prefix()
+        source, target = f"{prefix}{SUBMITTED.name}", f"{prefix}relayed"
+        procs = Processes([relay_command(self.broker.bootstrap, source, target, f"{prefix}relay")],
+                          child_env(), self.workdir, f"relay-{self.phase}")
+        codec = shared_codec()
+        measured = int(self.config.latency_rate * self.config.latency_seconds)
+        try:
+            time.sleep(3)  # let the relay join its group
+            cpu_before = procs.snapshot()[0]
+            chosen = self.workload.notifications[20:20 + measured]
+            values = [(n.notification_id.encode(), _stamp(codec, n)) for n in chosen]
+            arrivals = asyncio.run(_produce_while_reading(
+                produce_at_rate(self.broker.bootstrap, source, values, self.config.latency_rate),
+                await_arrivals(self.broker.bootstrap, target, measured, 60,
+                               lambda m: self.progress(f"[relay latency] {m}"), relayed_identity, procs.alive)))
+            cpu_after, rss = procs.snapshot()
+        finally:
+            procs.stop()
+        latencies = [lat for _, lat in arrivals.values() if lat is not None]
+        return latency_figures(latencies, self.config.latency_rate, cpu_after - cpu_before, measured, rss)
+
+    def _warm_up(self, topic: str, prefix: str, notifications: list[Any], procs: Processes, label: str) -> None:
+        codec = shared_codec()
+        values = [(n.notification_id.encode(), _stamp(codec, n)) for n in notifications]
+        asyncio.run(produce_at_rate(self.broker.bootstrap, topic, values, 50))
+        asyncio.run(await_arrivals(self.broker.bootstrap, f"{prefix}{METRICS.name}", len(values), 120,
+                                   lambda m: self.progress(f"[{label} warm-up] {m}"), metric_identity, procs.alive))
+
+    def _intake(self) -> dict[str, Any]:
+        assert self.workload is not None
+        prefix = self._prefix()
+        port = free_port()
+        env = child_env(CTAX_KAFKA_BOOTSTRAP=self.broker.bootstrap, CTAX_TOPIC_PREFIX=prefix,
+                        CTAX_DATABASE_URL=self.database.fresh(f"p{self.phase}"),
+                        CTAX_WEB_DATABASE_URL=f"sqlite:///{self.workdir.resolve()}/web-{self.phase}.db",
+                        CTAX_PARTITIONS=str(self.config.partitions))
+        web = Processes([[sys.executable, "-m", "ctax", "web", "--port", str(port)]], env, self.workdir, "web")
+        bodies_file = self.workdir / "intake-bodies.json"
+        bodies_file.write_text(json.dumps([
+            {"contact": n.contact.model_dump(mode="json"), "change": n.change.model_dump(mode="json")}
+            for n in self.workload.notifications[:2000]]))
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.3)
+            self.progress(f"[intake] {self.config.intake_concurrency} connections for "
+                          f"{self.config.intake_seconds:g} s from a separate process")
+            out = subprocess.run(
+                [sys.executable, "-m", "ctax.benchmark.http_load", f"http://127.0.0.1:{port}/api/v1/notifications",
+                 str(bodies_file), str(self.config.intake_seconds), str(self.config.intake_concurrency)],
+                capture_output=True, text=True, check=True, timeout=self.config.intake_seconds + 120)
+            _, rss = web.snapshot()
+        finally:
+            web.stop()
+        load = json.loads(out.stdout.strip().splitlines()[-1])
+        latencies = load["latencies_ms"]
+        return {"concurrency": self.config.intake_concurrency, "seconds": load["seconds"], "codes": load["codes"],
+                "accepted_per_second": round(len(latencies) / load["seconds"], 1),
+                "p50_ms": round(percentile(latencies, 50), 1), "p95_ms": round(percentile(latencies, 95), 1),
+                "p99_ms": round(percentile(latencies, 99), 1), "max_ms": round(max(latencies, default=0.0), 1),
+                "web_peak_rss_mb": round(rss, 1)}
+
+    def _tagged(self, label: str) -> Progress:
+        return lambda message: self.progress(f"[{label}] {message}")
+
+
+async def _produce_while_reading(producing: Coroutine[Any, Any, None],
+                                 reading: Coroutine[Any, Any, dict[str, Any]]) -> dict[str, Any]:
+    # The relay's latency is measured when a record is read, so reading must run alongside producing.
+    results = await asyncio.gather(producing, reading)
+    arrivals: dict[str, Any] = results[1]
+    return arrivals
+
+
+def _stamp(codec: Any, notification: Any) -> Callable[[], bytes]:
+    return lambda: codec.encode(notification.model_copy(update={"submitted_at": datetime.now(UTC)}))
+
+
+def _ratios(rows: list[dict[str, Any]]) -> dict[str, str]:
+    by_name = {row["name"]: row for row in rows}
+    ours = by_name.get("ours (fused, batched), 1 worker", {}).get("drain")
+    naive = by_name.get("naive (staged, one event at a time)", {}).get("drain")
+    ceiling = by_name.get("transport ceiling (aiokafka relay)", {}).get("drain")
+    ratios = {}
+    if ours and naive:
+        ratios["ours / naive"] = f"{ours['per_second'] / naive['per_second']:.1f}x"
+    if ours and ceiling:
+        ratios["ours / transport ceiling"] = f"{ours['per_second'] / ceiling['per_second'] * 100:.0f}%"
+    scaled = [row for row in rows if row["name"].startswith("ours, ")]
+    if ours and scaled:
+        ratios["scale-out speed-up"] = f"{scaled[0]['drain']['per_second'] / ours['per_second']:.2f}x"
+    return ratios
+
+
+def run_bench(config: BenchConfig, progress: Progress) -> dict[str, Any]:
+    return Bench(config, progress).run()
