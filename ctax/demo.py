@@ -66,6 +66,7 @@ def run_demo(*, count: int, keep_running: bool, port: int) -> int:
         base = f"http://127.0.0.1:{port}"
         _wait_for_web(base)
         say(f"    web app at {base} (API docs at {base}/docs); logs in {logs}")
+        say(f"    residents tell us they are moving at {base}/moving and follow it at {base}/status")
         say(f"    staff sign-in at {base}/sign-in: " + ", ".join(
             f"{username} / {password}" for username, password in staff_passwords.items()))
         say(f"4/5 submitting {count} sample notifications...")
