@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     publish_timeout_seconds: float = Field(10.0, gt=0, le=120)
     worker_metrics_host: str = "127.0.0.1"
     worker_metrics_port: int = Field(9102, ge=0, le=65535, description="Prometheus /metrics of the worker; 0 = off")
+    intake_rate_per_minute: float = Field(600.0, ge=0, description="Public POSTs per client address; 0 = off")
+    intake_burst: int = Field(100, ge=1)
     web_host: str = "127.0.0.1"
     web_port: int = 8000
     web_secret_key: SecretStr | None = Field(None, description="Signs form (CSRF) tokens; random per process if unset")

@@ -31,6 +31,7 @@ def run_web(settings: Settings, host: str, port: int) -> None:
         kafka=kafka_connection(settings), council_code=settings.council_code,
         database_url=settings.web_database_url, topic_prefix=settings.topic_prefix,
         publish_timeout_seconds=settings.publish_timeout_seconds, council_name=settings.council_name,
+        intake_rate_per_minute=settings.intake_rate_per_minute, intake_burst=settings.intake_burst,
         secret_key=settings.web_secret_key.get_secret_value().encode() if settings.web_secret_key else None,
         secure_cookies=settings.web_secure_cookies,
         register=SqlRevenuesSystem.from_url(settings.database_url),

@@ -23,6 +23,7 @@ from web.back_office_routes import install_back_office
 from web.csrf import CsrfProtection
 from web.frontend_assets import mount_frontend_assets
 from web.intake_api import router as intake_router
+from web.rate_limit import IntakeRateLimit
 from web.kafka_client import KafkaConnection
 from web.notification_publisher import NotificationPublisher
 from web.page_templates import PageTemplates, render_page
@@ -47,6 +48,8 @@ class WebConfig:
     secure_cookies: bool = True
     register: PropertyRegister | None = None  # the property register the resident pages search
     back_office: BackOfficeConfig = field(default_factory=BackOfficeConfig)  # staff and ops pages
+    intake_rate_per_minute: float = 600.0  # per client address, public POSTs; 0 turns the limit off
+    intake_burst: int = 100
 
 
 class BodySizeLimit(BaseHTTPMiddleware):
@@ -112,6 +115,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.add_middleware(CsrfProtection, secret=config.secret_key or secrets.token_bytes(32),
                        secure_cookie=config.secure_cookies, failure_page=_form_expired_page)
     app.add_middleware(BodySizeLimit)
+    app.add_middleware(IntakeRateLimit, per_minute=config.intake_rate_per_minute, burst=config.intake_burst)
     app.add_middleware(SecurityHeaders)
     app.include_router(intake_router)
     install_resident_pages(app, database_url=config.database_url, register=config.register,

@@ -77,7 +77,9 @@ def create_store_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        # One connection: SQLite takes one writer at a time, and threads queueing for the pooled connection
+        # wait far less than connections retrying a locked database file (its busy handler sleeps).
+        engine = create_engine(url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0)
 
         @event.listens_for(engine, "connect")
         def _pragmas(connection: Any, _record: Any) -> None:

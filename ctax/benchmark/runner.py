@@ -238,7 +238,8 @@ class Bench:
         env = child_env(CTAX_KAFKA_BOOTSTRAP=self.broker.bootstrap, CTAX_TOPIC_PREFIX=prefix,
                         CTAX_DATABASE_URL=self.database.fresh(f"p{self.phase}"),
                         CTAX_WEB_DATABASE_URL=f"sqlite:///{self.workdir.resolve()}/web-{self.phase}.db",
-                        CTAX_PARTITIONS=str(self.config.partitions))
+                        CTAX_PARTITIONS=str(self.config.partitions),
+                        CTAX_INTAKE_RATE_PER_MINUTE="0")  # one load generator address: measure, do not limit
         web = Processes([[sys.executable, "-m", "ctax", "web", "--port", str(port)]], env, self.workdir, "web")
         bodies_file = self.workdir / "intake-bodies.json"
         bodies_file.write_text(json.dumps([
