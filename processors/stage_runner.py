@@ -64,61 +64,33 @@ class StageRunner:
         return self._breaker
 
     async def run(self, stage: Stage, handler: Handler, record: SourceRecord, *, may_park: bool) -> list[Output]:
-        """Return what the handler produced, a parked copy of the record, or a dead letter; never raise."""
-        delay = self._policy.initial_delay
-        attempts = 0
-        while True:
-            if not self._breaker.allow():
-                worker_metrics.BREAKER_OPEN.set(1)
-                if may_park:
-                    return [self._park(stage, record, "revenues system unavailable (circuit open)")]
-                await asyncio.sleep(max(self._breaker.seconds_until_trial(), 0.05))
-                continue
-            attempts += 1
-            started = time.perf_counter()
-            try:
-                outputs = await asyncio.to_thread(handler, self._ctx, record.key, record.value)
-            except RevenuesUnavailableError as error:
-                self._breaker.record_failure()
-                worker_metrics.RETRIES.labels(stage.value).inc()
-                worker_metrics.BREAKER_OPEN.set(1 if self._breaker.state is not BreakerState.CLOSED else 0)
-                log.warning("revenues system unavailable", extra={
-                    "stage": stage.value, "attempt": attempts, "error": str(error), "breaker": self._breaker.state})
-                if may_park and attempts >= self._policy.inline_attempts:
-                    return [self._park(stage, record, str(error))]
-                await asyncio.sleep(_jittered(delay))
-                delay = min(delay * 2, self._policy.max_delay)
-                continue
-            except Exception as error:  # noqa: BLE001 - one bad event must never stop the agent
-                self._breaker.record_success()  # the revenues system answered; the event is the problem
-                worker_metrics.DEAD_LETTERS.labels(stage.value).inc()
-                # Only the exception's type: messages of validation errors can quote personal data.
-                log.error("event dead-lettered", extra={"stage": stage.value, "error": type(error).__name__,
-                                                        "partition": record.partition, "offset": record.offset})
-                return [dead_letter(stage, record.topic, record.key, record.value,
-                                    f"{stage.value} crashed: {type(error).__name__}",
-                                    partition=record.partition, offset=record.offset)]
-            self._breaker.record_success()
-            worker_metrics.BREAKER_OPEN.set(0)
-            worker_metrics.HANDLER_SECONDS.labels(stage.value).observe(time.perf_counter() - started)
-            for out in outputs:
-                if out.topic == DEAD_LETTER_TOPIC:
-                    worker_metrics.DEAD_LETTERS.labels(stage.value).inc()
-            worker_metrics.EVENTS.labels(stage.value, "ok").inc()
-            return outputs
+        """Run a one-event handler; see :meth:`run_batch` (parking on the apply-retry topic if allowed)."""
+
+        def one(ctx: StageContext, records: list[SourceRecord]) -> list[Output]:
+            return handler(ctx, records[0].key, records[0].value)
+
+        return await self.run_batch(stage, one, [record], park_topic=APPLY_RETRY_TOPIC if may_park else None)
 
     async def run_batch(
-        self, stage: Stage, handler: BatchHandler, records: list[SourceRecord], *, park_topic: str
+        self, stage: Stage, handler: BatchHandler, records: list[SourceRecord], *, park_topic: str | None
     ) -> list[Output]:
-        """Like :meth:`run` for a batch: parks every record when the revenues system stays unavailable,
-        and isolates a poison record by retrying the batch one record at a time."""
+        """Return what the handler produced, parked copies of the records, or dead letters; never raise.
+
+        While the revenues system is unavailable the batch is retried in place with back-off; after
+        ``inline_attempts`` (or at once while the circuit is open) every record is parked on ``park_topic``,
+        or, with no park topic, the runner keeps waiting. A batch the handler crashes on is retried one
+        record at a time, so only the poison record is dead-lettered.
+        """
         delay = self._policy.initial_delay
         attempts = 0
         while True:
             if not self._breaker.allow():
                 worker_metrics.BREAKER_OPEN.set(1)
-                return [self._park(stage, r, "revenues system unavailable (circuit open)", park_topic)
-                        for r in records]
+                if park_topic is not None:
+                    return [self._park(stage, r, "revenues system unavailable (circuit open)", park_topic)
+                            for r in records]
+                await asyncio.sleep(max(self._breaker.seconds_until_trial(), 0.05))
+                continue
             attempts += 1
             started = time.perf_counter()
             try:
@@ -129,13 +101,13 @@ class StageRunner:
                 worker_metrics.BREAKER_OPEN.set(1 if self._breaker.state is not BreakerState.CLOSED else 0)
                 log.warning("revenues system unavailable", extra={
                     "stage": stage.value, "attempt": attempts, "error": str(error), "batch": len(records)})
-                if attempts >= self._policy.inline_attempts:
+                if park_topic is not None and attempts >= self._policy.inline_attempts:
                     return [self._park(stage, r, str(error), park_topic) for r in records]
                 await asyncio.sleep(_jittered(delay))
                 delay = min(delay * 2, self._policy.max_delay)
                 continue
             except Exception as error:  # noqa: BLE001 - one bad event must never stop the agent
-                self._breaker.record_success()
+                self._breaker.record_success()  # the revenues system answered; the event is the problem
                 if len(records) > 1:
                     log.error("batch failed; retrying its records one by one",
                               extra={"stage": stage.value, "error": type(error).__name__, "batch": len(records)})
@@ -145,6 +117,7 @@ class StageRunner:
                     return isolated
                 (record,) = records
                 worker_metrics.DEAD_LETTERS.labels(stage.value).inc()
+                # Only the exception's type: messages of validation errors can quote personal data.
                 log.error("event dead-lettered", extra={"stage": stage.value, "error": type(error).__name__,
                                                         "partition": record.partition, "offset": record.offset})
                 return [dead_letter(stage, record.topic, record.key, record.value,

@@ -4,8 +4,10 @@ in the legacy database and on the status topic (shared by the crash, outage and 
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -130,3 +132,25 @@ def check_database(revenues: SqlRevenuesSystem, batch: Batch) -> list[str]:
     if touched := (noted_ids - should_apply) & set(batch.expected):
         problems.append(f"{len(touched)} notifications that were not applied left audit notes")
     return problems
+
+
+def settle_and_check(bootstrap: str, prefix: str, revenues: SqlRevenuesSystem, batch: Batch, what: str,
+                     worker_log: Callable[[], str], seconds: float = 240) -> Verdict:
+    """Wait for every notification to finish, print the figures, and assert nothing was lost or doubled."""
+    finals = asyncio.run(final_statuses(bootstrap, prefix, set(batch.expected), seconds=seconds))
+    verdict = check_statuses(batch, finals)
+    problems = check_database(revenues, batch)
+    print(f"\n{what}: {len(batch.expected)} notifications; applied {verdict.applied}, "  # noqa: T201
+          f"rejected {verdict.rejected}, review {verdict.review}; missing {len(verdict.missing)}; "
+          f"status events redelivered {verdict.redelivered_statuses}; database problems {problems}")
+    assert not verdict.missing, f"{len(verdict.missing)} never finished:\n{worker_log()}"
+    assert not verdict.wrong, verdict.wrong[:5]
+    assert not problems
+    return verdict
+
+
+def produce_in_background(bootstrap: str, prefix: str, batch: Batch, per_second: float) -> threading.Thread:
+    thread = threading.Thread(target=lambda: asyncio.run(
+        produce(bootstrap, prefix, batch.notifications, per_second=per_second)))
+    thread.start()
+    return thread

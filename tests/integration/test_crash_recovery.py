@@ -3,17 +3,15 @@ flow: every valid one must end up applied exactly once, every invalid one reject
 
 from __future__ import annotations
 
-import asyncio
 import random
 import signal
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.integration.load_harness import check_database, check_statuses, final_statuses, produce, seed_and_build
+from tests.integration.load_harness import produce_in_background, seed_and_build, settle_and_check
 from tests.integration.running_stack import RunningStack
 from tests.postgres_fixtures import fresh_database
 
@@ -35,9 +33,7 @@ def stack(kafka_bootstrap: str, tmp_path: Path) -> Iterator[RunningStack]:
 def test_a_worker_killed_at_random_moments_applies_everything_exactly_once(stack: RunningStack) -> None:
     assert stack.revenues is not None
     batch = seed_and_build(stack.revenues, NOTIFICATIONS)
-    producing = threading.Thread(target=lambda: asyncio.run(
-        produce(stack.bootstrap, stack.prefix, batch.notifications, per_second=150)))
-    producing.start()
+    producing = produce_in_background(stack.bootstrap, stack.prefix, batch, per_second=150)
     rng = random.Random(20261129)
     kills = {"SIGKILL": 0, "SIGTERM": 0}
     for round_number in range(KILLS + 4):
@@ -47,13 +43,6 @@ def test_a_worker_killed_at_random_moments_applies_everything_exactly_once(stack
         kills[sig.name] += 1
         stack.start_worker()
     producing.join()
-    finals = asyncio.run(final_statuses(stack.bootstrap, stack.prefix, set(batch.expected), seconds=240))
-    verdict = check_statuses(batch, finals)
-    problems = check_database(stack.revenues, batch)
-    print(f"\ncrash test: {NOTIFICATIONS} notifications, kills {kills}; applied {verdict.applied}, "  # noqa: T201
-          f"rejected {verdict.rejected}, review {verdict.review}; missing {len(verdict.missing)}; "
-          f"status events redelivered after a crash {verdict.redelivered_statuses}; database problems {problems}")
+    settle_and_check(stack.bootstrap, stack.prefix, stack.revenues, batch, f"crash test (kills {kills})",
+                     lambda: stack.log_tail("worker"))
     assert kills["SIGKILL"] >= KILLS
-    assert not verdict.missing, f"{len(verdict.missing)} never finished:\n{stack.log_tail('worker')}"
-    assert not verdict.wrong, verdict.wrong[:5]
-    assert not problems

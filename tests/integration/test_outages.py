@@ -4,7 +4,6 @@ Nothing accepted may be lost or applied twice, and the backlog must drain by its
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,7 @@ from sqlalchemy.engine import make_url
 
 from ctax.local_kafka import LocalKafka
 from processors.stage_runner import SUBMITTED_RETRY_TOPIC
-from tests.integration.load_harness import check_database, check_statuses, final_statuses, produce, seed_and_build
+from tests.integration.load_harness import produce_in_background, seed_and_build, settle_and_check
 from tests.integration.running_stack import RunningStack
 from tests.integration.tcp_proxy import CuttableProxy
 from tests.postgres_fixtures import fresh_database
@@ -56,25 +55,17 @@ def test_the_backlog_drains_by_itself_after_the_legacy_database_comes_back(
         stack.start()
         assert stack.revenues is not None
         batch = seed_and_build(stack.revenues, 600)
-        producing = threading.Thread(target=lambda: asyncio.run(
-            produce(stack.bootstrap, stack.prefix, batch.notifications, per_second=60)))
-        producing.start()
+        producing = produce_in_background(stack.bootstrap, stack.prefix, batch, per_second=60)
         time.sleep(3)
         proxy.cut()
         time.sleep(10)
         parked_while_down = asyncio.run(count_records(stack.bootstrap, f"{stack.prefix}{SUBMITTED_RETRY_TOPIC}"))
         proxy.restore()
         producing.join()
-        finals = asyncio.run(final_statuses(stack.bootstrap, stack.prefix, set(batch.expected), seconds=180))
-        verdict = check_statuses(batch, finals)
-        problems = check_database(stack.revenues, batch)
-        print(f"\noutage test: 600 notifications, database cut for 10 s; parked {parked_while_down}; "  # noqa: T201
-              f"applied {verdict.applied}, rejected {verdict.rejected}, review {verdict.review}; "
-              f"missing {len(verdict.missing)}; problems {problems}")
+        settle_and_check(stack.bootstrap, stack.prefix, stack.revenues, batch,
+                         f"outage test (database cut for 10 s, {parked_while_down} records parked)",
+                         lambda: stack.log_tail("worker"), seconds=180)
         assert parked_while_down > 0, "nothing was parked while the database was down"
-        assert not verdict.missing, stack.log_tail("worker")
-        assert not verdict.wrong, verdict.wrong[:5]
-        assert not problems
     finally:
         stack.stop()
         proxy.close()
@@ -90,21 +81,12 @@ def test_a_broker_restart_under_load_loses_nothing_and_duplicates_nothing(
         stack.start()
         assert stack.revenues is not None
         batch = seed_and_build(stack.revenues, 600)
-        producing = threading.Thread(target=lambda: asyncio.run(
-            produce(stack.bootstrap, stack.prefix, batch.notifications, per_second=60)))
-        producing.start()
+        producing = produce_in_background(stack.bootstrap, stack.prefix, batch, per_second=60)
         time.sleep(4)
         broker.restart()
         producing.join()
-        finals = asyncio.run(final_statuses(stack.bootstrap, stack.prefix, set(batch.expected), seconds=180))
-        verdict = check_statuses(batch, finals)
-        problems = check_database(stack.revenues, batch)
-        print(f"\nbroker restart test: 600 notifications; applied {verdict.applied}, "  # noqa: T201
-              f"rejected {verdict.rejected}, review {verdict.review}; missing {len(verdict.missing)}; "
-              f"redelivered statuses {verdict.redelivered_statuses}; problems {problems}")
-        assert not verdict.missing, stack.log_tail("worker")
-        assert not verdict.wrong, verdict.wrong[:5]
-        assert not problems
+        settle_and_check(stack.bootstrap, stack.prefix, stack.revenues, batch, "broker restart test",
+                         lambda: stack.log_tail("worker"), seconds=180)
     finally:
         stack.stop()
         broker.stop()
