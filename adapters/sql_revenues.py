@@ -109,9 +109,9 @@ class SqlRevenuesSystem:
         account_list = list(accounts)
         with self._transaction() as conn:
             if property_rows:
-                conn.execute(insert(property_table), property_rows)
+                _bulk_insert(conn, property_table, property_rows)
             if account_list:
-                conn.execute(insert(account_table), [
+                _bulk_insert(conn, account_table, [
                     {"account_ref": a.account_ref, "uprn": a.uprn, "liability_start": a.liability_start,
                      "liability_end": None, "discount_code": a.discount_code,
                      "discount_percent": a.discount_percent, "paid_this_year_pence": a.paid_this_year_pence,
@@ -123,17 +123,17 @@ class SqlRevenuesSystem:
                     for a in account_list for i, name in enumerate(a.liable_persons, start=1)
                 ]
                 if persons:
-                    conn.execute(insert(liable_person_table), persons)
+                    _bulk_insert(conn, liable_person_table, persons)
                 charges = [{"account_ref": a.account_ref, **vars(c), "notification_id": None, "superseded": False}
                            for a in account_list for c in a.charges]
                 if charges:
-                    conn.execute(insert(charge_table), charges)
+                    _bulk_insert(conn, charge_table, charges)
                 instalments = [
                     {"account_ref": a.account_ref, **vars(i), "notification_id": None, "superseded": False}
                     for a in account_list for i in a.instalments
                 ]
                 if instalments:
-                    conn.execute(insert(instalment_table), instalments)
+                    _bulk_insert(conn, instalment_table, instalments)
 
     # -- reads ---------------------------------------------------------------------------------------------
 
