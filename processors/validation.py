@@ -8,7 +8,7 @@ from datetime import date
 
 from processors.rules.council import CouncilRules
 from schemas.events import PropertyFacts, Reason
-from schemas.notification import Address, ChangeNotification, MoveIn, MoveOut, MoveWithin
+from schemas.notification import Address, ChangeNotification, Channel, MoveIn, MoveOut, MoveWithin
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,9 @@ def check_against_register(
                 message=f"The postcode {address.postcode} does not match the property chosen; check the address",
             ))
     move_date = notification.change.move_date
+    if notification.channel is Channel.OFFICER_CORRECTION:
+        # An officer who corrects and sends on a review case has checked the dates: do not ask again.
+        return Verdict(tuple(rejections), tuple(review))
     if (move_date - today).days > rules.move_ahead_days:
         review.append(Reason(
             code="move_date_too_far_ahead", field="move_date",

@@ -166,3 +166,17 @@ def test_every_final_status_has_exactly_one_metric(pipeline: Pipeline) -> None:
                            b"garbage"])
     assert sorted(m.notification_id for m in pipeline.metrics()) == sorted(s.notification_id for s in pipeline.finals())
     assert len(pipeline.metrics()) == 2
+
+
+def test_an_officers_correction_is_not_sent_back_for_its_dates(pipeline: Pipeline) -> None:
+    far_ahead = move_in(uprn="100090000004", move_date=date(2025, 11, 30))
+    pipeline.submit(encode(change=far_ahead, channel="officer_correction",
+                           corrects_notification_id="0b5d4b7e-4c1a-4bb0-9c55-2b4a1f3c9d10"))
+    (status,) = pipeline.finals()
+    assert status.status is Status.APPLIED
+
+
+def test_an_officers_correction_still_needs_a_register_address(pipeline: Pipeline) -> None:
+    pipeline.submit(encode(change=move_in(uprn="999"), channel="officer_correction"))
+    (status,) = pipeline.finals()
+    assert (status.status, status.reasons[0].code) == (Status.REVIEW, "address_not_in_register")
