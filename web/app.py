@@ -23,11 +23,11 @@ from web.back_office_routes import install_back_office
 from web.csrf import CsrfProtection
 from web.frontend_assets import mount_frontend_assets
 from web.intake_api import router as intake_router
-from web.rate_limit import IntakeRateLimit
 from web.kafka_client import KafkaConnection
 from web.notification_publisher import NotificationPublisher
 from web.page_templates import PageTemplates, render_page
 from web.progress_store import ProgressStore, create_store_engine
+from web.rate_limit import IntakeRateLimit
 from web.resident_routes import install_resident_pages
 from web.runtime import WebRuntime
 from web.security_headers import SecurityHeaders

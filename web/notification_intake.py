@@ -67,11 +67,14 @@ async def accept_notification(
     corrects. Raises IntakeUnavailableError (nothing kept), IdempotencyKeyReusedError, or StillProcessingError.
     """
     notification_id, reference = new_notification_id(), new_reference()
+    submitted_at = datetime.now(UTC)
+    recorded = False
     if idempotency_key is not None:
         request_hash = hashlib.sha256(request.model_dump_json().encode()).hexdigest()
         try:
             earlier = await asyncio.to_thread(
-                runtime.store.claim_key, idempotency_key, request_hash, notification_id, reference)
+                runtime.store.claim_key, idempotency_key, request_hash, notification_id, reference,
+                (request.change.kind.value, submitted_at))
         except IdempotencyConflictError:
             raise IdempotencyKeyReusedError(idempotency_key) from None
         if earlier is not None:
@@ -79,14 +82,17 @@ async def accept_notification(
             if receipt is not None:
                 return receipt
             notification_id, reference = earlier.notification_id, earlier.reference
+        else:
+            recorded = True  # claimed, and recorded as received, in one transaction
     notification = ChangeNotification(
-        notification_id=notification_id, reference=reference, submitted_at=datetime.now(UTC),
+        notification_id=notification_id, reference=reference, submitted_at=submitted_at,
         channel=channel, council_code=council_code, contact=request.contact, change=request.change,
         corrects_notification_id=corrects_notification_id,
     )
-    with contextlib.suppress(IntegrityError):  # a stale claim being retried: the row is already there
-        await asyncio.to_thread(runtime.store.record_received, notification_id, reference,
-                                notification.kind.value, notification.submitted_at)
+    if not recorded:
+        with contextlib.suppress(IntegrityError):  # a stale claim being retried: the row is already there
+            await asyncio.to_thread(runtime.store.record_received, notification_id, reference,
+                                    notification.kind.value, notification.submitted_at)
     try:
         await runtime.publisher.publish(notification_id.encode(), runtime.codec.encode(notification))
     except PublishUnavailableError as error:

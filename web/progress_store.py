@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     Column,
+    Connection,
     DateTime,
     Engine,
     MetaData,
@@ -102,11 +103,16 @@ class ProgressStore:
     def record_received(self, notification_id: str, reference: str, kind: str, submitted_at: datetime) -> None:
         """Record a notification the intake is about to publish (raises IntegrityError on a reused reference)."""
         with self._engine.begin() as conn:
-            conn.execute(insert(progress_table).values(
-                notification_id=notification_id, reference=reference, kind=kind, status="received",
-                submitted_at=submitted_at, reasons="[]", account_refs="[]",
-                history=json.dumps([{"status": "received", "at": submitted_at.isoformat()}]),
-            ))
+            self._insert_received(conn, notification_id, reference, kind, submitted_at)
+
+    @staticmethod
+    def _insert_received(conn: Connection, notification_id: str, reference: str, kind: str,
+                         submitted_at: datetime) -> None:
+        conn.execute(insert(progress_table).values(
+            notification_id=notification_id, reference=reference, kind=kind, status="received",
+            submitted_at=submitted_at, reasons="[]", account_refs="[]",
+            history=json.dumps([{"status": "received", "at": submitted_at.isoformat()}]),
+        ))
 
     def forget(self, notification_id: str) -> None:
         """Remove a notification that never reached Kafka, so nothing claims it was received."""
@@ -165,14 +171,21 @@ class ProgressStore:
 
     # -- idempotency keys ----------------------------------------------------------------------------------
 
-    def claim_key(self, key: str, request_hash: str, notification_id: str, reference: str) -> StoredKey | None:
-        """Claim a key for a new request; return the earlier claim instead if the key was used before."""
+    def claim_key(self, key: str, request_hash: str, notification_id: str, reference: str,
+                  received: tuple[str, datetime] | None = None) -> StoredKey | None:
+        """Claim a key for a new request; return the earlier claim instead if the key was used before.
+
+        With ``received`` (kind, submitted at), the notification is recorded as received in the same
+        transaction, so a new request costs one write before publishing rather than two.
+        """
         try:
             with self._engine.begin() as conn:
                 conn.execute(insert(idempotency_table).values(
                     key=key, request_hash=request_hash, notification_id=notification_id,
                     reference=reference, response=None, created_at=datetime.now(UTC),
                 ))
+                if received is not None:
+                    self._insert_received(conn, notification_id, reference, *received)
             return None
         except IntegrityError:
             with self._engine.connect() as conn:
