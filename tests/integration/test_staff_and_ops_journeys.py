@@ -158,6 +158,9 @@ def test_ops_figures_and_prometheus_move_as_notifications_flow(stack: StaffStack
         page = ops.http.get("/ops").text
         assert 'id="per-minute-chart"' in page
         scraped = stack.scrape()
+        while "ctax_processor_consumer_lag{" not in scraped and time.monotonic() < deadline + 15:
+            time.sleep(0.5)  # the lag is measured every few seconds, apart from the figures above
+            scraped = stack.scrape()
         assert re.search(r'ctax_notifications_total\{kind="move_in",outcome="\w+"\} [1-9]', scraped)
         assert 'ctax_notification_stage_seconds_bucket{le="0.005",stage="end_to_end"}' in scraped
         assert "ctax_saving_to_date_pence" in scraped
