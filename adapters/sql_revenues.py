@@ -56,10 +56,16 @@ def financial_year_start(day: date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
+def driver_url(url: str) -> str:
+    """A ``postgresql://`` URL as SQLAlchemy needs it for psycopg 3; other URLs unchanged."""
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
 def create_revenues_engine(url: str) -> Engine:
     """Create an engine for a database URL; SQLite gets WAL and a busy timeout so readers never block."""
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    url = driver_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
 

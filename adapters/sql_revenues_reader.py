@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from sqlalchemy import Engine, create_engine, event, select
 
 from adapters.revenues_port import AccountView, RegisterProperty
-from adapters.sql_revenues import SqlRevenuesSystem
+from adapters.sql_revenues import SqlRevenuesSystem, driver_url
 from adapters.sql_schema import property_table
 
 
@@ -34,8 +34,7 @@ class RevenuesReader(Protocol):
 
 
 def create_read_only_engine(url: str) -> Engine:
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    url = driver_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
 

@@ -25,7 +25,7 @@ import faust
 
 from processors.apply_stage import apply_assessed
 from processors.assess_stage import assess_validated
-from processors.batch_pipeline import BatchOptions, Submitted, process_batch
+from processors.batch_pipeline import BatchOptions, process_batch
 from processors.circuit_breaker import CircuitBreaker
 from processors.dead_letters import DEAD_LETTER_TOPIC
 from processors.metrics_stage import measure_status
@@ -118,7 +118,7 @@ def build_app(config: ProcessorConfig, ctx: StageContext, breaker: CircuitBreake
     options = BatchOptions(publish_assessed=config.publish_assessed)
 
     def fused_batch(stage_ctx: StageContext, records: list[SourceRecord]) -> list[Output]:
-        return process_batch(stage_ctx, [Submitted(r.key, r.value, r.partition, r.offset) for r in records], options)
+        return process_batch(stage_ctx, records, options)
 
     def batch_agent(agent_name: str, source_name: str, *, parked: bool) -> None:
         async def run(stream: Any) -> None:

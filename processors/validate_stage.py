@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
+from adapters.revenues_port import AppliedChange
 from processors.dead_letters import dead_letter
 from processors.stage_context import Output, StageContext, output
-from processors.status_events import reasons_from_validation_error, status_event, status_output
+from processors.status_events import reasons_from_validation_error, status_event
 from processors.validation import check_against_register
 from schemas.codec import DecodeError
 from schemas.events import (
@@ -38,40 +41,61 @@ def validate_submitted(ctx: StageContext, key: bytes | None, value: bytes) -> li
     except ValidationError as error:
         return _reject_invalid(ctx, key, value, record, error)
 
+    decided = decide(
+        ctx, notification,
+        earlier=ctx.revenues.applied(notification.notification_id),
+        same_change=ctx.revenues.applied_with_fingerprint(notification.change_fingerprint),
+        register={uprn: ctx.revenues.property_facts(uprn) for uprn in notification.change.uprns if uprn},
+        now=ctx.clock(),
+    )
+    if isinstance(decided, NotificationStatus):
+        return [output(ctx, STATUS, notification.notification_id, decided)]
+    validated_status = status_event(ctx, **_common(notification), status=Status.VALIDATED, timings=decided.timings)
+    return [
+        output(ctx, VALIDATED, notification.notification_id, decided),
+        output(ctx, STATUS, notification.notification_id, validated_status),
+    ]
+
+
+def _common(notification: ChangeNotification) -> dict[str, Any]:
+    return {"notification_id": notification.notification_id, "reference": notification.reference,
+            "council_code": notification.council_code, "kind": notification.kind, "stage": Stage.VALIDATE}
+
+
+def decide(
+    ctx: StageContext,
+    notification: ChangeNotification,
+    *,
+    earlier: AppliedChange | None,
+    same_change: AppliedChange | None,
+    register: Mapping[str, PropertyFacts | None],
+    now: datetime,
+) -> NotificationStatus | ValidatedNotification:
+    """Settle a notification from what the revenues system says about it, or pass it on validated.
+
+    Both pipelines call this with the facts they looked up (one at a time, or for a whole batch).
+    """
     timings = StageTimings(submitted_at=notification.submitted_at)
-    common: dict[str, Any] = {
-        "notification_id": notification.notification_id, "reference": notification.reference,
-        "council_code": notification.council_code, "kind": notification.kind, "stage": Stage.VALIDATE,
-    }
-    earlier = ctx.revenues.applied(notification.notification_id)
     if earlier is not None:
         # A redelivery after the change was applied: say so again rather than assessing it afresh.
-        return [status_output(ctx, **common, status=Status.APPLIED, account_refs=earlier.account_refs,
-                              timings=timings.model_copy(update={"completed_at": earlier.applied_at}))]
-    same = ctx.revenues.applied_with_fingerprint(notification.change_fingerprint())
-    if same is not None:
-        reason = Reason(code="duplicate", message=f"This change was already made by notification {same.reference}")
-        return [status_output(ctx, **common, status=Status.DUPLICATE, reasons=[reason], timings=timings)]
-
-    register: dict[str, PropertyFacts | None] = {
-        uprn: ctx.revenues.property_facts(uprn) for uprn in notification.change.uprns
-    }
-    now = ctx.clock()
+        return status_event(ctx, **_common(notification), status=Status.APPLIED, account_refs=earlier.account_refs,
+                            timings=timings.model_copy(update={"completed_at": earlier.applied_at}))
+    if same_change is not None:
+        reason = Reason(code="duplicate",
+                        message=f"This change was already made by notification {same_change.reference}")
+        return status_event(ctx, **_common(notification), status=Status.DUPLICATE, reasons=[reason],
+                            timings=timings)
     verdict = check_against_register(notification, register, ctx.rules, now.astimezone(UK).date())
     timings = timings.model_copy(update={"validated_at": now})
-    if verdict.rejections:
-        return [status_output(ctx, **common, status=Status.REJECTED, reasons=verdict.rejections, timings=timings)]
-    if verdict.review:
-        return [status_output(ctx, **common, status=Status.REVIEW, reasons=verdict.review, timings=timings)]
-    validated = ValidatedNotification(
+    if verdict.rejections or verdict.review:
+        return status_event(ctx, **_common(notification),
+                            status=Status.REJECTED if verdict.rejections else Status.REVIEW,
+                            reasons=verdict.rejections or verdict.review, timings=timings)
+    return ValidatedNotification(
         notification=notification,
         properties=tuple(facts for facts in register.values() if facts is not None),
         timings=timings,
     )
-    return [
-        output(ctx, VALIDATED, notification.notification_id, validated),
-        status_output(ctx, **common, status=Status.VALIDATED, timings=timings),
-    ]
 
 
 def _reject_invalid(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -246,7 +247,10 @@ class ChangeNotification(Model):
     def kind(self) -> ChangeKind:
         return self.change.kind
 
+    @cached_property
     def change_fingerprint(self) -> str:
-        """Return a digest of what changed (not who sent it or when): equal for the same move told twice."""
+        """A digest of what changed (not who sent it or when): equal for the same move told twice.
+
+        Computed once per notification (every stage that needs it reads the same value)."""
         content = f"{self.council_code}|{self.change.model_dump_json()}".casefold()
         return hashlib.sha256(content.encode("utf-8")).hexdigest()

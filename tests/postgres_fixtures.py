@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from adapters.sql_revenues import driver_url
+
 ENV = "CTAX_TEST_POSTGRES_URL"
 
 
@@ -24,7 +26,7 @@ def postgres_server_url() -> str:
 
 def fresh_database() -> Iterator[str]:
     """Create an empty database, yield its URL, drop it afterwards."""
-    server = make_url(postgres_server_url().replace("postgresql://", "postgresql+psycopg://", 1))
+    server = make_url(driver_url(postgres_server_url()))
     name = f"ctax_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

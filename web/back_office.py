@@ -21,7 +21,6 @@ from schemas.topics import ASSESSED, METRICS, STATUS, SUBMITTED, VALIDATED
 from web.auth_sessions import SessionStore
 from web.auth_throttle import LoginThrottle
 from web.auth_users import ConfiguredUser, UserStore, ensure_first_admin
-from web.back_office_follower import TopicFollower
 from web.kafka_client import KafkaConnection
 from web.ops_consumer_lag import ConsumerLagMonitor, LagReading
 from web.ops_metrics_store import MetricsStore
@@ -29,6 +28,7 @@ from web.ops_prometheus import WebPrometheus
 from web.progress_store import create_store_engine
 from web.review_store import ReviewStore
 from web.staff_queries import WorkspaceQueries
+from web.topic_follower import TopicFollower
 
 PROCESSOR_APP_ID = "ctax-processor"
 

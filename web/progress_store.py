@@ -25,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from adapters.sql_revenues import driver_url
+
 metadata = MetaData()
 
 progress_table = Table(
@@ -75,8 +77,7 @@ def _utc(value: datetime | None) -> datetime | None:
 
 
 def create_store_engine(url: str) -> Engine:
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    url = driver_url(url)
     if url.startswith("sqlite"):
         # One connection: SQLite takes one writer at a time, and threads queueing for the pooled connection
         # wait far less than connections retrying a locked database file (its busy handler sleeps).

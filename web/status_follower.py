@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-
-from aiokafka import AIOKafkaConsumer
-from aiokafka.errors import KafkaError
+from typing import Any
 
 from schemas.codec import Codec, DecodeError
 from schemas.events import NotificationStatus
 from schemas.topics import STATUS
 from web.kafka_client import KafkaConnection
 from web.progress_store import ProgressStore
+from web.topic_follower import TopicFollower
 
 log = logging.getLogger(__name__)
 
@@ -21,44 +19,23 @@ log = logging.getLogger(__name__)
 class StatusFollower:
     def __init__(self, connection: KafkaConnection, store: ProgressStore, codec: Codec, *,
                  topic: str = STATUS.name, group_id: str = "ctax-web-progress") -> None:
-        self._topic = topic
-        self._connection = connection
         self._store = store
         self._codec = codec
-        self._group_id = group_id
-        self._task: asyncio.Task[None] | None = None
+        self._follower = TopicFollower(connection, topic, group_id, self._handle, name="status-follower")
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="status-follower")
+        self._follower.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self._follower.stop()
 
-    async def _run(self) -> None:
-        while True:
-            consumer = AIOKafkaConsumer(
-                self._topic, group_id=self._group_id, enable_auto_commit=False, auto_offset_reset="earliest",
-                **self._connection.options(),
-            )
-            try:
-                await consumer.start()
-                while True:
-                    batches = await consumer.getmany(timeout_ms=500, max_records=500)
-                    for records in batches.values():
-                        for record in records:
-                            await asyncio.to_thread(self._apply, record.value)
-                    if batches:
-                        await consumer.commit()
-            except asyncio.CancelledError:
-                raise
-            except (KafkaError, OSError) as error:
-                log.warning("status follower lost Kafka; reconnecting", extra={"error": type(error).__name__})
-                await asyncio.sleep(2)
-            finally:
-                await consumer.stop()
+    async def _handle(self, records: list[Any]) -> None:
+        # One thread hop per batch, not per status event.
+        await asyncio.to_thread(self._apply_all, [record.value for record in records])
+
+    def _apply_all(self, values: list[bytes | None]) -> None:
+        for value in values:
+            self._apply(value)
 
     def _apply(self, value: bytes | None) -> None:
         if value is None:

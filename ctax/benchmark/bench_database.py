@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from adapters.sql_revenues import SqlRevenuesSystem
+from adapters.sql_revenues import SqlRevenuesSystem, driver_url
 
 
 class BenchDatabase:
@@ -75,7 +75,7 @@ class BenchDatabase:
 
     @staticmethod
     def _driver_url(url: str) -> str:
-        return url.replace("postgresql://", "postgresql+psycopg://", 1)
+        return driver_url(url)
 
 
 def seed_template(url: str, seed: Callable[[SqlRevenuesSystem], None]) -> None:

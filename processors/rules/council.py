@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from processors.rules.financial_year import FinancialYear
 
@@ -25,7 +25,6 @@ class CouncilRules:
     payment_day: int = 1
     move_ahead_days: int = 14
     move_back_days: int = 90
-    extra: Mapping[str, str] = field(default_factory=dict)
 
     def band_d_for(self, year: FinancialYear) -> int:
         try:

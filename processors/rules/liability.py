@@ -78,7 +78,7 @@ def assess(validated: ValidatedNotification, rules: CouncilRules, assessed_at: d
         council_code=notification.council_code,
         kind=notification.kind,
         notice_date=notice,
-        change_fingerprint=notification.change_fingerprint(),
+        change_fingerprint=notification.change_fingerprint,
         endings=endings,
         openings=openings,
         timings=StageTimings(**{**validated.timings.model_dump(), "assessed_at": assessed_at}),

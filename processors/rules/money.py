@@ -12,9 +12,3 @@ def round_half_up(value: Fraction) -> int:
     whole, remainder = divmod(value.numerator, value.denominator)
     return whole + (1 if 2 * remainder >= value.denominator else 0)
 
-
-def pounds(pence: int) -> str:
-    """Format pence as pounds for people: 123456 -> '£1,234.56'."""
-    sign = "-" if pence < 0 else ""
-    whole, part = divmod(abs(pence), 100)
-    return f"{sign}£{whole:,}.{part:02d}"

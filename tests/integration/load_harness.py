@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from adapters.sql_revenues import SqlRevenuesSystem
 from adapters.sql_schema import account_table, applied_notification_table, audit_note_table
-from ctax.benchmark.scenario import seed_workload
+from ctax.benchmark.scenario import Workload, seed_workload
 from schemas.codec import shared_codec
 from schemas.events import NotificationStatus
 from schemas.notification import ChangeNotification
@@ -26,15 +26,11 @@ from tests.builders import RULES
 FINAL = {"applied", "rejected", "review", "duplicate"}
 
 
-@dataclass(frozen=True)
-class Batch:
-    notifications: list[ChangeNotification]
-    expected: dict[str, str]  # notification id -> final status
+Batch = Workload  # the notifications and what each should end as
 
 
 def seed_and_build(revenues: SqlRevenuesSystem, count: int, *, seed: int = 11) -> Batch:
-    workload = seed_workload(revenues, RULES, count, seed=seed)
-    return Batch(workload.notifications, workload.expected)
+    return seed_workload(revenues, RULES, count, seed=seed)
 
 
 async def produce(bootstrap: str, prefix: str, notifications: list[ChangeNotification], *,

@@ -11,11 +11,12 @@ import pytest
 from adapters.memory_revenues import InMemoryRevenuesSystem
 from processors.apply_stage import apply_assessed
 from processors.assess_stage import assess_validated
-from processors.batch_pipeline import Submitted, process_batch
+from processors.batch_pipeline import process_batch
 from processors.dead_letters import DEAD_LETTER_TOPIC
 from processors.metrics_stage import measure_status
 from processors.rules.costs import CostModel
 from processors.stage_context import Output, StageContext
+from processors.stage_runner import SourceRecord
 from processors.validate_stage import validate_submitted
 from schemas.codec import shared_codec
 from schemas.events import NotificationMetric, NotificationStatus, Status
@@ -45,7 +46,7 @@ class Pipeline:
 
     def submit_batch(self, values: list[bytes]) -> None:
         if self.mode == "fused":
-            for record in process_batch(self.ctx, [Submitted(b"k", v) for v in values]):
+            for record in process_batch(self.ctx, [SourceRecord(SUBMITTED.name, b"k", v) for v in values]):
                 self.published[record.topic].append(record)
             return
         for value in values:

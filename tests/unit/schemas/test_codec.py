@@ -35,7 +35,7 @@ def test_the_header_is_the_avro_marker_and_the_schema_fingerprint() -> None:
     assert data[2:10] == fingerprint(expanded_schema("ChangeNotification")).to_bytes(8, "little")
 
 
-def test_fingerprint_matches_the_avro_specification_example() -> None:
+def test_fingerprint_agrees_with_fastavros_implementation() -> None:
     # fastavro implements the same specification independently: the two must agree byte for byte.
     from fastavro.schema import fingerprint as reference
 

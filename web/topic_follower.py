@@ -1,4 +1,4 @@
-"""A Kafka topic follower for the back office: reads batches, hands them over, commits after they are stored."""
+"""Follows one Kafka topic in a consumer group: reads batches, hands them over, commits after they are stored."""
 
 from __future__ import annotations
 
