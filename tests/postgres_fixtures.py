@@ -21,6 +21,8 @@ def postgres_server_url() -> str:
         if os.environ.get("CI"):
             pytest.fail(f"{ENV} is not set; .ci/run should start PostgreSQL and set it")
         pytest.skip(f"{ENV} not set (e.g. postgresql://ctax:ctax@127.0.0.1:5432/ctax)")
+    if not url.startswith("postgresql") or "\n" in url:
+        pytest.fail(f"{ENV} is not one PostgreSQL URL: {url!r}")
     return url
 
 
