@@ -20,6 +20,7 @@ from sqlalchemy import (
     event,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects import postgresql
@@ -78,7 +79,10 @@ def create_revenues_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # No pre-ping: it costs a round trip per checkout, several per batch. A connection the server dropped
+    # fails on first use instead; SQLAlchemy then discards the pool, the call raises
+    # RevenuesUnavailableError, and the stage runner retries on a fresh connection.
+    return create_engine(url, pool_size=5, max_overflow=5)
 
 
 class SqlRevenuesSystem:
@@ -444,18 +448,7 @@ class _BatchWrites:
     def write(self, conn: Connection) -> None:
         """Write everything with a few statements: one UPDATE per kind of change, multi-row INSERTs."""
         if self.supersede:
-            conn.execute(update(account_table).where(account_table.c.account_ref == bindparam("ref"))
-                         .values(liability_end=bindparam("end")), self.supersede)
-            conn.execute(update(charge_table).where(and_(
-                charge_table.c.account_ref == bindparam("ref"),
-                charge_table.c.financial_year >= bindparam("first_year"),
-                charge_table.c.superseded.is_(False))).values(superseded=True), self.supersede)
-            # Instalments already due are history (paid or being chased); only future ones are replaced.
-            conn.execute(update(instalment_table).where(and_(
-                instalment_table.c.account_ref == bindparam("ref"),
-                instalment_table.c.financial_year >= bindparam("first_year"),
-                instalment_table.c.due_date >= bindparam("notice"),
-                instalment_table.c.superseded.is_(False))).values(superseded=True), self.supersede)
+            _supersede(conn, self.supersede)
         applied_rows = [{**row, "account_refs": ",".join(self._refs.get(r, r) for r in row["account_refs"])}
                         for row in self.applied_rows]
         for table, rows in ((account_table, self.accounts), (liable_person_table, self.persons),
@@ -463,6 +456,45 @@ class _BatchWrites:
                             (audit_note_table, self.notes), (applied_notification_table, applied_rows)):
             if rows:
                 _bulk_insert(conn, table, rows)
+
+
+def _supersede(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """End the accounts and supersede their charges from the first year affected and their instalments not
+    yet due. On PostgreSQL one set-based statement per table (arrays unnested; the ``= ANY`` keeps the
+    planner on the account_ref indexes rather than hashing whole tables), elsewhere executemany."""
+    if conn.dialect.name == "postgresql":
+        arrays = {"refs": [r["ref"] for r in rows], "ends": [r["end"] for r in rows],
+                  "first_years": [r["first_year"] for r in rows], "notices": [r["notice"] for r in rows]}
+        conn.execute(text(
+            "UPDATE account SET liability_end = v.end_date"
+            " FROM unnest(CAST(:refs AS text[]), CAST(:ends AS date[])) AS v(ref, end_date)"
+            " WHERE account.account_ref = ANY(CAST(:refs AS text[])) AND account.account_ref = v.ref"), arrays)
+        conn.execute(text(
+            "UPDATE charge SET superseded = true"
+            " FROM unnest(CAST(:refs AS text[]), CAST(:first_years AS integer[])) AS v(ref, first_year)"
+            " WHERE charge.account_ref = ANY(CAST(:refs AS text[])) AND charge.account_ref = v.ref"
+            " AND charge.financial_year >= v.first_year"
+            " AND charge.superseded = false"), arrays)
+        # Instalments already due are history (paid or being chased); only future ones are replaced.
+        conn.execute(text(
+            "UPDATE instalment SET superseded = true"
+            " FROM unnest(CAST(:refs AS text[]), CAST(:first_years AS integer[]), CAST(:notices AS date[]))"
+            " AS v(ref, first_year, notice)"
+            " WHERE instalment.account_ref = ANY(CAST(:refs AS text[])) AND instalment.account_ref = v.ref"
+            " AND instalment.financial_year >= v.first_year"
+            " AND instalment.due_date >= v.notice AND instalment.superseded = false"), arrays)
+        return
+    conn.execute(update(account_table).where(account_table.c.account_ref == bindparam("ref"))
+                 .values(liability_end=bindparam("end")), rows)
+    conn.execute(update(charge_table).where(and_(
+        charge_table.c.account_ref == bindparam("ref"),
+        charge_table.c.financial_year >= bindparam("first_year"),
+        charge_table.c.superseded.is_(False))).values(superseded=True), rows)
+    conn.execute(update(instalment_table).where(and_(
+        instalment_table.c.account_ref == bindparam("ref"),
+        instalment_table.c.financial_year >= bindparam("first_year"),
+        instalment_table.c.due_date >= bindparam("notice"),
+        instalment_table.c.superseded.is_(False))).values(superseded=True), rows)
 
 
 def _one_of(conn: Connection, column: Any, values: Sequence[str]) -> Any:

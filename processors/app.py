@@ -93,8 +93,12 @@ def build_app(config: ProcessorConfig, ctx: StageContext, breaker: CircuitBreake
     topics = {name: _topic(app, f"{config.topic_prefix}{name}", config.partitions) for name in names}
 
     async def publish(outputs: list[Output]) -> None:
+        # Straight to the producer (Faust's Topic.send adds a future and callbacks per message). Offsets are
+        # still committed only after the producer is flushed (Faust's consumer flushes before it commits).
+        producer = app.producer
         for out in outputs:
-            await topics[out.topic].send(key=out.key, value=out.value, headers=list(out.headers))
+            await producer.send(f"{config.topic_prefix}{out.topic}", out.key, out.value, None, None,
+                                list(out.headers))
 
     def stage_agent(stage: Stage, agent_name: str, source: TopicSpec | str, handler: Handler, *,
                     may_park: bool = False, parked: bool = False) -> None:

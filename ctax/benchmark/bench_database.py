@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from adapters.sql_revenues import SqlRevenuesSystem, driver_url
 
@@ -51,14 +53,27 @@ class BenchDatabase:
         self._create(database, template=self._template)
         return self._url(database)
 
-    def drop_all(self) -> None:
+    def drop_all(self) -> list[str]:
+        """Drop every database this run made; return the names that could not be dropped (never raise, so a
+        finished run's figures are never lost to clean-up).
+
+        A plain DROP first: PostgreSQL itself stops an autovacuum worker busy on the database, which
+        ``WITH (FORCE)`` would refuse to do for a role without pg_signal_backend. FORCE is the fallback for
+        a connection a killed worker left behind."""
         if self._server is None:
-            return
+            return []
+        left: list[str] = []
         engine = create_engine(self._driver_url(self._server), isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            for database in reversed(self._made):
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-        engine.dispose()
+        try:
+            with engine.connect() as conn:
+                for database in reversed(self._made):
+                    if not _drop(conn, database):
+                        left.append(database)
+        except DBAPIError:
+            left = list(self._made)
+        finally:
+            engine.dispose()
+        return left
 
     def _create(self, database: str, template: str | None = None) -> None:
         assert self._server is not None
@@ -76,6 +91,19 @@ class BenchDatabase:
     @staticmethod
     def _driver_url(url: str) -> str:
         return driver_url(url)
+
+
+def _drop(conn: Connection, database: str) -> bool:
+    for attempt in range(5):
+        drop = f'DROP DATABASE IF EXISTS "{database}"'
+        for statement in (drop, f"{drop} WITH (FORCE)"):
+            try:
+                conn.execute(text(statement))
+                return True
+            except DBAPIError:
+                continue
+        time.sleep(0.5 * (attempt + 1))
+    return False
 
 
 def seed_template(url: str, seed: Callable[[SqlRevenuesSystem], None]) -> None:

@@ -108,7 +108,9 @@ class Bench:
             }
         finally:
             self.broker.stop()
-            self.database.drop_all()
+            left = self.database.drop_all()
+            if left:
+                self.progress(f"could not drop the benchmark's databases {', '.join(left)}; drop them by hand")
 
     # -- phases --------------------------------------------------------------------------------------------
 
