@@ -45,6 +45,7 @@ from schemas.topics import ALL_TOPICS, ASSESSED, STATUS, SUBMITTED, VALIDATED, T
 
 log = logging.getLogger(__name__)
 
+PARKED_BATCH_WAIT_SECONDS = 0.25
 INTERNAL_TOPICS = (DEAD_LETTER_TOPIC, APPLY_RETRY_TOPIC, SUBMITTED_RETRY_TOPIC)
 
 
@@ -126,7 +127,10 @@ def build_app(config: ProcessorConfig, ctx: StageContext, breaker: CircuitBreake
 
     def batch_agent(agent_name: str, source_name: str, *, parked: bool) -> None:
         async def run(stream: Any) -> None:
-            async for events in stream.take_events(config.batch_size, within=config.batch_wait_seconds):
+            # Faust wakes the agent every `within` even when idle; parked records wait a second or more anyway,
+            # so the retry agent checks four times a second rather than burning CPU at the main agent's pace.
+            within = PARKED_BATCH_WAIT_SECONDS if parked else config.batch_wait_seconds
+            async for events in stream.take_events(config.batch_size, within=within):
                 records = [_source_record(SUBMITTED.name, event) for event in events]
                 if parked:
                     waits = [parked_attempt(_headers(event)) for event in events]
