@@ -201,7 +201,8 @@ class Bench:
             procs.stop()
         wanted = {n.notification_id for n in chosen}
         latencies = [lat for nid, (_, lat) in arrivals.items() if nid in wanted and lat is not None]
-        return latency_figures(latencies, self.config.latency_rate, cpu_after - cpu_before, measured, rss)
+        finished = sum(1 for nid in arrivals if nid in wanted)
+        return latency_figures(latencies, self.config.latency_rate, cpu_after - cpu_before, measured, rss, finished)
 
     def _latency_relay(self) -> Any:
         assert self.workload is not None
@@ -224,7 +225,8 @@ class Bench:
         finally:
             procs.stop()
         latencies = [lat for _, lat in arrivals.values() if lat is not None]
-        return latency_figures(latencies, self.config.latency_rate, cpu_after - cpu_before, measured, rss)
+        return latency_figures(latencies, self.config.latency_rate, cpu_after - cpu_before, measured, rss,
+                               len(arrivals))
 
     def _warm_up(self, topic: str, prefix: str, notifications: list[Any], procs: Processes, label: str) -> None:
         codec = shared_codec()

@@ -1,0 +1,36 @@
+"""The benchmark's table stays readable, whatever the figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ctax.benchmark.report import render_table
+
+
+def _result(latency: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "machine": {"cores": 2, "cpu": "test", "memory_gb": 1, "python": "3.11", "kafka": "Kafka",
+                    "database": "PostgreSQL", "packages": {}},
+        "config": {"latency_rate": 200.0},
+        "rows": [{"name": "naive (staged, one event at a time)",
+                  "drain": {"notifications": 2000, "per_second": 24.2, "cpu_seconds_per_1000": 35.6,
+                            "peak_rss_mb": 100.9},
+                  "latency": latency}],
+    }
+
+
+def test_wide_latencies_stay_in_separate_columns() -> None:
+    latency = {"offered_per_second": 200.0, "p50_ms": 64264.0, "p95_ms": 120611.4, "p99_ms": 125682.5,
+               "max_ms": 127054.3, "offered": 4000, "finished": 4000}
+    row = render_table(_result(latency)).splitlines()[6]
+    cells = row.removeprefix("naive (staged, one event at a time)").split()
+    assert cells == ["2000", "24.2", "35.6", "100.9", "64,264.0", "120,611.4", "125,682.5", "127,054.3"]
+
+
+def test_a_latency_run_that_did_not_finish_is_flagged() -> None:
+    latency = {"offered_per_second": 200.0, "p50_ms": 1.0, "p95_ms": 2.0, "p99_ms": 3.0, "max_ms": 4.0,
+               "offered": 4000, "finished": 2651}
+    table = render_table(_result(latency))
+    assert "only 2,651 of the 4,000 notifications offered at 200/s finished" in table
+    finished = {**latency, "finished": 4000}
+    assert "only" not in render_table(_result(finished))
