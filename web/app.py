@@ -12,8 +12,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from schemas.codec import shared_codec
 from schemas.topics import STATUS, SUBMITTED
@@ -52,14 +52,56 @@ class WebConfig:
     intake_burst: int = 100
 
 
-class BodySizeLimit(BaseHTTPMiddleware):
-    """Refuse bodies over the limit before reading them (413), whatever the route."""
+class BodyTooLarge(StarletteHTTPException):
+    def __init__(self) -> None:
+        super().__init__(status_code=413, detail=f"Request body must be {MAX_BODY_BYTES} bytes or fewer")
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        length = request.headers.get("content-length")
+
+class BodySizeLimit:
+    """Refuse bodies over the limit (413), whatever the route: at once when the declared length is too big,
+    and as soon as a body sent without a length (chunked) grows past it while being read.
+
+    Plain ASGI: Starlette's BaseHTTPMiddleware costs a task group and a stream per request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = next((value for name, value in scope["headers"] if name == b"content-length"), None)
         if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            return JSONResponse({"detail": f"Request body must be {MAX_BODY_BYTES} bytes or fewer"}, status_code=413)
-        return await call_next(request)
+            await _too_large(scope, receive, send)
+            return
+        received = 0
+        started = False
+
+        async def counted_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > MAX_BODY_BYTES:
+                    raise BodyTooLarge  # an HTTPException: the app's handlers answer 413 as for any other
+            return message
+
+        async def tracked_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, tracked_send)
+        except BodyTooLarge:
+            if started:
+                raise
+            await _too_large(scope, receive, send)
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    error = BodyTooLarge()
+    await JSONResponse({"detail": error.detail}, status_code=error.status_code)(scope, receive, send)
 
 
 def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:

@@ -37,6 +37,20 @@ def post_raw(stack: RunningStack, content: bytes, content_type: str = "applicati
 def test_an_oversize_body_is_refused_before_it_is_read(stack: RunningStack) -> None:
     response = post_raw(stack, b'{"contact": "' + b"x" * 200_000 + b'"}')
     assert response.status_code == 413
+    assert "bytes or fewer" in response.json()["detail"]
+
+
+def test_an_oversize_body_sent_without_a_length_is_refused(stack: RunningStack) -> None:
+    def chunks() -> Iterator[bytes]:  # a generator body goes out chunked, with no Content-Length
+        yield b'{"contact": "'
+        for _ in range(50):
+            yield b"x" * 10_000
+        yield b'"}'
+
+    response = httpx.post(f"{stack.base_url}/api/v1/notifications", content=chunks(),
+                          headers={"content-type": "application/json"}, timeout=30)
+    assert response.status_code == 413
+    assert "bytes or fewer" in response.json()["detail"]
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "application/xml"])
