@@ -94,8 +94,8 @@ class BenchDatabase:
 
 
 def _drop(conn: Connection, database: str) -> bool:
+    drop = f'DROP DATABASE IF EXISTS "{database}"'
     for attempt in range(5):
-        drop = f'DROP DATABASE IF EXISTS "{database}"'
         for statement in (drop, f"{drop} WITH (FORCE)"):
             try:
                 conn.execute(text(statement))

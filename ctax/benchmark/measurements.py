@@ -51,8 +51,8 @@ class Latency:
     max_ms: float
     cpu_seconds_per_1000: float
     peak_rss_mb: float
-    offered: int = 0   # notifications offered in the measured window
-    finished: int = 0  # of those, how many finished (any outcome) before the wait ended
+    offered: int   # notifications offered in the measured window
+    finished: int  # of those, how many finished (any outcome) before the wait ended
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -209,11 +209,11 @@ def drain_figures(arrivals: dict[str, tuple[float, float | None]], cpu_at_first:
 
 
 def latency_figures(latencies: list[float], offered: float, cpu: float, measured: int, peak_rss: float,
-                    finished: int | None = None) -> Latency:
+                    finished: int) -> Latency:
     return Latency(offered, len(latencies), round(percentile(latencies, 50), 1), round(percentile(latencies, 95), 1),
                    round(percentile(latencies, 99), 1), round(max(latencies, default=float("nan")), 1),
                    round(cpu / max(measured, 1) * 1000, 3), round(peak_rss, 1),
-                   offered=measured, finished=measured if finished is None else finished)
+                   offered=measured, finished=finished)
 
 
 def mean(values: Sequence[float]) -> float:
