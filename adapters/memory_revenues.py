@@ -6,7 +6,7 @@ import copy
 import threading
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 
 from adapters.audit_notes import ending_note, opening_note
 from adapters.revenues_port import (
@@ -21,10 +21,7 @@ from adapters.revenues_port import (
     StaleAccountError,
 )
 from schemas.events import AccountChange, OpenAccount, PropertyFacts
-
-
-def _year_of(day: date) -> int:
-    return day.year if day.month >= 4 else day.year - 1
+from schemas.financial_year import financial_year_of
 
 
 @dataclass
@@ -68,7 +65,7 @@ class InMemoryRevenuesSystem:
                     instalments=account.instalments,
                 ))
 
-    def property_facts(self, uprn: str) -> PropertyFacts | None:
+    def _property_facts(self, uprn: str) -> PropertyFacts | None:
         prop = self._state.properties.get(uprn)
         if prop is None:
             return None
@@ -91,15 +88,15 @@ class InMemoryRevenuesSystem:
                       key=lambda p: p.address_line_1)
 
     def property_facts_many(self, uprns: Collection[str]) -> dict[str, PropertyFacts]:
-        found = {uprn: self.property_facts(uprn) for uprn in set(uprns)}
+        found = {uprn: self._property_facts(uprn) for uprn in set(uprns)}
         return {uprn: facts for uprn, facts in found.items() if facts is not None}
 
     def applied_many(self, notification_ids: Collection[str]) -> dict[str, AppliedChange]:
-        found = {nid: self.applied(nid) for nid in set(notification_ids)}
+        found = {nid: self._applied(nid) for nid in set(notification_ids)}
         return {nid: result for nid, result in found.items() if result is not None}
 
     def applied_with_fingerprints(self, fingerprints: Collection[str]) -> dict[str, AppliedChange]:
-        found = {fp: self.applied_with_fingerprint(fp) for fp in set(fingerprints)}
+        found = {fp: self._applied_with_fingerprint(fp) for fp in set(fingerprints)}
         return {fp: result for fp, result in found.items() if result is not None}
 
     def apply_account_changes(
@@ -108,18 +105,18 @@ class InMemoryRevenuesSystem:
         results: list[AppliedChange | StaleAccountError] = []
         for change in changes:
             try:
-                results.append(self.apply_account_change(change, applied_at))
+                results.append(self._apply_account_change(change, applied_at))
             except StaleAccountError as stale:
                 results.append(stale)
         return results
 
-    def applied(self, notification_id: str) -> AppliedChange | None:
+    def _applied(self, notification_id: str) -> AppliedChange | None:
         found = self._state.applied.get(notification_id)
         return replace(found, newly_applied=False) if found else None
 
-    def applied_with_fingerprint(self, change_fingerprint: str) -> AppliedChange | None:
+    def _applied_with_fingerprint(self, change_fingerprint: str) -> AppliedChange | None:
         notification_id = self._state.fingerprints.get(change_fingerprint)
-        return self.applied(notification_id) if notification_id else None
+        return self._applied(notification_id) if notification_id else None
 
     def account(self, account_ref: str) -> AccountView | None:
         found = self._state.accounts.get(account_ref)
@@ -129,9 +126,9 @@ class InMemoryRevenuesSystem:
         views = [a.view for a in self._state.accounts.values() if a.view.uprn == uprn]
         return sorted(views, key=lambda v: (v.liability_start, v.account_ref), reverse=True)
 
-    def apply_account_change(self, change: AccountChange, applied_at: datetime) -> AppliedChange:
+    def _apply_account_change(self, change: AccountChange, applied_at: datetime) -> AppliedChange:
         with self._lock:
-            earlier = self.applied(change.notification_id)
+            earlier = self._applied(change.notification_id)
             if earlier is not None:
                 return earlier
             work = copy.deepcopy(self._state)  # all-or-nothing: only swapped in when every step succeeded
@@ -143,7 +140,7 @@ class InMemoryRevenuesSystem:
                     raise StaleAccountError(
                         f"Account {ending.account_ref} is no longer open as it was when this change was assessed"
                     )
-                first_year = _year_of(ending.liability_end)
+                first_year = financial_year_of(ending.liability_end).start_year
                 kept_charges = [c for c in account.view.charges if c.financial_year < first_year]
                 account.superseded_charges += [c for c in account.view.charges if c.financial_year >= first_year]
                 replaced = [i for i in account.view.instalments

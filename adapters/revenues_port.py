@@ -114,22 +114,23 @@ class AppliedChange:
 
 
 class RevenuesSystem(Protocol):
-    """What the processors need from a council's revenues system."""
+    """What the processors need from a council's revenues system.
 
-    def property_facts(self, uprn: str) -> PropertyFacts | None:
-        """Return the register entry and any open account for a UPRN, or None if it is not in the register."""
+    Every read and write takes a batch (one notification is a batch of one), so an adapter answers a whole
+    batch with as few round trips as its back office allows.
+    """
 
     def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
         """Return the register's properties at a normalised postcode (``ZY1 5AB``), in address order."""
 
     def property_facts_many(self, uprns: Collection[str]) -> dict[str, PropertyFacts]:
-        """The same for many UPRNs at once; those not in the register are left out."""
-
-    def applied(self, notification_id: str) -> AppliedChange | None:
-        """Return what an earlier apply of this notification did, or None if it was never applied."""
+        """The register entry and any open account of each UPRN; UPRNs not in the register are left out."""
 
     def applied_many(self, notification_ids: Collection[str]) -> dict[str, AppliedChange]:
-        """The same for many notifications at once; those never applied are left out."""
+        """What earlier applies of these notifications did; those never applied are left out.
+
+        Applying is idempotent by notification id: this is how a redelivered notification is recognised.
+        """
 
     def applied_with_fingerprints(self, fingerprints: Collection[str]) -> dict[str, AppliedChange]:
         """For each of these change fingerprints already applied, one notification that applied it."""
@@ -142,15 +143,6 @@ class RevenuesSystem(Protocol):
         Each result is what happened to the change at that position: applied (now or earlier), or a
         StaleAccountError (nothing of that change written) when its accounts changed since assessment,
         including by an earlier change in the same batch.
-        """
-
-    def applied_with_fingerprint(self, change_fingerprint: str) -> AppliedChange | None:
-        """Return an applied notification that made exactly this change, if any."""
-
-    def apply_account_change(self, change: AccountChange, applied_at: datetime) -> AppliedChange:
-        """Apply the change in one transaction, at most once per notification id.
-
-        Raises StaleAccountError (nothing written) if an account it ends no longer matches.
         """
 
     def account(self, account_ref: str) -> AccountView | None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adapters.sql_revenues import SqlRevenuesSystem
+from adapters.sql.revenues import SqlRevenuesSystem
 from ctax.settings import Settings
+from processors.pipeline.context import StageContext
 from processors.rules.costs import DEFAULT_COST_MODEL, CostModel
-from processors.stage_context import StageContext
 from web.kafka_client import KafkaConnection
 
 

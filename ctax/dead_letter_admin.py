@@ -10,8 +10,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from processors.dead_letters import (
-    DEAD_LETTER_TOPIC,
+from processors.pipeline.dead_letters import (
     OFFSET_HEADER,
     PARTITION_HEADER,
     REASON_HEADER,
@@ -19,6 +18,7 @@ from processors.dead_letters import (
     STAGE_HEADER,
 )
 from schemas.codec import DecodeError, shared_codec
+from schemas.topics import DEAD_LETTER_TOPIC
 
 REPLAYED_FROM_HEADER = "ctax-replayed-from"
 

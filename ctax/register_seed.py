@@ -14,8 +14,8 @@ from adapters.revenues_port import ChargeRow, ExistingAccount, InstalmentRow, Re
 from processors.rules.charges import charge_lines
 from processors.rules.council import CouncilRules
 from processors.rules.discounts import NO_DISCOUNT, SINGLE_PERSON
-from processors.rules.financial_year import financial_year_of
 from processors.rules.instalments import instalment_plan
+from schemas.financial_year import financial_year_of
 
 FIRST_UPRN = 100_090_000_001
 STREETS = (

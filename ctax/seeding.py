@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from adapters.sql_schema import property_table
+from adapters.sql.tables import property_table
 from ctax.components import revenues_system
 from ctax.register_seed import generate_register
 from ctax.settings import Settings

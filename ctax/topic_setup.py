@@ -8,7 +8,7 @@ import contextlib
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
-from processors.app import all_topic_names
+from schemas.topics import all_topic_names
 
 
 def topic_names(prefix: str = "") -> list[str]:

@@ -7,7 +7,7 @@ import logging
 
 import uvicorn
 
-from adapters.sql_revenues import SqlRevenuesSystem
+from adapters.sql.revenues import SqlRevenuesSystem
 from ctax.components import ensure_sqlite_folder, kafka_connection
 from ctax.logging_setup import configure_logging
 from ctax.settings import Settings

@@ -1,10 +1,11 @@
 """The Faust application, in one of two shapes with the same rules and outcomes:
 
-- ``staged``: one agent per stage, each a thin loop around a plain handler, one event at a time.
+- ``staged``: one agent per stage, each a thin loop around a handler (processors/pipeline/staged.py) that
+  calls the same step functions as the fused shape, one event at a time.
   submitted -> validate -> validated -> assess -> assessed -> apply -> status -> metrics. Notifications
   whose apply cannot reach the revenues system are parked on the apply-retry topic.
 - ``fused`` (the default): one agent takes batches from the submitted topic and validates, assesses,
-  applies (one transaction per batch) and measures them (processors/batch_pipeline.py), publishing the
+  applies (one transaction per batch) and measures them (processors/pipeline/fused.py), publishing the
   status and metrics events directly. Batches that cannot reach the revenues system are parked, one
   record at a time, on the submitted-retry topic.
 
@@ -23,30 +24,27 @@ from typing import Any
 
 import faust
 
-from processors.apply_stage import apply_assessed
-from processors.assess_stage import assess_validated
-from processors.batch_pipeline import BatchOptions, process_batch
 from processors.circuit_breaker import CircuitBreaker
-from processors.dead_letters import DEAD_LETTER_TOPIC
-from processors.metrics_stage import measure_status
-from processors.stage_context import Output, StageContext
-from processors.stage_runner import (
-    APPLY_RETRY_TOPIC,
-    SUBMITTED_RETRY_TOPIC,
-    Handler,
-    RetryPolicy,
-    SourceRecord,
-    StageRunner,
-    parked_attempt,
-)
-from processors.validate_stage import validate_submitted
+from processors.pipeline.context import Output, SourceRecord, StageContext
+from processors.pipeline.fused import BatchOptions, process_batch
+from processors.pipeline.staged import apply_assessed, assess_validated, measure_status, validate_submitted
+from processors.stage_runner import BatchHandler, RetryPolicy, StageRunner, parked_attempt
 from schemas.events import Stage
-from schemas.topics import ALL_TOPICS, ASSESSED, STATUS, SUBMITTED, VALIDATED, TopicSpec
+from schemas.topics import (
+    ALL_TOPICS,
+    APPLY_RETRY_TOPIC,
+    ASSESSED,
+    INTERNAL_TOPICS,
+    STATUS,
+    SUBMITTED,
+    SUBMITTED_RETRY_TOPIC,
+    VALIDATED,
+    TopicSpec,
+)
 
 log = logging.getLogger(__name__)
 
 PARKED_BATCH_WAIT_SECONDS = 0.25
-INTERNAL_TOPICS = (DEAD_LETTER_TOPIC, APPLY_RETRY_TOPIC, SUBMITTED_RETRY_TOPIC)
 
 
 @dataclass(frozen=True)
@@ -62,10 +60,6 @@ class ProcessorConfig:
     batch_wait_seconds: float = 0.005
     publish_assessed: bool = False
     broker_credentials: Any = None  # faust.SASLCredentials / SSLCredentials, from settings
-
-
-def all_topic_names(prefix: str = "") -> list[str]:
-    return [f"{prefix}{spec.name}" for spec in ALL_TOPICS] + [f"{prefix}{name}" for name in INTERNAL_TOPICS]
 
 
 def build_app(config: ProcessorConfig, ctx: StageContext, breaker: CircuitBreaker | None = None) -> faust.App:
@@ -101,7 +95,7 @@ def build_app(config: ProcessorConfig, ctx: StageContext, breaker: CircuitBreake
             await producer.send(f"{config.topic_prefix}{out.topic}", out.key, out.value, None, None,
                                 list(out.headers))
 
-    def stage_agent(stage: Stage, agent_name: str, source: TopicSpec | str, handler: Handler, *,
+    def stage_agent(stage: Stage, agent_name: str, source: TopicSpec | str, handler: BatchHandler, *,
                     may_park: bool = False, parked: bool = False) -> None:
         source_name = source if isinstance(source, str) else source.name
 
@@ -114,7 +108,8 @@ def build_app(config: ProcessorConfig, ctx: StageContext, breaker: CircuitBreake
                                           attempt)
                     if wait:
                         await asyncio.sleep(min(wait, config.retry.park_max_delay))
-                outputs = await runner.run(stage, handler, record, may_park=may_park)
+                outputs = await runner.run_batch(stage, handler, [record],
+                                                 park_topic=APPLY_RETRY_TOPIC if may_park else None)
                 await publish(outputs)
 
         run.__qualname__ = f"stage.{agent_name}"  # how Faust names the agent in its logs

@@ -15,19 +15,17 @@ from dataclasses import dataclass
 from adapters.revenues_port import RevenuesUnavailableError
 from processors import worker_metrics
 from processors.circuit_breaker import BreakerState, CircuitBreaker
-from processors.dead_letters import DEAD_LETTER_TOPIC, dead_letter
-from processors.stage_context import Output, StageContext
+from processors.pipeline.context import Output, SourceRecord, StageContext
+from processors.pipeline.dead_letters import dead_letter
 from schemas.events import Stage
+from schemas.topics import DEAD_LETTER_TOPIC
 
 log = logging.getLogger(__name__)
 
-APPLY_RETRY_TOPIC = "ctax.notifications.apply-retry.v1"
-SUBMITTED_RETRY_TOPIC = "ctax.notifications.submitted-retry.v1"  # the fused pipeline parks whole notifications
 ATTEMPT_HEADER = "ctax-attempt"
 NOT_BEFORE_HEADER = "ctax-not-before-ms"
 
-Handler = Callable[[StageContext, bytes | None, bytes], list[Output]]
-BatchHandler = Callable[[StageContext, list["SourceRecord"]], list[Output]]
+BatchHandler = Callable[[StageContext, list[SourceRecord]], list[Output]]
 
 
 @dataclass(frozen=True)
@@ -37,16 +35,6 @@ class RetryPolicy:
     max_delay: float = 10.0
     park_initial_delay: float = 1.0
     park_max_delay: float = 30.0
-
-
-@dataclass(frozen=True)
-class SourceRecord:
-    topic: str
-    key: bytes | None
-    value: bytes
-    partition: int | None = None
-    offset: int | None = None
-    attempt: int = 0
 
 
 def _jittered(seconds: float) -> float:
@@ -62,14 +50,6 @@ class StageRunner:
     @property
     def breaker(self) -> CircuitBreaker:
         return self._breaker
-
-    async def run(self, stage: Stage, handler: Handler, record: SourceRecord, *, may_park: bool) -> list[Output]:
-        """Run a one-event handler; see :meth:`run_batch` (parking on the apply-retry topic if allowed)."""
-
-        def one(ctx: StageContext, records: list[SourceRecord]) -> list[Output]:
-            return handler(ctx, records[0].key, records[0].value)
-
-        return await self.run_batch(stage, one, [record], park_topic=APPLY_RETRY_TOPIC if may_park else None)
 
     async def run_batch(
         self, stage: Stage, handler: BatchHandler, records: list[SourceRecord], *, park_topic: str | None
@@ -120,9 +100,7 @@ class StageRunner:
                 # Only the exception's type: messages of validation errors can quote personal data.
                 log.error("event dead-lettered", extra={"stage": stage.value, "error": type(error).__name__,
                                                         "partition": record.partition, "offset": record.offset})
-                return [dead_letter(stage, record.topic, record.key, record.value,
-                                    f"{stage.value} crashed: {type(error).__name__}",
-                                    partition=record.partition, offset=record.offset)]
+                return [dead_letter(stage, record, f"{stage.value} crashed: {type(error).__name__}")]
             self._breaker.record_success()
             worker_metrics.BREAKER_OPEN.set(0)
             worker_metrics.HANDLER_SECONDS.labels(stage.value).observe(time.perf_counter() - started)
@@ -130,7 +108,7 @@ class StageRunner:
             worker_metrics.DEAD_LETTERS.labels(stage.value).inc(sum(1 for o in outputs if o.topic == DEAD_LETTER_TOPIC))
             return outputs
 
-    def _park(self, stage: Stage, record: SourceRecord, reason: str, topic: str = APPLY_RETRY_TOPIC) -> Output:
+    def _park(self, stage: Stage, record: SourceRecord, reason: str, topic: str) -> Output:
         attempt = record.attempt + 1
         delay = _jittered(min(self._policy.park_initial_delay * 2 ** (attempt - 1), self._policy.park_max_delay))
         not_before_ms = int((time.time() + delay) * 1000)

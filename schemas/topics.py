@@ -39,3 +39,14 @@ METRICS = TopicSpec(
 )
 
 ALL_TOPICS = (SUBMITTED, VALIDATED, ASSESSED, STATUS, METRICS)
+
+# Internal topics carry other topics' records unchanged (raw bytes), with headers saying why they are there.
+DEAD_LETTER_TOPIC = "ctax.notifications.deadletter.v1"  # records a stage could not process, for an operator
+APPLY_RETRY_TOPIC = "ctax.notifications.apply-retry.v1"  # the staged pipeline parks account changes here
+SUBMITTED_RETRY_TOPIC = "ctax.notifications.submitted-retry.v1"  # the fused pipeline parks whole notifications
+INTERNAL_TOPICS = (DEAD_LETTER_TOPIC, APPLY_RETRY_TOPIC, SUBMITTED_RETRY_TOPIC)
+
+
+def all_topic_names(prefix: str = "") -> list[str]:
+    """Every topic the product creates, with a deployment's prefix."""
+    return [f"{prefix}{spec.name}" for spec in ALL_TOPICS] + [f"{prefix}{name}" for name in INTERNAL_TOPICS]

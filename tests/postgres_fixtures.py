@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from adapters.sql_revenues import driver_url
+from adapters.sql.engines import driver_url
 
 ENV = "CTAX_TEST_POSTGRES_URL"
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from adapters.sql_revenues_reader import RevenuesReader, SqlRevenuesReader
+from adapters.sql.reader import RevenuesReader, SqlRevenuesReader
 from schemas.codec import Codec, DecodeError
 from schemas.events import NotificationMetric
 from schemas.topics import ASSESSED, METRICS, STATUS, SUBMITTED, VALIDATED

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from adapters.sql_revenues import driver_url
+from adapters.sql.engines import driver_url
 
 metadata = MetaData()
 

@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from adapters.audit_notes import money
 from adapters.revenues_port import AccountView, RegisterProperty
-from adapters.sql_revenues_reader import RevenuesReader
+from adapters.sql.reader import RevenuesReader
 from schemas.formats import normalise_postcode, normalise_uprn
 from web.auth_guard import StaffApiUser, StaffPageUser, back_office
 from web.staff_pages import render_back_office

@@ -12,7 +12,8 @@ from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from adapters.sql_revenues import SqlRevenuesSystem, driver_url
+from adapters.sql.engines import driver_url
+from adapters.sql.revenues import SqlRevenuesSystem
 
 
 class BenchDatabase:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from adapters.sql_revenues import SqlRevenuesSystem
+from adapters.sql.revenues import SqlRevenuesSystem
 from ctax.register_seed import generate_register
 from ctax.sample_traffic import build_sample
 from processors.rules.council import CouncilRules

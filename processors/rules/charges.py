@@ -7,9 +7,9 @@ from fractions import Fraction
 
 from processors.rules.council import CouncilRules
 from processors.rules.discounts import Discount
-from processors.rules.financial_year import financial_years_between
 from processors.rules.money import round_half_up
 from schemas.events import ChargeLine
+from schemas.financial_year import financial_years_between
 
 # Each band's charge as ninths of Band D (Local Government Finance Act 1992, s.5).
 BAND_NINTHS: dict[str, int] = {"A": 6, "B": 7, "C": 8, "D": 9, "E": 11, "F": 13, "G": 15, "H": 18}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from processors.rules.financial_year import FinancialYear
+from schemas.financial_year import FinancialYear
 
 
 class MissingBandDChargeError(LookupError):

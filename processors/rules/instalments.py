@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from fractions import Fraction
 
-from processors.rules.financial_year import FinancialYear
 from processors.rules.money import round_half_up
 from schemas.events import Instalment
+from schemas.financial_year import FinancialYear
 
 MINIMUM_INSTALMENT_PENCE = 500
 NOTICE_PERIOD_DAYS = 14  # the first instalment falls due at least 14 days after the notice is issued

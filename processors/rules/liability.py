@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from processors.rules.charges import charge_lines
 from processors.rules.council import CouncilRules, MissingBandDChargeError
 from processors.rules.discounts import Discount, discount_for, discount_from_account
-from processors.rules.financial_year import FinancialYear, day_before, financial_year_of
 from processors.rules.instalments import instalment_plan
 from schemas.events import (
     AccountChange,
@@ -21,6 +20,7 @@ from schemas.events import (
     StageTimings,
     ValidatedNotification,
 )
+from schemas.financial_year import FinancialYear, day_before, financial_year_of
 from schemas.notification import MoveIn, MoveOut, MoveWithin, Resident
 
 UK = ZoneInfo("Europe/London")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from adapters.sql_revenues import SqlRevenuesSystem
+from adapters.sql.revenues import SqlRevenuesSystem
 from tests.browser.conftest import watch_for_errors
 from tests.browser.register import ACCOUNTS, MILL_LANE, MOVE_OUT_OCCUPIED, PROPERTIES
 from tests.browser.resident_journey import Resident

@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy import func, select
 
-from adapters.sql_revenues import SqlRevenuesSystem
-from adapters.sql_schema import account_table, applied_notification_table, audit_note_table
+from adapters.sql.revenues import SqlRevenuesSystem
+from adapters.sql.tables import account_table, applied_notification_table, audit_note_table
 from ctax.benchmark.scenario import Workload, seed_workload
 from schemas.codec import shared_codec
 from schemas.events import NotificationStatus

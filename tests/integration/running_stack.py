@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import httpx
 from aiokafka import AIOKafkaConsumer
 
-from adapters.sql_revenues import SqlRevenuesSystem
+from adapters.sql.revenues import SqlRevenuesSystem
 from ctax.topic_setup import ensure_topics
 from schemas.codec import shared_codec
 from schemas.events import NotificationMetric

@@ -13,7 +13,7 @@ from aiokafka import AIOKafkaConsumer
 from sqlalchemy.engine import make_url
 
 from ctax.local_kafka import LocalKafka
-from processors.stage_runner import SUBMITTED_RETRY_TOPIC
+from schemas.topics import SUBMITTED_RETRY_TOPIC
 from tests.integration.load_harness import produce_in_background, seed_and_build, settle_and_check
 from tests.integration.running_stack import RunningStack
 from tests.integration.tcp_proxy import CuttableProxy

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from adapters.sql_revenues import SqlRevenuesSystem
+from adapters.sql.revenues import SqlRevenuesSystem
 from tests.postgres_fixtures import fresh_database
 from tests.unit.adapters.revenues_contract import RevenuesContract
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.sql_revenues import SqlRevenuesSystem
+from adapters.sql.revenues import SqlRevenuesSystem
 from tests.unit.adapters.revenues_contract import RevenuesContract
 
 

@@ -8,10 +8,10 @@ import pytest
 from pydantic import ValidationError
 
 from adapters.memory_revenues import InMemoryRevenuesSystem
+from processors.pipeline.context import SourceRecord, StageContext
+from processors.pipeline.register_checks import check_against_register
+from processors.pipeline.staged import validate_submitted
 from processors.rules.costs import CostModel
-from processors.stage_context import StageContext
-from processors.validate_stage import validate_submitted
-from processors.validation import check_against_register
 from schemas.codec import shared_codec
 from schemas.events import NotificationStatus, Status
 from schemas.notification import MoveWithin
@@ -49,7 +49,8 @@ def test_the_validate_stage_sends_it_to_review_and_the_codec_round_trips_a_null_
     sent = notification(move_out(uprn=None, move_date=TODAY))
     value = shared_codec().encode(sent)
     assert shared_codec().decode(value, type(sent)) == sent
-    (status_output,) = [o for o in validate_submitted(ctx, b"k", value) if o.topic == STATUS.name]
+    outputs = validate_submitted(ctx, [SourceRecord("submitted", b"k", value)])
+    (status_output,) = [o for o in outputs if o.topic == STATUS.name]
     status = shared_codec().decode(status_output.value, NotificationStatus)
     assert status.status == Status.REVIEW
     assert [r.code for r in status.reasons] == ["address_not_in_register"]

@@ -9,11 +9,11 @@ import pytest
 from adapters.memory_revenues import InMemoryRevenuesSystem
 from adapters.revenues_port import RevenuesUnavailableError
 from processors.circuit_breaker import CircuitBreaker
-from processors.dead_letters import DEAD_LETTER_TOPIC
+from processors.pipeline.context import Output, SourceRecord, StageContext
 from processors.rules.costs import CostModel
-from processors.stage_context import Output, StageContext
-from processors.stage_runner import APPLY_RETRY_TOPIC, RetryPolicy, SourceRecord, StageRunner, parked_attempt
+from processors.stage_runner import RetryPolicy, StageRunner, parked_attempt
 from schemas.events import Stage
+from schemas.topics import APPLY_RETRY_TOPIC, DEAD_LETTER_TOPIC
 from tests.builders import RULES
 
 CTX = StageContext(revenues=InMemoryRevenuesSystem(), rules=RULES, cost_model=CostModel.load(),
@@ -28,7 +28,7 @@ class Flaky:
         self.failures = failures
         self.calls = 0
 
-    def __call__(self, ctx: StageContext, key: bytes | None, value: bytes) -> list[Output]:
+    def __call__(self, ctx: StageContext, records: list[SourceRecord]) -> list[Output]:
         self.calls += 1
         if self.calls <= self.failures:
             raise RevenuesUnavailableError("connection refused")
@@ -38,14 +38,14 @@ class Flaky:
 async def test_a_transient_failure_is_retried_until_it_goes_through() -> None:
     handler = Flaky(failures=5)
     runner = StageRunner(CTX, CircuitBreaker(failure_threshold=100), FAST)
-    assert await runner.run(Stage.VALIDATE, handler, RECORD, may_park=False) == DONE
+    assert await runner.run_batch(Stage.VALIDATE, handler, [RECORD], park_topic=None) == DONE
     assert handler.calls == 6
 
 
 async def test_a_stage_that_may_park_parks_after_its_inline_attempts() -> None:
     handler = Flaky(failures=10)
     runner = StageRunner(CTX, CircuitBreaker(failure_threshold=100), FAST)
-    (parked,) = await runner.run(Stage.APPLY, handler, RECORD, may_park=True)
+    (parked,) = await runner.run_batch(Stage.APPLY, handler, [RECORD], park_topic=APPLY_RETRY_TOPIC)
     assert handler.calls == 3
     assert (parked.topic, parked.key, parked.value) == (APPLY_RETRY_TOPIC, b"k", b"value")
     attempt, wait = parked_attempt(dict(parked.headers))
@@ -56,7 +56,7 @@ async def test_a_stage_that_may_park_parks_after_its_inline_attempts() -> None:
 async def test_parking_again_counts_the_attempts() -> None:
     runner = StageRunner(CTX, CircuitBreaker(failure_threshold=100), FAST)
     again = SourceRecord(RECORD.topic, RECORD.key, RECORD.value, attempt=4)
-    (parked,) = await runner.run(Stage.APPLY, Flaky(failures=10), again, may_park=True)
+    (parked,) = await runner.run_batch(Stage.APPLY, Flaky(failures=10), [again], park_topic=APPLY_RETRY_TOPIC)
     assert parked_attempt(dict(parked.headers))[0] == 5
 
 
@@ -64,16 +64,17 @@ async def test_while_the_breaker_is_open_nothing_is_called_and_the_record_is_par
     breaker = CircuitBreaker(failure_threshold=1, open_seconds=60)
     breaker.record_failure()
     handler = Flaky(failures=0)
-    (parked,) = await StageRunner(CTX, breaker, FAST).run(Stage.APPLY, handler, RECORD, may_park=True)
+    runner = StageRunner(CTX, breaker, FAST)
+    (parked,) = await runner.run_batch(Stage.APPLY, handler, [RECORD], park_topic=APPLY_RETRY_TOPIC)
     assert parked.topic == APPLY_RETRY_TOPIC
     assert handler.calls == 0
 
 
 async def test_an_event_that_crashes_the_handler_is_dead_lettered_not_raised() -> None:
-    def crash(ctx: StageContext, key: bytes | None, value: bytes) -> list[Output]:
+    def crash(ctx: StageContext, records: list[SourceRecord]) -> list[Output]:
         raise ZeroDivisionError("Mrs Jane Smith of 4 Acacia Avenue")
 
-    (dead,) = await StageRunner(CTX, CircuitBreaker(), FAST).run(Stage.ASSESS, crash, RECORD, may_park=False)
+    (dead,) = await StageRunner(CTX, CircuitBreaker(), FAST).run_batch(Stage.ASSESS, crash, [RECORD], park_topic=None)
     headers = dict(dead.headers)
     assert (dead.topic, dead.value) == (DEAD_LETTER_TOPIC, b"value")
     assert headers["ctax-reason"] == b"assess crashed: ZeroDivisionError"

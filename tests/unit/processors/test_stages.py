@@ -9,18 +9,13 @@ from typing import Any
 import pytest
 
 from adapters.memory_revenues import InMemoryRevenuesSystem
-from processors.apply_stage import apply_assessed
-from processors.assess_stage import assess_validated
-from processors.batch_pipeline import process_batch
-from processors.dead_letters import DEAD_LETTER_TOPIC
-from processors.metrics_stage import measure_status
+from processors.pipeline.context import Output, SourceRecord, StageContext
+from processors.pipeline.fused import process_batch
+from processors.pipeline.staged import apply_assessed, assess_validated, measure_status, validate_submitted
 from processors.rules.costs import CostModel
-from processors.stage_context import Output, StageContext
-from processors.stage_runner import SourceRecord
-from processors.validate_stage import validate_submitted
 from schemas.codec import shared_codec
 from schemas.events import NotificationMetric, NotificationStatus, Status
-from schemas.topics import ASSESSED, METRICS, STATUS, SUBMITTED, VALIDATED
+from schemas.topics import ASSESSED, DEAD_LETTER_TOPIC, METRICS, STATUS, SUBMITTED, VALIDATED
 from tests.builders import RULES, address, existing_account, move_in, move_out, notification, register_property
 
 NOW = datetime(2025, 10, 10, 12, 0, tzinfo=UTC)
@@ -59,7 +54,7 @@ class Pipeline:
             self.published[record.topic].append(record)
             handler = HANDLERS.get(record.topic)
             if handler is not None:
-                queue.extend(handler(self.ctx, record.key, record.value))
+                queue.extend(handler(self.ctx, [SourceRecord(record.topic, record.key, record.value)]))
 
     def statuses(self) -> list[NotificationStatus]:
         return [shared_codec().decode(o.value, NotificationStatus) for o in self.published[STATUS.name]]

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from processors.rules.financial_year import FinancialYear
 from processors.rules.instalments import apply_minimum, instalment_count, instalment_plan, split_amounts
+from schemas.financial_year import FinancialYear
 
 FY = FinancialYear(2025)
 

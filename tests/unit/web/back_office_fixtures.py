@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
-from adapters.sql_revenues import SqlRevenuesSystem
+from adapters.sql.revenues import SqlRevenuesSystem
 from tests.builders import existing_account, register_property
 from web.app import WebConfig, create_app
 from web.auth_users import Role

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 
-from adapters.sql_revenues_reader import SqlRevenuesReader
-from adapters.sql_schema import account_table
+from adapters.sql.reader import SqlRevenuesReader
+from adapters.sql.tables import account_table
 from tests.unit.web.back_office_fixtures import OCCUPIED, seeded_revenues
 
 

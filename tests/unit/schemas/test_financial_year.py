@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from processors.rules.financial_year import FinancialYear, financial_year_of, financial_years_between
+from schemas.financial_year import FinancialYear, financial_year_of, financial_years_between
 
 
 @pytest.mark.parametrize(

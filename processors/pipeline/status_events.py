@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from processors.stage_context import Output, StageContext, output
+from processors.pipeline.context import Output, StageContext, output
 from schemas.events import NotificationStatus, Reason, Stage, StageTimings, Status
 from schemas.notification import ChangeKind
 from schemas.topics import STATUS

@@ -1,4 +1,4 @@
-"""Dead letters: events a stage cannot process, parked with the reason so that nothing is silently lost.
+"""Dead letters: records a step cannot process, parked with the reason so that nothing is silently lost.
 
 The dead-letter record's value is the original bytes, unchanged; its headers say which stage gave up, why,
 and where the bytes came from (topic, partition, offset), so `ctax deadletters replay` can put them back.
@@ -6,10 +6,10 @@ and where the bytes came from (topic, partition, offset), so `ctax deadletters r
 
 from __future__ import annotations
 
-from processors.stage_context import Output
+from processors.pipeline.context import Output, SourceRecord
 from schemas.events import Stage
+from schemas.topics import DEAD_LETTER_TOPIC
 
-DEAD_LETTER_TOPIC = "ctax.notifications.deadletter.v1"
 STAGE_HEADER = "ctax-stage"
 SOURCE_TOPIC_HEADER = "ctax-source-topic"
 REASON_HEADER = "ctax-reason"
@@ -17,18 +17,15 @@ PARTITION_HEADER = "ctax-source-partition"
 OFFSET_HEADER = "ctax-source-offset"
 
 
-def dead_letter(
-    stage: Stage, source_topic: str, key: bytes | None, value: bytes, reason: str,
-    *, partition: int | None = None, offset: int | None = None,
-) -> Output:
+def dead_letter(stage: Stage, record: SourceRecord, reason: str) -> Output:
     """Park the original bytes with the stage, source and reason in headers (no personal data)."""
     headers = [
         (STAGE_HEADER, stage.value.encode()),
-        (SOURCE_TOPIC_HEADER, source_topic.encode()),
+        (SOURCE_TOPIC_HEADER, record.topic.encode()),
         (REASON_HEADER, reason[:500].encode("utf-8", "replace")),
     ]
-    if partition is not None:
-        headers.append((PARTITION_HEADER, str(partition).encode()))
-    if offset is not None:
-        headers.append((OFFSET_HEADER, str(offset).encode()))
-    return Output(DEAD_LETTER_TOPIC, key or b"", value, tuple(headers))
+    if record.partition is not None:
+        headers.append((PARTITION_HEADER, str(record.partition).encode()))
+    if record.offset is not None:
+        headers.append((OFFSET_HEADER, str(record.offset).encode()))
+    return Output(DEAD_LETTER_TOPIC, record.key or b"", record.value, tuple(headers))

@@ -1,15 +1,33 @@
-"""Metrics stage: one time-and-cost event per notification once it reaches a final status."""
+"""Report step: each notification's status event and, once it is final, its time-and-cost metric."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from processors.dead_letters import dead_letter
+from processors.pipeline.context import Output, StageContext, output
 from processors.rules.costs import route_costs
-from processors.stage_context import Output, StageContext, output
-from schemas.codec import DecodeError
-from schemas.events import NotificationMetric, NotificationStatus, Stage
+from schemas.events import NotificationMetric, NotificationStatus
 from schemas.topics import METRICS, STATUS
+
+
+def report(ctx: StageContext, statuses: Sequence[NotificationStatus]) -> list[Output]:
+    """The status events and the metrics of a batch, in order."""
+    outputs: list[Output] = []
+    for status in statuses:
+        outputs.append(output(ctx, STATUS, status.notification_id, status))
+        outputs.extend(metric_outputs(ctx, [status]))
+    return outputs
+
+
+def status_outputs(ctx: StageContext, statuses: Sequence[NotificationStatus]) -> list[Output]:
+    return [output(ctx, STATUS, status.notification_id, status) for status in statuses]
+
+
+def metric_outputs(ctx: StageContext, statuses: Sequence[NotificationStatus]) -> list[Output]:
+    """The metric events of the final statuses among these (none for a notification still on its way)."""
+    metrics = (metric_for(ctx, status) for status in statuses)
+    return [output(ctx, METRICS, metric.notification_id, metric) for metric in metrics if metric is not None]
 
 
 def _ms(start: datetime | None, end: datetime | None) -> float | None:
@@ -42,12 +60,3 @@ def metric_for(ctx: StageContext, status: NotificationStatus) -> NotificationMet
         saving_pence=costs.saving_pence,
         cost_model_version=ctx.cost_model.version,
     )
-
-
-def measure_status(ctx: StageContext, key: bytes | None, value: bytes) -> list[Output]:
-    try:
-        status = ctx.codec.decode(value, NotificationStatus)
-    except DecodeError as error:
-        return [dead_letter(Stage.APPLY, STATUS.name, key, value, str(error))]
-    metric = metric_for(ctx, status)
-    return [] if metric is None else [output(ctx, METRICS, status.notification_id, metric)]

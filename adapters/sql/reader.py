@@ -8,13 +8,14 @@ change an account.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, select
 
 from adapters.revenues_port import AccountView, RegisterProperty
-from adapters.sql_revenues import SqlRevenuesSystem, driver_url
-from adapters.sql_schema import property_table
+from adapters.sql.engines import create_database_engine
+from adapters.sql.revenues import SqlRevenuesSystem
+from adapters.sql.tables import property_table
 
 
 class RevenuesReader(Protocol):
@@ -33,22 +34,6 @@ class RevenuesReader(Protocol):
         """Return the dwellings with a postcode (normalised, e.g. ``ZY1 5AB``)."""
 
 
-def create_read_only_engine(url: str) -> Engine:
-    url = driver_url(url)
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
-
-        @event.listens_for(engine, "connect")
-        def _read_only(connection: Any, _record: Any) -> None:
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA query_only=ON")
-            cursor.close()
-
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=3, max_overflow=3,
-                         connect_args={"options": "-c default_transaction_read_only=on"})
-
-
 @dataclass
 class SqlRevenuesReader:
     """Reads accounts and the register through the SQL adapter's own queries, on a read-only connection."""
@@ -57,7 +42,7 @@ class SqlRevenuesReader:
 
     @classmethod
     def from_url(cls, url: str) -> SqlRevenuesReader:
-        return cls(create_read_only_engine(url))
+        return cls(create_database_engine(url, read_only=True, pre_ping=True, pool_size=3))
 
     def account(self, account_ref: str) -> AccountView | None:
         return SqlRevenuesSystem(self.engine).account(account_ref)

@@ -1,4 +1,4 @@
-"""What every stage handler needs, gathered once at start-up, and what a handler returns."""
+"""What every step needs, gathered once at start-up; the records a step reads and the ones it returns."""
 
 from __future__ import annotations
 
@@ -28,8 +28,20 @@ class StageContext:
 
 
 @dataclass(frozen=True)
+class SourceRecord:
+    """A record as consumed: where it came from, and how many times it has been parked."""
+
+    topic: str
+    key: bytes | None
+    value: bytes
+    partition: int | None = None
+    offset: int | None = None
+    attempt: int = 0
+
+
+@dataclass(frozen=True)
 class Output:
-    """One record a stage wants published: to a topic in the catalogue, or raw to the dead-letter topic."""
+    """One record a step wants published: to a topic in the catalogue, or raw to an internal topic."""
 
     topic: str
     key: bytes

@@ -1,0 +1,124 @@
+"""Checking a batch of account changes against the accounts as they stand, and the rows the batch writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from adapters.audit_notes import ending_note, opening_note
+from adapters.revenues_port import PROCESSOR_AUTHOR, AppliedChange, StaleAccountError
+from adapters.sql.statements import bulk_insert, supersede
+from adapters.sql.tables import (
+    account_table,
+    applied_notification_table,
+    audit_note_table,
+    charge_table,
+    instalment_table,
+    liable_person_table,
+)
+from schemas.events import AccountChange, ChargeLine, Instalment
+from schemas.financial_year import financial_year_of
+
+
+def check(
+    change: AccountChange,
+    accounts: dict[str, tuple[str, date, date | None]],
+    open_at: dict[str, set[str]],
+) -> str | None:
+    """Why the change no longer fits the accounts (as changed by earlier ones in the batch), or None."""
+    ending_refs = set()
+    for ending in change.endings:
+        found = accounts.get(ending.account_ref)
+        if found is None or found[2] is not None or found[1] != ending.expected_liability_start:
+            return f"Account {ending.account_ref} is no longer open as it was when this change was assessed"
+        ending_refs.add(ending.account_ref)
+    for opening in change.openings:
+        still_open = open_at.get(opening.uprn, set()) - ending_refs
+        if still_open:
+            shown = sorted(ref for ref in still_open if not ref.startswith("@"))
+            return (f"Property {opening.uprn} still has open account {', '.join(shown) or '(opened just now)'}; "
+                    "it was not expected")
+    return None
+
+
+class BatchWrites:
+    """The rows a batch of changes writes, gathered so each table gets one multi-row statement."""
+
+    def __init__(self) -> None:
+        self.applied_ids: dict[str, AppliedChange] = {}
+        self.supersede: list[dict[str, Any]] = []
+        self.accounts: list[dict[str, Any]] = []
+        self.persons: list[dict[str, Any]] = []
+        self.charges: list[dict[str, Any]] = []
+        self.instalments: list[dict[str, Any]] = []
+        self.notes: list[dict[str, Any]] = []
+        self.applied_rows: list[dict[str, Any]] = []
+        self._refs: dict[str, str] = {}
+
+    def end(self, change: AccountChange, ending: Any, applied_at: datetime) -> None:
+        self.supersede.append({"ref": ending.account_ref, "end": ending.liability_end,
+                               "first_year": financial_year_of(ending.liability_end).start_year,
+                               "notice": change.notice_date})
+        self._lines(ending.account_ref, change.notification_id, ending.charges, ending.instalments)
+        self.notes.append(note(ending.account_ref, applied_at, change.notification_id, ending_note(change, ending)))
+
+    def open(self, change: AccountChange, opening: Any, placeholder: str, applied_at: datetime) -> None:
+        self.accounts.append({
+            "account_ref": placeholder, "uprn": opening.uprn, "liability_start": opening.liability_start,
+            "liability_end": None, "discount_code": opening.discount_code,
+            "discount_percent": opening.discount_percent, "paid_this_year_pence": 0,
+            "opened_by_notification": change.notification_id,
+        })
+        self.persons.extend({"account_ref": placeholder, "position": i, "full_name": name}
+                            for i, name in enumerate(opening.liable_persons, start=1))
+        self._lines(placeholder, change.notification_id, opening.charges, opening.instalments)
+        self.notes.append(note(placeholder, applied_at, change.notification_id, opening_note(change, opening)))
+
+    def _lines(self, ref: str, notification_id: str, charges: Iterable[ChargeLine],
+               instalments: Iterable[Instalment]) -> None:
+        self.charges.extend({**line.model_dump(), "account_ref": ref, "notification_id": notification_id,
+                             "superseded": False} for line in charges)
+        self.instalments.extend({**i.model_dump(), "account_ref": ref, "notification_id": notification_id,
+                                 "superseded": False} for i in instalments)
+
+    def record(self, change: AccountChange, touched: list[str], applied_at: datetime) -> None:
+        self.applied_ids[change.notification_id] = AppliedChange(
+            change.notification_id, change.reference, tuple(touched), applied_at, True)
+        self.applied_rows.append({"notification_id": change.notification_id, "reference": change.reference,
+                                  "change_fingerprint": change.change_fingerprint, "applied_at": applied_at,
+                                  "account_refs": touched})
+
+    def result_for(self, notification_id: str) -> AppliedChange:
+        return self.applied_ids[notification_id]
+
+    def number_accounts(self, refs: dict[str, str]) -> None:
+        self._refs = refs
+        for rows in (self.accounts, self.persons, self.charges, self.instalments, self.notes):
+            for row in rows:
+                row["account_ref"] = refs.get(row["account_ref"], row["account_ref"])
+
+    def resolve(self, result: AppliedChange | StaleAccountError) -> AppliedChange | StaleAccountError:
+        if isinstance(result, AppliedChange) and result.newly_applied:
+            return replace(result, account_refs=tuple(self._refs.get(r, r) for r in result.account_refs))
+        return result
+
+    def write(self, conn: Connection) -> None:
+        """Write everything with a few statements: one UPDATE per kind of change, multi-row INSERTs."""
+        if self.supersede:
+            supersede(conn, self.supersede)
+        applied_rows = [{**row, "account_refs": ",".join(self._refs.get(r, r) for r in row["account_refs"])}
+                        for row in self.applied_rows]
+        for table, rows in ((account_table, self.accounts), (liable_person_table, self.persons),
+                            (charge_table, self.charges), (instalment_table, self.instalments),
+                            (audit_note_table, self.notes), (applied_notification_table, applied_rows)):
+            if rows:
+                bulk_insert(conn, table, rows)
+
+
+def note(account_ref: str, noted_at: datetime, notification_id: str, text: str) -> dict[str, Any]:
+    return {"account_ref": account_ref, "noted_at": noted_at, "author": PROCESSOR_AUTHOR,
+            "notification_id": notification_id, "note": text}

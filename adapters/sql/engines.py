@@ -1,0 +1,47 @@
+"""The one place a database URL becomes an SQLAlchemy engine, for the adapter, the web stores and the tools."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+
+
+def driver_url(url: str) -> str:
+    """A ``postgresql://`` URL as SQLAlchemy needs it for psycopg 3; other URLs unchanged."""
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def create_database_engine(
+    url: str, *, read_only: bool = False, pool_size: int = 5, pre_ping: bool = False, **kwargs: Any
+) -> Engine:
+    """Create an engine for a database URL.
+
+    SQLite gets WAL, foreign keys and a busy timeout so readers never block writers; ``read_only`` makes the
+    connection itself refuse writes (SQLite ``query_only``, PostgreSQL ``default_transaction_read_only``),
+    so a bug in a page cannot change an account. Extra keyword arguments go to ``create_engine``.
+    """
+    url = driver_url(url)
+    if is_sqlite(url):
+        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            if read_only:
+                cursor.execute("PRAGMA query_only=ON")
+            cursor.close()
+
+        return engine
+    connect_args: dict[str, Any] = {"options": "-c default_transaction_read_only=on"} if read_only else {}
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=pre_ping,
+                         connect_args=connect_args, **kwargs)

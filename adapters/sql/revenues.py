@@ -1,0 +1,296 @@
+"""The SQL adapter: applies account changes to a legacy-style revenues database (SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, insert, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from adapters.revenues_port import (
+    AccountView,
+    AppliedChange,
+    ExistingAccount,
+    RegisterProperty,
+    RevenuesUnavailableError,
+    StaleAccountError,
+)
+from adapters.sql.batch_writes import BatchWrites, check
+from adapters.sql.engines import create_database_engine
+from adapters.sql.rows import account_view, applied_by_id, applied_from_row
+from adapters.sql.statements import bulk_insert, one_of
+from adapters.sql.tables import (
+    account_number_table,
+    account_table,
+    applied_notification_table,
+    charge_table,
+    instalment_table,
+    liable_person_table,
+    metadata,
+    property_table,
+)
+from schemas.events import AccountChange, OpenAccount, PropertyFacts
+
+
+class SqlRevenuesSystem:
+    """The revenues-system port over a relational database, one transaction per applied notification."""
+
+    def __init__(self, engine: Engine, *, account_ref_prefix: str = "", account_number_digits: int = 9) -> None:
+        self._engine = engine
+        self._prefix = account_ref_prefix
+        self._digits = account_number_digits
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs: Any) -> SqlRevenuesSystem:
+        return cls(create_database_engine(url), **kwargs)
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    def create_schema(self) -> None:
+        """Create the tables if they are missing (the embedded default; a real council's already exist)."""
+        with self._transaction() as conn:
+            metadata.create_all(conn)
+            if conn.execute(select(account_number_table.c.id)).first() is None:
+                conn.execute(insert(account_number_table).values(id=1, next_number=1))
+
+    def dispose(self) -> None:
+        self._engine.dispose()
+
+    # -- seeding -----------------------------------------------------------------------------------------
+
+    def load_register(self, properties: Iterable[RegisterProperty], accounts: Iterable[ExistingAccount]) -> None:
+        """Insert a property register and its open accounts (used by seeding and tests)."""
+        property_rows = [vars(p) for p in properties]
+        account_list = list(accounts)
+        with self._transaction() as conn:
+            if property_rows:
+                bulk_insert(conn, property_table, property_rows)
+            if account_list:
+                bulk_insert(conn, account_table, [
+                    {"account_ref": a.account_ref, "uprn": a.uprn, "liability_start": a.liability_start,
+                     "liability_end": None, "discount_code": a.discount_code,
+                     "discount_percent": a.discount_percent, "paid_this_year_pence": a.paid_this_year_pence,
+                     "opened_by_notification": None}
+                    for a in account_list
+                ])
+                persons = [
+                    {"account_ref": a.account_ref, "position": i, "full_name": name}
+                    for a in account_list for i, name in enumerate(a.liable_persons, start=1)
+                ]
+                if persons:
+                    bulk_insert(conn, liable_person_table, persons)
+                charges = [{"account_ref": a.account_ref, **vars(c), "notification_id": None, "superseded": False}
+                           for a in account_list for c in a.charges]
+                if charges:
+                    bulk_insert(conn, charge_table, charges)
+                instalments = [
+                    {"account_ref": a.account_ref, **vars(i), "notification_id": None, "superseded": False}
+                    for a in account_list for i in a.instalments
+                ]
+                if instalments:
+                    bulk_insert(conn, instalment_table, instalments)
+
+    # -- reads ---------------------------------------------------------------------------------------------
+
+    def property_facts_many(self, uprns: Collection[str]) -> dict[str, PropertyFacts]:
+        """Register facts for many UPRNs in two queries; UPRNs not in the register are left out."""
+        wanted = sorted(set(uprns))
+        if not wanted:
+            return {}
+        with self._connection() as conn:
+            props = conn.execute(select(property_table.c.uprn, property_table.c.postcode, property_table.c.band)
+                                 .where(one_of(conn, property_table.c.uprn, wanted))).all()
+            accounts = conn.execute(
+                select(account_table)
+                .where(and_(one_of(conn, account_table.c.uprn, wanted), account_table.c.liability_end.is_(None)))
+                .order_by(account_table.c.liability_start)
+            ).mappings().all()
+        open_by_uprn = {row["uprn"]: row for row in accounts}  # the latest start wins, as ordered
+        facts = {}
+        for uprn, postcode, band in props:
+            account = open_by_uprn.get(uprn)
+            open_account = None if account is None else OpenAccount(
+                account_ref=account["account_ref"], liability_start=account["liability_start"],
+                discount_code=account["discount_code"], discount_percent=account["discount_percent"],
+                paid_this_year_pence=account["paid_this_year_pence"],
+            )
+            facts[uprn] = PropertyFacts(uprn=uprn, postcode=postcode, band=band, open_account=open_account)
+        return facts
+
+    def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
+        with self._connection() as conn:
+            rows = conn.execute(
+                select(property_table).where(property_table.c.postcode == postcode)
+                .order_by(property_table.c.address_line_1)
+            ).mappings().all()
+        return [RegisterProperty(**dict(row)) for row in rows]
+
+    def register_with_occupancy(self) -> list[tuple[RegisterProperty, bool]]:
+        """Every property with whether it has an open account (for sample traffic and the demo)."""
+        open_accounts = (
+            select(account_table.c.uprn).where(account_table.c.liability_end.is_(None)).distinct().subquery()
+        )
+        with self._connection() as conn:
+            rows = conn.execute(
+                select(property_table, open_accounts.c.uprn.label("open_uprn"))
+                .outerjoin(open_accounts, open_accounts.c.uprn == property_table.c.uprn)
+                .order_by(property_table.c.uprn)
+            ).mappings().all()
+        return [
+            (RegisterProperty(**{k: row[k] for k in RegisterProperty.__dataclass_fields__}),
+             row["open_uprn"] is not None)
+            for row in rows
+        ]
+
+    def applied_many(self, notification_ids: Collection[str]) -> dict[str, AppliedChange]:
+        """What earlier applies did, for those of these notifications that were applied."""
+        wanted = sorted(set(notification_ids))
+        if not wanted:
+            return {}
+        with self._connection() as conn:
+            return applied_by_id(conn, wanted)
+
+    def applied_with_fingerprints(self, fingerprints: Collection[str]) -> dict[str, AppliedChange]:
+        """For each fingerprint already applied, one notification that applied it."""
+        wanted = sorted(set(fingerprints))
+        if not wanted:
+            return {}
+        with self._connection() as conn:
+            rows = conn.execute(
+                select(applied_notification_table)
+                .where(one_of(conn, applied_notification_table.c.change_fingerprint, wanted))
+                .order_by(applied_notification_table.c.applied_at)
+            ).mappings().all()
+        found: dict[str, AppliedChange] = {}
+        for row in rows:
+            found.setdefault(row["change_fingerprint"], applied_from_row(row))
+        return found
+
+    def account(self, account_ref: str) -> AccountView | None:
+        with self._connection() as conn:
+            row = conn.execute(
+                select(account_table).where(account_table.c.account_ref == account_ref)
+            ).mappings().first()
+            return account_view(conn, row) if row else None
+
+    def accounts_at(self, uprn: str) -> list[AccountView]:
+        with self._connection() as conn:
+            rows = conn.execute(
+                select(account_table).where(account_table.c.uprn == uprn)
+                .order_by(account_table.c.liability_start.desc(), account_table.c.account_ref.desc())
+            ).mappings().all()
+            return [account_view(conn, row) for row in rows]
+
+    # -- the write ---------------------------------------------------------------------------------------
+
+    def apply_account_changes(
+        self, changes: Sequence[AccountChange], applied_at: datetime
+    ) -> list[AppliedChange | StaleAccountError]:
+        """Apply many changes in one transaction, in order; each at most once per notification id.
+
+        The properties touched are locked first (SELECT ... FOR UPDATE on PostgreSQL), then every change is
+        checked against the accounts as they stand, including the effect of the changes before it in the
+        batch. A change whose accounts no longer match gets a StaleAccountError and writes nothing; the
+        others are written with a handful of multi-row statements.
+        """
+        if not changes:
+            return []
+        for attempt in (1, 2):
+            try:
+                with self._transaction() as conn:
+                    return self._apply_batch(conn, changes, applied_at)
+            except IntegrityError:
+                # Another worker applied one of these notifications meanwhile; the next pass sees it.
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _apply_batch(
+        self, conn: Connection, changes: Sequence[AccountChange], applied_at: datetime
+    ) -> list[AppliedChange | StaleAccountError]:
+        uprns = sorted({e.uprn for c in changes for e in c.endings} | {o.uprn for c in changes for o in c.openings})
+        conn.execute(select(property_table.c.uprn).where(one_of(conn, property_table.c.uprn, uprns))
+                     .order_by(property_table.c.uprn).with_for_update()).all()
+        earlier = applied_by_id(conn, sorted({c.notification_id for c in changes}))
+        ending_refs = sorted({e.account_ref for c in changes for e in c.endings})
+        accounts = {row["account_ref"]: (row["uprn"], row["liability_start"], row["liability_end"]) for row in
+                    conn.execute(select(account_table.c.account_ref, account_table.c.uprn,
+                                        account_table.c.liability_start, account_table.c.liability_end)
+                                 .where(one_of(conn, account_table.c.account_ref, ending_refs))).mappings()}
+        open_at: dict[str, set[str]] = {}
+        for ref, uprn in conn.execute(select(account_table.c.account_ref, account_table.c.uprn).where(and_(
+                one_of(conn, account_table.c.uprn, uprns), account_table.c.liability_end.is_(None)))).all():
+            open_at.setdefault(uprn, set()).add(ref)
+
+        plan = BatchWrites()
+        results: list[AppliedChange | StaleAccountError] = []
+        opened_in_batch: dict[str, int] = {}
+        for change in changes:
+            if change.notification_id in earlier:
+                results.append(earlier[change.notification_id])
+                continue
+            if change.notification_id in plan.applied_ids:
+                results.append(plan.result_for(change.notification_id))
+                continue
+            problem = check(change, accounts, open_at)
+            if problem is not None:
+                results.append(StaleAccountError(problem))
+                continue
+            touched: list[str] = []
+            for ending in change.endings:
+                account_uprn, start, _ = accounts[ending.account_ref]
+                accounts[ending.account_ref] = (account_uprn, start, ending.liability_end)
+                open_at.get(account_uprn, set()).discard(ending.account_ref)
+                plan.end(change, ending, applied_at)
+                touched.append(ending.account_ref)
+            for opening in change.openings:
+                placeholder = f"@new{len(opened_in_batch)}"
+                opened_in_batch[placeholder] = len(opened_in_batch)
+                open_at.setdefault(opening.uprn, set()).add(placeholder)
+                plan.open(change, opening, placeholder, applied_at)
+                touched.append(placeholder)
+            plan.record(change, touched, applied_at)
+            results.append(plan.result_for(change.notification_id))
+        if opened_in_batch:
+            first = self._reserve_account_numbers(conn, len(opened_in_batch))
+            plan.number_accounts({placeholder: f"{self._prefix}{first + index:0{self._digits}d}"
+                                  for placeholder, index in opened_in_batch.items()})
+        plan.write(conn)
+        return [plan.resolve(result) for result in results]
+
+    def _reserve_account_numbers(self, conn: Connection, count: int) -> int:
+        after = conn.execute(
+            update(account_number_table).where(account_number_table.c.id == 1)
+            .values(next_number=account_number_table.c.next_number + count)
+            .returning(account_number_table.c.next_number)
+        ).scalar_one()
+        return int(after) - count
+
+    # -- connections ---------------------------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        try:
+            with self._engine.begin() as conn:
+                yield conn
+        except OperationalError as error:
+            raise RevenuesUnavailableError(f"revenues database unavailable: {describe(error)}") from error
+
+    @contextmanager
+    def _connection(self) -> Iterator[Connection]:
+        try:
+            with self._engine.connect() as conn:
+                yield conn
+        except OperationalError as error:
+            raise RevenuesUnavailableError(f"revenues database unavailable: {describe(error)}") from error
+
+
+def describe(error: DBAPIError) -> str:
+    return type(error.orig).__name__ if error.orig is not None else type(error).__name__
+
+

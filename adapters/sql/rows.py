@@ -1,0 +1,66 @@
+"""Database rows back into the port's records."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, select
+
+from adapters.revenues_port import AccountView, AppliedChange, AuditNote, ChargeRow, InstalmentRow
+from adapters.sql.statements import one_of
+from adapters.sql.tables import (
+    applied_notification_table,
+    audit_note_table,
+    charge_table,
+    instalment_table,
+    liable_person_table,
+)
+
+
+def applied_by_id(conn: Connection, notification_ids: list[str]) -> dict[str, AppliedChange]:
+    if not notification_ids:
+        return {}
+    by_id = applied_notification_table.c.notification_id
+    rows = conn.execute(select(applied_notification_table).where(one_of(conn, by_id, notification_ids))).mappings()
+    return {row["notification_id"]: applied_from_row(row) for row in rows}
+
+
+def utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def applied_from_row(row: Any) -> AppliedChange:
+    refs = tuple(ref for ref in row["account_refs"].split(",") if ref)
+    return AppliedChange(row["notification_id"], row["reference"], refs, utc(row["applied_at"]), False)
+
+
+def account_view(conn: Connection, row: Any) -> AccountView:
+    ref = row["account_ref"]
+    persons = conn.execute(
+        select(liable_person_table.c.full_name).where(liable_person_table.c.account_ref == ref)
+        .order_by(liable_person_table.c.position)
+    ).scalars().all()
+    charges = conn.execute(
+        select(charge_table).where(and_(charge_table.c.account_ref == ref, charge_table.c.superseded.is_(False)))
+        .order_by(charge_table.c.financial_year, charge_table.c.period_start)
+    ).mappings().all()
+    instalments = conn.execute(
+        select(instalment_table)
+        .where(and_(instalment_table.c.account_ref == ref, instalment_table.c.superseded.is_(False)))
+        .order_by(instalment_table.c.due_date, instalment_table.c.id)
+    ).mappings().all()
+    notes = conn.execute(
+        select(audit_note_table).where(audit_note_table.c.account_ref == ref).order_by(audit_note_table.c.id)
+    ).mappings().all()
+    return AccountView(
+        account_ref=ref, uprn=row["uprn"], liability_start=row["liability_start"],
+        liability_end=row["liability_end"], liable_persons=tuple(persons),
+        discount_code=row["discount_code"], discount_percent=row["discount_percent"],
+        paid_this_year_pence=row["paid_this_year_pence"],
+        charges=tuple(ChargeRow(**{k: c[k] for k in ChargeRow.__dataclass_fields__}) for c in charges),
+        instalments=tuple(InstalmentRow(**{k: i[k] for k in InstalmentRow.__dataclass_fields__})
+                          for i in instalments),
+        audit_notes=tuple(AuditNote(utc(n["noted_at"]), n["author"], n["notification_id"], n["note"])
+                          for n in notes),
+    )

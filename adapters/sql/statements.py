@@ -1,0 +1,74 @@
+"""The multi-row statements the adapter runs, in their PostgreSQL form (arrays, COPY) and the generic one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, String, Table, and_, any_, bindparam, insert, text, update
+from sqlalchemy.dialects import postgresql
+
+from adapters.sql.tables import account_table, charge_table, instalment_table
+
+
+def supersede(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """End the accounts and supersede their charges from the first year affected and their instalments not
+    yet due. On PostgreSQL one set-based statement per table (arrays unnested; the ``= ANY`` keeps the
+    planner on the account_ref indexes rather than hashing whole tables), elsewhere executemany."""
+    if conn.dialect.name == "postgresql":
+        arrays = {"refs": [r["ref"] for r in rows], "ends": [r["end"] for r in rows],
+                  "first_years": [r["first_year"] for r in rows], "notices": [r["notice"] for r in rows]}
+        conn.execute(text(
+            "UPDATE account SET liability_end = v.end_date"
+            " FROM unnest(CAST(:refs AS text[]), CAST(:ends AS date[])) AS v(ref, end_date)"
+            " WHERE account.account_ref = ANY(CAST(:refs AS text[])) AND account.account_ref = v.ref"), arrays)
+        conn.execute(text(
+            "UPDATE charge SET superseded = true"
+            " FROM unnest(CAST(:refs AS text[]), CAST(:first_years AS integer[])) AS v(ref, first_year)"
+            " WHERE charge.account_ref = ANY(CAST(:refs AS text[])) AND charge.account_ref = v.ref"
+            " AND charge.financial_year >= v.first_year"
+            " AND charge.superseded = false"), arrays)
+        # Instalments already due are history (paid or being chased); only future ones are replaced.
+        conn.execute(text(
+            "UPDATE instalment SET superseded = true"
+            " FROM unnest(CAST(:refs AS text[]), CAST(:first_years AS integer[]), CAST(:notices AS date[]))"
+            " AS v(ref, first_year, notice)"
+            " WHERE instalment.account_ref = ANY(CAST(:refs AS text[])) AND instalment.account_ref = v.ref"
+            " AND instalment.financial_year >= v.first_year"
+            " AND instalment.due_date >= v.notice AND instalment.superseded = false"), arrays)
+        return
+    conn.execute(update(account_table).where(account_table.c.account_ref == bindparam("ref"))
+                 .values(liability_end=bindparam("end")), rows)
+    conn.execute(update(charge_table).where(and_(
+        charge_table.c.account_ref == bindparam("ref"),
+        charge_table.c.financial_year >= bindparam("first_year"),
+        charge_table.c.superseded.is_(False))).values(superseded=True), rows)
+    conn.execute(update(instalment_table).where(and_(
+        instalment_table.c.account_ref == bindparam("ref"),
+        instalment_table.c.financial_year >= bindparam("first_year"),
+        instalment_table.c.due_date >= bindparam("notice"),
+        instalment_table.c.superseded.is_(False))).values(superseded=True), rows)
+
+
+def one_of(conn: Connection, column: Any, values: Sequence[str]) -> Any:
+    """``column IN values``; on PostgreSQL as ``= ANY(array)``, one statement text whatever the count, so
+    both SQLAlchemy and the server reuse the prepared form."""
+    if conn.dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(String)))
+    return column.in_(values)
+
+
+def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows in the current transaction: COPY on PostgreSQL (one stream, no per-row statements),
+    executemany elsewhere (SQLite runs in-process, where that is already cheap)."""
+    if conn.dialect.name != "postgresql":
+        conn.execute(insert(table), rows)
+        return
+    columns = [c.name for c in table.columns if c.name in rows[0]]
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(
+        f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+    ) as copy:
+        for row in rows:
+            copy.write_row(tuple(row[c] for c in columns))
