@@ -10,7 +10,7 @@ unit: setup
 	.venv/bin/python -m pytest tests/unit
 
 lint: setup
-	.venv/bin/ruff check . && .venv/bin/mypy
+	.venv/bin/ruff check . && .venv/bin/mypy && .venv/bin/lint-imports
 
 demo:
 	scripts/demo

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from adapters.sql.revenues import SqlRevenuesSystem
 from ctax.settings import Settings
+from processors.cost_model_file import DEFAULT_COST_MODEL, load_cost_model
 from processors.pipeline.context import StageContext
-from processors.rules.costs import DEFAULT_COST_MODEL, CostModel
 from web.kafka_client import KafkaConnection
 
 
@@ -26,7 +26,7 @@ def revenues_system(settings: Settings) -> SqlRevenuesSystem:
 
 
 def stage_context(settings: Settings, revenues: SqlRevenuesSystem) -> StageContext:
-    cost_model = CostModel.load(settings.cost_model_path or DEFAULT_COST_MODEL)
+    cost_model = load_cost_model(settings.cost_model_path or DEFAULT_COST_MODEL)
     return StageContext(revenues=revenues, rules=settings.council_rules(), cost_model=cost_model)
 
 

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
 from schemas.events import Status
-
-DEFAULT_COST_MODEL = Path(__file__).with_name("cost_model.json")
 
 
 class CostFigure(BaseModel):
@@ -29,9 +25,6 @@ class CostModel(BaseModel):
     back_office_keying: CostFigure
     officer_review: CostFigure
 
-    @classmethod
-    def load(cls, path: Path = DEFAULT_COST_MODEL) -> CostModel:
-        return cls.model_validate(json.loads(path.read_text(encoding="utf-8")))
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ import pytest
 from pydantic import ValidationError
 
 from adapters.memory_revenues import InMemoryRevenuesSystem
+from processors.cost_model_file import load_cost_model
 from processors.pipeline.context import SourceRecord, StageContext
 from processors.pipeline.register_checks import check_against_register
 from processors.pipeline.staged import validate_submitted
-from processors.rules.costs import CostModel
 from schemas.codec import shared_codec
 from schemas.events import NotificationStatus, Status
 from schemas.notification import MoveWithin
@@ -45,7 +45,7 @@ def test_two_typed_in_addresses_must_differ() -> None:
 def test_the_validate_stage_sends_it_to_review_and_the_codec_round_trips_a_null_uprn() -> None:
     revenues = InMemoryRevenuesSystem()
     revenues.load_register([register_property("100090000004")], [])
-    ctx = StageContext(revenues=revenues, rules=RULES, cost_model=CostModel.load(), clock=lambda: NOW)
+    ctx = StageContext(revenues=revenues, rules=RULES, cost_model=load_cost_model(), clock=lambda: NOW)
     sent = notification(move_out(uprn=None, move_date=TODAY))
     value = shared_codec().encode(sent)
     assert shared_codec().decode(value, type(sent)) == sent

@@ -9,14 +9,14 @@ import pytest
 from adapters.memory_revenues import InMemoryRevenuesSystem
 from adapters.revenues_port import RevenuesUnavailableError
 from processors.circuit_breaker import CircuitBreaker
+from processors.cost_model_file import load_cost_model
 from processors.pipeline.context import Output, SourceRecord, StageContext
-from processors.rules.costs import CostModel
 from processors.stage_runner import RetryPolicy, StageRunner, parked_attempt
 from schemas.events import Stage
 from schemas.topics import APPLY_RETRY_TOPIC, DEAD_LETTER_TOPIC
 from tests.builders import RULES
 
-CTX = StageContext(revenues=InMemoryRevenuesSystem(), rules=RULES, cost_model=CostModel.load(),
+CTX = StageContext(revenues=InMemoryRevenuesSystem(), rules=RULES, cost_model=load_cost_model(),
                    clock=lambda: datetime(2025, 10, 10, tzinfo=UTC))
 FAST = RetryPolicy(inline_attempts=3, initial_delay=0.001, max_delay=0.002, park_initial_delay=0.01)
 RECORD = SourceRecord("ctax.notifications.assessed.v1", b"k", b"value", partition=1, offset=42)

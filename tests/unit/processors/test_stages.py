@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from adapters.memory_revenues import InMemoryRevenuesSystem
+from processors.cost_model_file import load_cost_model
 from processors.pipeline.context import Output, SourceRecord, StageContext
 from processors.pipeline.fused import process_batch
 from processors.pipeline.staged import apply_assessed, assess_validated, measure_status, validate_submitted
-from processors.rules.costs import CostModel
 from schemas.codec import shared_codec
 from schemas.events import NotificationMetric, NotificationStatus, Status
 from schemas.topics import ASSESSED, DEAD_LETTER_TOPIC, METRICS, STATUS, SUBMITTED, VALIDATED
@@ -33,7 +33,7 @@ class Pipeline:
             [register_property("100090000004"), register_property("100090000002", line_1="2 Acacia Avenue")],
             [existing_account("500000001", "100090000002", start=date(2021, 3, 1))],
         )
-        self.ctx = StageContext(revenues=self.revenues, rules=RULES, cost_model=CostModel.load(), clock=lambda: NOW)
+        self.ctx = StageContext(revenues=self.revenues, rules=RULES, cost_model=load_cost_model(), clock=lambda: NOW)
         self.published: dict[str, list[Output]] = defaultdict(list)
 
     def submit(self, value: bytes) -> None:
