@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from schemas.events import AccountChange, LiabilityEnding, LiabilityOpening
+from schemas.notification import Address
 
 
 def money(pence: int) -> str:
     sign = "-" if pence < 0 else ""
     whole, part = divmod(abs(pence), 100)
     return f"{sign}£{whole:,}.{part:02d}"
+
+
+def one_line(address: Address) -> str:
+    return ", ".join(part for part in (address.line_1, address.line_2, address.town, address.postcode) if part)
 
 
 def ending_note(change: AccountChange, ending: LiabilityEnding) -> str:
@@ -19,10 +24,20 @@ def ending_note(change: AccountChange, ending: LiabilityEnding) -> str:
         if ending.balance_pence < 0
         else "nothing further due"
     )
+    forwarding = ending.forwarding_address
+    final_bill = f" Final bill to {one_line(forwarding)}." if forwarding else ""
     return (
-        f"Liability ended {ending.liability_end.isoformat()}: {ending.reason}. Charge revised; {balance}. "
+        f"Liability ended {ending.liability_end.isoformat()}: {ending.reason}. Charge revised; {balance}.{final_bill} "
         f"Notification {change.reference} ({change.kind.value}), notice dated {change.notice_date.isoformat()}."
     )
+
+
+def stale_ending_message(ending: LiabilityEnding) -> str:
+    """Why an ending no longer fits its account: for the review queue."""
+    if ending.expected_liability_end is None:
+        return f"Account {ending.account_ref} is no longer open as it was when this change was assessed"
+    return (f"Account {ending.account_ref} no longer ends on {ending.expected_liability_end.isoformat()} as it did "
+            "when this change was assessed")
 
 
 def opening_note(change: AccountChange, opening: LiabilityOpening) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from adapters.audit_notes import ending_note, opening_note
+from adapters.audit_notes import ending_note, opening_note, stale_ending_message
 from adapters.revenues_port import (
     PROCESSOR_AUTHOR,
     AccountView,
@@ -20,7 +20,7 @@ from adapters.revenues_port import (
     RegisterProperty,
     StaleAccountError,
 )
-from schemas.events import AccountChange, OpenAccount, PropertyFacts
+from schemas.events import AccountChange, EndedAccount, OpenAccount, PropertyFacts
 from schemas.financial_year import financial_year_of
 
 
@@ -81,7 +81,22 @@ class InMemoryRevenuesSystem:
                 discount_code=view.discount_code, discount_percent=view.discount_percent,
                 paid_this_year_pence=view.paid_this_year_pence,
             )
-        return PropertyFacts(uprn=uprn, postcode=prop.postcode, band=prop.band, open_account=open_account)
+        ended = sorted((a.view for a in self._state.accounts.values() if a.view.uprn == uprn and not a.view.is_open),
+                       key=lambda v: (v.liability_end, v.liability_start))
+        last_ended = None
+        if ended:
+            view = ended[-1]
+            assert view.liability_end is not None
+            enders = [n.notification_id for n in view.audit_notes if n.notification_id]
+            ender = self._state.applied.get(enders[-1]) if enders else None
+            last_ended = EndedAccount(
+                account_ref=view.account_ref, liability_start=view.liability_start, liability_end=view.liability_end,
+                discount_code=view.discount_code, discount_percent=view.discount_percent,
+                paid_this_year_pence=view.paid_this_year_pence,
+                ended_by_reference=ender.reference if ender else None,
+            )
+        return PropertyFacts(uprn=uprn, postcode=prop.postcode, band=prop.band, open_account=open_account,
+                             last_ended_account=last_ended)
 
     def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
         return sorted((p for p in self._state.properties.values() if p.postcode == postcode),
@@ -135,11 +150,9 @@ class InMemoryRevenuesSystem:
             touched: list[str] = []
             for ending in change.endings:
                 account = work.accounts.get(ending.account_ref)
-                if (account is None or not account.view.is_open
+                if (account is None or account.view.liability_end != ending.expected_liability_end
                         or account.view.liability_start != ending.expected_liability_start):
-                    raise StaleAccountError(
-                        f"Account {ending.account_ref} is no longer open as it was when this change was assessed"
-                    )
+                    raise StaleAccountError(stale_ending_message(ending))
                 first_year = financial_year_of(ending.liability_end).start_year
                 kept_charges = [c for c in account.view.charges if c.financial_year < first_year]
                 account.superseded_charges += [c for c in account.view.charges if c.financial_year >= first_year]

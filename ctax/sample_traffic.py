@@ -16,9 +16,11 @@ import httpx
 from adapters.revenues_port import RegisterProperty
 from ctax.register_seed import FIRST_NAMES, SURNAMES
 
-# The share of each kind of notification in the sample; the last three are meant to fail or need a person.
+# The share of each kind of notification in the sample; the last three are meant to fail or need a person. A
+# house sale is two notifications for one property, the leaver's move-out and the buyer's move-in (on the
+# completion day, or the day after), sent in either order, as residents do.
 MIX = {
-    "move_in": 45, "move_out": 30, "move_within": 15,
+    "move_in": 35, "move_out": 25, "move_within": 15, "house_sale": 15,
     "postcode_mismatch": 4, "unlisted_address": 3, "far_future_move": 3,
 }
 
@@ -77,6 +79,21 @@ def build_sample(
             body = {"kind": "move_in", "uprn": prop.uprn, "address": _address(prop, postcode),
                     "move_in_date": move_date, "residents": _residents(rng, lead),
                     "tenure": rng.choice(["owner_occupier", "private_tenant", "social_tenant"])}
+        elif scenario == "house_sale" and occupied:
+            prop = occupied.pop()
+            buyer = _person(rng)
+            arrives = date.fromisoformat(move_date) + timedelta(days=rng.choice([0, 1]))
+            leaving = {"kind": "move_out", "uprn": prop.uprn, "address": _address(prop), "move_out_date": move_date,
+                       "forwarding_address": {"line_1": f"{rng.randint(1, 200)} Harbour Street", "town": "Elsewhere",
+                                              "postcode": "ZY8 1AA"}}
+            arriving = {"kind": "move_in", "uprn": prop.uprn, "address": _address(prop),
+                        "move_in_date": arrives.isoformat(), "residents": _residents(rng, buyer),
+                        "tenure": "owner_occupier"}
+            pair = [SampleNotification("house_sale", {"contact": _contact(rng, lead), "change": leaving}),
+                    SampleNotification("house_sale", {"contact": _contact(rng, buyer), "change": arriving})]
+            rng.shuffle(pair)
+            samples.extend(pair)
+            continue
         elif scenario == "move_out" and occupied:
             prop = occupied.pop()
             forwarding = {"line_1": f"{rng.randint(1, 200)} Harbour Street", "town": "Elsewhere", "postcode": "ZY8 1AA"}
@@ -93,7 +110,7 @@ def build_sample(
                     "address": {"line_1": "1 New Build Lane", "town": "Exampleton", "postcode": "ZY1 1AB"},
                     "move_in_date": move_date, "residents": _residents(rng, lead), "tenure": "owner_occupier"}
         samples.append(SampleNotification(scenario, {"contact": _contact(rng, lead), "change": body}))
-    return samples
+    return samples[:count]  # a house sale near the end may leave its second notice out
 
 
 @dataclass

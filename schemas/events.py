@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from schemas.notification import ChangeKind, ChangeNotification, Model
+from schemas.notification import Address, ChangeKind, ChangeNotification, Model
 
 
 class Stage(StrEnum):
@@ -47,11 +47,22 @@ class OpenAccount(Model):
     paid_this_year_pence: int
 
 
+class EndedAccount(Model):
+    account_ref: str
+    liability_start: date
+    liability_end: date
+    discount_code: str | None = None
+    discount_percent: int
+    paid_this_year_pence: int
+    ended_by_reference: str | None = None
+
+
 class PropertyFacts(Model):
     uprn: str
     postcode: str
     band: str
     open_account: OpenAccount | None = None
+    last_ended_account: EndedAccount | None = None
 
 
 class ValidatedNotification(Model):
@@ -99,6 +110,8 @@ class LiabilityEnding(Model):
     charges: tuple[ChargeLine, ...]
     balance_pence: int
     instalments: tuple[Instalment, ...]
+    expected_liability_end: date | None = None
+    forwarding_address: Address | None = None
 
 
 class LiabilityOpening(Model):

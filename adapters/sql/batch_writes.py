@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from adapters.audit_notes import ending_note, opening_note
+from adapters.audit_notes import ending_note, opening_note, stale_ending_message
 from adapters.revenues_port import PROCESSOR_AUTHOR, AppliedChange, StaleAccountError
 from adapters.sql.statements import bulk_insert, supersede
 from adapters.sql.tables import (
@@ -33,8 +33,8 @@ def check(
     ending_refs = set()
     for ending in change.endings:
         found = accounts.get(ending.account_ref)
-        if found is None or found[2] is not None or found[1] != ending.expected_liability_start:
-            return f"Account {ending.account_ref} is no longer open as it was when this change was assessed"
+        if found is None or found[2] != ending.expected_liability_end or found[1] != ending.expected_liability_start:
+            return stale_ending_message(ending)
         ending_refs.add(ending.account_ref)
     for opening in change.openings:
         still_open = open_at.get(opening.uprn, set()) - ending_refs

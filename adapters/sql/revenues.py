@@ -20,7 +20,7 @@ from adapters.revenues_port import (
 )
 from adapters.sql.batch_writes import BatchWrites, check
 from adapters.sql.engines import create_database_engine
-from adapters.sql.rows import account_view, applied_by_id, applied_from_row
+from adapters.sql.rows import account_view, applied_by_id, applied_from_row, last_ended_accounts
 from adapters.sql.statements import bulk_insert, one_of
 from adapters.sql.tables import (
     account_number_table,
@@ -110,6 +110,7 @@ class SqlRevenuesSystem:
                 .where(and_(one_of(conn, account_table.c.uprn, wanted), account_table.c.liability_end.is_(None)))
                 .order_by(account_table.c.liability_start)
             ).mappings().all()
+            ended = last_ended_accounts(conn, wanted)
         open_by_uprn = {row["uprn"]: row for row in accounts}  # the latest start wins, as ordered
         facts = {}
         for uprn, postcode, band in props:
@@ -119,7 +120,8 @@ class SqlRevenuesSystem:
                 discount_code=account["discount_code"], discount_percent=account["discount_percent"],
                 paid_this_year_pence=account["paid_this_year_pence"],
             )
-            facts[uprn] = PropertyFacts(uprn=uprn, postcode=postcode, band=band, open_account=open_account)
+            facts[uprn] = PropertyFacts(uprn=uprn, postcode=postcode, band=band, open_account=open_account,
+                                        last_ended_account=ended.get(uprn))
         return facts
 
     def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:

@@ -5,17 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, select
+from sqlalchemy import Connection, and_, func, select
 
 from adapters.revenues_port import AccountView, AppliedChange, AuditNote, ChargeRow, InstalmentRow
 from adapters.sql.statements import one_of
 from adapters.sql.tables import (
+    account_table,
     applied_notification_table,
     audit_note_table,
     charge_table,
     instalment_table,
     liable_person_table,
 )
+from schemas.events import EndedAccount
 
 
 def applied_by_id(conn: Connection, notification_ids: list[str]) -> dict[str, AppliedChange]:
@@ -64,3 +66,35 @@ def account_view(conn: Connection, row: Any) -> AccountView:
         audit_notes=tuple(AuditNote(utc(n["noted_at"]), n["author"], n["notification_id"], n["note"])
                           for n in notes),
     )
+
+
+def last_ended_accounts(conn: Connection, uprns: list[str]) -> dict[str, EndedAccount]:
+    """For each of these properties, the account whose liability ended last, with the notification that ended it.
+
+    Two queries for the whole batch: the accounts, then the reference of the last of our notifications that
+    wrote a note on each (the one that ended it).
+    """
+    rows = conn.execute(
+        select(account_table).where(and_(one_of(conn, account_table.c.uprn, uprns),
+                                         account_table.c.liability_end.is_not(None)))
+        .order_by(account_table.c.liability_end, account_table.c.liability_start)
+    ).mappings().all()
+    latest = {row["uprn"]: row for row in rows}  # the latest end wins, as ordered
+    if not latest:
+        return {}
+    refs = [row["account_ref"] for row in latest.values()]
+    last_note = (select(audit_note_table.c.account_ref, func.max(audit_note_table.c.id).label("id"))
+                 .where(and_(one_of(conn, audit_note_table.c.account_ref, refs),
+                             audit_note_table.c.notification_id.is_not(None)))
+                 .group_by(audit_note_table.c.account_ref).subquery())
+    enders = dict(conn.execute(
+        select(last_note.c.account_ref, applied_notification_table.c.reference)
+        .join(audit_note_table, audit_note_table.c.id == last_note.c.id)
+        .join(applied_notification_table,
+              applied_notification_table.c.notification_id == audit_note_table.c.notification_id)
+    ).all())
+    return {uprn: EndedAccount(
+        account_ref=row["account_ref"], liability_start=row["liability_start"], liability_end=row["liability_end"],
+        discount_code=row["discount_code"], discount_percent=row["discount_percent"],
+        paid_this_year_pence=row["paid_this_year_pence"], ended_by_reference=enders.get(row["account_ref"]),
+    ) for uprn, row in latest.items()}

@@ -14,7 +14,7 @@ from processors.rules.council import CouncilRules
 from schemas.notification import ChangeNotification, Channel, NotificationRequest
 
 # What each sample scenario should end as (the mix is ctax.sample_traffic.MIX).
-EXPECTED_OUTCOME = {"move_in": "applied", "move_out": "applied", "move_within": "applied",
+EXPECTED_OUTCOME = {"move_in": "applied", "move_out": "applied", "move_within": "applied", "house_sale": "applied",
                     "postcode_mismatch": "rejected", "unlisted_address": "review", "far_future_move": "review"}
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from processors.rules.charges import charge_lines
@@ -12,18 +12,26 @@ from processors.rules.discounts import Discount, discount_for, discount_from_acc
 from processors.rules.instalments import instalment_plan
 from schemas.events import (
     AccountChange,
+    EndedAccount,
     Instalment,
     LiabilityEnding,
     LiabilityOpening,
+    OpenAccount,
     PropertyFacts,
     Reason,
     StageTimings,
     ValidatedNotification,
 )
 from schemas.financial_year import FinancialYear, day_before, financial_year_of
-from schemas.notification import MoveIn, MoveOut, MoveWithin, Resident
+from schemas.notification import Address, MoveIn, MoveOut, MoveWithin, Resident
 
 UK = ZoneInfo("Europe/London")
+
+
+# A move-out giving a last day within this many days of a newcomer's start, at a property whose previous account
+# ended the day before that start, is read as the previous occupier's (late) notification: see
+# _late_word_from_the_leaver.
+CHAIN_CONFLICT_DAYS = 28
 
 
 @dataclass(frozen=True)
@@ -53,18 +61,21 @@ def assess(validated: ValidatedNotification, rules: CouncilRules, assessed_at: d
     openings: tuple[LiabilityOpening, ...]
     try:
         if isinstance(change, MoveIn):
-            endings = _previous_occupier_ending(validated.facts_for(change.uprn), change.move_in_date, notice, rules)
+            endings = _previous_occupier_ending(validated.facts_for(change.uprn), change.move_in_date, notice, rules,
+                                                notification.reference)
             openings = (_opening(validated.facts_for(change.uprn), change.move_in_date, change.residents,
                                  change.twelve_instalments, notice, rules),)
         elif isinstance(change, MoveOut):
             endings = (_mover_ending(validated.facts_for(change.uprn), change.move_out_date, notice, rules,
-                                     change.account_reference),)
+                                     change.account_reference, change.forwarding_address, notification.reference),)
             openings = ()
         else:
             assert isinstance(change, MoveWithin)
             endings = (
-                _mover_ending(validated.facts_for(change.from_uprn), change.move_date, notice, rules, None),
-                *_previous_occupier_ending(validated.facts_for(change.to_uprn), change.move_date, notice, rules),
+                _mover_ending(validated.facts_for(change.from_uprn), change.move_date, notice, rules, None,
+                              change.to_address, notification.reference),
+                *_previous_occupier_ending(validated.facts_for(change.to_uprn), change.move_date, notice, rules,
+                                           notification.reference),
             )
             openings = (_opening(validated.facts_for(change.to_uprn), change.move_date, change.residents,
                                  change.twelve_instalments, notice, rules),)
@@ -86,29 +97,109 @@ def assess(validated: ValidatedNotification, rules: CouncilRules, assessed_at: d
 
 
 def _mover_ending(
-    facts: PropertyFacts, move_date: date, notice: date, rules: CouncilRules, account_reference: str | None
+    facts: PropertyFacts, move_date: date, notice: date, rules: CouncilRules, account_reference: str | None,
+    forwarding: Address | None, reference: str,
 ) -> LiabilityEnding:
+    """End the mover's liability at the address being left, the day before the move date.
+
+    In a chain (a house sale, a new tenancy) the next occupant's notification may have been processed first and
+    ended the mover's liability already, the day before the newcomer's start (DESIGN.md §4). Then this
+    notification completes that ending instead of needing a person: it adds the final bill and the forwarding
+    address, and, when the mover left earlier than the newcomer arrived, brings the end back to the mover's own
+    last day. Only a real conflict (the mover says they stayed on after the newcomer's liability began, or the
+    account was ended by something else on another date) goes to review, naming both notifications.
+    """
     account = facts.open_account
+    last_day = day_before(move_date)
+    ended = facts.last_ended_account
+    if ended is not None and (account is None or account.liability_start > last_day
+                              or _late_word_from_the_leaver(account, ended, last_day, account_reference)):
+        return _completed_ending(facts, ended, last_day, notice, rules, account_reference, forwarding, reference)
     if account is None:
         raise _Review("no_open_account", "There is no open council-tax account at the address being left", "uprn")
-    if account_reference and account_reference.upper() != account.account_ref.upper():
+    _check_account_reference(account.account_ref, account_reference)
+    return _ending(facts, move_date, notice, rules, "moved out (resident's notification)", forwarding=forwarding)
+
+
+def _late_word_from_the_leaver(
+    account: OpenAccount, ended: EndedAccount, last_day: date, account_reference: str | None
+) -> bool:
+    """Whether a move-out more likely comes from the occupier whose liability a newcomer's move-in just ended.
+
+    The account open now followed straight on from the ended one, and began only days before the move-out
+    date given: the newcomer leaving again so soon is far less likely than the leaver giving a later date.
+    An account reference, when given, settles it.
+    """
+    if account_reference:
+        return account_reference.upper() == ended.account_ref.upper()
+    follows_on = account.liability_start == ended.liability_end + timedelta(days=1)
+    return follows_on and (last_day - account.liability_start).days < CHAIN_CONFLICT_DAYS
+
+
+def _completed_ending(
+    facts: PropertyFacts, ended: EndedAccount, last_day: date, notice: date, rules: CouncilRules,
+    account_reference: str | None, forwarding: Address | None, reference: str,
+) -> LiabilityEnding:
+    _check_account_reference(ended.account_ref, account_reference)
+    by = f"notification {ended.ended_by_reference}" if ended.ended_by_reference else "an earlier change"
+    newcomer = facts.open_account
+    follows_newcomer = newcomer is not None and newcomer.liability_start == ended.liability_end + timedelta(days=1)
+    if last_day > ended.liability_end:
+        raise _Review(
+            "liability_overlaps_next_occupier",
+            f"This notification ({reference}) says the liability of account {ended.account_ref} ran to "
+            f"{last_day.isoformat()}, but {by} ended it on {ended.liability_end.isoformat()}"
+            + (f" when the next occupier's liability began on {newcomer.liability_start.isoformat()}"
+               if newcomer is not None and follows_newcomer else ""),
+            "move_date",
+        )
+    if last_day < ended.liability_end and not follows_newcomer:
+        raise _Review(
+            "liability_already_ended",
+            f"Account {ended.account_ref} was ended on {ended.liability_end.isoformat()} by {by}; this notification "
+            f"({reference}) gives {last_day.isoformat()}",
+            "move_date",
+        )
+    account = OpenAccount(account_ref=ended.account_ref, liability_start=ended.liability_start,
+                          discount_code=ended.discount_code, discount_percent=ended.discount_percent,
+                          paid_this_year_pence=ended.paid_this_year_pence)
+    completing = facts.model_copy(update={"open_account": account})
+    reason = ("moved out (resident's notification), completing the ending made when the next occupier moved in"
+              if follows_newcomer else "moved out (resident's notification), completing an earlier ending")
+    return _ending(completing, last_day + timedelta(days=1), notice, rules, reason,
+                   forwarding=forwarding, expected_end=ended.liability_end)
+
+
+def _check_account_reference(account_ref: str, given: str | None) -> None:
+    if given and given.upper() != account_ref.upper():
         raise _Review(
             "account_reference_mismatch",
             "The account reference given does not match the open account at the address being left",
             "account_reference",
         )
-    return _ending(facts, move_date, notice, rules, "moved out (resident's notification)")
 
 
 def _previous_occupier_ending(
-    facts: PropertyFacts, move_in_date: date, notice: date, rules: CouncilRules
+    facts: PropertyFacts, move_in_date: date, notice: date, rules: CouncilRules, reference: str
 ) -> tuple[LiabilityEnding, ...]:
     if facts.open_account is None:
+        ended = facts.last_ended_account
+        if ended is not None and ended.liability_end >= move_in_date:
+            by = f"notification {ended.ended_by_reference}" if ended.ended_by_reference else "an earlier change"
+            raise _Review(
+                "liability_overlaps_previous_occupier",
+                f"This notification ({reference}) starts liability on {move_in_date.isoformat()}, but {by} ended "
+                f"account {ended.account_ref}'s liability on {ended.liability_end.isoformat()}, on or after that day",
+                "move_date",
+            )
         return ()
     return (_ending(facts, move_in_date, notice, rules, "new occupier moved in; previous occupier's liability ended"),)
 
 
-def _ending(facts: PropertyFacts, move_date: date, notice: date, rules: CouncilRules, reason: str) -> LiabilityEnding:
+def _ending(
+    facts: PropertyFacts, move_date: date, notice: date, rules: CouncilRules, reason: str, *,
+    forwarding: Address | None = None, expected_end: date | None = None,
+) -> LiabilityEnding:
     account = facts.open_account
     assert account is not None
     last_day = day_before(move_date)
@@ -134,6 +225,8 @@ def _ending(facts: PropertyFacts, move_date: date, notice: date, rules: CouncilR
         charges=lines,
         balance_pence=balance,
         instalments=instalment_plan(balance, current_year, notice, rules.payment_day),
+        expected_liability_end=expected_end,
+        forwarding_address=forwarding,
     )
 
 

@@ -12,6 +12,7 @@ from processors.rules.liability import assess
 from schemas.events import AccountChange
 from tests.builders import (
     RULES,
+    address,
     existing_account,
     move_in,
     move_out,
@@ -179,3 +180,34 @@ class RevenuesContract:
         assert [r.account_refs for r in results] == [("000000001",), ("000000002",)]
         assert revenues.account("000000002").uprn == OTHER_VACANT
         assert applied_of(revenues, second.notification_id).account_refs == ("000000002",)
+
+    def test_facts_show_the_account_that_ended_last_and_the_notification_that_ended_it(self, seeded: Any) -> None:
+        assert facts_of(seeded, OCCUPIED).last_ended_account is None
+        change = change_for(seeded, move_out(uprn=OCCUPIED, move_date=date(2025, 10, 1)))
+        apply_one(seeded, change)
+        ended = facts_of(seeded, OCCUPIED).last_ended_account
+        assert (ended.account_ref, ended.liability_start, ended.liability_end) == (
+            "500000001", date(2021, 3, 1), date(2025, 9, 30))
+        assert ended.ended_by_reference == change.reference
+        assert facts_of(seeded, VACANT).last_ended_account is None
+
+    def test_an_ending_already_made_can_be_completed_and_brought_back_but_only_as_assessed(self, seeded: Any) -> None:
+        # The newcomer's move-in ends the leaver's liability the day before it starts (2 October) ...
+        apply_one(seeded, change_for(seeded, move_in(uprn=OCCUPIED, move_date=date(2025, 10, 2),
+                                                      address=address("2 Acacia Avenue"))))
+        assert seeded.account("500000001").liability_end == date(2025, 10, 1)
+        # ... then the leaver's own move-out says they left on 1 October: the ending is brought back a day.
+        completing = change_for(seeded, move_out(uprn=OCCUPIED, move_date=date(2025, 10, 1),
+                                                 address=address("2 Acacia Avenue")))
+        (ending,) = completing.endings
+        assert (ending.expected_liability_end, ending.liability_end) == (date(2025, 10, 1), date(2025, 9, 30))
+        apply_one(seeded, completing)
+        account = seeded.account("500000001")
+        assert account.liability_end == date(2025, 9, 30)
+        assert [(c.period_end, c.charge_pence) for c in account.charges] == [(date(2025, 9, 30), 114312)]
+        assert "Final bill to 9 Harbour Street" in account.audit_notes[-1].note
+        # The same completion assessed again now expects an end the account no longer has: nothing written.
+        stale = completing.model_copy(update={"notification_id": "0b5d4b7e-4c1a-4bb0-9c55-2b4a1f3c9d10"})
+        with pytest.raises(StaleAccountError, match="no longer ends on 2025-10-01"):
+            apply_one(seeded, stale)
+        assert len(seeded.account("500000001").audit_notes) == len(account.audit_notes)
