@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schemas.events import AccountChange, LiabilityEnding, LiabilityOpening
+from schemas.events import AccountAmendment, AccountChange, LiabilityEnding, LiabilityOpening
 from schemas.notification import Address
 
 
@@ -46,5 +46,14 @@ def opening_note(change: AccountChange, opening: LiabilityOpening) -> str:
     return (
         f"Account opened: liable from {opening.liability_start.isoformat()} ({len(opening.liable_persons)} liable "
         f"person(s){discount}); charged {money(total)} in {len(opening.instalments)} instalment(s). "
+        f"Notification {change.reference} ({change.kind.value}), notice dated {change.notice_date.isoformat()}."
+    )
+
+
+def amendment_note(change: AccountChange, amendment: AccountAmendment) -> str:
+    replanned = (f" Balance for the year {money(amendment.balance_pence)} in {len(amendment.instalments)} "
+                 "instalment(s)." if amendment.replanned_year is not None else "")
+    return (
+        f"Account changed from {amendment.effective_date.isoformat()}: {amendment.description}.{replanned} "
         f"Notification {change.reference} ({change.kind.value}), notice dated {change.notice_date.isoformat()}."
     )

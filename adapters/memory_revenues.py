@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from adapters.audit_notes import ending_note, opening_note, stale_ending_message
+from adapters.audit_notes import amendment_note, ending_note, opening_note, stale_ending_message
 from adapters.revenues_port import (
     PROCESSOR_AUTHOR,
     AccountView,
@@ -20,7 +20,7 @@ from adapters.revenues_port import (
     RegisterProperty,
     StaleAccountError,
 )
-from schemas.events import AccountChange, EndedAccount, OpenAccount, PropertyFacts
+from schemas.events import AccountAmendment, AccountChange, ChargeLine, EndedAccount, OpenAccount, PropertyFacts
 from schemas.financial_year import financial_year_of
 
 
@@ -62,7 +62,8 @@ class InMemoryRevenuesSystem:
                     liability_end=None, liable_persons=account.liable_persons,
                     discount_code=account.discount_code, discount_percent=account.discount_percent,
                     paid_this_year_pence=account.paid_this_year_pence, charges=account.charges,
-                    instalments=account.instalments,
+                    instalments=account.instalments, twelve_instalments=account.twelve_instalments,
+                    payment_day=account.payment_day,
                 ))
 
     def _property_facts(self, uprn: str) -> PropertyFacts | None:
@@ -79,7 +80,9 @@ class InMemoryRevenuesSystem:
             open_account = OpenAccount(
                 account_ref=view.account_ref, liability_start=view.liability_start,
                 discount_code=view.discount_code, discount_percent=view.discount_percent,
-                paid_this_year_pence=view.paid_this_year_pence,
+                paid_this_year_pence=view.paid_this_year_pence, liable_persons=view.liable_persons,
+                charges=tuple(ChargeLine(**vars(c)) for c in view.charges),
+                twelve_instalments=view.twelve_instalments, payment_day=view.payment_day,
             )
         ended = sorted((a.view for a in self._state.accounts.values() if a.view.uprn == uprn and not a.view.is_open),
                        key=lambda v: (v.liability_end, v.liability_start))
@@ -94,6 +97,7 @@ class InMemoryRevenuesSystem:
                 discount_code=view.discount_code, discount_percent=view.discount_percent,
                 paid_this_year_pence=view.paid_this_year_pence,
                 ended_by_reference=ender.reference if ender else None,
+                twelve_instalments=view.twelve_instalments, payment_day=view.payment_day,
             )
         return PropertyFacts(uprn=uprn, postcode=prop.postcode, band=prop.band, open_account=open_account,
                              last_ended_account=last_ended)
@@ -148,6 +152,9 @@ class InMemoryRevenuesSystem:
                 return earlier
             work = copy.deepcopy(self._state)  # all-or-nothing: only swapped in when every step succeeded
             touched: list[str] = []
+            for amendment in change.amendments:
+                _amend(work, change, amendment, applied_at)
+                touched.append(amendment.account_ref)
             for ending in change.endings:
                 account = work.accounts.get(ending.account_ref)
                 if (account is None or account.view.liability_end != ending.expected_liability_end
@@ -185,6 +192,7 @@ class InMemoryRevenuesSystem:
                     instalments=tuple(InstalmentRow(**i.model_dump()) for i in opening.instalments),
                     audit_notes=(AuditNote(applied_at, PROCESSOR_AUTHOR, change.notification_id,
                                            opening_note(change, opening)),),
+                    twelve_instalments=opening.twelve_instalments, payment_day=opening.payment_day,
                 ))
                 touched.append(account_ref)
             result = AppliedChange(change.notification_id, change.reference, tuple(touched), applied_at, True)
@@ -192,3 +200,34 @@ class InMemoryRevenuesSystem:
             work.fingerprints.setdefault(change.change_fingerprint, change.notification_id)
             self._state = work
             return result
+
+
+def _amend(work: _State, change: AccountChange, amendment: AccountAmendment, applied_at: datetime) -> None:
+    account = work.accounts.get(amendment.account_ref)
+    if (account is None or not account.view.is_open
+            or account.view.liability_start != amendment.expected_liability_start):
+        raise StaleAccountError(
+            f"Account {amendment.account_ref} is no longer open as it was when this change was assessed")
+    view = account.view
+    charges, instalments = list(view.charges), list(view.instalments)
+    if amendment.first_recharged_year is not None:
+        first = amendment.first_recharged_year
+        account.superseded_charges += [c for c in charges if c.financial_year >= first]
+        charges = [c for c in charges if c.financial_year < first] + [ChargeRow(**c.model_dump())
+                                                                     for c in amendment.charges]
+    if amendment.replanned_year is not None:
+        replaced = [i for i in instalments
+                    if i.financial_year == amendment.replanned_year and i.due_date >= change.notice_date]
+        account.superseded_instalments += replaced
+        instalments = [i for i in instalments if i not in replaced] + [InstalmentRow(**i.model_dump())
+                                                                       for i in amendment.instalments]
+    account.view = replace(
+        view,
+        liable_persons=amendment.liable_persons if amendment.replaces_liable_persons else view.liable_persons,
+        discount_code=amendment.discount_code, discount_percent=amendment.discount_percent,
+        twelve_instalments=amendment.twelve_instalments, payment_day=amendment.payment_day,
+        charges=tuple(sorted(charges, key=lambda c: (c.financial_year, c.period_start))),
+        instalments=tuple(sorted(instalments, key=lambda i: i.due_date)),
+        audit_notes=(*view.audit_notes, AuditNote(applied_at, PROCESSOR_AUTHOR, change.notification_id,
+                                                  amendment_note(change, amendment))),
+    )

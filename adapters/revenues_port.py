@@ -79,6 +79,8 @@ class ExistingAccount:
     paid_this_year_pence: int
     charges: tuple[ChargeRow, ...] = ()
     instalments: tuple[InstalmentRow, ...] = ()
+    twelve_instalments: bool = False
+    payment_day: int | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ class AccountView:
     charges: tuple[ChargeRow, ...] = ()
     instalments: tuple[InstalmentRow, ...] = ()
     audit_notes: tuple[AuditNote, ...] = field(default=())
+    twelve_instalments: bool = False
+    payment_day: int | None = None
 
     @property
     def is_open(self) -> bool:

@@ -41,6 +41,11 @@ _RECORD_FOR_KIND = {
     ChangeKind.MOVE_IN: full_name("MoveIn"),
     ChangeKind.MOVE_OUT: full_name("MoveOut"),
     ChangeKind.MOVE_WITHIN: full_name("MoveWithin"),
+    ChangeKind.SINGLE_PERSON_DISCOUNT: full_name("SinglePersonDiscount"),
+    ChangeKind.HOUSEHOLD_CHANGE: full_name("HouseholdChange"),
+    ChangeKind.STUDENT_EXEMPTION: full_name("StudentExemption"),
+    ChangeKind.CHANGE_OF_NAME: full_name("NameChange"),
+    ChangeKind.PAYMENT_ARRANGEMENT: full_name("PaymentArrangement"),
 }
 _KIND_FOR_RECORD = {record: kind.value for kind, record in _RECORD_FOR_KIND.items()}
 _HOLDS_CHANGE = frozenset({"ChangeNotification", "ValidatedNotification"})

@@ -39,12 +39,35 @@ class StageTimings(Model):
     completed_at: datetime | None = None
 
 
+class ChargeLine(Model):
+    financial_year: int
+    period_start: date
+    period_end: date
+    days: int
+    band: str
+    annual_charge_pence: int
+    discount_code: str | None = None
+    discount_percent: int
+    charge_pence: int
+
+
+class Instalment(Model):
+    financial_year: int
+    sequence: int
+    due_date: date
+    amount_pence: int
+
+
 class OpenAccount(Model):
     account_ref: str
     liability_start: date
     discount_code: str | None = None
     discount_percent: int
     paid_this_year_pence: int
+    liable_persons: tuple[str, ...] = ()
+    charges: tuple[ChargeLine, ...] = ()
+    twelve_instalments: bool = False
+    payment_day: int | None = None
 
 
 class EndedAccount(Model):
@@ -55,6 +78,8 @@ class EndedAccount(Model):
     discount_percent: int
     paid_this_year_pence: int
     ended_by_reference: str | None = None
+    twelve_instalments: bool = False
+    payment_day: int | None = None
 
 
 class PropertyFacts(Model):
@@ -82,25 +107,6 @@ class ValidatedNotification(Model):
         raise KeyError(f"no register facts for UPRN {uprn}")
 
 
-class ChargeLine(Model):
-    financial_year: int
-    period_start: date
-    period_end: date
-    days: int
-    band: str
-    annual_charge_pence: int
-    discount_code: str | None = None
-    discount_percent: int
-    charge_pence: int
-
-
-class Instalment(Model):
-    financial_year: int
-    sequence: int
-    due_date: date
-    amount_pence: int
-
-
 class LiabilityEnding(Model):
     account_ref: str
     uprn: str
@@ -122,6 +128,27 @@ class LiabilityOpening(Model):
     discount_percent: int
     charges: tuple[ChargeLine, ...]
     instalments: tuple[Instalment, ...]
+    twelve_instalments: bool = False
+    payment_day: int | None = None
+
+
+class AccountAmendment(Model):
+    account_ref: str
+    uprn: str
+    expected_liability_start: date
+    effective_date: date
+    description: str
+    liable_persons: tuple[str, ...] = ()
+    replaces_liable_persons: bool = False
+    discount_code: str | None = None
+    discount_percent: int
+    twelve_instalments: bool
+    payment_day: int | None = None
+    first_recharged_year: int | None = None
+    charges: tuple[ChargeLine, ...]
+    replanned_year: int | None = None
+    balance_pence: int
+    instalments: tuple[Instalment, ...]
 
 
 class AccountChange(Model):
@@ -133,6 +160,7 @@ class AccountChange(Model):
     change_fingerprint: str
     endings: tuple[LiabilityEnding, ...]
     openings: tuple[LiabilityOpening, ...]
+    amendments: tuple[AccountAmendment, ...] = ()
     timings: StageTimings
 
 

@@ -52,6 +52,11 @@ PersonName = Annotated[str, AfterValidator(clean_name)]
 Email = Annotated[str, AfterValidator(clean_email)]
 Phone = Annotated[str, AfterValidator(clean_phone)]
 CouncilCode = Annotated[str, AfterValidator(_council_code)]
+AccountReference = Annotated[str, Field(max_length=20, pattern=r"^[A-Za-z0-9/-]+$")]
+# A student's council-tax certificate from their university or college: see STUDENT_CERTIFICATE in
+# processors/rules/exemptions.py for the format that goes straight through; anything else a person checks.
+CertificateReference = Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[A-Za-z0-9/ -]+$")]
+PaymentDay = Annotated[int, Field(ge=1, le=28)]
 
 
 class Model(BaseModel):
@@ -89,12 +94,53 @@ class Channel(StrEnum):
     ONLINE_FORM = "online_form"
     API = "api"
     OFFICER_CORRECTION = "officer_correction"
+    LANDLORD_BULK = "landlord_bulk"
 
 
 class ChangeKind(StrEnum):
     MOVE_IN = "move_in"
     MOVE_OUT = "move_out"
     MOVE_WITHIN = "move_within"
+    SINGLE_PERSON_DISCOUNT = "single_person_discount"
+    HOUSEHOLD_CHANGE = "household_change"
+    STUDENT_EXEMPTION = "student_exemption"
+    CHANGE_OF_NAME = "change_of_name"
+    PAYMENT_ARRANGEMENT = "payment_arrangement"
+
+    @property
+    def is_move(self) -> bool:
+        return self in {ChangeKind.MOVE_IN, ChangeKind.MOVE_OUT, ChangeKind.MOVE_WITHIN}
+
+
+class DiscountAction(StrEnum):
+    CLAIM = "claim"
+    END = "end"
+
+
+class SpdReason(StrEnum):
+    """Why a single person discount starts or ends."""
+
+    ONLY_ADULT = "only_adult"
+    OTHERS_DISREGARDED = "others_disregarded"
+    OTHERS_LEFT = "others_left"
+    SOMEONE_MOVED_IN = "someone_moved_in"
+    SOMEONE_TURNED_18 = "someone_turned_18"
+    DISREGARD_ENDED = "disregard_ended"
+
+
+class HouseholdEvent(StrEnum):
+    ADULT_JOINED = "adult_joined"
+    ADULT_LEFT = "adult_left"
+    DISREGARD_STARTED = "disregard_started"
+    DISREGARD_ENDED = "disregard_ended"
+
+
+class NameChangeReason(StrEnum):
+    MARRIAGE = "marriage"
+    CIVIL_PARTNERSHIP = "civil_partnership"
+    DIVORCE = "divorce"
+    DEED_POLL = "deed_poll"
+    OTHER = "other"
 
 
 class Address(Model):
@@ -168,6 +214,10 @@ class MoveIn(Model):
         return self.move_in_date
 
     @property
+    def effective_date(self) -> date:
+        return self.move_in_date
+
+    @property
     def uprns(self) -> tuple[str, ...]:
         return _known(self.uprn)
 
@@ -178,7 +228,7 @@ class MoveOut(Model):
     address: Address
     move_out_date: date
     forwarding_address: Address
-    account_reference: Annotated[str, Field(max_length=20, pattern=r"^[A-Za-z0-9/-]+$")] | None = None
+    account_reference: AccountReference | None = None
 
     @model_validator(mode="after")
     def _forwarding_elsewhere(self) -> MoveOut:
@@ -188,6 +238,10 @@ class MoveOut(Model):
 
     @property
     def move_date(self) -> date:
+        return self.move_out_date
+
+    @property
+    def effective_date(self) -> date:
         return self.move_out_date
 
     @property
@@ -206,6 +260,10 @@ class MoveWithin(Model):
     tenure: Tenure
     twelve_instalments: bool = False
 
+    @property
+    def effective_date(self) -> date:
+        return self.move_date
+
     @model_validator(mode="after")
     def _two_properties(self) -> MoveWithin:
         same_property = (self.from_uprn == self.to_uprn if self.from_uprn and self.to_uprn
@@ -220,7 +278,132 @@ class MoveWithin(Model):
         return _known(self.from_uprn, self.to_uprn)
 
 
-Change = Annotated[MoveIn | MoveOut | MoveWithin, Field(discriminator="kind")]
+class SinglePersonDiscount(Model):
+    """Claim a single person discount (only one adult counts) from a date, or end it from a date."""
+
+    kind: Literal[ChangeKind.SINGLE_PERSON_DISCOUNT] = ChangeKind.SINGLE_PERSON_DISCOUNT
+    uprn: Uprn | None
+    address: Address
+    account_reference: AccountReference | None = None
+    action: DiscountAction
+    effective_date: date
+    reason: SpdReason
+
+    @model_validator(mode="after")
+    def _reason_fits(self) -> SinglePersonDiscount:
+        claiming = {SpdReason.ONLY_ADULT, SpdReason.OTHERS_DISREGARDED, SpdReason.OTHERS_LEFT}
+        if (self.action is DiscountAction.CLAIM) != (self.reason in claiming):
+            raise ValueError(f"'{self.reason.value}' is not a reason to {self.action.value} a single person discount")
+        return self
+
+    @property
+    def uprns(self) -> tuple[str, ...]:
+        return _known(self.uprn)
+
+
+class HouseholdChange(Model):
+    """An adult joins or leaves, or starts or stops being disregarded: who lives there from the date."""
+
+    kind: Literal[ChangeKind.HOUSEHOLD_CHANGE] = ChangeKind.HOUSEHOLD_CHANGE
+    uprn: Uprn | None
+    address: Address
+    account_reference: AccountReference | None = None
+    effective_date: date
+    event: HouseholdEvent
+    residents: tuple[Resident, ...]
+    liable_persons: tuple[PersonName, ...]
+
+    @model_validator(mode="after")
+    def _household(self) -> HouseholdChange:
+        _check_residents(self.residents, self.effective_date)
+        names = {r.full_name.casefold() for r in self.residents}
+        if not self.liable_persons:
+            raise ValueError("Name at least one person who is liable (the owner or tenant living there)")
+        for name in self.liable_persons:
+            if name.casefold() not in names:
+                raise ValueError(f"{name} is named as liable but is not listed as living there")
+        return self
+
+    @property
+    def uprns(self) -> tuple[str, ...]:
+        return _known(self.uprn)
+
+
+class Student(Model):
+    full_name: PersonName
+    institution: Annotated[str, AfterValidator(_town)]
+    certificate_reference: CertificateReference
+
+
+class StudentExemption(Model):
+    """Every adult living there is a full-time student: exempt (class N) from the date."""
+
+    kind: Literal[ChangeKind.STUDENT_EXEMPTION] = ChangeKind.STUDENT_EXEMPTION
+    uprn: Uprn | None
+    address: Address
+    account_reference: AccountReference | None = None
+    effective_date: date
+    students: tuple[Student, ...]
+
+    @model_validator(mode="after")
+    def _students(self) -> StudentExemption:
+        if not self.students:
+            raise ValueError("List every student who lives at the property")
+        if len(self.students) > MAX_RESIDENTS:
+            raise ValueError(f"List at most {MAX_RESIDENTS} students")
+        return self
+
+    @property
+    def uprns(self) -> tuple[str, ...]:
+        return _known(self.uprn)
+
+
+class NameChange(Model):
+    """A liable person's name changed (marriage, civil partnership, deed poll)."""
+
+    kind: Literal[ChangeKind.CHANGE_OF_NAME] = ChangeKind.CHANGE_OF_NAME
+    uprn: Uprn | None
+    address: Address
+    account_reference: AccountReference | None = None
+    previous_name: PersonName
+    new_name: PersonName
+    reason: NameChangeReason
+    effective_date: date
+
+    @model_validator(mode="after")
+    def _different(self) -> NameChange:
+        if self.previous_name == self.new_name:
+            raise ValueError("The new name must be different from the previous name")
+        return self
+
+    @property
+    def uprns(self) -> tuple[str, ...]:
+        return _known(self.uprn)
+
+
+class PaymentArrangement(Model):
+    """Pay in 12 monthly instalments instead of 10, or on another day of the month."""
+
+    kind: Literal[ChangeKind.PAYMENT_ARRANGEMENT] = ChangeKind.PAYMENT_ARRANGEMENT
+    uprn: Uprn | None
+    address: Address
+    account_reference: AccountReference | None = None
+    twelve_instalments: bool
+    payment_day: PaymentDay | None = None
+    requested_on: date
+
+    @property
+    def effective_date(self) -> date:
+        return self.requested_on
+
+    @property
+    def uprns(self) -> tuple[str, ...]:
+        return _known(self.uprn)
+
+
+AccountChangeKind = SinglePersonDiscount | HouseholdChange | StudentExemption | NameChange | PaymentArrangement
+Change = Annotated[MoveIn | MoveOut | MoveWithin | SinglePersonDiscount | HouseholdChange | StudentExemption
+                   | NameChange | PaymentArrangement, Field(discriminator="kind")]
 
 
 class NotificationRequest(Model):

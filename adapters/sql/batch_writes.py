@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from adapters.audit_notes import ending_note, opening_note, stale_ending_message
+from adapters.audit_notes import amendment_note, ending_note, opening_note, stale_ending_message
 from adapters.revenues_port import PROCESSOR_AUTHOR, AppliedChange, StaleAccountError
-from adapters.sql.statements import bulk_insert, supersede
+from adapters.sql.statements import amend_accounts, bulk_insert, supersede
 from adapters.sql.tables import (
     account_table,
     applied_notification_table,
@@ -20,7 +20,7 @@ from adapters.sql.tables import (
     instalment_table,
     liable_person_table,
 )
-from schemas.events import AccountChange, ChargeLine, Instalment
+from schemas.events import AccountAmendment, AccountChange, ChargeLine, Instalment
 from schemas.financial_year import financial_year_of
 
 
@@ -28,9 +28,16 @@ def check(
     change: AccountChange,
     accounts: dict[str, tuple[str, date, date | None]],
     open_at: dict[str, set[str]],
+    amended: set[str] | None = None,
 ) -> str | None:
     """Why the change no longer fits the accounts (as changed by earlier ones in the batch), or None."""
     ending_refs = set()
+    for amendment in change.amendments:
+        found = accounts.get(amendment.account_ref)
+        if found is None or found[2] is not None or found[1] != amendment.expected_liability_start:
+            return f"Account {amendment.account_ref} is no longer open as it was when this change was assessed"
+        if amended is not None and amendment.account_ref in amended:
+            return f"Account {amendment.account_ref} was changed by another notification in the same batch"
     for ending in change.endings:
         found = accounts.get(ending.account_ref)
         if found is None or found[2] != ending.expected_liability_end or found[1] != ending.expected_liability_start:
@@ -57,7 +64,34 @@ class BatchWrites:
         self.instalments: list[dict[str, Any]] = []
         self.notes: list[dict[str, Any]] = []
         self.applied_rows: list[dict[str, Any]] = []
+        self.amended_accounts: list[dict[str, Any]] = []
+        self.replaced_persons: list[str] = []
+        self.recharged: list[dict[str, Any]] = []
+        self.replanned: list[dict[str, Any]] = []
         self._refs: dict[str, str] = {}
+
+    @property
+    def amended(self) -> set[str]:
+        return {row["b_ref"] for row in self.amended_accounts}
+
+    def amend(self, change: AccountChange, amendment: AccountAmendment, applied_at: datetime) -> None:
+        ref = amendment.account_ref
+        self.amended_accounts.append({
+            "b_ref": ref, "b_code": amendment.discount_code, "b_percent": amendment.discount_percent,
+            "b_twelve": amendment.twelve_instalments, "b_day": amendment.payment_day})
+        if amendment.replaces_liable_persons:
+            self.replaced_persons.append(ref)
+            self.persons.extend({"account_ref": ref, "position": i, "full_name": name}
+                                for i, name in enumerate(amendment.liable_persons, start=1))
+        if amendment.first_recharged_year is not None:
+            self.recharged.append({"b_ref": ref, "b_first_year": amendment.first_recharged_year})
+            self.charges.extend({**line.model_dump(), "account_ref": ref, "notification_id": change.notification_id,
+                                 "superseded": False} for line in amendment.charges)
+        if amendment.replanned_year is not None:
+            self.replanned.append({"b_ref": ref, "b_year": amendment.replanned_year, "b_notice": change.notice_date})
+            self.instalments.extend({**i.model_dump(), "account_ref": ref, "notification_id": change.notification_id,
+                                     "superseded": False} for i in amendment.instalments)
+        self.notes.append(note(ref, applied_at, change.notification_id, amendment_note(change, amendment)))
 
     def end(self, change: AccountChange, ending: Any, applied_at: datetime) -> None:
         self.supersede.append({"ref": ending.account_ref, "end": ending.liability_end,
@@ -71,7 +105,8 @@ class BatchWrites:
             "account_ref": placeholder, "uprn": opening.uprn, "liability_start": opening.liability_start,
             "liability_end": None, "discount_code": opening.discount_code,
             "discount_percent": opening.discount_percent, "paid_this_year_pence": 0,
-            "opened_by_notification": change.notification_id,
+            "opened_by_notification": change.notification_id, "twelve_instalments": opening.twelve_instalments,
+            "payment_day": opening.payment_day,
         })
         self.persons.extend({"account_ref": placeholder, "position": i, "full_name": name}
                             for i, name in enumerate(opening.liable_persons, start=1))
@@ -110,6 +145,8 @@ class BatchWrites:
         """Write everything with a few statements: one UPDATE per kind of change, multi-row INSERTs."""
         if self.supersede:
             supersede(conn, self.supersede)
+        if self.amended_accounts:
+            amend_accounts(conn, self.amended_accounts, self.replaced_persons, self.recharged, self.replanned)
         applied_rows = [{**row, "account_refs": ",".join(self._refs.get(r, r) for r in row["account_refs"])}
                         for row in self.applied_rows]
         for table, rows in ((account_table, self.accounts), (liable_person_table, self.persons),

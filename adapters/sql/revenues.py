@@ -20,7 +20,14 @@ from adapters.revenues_port import (
 )
 from adapters.sql.batch_writes import BatchWrites, check
 from adapters.sql.engines import create_database_engine
-from adapters.sql.rows import account_view, applied_by_id, applied_from_row, last_ended_accounts
+from adapters.sql.rows import (
+    account_view,
+    add_missing_columns,
+    applied_by_id,
+    applied_from_row,
+    current_holdings,
+    last_ended_accounts,
+)
 from adapters.sql.statements import bulk_insert, one_of
 from adapters.sql.tables import (
     account_number_table,
@@ -55,6 +62,7 @@ class SqlRevenuesSystem:
         """Create the tables if they are missing (the embedded default; a real council's already exist)."""
         with self._transaction() as conn:
             metadata.create_all(conn)
+            add_missing_columns(conn)
             if conn.execute(select(account_number_table.c.id)).first() is None:
                 conn.execute(insert(account_number_table).values(id=1, next_number=1))
 
@@ -75,7 +83,8 @@ class SqlRevenuesSystem:
                     {"account_ref": a.account_ref, "uprn": a.uprn, "liability_start": a.liability_start,
                      "liability_end": None, "discount_code": a.discount_code,
                      "discount_percent": a.discount_percent, "paid_this_year_pence": a.paid_this_year_pence,
-                     "opened_by_notification": None}
+                     "opened_by_notification": None, "twelve_instalments": a.twelve_instalments,
+                     "payment_day": a.payment_day}
                     for a in account_list
                 ])
                 persons = [
@@ -111,7 +120,8 @@ class SqlRevenuesSystem:
                 .order_by(account_table.c.liability_start)
             ).mappings().all()
             ended = last_ended_accounts(conn, wanted)
-        open_by_uprn = {row["uprn"]: row for row in accounts}  # the latest start wins, as ordered
+            open_by_uprn = {row["uprn"]: row for row in accounts}  # the latest start wins, as ordered
+            held = current_holdings(conn, [row["account_ref"] for row in open_by_uprn.values()])
         facts = {}
         for uprn, postcode, band in props:
             account = open_by_uprn.get(uprn)
@@ -119,6 +129,9 @@ class SqlRevenuesSystem:
                 account_ref=account["account_ref"], liability_start=account["liability_start"],
                 discount_code=account["discount_code"], discount_percent=account["discount_percent"],
                 paid_this_year_pence=account["paid_this_year_pence"],
+                liable_persons=held.persons.get(account["account_ref"], ()),
+                charges=held.charges.get(account["account_ref"], ()),
+                twelve_instalments=account["twelve_instalments"], payment_day=account["payment_day"],
             )
             facts[uprn] = PropertyFacts(uprn=uprn, postcode=postcode, band=band, open_account=open_account,
                                         last_ended_account=ended.get(uprn))
@@ -215,11 +228,13 @@ class SqlRevenuesSystem:
     def _apply_batch(
         self, conn: Connection, changes: Sequence[AccountChange], applied_at: datetime
     ) -> list[AppliedChange | StaleAccountError]:
-        uprns = sorted({e.uprn for c in changes for e in c.endings} | {o.uprn for c in changes for o in c.openings})
+        uprns = sorted({e.uprn for c in changes for e in c.endings} | {o.uprn for c in changes for o in c.openings}
+                       | {a.uprn for c in changes for a in c.amendments})
         conn.execute(select(property_table.c.uprn).where(one_of(conn, property_table.c.uprn, uprns))
                      .order_by(property_table.c.uprn).with_for_update()).all()
         earlier = applied_by_id(conn, sorted({c.notification_id for c in changes}))
-        ending_refs = sorted({e.account_ref for c in changes for e in c.endings})
+        ending_refs = sorted({e.account_ref for c in changes for e in c.endings}
+                             | {a.account_ref for c in changes for a in c.amendments})
         accounts = {row["account_ref"]: (row["uprn"], row["liability_start"], row["liability_end"]) for row in
                     conn.execute(select(account_table.c.account_ref, account_table.c.uprn,
                                         account_table.c.liability_start, account_table.c.liability_end)
@@ -239,11 +254,14 @@ class SqlRevenuesSystem:
             if change.notification_id in plan.applied_ids:
                 results.append(plan.result_for(change.notification_id))
                 continue
-            problem = check(change, accounts, open_at)
+            problem = check(change, accounts, open_at, plan.amended)
             if problem is not None:
                 results.append(StaleAccountError(problem))
                 continue
             touched: list[str] = []
+            for amendment in change.amendments:
+                plan.amend(change, amendment, applied_at)
+                touched.append(amendment.account_ref)
             for ending in change.endings:
                 account_uprn, start, _ = accounts[ending.account_ref]
                 accounts[ending.account_ref] = (account_uprn, start, ending.liability_end)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, and_, func, inspect, select, text
 
 from adapters.revenues_port import AccountView, AppliedChange, AuditNote, ChargeRow, InstalmentRow
 from adapters.sql.statements import one_of
@@ -17,7 +18,7 @@ from adapters.sql.tables import (
     instalment_table,
     liable_person_table,
 )
-from schemas.events import EndedAccount
+from schemas.events import ChargeLine, EndedAccount
 
 
 def applied_by_id(conn: Connection, notification_ids: list[str]) -> dict[str, AppliedChange]:
@@ -60,6 +61,7 @@ def account_view(conn: Connection, row: Any) -> AccountView:
         liability_end=row["liability_end"], liable_persons=tuple(persons),
         discount_code=row["discount_code"], discount_percent=row["discount_percent"],
         paid_this_year_pence=row["paid_this_year_pence"],
+        twelve_instalments=row["twelve_instalments"], payment_day=row["payment_day"],
         charges=tuple(ChargeRow(**{k: c[k] for k in ChargeRow.__dataclass_fields__}) for c in charges),
         instalments=tuple(InstalmentRow(**{k: i[k] for k in InstalmentRow.__dataclass_fields__})
                           for i in instalments),
@@ -97,4 +99,44 @@ def last_ended_accounts(conn: Connection, uprns: list[str]) -> dict[str, EndedAc
         account_ref=row["account_ref"], liability_start=row["liability_start"], liability_end=row["liability_end"],
         discount_code=row["discount_code"], discount_percent=row["discount_percent"],
         paid_this_year_pence=row["paid_this_year_pence"], ended_by_reference=enders.get(row["account_ref"]),
+        twelve_instalments=row["twelve_instalments"], payment_day=row["payment_day"],
     ) for uprn, row in latest.items()}
+
+
+@dataclass(frozen=True)
+class Holdings:
+    """What open accounts hold besides their own row: liable people and current charge lines."""
+
+    persons: dict[str, tuple[str, ...]]
+    charges: dict[str, tuple[ChargeLine, ...]]
+
+
+def current_holdings(conn: Connection, account_refs: list[str]) -> Holdings:
+    """The liable people and current charge lines of these accounts, two queries for the lot."""
+    if not account_refs:
+        return Holdings({}, {})
+    persons: dict[str, list[str]] = {}
+    for ref, name in conn.execute(
+            select(liable_person_table.c.account_ref, liable_person_table.c.full_name)
+            .where(one_of(conn, liable_person_table.c.account_ref, account_refs))
+            .order_by(liable_person_table.c.account_ref, liable_person_table.c.position)).all():
+        persons.setdefault(ref, []).append(name)
+    charges: dict[str, list[ChargeLine]] = {}
+    for row in conn.execute(
+            select(charge_table).where(and_(one_of(conn, charge_table.c.account_ref, account_refs),
+                                            charge_table.c.superseded.is_(False)))
+            .order_by(charge_table.c.account_ref, charge_table.c.financial_year, charge_table.c.period_start)
+    ).mappings():
+        charges.setdefault(row["account_ref"], []).append(
+            ChargeLine(**{k: row[k] for k in ChargeLine.model_fields}))
+    return Holdings({ref: tuple(names) for ref, names in persons.items()},
+                    {ref: tuple(lines) for ref, lines in charges.items()})
+
+
+def add_missing_columns(conn: Connection) -> None:
+    """Bring a database made by an earlier version up to date (columns added since; nothing removed)."""
+    have = {column["name"] for column in inspect(conn).get_columns(account_table.name)}
+    if "twelve_instalments" not in have:
+        conn.execute(text("ALTER TABLE account ADD COLUMN twelve_instalments BOOLEAN NOT NULL DEFAULT false"))
+    if "payment_day" not in have:
+        conn.execute(text("ALTER TABLE account ADD COLUMN payment_day INTEGER"))

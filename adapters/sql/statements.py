@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, String, Table, and_, any_, bindparam, insert, text, update
+from sqlalchemy import Connection, String, Table, and_, any_, bindparam, delete, insert, text, update
 from sqlalchemy.dialects import postgresql
 
-from adapters.sql.tables import account_table, charge_table, instalment_table
+from adapters.sql.tables import account_table, charge_table, instalment_table, liable_person_table
 
 
 def supersede(conn: Connection, rows: list[dict[str, Any]]) -> None:
@@ -72,3 +72,26 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     ) as copy:
         for row in rows:
             copy.write_row(tuple(row[c] for c in columns))
+
+
+def amend_accounts(conn: Connection, accounts: list[dict[str, Any]], replaced_persons: list[str],
+                   recharged: list[dict[str, Any]], replanned: list[dict[str, Any]]) -> None:
+    """Amend open accounts: their discount and payment arrangement, who is liable (the new people are inserted
+    with the batch's other rows), charges from the first year recharged, and instalments of the year replanned
+    that are not yet due."""
+    conn.execute(update(account_table).where(account_table.c.account_ref == bindparam("b_ref")).values(
+        discount_code=bindparam("b_code"), discount_percent=bindparam("b_percent"),
+        twelve_instalments=bindparam("b_twelve"), payment_day=bindparam("b_day")), accounts)
+    if replaced_persons:
+        conn.execute(delete(liable_person_table).where(liable_person_table.c.account_ref.in_(replaced_persons)))
+    if recharged:
+        conn.execute(update(charge_table).where(and_(
+            charge_table.c.account_ref == bindparam("b_ref"),
+            charge_table.c.financial_year >= bindparam("b_first_year"),
+            charge_table.c.superseded.is_(False))).values(superseded=True), recharged)
+    if replanned:
+        conn.execute(update(instalment_table).where(and_(
+            instalment_table.c.account_ref == bindparam("b_ref"),
+            instalment_table.c.financial_year == bindparam("b_year"),
+            instalment_table.c.due_date >= bindparam("b_notice"),
+            instalment_table.c.superseded.is_(False))).values(superseded=True), replanned)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 metadata = MetaData()
@@ -45,6 +46,9 @@ account_table = Table(
     Column("discount_percent", Integer, nullable=False, default=0),
     Column("paid_this_year_pence", BigInteger, nullable=False, default=0),
     Column("opened_by_notification", String(36)),
+    # The payment arrangement the account keeps for every later demand (SI 1992/613 Sch. 1 para 2(3A)).
+    Column("twelve_instalments", Boolean, nullable=False, default=False, server_default=false()),
+    Column("payment_day", Integer),
     Index("account_by_uprn", "uprn", "liability_end"),
 )
 

@@ -8,7 +8,7 @@ from datetime import date
 
 from processors.rules.council import CouncilRules
 from schemas.events import PropertyFacts, Reason
-from schemas.notification import Address, ChangeNotification, Channel, MoveIn, MoveOut, MoveWithin
+from schemas.notification import Address, ChangeNotification, Channel, MoveWithin, NameChange, PaymentArrangement
 
 
 @dataclass(frozen=True)
@@ -55,27 +55,31 @@ def check_against_register(
                 code="postcode_mismatch", field=f"{field}.postcode",
                 message=f"The postcode {address.postcode} does not match the property chosen; check the address",
             ))
-    move_date = notification.change.move_date
+    change = notification.change
     if notification.channel is Channel.OFFICER_CORRECTION:
         # An officer who corrects and sends on a review case has checked the dates: do not ask again.
         return Verdict(tuple(rejections), tuple(review))
-    if (move_date - today).days > rules.move_ahead_days:
+    when = change.effective_date
+    field, what = ("move_date", "move date") if change.kind.is_move else ("effective_date", "date of the change")
+    prefix = "move_date" if change.kind.is_move else "effective_date"
+    if (when - today).days > rules.move_ahead_days:
         review.append(Reason(
-            code="move_date_too_far_ahead", field="move_date",
-            message=f"The move date is more than {rules.move_ahead_days} days away; an officer will confirm it",
+            code=f"{prefix}_too_far_ahead", field=field,
+            message=f"The {what} is more than {rules.move_ahead_days} days away; an officer will confirm it",
         ))
-    if (today - move_date).days > rules.move_back_days:
+    # A name or a payment arrangement changes no money backwards in time, so an old date needs no one.
+    backdating_matters = not isinstance(change, NameChange | PaymentArrangement)
+    if backdating_matters and (today - when).days > rules.move_back_days:
         review.append(Reason(
-            code="move_date_too_far_back", field="move_date",
-            message=f"The move date is more than {rules.move_back_days} days ago; an officer will check the backdating",
+            code=f"{prefix}_too_far_back", field=field,
+            message=f"The {what} is more than {rules.move_back_days} days ago; an officer will check the backdating",
         ))
     return Verdict(tuple(rejections), tuple(review))
 
 
 def _properties_named(notification: ChangeNotification) -> list[tuple[str, str | None, Address]]:
     change = notification.change
-    if isinstance(change, MoveIn | MoveOut):
-        return [("change.address", change.uprn, change.address)]
-    assert isinstance(change, MoveWithin)
-    return [("change.from_address", change.from_uprn, change.from_address),
-            ("change.to_address", change.to_uprn, change.to_address)]
+    if isinstance(change, MoveWithin):
+        return [("change.from_address", change.from_uprn, change.from_address),
+                ("change.to_address", change.to_uprn, change.to_address)]
+    return [("change.address", change.uprn, change.address)]

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from processors.rules.amendments import assess_amendment
 from processors.rules.charges import charge_lines
 from processors.rules.council import CouncilRules, MissingBandDChargeError
 from processors.rules.discounts import Discount, discount_for, discount_from_account
 from processors.rules.instalments import instalment_plan
+from processors.rules.review import NeedsReview, Review
 from schemas.events import (
     AccountChange,
     EndedAccount,
@@ -34,29 +35,18 @@ UK = ZoneInfo("Europe/London")
 CHAIN_CONFLICT_DAYS = 28
 
 
-@dataclass(frozen=True)
-class NeedsReview:
-    """The rules cannot settle this change by themselves; ``reasons`` say what a person must decide."""
-
-    reasons: tuple[Reason, ...]
-
-
-class _Review(Exception):  # noqa: N818 - internal control flow, always turned into NeedsReview
-    def __init__(self, code: str, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.reason = Reason(code=code, field=field, message=message)
-
-
 def notice_date_for(submitted_at: datetime) -> date:
     """The demand notice is dated the day the resident told us, in UK time (stable when replayed)."""
     return submitted_at.astimezone(UK).date()
 
 
 def assess(validated: ValidatedNotification, rules: CouncilRules, assessed_at: datetime) -> AccountChange | NeedsReview:
-    """Return the account changes a validated move notification causes, or why a person must decide."""
+    """Return the account changes a validated notification causes, or why a person must decide."""
     notification = validated.notification
     change = notification.change
     notice = notice_date_for(notification.submitted_at)
+    if not change.kind.is_move:
+        return assess_amendment(validated, rules, notice, assessed_at)
     endings: tuple[LiabilityEnding, ...]
     openings: tuple[LiabilityOpening, ...]
     try:
@@ -79,7 +69,7 @@ def assess(validated: ValidatedNotification, rules: CouncilRules, assessed_at: d
             )
             openings = (_opening(validated.facts_for(change.to_uprn), change.move_date, change.residents,
                                  change.twelve_instalments, notice, rules),)
-    except _Review as review:
+    except Review as review:
         return NeedsReview((review.reason,))
     except MissingBandDChargeError as missing:
         return NeedsReview((Reason(code="band_d_charge_missing", message=str(missing)),))
@@ -116,7 +106,7 @@ def _mover_ending(
                               or _late_word_from_the_leaver(account, ended, last_day, account_reference)):
         return _completed_ending(facts, ended, last_day, notice, rules, account_reference, forwarding, reference)
     if account is None:
-        raise _Review("no_open_account", "There is no open council-tax account at the address being left", "uprn")
+        raise Review("no_open_account", "There is no open council-tax account at the address being left", "uprn")
     _check_account_reference(account.account_ref, account_reference)
     return _ending(facts, move_date, notice, rules, "moved out (resident's notification)", forwarding=forwarding)
 
@@ -145,7 +135,7 @@ def _completed_ending(
     newcomer = facts.open_account
     follows_newcomer = newcomer is not None and newcomer.liability_start == ended.liability_end + timedelta(days=1)
     if last_day > ended.liability_end:
-        raise _Review(
+        raise Review(
             "liability_overlaps_next_occupier",
             f"This notification ({reference}) says the liability of account {ended.account_ref} ran to "
             f"{last_day.isoformat()}, but {by} ended it on {ended.liability_end.isoformat()}"
@@ -154,7 +144,7 @@ def _completed_ending(
             "move_date",
         )
     if last_day < ended.liability_end and not follows_newcomer:
-        raise _Review(
+        raise Review(
             "liability_already_ended",
             f"Account {ended.account_ref} was ended on {ended.liability_end.isoformat()} by {by}; this notification "
             f"({reference}) gives {last_day.isoformat()}",
@@ -162,7 +152,8 @@ def _completed_ending(
         )
     account = OpenAccount(account_ref=ended.account_ref, liability_start=ended.liability_start,
                           discount_code=ended.discount_code, discount_percent=ended.discount_percent,
-                          paid_this_year_pence=ended.paid_this_year_pence)
+                          paid_this_year_pence=ended.paid_this_year_pence,
+                          twelve_instalments=ended.twelve_instalments, payment_day=ended.payment_day)
     completing = facts.model_copy(update={"open_account": account})
     reason = ("moved out (resident's notification), completing the ending made when the next occupier moved in"
               if follows_newcomer else "moved out (resident's notification), completing an earlier ending")
@@ -172,7 +163,7 @@ def _completed_ending(
 
 def _check_account_reference(account_ref: str, given: str | None) -> None:
     if given and given.upper() != account_ref.upper():
-        raise _Review(
+        raise Review(
             "account_reference_mismatch",
             "The account reference given does not match the open account at the address being left",
             "account_reference",
@@ -186,7 +177,7 @@ def _previous_occupier_ending(
         ended = facts.last_ended_account
         if ended is not None and ended.liability_end >= move_in_date:
             by = f"notification {ended.ended_by_reference}" if ended.ended_by_reference else "an earlier change"
-            raise _Review(
+            raise Review(
                 "liability_overlaps_previous_occupier",
                 f"This notification ({reference}) starts liability on {move_in_date.isoformat()}, but {by} ended "
                 f"account {ended.account_ref}'s liability on {ended.liability_end.isoformat()}, on or after that day",
@@ -204,7 +195,7 @@ def _ending(
     assert account is not None
     last_day = day_before(move_date)
     if last_day < account.liability_start:
-        raise _Review(
+        raise Review(
             "move_before_liability_start",
             f"The move date is on or before the day account {account.account_ref}'s liability began "
             f"({account.liability_start.isoformat()})",
@@ -224,7 +215,9 @@ def _ending(
         reason=reason,
         charges=lines,
         balance_pence=balance,
-        instalments=instalment_plan(balance, current_year, notice, rules.payment_day),
+        # The final bill keeps the payment arrangement the account has (SI 1992/613 Sch. 1 para 2(3A)).
+        instalments=instalment_plan(balance, current_year, notice, account.payment_day or rules.payment_day,
+                                    twelve_requested=account.twelve_instalments),
         expected_liability_end=expected_end,
         forwarding_address=forwarding,
     )
@@ -240,7 +233,7 @@ def _opening(
 ) -> LiabilityOpening:
     account = facts.open_account
     if account is not None and account.liability_start >= move_date:
-        raise _Review(
+        raise Review(
             "later_account_exists",
             f"Account {account.account_ref} at this property already starts on "
             f"{account.liability_start.isoformat()}, on or after the move date",
@@ -263,4 +256,5 @@ def _opening(
         discount_percent=discount.percent,
         charges=lines,
         instalments=tuple(instalments),
+        twelve_instalments=twelve,
     )

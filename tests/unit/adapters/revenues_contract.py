@@ -211,3 +211,40 @@ class RevenuesContract:
         with pytest.raises(StaleAccountError, match="no longer ends on 2025-10-01"):
             apply_one(seeded, stale)
         assert len(seeded.account("500000001").audit_notes) == len(account.audit_notes)
+
+    def test_facts_show_what_an_open_account_holds(self, seeded: Any) -> None:
+        account = facts_of(seeded, OCCUPIED).open_account
+        assert account.liable_persons == ("Alex Jones",)
+        assert (account.twelve_instalments, account.payment_day) == (False, None)
+
+    def test_an_amendment_changes_the_discount_people_and_charges_from_a_date(self, seeded: Any) -> None:
+        household = {"kind": "household_change", "uprn": OCCUPIED, "address": address("2 Acacia Avenue"),
+                     "effective_date": date(2025, 10, 1), "event": "adult_joined",
+                     "residents": [{"full_name": "Alex Jones"}, {"full_name": "Kim Lee", "disregard": "apprentice"}],
+                     "liable_persons": ["Alex Jones", "Kim Lee"]}
+        change = change_for(seeded, household)
+        applied = apply_one(seeded, change)
+        assert applied.account_refs == ("500000001",)
+        account = seeded.account("500000001")
+        assert account.liable_persons == ("Alex Jones", "Kim Lee")
+        assert (account.discount_code, account.discount_percent, account.liability_end) == ("SPD", 25, None)
+        (amendment,) = change.amendments
+        assert [c.charge_pence for c in account.charges] == [c.charge_pence for c in amendment.charges]
+        assert [i.amount_pence for i in account.instalments if i.due_date >= date(2025, 10, 10)] == [
+            i.amount_pence for i in amendment.instalments]
+        assert facts_of(seeded, OCCUPIED).open_account.charges == amendment.charges
+        assert "Household changed" in account.audit_notes[-1].note
+        assert not apply_one(seeded, change).newly_applied  # applied once only
+        assert len(seeded.account("500000001").audit_notes) == len(account.audit_notes)
+
+    def test_the_account_keeps_its_payment_arrangement(self, seeded: Any) -> None:
+        arrangement = {"kind": "payment_arrangement", "uprn": OCCUPIED, "address": address("2 Acacia Avenue"),
+                       "twelve_instalments": True, "payment_day": 15, "requested_on": date(2025, 10, 10)}
+        apply_one(seeded, change_for(seeded, arrangement))
+        account = seeded.account("500000001")
+        assert (account.twelve_instalments, account.payment_day) == (True, 15)
+        assert {i.due_date.day for i in account.instalments if i.due_date >= date(2025, 10, 10)} == {15}
+        held = facts_of(seeded, OCCUPIED).open_account
+        assert (held.twelve_instalments, held.payment_day) == (True, 15)
+        opened = apply_one(seeded, change_for(seeded, move_in(uprn=VACANT, twelve_instalments=True)))
+        assert seeded.account(opened.account_refs[0]).twelve_instalments

@@ -2,7 +2,8 @@
 
 from datetime import UTC, date, datetime
 
-from processors.rules.liability import NeedsReview, assess, notice_date_for
+from processors.rules.liability import assess, notice_date_for
+from processors.rules.review import NeedsReview
 from schemas.events import AccountChange
 from tests.builders import RULES, facts, move_in, move_out, move_within, notification, open_account, validated
 
