@@ -20,9 +20,13 @@ from ctax.register_seed import FIRST_NAMES, SURNAMES
 # house sale is two notifications for one property, the leaver's move-out and the buyer's move-in (on the
 # completion day, or the day after), sent in either order, as residents do.
 MIX = {
-    "move_in": 35, "move_out": 25, "move_within": 15, "house_sale": 15,
-    "postcode_mismatch": 4, "unlisted_address": 3, "far_future_move": 3,
+    "move_in": 30, "move_out": 20, "move_within": 12, "house_sale": 12,
+    "single_person_discount": 5, "household_change": 4, "student_exemption": 2, "change_of_name": 3,
+    "payment_arrangement": 3,
+    "postcode_mismatch": 4, "unlisted_address": 3, "far_future_move": 2,
 }
+ACCOUNT_CHANGES = ("single_person_discount", "household_change", "student_exemption", "change_of_name",
+                   "payment_arrangement")
 
 
 @dataclass(frozen=True)
@@ -56,13 +60,41 @@ def _residents(rng: random.Random, lead: str) -> list[dict[str, Any]]:
     return people
 
 
+def _account_change(
+    rng: random.Random, scenario: str, prop: RegisterProperty, liable: tuple[str, ...], when: str
+) -> dict[str, Any]:
+    """A valid change to the open account at ``prop``, whose liable people are ``liable``."""
+    common = {"kind": scenario, "uprn": prop.uprn, "address": _address(prop)}
+    if scenario == "single_person_discount":
+        # The seeded register gives one-person accounts the discount already, two-person accounts none.
+        action, reason = ("end", "someone_moved_in") if len(liable) == 1 else ("claim", "others_disregarded")
+        return {**common, "action": action, "reason": reason, "effective_date": when}
+    if scenario == "household_change":
+        joining = _person(rng)
+        return {**common, "effective_date": when, "event": "adult_joined",
+                "residents": [{"full_name": name} for name in (*liable, joining)], "liable_persons": list(liable)}
+    if scenario == "student_exemption":
+        return {**common, "effective_date": when, "students": [
+            {"full_name": name, "institution": "University of Exampleton",
+             "certificate_reference": f"UOE/{rng.randint(20250000, 20259999)}"} for name in liable]}
+    if scenario == "change_of_name":
+        first = liable[0].split(" ")[0]
+        return {**common, "previous_name": liable[0], "new_name": f"{first} {rng.choice(SURNAMES)}-Hart",
+                "reason": "marriage", "effective_date": when}
+    return {**common, "twelve_instalments": True, "payment_day": rng.choice([1, 15, 28]), "requested_on": when}
+
+
 def build_sample(
-    register: Sequence[tuple[RegisterProperty, bool]], count: int, *, today: date, seed: int = 7
+    register: Sequence[tuple[RegisterProperty, tuple[str, ...]]], count: int, *, today: date, seed: int = 7
 ) -> list[SampleNotification]:
-    """Return ``count`` notifications; each real property appears at most once so the moves do not collide."""
+    """Return ``count`` notifications; each real property appears at most once so the changes do not collide.
+
+    ``register`` pairs each property with the liable people of its open account (none when vacant).
+    """
     rng = random.Random(seed)  # noqa: S311 - sample data
-    vacant = [p for p, occupied in register if not occupied]
-    occupied = [p for p, is_occupied in register if is_occupied]
+    liable_at = {p.uprn: people for p, people in register}
+    vacant = [p for p, people in register if not people]
+    occupied = [p for p, people in register if people]
     rng.shuffle(vacant)
     rng.shuffle(occupied)
     scenarios = rng.choices(tuple(MIX), weights=tuple(MIX.values()), k=count)
@@ -94,6 +126,11 @@ def build_sample(
             rng.shuffle(pair)
             samples.extend(pair)
             continue
+        elif scenario in ACCOUNT_CHANGES and occupied:
+            prop = occupied.pop()
+            liable = liable_at[prop.uprn]
+            body = _account_change(rng, scenario, prop, liable, move_date)
+            lead = liable[0]
         elif scenario == "move_out" and occupied:
             prop = occupied.pop()
             forwarding = {"line_1": f"{rng.randint(1, 200)} Harbour Street", "town": "Elsewhere", "postcode": "ZY8 1AA"}

@@ -9,6 +9,12 @@
   status and metrics events directly. Batches that cannot reach the revenues system are parked, one
   record at a time, on the submitted-retry topic.
 
+Both shapes apply with optimistic checks: a change whose accounts another worker changed after it was
+assessed is refused by the adapter (StaleAccountError). The fused shape then validates and assesses that
+notification again against the register as it is now (a house sale whose two halves sit on different
+partitions goes straight through); the staged shape, whose apply stage no longer holds the notification,
+sends it to review.
+
 Delivery is at-least-once: Faust commits an offset only after the event was processed and the producer
 flushed. Effects are idempotent by notification id, so a redelivery never applies a change twice. Agent
 concurrency stays at 1 (a higher value can commit offsets past an in-flight event in faust-streaming 0.15).

@@ -145,22 +145,16 @@ class SqlRevenuesSystem:
             ).mappings().all()
         return [RegisterProperty(**dict(row)) for row in rows]
 
-    def register_with_occupancy(self) -> list[tuple[RegisterProperty, bool]]:
-        """Every property with whether it has an open account (for sample traffic and the demo)."""
-        open_accounts = (
-            select(account_table.c.uprn).where(account_table.c.liability_end.is_(None)).distinct().subquery()
-        )
+    def register_with_occupancy(self) -> list[tuple[RegisterProperty, tuple[str, ...]]]:
+        """Every property with the liable people of its open account, none if vacant (for sample traffic)."""
         with self._connection() as conn:
-            rows = conn.execute(
-                select(property_table, open_accounts.c.uprn.label("open_uprn"))
-                .outerjoin(open_accounts, open_accounts.c.uprn == property_table.c.uprn)
-                .order_by(property_table.c.uprn)
-            ).mappings().all()
-        return [
-            (RegisterProperty(**{k: row[k] for k in RegisterProperty.__dataclass_fields__}),
-             row["open_uprn"] is not None)
-            for row in rows
-        ]
+            rows = conn.execute(select(property_table).order_by(property_table.c.uprn)).mappings().all()
+            accounts = conn.execute(select(account_table.c.uprn, account_table.c.account_ref)
+                                    .where(account_table.c.liability_end.is_(None))).all()
+            held = current_holdings(conn, [ref for _, ref in accounts]).persons
+        liable = {uprn: held.get(ref, ("(unnamed)",)) for uprn, ref in accounts}
+        return [(RegisterProperty(**{k: row[k] for k in RegisterProperty.__dataclass_fields__}),
+                 liable.get(row["uprn"], ())) for row in rows]
 
     def applied_many(self, notification_ids: Collection[str]) -> dict[str, AppliedChange]:
         """What earlier applies did, for those of these notifications that were applied."""

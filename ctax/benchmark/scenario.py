@@ -15,6 +15,8 @@ from schemas.notification import ChangeNotification, Channel, NotificationReques
 
 # What each sample scenario should end as (the mix is ctax.sample_traffic.MIX).
 EXPECTED_OUTCOME = {"move_in": "applied", "move_out": "applied", "move_within": "applied", "house_sale": "applied",
+                    "single_person_discount": "applied", "household_change": "applied",
+                    "student_exemption": "applied", "change_of_name": "applied", "payment_arrangement": "applied",
                     "postcode_mismatch": "rejected", "unlisted_address": "review", "far_future_move": "review"}
 
 
@@ -29,8 +31,8 @@ def seed_workload(revenues: SqlRevenuesSystem, rules: CouncilRules, count: int, 
     today = datetime.now(ZoneInfo("Europe/London")).date()
     register = generate_register(rules, properties=max(count * 3, 30), occupied_share=0.5, as_of=today, seed=seed)
     revenues.load_register(register.properties, register.accounts)
-    occupied = {a.uprn for a in register.accounts}
-    samples = build_sample([(p, p.uprn in occupied) for p in register.properties], count, today=today, seed=seed)
+    liable: dict[str, tuple[str, ...]] = {a.uprn: a.liable_persons for a in register.accounts}
+    samples = build_sample([(p, liable.get(p.uprn, ())) for p in register.properties], count, today=today, seed=seed)
     notifications, expected = [], {}
     for sample in samples:
         request = NotificationRequest.model_validate(sample.body)

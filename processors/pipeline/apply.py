@@ -21,6 +21,14 @@ def apply_changes(ctx: StageContext, changes: Sequence[AccountChange]) -> list[N
     return [apply_outcome(ctx, change, result, committed_at) for change, result in zip(changes, results, strict=True)]
 
 
+STALE_REASON = "account_changed"
+
+
+def is_stale(status: NotificationStatus) -> bool:
+    """Whether the change was refused because its accounts changed after it was assessed."""
+    return status.status is Status.REVIEW and any(r.code == STALE_REASON for r in status.reasons)
+
+
 def apply_outcome(
     ctx: StageContext, change: AccountChange, result: AppliedChange | StaleAccountError, committed_at: datetime
 ) -> NotificationStatus:
@@ -30,7 +38,7 @@ def apply_outcome(
         "council_code": change.council_code, "kind": change.kind, "stage": Stage.APPLY,
     }
     if isinstance(result, StaleAccountError):
-        reason = Reason(code="account_changed", message=str(result))
+        reason = Reason(code=STALE_REASON, message=str(result))
         return status_event(ctx, **common, status=Status.REVIEW, reasons=[reason], timings=change.timings)
     # Completed when the transaction committed, or when an earlier delivery applied it.
     completed_at = committed_at if result.newly_applied else result.applied_at

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from processors.pipeline.apply import apply_changes
+from processors.pipeline.apply import apply_changes, is_stale
 from processors.pipeline.assess import assess_all
 from processors.pipeline.context import Output, SourceRecord, StageContext, output
 from processors.pipeline.decode import decode_submitted
@@ -22,6 +22,8 @@ from processors.pipeline.validate import validate
 from schemas.events import NotificationStatus
 from schemas.notification import ChangeNotification
 from schemas.topics import ASSESSED
+
+STALE_RECHECKS = 3  # times a notification whose accounts changed under it is validated and assessed again
 
 
 @dataclass(frozen=True)
@@ -36,14 +38,27 @@ def process_batch(
     decoded = decode_submitted(ctx, batch)
     outputs: list[Output] = list(decoded.dead)
     statuses: list[NotificationStatus] = list(decoded.settled)
-    for round_ in rounds(decoded.notifications):
-        settled, validated = validate(ctx, round_)
-        reviews, changes = assess_all(ctx, validated)
-        statuses.extend(settled)
-        statuses.extend(reviews)
-        statuses.extend(apply_changes(ctx, changes))
-        if options.publish_assessed:
-            outputs.extend(output(ctx, ASSESSED, change.notification_id, change) for change in changes)
+    pending = decoded.notifications
+    for attempt in range(STALE_RECHECKS + 1):
+        stale: set[str] = set()
+        for round_ in rounds(pending):
+            settled, validated = validate(ctx, round_)
+            reviews, changes = assess_all(ctx, validated)
+            statuses.extend(settled)
+            statuses.extend(reviews)
+            for status in apply_changes(ctx, changes):
+                if is_stale(status) and attempt < STALE_RECHECKS:
+                    stale.add(status.notification_id)
+                else:
+                    statuses.append(status)
+            if options.publish_assessed:
+                outputs.extend(output(ctx, ASSESSED, change.notification_id, change) for change in changes
+                               if change.notification_id not in stale)
+        # Another worker changed these accounts between our validation and our write (a chain whose other
+        # half is on another partition): check them again against the register as it is now.
+        pending = [n for n in pending if n.notification_id in stale]
+        if not pending:
+            break
     return outputs + report(ctx, statuses)
 
 

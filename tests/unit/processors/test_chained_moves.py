@@ -13,6 +13,7 @@ import pytest
 
 from adapters.revenues_port import AccountView
 from schemas.events import Status
+from schemas.topics import STATUS
 from tests.builders import move_in, move_out, move_within
 from tests.unit.processors.test_stages import Pipeline, encode
 
@@ -105,3 +106,46 @@ def test_a_second_move_out_with_another_date_goes_to_a_person(mode: str) -> None
     pipeline = _run(mode, [first, second])
     assert [(s.status, s.reasons[0].code if s.reasons else None) for s in pipeline.finals()] == [
         (Status.APPLIED, None), (Status.REVIEW, "liability_already_ended")]
+
+
+class _AnotherWorkerFirst:
+    """The in-memory back office, where another worker's change lands just before our first write."""
+
+    def __init__(self, revenues: Any, competing: Any) -> None:
+        self._revenues = revenues
+        self._competing = competing
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._revenues, name)
+
+    def apply_account_changes(self, changes: Any, applied_at: Any) -> Any:
+        if self._competing is not None:
+            competing, self._competing = self._competing, None
+            self._revenues.apply_account_changes([competing], applied_at)
+        return self._revenues.apply_account_changes(changes, applied_at)
+
+
+def test_the_fused_shape_checks_again_when_another_worker_changed_the_account_meanwhile() -> None:
+    from dataclasses import replace
+
+    from processors.pipeline.context import SourceRecord
+    from processors.pipeline.fused import process_batch
+    from processors.rules.liability import assess
+    from tests.builders import RULES, notification, validated
+
+    pipeline = Pipeline("fused")
+    newcomer = notification(move_in(uprn=HOUSE, move_date=date(2025, 10, 1),
+                                    address={"line_1": "2 Acacia Avenue", "town": "Exampleton",
+                                             "postcode": "ZY1 5AB"}), reference=NEWCOMER)
+    facts = pipeline.revenues.property_facts_many([HOUSE])[HOUSE]
+    competing = assess(validated(newcomer, facts), RULES, newcomer.submitted_at)
+    ctx = replace(pipeline.ctx, revenues=_AnotherWorkerFirst(pipeline.revenues, competing))
+    leaving = encode(change=move_out(uprn=HOUSE, move_date=date(2025, 10, 1)), reference=LEAVER)
+    outputs = process_batch(ctx, [SourceRecord("submitted", b"k", leaving)])
+    pipeline.published[STATUS.name] = [o for o in outputs if o.topic == STATUS.name]
+    (status,) = [s for s in pipeline.statuses() if s.status.is_final]
+    assert status.status is Status.APPLIED
+    leaver = pipeline.revenues.account("500000001")
+    assert leaver is not None
+    assert leaver.liability_end == date(2025, 9, 30)
+    assert "completing the ending" in leaver.audit_notes[-1].note
