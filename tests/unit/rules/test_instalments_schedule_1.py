@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from processors.rules.financial_year import FinancialYear
-from processors.rules.instalments import instalment_plan
+from processors.rules.instalments import Scheme, SmallInstalmentPolicy, instalment_plan
 from tests.unit.rules.sch1_reading import NOTICE_DAYS, CouncilChoices, Demand, read_schedule_1
 
 FIVE_POUNDS = 500
@@ -22,7 +22,10 @@ FIVE_POUNDS = 500
 def code_plan(total: int, year: int, notice: date, payment_day: int, twelve: bool,
               choices: CouncilChoices) -> Demand:
     """The rules' plan in the reading's shape."""
-    plan = instalment_plan(total, FinancialYear(year), notice, payment_day, twelve_requested=twelve)
+    plan = instalment_plan(total, FinancialYear(year), notice, payment_day,
+                           scheme=Scheme.TWELVE if twelve else Scheme.TEN,
+                           policy=SmallInstalmentPolicy(choices.fold_second_into_small_first,
+                                                        choices.small_instalment_rule))
     assert all(i.financial_year == year for i in plan)
     assert [i.sequence for i in plan] == list(range(1, len(plan) + 1))
     return Demand(tuple(i.due_date for i in plan), tuple(i.amount_pence for i in plan))
@@ -64,7 +67,7 @@ offsets = st.integers(min_value=-45, max_value=400)  # notices before, during an
 payment_days = st.integers(min_value=1, max_value=31)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(total=totals, year=years, offset=offsets, payment_day=payment_days, twelve=st.booleans())
 def test_the_rules_agree_with_the_regulation_for_random_demands(
     total: int, year: int, offset: int, payment_day: int, twelve: bool
@@ -78,13 +81,27 @@ def test_the_rules_agree_with_the_regulation_for_random_demands(
     assert actual == expected
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(total=st.integers(min_value=1, max_value=30_000), year=years, offset=offsets,
        payment_day=payment_days, twelve=st.booleans())
 def test_small_totals_follow_paras_2_7_and_3(total: int, year: int, offset: int, payment_day: int,
                                              twelve: bool) -> None:
     notice = date(year, 4, 1) + timedelta(days=offset)
     choices = CouncilChoices()
+    expected = read_schedule_1(total, year, notice, payment_day, twelve=twelve, choices=choices)
+    actual = code_plan(total, year, notice, payment_day, twelve, choices)
+    check_invariants(actual, total, year, notice, twelve, choices)
+    assert actual == expected
+
+
+@settings(max_examples=800, deadline=None)
+@given(total=st.integers(min_value=1, max_value=30_000), year=years, offset=offsets, payment_day=payment_days,
+       twelve=st.booleans(), fold=st.booleans(), minimum=st.booleans())
+def test_each_councils_choice_under_paras_2_7_and_3_is_followed(
+    total: int, year: int, offset: int, payment_day: int, twelve: bool, fold: bool, minimum: bool
+) -> None:
+    notice = date(year, 4, 1) + timedelta(days=offset)
+    choices = CouncilChoices(fold_second_into_small_first=fold, small_instalment_rule=minimum)
     expected = read_schedule_1(total, year, notice, payment_day, twelve=twelve, choices=choices)
     actual = code_plan(total, year, notice, payment_day, twelve, choices)
     check_invariants(actual, total, year, notice, twelve, choices)
