@@ -28,7 +28,11 @@ class Settings(BaseSettings):
     council_code: str = Field("E99999999", description="ONS code of the council this deployment serves")
     council_name: str = "Exampleshire District Council"
     band_d_pence: Annotated[dict[int, int], NoDecode] = Field(default_factory=lambda: dict(DEFAULT_BAND_D))
-    payment_day: int = Field(1, ge=1, le=28)
+    payment_day: int = Field(1, ge=1, le=28, description="Default instalment day for accounts that chose none")
+    fold_small_first_instalment: bool = Field(
+        True, description="SI 1992/613 Sch. 1 para 2(7): fold the 2nd instalment into a 1st under £5")
+    five_pound_minimum_instalment: bool = Field(
+        True, description="SI 1992/613 Sch. 1 para 3: total under £10 in one; else at most one instalment per £5")
     move_ahead_days: int = Field(14, ge=0)
     move_back_days: int = Field(90, ge=0)
     account_ref_prefix: str = Field("", max_length=6)
@@ -83,6 +87,8 @@ class Settings(BaseSettings):
             payment_day=self.payment_day,
             move_ahead_days=self.move_ahead_days,
             move_back_days=self.move_back_days,
+            fold_small_first_instalment=self.fold_small_first_instalment,
+            five_pound_minimum_instalment=self.five_pound_minimum_instalment,
         )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from processors.rules.charges import UnknownBandError, charge_lines
+from processors.rules.charges import ChargeInputError, charge_lines
 from processors.rules.council import CouncilRules, MissingBandDChargeError
 from processors.rules.discounts import (
     NO_DISCOUNT,
@@ -21,7 +21,7 @@ from processors.rules.discounts import (
     discount_for,
     discount_from_account,
 )
-from processors.rules.instalments import instalment_plan
+from processors.rules.instalments import Scheme, instalment_plan
 from processors.rules.review import NeedsReview, Review
 from schemas.events import (
     AccountAmendment,
@@ -67,8 +67,8 @@ def assess_amendment(
         return NeedsReview((review.reason,))
     except MissingBandDChargeError as missing:
         return NeedsReview((Reason(code="band_d_charge_missing", message=str(missing)),))
-    except UnknownBandError as unknown:
-        return NeedsReview((Reason(code="band_unknown", message=str(unknown)),))
+    except ChargeInputError as impossible:  # an unknown band, a discount outside 0-100%: a register value
+        return NeedsReview((Reason(code=impossible.code, field=impossible.field, message=str(impossible)),))
     return AccountChange(
         notification_id=notification.notification_id,
         reference=notification.reference,
@@ -220,7 +220,7 @@ def _amended(
                      else _current_charge(facts, account, current_year, rules))
         balance = this_year - account.paid_this_year_pence
         instalments = instalment_plan(balance, current_year, notice, payment_day or rules.payment_day,
-                                      twelve_requested=twelve)
+                                      scheme=Scheme.TWELVE if twelve else Scheme.TEN, policy=rules.small_instalments)
         replanned = current_year.start_year
     return AccountAmendment(
         account_ref=account.account_ref, uprn=facts.uprn, expected_liability_start=account.liability_start,

@@ -15,9 +15,22 @@ from schemas.financial_year import financial_years_between
 BAND_NINTHS: dict[str, int] = {"A": 6, "B": 7, "C": 8, "D": 9, "E": 11, "F": 13, "G": 15, "H": 18}
 
 
-class UnknownBandError(ValueError):
+class ChargeInputError(ValueError):
+    """A figure a charge is worked from is impossible (usually a register or account value): a person must look.
+
+    ``code`` is the review reason code the assess stage gives, ``field`` the figure at fault.
+    """
+
+    def __init__(self, code: str, field: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.field = field
+
+
+class UnknownBandError(ChargeInputError):
     def __init__(self, band: str) -> None:
-        super().__init__(f"Valuation band {band!r} is not one of A to H")
+        super().__init__("band_unknown", "band",
+                         f"Valuation band {band!r} is not one of A to H: check the property's band in the register")
 
 
 def annual_band_charge(band_d_pence: int, band: str) -> int:
@@ -28,7 +41,21 @@ def annual_band_charge(band_d_pence: int, band: str) -> int:
 
 
 def apportioned_charge(annual_pence: int, days: int, days_in_year: int, discount_percent: int) -> int:
-    """Return the charge for ``days`` of liability: annual x days / days in year, less the discount."""
+    """Return the charge for ``days`` of liability: annual x days / days in year, less the discount.
+
+    Refuses (``ChargeInputError``) figures that would give a negative or inflated charge: a negative annual
+    charge, days outside 0..days in the year, or a discount outside 0-100% (LGFA 1992 s.11: a discount
+    reduces the amount, at most to nil under an exemption).
+    """
+    if annual_pence < 0:
+        raise ChargeInputError("annual_charge_invalid", "annual_charge",
+                               f"The annual charge cannot be negative (got {annual_pence} pence)")
+    if days_in_year <= 0 or not 0 <= days <= days_in_year:
+        raise ChargeInputError("liability_days_invalid", "days",
+                               f"{days} days of liability in a year of {days_in_year} days is impossible")
+    if not 0 <= discount_percent <= 100:
+        raise ChargeInputError("discount_out_of_range", "discount_percent",
+                               f"A discount of {discount_percent}% is outside 0-100%: check the account's discount")
     exact = Fraction(annual_pence * days, days_in_year) * Fraction(100 - discount_percent, 100)
     return round_half_up(exact)
 

@@ -6,10 +6,11 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from processors.rules.amendments import assess_amendment
-from processors.rules.charges import charge_lines
+from processors.rules.charges import ChargeInputError, charge_lines
 from processors.rules.council import CouncilRules, MissingBandDChargeError
 from processors.rules.discounts import Discount, discount_for, discount_from_account
-from processors.rules.instalments import instalment_plan
+from processors.rules.final_bills import EndedLiability, final_bills
+from processors.rules.instalments import PaymentArrangement, Scheme, instalment_plan
 from processors.rules.review import NeedsReview, Review
 from schemas.events import (
     AccountChange,
@@ -73,6 +74,8 @@ def assess(validated: ValidatedNotification, rules: CouncilRules, assessed_at: d
         return NeedsReview((review.reason,))
     except MissingBandDChargeError as missing:
         return NeedsReview((Reason(code="band_d_charge_missing", message=str(missing)),))
+    except ChargeInputError as impossible:  # an unknown band, a discount outside 0-100%: a register value
+        return NeedsReview((Reason(code=impossible.code, field=impossible.field, message=str(impossible)),))
     return AccountChange(
         notification_id=notification.notification_id,
         reference=notification.reference,
@@ -187,10 +190,46 @@ def _previous_occupier_ending(
     return (_ending(facts, move_in_date, notice, rules, "new occupier moved in; previous occupier's liability ended"),)
 
 
+def recorded_arrangement(account: OpenAccount, rules: CouncilRules) -> PaymentArrangement:
+    """The scheme and payment day an account pays by, for its final bill.
+
+    The account keeps the scheme the resident asked for (para 2(3A)) and its payment day (the council's
+    unless the resident arranged another).
+    """
+    return PaymentArrangement(Scheme.TWELVE if account.twelve_instalments else Scheme.TEN,
+                              account.payment_day or rules.payment_day)
+
+
+def recorded_payments(account: OpenAccount, notice: date) -> dict[int, int]:
+    """What the account says was paid towards each financial year: today only the notice's year."""
+    return {financial_year_of(notice).start_year: account.paid_this_year_pence}
+
+
 def _ending(
     facts: PropertyFacts, move_date: date, notice: date, rules: CouncilRules, reason: str, *,
     forwarding: Address | None = None, expected_end: date | None = None,
 ) -> LiabilityEnding:
+    assert facts.open_account is not None
+    ending = final_bill_ending(facts, move_date, notice, rules, reason,
+                               recorded_arrangement(facts.open_account, rules))
+    return ending.model_copy(update={"expected_liability_end": expected_end, "forwarding_address": forwarding})
+
+
+def final_bill_ending(
+    facts: PropertyFacts,
+    move_date: date,
+    notice: date,
+    rules: CouncilRules,
+    reason: str,
+    arrangement: PaymentArrangement,
+) -> LiabilityEnding:
+    """End the open account at ``facts`` the day before ``move_date`` and bill each year the change touches.
+
+    The event carries one balance: the latest year's (the notice's year, or the next one for a move
+    notified ahead across 1 April), with that year's plan on the account's ``arrangement``. A negative
+    balance is a credit and has no instalments. Earlier years' revised charges are in ``charges``; their
+    own balances (``final_bills``) need a schema field to travel.
+    """
     account = facts.open_account
     assert account is not None
     last_day = day_before(move_date)
@@ -201,25 +240,22 @@ def _ending(
             f"({account.liability_start.isoformat()})",
             "move_date",
         )
-    current_year = financial_year_of(notice)
-    first_revised = max(account.liability_start, financial_year_of(last_day).start)
     discount = discount_from_account(account.discount_code, account.discount_percent)
-    lines = charge_lines(first_revised, last_day, facts.band, discount, rules)
-    this_year = sum(line.charge_pence for line in lines if line.financial_year == current_year.start_year)
-    balance = this_year - account.paid_this_year_pence
+    bills = final_bills(
+        EndedLiability(liability_start=account.liability_start, last_day=last_day, band=facts.band,
+                       discount=discount, arrangement=arrangement,
+                       paid_by_year=recorded_payments(account, notice)),
+        notice, rules)
+    latest = bills[-1]
     return LiabilityEnding(
         account_ref=account.account_ref,
         uprn=facts.uprn,
         expected_liability_start=account.liability_start,
         liability_end=last_day,
         reason=reason,
-        charges=lines,
-        balance_pence=balance,
-        # The final bill keeps the payment arrangement the account has (SI 1992/613 Sch. 1 para 2(3A)).
-        instalments=instalment_plan(balance, current_year, notice, account.payment_day or rules.payment_day,
-                                    twelve_requested=account.twelve_instalments),
-        expected_liability_end=expected_end,
-        forwarding_address=forwarding,
+        charges=tuple(line for bill in bills for line in bill.charges),
+        balance_pence=latest.balance_pence,
+        instalments=latest.instalments,
     )
 
 
@@ -242,11 +278,13 @@ def _opening(
     discount: Discount = discount_for(residents)
     last_year = max(financial_year_of(move_date), financial_year_of(notice))
     lines = charge_lines(move_date, last_year.end, facts.band, discount, rules)
+    # A new account's scheme is what the resident asked for (para 2(3A)); its day is the council's.
+    arrangement = PaymentArrangement(Scheme.TWELVE if twelve else Scheme.TEN, rules.payment_day)
     instalments: list[Instalment] = []
-    for line in lines:
+    for line in lines:  # each year's demand stands alone (reg. 18(1)), each with its own plan
         instalments.extend(
-            instalment_plan(line.charge_pence, FinancialYear(line.financial_year), notice, rules.payment_day,
-                            twelve_requested=twelve)
+            instalment_plan(line.charge_pence, FinancialYear(line.financial_year), notice,
+                            arrangement.payment_day, scheme=arrangement.scheme, policy=rules.small_instalments)
         )
     return LiabilityOpening(
         uprn=facts.uprn,

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from processors.rules.charges import annual_band_charge, apportioned_charge, charge_lines
+from processors.rules.charges import ChargeInputError, annual_band_charge, apportioned_charge, charge_lines
 from processors.rules.discounts import NO_DISCOUNT, SINGLE_PERSON
 from tests.builders import RULES
 
@@ -60,3 +60,19 @@ def test_a_period_across_the_year_end_gets_a_line_for_each_year() -> None:
 
 def test_apportioning_rounds_half_a_penny_up() -> None:
     assert apportioned_charge(annual_pence=73, days=1, days_in_year=2, discount_percent=0) == 37
+
+
+@pytest.mark.parametrize(
+    ("days", "discount", "code"),
+    [(-1, 0, "liability_days_invalid"), (366, 0, "liability_days_invalid"), (10, 101, "discount_out_of_range"),
+     (10, -5, "discount_out_of_range")],
+)
+def test_impossible_figures_are_refused_not_turned_into_a_negative_charge(days: int, discount: int,
+                                                                          code: str) -> None:
+    with pytest.raises(ChargeInputError) as refused:
+        apportioned_charge(annual_pence=228000, days=days, days_in_year=365, discount_percent=discount)
+    assert refused.value.code == code
+
+
+def test_a_full_exemption_is_allowed() -> None:
+    assert apportioned_charge(annual_pence=228000, days=365, days_in_year=365, discount_percent=100) == 0

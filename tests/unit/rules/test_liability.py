@@ -2,9 +2,13 @@
 
 from datetime import UTC, date, datetime
 
-from processors.rules.liability import assess, notice_date_for
+from processors.rules.discounts import NO_DISCOUNT
+from processors.rules.final_bills import EndedLiability, final_bills
+from processors.rules.instalments import PaymentArrangement, Scheme
+from processors.rules.liability import assess, final_bill_ending, notice_date_for
 from processors.rules.review import NeedsReview
 from schemas.events import AccountChange
+from schemas.financial_year import FinancialYear
 from tests.builders import RULES, facts, move_in, move_out, move_within, notification, open_account, validated
 
 NOW = datetime(2025, 10, 10, 12, tzinfo=UTC)
@@ -107,3 +111,86 @@ def test_missing_band_d_figure_needs_a_person_not_a_guess() -> None:
 def test_notice_date_is_the_uk_day_the_resident_told_us() -> None:
     assert notice_date_for(datetime(2025, 6, 30, 23, 30, tzinfo=UTC)) == date(2025, 7, 1)  # BST
     assert notice_date_for(datetime(2025, 12, 31, 23, 30, tzinfo=UTC)) == date(2025, 12, 31)  # GMT
+
+
+def test_unknown_band_needs_a_person_not_an_exception() -> None:
+    result = assess(validated(notification(move_in()), facts(band="I")), RULES, NOW)
+    assert isinstance(result, NeedsReview)
+    assert (result.reasons[0].code, result.reasons[0].field) == ("band_unknown", "band")
+
+
+def test_a_discount_over_100_percent_on_the_account_needs_a_person() -> None:
+    account = open_account(discount_code="XX", discount_percent=150)
+    result = assess(validated(notification(move_out()), facts(band="D", open_account=account)), RULES, NOW)
+    assert isinstance(result, NeedsReview)
+    assert result.reasons[0].code == "discount_out_of_range"
+
+
+def test_a_final_bill_is_planned_on_the_accounts_own_scheme_and_payment_day() -> None:
+    account = open_account(start=date(2024, 1, 15), paid=53200)
+    ending = final_bill_ending(facts(band="D", open_account=account), date(2025, 10, 1), date(2025, 10, 10), RULES,
+                               "moved out", PaymentArrangement(Scheme.TWELVE, 15))
+    # £611.12 due; 12-instalment scheme, notice 10 October: 5 whole months left (para 2(3A)(a)(ii)), 15th of
+    # November to March; £611.12 / 5 = £122.224 -> 4 x £122 and £123.12 first (para 2(6))
+    assert ending.balance_pence == 61112
+    assert [(i.due_date, i.amount_pence) for i in ending.instalments] == [
+        (date(2025, 11, 15), 12312), (date(2025, 12, 15), 12200), (date(2026, 1, 15), 12200),
+        (date(2026, 2, 15), 12200), (date(2026, 3, 15), 12200)]
+
+
+def test_a_backdated_move_out_bills_the_earlier_year_and_the_current_year_separately() -> None:
+    # Moved out 1 March 2025, told us 10 May 2025 (2025/26), having paid £400 towards 2025/26.
+    account = open_account(start=date(2020, 6, 1), paid=40000)
+    n = notification(move_out(move_date=date(2025, 3, 1)), submitted_at=datetime(2025, 5, 10, 9, tzinfo=UTC))
+    (ending,) = assessed(n, facts(band="D", open_account=account)).endings
+    assert ending.liability_end == date(2025, 2, 28)
+    # 2024/25 revised: £2,171 x 334 / 365 = £1,986.6137 -> £1,986.61; 2025/26: nothing, all £400 is a credit
+    assert [(line.financial_year, line.days, line.charge_pence) for line in ending.charges] == [(2024, 334, 198661)]
+    assert (ending.balance_pence, ending.instalments) == (-40000, ())
+
+    earlier, current = final_bills(
+        EndedLiability(liability_start=date(2020, 6, 1), last_day=date(2025, 2, 28), band="D",
+                       discount=NO_DISCOUNT, arrangement=PaymentArrangement(Scheme.TEN, 1),
+                       paid_by_year={2025: 40000}),
+        date(2025, 5, 10), RULES)
+    # 2024/25's own demand: paid assumed as first billed (the full £2,171), so a credit of £184.39
+    assert (earlier.year, earlier.charge_pence, earlier.paid_pence, earlier.paid_is_assumed) == (
+        FinancialYear(2024), 198661, 217100, True)
+    assert (earlier.balance_pence, earlier.credit_pence, earlier.instalments) == (-18439, 18439, ())
+    assert (current.year, current.charge_pence, current.balance_pence, current.credit_pence) == (
+        FinancialYear(2025), 0, -40000, 40000)
+
+
+def test_an_earlier_years_balance_due_gets_its_own_demand() -> None:
+    # When the account records that only £1,000 was paid towards 2024/25, that year's revised charge leaves
+    # £986.61 due: a notice after the year has ended demands it in one amount 14 days on.
+    earlier, _ = final_bills(
+        EndedLiability(liability_start=date(2020, 6, 1), last_day=date(2025, 2, 28), band="D",
+                       discount=NO_DISCOUNT, arrangement=PaymentArrangement(Scheme.TEN, 1),
+                       paid_by_year={2024: 100000, 2025: 40000}),
+        date(2025, 5, 10), RULES)
+    assert (earlier.balance_pence, earlier.paid_is_assumed) == (98661, False)
+    assert [(i.financial_year, i.due_date, i.amount_pence) for i in earlier.instalments] == [
+        (2024, date(2025, 5, 24), 98661)]
+
+
+def test_a_move_out_notified_ahead_across_1_april_bills_the_new_year_not_a_credit_of_this_years_payments() -> None:
+    account = open_account(start=date(2020, 6, 1), paid=200000)
+    n = notification(move_out(move_date=date(2026, 4, 5)), submitted_at=datetime(2026, 3, 25, 9, tzinfo=UTC))
+    (ending,) = assessed(n, facts(band="D", open_account=account)).endings
+    # 1-4 April 2026: £2,394 x 4 / 365 = £26.2356 -> £26.24, nothing paid yet towards 2026/27. Ten instalments
+    # (para 2(3)(a)) would be under £5: para 2(6) -£0.76 + 9 x £3, para 2(7) £2.24 + 8 x £3, para 3(1)(b):
+    # 5 x £5 <= £26.24 -> £6.24 + 4 x £5, May to September.
+    assert [(line.financial_year, line.days) for line in ending.charges] == [(2026, 4)]
+    assert ending.balance_pence == 2624
+    assert [(i.due_date, i.amount_pence) for i in ending.instalments] == [
+        (date(2026, 5, 1), 624), (date(2026, 6, 1), 500), (date(2026, 7, 1), 500), (date(2026, 8, 1), 500),
+        (date(2026, 9, 1), 500)]
+
+
+def test_a_move_in_on_31_march_is_billed_within_the_year_when_the_notice_period_allows() -> None:
+    n = notification(move_in(move_date=date(2026, 3, 31)), submitted_at=datetime(2026, 3, 10, 9, tzinfo=UTC))
+    (opening,) = assessed(n, facts(band="B")).openings
+    # One day of 2025/26; para 2(1): one amount; 14 days after 10 March is 24 March and no 1st of the month is
+    # left in the year, so it falls due on 31 March (not 1 April, after the year)
+    assert [(i.financial_year, i.due_date) for i in opening.instalments] == [(2025, date(2026, 3, 31))]
