@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schemas.events import AccountAmendment, AccountChange, LiabilityEnding, LiabilityOpening
+from schemas.events import AccountAmendment, AccountChange, LiabilityEnding, LiabilityOpening, YearBill
 from schemas.notification import Address
 
 
@@ -24,12 +24,23 @@ def ending_note(change: AccountChange, ending: LiabilityEnding) -> str:
         if ending.balance_pence < 0
         else "nothing further due"
     )
+    if len(ending.year_bills) > 1:  # each year's demand stands alone: say what each year comes to
+        balance = "; ".join(_year_balance(bill) for bill in ending.year_bills)
     forwarding = ending.forwarding_address
     final_bill = f" Final bill to {one_line(forwarding)}." if forwarding else ""
     return (
         f"Liability ended {ending.liability_end.isoformat()}: {ending.reason}. Charge revised; {balance}.{final_bill} "
         f"Notification {change.reference} ({change.kind.value}), notice dated {change.notice_date.isoformat()}."
     )
+
+
+def _year_balance(bill: YearBill) -> str:
+    label = f"{bill.financial_year}/{(bill.financial_year + 1) % 100:02d}"
+    if bill.balance_pence > 0:
+        return f"{label} balance due {money(bill.balance_pence)}"
+    if bill.balance_pence < 0:
+        return f"{label} credit {money(-bill.balance_pence)}"
+    return f"{label} nothing further due"
 
 
 def stale_ending_message(ending: LiabilityEnding) -> str:

@@ -107,6 +107,14 @@ class ValidatedNotification(Model):
         raise KeyError(f"no register facts for UPRN {uprn}")
 
 
+class YearBill(Model):
+    financial_year: int
+    charge_pence: int
+    paid_pence: int
+    paid_is_assumed: bool
+    balance_pence: int
+
+
 class LiabilityEnding(Model):
     account_ref: str
     uprn: str
@@ -118,6 +126,7 @@ class LiabilityEnding(Model):
     instalments: tuple[Instalment, ...]
     expected_liability_end: date | None = None
     forwarding_address: Address | None = None
+    year_bills: tuple[YearBill, ...] = ()
 
 
 class LiabilityOpening(Model):

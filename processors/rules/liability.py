@@ -23,6 +23,7 @@ from schemas.events import (
     Reason,
     StageTimings,
     ValidatedNotification,
+    YearBill,
 )
 from schemas.financial_year import FinancialYear, day_before, financial_year_of
 from schemas.notification import Address, MoveIn, MoveOut, MoveWithin, Resident
@@ -225,10 +226,9 @@ def final_bill_ending(
 ) -> LiabilityEnding:
     """End the open account at ``facts`` the day before ``move_date`` and bill each year the change touches.
 
-    The event carries one balance: the latest year's (the notice's year, or the next one for a move
-    notified ahead across 1 April), with that year's plan on the account's ``arrangement``. A negative
-    balance is a credit and has no instalments. Earlier years' revised charges are in ``charges``; their
-    own balances (``final_bills``) need a schema field to travel.
+    ``balance_pence`` is the latest year's (the notice's year, or the next one for a move notified ahead
+    across 1 April); every year's bill is in ``year_bills`` and every year's instalments (each on the
+    account's ``arrangement``) in ``instalments``. A negative balance is a credit and has no instalments.
     """
     account = facts.open_account
     assert account is not None
@@ -255,7 +255,10 @@ def final_bill_ending(
         reason=reason,
         charges=tuple(line for bill in bills for line in bill.charges),
         balance_pence=latest.balance_pence,
-        instalments=latest.instalments,
+        instalments=tuple(i for bill in bills for i in bill.instalments),
+        year_bills=tuple(YearBill(financial_year=bill.year.start_year, charge_pence=bill.charge_pence,
+                                  paid_pence=bill.paid_pence, paid_is_assumed=bill.paid_is_assumed,
+                                  balance_pence=bill.balance_pence) for bill in bills),
     )
 
 

@@ -147,6 +147,9 @@ def test_a_backdated_move_out_bills_the_earlier_year_and_the_current_year_separa
     # 2024/25 revised: £2,171 x 334 / 365 = £1,986.6137 -> £1,986.61; 2025/26: nothing, all £400 is a credit
     assert [(line.financial_year, line.days, line.charge_pence) for line in ending.charges] == [(2024, 334, 198661)]
     assert (ending.balance_pence, ending.instalments) == (-40000, ())
+    # The event carries each year's bill: the revenues system records both demands.
+    assert [(b.financial_year, b.charge_pence, b.paid_pence, b.balance_pence) for b in ending.year_bills] == [
+        (2024, 198661, 217100, -18439), (2025, 0, 40000, -40000)]
 
     earlier, current = final_bills(
         EndedLiability(liability_start=date(2020, 6, 1), last_day=date(2025, 2, 28), band="D",
