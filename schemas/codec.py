@@ -46,6 +46,7 @@ _RECORD_FOR_KIND = {
     ChangeKind.STUDENT_EXEMPTION: full_name("StudentExemption"),
     ChangeKind.CHANGE_OF_NAME: full_name("NameChange"),
     ChangeKind.PAYMENT_ARRANGEMENT: full_name("PaymentArrangement"),
+    ChangeKind.REBILL: full_name("Rebill"),
 }
 _KIND_FOR_RECORD = {record: kind.value for kind, record in _RECORD_FOR_KIND.items()}
 _HOLDS_CHANGE = frozenset({"ChangeNotification", "ValidatedNotification"})

@@ -106,6 +106,7 @@ class ChangeKind(StrEnum):
     STUDENT_EXEMPTION = "student_exemption"
     CHANGE_OF_NAME = "change_of_name"
     PAYMENT_ARRANGEMENT = "payment_arrangement"
+    REBILL = "rebill"
 
     @property
     def is_move(self) -> bool:
@@ -401,9 +402,29 @@ class PaymentArrangement(Model):
         return _known(self.uprn)
 
 
-AccountChangeKind = SinglePersonDiscount | HouseholdChange | StudentExemption | NameChange | PaymentArrangement
+class Rebill(Model):
+    """An officer's correction: the account's charge from a date, and the year's plan, under the current rules."""
+
+    kind: Literal[ChangeKind.REBILL] = ChangeKind.REBILL
+    uprn: Uprn | None
+    address: Address
+    account_reference: AccountReference | None = None
+    from_date: date
+    reason: Annotated[str, Field(min_length=1, max_length=300)]
+
+    @property
+    def effective_date(self) -> date:
+        return self.from_date
+
+    @property
+    def uprns(self) -> tuple[str, ...]:
+        return _known(self.uprn)
+
+
+AccountChangeKind = (SinglePersonDiscount | HouseholdChange | StudentExemption | NameChange | PaymentArrangement
+                     | Rebill)
 Change = Annotated[MoveIn | MoveOut | MoveWithin | SinglePersonDiscount | HouseholdChange | StudentExemption
-                   | NameChange | PaymentArrangement, Field(discriminator="kind")]
+                   | NameChange | PaymentArrangement | Rebill, Field(discriminator="kind")]
 
 
 class NotificationRequest(Model):

@@ -8,7 +8,15 @@ from datetime import date
 
 from processors.rules.council import CouncilRules
 from schemas.events import PropertyFacts, Reason
-from schemas.notification import Address, ChangeNotification, Channel, MoveWithin, NameChange, PaymentArrangement
+from schemas.notification import (
+    Address,
+    ChangeKind,
+    ChangeNotification,
+    Channel,
+    MoveWithin,
+    NameChange,
+    PaymentArrangement,
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,11 @@ def check_against_register(
         rejections.append(Reason(
             code="wrong_council", field="council_code",
             message=f"This service handles council {rules.council_code}, not {notification.council_code}",
+        ))
+    if notification.kind is ChangeKind.REBILL and notification.channel is not Channel.OFFICER_CORRECTION:
+        rejections.append(Reason(
+            code="officers_only", field="change.kind",
+            message="Only a revenues officer can ask for an account to be billed again",
         ))
     for field, uprn, address in _properties_named(notification):
         facts = register.get(uprn) if uprn is not None else None

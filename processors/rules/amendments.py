@@ -41,6 +41,7 @@ from schemas.notification import (
     HouseholdChange,
     NameChange,
     PaymentArrangement,
+    Rebill,
     SinglePersonDiscount,
     StudentExemption,
 )
@@ -58,7 +59,7 @@ def assess_amendment(
     notification = validated.notification
     change = notification.change
     assert isinstance(change, SinglePersonDiscount | HouseholdChange | StudentExemption | NameChange
-                      | PaymentArrangement)
+                      | PaymentArrangement | Rebill)
     try:
         facts = validated.facts_for(change.uprn)
         account = _account_for(facts, change.account_reference)
@@ -123,6 +124,10 @@ def _amendment(
                                 + ", ".join(s.certificate_reference for s in change.students))
     if isinstance(change, NameChange):
         return _name_change(change, facts, account, notice, rules)
+    if isinstance(change, Rebill):
+        return _discount_change(facts, account, change.from_date, current, notice, rules,
+                                f"Charge from {change.from_date.isoformat()} and instalments worked out again "
+                                f"under the current rules: {change.reason}")
     return _payment_arrangement(change, facts, account, notice, rules)
 
 

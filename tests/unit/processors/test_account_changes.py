@@ -153,3 +153,18 @@ def test_the_account_keeps_its_payment_arrangement_for_the_final_bill(mode: str)
     final_bill = _apportioned(202)  # 1 April to 19 October
     assert sum(i.amount_pence for i in account.instalments) == final_bill
     assert {i.due_date.day for i in account.instalments} == {15}
+
+
+def test_a_rebill_works_the_charge_out_again_and_only_an_officer_may_ask(mode: str) -> None:
+    rebill = _change("rebill", from_date=date(2025, 4, 1), reason="replay after the instalment fix")
+    refused = _run(mode, rebill)
+    (status,) = refused.finals()
+    assert (status.status, status.reasons[0].code) == (Status.REJECTED, "officers_only")
+    pipeline = Pipeline(mode)
+    pipeline.submit(encode(change=rebill, channel="officer_correction"))
+    assert [s.status for s in pipeline.finals()] == [Status.APPLIED]
+    account = pipeline.revenues.account("500000001")
+    assert account is not None
+    assert [c.charge_pence for c in account.charges] == [_apportioned(365)]
+    assert sum(i.amount_pence for i in account.instalments) == _apportioned(365)
+    assert "replay after the instalment fix" in account.audit_notes[-1].note
