@@ -8,7 +8,7 @@ from adapters.sql_revenues import SqlRevenuesSystem
 from ctax.settings import Settings
 from processors.rules.costs import DEFAULT_COST_MODEL, CostModel
 from processors.stage_context import StageContext
-from web.kafka_client import KafkaConnection
+from web.kafka.connection import KafkaConnection
 
 
 def ensure_sqlite_folder(url: str) -> None:

@@ -14,9 +14,9 @@ from fastapi import FastAPI
 from adapters.sql_revenues import SqlRevenuesSystem
 from tests.builders import existing_account, register_property
 from web.app import WebConfig, create_app
-from web.auth_users import Role
-from web.back_office import BackOffice, BackOfficeConfig
-from web.kafka_client import KafkaConnection
+from web.back_office.services import BackOffice, BackOfficeConfig
+from web.kafka.connection import KafkaConnection
+from web.signin.accounts import Role
 
 PASSWORD = "correct horse battery staple"
 OCCUPIED = "100090000021"

@@ -1,7 +1,7 @@
 """Issue 4: every staff and ops route refuses people who are not signed in, or not allowed.
 
 The test enumerates the app's routes, so a new route fails it until it is either protected (a
-``page_user``/``api_user`` dependency from web/auth_guard.py) or listed below as public on purpose.
+``page_user``/``api_user`` dependency from web/signin/guard.py) or listed below as public on purpose.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from tests.unit.web.back_office_fixtures import back_office_app, csrf_token_from, running, sign_in
-from web.auth_users import Role
+from web.signin.accounts import Role
 
 # Public on purpose: the resident service, the intake API (its own rules), sign-in, health and API docs.
 PUBLIC = re.compile(r"""^(
@@ -66,7 +66,7 @@ def protected_routes(app: FastAPI) -> list[tuple[APIRoute, Role]]:
             continue
         role = required_role(route.dependant)
         assert role is not None, (
-            f"{route.path} has no role check: add a page_user/api_user dependency (web/auth_guard.py), "
+            f"{route.path} has no role check: add a page_user/api_user dependency (web/signin/guard.py), "
             f"or list it in PUBLIC in {Path(__file__).name} if residents or machines must reach it")
         found.append((route, role))
     return found

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from web.auth_identity import PasswordSignIn
-from web.auth_passwords import WeakPasswordError, hash_password, verify_password
-from web.auth_sessions import SessionStore
-from web.auth_throttle import LoginThrottle
-from web.auth_users import ConfiguredUser, InvalidUsernameError, Role, UserExistsError, UserStore, ensure_first_admin
-from web.progress_store import create_store_engine
+from web.signin.accounts import ConfiguredUser, InvalidUsernameError, Role, UserExistsError
+from web.signin.first_admin import ensure_first_admin
+from web.signin.identity import PasswordSignIn
+from web.signin.passwords import WeakPasswordError, hash_password, verify_password
+from web.signin.throttle import LoginThrottle
+from web.stores.database import create_store_engine
+from web.stores.sessions import SessionStore
+from web.stores.users import UserStore
 
 PASSWORD = "correct horse battery staple"
 

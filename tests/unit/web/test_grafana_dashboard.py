@@ -10,9 +10,9 @@ from pathlib import Path
 from prometheus_client import REGISTRY
 
 import processors.worker_metrics  # noqa: F401 - registers the worker's metrics in the default registry
-from web.ops_metrics_store import MetricsStore
-from web.ops_prometheus import WebPrometheus
-from web.progress_store import create_store_engine
+from web.ops.prometheus import WebPrometheus
+from web.stores.database import create_store_engine
+from web.stores.metrics import MetricsStore
 
 DASHBOARD = Path(__file__).resolve().parents[3] / "deploy" / "grafana" / "dashboards" / "ctax-overview.json"
 

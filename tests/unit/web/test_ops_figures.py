@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from schemas.events import NotificationMetric
-from web.ops_charts import latency_chart, per_minute_chart
-from web.ops_metrics_store import MetricsStore, percentile
-from web.ops_prometheus import WebPrometheus
-from web.progress_store import create_store_engine
+from web.ops.charts import latency_chart, per_minute_chart
+from web.ops.prometheus import WebPrometheus
+from web.stores.database import create_store_engine
+from web.stores.metrics import MetricsStore, percentile
 
 NOW = datetime(2026, 6, 15, 11, 30, 20, tzinfo=UTC)
 

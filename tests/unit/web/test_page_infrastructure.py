@@ -12,8 +12,8 @@ from fastapi import FastAPI, Form, Request
 from starlette.responses import HTMLResponse, PlainTextResponse
 
 from web.app import WebConfig, create_app
-from web.csrf import CsrfProtection, cookie_name, csrf_input
-from web.kafka_client import KafkaConnection
+from web.http.csrf import CsrfProtection, cookie_name, csrf_input
+from web.kafka.connection import KafkaConnection
 
 
 def _app(tmp_path: Path) -> FastAPI:

@@ -1,4 +1,4 @@
-from web.rate_limit import TokenBuckets
+from web.http.rate_limit import TokenBuckets
 
 
 class Clock:

@@ -9,9 +9,7 @@ import pytest
 from sqlalchemy import select, update
 
 from schemas.notification import ChangeKind, MoveIn, MoveWithin, Tenure
-from web.journey_store import IDLE_LIMIT, JourneyStore, journey_table
-from web.progress_store import create_store_engine
-from web.resident_answers import (
+from web.resident.answers import (
     AddressRole,
     ChosenAddress,
     ContactAnswers,
@@ -21,8 +19,10 @@ from web.resident_answers import (
     next_path,
     notification_request,
 )
-from web.resident_forms import DateWording, FormErrors, parse_contact, parse_date, parse_postcode
-from web.status_page import normalise_reference, reason_lines
+from web.resident.forms import DateWording, FormErrors, parse_contact, parse_date, parse_postcode
+from web.resident.status_page import normalise_reference, reason_lines
+from web.stores.database import create_store_engine
+from web.stores.journeys import IDLE_LIMIT, JourneyStore, journey_table
 
 REGISTERED = ChosenAddress(uprn="100091000001", line_1="1 Mill Lane", town="Exampleton", postcode="ZY3 1AA")
 TYPED = ChosenAddress(uprn=None, line_1="7 Mill Lane", town="Exampleton", postcode="ZY3 1AA")

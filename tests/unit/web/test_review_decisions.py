@@ -18,7 +18,8 @@ from tests.unit.web.back_office_fixtures import (
     running,
     sign_in,
 )
-from web.progress_store import ProgressStore, create_store_engine
+from web.stores.database import create_store_engine
+from web.stores.progress import ProgressStore
 
 AT = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 REVIEW = [{"code": "move_date_too_far_ahead", "field": "move_date",

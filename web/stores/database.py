@@ -1,0 +1,46 @@
+"""The web store's one schema and its engines: every table of the web side is declared on :data:`metadata`.
+
+The web app keeps its own database (``CTAX_WEB_DATABASE_URL``; SQLite by default, PostgreSQL in
+production), apart from the revenues system's. Each store module declares its tables on the shared
+:data:`metadata` and creates them with :func:`create_tables`; engines come from :func:`create_store_engine`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, MetaData, Table, create_engine, event
+
+from adapters.sql_revenues import driver_url
+
+metadata = MetaData()
+
+
+def create_store_engine(url: str) -> Engine:
+    """Return an engine for the web store at ``url`` (a SQLite file or a PostgreSQL server)."""
+    url = driver_url(url)
+    if url.startswith("sqlite"):
+        # One connection: SQLite takes one writer at a time, and threads queueing for the pooled connection
+        # wait far less than connections retrying a locked database file (its busy handler sleeps).
+        engine = create_engine(url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0)
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(connection: Any, _record: Any) -> None:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def create_tables(engine: Engine, *tables: Table) -> None:
+    """Create the given tables where they are missing (a store creates its own, not the whole schema)."""
+    metadata.create_all(engine, tables=list(tables))
+
+
+def as_utc(value: datetime) -> datetime:
+    """The same instant with its time zone: SQLite gives back naive datetimes for what was stored as UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
