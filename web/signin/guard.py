@@ -2,7 +2,7 @@
 
 Pages answer a person who is not signed in with a redirect to the sign-in page (and come back after);
 APIs answer 401. A signed-in person without the role gets 403 either way. Every staff and ops route
-declares one of these dependencies; ``tests/unit/web/test_auth_route_protection.py`` enumerates the app's
+declares one of these dependencies; ``tests/unit/web/signin/test_route_protection.py`` enumerates the app's
 routes so a new route that forgets fails the build.
 """
 

@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from tests.unit.web.back_office_fixtures import back_office_app, csrf_token_from, running, sign_in
+from tests.unit.web.back_office.fixtures import back_office_app, csrf_token_from, running, sign_in
 from web.signin.accounts import Role
 
 # Public on purpose: the resident service, the intake API (its own rules), sign-in, health and API docs.

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from schemas.codec import shared_codec
 from tests.builders import move_in, notification
-from tests.unit.web.back_office_fixtures import (
+from tests.unit.web.back_office.fixtures import (
     OCCUPIED,
     VACANT,
     back_office_app,
@@ -87,24 +87,3 @@ async def test_a_correction_kafka_does_not_take_leaves_the_case_in_the_queue(tmp
         assert progress["status"] == "review"
         assert progress["reasons"] == REVIEW
         assert office_of(app).reviews.decisions_for(case) == []
-
-
-async def test_the_workspace_reads_accounts_and_searches_the_register(tmp_path: Path) -> None:
-    app = back_office_app(tmp_path)
-    async with running(app) as client:
-        await sign_in(client, "officer")
-        account = await client.get("/staff/accounts/500000021")
-        assert "21 Acacia Avenue" in account.text
-        assert "Alex Jones" in account.text
-        assert (await client.get("/staff/accounts/999")).status_code == 404
-        by_uprn = await client.get("/staff/search", params={"q": OCCUPIED})
-        assert "500000021" in by_uprn.text
-        by_postcode = await client.get("/staff/search", params={"q": "zy1 5ab"})
-        assert "22 Acacia Avenue" in by_postcode.text
-        by_account = await client.get("/staff/search", params={"q": "500000021"})
-        assert by_account.headers["location"] == "/staff/accounts/500000021"
-        nonsense = await client.get("/staff/search", params={"q": "???"})
-        assert nonsense.status_code == 400
-        feed = (await client.get("/staff/api/updates")).json()
-        assert feed["updates"] == []
-        assert feed["counts"]["waiting_for_review"] == 0

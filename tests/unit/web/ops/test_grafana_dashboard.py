@@ -14,7 +14,7 @@ from web.ops.prometheus import WebPrometheus
 from web.stores.database import create_store_engine
 from web.stores.metrics import MetricsStore
 
-DASHBOARD = Path(__file__).resolve().parents[3] / "deploy" / "grafana" / "dashboards" / "ctax-overview.json"
+DASHBOARD = Path(__file__).resolve().parents[4] / "deploy" / "grafana" / "dashboards" / "ctax-overview.json"
 
 
 def exposed_names(tmp_path: Path) -> set[str]:

@@ -1,9 +1,8 @@
-"""Users, password hashes, the first administrator, session expiry and login throttling."""
+"""Users, password hashes, the first administrator and login throttling."""
 
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ from web.signin.identity import PasswordSignIn
 from web.signin.passwords import WeakPasswordError, hash_password, verify_password
 from web.signin.throttle import LoginThrottle
 from web.stores.database import create_store_engine
-from web.stores.sessions import SessionStore
 from web.stores.users import UserStore
 
 PASSWORD = "correct horse battery staple"
@@ -76,27 +74,6 @@ def test_the_first_administrator_is_created_once_and_its_password_shown_once(tmp
     again = io.StringIO()
     assert not ensure_first_admin(store, again)
     assert again.getvalue() == ""
-
-
-def test_sessions_end_when_idle_too_long_or_too_old(tmp_path: Path) -> None:
-    now = [datetime(2026, 4, 1, 9, 0, tzinfo=UTC)]
-    engine = create_store_engine(f"sqlite:///{tmp_path}/web.db")
-    sessions = SessionStore(engine, idle=timedelta(minutes=30), lifetime=timedelta(hours=8), clock=lambda: now[0])
-    sessions.create_schema()
-    token = sessions.start("jo")
-    for _ in range(20):  # active all day: 25 minutes between requests
-        now[0] += timedelta(minutes=25)
-        if sessions.resume(token) is None:
-            break
-    assert now[0] - datetime(2026, 4, 1, 9, 0, tzinfo=UTC) > timedelta(hours=8)
-    assert sessions.resume(token) is None
-    idle = sessions.start("jo")
-    now[0] += timedelta(minutes=31)
-    assert sessions.resume(idle) is None
-    ended = sessions.start("jo")
-    sessions.end(ended)
-    assert sessions.resume(ended) is None
-    assert sessions.resume("made-up-token") is None
 
 
 def test_throttling_counts_failures_per_username_and_per_address() -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 
 from adapters.sql_revenues_reader import SqlRevenuesReader
 from adapters.sql_schema import account_table
-from tests.unit.web.back_office_fixtures import OCCUPIED, seeded_revenues
+from tests.unit.web.back_office.fixtures import OCCUPIED, seeded_revenues
 
 
 def test_the_reader_reads_accounts_but_cannot_change_them(tmp_path: Path) -> None:
