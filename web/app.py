@@ -13,6 +13,7 @@ from schemas.codec import shared_codec
 from schemas.topics import STATUS, SUBMITTED
 from web.back_office.routes import install_back_office
 from web.back_office.services import BackOffice, BackOfficeConfig
+from web.http.api_docs import install_api_docs
 from web.http.body_size_limit import BodySizeLimit
 from web.http.csrf import CsrfProtection
 from web.http.error_pages import form_expired_page, install_error_pages
@@ -78,6 +79,7 @@ def create_app(config: WebConfig) -> FastAPI:
         version="1.0.0",
         description="Tell the council you are moving in, out or within the area; follow the notification.",
         lifespan=lifespan,
+        docs_url=None,  # served by install_api_docs from local files, not a CDN
     )
     app.state.pages = PageTemplates(council_name=config.council_name)
     app.add_middleware(CsrfProtection, secret=config.secret_key or secrets.token_bytes(32),
@@ -90,6 +92,7 @@ def create_app(config: WebConfig) -> FastAPI:
                            secure_cookies=config.secure_cookies)
     install_back_office(app)
     mount_frontend_assets(app)
+    install_api_docs(app)
 
     install_error_pages(app)
 

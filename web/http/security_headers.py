@@ -1,9 +1,9 @@
 """Security headers on every response: a strict Content-Security-Policy, no framing, no sniffing, no referrer.
 
 The policy allows scripts, styles, fonts and images from our own origin only, so inline scripts and
-styles are refused (GOV.UK Frontend is started from ``/static/frontend-init.js``). FastAPI's interactive
-API docs (``/docs``, ``/redoc``) load their scripts from a CDN and inline, so they get the other headers but
-not the policy. HTML pages are marked ``no-store``: they can hold a resident's answers.
+styles are refused (GOV.UK Frontend is started from ``/static/frontend-init.js``). The interactive API
+docs start with an inline script (``/docs``: Swagger UI from our own files; ``/redoc``: ReDoc from a CDN), so
+they get the other headers but not the policy. HTML pages are marked ``no-store``: they can hold a resident's answers.
 """
 
 from __future__ import annotations
