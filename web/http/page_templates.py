@@ -26,6 +26,7 @@ from starlette.templating import Jinja2Templates
 
 from web.http.csrf import csrf_input
 from web.http.frontend_assets import ASSET_PATH
+from web.http.govuk_dates import long_date, long_date_time
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 DEFAULT_SERVICE_NAME = "Council Tax: tell us you're moving"
@@ -45,6 +46,7 @@ def build_environment(*, council_name: str, service_name: str = DEFAULT_SERVICE_
     environment.globals.update(
         service_name=service_name, council_name=council_name, asset_path=ASSET_PATH, csrf_input=csrf_input,
     )
+    environment.filters.update(govuk_date=long_date, govuk_date_time=long_date_time)
     return environment
 
 

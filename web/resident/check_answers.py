@@ -6,6 +6,7 @@ from typing import Any
 
 from markupsafe import escape
 
+from web.http.govuk_dates import long_date
 from web.resident.answers import (
     DISREGARD_LABELS,
     KIND_LABELS,
@@ -17,7 +18,6 @@ from web.resident.answers import (
     address_roles,
     asks_about_people,
 )
-from web.resident.forms import long_date
 
 
 def _row(key: str, value_html: str | None, href: str, hidden: str, *, text: str | None = None) -> dict[str, Any]:

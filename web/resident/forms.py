@@ -24,6 +24,7 @@ from schemas.formats import (
     normalise_postcode,
 )
 from schemas.notification import ADULT_AGE, DisregardReason
+from web.http.govuk_dates import long_date
 from web.resident.answers import ChosenAddress, ContactAnswers, Person
 
 MAX_POSTCODE_LENGTH = 10
@@ -171,11 +172,6 @@ def check_date_between(value: date, earliest: date, latest: date, errors: FormEr
         errors.add(name, f"{wording.sentence} must be on or after {long_date(earliest)}", anchor=f"{name}-day")
     elif value > latest:
         errors.add(name, f"{wording.sentence} must be on or before {long_date(latest)}", anchor=f"{name}-day")
-
-
-def long_date(value: date) -> str:
-    """A date as GOV.UK writes it: 3 February 2026."""
-    return f"{value.day} {value:%B %Y}"
 
 
 def parse_person(form: Form, errors: FormErrors, *, move_date: date | None, today: date) -> Person | None:

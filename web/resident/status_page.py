@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from web.http.govuk_dates import long_date
 from web.http.page_templates import render_page
 from web.intake.runtime import WebRuntime
-from web.resident.forms import FormErrors, form_fields, long_date, text_value
+from web.resident.forms import FormErrors, form_fields, text_value
 
 router = APIRouter(include_in_schema=False)
 UK = ZoneInfo("Europe/London")

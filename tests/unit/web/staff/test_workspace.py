@@ -14,6 +14,8 @@ async def test_the_workspace_reads_accounts_and_searches_the_register(tmp_path: 
         account = await client.get("/staff/accounts/500000021")
         assert "21 Acacia Avenue" in account.text
         assert "Alex Jones" in account.text
+        assert "1 March 2021" in account.text  # liable from, as GOV.UK writes dates
+        assert "2021-03-01" not in account.text
         assert (await client.get("/staff/accounts/999")).status_code == 404
         by_uprn = await client.get("/staff/search", params={"q": OCCUPIED})
         assert "500000021" in by_uprn.text
