@@ -45,7 +45,7 @@ async def test_govuk_frontend_assets_are_served(client: httpx.AsyncClient) -> No
     for font in re.findall(r"url\((/assets/fonts/[^)]+)\)", css.text):
         assert (await client.get(font)).status_code == 200
     assert (await client.get("/assets/govuk-frontend.min.js")).status_code == 200
-    assert (await client.get("/assets/images/favicon.ico")).status_code == 200
+    assert (await client.get("/static/favicon.svg")).status_code == 200
     assert (await client.get("/static/frontend-init.js")).status_code == 200
 
 
@@ -55,6 +55,11 @@ async def test_pages_use_the_layout_and_carry_security_headers(client: httpx.Asy
     assert "<title>Page not found – " in page.text
     assert 'href="#main-content"' in page.text
     assert "govuk-phase-banner" in page.text
+    header = page.text[page.text.index("<header"):page.text.index("</header>")]
+    assert "Exampleshire District Council" in header  # the council's own name, from settings
+    assert "<svg" not in header  # no crown logo
+    assert 'rel="icon" sizes="any" href="/static/favicon.svg"' in page.text
+    assert "/assets/images/" not in page.text  # GOV.UK's crown favicons and crest are central government's
     assert "<script>" not in page.text  # no inline scripts: the policy forbids them
     policy = page.headers["content-security-policy"]
     assert "script-src 'self'" in policy
