@@ -152,7 +152,14 @@ def worker() -> None:
 @click.option("--host", default=None, help="Interface to listen on [default: CTAX_WEB_HOST or 127.0.0.1]")
 @click.option("--port", type=int, default=None, help="Port [default: CTAX_WEB_PORT or 8000]")
 def web(host: str | None, port: int | None) -> None:
-    """Run the web app: the intake API (and, later, the pages)."""
+    """Run the web app: resident pages, the intake API, the staff workspace and the ops dashboard.
+
+    \b
+    /                 residents tell the council they are moving; /status follows a notification
+    /api/v1           the JSON intake API (interactive docs at /docs)
+    /sign-in          staff and ops sign in for the workspace (/staff) and the dashboard (/ops)
+    Prometheus metrics have their own listener (CTAX_WEB_METRICS_HOST/PORT, default 127.0.0.1:9101).
+    """
     from ctax.web_runner import run_web
 
     settings = _settings()
