@@ -23,7 +23,7 @@ UK = ZoneInfo("Europe/London")
 
 @dataclass(frozen=True)
 class ResidentServices:
-    journeys: JourneyStore
+    journeys: JourneyStore[JourneyAnswers]
     register: PropertyRegister
     secure_cookies: bool
 

@@ -12,13 +12,15 @@ import hashlib
 import secrets
 import threading
 from datetime import UTC, datetime, timedelta
+from typing import Generic, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import Column, DateTime, Engine, String, Table, Text, delete, insert, select, update
 
-from web.resident.answers import JourneyAnswers
 from web.stores.database import as_utc, create_tables, metadata
 
 IDLE_LIMIT = timedelta(minutes=60)
+Answers = TypeVar("Answers", bound=BaseModel)
 
 journey_table = Table(
     "resident_journey", metadata,
@@ -36,11 +38,16 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-class JourneyStore:
-    """Loads and saves answers by cookie token; a blocking API (call it through asyncio.to_thread)."""
+class JourneyStore(Generic[Answers]):
+    """Loads and saves answers by cookie token; a blocking API (call it through asyncio.to_thread).
 
-    def __init__(self, engine: Engine) -> None:
+    The answers are a pydantic model (the resident pages' ``JourneyAnswers``), kept as its JSON; a new
+    journey starts with the model's defaults.
+    """
+
+    def __init__(self, engine: Engine, answers: type[Answers]) -> None:
         self._engine = engine
+        self._answers = answers
         self._schema_ready = False
         self._schema_lock = threading.Lock()
 
@@ -59,10 +66,10 @@ class JourneyStore:
         with self._engine.begin() as conn:
             conn.execute(delete(journey_table).where(journey_table.c.updated_at < now - IDLE_LIMIT))
             conn.execute(insert(journey_table).values(
-                token_digest=_digest(token), answers=JourneyAnswers().model_dump_json(), updated_at=now))
+                token_digest=_digest(token), answers=self._answers().model_dump_json(), updated_at=now))
         return token
 
-    def load(self, token: str) -> JourneyAnswers | None:
+    def load(self, token: str) -> Answers | None:
         """Return the answers for a token, or None if there are none (never started, or idle too long)."""
         self.create_schema()
         with self._engine.connect() as conn:
@@ -72,9 +79,9 @@ class JourneyStore:
             ).first()
         if row is None or datetime.now(UTC) - as_utc(row.updated_at) > IDLE_LIMIT:
             return None
-        return JourneyAnswers.model_validate_json(row.answers)
+        return self._answers.model_validate_json(row.answers)
 
-    def save(self, token: str, answers: JourneyAnswers) -> None:
+    def save(self, token: str, answers: Answers) -> None:
         with self._engine.begin() as conn:
             conn.execute(update(journey_table).where(journey_table.c.token_digest == _digest(token)).values(
                 answers=answers.model_dump_json(), updated_at=datetime.now(UTC)))

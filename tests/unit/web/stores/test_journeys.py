@@ -8,13 +8,14 @@ from pathlib import Path
 from sqlalchemy import select, update
 
 from tests.unit.web.resident.fixtures import complete_move_within
+from web.resident.answers import JourneyAnswers
 from web.stores.database import create_store_engine
 from web.stores.journeys import IDLE_LIMIT, JourneyStore, journey_table
 
 
 def test_stored_answers_are_found_by_token_only_and_expire(tmp_path: Path) -> None:
     engine = create_store_engine(f"sqlite:///{tmp_path}/web.db")
-    store = JourneyStore(engine)
+    store = JourneyStore(engine, JourneyAnswers)
     token = store.start()
     answers = complete_move_within()
     store.save(token, answers)
