@@ -1,3 +1,9 @@
+# The front-end packages the web app serves (GOV.UK Frontend, Swagger UI for /docs), as package-lock.json pins them.
+FROM node:22-slim AS frontend
+WORKDIR /frontend
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error
+
 FROM python:3.11-slim
 WORKDIR /app
 COPY pyproject.toml README.md ./
@@ -7,5 +13,10 @@ COPY processors processors
 COPY web web
 COPY ctax ctax
 RUN pip install --no-cache-dir . && useradd --system ctax
+# The wheel ships the templates and the app's own static files; the npm packages are found through these.
+COPY --from=frontend /frontend/node_modules/govuk-frontend/dist/govuk /opt/ctax/govuk-frontend
+COPY --from=frontend /frontend/node_modules/swagger-ui-dist /opt/ctax/swagger-ui-dist
+ENV CTAX_WEB_FRONTEND_DIR=/opt/ctax/govuk-frontend \
+    CTAX_WEB_SWAGGER_UI_DIR=/opt/ctax/swagger-ui-dist
 USER ctax
 CMD ["ctax", "--help"]

@@ -152,7 +152,14 @@ def worker() -> None:
 @click.option("--host", default=None, help="Interface to listen on [default: CTAX_WEB_HOST or 127.0.0.1]")
 @click.option("--port", type=int, default=None, help="Port [default: CTAX_WEB_PORT or 8000]")
 def web(host: str | None, port: int | None) -> None:
-    """Run the web app: the intake API (and, later, the pages)."""
+    """Run the web app: resident pages, the intake API, the staff workspace and the ops dashboard.
+
+    \b
+    /                 residents tell the council they are moving; /status follows a notification
+    /api/v1           the JSON intake API (interactive docs at /docs)
+    /sign-in          staff and ops sign in for the workspace (/staff) and the dashboard (/ops)
+    Prometheus metrics have their own listener (CTAX_WEB_METRICS_HOST/PORT, default 127.0.0.1:9101).
+    """
     from ctax.web_runner import run_web
 
     settings = _settings()
@@ -269,8 +276,8 @@ def _new_password(password_stdin: bool) -> str:
 def users_add(username: str, name: str, role: str, password_stdin: bool) -> None:
     """Add a user who signs in with a password (stored as an Argon2 hash)."""
     from ctax.user_admin import open_user_store
-    from web.auth_passwords import WeakPasswordError
-    from web.auth_users import InvalidUsernameError, Role, UserExistsError
+    from web.signin.accounts import InvalidUsernameError, Role, UserExistsError
+    from web.signin.passwords import WeakPasswordError
 
     store = open_user_store(_settings())
     try:
@@ -295,7 +302,7 @@ def users_list() -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (no prompt)")
 def users_hash(password_stdin: bool) -> None:
     """Print the Argon2 hash of a password, for a user in CTAX_STAFF_USERS."""
-    from web.auth_passwords import WeakPasswordError, hash_password
+    from web.signin.passwords import WeakPasswordError, hash_password
 
     try:
         click.echo(hash_password(_new_password(password_stdin)))

@@ -8,7 +8,7 @@ from adapters.sql.revenues import SqlRevenuesSystem
 from ctax.settings import Settings
 from processors.cost_model_file import DEFAULT_COST_MODEL, load_cost_model
 from processors.pipeline.context import StageContext
-from web.kafka_client import KafkaConnection
+from web.kafka.connection import KafkaConnection
 
 
 def ensure_sqlite_folder(url: str) -> None:

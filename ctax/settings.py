@@ -10,7 +10,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from processors.rules.council import CouncilRules
-from web.auth_users import ConfiguredUser
+from web.signin.accounts import ConfiguredUser
 
 # Band D charges (pence) by the year each financial year starts. The embedded default council is fictional;
 # its figures are close to the 2024/25 and 2025/26 England averages (£2,171 and £2,280) and rise about 5%.
@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     kafka_sasl_mechanism: str | None = None
     kafka_sasl_username: str | None = None
     kafka_sasl_password: SecretStr | None = None
-    # Staff and ops sign-in (web/auth_*.py): users from configuration, session lengths, the metrics listener.
+    # Staff and ops sign-in (web/signin/): users from configuration, session lengths, the metrics listener.
     staff_users: Annotated[list[ConfiguredUser], NoDecode] = Field(
         default_factory=list, description='JSON list of {"username", "name", "role", "password_hash"}')
     session_idle_minutes: int = Field(30, ge=1, le=24 * 60)

@@ -6,9 +6,10 @@ import json
 
 from ctax.components import ensure_sqlite_folder
 from ctax.settings import Settings
-from web.auth_passwords import generate_password, hash_password
-from web.auth_users import Role, UserStore
-from web.progress_store import create_store_engine
+from web.signin.accounts import Role
+from web.signin.passwords import generate_password, hash_password
+from web.stores.database import create_store_engine
+from web.stores.users import UserStore
 
 
 def open_user_store(settings: Settings) -> UserStore:

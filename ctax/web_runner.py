@@ -13,7 +13,7 @@ from ctax.logging_setup import configure_logging
 from ctax.settings import Settings
 from ctax.topic_setup import ensure_topics
 from web.app import WebConfig, create_app
-from web.back_office import BackOfficeConfig
+from web.back_office.services import BackOfficeConfig
 
 log = logging.getLogger(__name__)
 

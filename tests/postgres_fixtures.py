@@ -7,10 +7,10 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from adapters.sql.engines import driver_url
+from adapters.sql.engines import create_admin_engine, driver_url
 
 ENV = "CTAX_TEST_POSTGRES_URL"
 
@@ -30,7 +30,7 @@ def fresh_database() -> Iterator[str]:
     """Create an empty database, yield its URL, drop it afterwards."""
     server = make_url(driver_url(postgres_server_url()))
     name = f"ctax_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    admin = create_admin_engine(postgres_server_url())
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:

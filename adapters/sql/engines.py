@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import NullPool
 
 
 def driver_url(url: str) -> str:
@@ -29,7 +30,7 @@ def create_database_engine(
     """
     url = driver_url(url)
     if is_sqlite(url):
-        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        engine = create_engine(url, connect_args={"timeout": 30}, pool_size=pool_size, **kwargs)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -43,5 +44,10 @@ def create_database_engine(
 
         return engine
     connect_args: dict[str, Any] = {"options": "-c default_transaction_read_only=on"} if read_only else {}
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=pre_ping,
-                         connect_args=connect_args, **kwargs)
+    return create_engine(url, pool_size=pool_size, max_overflow=kwargs.pop("max_overflow", pool_size),
+                         pool_pre_ping=pre_ping, connect_args=connect_args, **kwargs)
+
+
+def create_admin_engine(url: str) -> Engine:
+    """An engine for server administration (CREATE and DROP DATABASE), which must run outside a transaction."""
+    return create_engine(driver_url(url), isolation_level="AUTOCOMMIT", poolclass=NullPool)

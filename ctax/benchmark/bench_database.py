@@ -8,11 +8,11 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from adapters.sql.engines import driver_url
+from adapters.sql.engines import create_admin_engine, driver_url
 from adapters.sql.revenues import SqlRevenuesSystem
 
 
@@ -38,7 +38,7 @@ class BenchDatabase:
             import sqlite3
 
             return f"SQLite {sqlite3.sqlite_version}"
-        engine = create_engine(self._driver_url(self._server))
+        engine = create_admin_engine(self._server)
         with engine.connect() as conn:
             version = str(conn.execute(text("SHOW server_version")).scalar_one())
         engine.dispose()
@@ -64,7 +64,7 @@ class BenchDatabase:
         if self._server is None:
             return []
         left: list[str] = []
-        engine = create_engine(self._driver_url(self._server), isolation_level="AUTOCOMMIT")
+        engine = create_admin_engine(self._server)
         try:
             with engine.connect() as conn:
                 for database in reversed(self._made):
@@ -78,7 +78,7 @@ class BenchDatabase:
 
     def _create(self, database: str, template: str | None = None) -> None:
         assert self._server is not None
-        engine = create_engine(self._driver_url(self._server), isolation_level="AUTOCOMMIT")
+        engine = create_admin_engine(self._server)
         with engine.connect() as conn:
             suffix = f' TEMPLATE "{template}"' if template else ""
             conn.execute(text(f'CREATE DATABASE "{database}"{suffix}'))
@@ -87,11 +87,8 @@ class BenchDatabase:
 
     def _url(self, database: str) -> str:
         assert self._server is not None
-        return make_url(self._driver_url(self._server)).set(database=database).render_as_string(hide_password=False)
+        return make_url(driver_url(self._server)).set(database=database).render_as_string(hide_password=False)
 
-    @staticmethod
-    def _driver_url(url: str) -> str:
-        return driver_url(url)
 
 
 def _drop(conn: Connection, database: str) -> bool:

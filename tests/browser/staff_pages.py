@@ -11,8 +11,9 @@ from playwright.sync_api import Page
 
 from adapters.revenues_port import RegisterProperty
 from tests.integration.running_stack import RunningStack
-from web.auth_users import Role, UserExistsError, UserStore
-from web.progress_store import create_store_engine
+from web.signin.accounts import Role, UserExistsError
+from web.stores.database import create_store_engine
+from web.stores.users import UserStore
 
 PASSWORD = "correct horse battery staple"
 OFFICER = ("olive", "Olive Officer", Role.STAFF)

@@ -18,7 +18,8 @@ from tests.browser.register import (
 from tests.browser.resident_journey import Resident, wait_for_status
 from tests.integration.running_stack import RunningStack
 from tests.integration.test_move_journeys import TODAY
-from web.progress_store import ProgressStore, create_store_engine
+from web.stores.database import create_store_engine
+from web.stores.progress import ProgressStore
 
 
 def test_moving_out_ends_the_liability_the_day_before(page: Page, web_stack: RunningStack) -> None:

@@ -10,8 +10,9 @@ from typing import Any
 import httpx
 
 from tests.integration.running_stack import RunningStack, free_port
-from web.auth_users import Role, UserStore
-from web.progress_store import create_store_engine
+from web.signin.accounts import Role
+from web.stores.database import create_store_engine
+from web.stores.users import UserStore
 
 PASSWORD = "correct horse battery staple"
 

@@ -1,0 +1,86 @@
+"""Each notification's progress: statuses never go backwards, an officer's decision stands, keys are claimed once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from web.stores.database import create_store_engine
+from web.stores.progress import IdempotencyConflictError, ProgressStore
+from web.stores.reviews import ReviewStore
+
+AT = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+ID = "00000000-0000-4000-8000-000000000001"
+REASON = [{"code": "move_date_too_far_ahead", "message": "An officer will confirm the date"}]
+
+
+def stores(tmp_path: Path) -> tuple[ProgressStore, ReviewStore]:
+    engine = create_store_engine(f"sqlite:///{tmp_path}/web.db")
+    progress, reviews = ProgressStore(engine), ReviewStore(engine)
+    progress.create_schema()
+    reviews.create_schema()
+    return progress, reviews
+
+
+def report(store: ProgressStore, status: str, minutes: int, reasons: list[dict[str, Any]] | None = None) -> None:
+    at = AT + timedelta(minutes=minutes)
+    store.record_status(ID, "CTX-AAAA-BBBB", "move_in", status, at, AT, AT, at if status == "applied" else None,
+                        reasons or [], ["500000021"] if status == "applied" else [])
+
+
+def test_a_redelivered_earlier_status_never_moves_a_notification_back(tmp_path: Path) -> None:
+    progress, _ = stores(tmp_path)
+    progress.record_received(ID, "CTX-AAAA-BBBB", "move_in", AT)
+    report(progress, "validated", 1)
+    report(progress, "applied", 2)
+    report(progress, "validated", 3)  # redelivered after 'applied'
+    report(progress, "applied", 2)  # and the same applied event again
+    found = progress.progress(ID)
+    assert found is not None
+    assert found["status"] == "applied"
+    assert [h["status"] for h in found["history"]] == ["received", "validated", "applied"]
+    assert found["account_refs"] == ["500000021"]
+    assert found["completed_at"] == AT + timedelta(minutes=2)
+    assert progress.progress_by_reference("CTX-AAAA-BBBB") == found
+
+
+def test_an_officers_decision_is_not_undone_by_the_stream(tmp_path: Path) -> None:
+    progress, reviews = stores(tmp_path)
+    report(progress, "review", 1, REASON)
+    reviews.decide(notification_id=ID, decision="rejected", officer_username="olive", officer_name="Olive Officer",
+                   reasons=[{"code": "officer_rejected", "message": "Tell us again once you have moved"}])
+    report(progress, "review", 2, REASON)  # redelivered
+    found = progress.progress(ID)
+    assert found is not None
+    assert found["status"] == "rejected"
+    assert found["history"][-1]["by"] == "officer"
+
+
+def test_a_reference_is_never_given_to_two_notifications(tmp_path: Path) -> None:
+    progress, _ = stores(tmp_path)
+    progress.record_received(ID, "CTX-AAAA-BBBB", "move_in", AT)
+    with pytest.raises(IntegrityError):
+        progress.record_received("00000000-0000-4000-8000-000000000002", "CTX-AAAA-BBBB", "move_out", AT)
+    progress.forget(ID)
+    assert progress.progress(ID) is None
+
+
+def test_an_idempotency_key_is_claimed_once_and_remembers_its_answer(tmp_path: Path) -> None:
+    progress, _ = stores(tmp_path)
+    assert progress.claim_key("k", "hash-1", ID, "CTX-AAAA-BBBB", ("move_in", AT)) is None
+    assert progress.progress(ID) is not None  # recorded as received in the same transaction
+    earlier = progress.claim_key("k", "hash-1", "00000000-0000-4000-8000-000000000009", "CTX-ZZZZ-ZZZZ")
+    assert earlier is not None
+    assert (earlier.notification_id, earlier.reference, earlier.response) == (ID, "CTX-AAAA-BBBB", None)
+    with pytest.raises(IdempotencyConflictError):
+        progress.claim_key("k", "hash-2", ID, "CTX-AAAA-BBBB")
+    progress.complete_key("k", {"notification_id": ID, "reference": "CTX-AAAA-BBBB"})
+    answered = progress.claim_key("k", "hash-1", ID, "CTX-AAAA-BBBB")
+    assert answered is not None
+    assert answered.response == {"notification_id": ID, "reference": "CTX-AAAA-BBBB"}
+    progress.release_key("k")
+    assert progress.claim_key("k", "hash-2", ID, "CTX-AAAA-BBBB") is None

@@ -1,0 +1,115 @@
+"""Accepting a notification: stamp it, record it, publish it durably to Kafka, and remember the answer.
+
+Both ways in use this: the JSON API (channel ``api``) and the resident pages (channel ``online_form``).
+A notification counts as received only once Kafka has stored it (acks from all in-sync replicas); if
+Kafka does not confirm in time nothing is kept and :class:`IntakeUnavailableError` tells the caller to
+say so. An idempotency key makes a retry (a refresh, a double click, a client timeout) return the first
+answer instead of sending the notification again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from schemas.notification import ChangeNotification, Channel, NotificationRequest
+from web.intake.publisher import PublishUnavailableError
+from web.intake.references import new_notification_id, new_reference
+from web.intake.runtime import WebRuntime
+from web.stores.progress import IdempotencyConflictError, StoredKey
+
+STALE_CLAIM = timedelta(seconds=30)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the caller tells the sender: the notification is on Kafka under this id and reference."""
+
+    notification_id: str
+    reference: str
+    status: str = "received"
+
+    @property
+    def status_url(self) -> str:
+        return f"/api/v1/notifications/{self.notification_id}"
+
+    def as_record(self) -> dict[str, Any]:
+        """The answer kept against an idempotency key (the API's 202 body)."""
+        return {"notification_id": self.notification_id, "reference": self.reference, "status": self.status,
+                "status_url": self.status_url}
+
+
+class IntakeUnavailableError(Exception):
+    """Kafka did not confirm the write: nothing was received; the sender should try again shortly."""
+
+
+class IdempotencyKeyReusedError(Exception):
+    """The idempotency key was used before with a different notification."""
+
+
+class StillProcessingError(Exception):
+    """An earlier request with the same idempotency key is still being published."""
+
+
+async def accept_notification(
+    runtime: WebRuntime, request: NotificationRequest, channel: Channel, *, council_code: str,
+    idempotency_key: str | None = None, corrects_notification_id: str | None = None,
+) -> Receipt:
+    """Publish the notification and return its receipt only once Kafka has stored it.
+
+    An officer's correction of a review case (channel ``officer_correction``) names the notification it
+    corrects. Raises IntakeUnavailableError (nothing kept), IdempotencyKeyReusedError, or StillProcessingError.
+    """
+    notification_id, reference = new_notification_id(), new_reference()
+    submitted_at = datetime.now(UTC)
+    recorded = False
+    if idempotency_key is not None:
+        request_hash = hashlib.sha256(request.model_dump_json().encode()).hexdigest()
+        try:
+            earlier = await asyncio.to_thread(
+                runtime.store.claim_key, idempotency_key, request_hash, notification_id, reference,
+                (request.change.kind.value, submitted_at))
+        except IdempotencyConflictError:
+            raise IdempotencyKeyReusedError(idempotency_key) from None
+        if earlier is not None:
+            receipt = _earlier_receipt(earlier)
+            if receipt is not None:
+                return receipt
+            notification_id, reference = earlier.notification_id, earlier.reference
+        else:
+            recorded = True  # claimed, and recorded as received, in one transaction
+    notification = ChangeNotification(
+        notification_id=notification_id, reference=reference, submitted_at=submitted_at,
+        channel=channel, council_code=council_code, contact=request.contact, change=request.change,
+        corrects_notification_id=corrects_notification_id,
+    )
+    if not recorded:
+        with contextlib.suppress(IntegrityError):  # a stale claim being retried: the row is already there
+            await asyncio.to_thread(runtime.store.record_received, notification_id, reference,
+                                    notification.kind.value, notification.submitted_at)
+    try:
+        await runtime.publisher.publish(notification_id.encode(), runtime.codec.encode(notification))
+    except PublishUnavailableError as error:
+        await asyncio.to_thread(runtime.store.forget, notification_id)
+        if idempotency_key is not None:
+            await asyncio.to_thread(runtime.store.release_key, idempotency_key)
+        raise IntakeUnavailableError(str(error)) from error
+    receipt = Receipt(notification_id, reference)
+    if idempotency_key is not None:
+        await asyncio.to_thread(runtime.store.complete_key, idempotency_key, receipt.as_record())
+    return receipt
+
+
+def _earlier_receipt(earlier: StoredKey) -> Receipt | None:
+    if earlier.response is not None:
+        return Receipt(earlier.response["notification_id"], earlier.response["reference"],
+                       earlier.response.get("status", "received"))
+    if datetime.now(UTC) - earlier.created_at < STALE_CLAIM:
+        raise StillProcessingError
+    return None  # the first attempt died part-way: publish again under the same notification id

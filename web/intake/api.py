@@ -1,0 +1,124 @@
+"""The intake API: accept a notification once it is durably on Kafka, and report its progress."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Header, HTTPException, Request, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from schemas.notification import Channel, NotificationRequest
+from web.intake.acceptance import (
+    IdempotencyKeyReusedError,
+    IntakeUnavailableError,
+    StillProcessingError,
+    accept_notification,
+)
+from web.intake.runtime import WebRuntime
+
+router = APIRouter(prefix="/api/v1", tags=["notifications"])
+RETRY_AFTER_SECONDS = "5"
+
+
+class Accepted(BaseModel):
+    notification_id: str
+    reference: str
+    status: str
+    status_url: str
+
+
+class ReasonOut(BaseModel):
+    code: str
+    field: str | None = None
+    message: str
+
+
+class HistoryItem(BaseModel):
+    status: str
+    at: datetime
+
+
+class Progress(BaseModel):
+    notification_id: str
+    reference: str
+    kind: str
+    status: str
+    submitted_at: datetime
+    validated_at: datetime | None = None
+    completed_at: datetime | None = None
+    reasons: list[ReasonOut]
+    account_refs: list[str]
+    history: list[HistoryItem]
+
+
+def _example_request() -> dict[str, Any]:
+    move = (date.today() + timedelta(days=3)).isoformat()  # noqa: DTZ011 - an example for people to read
+    return {
+        "contact": {"full_name": "Sam Taylor", "email": "sam.taylor@example.com", "phone": "01632 960 001"},
+        "change": {
+            "kind": "move_in",
+            "uprn": "100090000004",
+            "address": {"line_1": "4 Acacia Avenue", "town": "Exampleton", "postcode": "ZY1 5AB"},
+            "move_in_date": move,
+            "residents": [{"full_name": "Sam Taylor", "date_of_birth": "1990-05-17"}],
+            "tenure": "private_tenant",
+        },
+    }
+
+
+@router.post(
+    "/notifications",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=Accepted,
+    responses={
+        409: {"description": "A request with this Idempotency-Key is still being processed"},
+        422: {"description": "The notification is not valid; each error names the field"},
+        503: {"description": "Kafka did not confirm the write; nothing was stored; retry after Retry-After"},
+    },
+    summary="Tell the council about a move",
+)
+async def submit_notification(
+    request: Request,
+    body: Annotated[NotificationRequest, Body(openapi_examples={"move_in": {
+        "summary": "A move into the area", "value": _example_request()}})],
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> Any:
+    """Accept a change-of-circumstance notification; 202 only once it is durably on Kafka."""
+    runtime: WebRuntime = request.app.state.runtime
+    council = body.council_code or runtime.council_code
+    if council != runtime.council_code:
+        raise HTTPException(422, detail=[{"loc": ["body", "council_code"], "type": "wrong_council",
+                                          "msg": f"This service handles council {runtime.council_code}"}])
+    try:
+        receipt = await accept_notification(runtime, body, Channel.API, council_code=council,
+                                            idempotency_key=idempotency_key)
+    except IdempotencyKeyReusedError:
+        raise HTTPException(422, detail=[{"loc": ["header", "Idempotency-Key"], "type": "idempotency_reused",
+                                          "msg": "This Idempotency-Key was used with a different request"}]
+                            ) from None
+    except StillProcessingError:
+        return JSONResponse({"detail": "A request with this Idempotency-Key is still being processed"},
+                            status_code=409, headers={"Retry-After": "1"})
+    except IntakeUnavailableError:
+        return JSONResponse(
+            {"detail": "The notification could not be stored just now; nothing was received. Try again shortly."},
+            status_code=503, headers={"Retry-After": RETRY_AFTER_SECONDS},
+        )
+    return JSONResponse(receipt.as_record(), status_code=202)
+
+
+@router.get(
+    "/notifications/{notification_id}",
+    response_model=Progress,
+    responses={404: {"description": "No notification with that id"}},
+    summary="Where a notification has got to",
+)
+async def notification_progress(notification_id: str, request: Request) -> Any:
+    runtime: WebRuntime = request.app.state.runtime
+    found = await asyncio.to_thread(runtime.store.progress, notification_id)
+    if found is None:
+        raise HTTPException(404, detail="No notification with that id")
+    return found

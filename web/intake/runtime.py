@@ -1,0 +1,19 @@
+"""What the web app holds while it runs: configuration, the store, the Kafka clients."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from schemas.codec import Codec
+from web.intake.publisher import NotificationPublisher
+from web.kafka.status_follower import StatusFollower
+from web.stores.progress import ProgressStore
+
+
+@dataclass
+class WebRuntime:
+    council_code: str
+    codec: Codec
+    store: ProgressStore
+    publisher: NotificationPublisher
+    follower: StatusFollower

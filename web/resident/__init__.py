@@ -1,0 +1,1 @@
+"""The resident journey: the GOV.UK question pages, their answers and session, address search, status page."""

@@ -1,0 +1,27 @@
+"""Puts the resident pages into the app: the journey, the address finder and the status page."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from web.resident.address_lookup import EmptyRegister, PropertyRegister
+from web.resident.address_pages import router as address_router
+from web.resident.answers import JourneyAnswers
+from web.resident.journey_pages import router as journey_router
+from web.resident.session import ResidentServices
+from web.resident.status_page import router as status_router
+from web.stores.database import create_store_engine
+from web.stores.journeys import JourneyStore
+
+
+def install_resident_pages(app: FastAPI, *, database_url: str, register: PropertyRegister | None,
+                           secure_cookies: bool) -> None:
+    """Add the resident routes; answers are kept in the web store at ``database_url``."""
+    app.state.resident = ResidentServices(
+        journeys=JourneyStore(create_store_engine(database_url), JourneyAnswers),
+        register=register if register is not None else EmptyRegister(),
+        secure_cookies=secure_cookies,
+    )
+    app.include_router(journey_router)
+    app.include_router(address_router)
+    app.include_router(status_router)

@@ -1,0 +1,128 @@
+"""The resident's status page: enter a reference, see where the notification has got to.
+
+It shows the stage and, for a notification that was not accepted, what was wrong in general terms. It
+never shows names, addresses, dates or account numbers: a reference may be read over someone's shoulder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from web.http.govuk_dates import long_date
+from web.http.page_templates import render_page
+from web.intake.runtime import WebRuntime
+from web.resident.forms import FormErrors, form_fields, text_value
+
+router = APIRouter(include_in_schema=False)
+UK = ZoneInfo("Europe/London")
+_REFERENCE = re.compile(r"^(?:CTX)?([0-9A-Z]{4})([0-9A-Z]{4})\Z")
+MAX_REFERENCE_LENGTH = 20
+
+
+@dataclass(frozen=True)
+class StageView:
+    """How the status page describes one stage to a resident."""
+
+    label: str
+    tag_colour: str
+    explanation: str
+
+
+STAGES = {
+    "received": StageView("Received", "grey", "We have your notification. We will check it shortly."),
+    "validated": StageView("Being checked", "blue", "We are checking your notification and working out your bill."),
+    "assessed": StageView("Being checked", "blue", "We are checking your notification and working out your bill."),
+    "applied": StageView("Account updated", "green",
+                         "We have updated your Council Tax account. We will send you a bill."),
+    "review": StageView("Needs a person", "yellow",
+                        "A member of our Council Tax team needs to look at your notification. "
+                        "We will contact you if we need more information."),
+    "rejected": StageView("Not accepted", "red", "We could not accept your notification."),
+    "duplicate": StageView("Already received", "purple",
+                           "We already had this change from an earlier notification, so we did not make it twice."),
+    "corrected": StageView("Corrected by our team", "turquoise",
+                           "A member of our Council Tax team corrected the details and sent them on."),
+}
+REASONS_HEADINGS = {"rejected": "Why", "review": "What we need to check", "corrected": "What happened"}
+FINAL = frozenset({"applied", "rejected", "review", "duplicate", "corrected"})
+# Reasons an officer wrote (or the service wrote for an officer's decision) for the resident to read.
+WRITTEN_FOR_THE_RESIDENT = frozenset({"officer_rejected", "officer_corrected"})
+
+# What each reason code means, in words that give nothing away about the person or the property.
+REASON_TEXT = {
+    "postcode_mismatch": "The postcode did not match the address chosen.",
+    "wrong_council": "The address is not in this council's area.",
+    "address_not_in_register": "We need to match the address to our list of properties.",
+    "move_date_too_far_ahead": "The move is more than 2 weeks away, so we need to confirm the date.",
+    "move_date_too_far_back": "The move was some time ago, so we need to check the dates.",
+    "no_open_account": "We could not find a Council Tax account at the address being left.",
+    "account_changed": "The Council Tax account changed while we were updating it.",
+    "band_d_charge_missing": "We need to work out the charge by hand.",
+}
+GENERAL_REASON = "Some of the details were not complete or not in the right format."
+
+
+def normalise_reference(raw: str) -> str | None:
+    """Return a reference as CTX-XXXX-XXXX from what a resident typed (any case, spaces or dashes), or None."""
+    compact = re.sub(r"[\s-]", "", raw).upper()
+    match = _REFERENCE.match(compact)
+    return f"CTX-{match.group(1)}-{match.group(2)}" if match else None
+
+
+def reason_lines(reasons: list[dict[str, Any]]) -> list[str]:
+    lines: list[str] = []
+    for reason in reasons:
+        code = str(reason.get("code", ""))
+        text = (str(reason.get("message", "")) if code in WRITTEN_FOR_THE_RESIDENT
+                else REASON_TEXT.get(code, GENERAL_REASON))
+        if text not in lines:
+            lines.append(text)
+    return lines
+
+
+def _find_form(request: Request, value: str, errors: FormErrors) -> Response:
+    return render_page(request, "status/find.html", {"errors": errors, "reference": value},
+                       status_code=400 if errors else 200)
+
+
+@router.get("/status")
+async def status_page(request: Request) -> Response:
+    return _find_form(request, "", FormErrors())
+
+
+@router.post("/status")
+async def status_answer(request: Request) -> Response:
+    form = await form_fields(request)
+    raw = text_value(form, "reference")
+    errors = FormErrors()
+    reference = None
+    if not raw.strip():
+        errors.add("reference", "Enter your reference number")
+    elif len(raw) > MAX_REFERENCE_LENGTH or (reference := normalise_reference(raw)) is None:
+        errors.add("reference", "Enter your reference number in the right format, like CTX-7K3M-Q9PD")
+    found = None
+    if reference is not None:
+        runtime: WebRuntime = request.app.state.runtime
+        found = await asyncio.to_thread(runtime.store.progress_by_reference, reference)
+        if found is None:
+            errors.add("reference", "We cannot find a notification with that reference number. Check it and try again")
+    if errors or found is None:
+        return _find_form(request, raw[:MAX_REFERENCE_LENGTH], errors)
+    stage = STAGES.get(found["status"], STAGES["received"])
+    submitted: datetime = found["submitted_at"]
+    return render_page(request, "status/result.html", {
+        "reference": found["reference"], "stage": stage,
+        "submitted_on": long_date(submitted.astimezone(UK).date()),
+        "reasons": reason_lines(found["reasons"]) if found["status"] in {"rejected", "review", "corrected"} else [],
+        "final": found["status"] in FINAL,
+        "rejected": found["status"] == "rejected",
+        "reasons_heading": REASONS_HEADINGS.get(found["status"], "Why"),
+    })

@@ -1,0 +1,108 @@
+"""Signing in and out of the staff and ops pages (username and password; see web/signin/identity.py for SSO)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from web.back_office.pages import render_back_office
+from web.signin.accounts import Role, StaffUser
+from web.signin.guard import back_office, session_cookie_name, signed_in_user
+from web.signin.identity import PasswordSignIn
+
+router = APIRouter(include_in_schema=False)
+log = logging.getLogger(__name__)
+
+
+def home_for(user: StaffUser) -> str:
+    return "/ops" if user.role is Role.OPS else "/staff"
+
+
+def safe_next(value: str | None) -> str | None:
+    """Only paths on this site: '/staff/...', never '//evil.example' or 'https://...'."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return None
+    return value
+
+
+def start_session(request: Request, user: StaffUser, destination: str) -> Response:
+    """Start a session for a person whose identity is proven, and send them on (used by every sign-in method)."""
+    office = back_office(request)
+    office.sessions.purge_expired()  # sign-ins are rare enough to tidy ended sessions here
+    token = office.sessions.start(user.username)
+    response = RedirectResponse(destination, status_code=303)
+    secure = office.config.session_cookie_secure
+    # No Max-Age: the cookie lasts for the browser session; the server ends idle and old sessions itself.
+    response.set_cookie(session_cookie_name(secure), token, httponly=True, samesite="lax", secure=secure, path="/")
+    return response
+
+
+def _sign_in_form(request: Request, context: dict[str, Any], status_code: int = 200) -> Response:
+    return render_back_office(request, "staff/sign_in.html", None, "/sign-in", context, status_code)
+
+
+@router.get("/sign-in")
+async def sign_in_page(request: Request, next: str | None = None) -> Response:
+    user = await signed_in_user(request)
+    if user is not None and safe_next(next) is None:
+        return RedirectResponse(home_for(user), status_code=303)
+    return _sign_in_form(request, {"next": safe_next(next), "errors": {},
+                                   "signed_out": request.query_params.get("signed-out")})
+
+
+@router.post("/sign-in")
+async def sign_in(
+    request: Request,
+    username: Annotated[str, Form(max_length=200)] = "",
+    password: Annotated[str, Form(max_length=1000)] = "",
+    next: Annotated[str | None, Form(max_length=2000)] = None,
+) -> Response:
+    office = back_office(request)
+    username = username.strip().lower()
+    address = request.client.host if request.client else "unknown"
+    errors: dict[str, str] = {}
+    if not username:
+        errors["username"] = "Enter your username"
+    if not password:
+        errors["password"] = "Enter your password"  # noqa: S105 - an error message, not a password
+    if errors:
+        return _sign_in_form(request, {"next": safe_next(next), "errors": errors, "username": username},
+                             status_code=400)
+    wait = office.throttle.retry_after(username, address)
+    if wait is not None:
+        log.warning("sign-in throttled")
+        minutes = max(1, round(wait / 60))
+        return _sign_in_form(request, {
+            "next": safe_next(next), "username": username,
+            "errors": {"username": f"Too many failed attempts. Wait {minutes} minute{'s' if minutes != 1 else ''} "
+                                   "and try again"},
+        }, status_code=429)
+    user = await asyncio.to_thread(PasswordSignIn(office.users).verify, username, password)
+    if user is None:
+        office.throttle.failed(username, address)
+        log.info("sign-in failed")
+        return _sign_in_form(request, {
+            "next": safe_next(next), "username": username,
+            "errors": {"username": "Enter a correct username and password"},
+        }, status_code=400)
+    office.throttle.succeeded(username)
+    log.info("signed in", extra={"role": user.role.value})
+    return await asyncio.to_thread(start_session, request, user, safe_next(next) or home_for(user))
+
+
+@router.post("/sign-out")
+async def sign_out(request: Request) -> Response:
+    office = back_office(request)
+    name = session_cookie_name(office.config.session_cookie_secure)
+    token = request.cookies.get(name)
+    if token:
+        await asyncio.to_thread(office.sessions.end, token)
+    response = RedirectResponse("/sign-in?signed-out=1", status_code=303)
+    response.delete_cookie(name, path="/", secure=office.config.session_cookie_secure, httponly=True,
+                           samesite="lax")
+    return response

@@ -1,0 +1,185 @@
+"""The web app's own store: each notification's progress as the stages report it, and idempotency keys."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    DateTime,
+    Engine,
+    String,
+    Table,
+    Text,
+    delete,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from web.stores.database import as_utc, create_tables, metadata
+
+progress_table = Table(
+    "notification_progress", metadata,
+    Column("notification_id", String(36), primary_key=True),
+    Column("reference", String(20), nullable=False, unique=True),
+    Column("kind", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("validated_at", DateTime(timezone=True)),
+    Column("completed_at", DateTime(timezone=True)),
+    Column("reasons", Text, nullable=False, default="[]"),
+    Column("account_refs", Text, nullable=False, default="[]"),
+    Column("history", Text, nullable=False, default="[]"),
+)
+
+idempotency_table = Table(
+    "idempotency_key", metadata,
+    Column("key", String(200), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("notification_id", String(36), nullable=False),
+    Column("reference", String(20), nullable=False),
+    Column("response", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Later statuses never go back to earlier ones (a redelivered 'validated' after 'applied' is ignored).
+_RANK = {"received": 0, "validated": 1, "assessed": 2, "applied": 3, "rejected": 3, "review": 3, "duplicate": 3,
+         "corrected": 4}
+
+
+class IdempotencyConflictError(Exception):
+    """The Idempotency-Key was used before with a different request body."""
+
+
+@dataclass(frozen=True)
+class StoredKey:
+    notification_id: str
+    reference: str
+    response: dict[str, Any] | None
+    created_at: datetime
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return None if value is None else as_utc(value)
+
+
+class ProgressStore:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def create_schema(self) -> None:
+        create_tables(self._engine, progress_table, idempotency_table)
+
+    def record_received(self, notification_id: str, reference: str, kind: str, submitted_at: datetime) -> None:
+        """Record a notification the intake is about to publish (raises IntegrityError on a reused reference)."""
+        with self._engine.begin() as conn:
+            self._insert_received(conn, notification_id, reference, kind, submitted_at)
+
+    @staticmethod
+    def _insert_received(conn: Connection, notification_id: str, reference: str, kind: str,
+                         submitted_at: datetime) -> None:
+        conn.execute(insert(progress_table).values(
+            notification_id=notification_id, reference=reference, kind=kind, status="received",
+            submitted_at=submitted_at, reasons="[]", account_refs="[]",
+            history=json.dumps([{"status": "received", "at": submitted_at.isoformat()}]),
+        ))
+
+    def forget(self, notification_id: str) -> None:
+        """Remove a notification that never reached Kafka, so nothing claims it was received."""
+        with self._engine.begin() as conn:
+            conn.execute(delete(progress_table).where(progress_table.c.notification_id == notification_id))
+
+    def record_status(
+        self, notification_id: str, reference: str, kind: str, status: str, at: datetime,
+        submitted_at: datetime, validated_at: datetime | None, completed_at: datetime | None,
+        reasons: list[dict[str, Any]], account_refs: list[str],
+    ) -> None:
+        """Apply a status event from the stream (idempotent; never moves a notification backwards)."""
+        with self._engine.begin() as conn:
+            row = conn.execute(
+                select(progress_table).where(progress_table.c.notification_id == notification_id)
+            ).mappings().first()
+            if row is None:
+                conn.execute(insert(progress_table).values(
+                    notification_id=notification_id, reference=reference, kind=kind, status=status,
+                    submitted_at=submitted_at, validated_at=validated_at, completed_at=completed_at,
+                    reasons=json.dumps(reasons), account_refs=json.dumps(account_refs),
+                    history=json.dumps([{"status": status, "at": at.isoformat()}]),
+                ))
+                return
+            if _RANK.get(status, 0) < _RANK.get(row["status"], 0):
+                return
+            history = json.loads(row["history"])
+            if any(item.get("by") == "officer" for item in history):
+                return  # an officer settled it (web/stores/reviews.py); a redelivered event must not undo that
+            if not any(item["status"] == status for item in history):
+                history.append({"status": status, "at": at.isoformat()})
+            conn.execute(update(progress_table).where(progress_table.c.notification_id == notification_id).values(
+                status=status, validated_at=validated_at or row["validated_at"],
+                completed_at=completed_at or row["completed_at"], reasons=json.dumps(reasons),
+                account_refs=json.dumps(account_refs), history=json.dumps(history),
+            ))
+
+    def progress(self, notification_id: str) -> dict[str, Any] | None:
+        return self._find(progress_table.c.notification_id == notification_id)
+
+    def progress_by_reference(self, reference: str) -> dict[str, Any] | None:
+        return self._find(progress_table.c.reference == reference)
+
+    def _find(self, condition: Any) -> dict[str, Any] | None:
+        with self._engine.connect() as conn:
+            row = conn.execute(select(progress_table).where(condition)).mappings().first()
+        if row is None:
+            return None
+        return {
+            "notification_id": row["notification_id"], "reference": row["reference"], "kind": row["kind"],
+            "status": row["status"], "submitted_at": _utc(row["submitted_at"]),
+            "validated_at": _utc(row["validated_at"]), "completed_at": _utc(row["completed_at"]),
+            "reasons": json.loads(row["reasons"]), "account_refs": json.loads(row["account_refs"]),
+            "history": json.loads(row["history"]),
+        }
+
+    # -- idempotency keys ----------------------------------------------------------------------------------
+
+    def claim_key(self, key: str, request_hash: str, notification_id: str, reference: str,
+                  received: tuple[str, datetime] | None = None) -> StoredKey | None:
+        """Claim a key for a new request; return the earlier claim instead if the key was used before.
+
+        With ``received`` (kind, submitted at), the notification is recorded as received in the same
+        transaction, so a new request costs one write before publishing rather than two.
+        """
+        try:
+            with self._engine.begin() as conn:
+                conn.execute(insert(idempotency_table).values(
+                    key=key, request_hash=request_hash, notification_id=notification_id,
+                    reference=reference, response=None, created_at=datetime.now(UTC),
+                ))
+                if received is not None:
+                    self._insert_received(conn, notification_id, reference, *received)
+            return None
+        except IntegrityError:
+            with self._engine.connect() as conn:
+                row = conn.execute(select(idempotency_table).where(idempotency_table.c.key == key)).mappings().first()
+            if row is None:  # released between our insert and read: treat as new next time
+                raise
+            if row["request_hash"] != request_hash:
+                raise IdempotencyConflictError(key) from None
+            response = json.loads(row["response"]) if row["response"] else None
+            created = _utc(row["created_at"])
+            assert created is not None
+            return StoredKey(row["notification_id"], row["reference"], response, created)
+
+    def complete_key(self, key: str, response: dict[str, Any]) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(update(idempotency_table).where(idempotency_table.c.key == key)
+                         .values(response=json.dumps(response)))
+
+    def release_key(self, key: str) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(delete(idempotency_table).where(idempotency_table.c.key == key))
