@@ -42,7 +42,7 @@ def metric_for(ctx: StageContext, status: NotificationStatus) -> NotificationMet
         return None
     timings = status.timings
     completed = timings.completed_at or ctx.clock()
-    costs = route_costs(ctx.cost_model, status.status)
+    costs = route_costs(ctx.cost_model, status.status, status.kind)
     return NotificationMetric(
         notification_id=status.notification_id,
         council_code=status.council_code,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict
 
 from schemas.events import Status
+from schemas.notification import ChangeKind
 
 
 class CostFigure(BaseModel):
@@ -24,6 +25,11 @@ class CostModel(BaseModel):
     phone_contact: CostFigure
     back_office_keying: CostFigure
     officer_review: CostFigure
+    # Back-office keying differs by kind of change; a kind not listed costs ``back_office_keying``.
+    keying_by_kind: dict[str, CostFigure] = {}
+
+    def keying_for(self, kind: ChangeKind) -> CostFigure:
+        return self.keying_by_kind.get(kind.value, self.back_office_keying)
 
 
 
@@ -37,13 +43,13 @@ class RouteCosts:
         return self.baseline_pence - self.digital_pence
 
 
-def route_costs(model: CostModel, outcome: Status) -> RouteCosts:
+def route_costs(model: CostModel, outcome: Status, kind: ChangeKind) -> RouteCosts:
     """Cost of this notification digitally, and of the same notification by phone plus re-keying.
 
     Straight-through changes cost a web contact. A case a person reviews also costs an officer's time. A
     rejected or duplicate notification costs a web contact; by phone it would have cost a call.
     """
-    baseline_full = model.phone_contact.pence + model.back_office_keying.pence
+    baseline_full = model.phone_contact.pence + model.keying_for(kind).pence
     if outcome in {Status.APPLIED}:
         return RouteCosts(model.web_contact.pence, baseline_full)
     if outcome is Status.REVIEW:

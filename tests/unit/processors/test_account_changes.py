@@ -168,3 +168,15 @@ def test_a_rebill_works_the_charge_out_again_and_only_an_officer_may_ask(mode: s
     assert [c.charge_pence for c in account.charges] == [_apportioned(365)]
     assert sum(i.amount_pence for i in account.instalments) == _apportioned(365)
     assert "replay after the instalment fix" in account.audit_notes[-1].note
+
+
+def test_each_kind_is_costed_with_its_own_back_office_figure(mode: str) -> None:
+    pipeline = _run(mode, _change("change_of_name", previous_name="Alex Jones", new_name="Alex Smith",
+                                  reason="marriage", effective_date=date(2025, 6, 14)))
+    (metric,) = pipeline.metrics()
+    model = pipeline.ctx.cost_model
+    keying = model.keying_by_kind["change_of_name"]
+    assert "replace with the council's own figure" in keying.source
+    assert (metric.digital_cost_pence, metric.baseline_cost_pence) == (
+        model.web_contact.pence, model.phone_contact.pence + keying.pence)
+    assert metric.cost_model_version == model.version
