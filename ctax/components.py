@@ -8,7 +8,9 @@ from adapters.sql.revenues import SqlRevenuesSystem
 from ctax.settings import Settings
 from processors.cost_model_file import DEFAULT_COST_MODEL, load_cost_model
 from processors.pipeline.context import StageContext
+from processors.rules.council import CouncilRules
 from web.kafka.connection import KafkaConnection
+from web.signin.accounts import ConfiguredUser
 
 
 def ensure_sqlite_folder(url: str) -> None:
@@ -25,9 +27,27 @@ def revenues_system(settings: Settings) -> SqlRevenuesSystem:
     return revenues
 
 
+def council_rules(settings: Settings) -> CouncilRules:
+    """The council's figures for the rules, from the settings."""
+    return CouncilRules(
+        council_code=settings.council_code,
+        band_d_pence=dict(settings.band_d_pence),
+        payment_day=settings.payment_day,
+        move_ahead_days=settings.move_ahead_days,
+        move_back_days=settings.move_back_days,
+        fold_small_first_instalment=settings.fold_small_first_instalment,
+        five_pound_minimum_instalment=settings.five_pound_minimum_instalment,
+    )
+
+
+def configured_users(settings: Settings) -> tuple[ConfiguredUser, ...]:
+    """The staff users given in CTAX_STAFF_USERS, checked (a bad entry stops the start with its error)."""
+    return tuple(ConfiguredUser.model_validate(entry) for entry in settings.staff_users)
+
+
 def stage_context(settings: Settings, revenues: SqlRevenuesSystem) -> StageContext:
     cost_model = load_cost_model(settings.cost_model_path or DEFAULT_COST_MODEL)
-    return StageContext(revenues=revenues, rules=settings.council_rules(), cost_model=cost_model)
+    return StageContext(revenues=revenues, rules=council_rules(settings), cost_model=cost_model)
 
 
 def kafka_connection(settings: Settings) -> KafkaConnection:

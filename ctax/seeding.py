@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from adapters.sql.tables import property_table
-from ctax.components import revenues_system
+from ctax.components import council_rules, revenues_system
 from ctax.register_seed import generate_register
 from ctax.settings import Settings
 
@@ -19,7 +19,7 @@ def seed_register(settings: Settings, *, properties: int, seed: int, as_of: date
         with revenues.engine.connect() as conn:
             if conn.execute(select(func.count()).select_from(property_table)).scalar_one():
                 return None
-        register = generate_register(settings.council_rules(), properties=properties, seed=seed, as_of=as_of,
+        register = generate_register(council_rules(settings), properties=properties, seed=seed, as_of=as_of,
                                      account_ref_prefix=settings.account_ref_prefix)
         revenues.load_register(register.properties, register.accounts)
         return len(register.properties), len(register.accounts)

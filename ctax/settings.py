@@ -9,9 +9,6 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from processors.rules.council import CouncilRules
-from web.signin.accounts import ConfiguredUser
-
 # Band D charges (pence) by the year each financial year starts. The embedded default council is fictional;
 # its figures are close to the 2024/25 and 2025/26 England averages (£2,171 and £2,280) and rise about 5%.
 DEFAULT_BAND_D = {2024: 217100, 2025: 228000, 2026: 239400, 2027: 251400}
@@ -59,7 +56,8 @@ class Settings(BaseSettings):
     kafka_sasl_username: str | None = None
     kafka_sasl_password: SecretStr | None = None
     # Staff and ops sign-in (web/signin/): users from configuration, session lengths, the metrics listener.
-    staff_users: Annotated[list[ConfiguredUser], NoDecode] = Field(
+    # Checked into web.signin.accounts.ConfiguredUser by ctax.components.configured_users at start-up.
+    staff_users: Annotated[list[dict[str, str]], NoDecode] = Field(
         default_factory=list, description='JSON list of {"username", "name", "role", "password_hash"}')
     session_idle_minutes: int = Field(30, ge=1, le=24 * 60)
     session_lifetime_hours: int = Field(10, ge=1, le=7 * 24)
@@ -80,16 +78,6 @@ class Settings(BaseSettings):
         # CTAX_STAFF_USERS='[{"username": "jo", "name": "Jo Bloggs", "role": "staff", "password_hash": "..."}]'
         return json.loads(value) if isinstance(value, str) else value
 
-    def council_rules(self) -> CouncilRules:
-        return CouncilRules(
-            council_code=self.council_code,
-            band_d_pence=dict(self.band_d_pence),
-            payment_day=self.payment_day,
-            move_ahead_days=self.move_ahead_days,
-            move_back_days=self.move_back_days,
-            fold_small_first_instalment=self.fold_small_first_instalment,
-            five_pound_minimum_instalment=self.five_pound_minimum_instalment,
-        )
 
 
 def load_settings() -> Settings:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ctax.components import ensure_sqlite_folder
+from ctax.components import configured_users, ensure_sqlite_folder
 from ctax.settings import Settings
 from web.signin.accounts import Role
 from web.signin.passwords import generate_password, hash_password
@@ -15,7 +15,7 @@ from web.stores.users import UserStore
 def open_user_store(settings: Settings) -> UserStore:
     """The user store in the web app's database (tables created if missing), with the configured users."""
     ensure_sqlite_folder(settings.web_database_url)
-    store = UserStore(create_store_engine(settings.web_database_url), settings.staff_users)
+    store = UserStore(create_store_engine(settings.web_database_url), configured_users(settings))
     store.create_schema()
     return store
 

@@ -8,7 +8,7 @@ import logging
 import uvicorn
 
 from adapters.sql.revenues import SqlRevenuesSystem
-from ctax.components import ensure_sqlite_folder, kafka_connection
+from ctax.components import configured_users, ensure_sqlite_folder, kafka_connection
 from ctax.logging_setup import configure_logging
 from ctax.settings import Settings
 from ctax.topic_setup import ensure_topics
@@ -36,7 +36,7 @@ def run_web(settings: Settings, host: str, port: int) -> None:
         secure_cookies=settings.web_secure_cookies,
         register=SqlRevenuesSystem.from_url(settings.database_url),
         back_office=BackOfficeConfig(
-            revenues_database_url=settings.database_url, configured_users=tuple(settings.staff_users),
+            revenues_database_url=settings.database_url, configured_users=configured_users(settings),
             session_idle_minutes=settings.session_idle_minutes,
             session_lifetime_hours=settings.session_lifetime_hours,
             metrics_host=settings.web_metrics_host, metrics_port=settings.web_metrics_port,

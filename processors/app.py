@@ -41,6 +41,7 @@ from schemas.topics import (
     APPLY_RETRY_TOPIC,
     ASSESSED,
     INTERNAL_TOPICS,
+    PROCESSOR_APP_ID,
     STATUS,
     SUBMITTED,
     SUBMITTED_RETRY_TOPIC,
@@ -56,7 +57,7 @@ PARKED_BATCH_WAIT_SECONDS = 0.25
 @dataclass(frozen=True)
 class ProcessorConfig:
     bootstrap: str
-    app_id: str = "ctax-processor"
+    app_id: str = PROCESSOR_APP_ID
     partitions: int = 4
     commit_interval_seconds: float = 1.0
     topic_prefix: str = ""  # lets several councils (or test runs) share one Kafka cluster

@@ -40,6 +40,9 @@ METRICS = TopicSpec(
 
 ALL_TOPICS = (SUBMITTED, VALIDATED, ASSESSED, STATUS, METRICS)
 
+# The stream processor's Kafka consumer group (Faust's app id); the ops page reads its lag.
+PROCESSOR_APP_ID = "ctax-processor"
+
 # Internal topics carry other topics' records unchanged (raw bytes), with headers saying why they are there.
 DEAD_LETTER_TOPIC = "ctax.notifications.deadletter.v1"  # records a stage could not process, for an operator
 APPLY_RETRY_TOPIC = "ctax.notifications.apply-retry.v1"  # the staged pipeline parks account changes here

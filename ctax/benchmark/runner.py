@@ -32,6 +32,7 @@ from ctax.benchmark.measurements import (
     worker_command,
 )
 from ctax.benchmark.scenario import Workload, seed_workload
+from ctax.components import council_rules
 from ctax.local_kafka import LocalKafka, free_port
 from ctax.settings import Settings
 from ctax.topic_setup import ensure_topics
@@ -66,7 +67,7 @@ class Bench:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.broker = LocalKafka(self.workdir / "kafka", heap="1g")
         self.database = BenchDatabase(self.workdir.resolve(), config.postgres_url)
-        self.rules = Settings(_env_file=None).council_rules()
+        self.rules = council_rules(Settings(_env_file=None))
         self.workload: Workload | None = None
         self.phase = 0
 

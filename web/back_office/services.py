@@ -17,7 +17,7 @@ from typing import Any
 from adapters.sql.reader import RevenuesReader, SqlRevenuesReader
 from schemas.codec import Codec, DecodeError
 from schemas.events import NotificationMetric
-from schemas.topics import ASSESSED, METRICS, STATUS, SUBMITTED, VALIDATED
+from schemas.topics import ASSESSED, METRICS, PROCESSOR_APP_ID, STATUS, SUBMITTED, VALIDATED
 from web.kafka.connection import KafkaConnection
 from web.kafka.topic_follower import TopicFollower
 from web.ops.consumer_lag import ConsumerLagMonitor, LagReading
@@ -31,8 +31,6 @@ from web.stores.reviews import ReviewStore
 from web.stores.sessions import SessionStore
 from web.stores.users import UserStore
 from web.stores.workspace_queries import WorkspaceQueries
-
-PROCESSOR_APP_ID = "ctax-processor"
 
 
 @dataclass(frozen=True)
