@@ -83,7 +83,7 @@ DEFAULT_STATE_DIR: Final = Path("var/kafka")
 HOST: Final = "127.0.0.1"
 NODE_ID: Final = 1
 
-_KAFKA_RESOURCES: Final = Path(__file__).resolve().parent / "kafka"
+_KAFKA_RESOURCES: Final = Path(__file__).resolve().parent
 _POM: Final = _KAFKA_RESOURCES / "pom.xml"
 _LOG4J2_CONFIG: Final = _KAFKA_RESOURCES / "log4j2.properties"
 DEFAULT_JVM_OPTIONS: Final[tuple[str, ...]] = (
