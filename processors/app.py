@@ -75,6 +75,7 @@ def build_app(config: ProcessorConfig, ctx: StageContext, breaker: CircuitBreake
         broker=f"kafka://{config.bootstrap}",
         broker_credentials=config.broker_credentials,
         store="memory://",
+        datadir="var/faust/{conf.name}-data",  # Faust makes this folder even for memory tables; keep it in var/
         key_serializer="raw",
         value_serializer="raw",
         web_enabled=False,
