@@ -1,0 +1,30 @@
+"""Where the Faust app keeps its data directory (it makes one even though our tables live in memory)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from adapters.memory_revenues import InMemoryRevenuesSystem
+from ctax.settings import Settings
+from processors.app import ProcessorConfig, build_app
+from processors.rules.costs import DEFAULT_COST_MODEL, CostModel
+from processors.stage_context import StageContext
+
+
+def test_faust_data_dir_is_outside_the_working_directory_and_can_be_made(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """No *ctax-processor-data/ folder in the working directory, and Faust's mkdir (no parents) succeeds."""
+    monkeypatch.chdir(tmp_path)
+    ctx = StageContext(revenues=InMemoryRevenuesSystem(), rules=Settings(_env_file=None).council_rules(),
+                       cost_model=CostModel.load(DEFAULT_COST_MODEL))
+
+    app = build_app(ProcessorConfig(bootstrap="127.0.0.1:1", topic_prefix="t-"), ctx)
+
+    datadir = Path(app.conf.datadir)
+    assert datadir.is_absolute()
+    assert datadir.name == "t-ctax-processor-data"
+    assert not datadir.is_relative_to(tmp_path)
+    assert datadir.parent.is_dir()  # Faust creates the folder with mkdir(exist_ok=True), without parents
