@@ -69,9 +69,9 @@ async def read_dead_letters(bootstrap: str, prefix: str = "") -> list[DeadLetter
     """Read the whole dead-letter topic (it is small by design) without joining a consumer group."""
     topic = f"{prefix}{DEAD_LETTER_TOPIC}"
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
     letters: list[DeadLetter] = []
     try:
+        await consumer.start()  # inside the try: a consumer that failed to start is still closed
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
         if not partitions:
             await consumer.topics()  # refresh metadata once
@@ -99,9 +99,9 @@ async def read_dead_letters(bootstrap: str, prefix: str = "") -> list[DeadLetter
 async def replay(bootstrap: str, letters: Iterable[DeadLetter], prefix: str = "") -> int:
     """Put each dead letter's original bytes back on the topic it came from; returns how many."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
-    await producer.start()
     count = 0
     try:
+        await producer.start()
         for letter in letters:
             await producer.send_and_wait(
                 f"{prefix}{letter.source_topic}", value=letter.value, key=letter.key,

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ctax.local_kafka import KAFKA_VERSION, MavenNotFoundError, default_cache_dir, fetch_jars
+from ctax.local_kafka import KAFKA_VERSION, MavenNotFoundError, default_cache_dir, fetch_jars, jars_are_cached
+from tests.unit.local_kafka.fixtures import fake_executable
 
 
 def test_cache_dir_follows_ctax_kafka_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -73,3 +74,26 @@ def test_cache_from_another_pom_is_fetched_again(tmp_path: Path) -> None:
 
     with pytest.raises(MavenNotFoundError):
         fetch_jars(libs)
+
+
+def _fake_maven(bin_dir: Path) -> None:
+    """Put a ``mvn`` on PATH that "downloads" by creating the Kafka jar in its working directory."""
+    script = bin_dir / "mvn"
+    script.write_text(f"#!/bin/sh\n: > kafka_2.13-{KAFKA_VERSION}.jar\n", encoding="utf-8")
+    script.chmod(0o755)
+
+
+def test_download_is_announced_only_when_maven_runs(no_java: Path, tmp_path: Path) -> None:
+    """on_download is called once for the real fetch, and not at all once the cache is complete."""
+    fake_executable(no_java, "java", 'openjdk version "17.0.15" 2025-04-15')
+    _fake_maven(no_java)
+    libs = tmp_path / "libs"
+    announced: list[str] = []
+
+    assert not jars_are_cached(libs)
+    fetch_jars(libs, on_download=lambda: announced.append("downloading"))
+    fetch_jars(libs, on_download=lambda: announced.append("downloading again"))
+
+    assert announced == ["downloading"]
+    assert jars_are_cached(libs)
+    assert (libs / f"kafka_2.13-{KAFKA_VERSION}.jar").is_file()
