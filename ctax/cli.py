@@ -194,11 +194,14 @@ def worker() -> None:
     """Run the stream processors (validate, assess, apply, metrics) until stopped (SIGTERM/Ctrl-C)."""
     from aiokafka.errors import KafkaError
 
+    from ctax.kafka_access import KafkaAccessError
     from ctax.worker_runner import run_worker
 
     settings = _settings()
     try:
         run_worker(settings)
+    except KafkaAccessError as error:  # a refused login or untrusted certificate: no retrying
+        raise click.ClickException(f"cannot use Kafka: {error}") from None
     except KafkaError as error:  # the topics could not be checked: the broker is down or refused us
         raise _kafka_failure(settings, error) from None
 
@@ -208,10 +211,14 @@ def worker() -> None:
 @click.option("--port", type=int, default=None, help="Port [default: CTAX_WEB_PORT or 8000]")
 def web(host: str | None, port: int | None) -> None:
     """Run the web app: the intake API (and, later, the pages)."""
+    from ctax.kafka_access import KafkaAccessError
     from ctax.web_runner import run_web
 
     settings = _settings()
-    run_web(settings, host or settings.web_host, port or settings.web_port)
+    try:
+        run_web(settings, host or settings.web_host, port or settings.web_port)
+    except KafkaAccessError as error:
+        raise click.ClickException(f"cannot use Kafka: {error}") from None
 
 
 @main.command()

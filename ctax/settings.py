@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     kafka_sasl_mechanism: str | None = None
     kafka_sasl_username: str | None = None
     kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_cafile: Path | None = Field(None, description="PEM file of the CA(s) the broker's certificate must "
+                                          "chain to (SSL, SASL_SSL); the system's trusted CAs if unset")
     # Staff and ops sign-in (web/auth_*.py): users from configuration, session lengths, the metrics listener.
     staff_users: Annotated[list[ConfiguredUser], NoDecode] = Field(
         default_factory=list, description='JSON list of {"username", "name", "role", "password_hash"}')

@@ -15,7 +15,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Final, Self
@@ -74,6 +74,8 @@ class LocalKafka:
         extra_properties: Mapping[str, str] | None = None,
         jvm_options: Sequence[str] = DEFAULT_JVM_OPTIONS,
         detach: bool = False,
+        format_options: Sequence[str] = (),
+        ready_check: Callable[[], bool] | None = None,
     ) -> None:
         """Describe a broker; nothing is started until :meth:`start`.
 
@@ -91,6 +93,10 @@ class LocalKafka:
                 performance for a quicker start, which suits tests and demos).
             detach: Start the JVM in its own session so it outlives this Python process
                 (used by :func:`start_detached`); no ``atexit`` stop is registered then.
+            format_options: Further ``kafka.tools.StorageTool format`` options, e.g. ``--add-scram``
+                to create SCRAM users before the first start.
+            ready_check: Tells whether the broker is ready, for listeners the plaintext wire probe
+                cannot use (TLS, SASL); by default the broker must list itself in a Metadata response.
         """
         self._owns_data_dir = data_dir is None
         self._data_dir = (
@@ -104,6 +110,8 @@ class LocalKafka:
         self._extra_properties = dict(extra_properties or {})
         self._jvm_options = list(jvm_options)
         self._detach = detach
+        self._format_options = list(format_options)
+        self._ready_check = ready_check
         self._process: subprocess.Popen[bytes] | None = None
         self._atexit_registered = False
 
@@ -293,6 +301,7 @@ class LocalKafka:
             new_cluster_id(),
             "--config",
             str(self.server_properties_path),
+            *self._format_options,
         ]
         try:
             completed = subprocess.run(
@@ -345,7 +354,7 @@ class LocalKafka:
                 raise BrokerStartError(
                     f"The Kafka broker exited with code {returncode} while starting.\n{self._log_tails()}"
                 )
-            if broker_answers(HOST, self._port, timeout=2.0):
+            if self._ready_check() if self._ready_check is not None else broker_answers(HOST, self._port, timeout=2.0):
                 return
             if time.monotonic() >= deadline:
                 raise BrokerStartError(
