@@ -31,12 +31,18 @@ def _on_kafka(settings: Settings, work: Coroutine[Any, Any, T]) -> T:
     """Run ``work``; a broker that cannot be reached or refuses us is one line on stderr and exit 1."""
     from aiokafka.errors import KafkaError
 
+    from ctax.components import kafka_connection
+    from ctax.kafka_access import diagnose
+
     client_log = logging.getLogger("aiokafka")
     level = client_log.level
     client_log.setLevel(logging.CRITICAL)  # its per-attempt errors would bury the one line that matters
     try:
         return asyncio.run(work)
     except (KafkaError, OSError) as error:
+        cause = asyncio.run(diagnose(kafka_connection(settings).options(), wait_seconds=5))
+        if cause is not None and not cause.retryable:  # a refused login or an untrusted certificate
+            raise click.ClickException(f"cannot use Kafka: {cause}") from None
         raise _kafka_failure(settings, error) from None
     finally:
         client_log.setLevel(level)
@@ -51,6 +57,13 @@ def _kafka_failure(settings: Settings, error: Exception) -> click.ClickException
         f"cannot use Kafka at {settings.kafka_bootstrap} ({origin}): {str(error) or type(error).__name__}. "
         "Start a broker with `ctax kafka start` (or `scripts/demo`), or set CTAX_KAFKA_BOOTSTRAP."
     )
+
+
+def _client_options(settings: Settings) -> dict[str, Any]:
+    """The aiokafka connection options (address, TLS, SASL) every Kafka-using command shares."""
+    from ctax.components import kafka_connection
+
+    return kafka_connection(settings).options()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -136,7 +149,7 @@ def deadletters_list(stage: str | None, reason: str | None, source_topic: str | 
     from ctax.dead_letter_admin import read_dead_letters
 
     settings = _settings()
-    letters = _on_kafka(settings, read_dead_letters(settings.kafka_bootstrap, settings.topic_prefix))
+    letters = _on_kafka(settings, read_dead_letters(_client_options(settings), settings.topic_prefix))
     shown = [letter for letter in letters if letter.matches(stage=stage, reason=reason, source_topic=source_topic)]
     for letter in shown:
         summary = letter.summary()
@@ -153,7 +166,7 @@ def deadletters_show(letter_id: str, content: bool) -> None:
     from ctax.dead_letter_admin import read_dead_letters
 
     settings = _settings()
-    letters = {letter.id: letter for letter in _on_kafka(settings, read_dead_letters(settings.kafka_bootstrap,
+    letters = {letter.id: letter for letter in _on_kafka(settings, read_dead_letters(_client_options(settings),
                                                                                       settings.topic_prefix))}
     if letter_id not in letters:
         raise click.ClickException(f"no dead letter {letter_id}")
@@ -175,7 +188,7 @@ def deadletters_replay(letter_ids: tuple[str, ...], replay_all: bool, stage: str
     if not letter_ids and not replay_all:
         raise click.UsageError("name dead letter ids, or use --all (with filters) to replay every match")
     settings = _settings()
-    letters = _on_kafka(settings, read_dead_letters(settings.kafka_bootstrap, settings.topic_prefix))
+    letters = _on_kafka(settings, read_dead_letters(_client_options(settings), settings.topic_prefix))
     if letter_ids:
         wanted = set(letter_ids)
         chosen = [letter for letter in letters if letter.id in wanted]
@@ -185,7 +198,7 @@ def deadletters_replay(letter_ids: tuple[str, ...], replay_all: bool, stage: str
     else:
         chosen = [letter for letter in letters
                   if letter.matches(stage=stage, reason=reason, source_topic=source_topic)]
-    count = _on_kafka(settings, replay(settings.kafka_bootstrap, chosen, settings.topic_prefix))
+    count = _on_kafka(settings, replay(_client_options(settings), chosen, settings.topic_prefix))
     click.echo(f"replayed {count} dead letter(s)")
 
 

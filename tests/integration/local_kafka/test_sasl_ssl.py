@@ -262,3 +262,20 @@ async def test_acls_deny_the_web_app_reading_metrics_and_writing_status(
 
     assert b"a metric" in await _read_all(worker_options, METRICS.name)  # the same reads pass when allowed
     await _send(worker_options, STATUS.name, b"a real status")
+
+
+async def test_the_deadletters_command_logs_in_with_the_settings(secure: SecureBroker) -> None:
+    """`ctax deadletters list` reads over SASL_SSL as the worker; with a wrong password it says so in one line."""
+    def run(password: str | None) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, **secure.settings_env(secure.worker, password=password)}
+        return subprocess.run([sys.executable, "-m", "ctax", "deadletters", "list"], cwd=REPO_ROOT, env=env,
+                              capture_output=True, text=True, timeout=60, check=False)
+
+    allowed = await asyncio.to_thread(run, None)
+    refused = await asyncio.to_thread(run, "not-the-password")
+
+    assert allowed.returncode == 0, allowed.stderr
+    assert allowed.stderr.strip() == "0 dead letter(s)"
+    assert refused.returncode == 1
+    assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+    assert "refused the SCRAM-SHA-512 login of user 'ctax-worker'" in refused.stderr
