@@ -12,6 +12,9 @@ This module is the package's public face; each job lives in its own module:
 * ``properties``: the ``server.properties`` of one combined broker+controller node;
 * ``readiness``: ask the broker over the Kafka wire protocol whether it is ready;
 * ``broker``: run the JVM (:class:`LocalKafka`); ``detached``: a broker that outlives Python;
+* ``security``: a broker whose client listener needs TLS and a SCRAM login, with ACLs enforced;
+  ``acls``: creating ACLs through the admin API (for tests; not re-exported here, as ``security`` needs
+  the dev dependency ``cryptography``);
 * ``files``: the file lock, atomic JSON writes and log tails the others share; ``errors``: the errors.
 """
 

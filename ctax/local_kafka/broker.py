@@ -354,7 +354,7 @@ class LocalKafka:
                 raise BrokerStartError(
                     f"The Kafka broker exited with code {returncode} while starting.\n{self._log_tails()}"
                 )
-            if self._ready_check() if self._ready_check is not None else broker_answers(HOST, self._port, timeout=2.0):
+            if self._answers():
                 return
             if time.monotonic() >= deadline:
                 raise BrokerStartError(
@@ -362,6 +362,13 @@ class LocalKafka:
                     f"{self._startup_timeout:.0f}s.\n{self._log_tails()}"
                 )
             time.sleep(0.1)
+
+    def _answers(self) -> bool:
+        """Tell whether the broker is ready: the ready_check given, else the plaintext Metadata probe."""
+        if self._ready_check is not None:
+            return self._ready_check()
+        assert self._port is not None
+        return broker_answers(HOST, self._port, timeout=2.0)
 
     def _log_tails(self) -> str:
         """Return the tails of ``kafka.out`` and ``server.log`` for error messages."""
