@@ -32,7 +32,7 @@ from faust.transport.drivers.aiokafka import credentials_to_aiokafka_auth
 
 from ctax.components import kafka_connection
 from ctax.kafka_access import KafkaAccessError
-from ctax.local_kafka import LocalKafka
+from ctax.local_kafka import LocalKafka, free_port
 from ctax.local_kafka.acls import CLUSTER_RESOURCE_NAME, Acl, Operation, PatternType, ResourceType, create_acls
 from ctax.local_kafka.security import ScramUser, TlsFiles, client_options, make_tls_files, secure_local_kafka
 from ctax.settings import Settings
@@ -206,6 +206,21 @@ async def test_the_worker_command_with_a_wrong_password_exits_with_one_line(secu
     assert len(lines) <= 2, completed.stderr
     assert lines[-1].startswith("Error: cannot use Kafka: ")
     assert "refused the SCRAM-SHA-512 login of user 'ctax-worker'" in lines[-1]
+
+
+async def test_the_web_command_with_a_wrong_password_exits_instead_of_serving(secure: SecureBroker) -> None:
+    """`ctax web` does not start answering 503 for ever when its login is refused: it stops with one line."""
+    env = {**os.environ, **secure.settings_env(secure.web, password="not-the-password"),
+           "CTAX_WEB_METRICS_PORT": "0", "CTAX_LOG_FORMAT": "text"}
+
+    completed = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-m", "ctax", "web", "--port", str(free_port())], cwd=REPO_ROOT, env=env,
+        capture_output=True, text=True, timeout=60, check=False)
+
+    assert completed.returncode == 1
+    assert "Traceback" not in completed.stderr
+    assert completed.stderr.strip().splitlines()[-1].startswith("Error: cannot use Kafka: ")
+    assert "refused the SCRAM-SHA-512 login of user 'ctax-web'" in completed.stderr
 
 
 async def test_an_untrusted_certificate_fails_with_one_clear_message(
