@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
 import time
+from collections.abc import Coroutine
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -20,6 +22,48 @@ def _settings() -> Settings:
         return load_settings()
     except Exception as error:  # pydantic's message names the variable that is wrong
         raise click.ClickException(f"configuration error: {error}") from error
+
+
+T = TypeVar("T")
+
+
+def _on_kafka(settings: Settings, work: Coroutine[Any, Any, T]) -> T:
+    """Run ``work``; a broker that cannot be reached or refuses us is one line on stderr and exit 1."""
+    from aiokafka.errors import KafkaError
+
+    from ctax.components import kafka_connection
+    from ctax.kafka_access import diagnose
+
+    client_log = logging.getLogger("aiokafka")
+    level = client_log.level
+    client_log.setLevel(logging.CRITICAL)  # its per-attempt errors would bury the one line that matters
+    try:
+        return asyncio.run(work)
+    except (KafkaError, OSError) as error:
+        cause = asyncio.run(diagnose(kafka_connection(settings).options(), wait_seconds=5))
+        if cause is not None and not cause.retryable:  # a refused login or an untrusted certificate
+            raise click.ClickException(f"cannot use Kafka: {cause}") from None
+        raise _kafka_failure(settings, error) from None
+    finally:
+        client_log.setLevel(level)
+
+
+def _kafka_failure(settings: Settings, error: Exception) -> click.ClickException:
+    """One line saying which broker could not be used, where its address came from, and what to do."""
+    from ctax.local_services import describe_origin
+
+    origin = describe_origin("kafka_bootstrap")
+    return click.ClickException(
+        f"cannot use Kafka at {settings.kafka_bootstrap} ({origin}): {str(error) or type(error).__name__}. "
+        "Start a broker with `ctax kafka start` (or `scripts/demo`), or set CTAX_KAFKA_BOOTSTRAP."
+    )
+
+
+def _client_options(settings: Settings) -> dict[str, Any]:
+    """The aiokafka connection options (address, TLS, SASL) every Kafka-using command shares."""
+    from ctax.components import kafka_connection
+
+    return kafka_connection(settings).options()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,14 +79,28 @@ def kafka() -> None:
 @kafka.command("start")
 @click.option("--state-dir", type=click.Path(path_type=Path), default=Path("var/kafka"), show_default=True)
 def kafka_start(state_dir: Path) -> None:
-    """Fetch the broker (first time), start it in the background and print its bootstrap address."""
+    """Fetch the broker (first time), start it in the background and print its bootstrap address.
+
+    The address is also recorded in var/local-services.json, where the other `ctax` commands find it
+    when CTAX_KAFKA_BOOTSTRAP is not set.
+    """
     from ctax import local_kafka
+    from ctax.local_services import export_lines, record_settings
 
     try:
-        click.echo("starting Kafka (the first start downloads the broker from Maven Central)...", err=True)
+        local_kafka.fetch_jars(on_download=lambda: click.echo(
+            "downloading the Kafka broker from Maven Central (first run only)...", err=True))
+        click.echo("starting Kafka...", err=True)
         status = local_kafka.start_detached(state_dir)
     except local_kafka.LocalKafkaError as error:
         raise click.ClickException(str(error)) from error
+    assert status.bootstrap is not None
+    recorded = {"kafka_bootstrap": status.bootstrap}
+    where = record_settings(recorded, "ctax kafka start")
+    if where is not None:
+        click.echo(f"recorded in {where} for the other ctax commands; for other programs:", err=True)
+    for line in export_lines(recorded):
+        click.echo(f"    {line}", err=True)
     click.echo(status.bootstrap)
 
 
@@ -51,8 +109,12 @@ def kafka_start(state_dir: Path) -> None:
 def kafka_stop(state_dir: Path) -> None:
     """Stop the background broker started by `ctax kafka start`."""
     from ctax import local_kafka
+    from ctax.local_services import forget_settings
 
+    bootstrap = local_kafka.status_detached(state_dir).bootstrap
     stopped = local_kafka.stop_detached(state_dir)
+    if bootstrap is not None:
+        forget_settings({"kafka_bootstrap": bootstrap})
     click.echo("stopped" if stopped else "not running")
 
 
@@ -87,7 +149,7 @@ def deadletters_list(stage: str | None, reason: str | None, source_topic: str | 
     from ctax.dead_letter_admin import read_dead_letters
 
     settings = _settings()
-    letters = asyncio.run(read_dead_letters(settings.kafka_bootstrap, settings.topic_prefix))
+    letters = _on_kafka(settings, read_dead_letters(_client_options(settings), settings.topic_prefix))
     shown = [letter for letter in letters if letter.matches(stage=stage, reason=reason, source_topic=source_topic)]
     for letter in shown:
         summary = letter.summary()
@@ -104,8 +166,8 @@ def deadletters_show(letter_id: str, content: bool) -> None:
     from ctax.dead_letter_admin import read_dead_letters
 
     settings = _settings()
-    letters = {letter.id: letter for letter in asyncio.run(read_dead_letters(settings.kafka_bootstrap,
-                                                                              settings.topic_prefix))}
+    letters = {letter.id: letter for letter in _on_kafka(settings, read_dead_letters(_client_options(settings),
+                                                                                      settings.topic_prefix))}
     if letter_id not in letters:
         raise click.ClickException(f"no dead letter {letter_id}")
     report: dict[str, Any] = letters[letter_id].summary()
@@ -126,7 +188,7 @@ def deadletters_replay(letter_ids: tuple[str, ...], replay_all: bool, stage: str
     if not letter_ids and not replay_all:
         raise click.UsageError("name dead letter ids, or use --all (with filters) to replay every match")
     settings = _settings()
-    letters = asyncio.run(read_dead_letters(settings.kafka_bootstrap, settings.topic_prefix))
+    letters = _on_kafka(settings, read_dead_letters(_client_options(settings), settings.topic_prefix))
     if letter_ids:
         wanted = set(letter_ids)
         chosen = [letter for letter in letters if letter.id in wanted]
@@ -136,16 +198,25 @@ def deadletters_replay(letter_ids: tuple[str, ...], replay_all: bool, stage: str
     else:
         chosen = [letter for letter in letters
                   if letter.matches(stage=stage, reason=reason, source_topic=source_topic)]
-    count = asyncio.run(replay(settings.kafka_bootstrap, chosen, settings.topic_prefix))
+    count = _on_kafka(settings, replay(_client_options(settings), chosen, settings.topic_prefix))
     click.echo(f"replayed {count} dead letter(s)")
 
 
 @main.command()
 def worker() -> None:
     """Run the stream processors (validate, assess, apply, metrics) until stopped (SIGTERM/Ctrl-C)."""
+    from aiokafka.errors import KafkaError
+
+    from ctax.kafka_access import KafkaAccessError
     from ctax.worker_runner import run_worker
 
-    run_worker(_settings())
+    settings = _settings()
+    try:
+        run_worker(settings)
+    except KafkaAccessError as error:  # a refused login or untrusted certificate: no retrying
+        raise click.ClickException(f"cannot use Kafka: {error}") from None
+    except KafkaError as error:  # the topics could not be checked: the broker is down or refused us
+        raise _kafka_failure(settings, error) from None
 
 
 @main.command()
@@ -160,10 +231,14 @@ def web(host: str | None, port: int | None) -> None:
     /sign-in          staff and ops sign in for the workspace (/staff) and the dashboard (/ops)
     Prometheus metrics have their own listener (CTAX_WEB_METRICS_HOST/PORT, default 127.0.0.1:9101).
     """
+    from ctax.kafka_access import KafkaAccessError
     from ctax.web_runner import run_web
 
     settings = _settings()
-    run_web(settings, host or settings.web_host, port or settings.web_port)
+    try:
+        run_web(settings, host or settings.web_host, port or settings.web_port)
+    except KafkaAccessError as error:
+        raise click.ClickException(f"cannot use Kafka: {error}") from None
 
 
 @main.command()

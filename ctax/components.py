@@ -57,4 +57,5 @@ def kafka_connection(settings: Settings) -> KafkaConnection:
         sasl_mechanism=settings.kafka_sasl_mechanism,
         sasl_username=settings.kafka_sasl_username,
         sasl_password=settings.kafka_sasl_password.get_secret_value() if settings.kafka_sasl_password else None,
+        ssl_cafile=str(settings.kafka_ssl_cafile) if settings.kafka_ssl_cafile else None,
     )

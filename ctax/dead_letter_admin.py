@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -65,13 +65,21 @@ class DeadLetter:
             return {"error": str(error)}
 
 
-async def read_dead_letters(bootstrap: str, prefix: str = "") -> list[DeadLetter]:
-    """Read the whole dead-letter topic (it is small by design) without joining a consumer group."""
+def _connection(kafka: str | Mapping[str, Any]) -> dict[str, Any]:
+    """aiokafka options from a bootstrap address or from the settings' full options (TLS, SASL)."""
+    return {"bootstrap_servers": kafka} if isinstance(kafka, str) else dict(kafka)
+
+
+async def read_dead_letters(kafka: str | Mapping[str, Any], prefix: str = "") -> list[DeadLetter]:
+    """Read the whole dead-letter topic (it is small by design) without joining a consumer group.
+
+    ``kafka`` is a bootstrap address or the clients' connection options (``KafkaConnection.options()``).
+    """
     topic = f"{prefix}{DEAD_LETTER_TOPIC}"
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
+    consumer = AIOKafkaConsumer(**_connection(kafka), enable_auto_commit=False)
     letters: list[DeadLetter] = []
     try:
+        await consumer.start()  # inside the try: a consumer that failed to start is still closed
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
         if not partitions:
             await consumer.topics()  # refresh metadata once
@@ -96,12 +104,12 @@ async def read_dead_letters(bootstrap: str, prefix: str = "") -> list[DeadLetter
     return sorted(letters, key=lambda letter: (letter.timestamp, letter.partition, letter.offset))
 
 
-async def replay(bootstrap: str, letters: Iterable[DeadLetter], prefix: str = "") -> int:
+async def replay(kafka: str | Mapping[str, Any], letters: Iterable[DeadLetter], prefix: str = "") -> int:
     """Put each dead letter's original bytes back on the topic it came from; returns how many."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
-    await producer.start()
+    producer = AIOKafkaProducer(**_connection(kafka), acks="all", enable_idempotence=True)
     count = 0
     try:
+        await producer.start()
         for letter in letters:
             await producer.send_and_wait(
                 f"{prefix}{letter.source_topic}", value=letter.value, key=letter.key,

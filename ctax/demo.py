@@ -16,12 +16,13 @@ from pathlib import Path
 import httpx
 from aiokafka import AIOKafkaConsumer
 
-from ctax.local_kafka import LocalKafka
+from ctax.local_kafka import LocalKafka, fetch_jars
+from ctax.local_services import export_lines, forget_settings, record_settings
 from ctax.sample_traffic import build_sample, submit_samples
 from ctax.seeding import seed_register
 from ctax.settings import Settings
 from ctax.topic_setup import ensure_topics
-from ctax.user_admin import demo_staff_users
+from ctax.user_admin import add_demo_staff_users
 from schemas.codec import shared_codec
 from schemas.events import NotificationMetric
 from schemas.topics import METRICS
@@ -36,16 +37,23 @@ def say(message: str) -> None:
 def run_demo(*, count: int, keep_running: bool, port: int) -> int:
     shutil.rmtree(DEMO_DIR, ignore_errors=True)
     DEMO_DIR.mkdir(parents=True)
-    say("1/5 starting Apache Kafka (first run downloads it from Maven Central)...")
+    say("1/5 starting Apache Kafka...")
+    fetch_jars(on_download=lambda: say("    downloading the broker from Maven Central (first run only)..."))
     broker = LocalKafka(data_dir=DEMO_DIR / "kafka")
     broker.start()
     children: list[subprocess.Popen[bytes]] = []
+    # Absolute, so the other ctax commands find the demo's stores from any directory.
+    shared = {
+        "kafka_bootstrap": broker.bootstrap,
+        "database_url": f"sqlite:///{DEMO_DIR.resolve()}/revenues.db",
+        "web_database_url": f"sqlite:///{DEMO_DIR.resolve()}/web.db",
+    }
     try:
         env = {
             **os.environ,
-            "CTAX_KAFKA_BOOTSTRAP": broker.bootstrap,
-            "CTAX_DATABASE_URL": f"sqlite:///{DEMO_DIR}/revenues.db",
-            "CTAX_WEB_DATABASE_URL": f"sqlite:///{DEMO_DIR}/web.db",
+            "CTAX_KAFKA_BOOTSTRAP": shared["kafka_bootstrap"],
+            "CTAX_DATABASE_URL": shared["database_url"],
+            "CTAX_WEB_DATABASE_URL": shared["web_database_url"],
             "CTAX_WEB_PORT": str(port),
             "CTAX_WORKER_METRICS_PORT": os.environ.get("CTAX_WORKER_METRICS_PORT", "9102"),
         }
@@ -53,13 +61,18 @@ def run_demo(*, count: int, keep_running: bool, port: int) -> int:
                             database_url=env["CTAX_DATABASE_URL"], web_database_url=env["CTAX_WEB_DATABASE_URL"],
                             web_port=port)
         say(f"    broker at {broker.bootstrap}")
+        where = record_settings(shared, "ctax demo")
+        if where is not None:
+            say(f"    other ctax commands (users, deadletters, ...) find it through {where}; elsewhere:")
+        for line in export_lines(shared):
+            say(f"      {line}")
         asyncio.run(ensure_topics(broker.bootstrap, settings.partitions))
         say("2/5 seeding a synthetic property register (2,000 dwellings)...")
         seed_register(settings, properties=2000, seed=2026, as_of=date.today())  # noqa: DTZ011
         say("3/5 starting the stream processors and the web app...")
         logs = DEMO_DIR / "logs"
         logs.mkdir()
-        staff_passwords = demo_staff_users(env)
+        staff_passwords = add_demo_staff_users(settings)
         for name in ("worker", "web"):
             log = (logs / f"{name}.log").open("wb")
             children.append(subprocess.Popen([sys.executable, "-m", "ctax", name], env=env, stdout=log, stderr=log))
@@ -92,6 +105,7 @@ def run_demo(*, count: int, keep_running: bool, port: int) -> int:
             except subprocess.TimeoutExpired:
                 child.kill()
         broker.stop()
+        forget_settings({"kafka_bootstrap": shared["kafka_bootstrap"]})  # the stores stay until the next demo
 
 
 def _wait_for_web(base: str, timeout: float = 60.0) -> None:

@@ -4,14 +4,28 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
+
+from ctax.local_services import recorded_settings
 
 # Band D charges (pence) by the year each financial year starts. The embedded default council is fictional;
 # its figures are close to the 2024/25 and 2025/26 England averages (£2,171 and £2,280) and rise about 5%.
 DEFAULT_BAND_D = {2024: 217100, 2025: 228000, 2026: 239400, 2027: 251400}
+
+
+class LocalServicesSource(PydanticBaseSettingsSource):
+    """Settings recorded by locally started services (the demo, `ctax kafka start`); see ctax/local_services.py."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # unused: __call__ returns every recorded value at once
+
+    def __call__(self) -> dict[str, Any]:
+        fields = self.settings_cls.model_fields
+        return {name: setting.value for name, setting in recorded_settings().items() if name in fields}
 
 
 class Settings(BaseSettings):
@@ -55,6 +69,8 @@ class Settings(BaseSettings):
     kafka_sasl_mechanism: str | None = None
     kafka_sasl_username: str | None = None
     kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_cafile: Path | None = Field(None, description="PEM file of the CA(s) the broker's certificate must "
+                                          "chain to (SSL, SASL_SSL); the system's trusted CAs if unset")
     # Staff and ops sign-in (web/signin/): users from configuration, session lengths, the metrics listener.
     # Checked into web.signin.accounts.ConfiguredUser by ctax.components.configured_users at start-up.
     staff_users: Annotated[list[dict[str, str]], NoDecode] = Field(
@@ -63,6 +79,18 @@ class Settings(BaseSettings):
     session_lifetime_hours: int = Field(10, ge=1, le=7 * 24)
     web_metrics_host: str = "127.0.0.1"
     web_metrics_port: int = Field(9101, ge=0, le=65535, description="Prometheus /metrics of the web app; 0 = off")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Environment and .env first; what a running demo or `ctax kafka start` recorded fills in the rest.
+        return init_settings, env_settings, dotenv_settings, LocalServicesSource(settings_cls), file_secret_settings
 
     @field_validator("band_d_pence", mode="before")
     @classmethod

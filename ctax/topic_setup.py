@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Mapping
+from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
+from ctax.kafka_access import diagnose
 from schemas.topics import all_topic_names
 
 
@@ -15,10 +18,16 @@ def topic_names(prefix: str = "") -> list[str]:
     return all_topic_names(prefix)
 
 
-async def ensure_topics(bootstrap: str, partitions: int, *, prefix: str = "", attempts: int = 30) -> None:
-    """Create any missing topic with ``partitions`` partitions; wait for the broker if it is starting."""
+async def ensure_topics(bootstrap: str, partitions: int, *, prefix: str = "", attempts: int = 30,
+                        client_options: Mapping[str, Any] | None = None) -> None:
+    """Create any missing topic with ``partitions`` partitions; wait for the broker if it is starting.
+
+    ``client_options`` are the aiokafka connection options (TLS, SASL) from the settings. A refused login
+    or an untrusted certificate raises :class:`~ctax.kafka_access.KafkaAccessError` at once.
+    """
+    options = dict(client_options) if client_options is not None else {"bootstrap_servers": bootstrap}
     for attempt in range(attempts):
-        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+        admin = AIOKafkaAdminClient(**options, request_timeout_ms=10_000)
         try:
             await admin.start()
             existing = set(await admin.list_topics())
@@ -27,7 +36,10 @@ async def ensure_topics(bootstrap: str, partitions: int, *, prefix: str = "", at
                 with contextlib.suppress(TopicAlreadyExistsError):
                     await admin.create_topics(missing)
             return
-        except Exception:
+        except Exception as error:
+            cause = await diagnose(options)
+            if cause is not None and (not cause.retryable or attempt == attempts - 1):
+                raise cause from error
             if attempt == attempts - 1:
                 raise
             await asyncio.sleep(1)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from ctax.components import configured_users, ensure_sqlite_folder
 from ctax.settings import Settings
 from web.signin.accounts import Role
-from web.signin.passwords import generate_password, hash_password
+from web.signin.passwords import generate_password
 from web.stores.database import create_store_engine
 from web.stores.users import UserStore
 
@@ -20,12 +18,14 @@ def open_user_store(settings: Settings) -> UserStore:
     return store
 
 
-def demo_staff_users(env: dict[str, str]) -> dict[str, str]:
-    """Give the demo's web app an officer and an ops user (CTAX_STAFF_USERS); return their new passwords."""
+def add_demo_staff_users(settings: Settings) -> dict[str, str]:
+    """Add an officer and an ops user to the demo's web store; return their new passwords.
+
+    Stored users (not CTAX_STAFF_USERS) so that `ctax users list`, reading the same store, shows them.
+    """
     users = {"officer": ("Demo Officer", Role.STAFF), "ops": ("Demo Operator", Role.OPS)}
     passwords = {username: generate_password() for username in users}
-    env["CTAX_STAFF_USERS"] = json.dumps([
-        {"username": username, "name": name, "role": role.value, "password_hash": hash_password(passwords[username])}
-        for username, (name, role) in users.items()
-    ])
+    store = open_user_store(settings)
+    for username, (name, role) in users.items():
+        store.add(username, name, role, passwords[username])
     return passwords

@@ -9,6 +9,7 @@ import uvicorn
 
 from adapters.sql.revenues import SqlRevenuesSystem
 from ctax.components import configured_users, ensure_sqlite_folder, kafka_connection
+from ctax.kafka_access import KafkaAccessError
 from ctax.logging_setup import configure_logging
 from ctax.settings import Settings
 from ctax.topic_setup import ensure_topics
@@ -22,7 +23,11 @@ def run_web(settings: Settings, host: str, port: int) -> None:
     configure_logging(settings.log_level, settings.log_format)
     try:
         asyncio.run(ensure_topics(settings.kafka_bootstrap, settings.partitions, prefix=settings.topic_prefix,
-                                  attempts=2))
+                                  attempts=2, client_options=kafka_connection(settings).options()))
+    except KafkaAccessError as error:
+        if not error.retryable:  # a refused login or an untrusted certificate will not mend itself
+            raise
+        log.warning("could not check Kafka topics at start-up", extra={"error": str(error)})
     except Exception as error:  # noqa: BLE001 - the web app must still start and answer 503 while Kafka is down
         log.warning("could not check Kafka topics at start-up", extra={"error": type(error).__name__})
     ensure_sqlite_folder(settings.web_database_url)

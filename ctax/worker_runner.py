@@ -10,7 +10,7 @@ from typing import Any
 import faust
 from prometheus_client import start_http_server
 
-from ctax.components import revenues_system, stage_context
+from ctax.components import kafka_connection, revenues_system, stage_context
 from ctax.logging_setup import configure_logging
 from ctax.settings import Settings
 from ctax.topic_setup import ensure_topics
@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 def faust_credentials(settings: Settings) -> Any:
     """Kafka TLS/SASL for Faust from the settings (None for PLAINTEXT)."""
     protocol = settings.kafka_security_protocol
-    context = ssl.create_default_context() if protocol in {"SSL", "SASL_SSL"} else None
+    cafile = str(settings.kafka_ssl_cafile) if settings.kafka_ssl_cafile else None
+    context = ssl.create_default_context(cafile=cafile) if protocol in {"SSL", "SASL_SSL"} else None
     if protocol.startswith("SASL"):
         password = settings.kafka_sasl_password.get_secret_value() if settings.kafka_sasl_password else None
         return faust.SASLCredentials(username=settings.kafka_sasl_username, password=password,
@@ -34,7 +35,8 @@ def faust_credentials(settings: Settings) -> Any:
 
 def run_worker(settings: Settings) -> None:
     configure_logging(settings.log_level, settings.log_format)
-    asyncio.run(ensure_topics(settings.kafka_bootstrap, settings.partitions, prefix=settings.topic_prefix))
+    asyncio.run(ensure_topics(settings.kafka_bootstrap, settings.partitions, prefix=settings.topic_prefix,
+                              client_options=kafka_connection(settings).options()))
     revenues = revenues_system(settings)
     if settings.worker_metrics_port:
         start_http_server(settings.worker_metrics_port, addr=settings.worker_metrics_host)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,6 +77,7 @@ def build_app(config: ProcessorConfig, ctx: StageContext, breaker: CircuitBreake
         broker=f"kafka://{config.bootstrap}",
         broker_credentials=config.broker_credentials,
         store="memory://",
+        datadir=f"{tempfile.gettempdir()}/{{conf.name}}-data",  # Faust makes it even for memory tables: not in cwd
         key_serializer="raw",
         value_serializer="raw",
         web_enabled=False,

@@ -14,8 +14,13 @@ from collections.abc import Iterator
 import pytest
 
 from ctax.local_kafka import LocalKafka
+from ctax.local_services import LOCAL_SERVICES_FILE_ENV
 
 EXTERNAL_BOOTSTRAP_ENV = "CTAX_TEST_KAFKA_BOOTSTRAP"
+
+# A demo or `ctax kafka start` left running by the developer must not steer the tests (or the processes
+# they start) to its broker and stores: turn the settings' fallback to var/local-services.json off.
+os.environ[LOCAL_SERVICES_FILE_ENV] = ""
 
 
 def _external_bootstrap() -> str | None:

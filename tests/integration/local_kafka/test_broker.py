@@ -1,4 +1,4 @@
-"""Integration tests for ctax.local_kafka against a real broker, through aiokafka.
+"""The local broker (ctax.local_kafka.broker) against a real JVM, through aiokafka.
 
 These check what the processors rely on: an idempotent ``acks=all`` producer, a consumer
 group that reads from the earliest offset and commits, topic creation with the admin
@@ -8,18 +8,12 @@ client, and (local broker only) a restart that keeps the address and the data.
 from __future__ import annotations
 
 import asyncio
-import json
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from ctax.local_kafka import LocalKafka, status_detached, stop_detached
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from ctax.local_kafka import LocalKafka
 
 # Includes bytes that are not valid UTF-8 and an empty value, to prove values travel untouched.
 PAYLOADS = [b"\x00\x01\x02\xff\xfe", "£1,234.56 band D".encode(), b"", b"x" * 100_000]
@@ -123,41 +117,3 @@ async def test_restart_keeps_bootstrap_and_data(kafka_broker: LocalKafka) -> Non
     assert kafka_broker.is_running()
     assert kafka_broker.bootstrap == bootstrap
     assert await _consume(bootstrap, topic, _unique("ctax-restart-group"), len(values)) == values
-
-
-def test_detached_broker_outlives_the_process_that_started_it(tmp_path: Path, kafka_broker: LocalKafka) -> None:
-    """A broker from start_detached() keeps running after its Python process exits.
-
-    Asks for ``kafka_broker`` only so the test is skipped against an external broker (and the
-    jars are known to be cached); it starts a second, independent broker.
-    """
-    state_dir = tmp_path / "state"
-    script = (
-        "import json, sys; from pathlib import Path; from ctax.local_kafka import start_detached; "
-        "s = start_detached(Path(sys.argv[1])); print(json.dumps({'pid': s.pid, 'ready': s.ready}))"
-    )
-    completed = subprocess.run(
-        [sys.executable, "-c", script, str(state_dir)],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-    started = json.loads(completed.stdout)
-    try:
-        assert started["ready"] is True
-        status = status_detached(state_dir)
-        assert status.running
-        assert status.ready
-        assert status.pid == started["pid"]
-        assert status.bootstrap is not None
-        assert status.bootstrap != kafka_broker.bootstrap
-    finally:
-        stopped = stop_detached(state_dir)
-    assert stopped is True
-    after = status_detached(state_dir)
-    assert not after.running
-    assert not after.ready
-    assert stop_detached(state_dir) is False
