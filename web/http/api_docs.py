@@ -1,4 +1,5 @@
-"""The interactive API docs at ``/docs``: Swagger UI served from our own origin, so the page works offline.
+"""The interactive API docs at ``/docs`` (Swagger UI served from our own origin, so the page works offline),
+and the AsyncAPI document of the Kafka topics at ``/asyncapi.json``.
 
 FastAPI's default page loads Swagger UI from a CDN, which leaves ``/docs`` blank where the council's
 network (or a demo laptop) has no internet. The files come from the ``swagger-ui-dist`` npm package that
@@ -16,9 +17,11 @@ from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redi
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 
+from schemas.asyncapi import DOCUMENT as ASYNCAPI_DOCUMENT
 from web.http.frontend_assets import FrontendMissingError
 
 DOCS_PATH = "/docs"
+ASYNCAPI_PATH = "/asyncapi.json"  # the topics' AsyncAPI 3 document (schemas/asyncapi.py)
 OAUTH2_REDIRECT_PATH = "/docs/oauth2-redirect"
 SWAGGER_UI_ASSET_PATH = "/docs/assets"
 SWAGGER_UI_DIR_ENV = "CTAX_WEB_SWAGGER_UI_DIR"
@@ -58,7 +61,11 @@ def install_api_docs(app: FastAPI) -> None:
     async def oauth2_redirect(_request: Request) -> HTMLResponse:
         return get_swagger_ui_oauth2_redirect_html()
 
+    async def asyncapi(_request: Request) -> Response:
+        return FileResponse(ASYNCAPI_DOCUMENT, media_type="application/json")
+
     app.add_route(DOCS_PATH, docs, include_in_schema=False)
+    app.add_route(ASYNCAPI_PATH, asyncapi, include_in_schema=False)
     app.add_route(OAUTH2_REDIRECT_PATH, oauth2_redirect, include_in_schema=False)
     for name, media_type in SWAGGER_UI_FILES.items():
         app.add_route(f"{SWAGGER_UI_ASSET_PATH}/{name}", _file(folder / name, media_type), include_in_schema=False)

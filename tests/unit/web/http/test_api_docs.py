@@ -45,3 +45,13 @@ def test_a_missing_swagger_ui_says_how_to_install_it(tmp_path: Path, monkeypatch
     monkeypatch.setenv(SWAGGER_UI_DIR_ENV, str(tmp_path))
     with pytest.raises(FrontendMissingError, match="scripts/setup"):
         swagger_ui_dir()
+
+
+async def test_the_asyncapi_document_of_the_topics_is_served(tmp_path: Path) -> None:
+    transport = httpx.ASGITransport(app=_app(tmp_path))
+    async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as client:
+        response = await client.get("/asyncapi.json")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["asyncapi"].startswith("3.")
+    assert "ctax.metrics.notifications.v1" in {channel["address"] for channel in document["channels"].values()}

@@ -1,0 +1,1 @@
+"""Short, runnable examples of consuming the product's topics from another system."""
