@@ -27,8 +27,24 @@ class JsonLines(logging.Formatter):
         return json.dumps(entry)
 
 
+# aiokafka logs these at error level while a fresh broker is still electing its group coordinator (the first
+# seconds of every demo and test run); it retries them itself, so they are warnings to an on-call engineer.
+_TRANSIENT_KAFKA_ERRORS = ("CoordinatorNotAvailable", "NotCoordinator", "CoordinatorLoadInProgress")
+
+
+class TransientKafkaErrorsAsWarnings(logging.Filter):
+    """Report aiokafka's retried coordinator errors at warning level, not error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if (record.levelno >= logging.ERROR and record.name.startswith("aiokafka")
+                and any(marker in record.getMessage() for marker in _TRANSIENT_KAFKA_ERRORS)):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
 def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(TransientKafkaErrorsAsWarnings())
     text = logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
     handler.setFormatter(JsonLines() if fmt == "json" else text)
     root = logging.getLogger()
