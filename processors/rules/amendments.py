@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from processors.rules.charges import ChargeInputError, charge_lines
-from processors.rules.council import CouncilRules, MissingBandDChargeError
+from processors.rules.charges import charge_lines
+from processors.rules.council import CouncilRules
 from processors.rules.discounts import (
     NO_DISCOUNT,
     SINGLE_PERSON,
@@ -22,7 +22,7 @@ from processors.rules.discounts import (
     discount_from_account,
 )
 from processors.rules.instalments import Scheme, instalment_plan
-from processors.rules.review import NeedsReview, Review
+from processors.rules.review import Effects, NeedsReview, Review, settled
 from schemas.events import (
     AccountAmendment,
     AccountChange,
@@ -30,8 +30,6 @@ from schemas.events import (
     Instalment,
     OpenAccount,
     PropertyFacts,
-    Reason,
-    StageTimings,
     ValidatedNotification,
 )
 from schemas.financial_year import FinancialYear, financial_year_of
@@ -60,28 +58,13 @@ def assess_amendment(
     change = notification.change
     assert isinstance(change, SinglePersonDiscount | HouseholdChange | StudentExemption | NameChange
                       | PaymentArrangement | Rebill)
-    try:
+
+    def work() -> Effects:
         facts = validated.facts_for(change.uprn)
         account = _account_for(facts, change.account_reference)
-        amendment = _amendment(change, facts, account, notice, rules)
-    except Review as review:
-        return NeedsReview((review.reason,))
-    except MissingBandDChargeError as missing:
-        return NeedsReview((Reason(code="band_d_charge_missing", message=str(missing)),))
-    except ChargeInputError as impossible:  # an unknown band, a discount outside 0-100%: a register value
-        return NeedsReview((Reason(code=impossible.code, field=impossible.field, message=str(impossible)),))
-    return AccountChange(
-        notification_id=notification.notification_id,
-        reference=notification.reference,
-        council_code=notification.council_code,
-        kind=notification.kind,
-        notice_date=notice,
-        change_fingerprint=notification.change_fingerprint,
-        endings=(),
-        openings=(),
-        amendments=(amendment,),
-        timings=StageTimings(**{**validated.timings.model_dump(), "assessed_at": assessed_at}),
-    )
+        return (), (), (_amendment(change, facts, account, notice, rules),)
+
+    return settled(validated, notice, assessed_at, work)
 
 
 def _account_for(facts: PropertyFacts, account_reference: str | None) -> OpenAccount:

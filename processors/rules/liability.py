@@ -6,12 +6,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from processors.rules.amendments import assess_amendment
-from processors.rules.charges import ChargeInputError, charge_lines
-from processors.rules.council import CouncilRules, MissingBandDChargeError
+from processors.rules.charges import charge_lines
+from processors.rules.council import CouncilRules
 from processors.rules.discounts import Discount, discount_for, discount_from_account
 from processors.rules.final_bills import EndedLiability, final_bills
 from processors.rules.instalments import PaymentArrangement, Scheme, instalment_plan
-from processors.rules.review import NeedsReview, Review
+from processors.rules.review import Effects, NeedsReview, Review, settled
 from schemas.events import (
     AccountChange,
     EndedAccount,
@@ -20,8 +20,6 @@ from schemas.events import (
     LiabilityOpening,
     OpenAccount,
     PropertyFacts,
-    Reason,
-    StageTimings,
     ValidatedNotification,
     YearBill,
 )
@@ -49,9 +47,10 @@ def assess(validated: ValidatedNotification, rules: CouncilRules, assessed_at: d
     notice = notice_date_for(notification.submitted_at)
     if not change.kind.is_move:
         return assess_amendment(validated, rules, notice, assessed_at)
-    endings: tuple[LiabilityEnding, ...]
-    openings: tuple[LiabilityOpening, ...]
-    try:
+
+    def work() -> Effects:
+        endings: tuple[LiabilityEnding, ...]
+        openings: tuple[LiabilityOpening, ...] = ()
         if isinstance(change, MoveIn):
             endings = _previous_occupier_ending(validated.facts_for(change.uprn), change.move_in_date, notice, rules,
                                                 notification.reference)
@@ -60,7 +59,6 @@ def assess(validated: ValidatedNotification, rules: CouncilRules, assessed_at: d
         elif isinstance(change, MoveOut):
             endings = (_mover_ending(validated.facts_for(change.uprn), change.move_out_date, notice, rules,
                                      change.account_reference, change.forwarding_address, notification.reference),)
-            openings = ()
         else:
             assert isinstance(change, MoveWithin)
             endings = (
@@ -71,23 +69,9 @@ def assess(validated: ValidatedNotification, rules: CouncilRules, assessed_at: d
             )
             openings = (_opening(validated.facts_for(change.to_uprn), change.move_date, change.residents,
                                  change.twelve_instalments, notice, rules),)
-    except Review as review:
-        return NeedsReview((review.reason,))
-    except MissingBandDChargeError as missing:
-        return NeedsReview((Reason(code="band_d_charge_missing", message=str(missing)),))
-    except ChargeInputError as impossible:  # an unknown band, a discount outside 0-100%: a register value
-        return NeedsReview((Reason(code=impossible.code, field=impossible.field, message=str(impossible)),))
-    return AccountChange(
-        notification_id=notification.notification_id,
-        reference=notification.reference,
-        council_code=notification.council_code,
-        kind=notification.kind,
-        notice_date=notice,
-        change_fingerprint=notification.change_fingerprint,
-        endings=endings,
-        openings=openings,
-        timings=StageTimings(**{**validated.timings.model_dump(), "assessed_at": assessed_at}),
-    )
+        return endings, openings, ()
+
+    return settled(validated, notice, assessed_at, work)
 
 
 def _mover_ending(
