@@ -1,0 +1,103 @@
+"""Rebuild the register facts a notification was assessed with, from what the revenues system recorded.
+
+The revenues database keeps accounts as they are now and every charge and instalment row with the
+notification that wrote it, not a snapshot per notification. So the facts are rebuilt, with these
+approximations (the README lists them for officers):
+
+- an account counts as open just before the notification when it was opened earlier (by the register or
+  an earlier notification) and either is still open or was touched by this notification or a later one;
+- its charge lines are, for each financial year, the last lines written for that year by anything applied
+  earlier (rows are never deleted, so this is exact unless a year's lines were superseded without being
+  re-written);
+- its discount is the one on the charge line in force the day before the change's date (else as now);
+- paid this year, the 12-instalment scheme and the payment day are as the account records them now;
+- the band is the property's band now.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from adapters.sql.history import AccountRecord, AppliedRecord, WrittenCharge
+from ctax.replay.recorded import Recorded
+from schemas.events import ChargeLine, EndedAccount, OpenAccount, PropertyFacts, StageTimings, ValidatedNotification
+from schemas.notification import ChangeNotification
+
+
+def validated_as_then(notification: ChangeNotification, applied: AppliedRecord,
+                      recorded: Recorded) -> ValidatedNotification:
+    """The validated notification as the assess stage would have seen it when it was applied."""
+    facts = tuple(_property_facts(uprn, notification, recorded) for uprn in notification.change.uprns
+                  if uprn in recorded.properties)
+    return ValidatedNotification(
+        notification=notification, properties=facts,
+        timings=StageTimings(submitted_at=notification.submitted_at, validated_at=applied.applied_at),
+    )
+
+
+def _property_facts(uprn: str, notification: ChangeNotification, recorded: Recorded) -> PropertyFacts:
+    nid = notification.notification_id
+    here = [a for a in recorded.accounts if a.uprn == uprn and a.opened_by_notification != nid
+            and recorded.applied_before(a.opened_by_notification, nid)]
+    open_then = [a for a in here if _open_just_before(a, nid, recorded)]
+    ended_then = [a for a in here if a.liability_end is not None and a not in open_then]
+    account = max(open_then, key=lambda a: a.liability_start, default=None)
+    ended = max(ended_then, key=lambda a: (a.liability_end or a.liability_start, a.liability_start), default=None)
+    day = notification.change.effective_date
+    prop = recorded.properties[uprn]
+    return PropertyFacts(
+        uprn=uprn, postcode=prop.postcode, band=prop.band,
+        open_account=None if account is None else _open_account(account, nid, day, recorded),
+        last_ended_account=None if ended is None else _ended_account(ended, nid, recorded),
+    )
+
+
+def _open_just_before(account: AccountRecord, notification_id: str, recorded: Recorded) -> bool:
+    if account.liability_end is None:
+        return True
+    return any(not recorded.applied_before(t.notification_id, notification_id)
+               for t in recorded.touchers(account.account_ref))
+
+
+def lines_before(account_ref: str, notification_id: str, recorded: Recorded) -> list[WrittenCharge]:
+    """The account's charge lines as they stood just before the notification: per year, the last written."""
+    earlier = [c for c in recorded.charges if c.account_ref == account_ref and c.notification_id != notification_id
+               and recorded.applied_before(c.notification_id, notification_id)]
+    last_writer: dict[int, str | None] = {}
+    for line in earlier:  # in writing order, so the last writer of each year wins
+        last_writer[line.financial_year] = line.notification_id
+    return sorted((c for c in earlier if last_writer[c.financial_year] == c.notification_id),
+                  key=lambda c: (c.financial_year, c.period_start))
+
+
+def _open_account(account: AccountRecord, notification_id: str, day: date, recorded: Recorded) -> OpenAccount:
+    lines = lines_before(account.account_ref, notification_id, recorded)
+    in_force = [c for c in lines if c.period_start <= day - timedelta(days=1)]
+    code, percent = ((in_force[-1].discount_code, in_force[-1].discount_percent) if in_force
+                     else (account.discount_code, account.discount_percent))
+    return OpenAccount(
+        account_ref=account.account_ref, liability_start=account.liability_start, discount_code=code,
+        discount_percent=percent, paid_this_year_pence=account.paid_this_year_pence,
+        charges=tuple(_line(c) for c in lines), twelve_instalments=account.twelve_instalments,
+        payment_day=account.payment_day,
+    )
+
+
+def _ended_account(account: AccountRecord, notification_id: str, recorded: Recorded) -> EndedAccount:
+    assert account.liability_end is not None
+    enders = [t for t in recorded.touchers(account.account_ref)
+              if recorded.applied_before(t.notification_id, notification_id)]
+    return EndedAccount(
+        account_ref=account.account_ref, liability_start=account.liability_start,
+        liability_end=account.liability_end, discount_code=account.discount_code,
+        discount_percent=account.discount_percent, paid_this_year_pence=account.paid_this_year_pence,
+        ended_by_reference=enders[-1].reference if enders else None,
+        twelve_instalments=account.twelve_instalments, payment_day=account.payment_day,
+    )
+
+
+def _line(row: WrittenCharge) -> ChargeLine:
+    return ChargeLine(financial_year=row.financial_year, period_start=row.period_start, period_end=row.period_end,
+                      days=row.days, band=row.band, annual_charge_pence=row.annual_charge_pence,
+                      discount_code=row.discount_code, discount_percent=row.discount_percent,
+                      charge_pence=row.charge_pence)
