@@ -9,7 +9,11 @@ approximations (the README lists them for officers):
 - its charge lines are, for each financial year, the last lines written for that year by anything applied
   earlier (rows are never deleted, so this is exact unless a year's lines were superseded without being
   re-written);
-- its discount is the one on the charge line in force the day before the change's date (else as now);
+- its discount is the one on the last charge line written before (lines run to the end of the year at the
+  account's discount), else on the notification's own line for the day before its date (a change from a date
+  writes the days before it again at the discount they had), else as the account is now (so a discount
+  claimed from the first day of a year with no earlier lines replays as a claim on an account that already
+  has it, and goes to review);
 - paid this year, the 12-instalment scheme and the payment day are as the account records them now;
 - the band is the property's band now.
 """
@@ -72,15 +76,28 @@ def lines_before(account_ref: str, notification_id: str, recorded: Recorded) -> 
 
 def _open_account(account: AccountRecord, notification_id: str, day: date, recorded: Recorded) -> OpenAccount:
     lines = lines_before(account.account_ref, notification_id, recorded)
-    in_force = [c for c in lines if c.period_start <= day - timedelta(days=1)]
-    code, percent = ((in_force[-1].discount_code, in_force[-1].discount_percent) if in_force
-                     else (account.discount_code, account.discount_percent))
+    code, percent = _discount_in_force(account, lines, notification_id, day - timedelta(days=1), recorded)
     return OpenAccount(
         account_ref=account.account_ref, liability_start=account.liability_start, discount_code=code,
         discount_percent=percent, paid_this_year_pence=account.paid_this_year_pence,
         charges=tuple(_line(c) for c in lines), twelve_instalments=account.twelve_instalments,
         payment_day=account.payment_day,
     )
+
+
+def _discount_in_force(account: AccountRecord, lines: list[WrittenCharge], notification_id: str, day: date,
+                       recorded: Recorded) -> tuple[str | None, int]:
+    """The account's discount just before the notification: the one on the last line written before it (an
+    account's lines run to the end of the year at its discount), else on the notification's own line covering
+    ``day`` (a change from a date writes the days before it again at the discount they had), else as now."""
+    if lines:
+        last = max(lines, key=lambda c: (c.financial_year, c.period_start))
+        return last.discount_code, last.discount_percent
+    own = sorted(recorded.charges_written_by(notification_id, account.account_ref), key=lambda c: c.period_start)
+    covering = [c for c in own if c.period_start <= day]
+    if covering:
+        return covering[-1].discount_code, covering[-1].discount_percent
+    return account.discount_code, account.discount_percent
 
 
 def _ended_account(account: AccountRecord, notification_id: str, recorded: Recorded) -> EndedAccount:

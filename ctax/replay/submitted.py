@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
@@ -14,31 +15,25 @@ from web.kafka.connection import KafkaConnection
 log = logging.getLogger(__name__)
 
 
-async def read_submitted(connection: KafkaConnection, prefix: str = "") -> dict[str, ChangeNotification]:
+async def read_submitted(connection: KafkaConnection, prefix: str = "", *,
+                         wait_seconds: float = 15.0) -> dict[str, ChangeNotification]:
     """Every readable notification on the submitted topic by notification id (the first copy of each).
 
-    The whole topic is read from the start to the end offsets taken when reading begins.
+    The consumer subscribes without a group (nothing is committed) from the earliest offset and reads until
+    every partition reaches the end offset it had when first assigned.
     """
     topic = f"{prefix}{SUBMITTED.name}"
-    consumer = AIOKafkaConsumer(enable_auto_commit=False, **connection.options())
+    consumer = AIOKafkaConsumer(topic, group_id=None, auto_offset_reset="earliest", enable_auto_commit=False,
+                                **connection.options())
     await consumer.start()
     found: dict[str, ChangeNotification] = {}
+    codec = shared_codec()
+    unreadable = 0
+    ends: dict[TopicPartition, int] | None = None
+    deadline = time.monotonic() + wait_seconds
     try:
-        await consumer.topics()  # fetch metadata for the topic's partitions
-        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-        if not partitions:
-            return found
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
-        remaining = {tp for tp in partitions if ends[tp] > 0}
-        codec = shared_codec()
-        unreadable = 0
-        while remaining:
-            batches = await consumer.getmany(*remaining, timeout_ms=2000)
-            if not batches:
-                break
-            for tp, records in batches.items():
+        while True:
+            for records in (await consumer.getmany(timeout_ms=500)).values():
                 for record in records:
                     try:
                         notification = codec.decode(record.value, ChangeNotification)
@@ -46,10 +41,14 @@ async def read_submitted(connection: KafkaConnection, prefix: str = "") -> dict[
                         unreadable += 1
                         continue
                     found.setdefault(notification.notification_id, notification)
-                if await consumer.position(tp) >= ends[tp]:
-                    remaining.discard(tp)
-        if unreadable:
-            log.warning("unreadable records on the submitted topic skipped", extra={"count": unreadable})
+            if ends is None and consumer.assignment():
+                ends = await consumer.end_offsets(list(consumer.assignment()))
+            if ends is not None and all([await consumer.position(tp) >= end for tp, end in ends.items()]):
+                break
+            if ends is None and time.monotonic() > deadline:
+                break  # the topic does not exist (yet): nothing was ever submitted
     finally:
         await consumer.stop()
+    if unreadable:
+        log.warning("unreadable records on the submitted topic skipped", extra={"count": unreadable})
     return found
