@@ -5,7 +5,9 @@ notification that wrote it, not a snapshot per notification. So the facts are re
 approximations (the README lists them for officers):
 
 - an account counts as open just before the notification when it was opened earlier (by the register or
-  an earlier notification) and either is still open or was touched by this notification or a later one;
+  an earlier notification) and is still open, or was ended by this notification or a later one (see
+  ``ended_by``: the move-in that opened the next account from the day after, or the notification that
+  wrote its final line);
 - its charge lines are, for each financial year, the last lines written for that year by anything applied
   earlier (rows are never deleted, so this is exact unless a year's lines were superseded without being
   re-written);
@@ -59,8 +61,28 @@ def _property_facts(uprn: str, notification: ChangeNotification, recorded: Recor
 def _open_just_before(account: AccountRecord, notification_id: str, recorded: Recorded) -> bool:
     if account.liability_end is None:
         return True
-    return any(not recorded.applied_before(t.notification_id, notification_id)
-               for t in recorded.touchers(account.account_ref))
+    ender = ended_by(account, recorded)
+    return ender is not None and not recorded.applied_before(ender, notification_id)
+
+
+def ended_by(account: AccountRecord, recorded: Recorded) -> str | None:
+    """The notification that ended an account's liability, when it was applied in the replay's window.
+
+    The first of the notifications touching it that either opened the next account at the property from the
+    day after the end (a newcomer's move-in ends the previous occupier's liability), or wrote it a final
+    charge line ending on that day (a move-out); failing both, the last to touch it. None: it ended before.
+    """
+    end = account.liability_end
+    assert end is not None
+    touchers = recorded.touchers(account.account_ref)
+    for toucher in touchers:
+        nid = toucher.notification_id
+        opened_next = any(a.opened_by_notification == nid and a.uprn == account.uprn
+                          and a.liability_start == end + timedelta(days=1) for a in recorded.accounts)
+        final_line = any(c.period_end == end for c in recorded.charges_written_by(nid, account.account_ref))
+        if opened_next or final_line:
+            return nid
+    return touchers[-1].notification_id if touchers else None
 
 
 def lines_before(account_ref: str, notification_id: str, recorded: Recorded) -> list[WrittenCharge]:

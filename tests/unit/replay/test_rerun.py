@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from ctax.replay.diff import Difference
 from ctax.replay.recorded import Recorded
 from ctax.replay.rerun import Period, rerun
 from processors.rules.liability import assess
-from schemas.events import AccountChange, ChargeLine, OpenAccount
+from schemas.events import AccountChange, ChargeLine, EndedAccount, OpenAccount
 from schemas.notification import ChangeNotification
-from tests.builders import RULES, address, facts, move_in, notification, validated
+from tests.builders import RULES, address, facts, move_in, move_out, notification, validated
 from tests.unit.replay.fixtures import (
+    APPLIED_AT,
     UPRN,
     account,
     applied,
@@ -120,3 +121,40 @@ def test_a_closed_account_is_listed_but_not_rebilled() -> None:
                    charges=recorded.charges, instalments=wrong)
     result = rerun(bad.applied, {nid: n}, bad, RULES, PERIOD, TODAY, NOW)
     assert [(a.account_ref, a.closed, a.needs_rebill) for a in result.accounts] == [("A1", True, False)]
+
+
+def test_a_move_out_told_after_the_newcomer_moved_in_is_replayed_as_completing_that_ending() -> None:
+    """A chain: the newcomer's move-in ended A1 and opened A2; the leaver's move-out came after and completed
+    A1's ending. Replayed, the move-out sees A1 as ended by the move-in and A2 as open, as the pipeline did."""
+    moving = date(2026, 5, 1)
+    incoming = notification(move_in(UPRN, moving), submitted_at=datetime(2026, 5, 1, 9, 0, tzinfo=UTC),
+                            reference="CTX-0000-000A")
+    leaving = notification(move_out(UPRN, moving), submitted_at=datetime(2026, 5, 3, 9, 0, tzinfo=UTC),
+                           reference="CTX-0000-000B")
+    a1 = OpenAccount(account_ref="A1", liability_start=date(2020, 6, 1), discount_percent=0,
+                     paid_this_year_pence=0)
+    first = _assessed(incoming, facts(UPRN, open_account=a1))
+    a2 = OpenAccount(account_ref="A2", liability_start=moving, discount_percent=0, paid_this_year_pence=0,
+                     charges=first.openings[0].charges)
+    ended = EndedAccount(account_ref="A1", liability_start=date(2020, 6, 1), liability_end=date(2026, 4, 30),
+                         discount_percent=0, paid_this_year_pence=0, ended_by_reference="CTX-0000-000A")
+    second = _assessed(leaving, facts(UPRN, open_account=a2).model_copy(update={"last_ended_account": ended}))
+    (completion,) = second.endings
+    assert completion.account_ref == "A1"
+    m, n = incoming.notification_id, leaving.notification_id
+    recorded = Recorded(
+        applied=[applied(m, "A1", "A2", reference="CTX-0000-000A"),
+                 applied(n, "A1", reference="CTX-0000-000B", at=APPLIED_AT + timedelta(days=2))],
+        properties={UPRN: register()},
+        accounts=[account("A1", date(2020, 6, 1), end=date(2026, 4, 30)),
+                  account("A2", moving, opened_by=m)],
+        charges=[*written_charges("A1", first.endings[0].charges, m),
+                 *written_charges("A2", first.openings[0].charges, m),
+                 *written_charges("A1", completion.charges, n)],
+        instalments=[*written_instalments("A1", first.endings[0].instalments, m),
+                     *written_instalments("A2", first.openings[0].instalments, m),
+                     *written_instalments("A1", completion.instalments, n)],
+    )
+    result = rerun(recorded.applied, {m: incoming, n: leaving}, recorded, RULES, PERIOD, TODAY, NOW)
+    assert result.not_replayed == ()
+    assert result.accounts == ()
