@@ -6,8 +6,8 @@ approximations (the README lists them for officers):
 
 - an account counts as open just before the notification when it was opened earlier (by the register or
   an earlier notification) and is still open, or was ended by this notification or a later one (see
-  ``ended_by``: the move-in that opened the next account from the day after, or the notification that
-  wrote its final line);
+  ``ended_by``: the move-in that opened the next account there, or the notification that wrote its final
+  line);
 - its charge lines are, for each financial year, the last lines written for that year by anything applied
   earlier (rows are never deleted, so this is exact unless a year's lines were superseded without being
   re-written);
@@ -17,7 +17,8 @@ approximations (the README lists them for officers):
   claimed from the first day of a year with no earlier lines replays as a claim on an account that already
   has it, and goes to review);
 - paid this year, the 12-instalment scheme and the payment day are as the account records them now;
-- the band is the property's band now.
+- the band is the property's band now; liable people's names are not read (a change of name is replayed
+  as if its previous name was on the account, as it must have been to be applied).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from datetime import date, timedelta
 from adapters.sql.history import AccountRecord, AppliedRecord, WrittenCharge
 from ctax.replay.recorded import Recorded
 from schemas.events import ChargeLine, EndedAccount, OpenAccount, PropertyFacts, StageTimings, ValidatedNotification
-from schemas.notification import ChangeNotification
+from schemas.notification import ChangeNotification, NameChange
 
 
 def validated_as_then(notification: ChangeNotification, applied: AppliedRecord,
@@ -49,11 +50,14 @@ def _property_facts(uprn: str, notification: ChangeNotification, recorded: Recor
     ended_then = [a for a in here if a.liability_end is not None and a not in open_then]
     account = max(open_then, key=lambda a: a.liability_start, default=None)
     ended = max(ended_then, key=lambda a: (a.liability_end or a.liability_start, a.liability_start), default=None)
-    day = notification.change.effective_date
+    change = notification.change
     prop = recorded.properties[uprn]
+    open_account = None if account is None else _open_account(account, nid, change.effective_date, recorded)
+    if open_account is not None and isinstance(change, NameChange):
+        # Names are not read back: the previous name was on the account, or the change would not have applied.
+        open_account = open_account.model_copy(update={"liable_persons": (change.previous_name,)})
     return PropertyFacts(
-        uprn=uprn, postcode=prop.postcode, band=prop.band,
-        open_account=None if account is None else _open_account(account, nid, day, recorded),
+        uprn=uprn, postcode=prop.postcode, band=prop.band, open_account=open_account,
         last_ended_account=None if ended is None else _ended_account(ended, nid, recorded),
     )
 
@@ -68,17 +72,18 @@ def _open_just_before(account: AccountRecord, notification_id: str, recorded: Re
 def ended_by(account: AccountRecord, recorded: Recorded) -> str | None:
     """The notification that ended an account's liability, when it was applied in the replay's window.
 
-    The first of the notifications touching it that either opened the next account at the property from the
-    day after the end (a newcomer's move-in ends the previous occupier's liability), or wrote it a final
-    charge line ending on that day (a move-out); failing both, the last to touch it. None: it ended before.
+    The first of the notifications touching it that either opened the next account at the property (a
+    newcomer's move-in ends the previous occupier's liability; the leaver's later move-out may bring the end
+    back a few days), or wrote it a final charge line ending on its last day (a move-out); failing both, the
+    last to touch it. None: it ended before the replay's window.
     """
     end = account.liability_end
     assert end is not None
     touchers = recorded.touchers(account.account_ref)
     for toucher in touchers:
         nid = toucher.notification_id
-        opened_next = any(a.opened_by_notification == nid and a.uprn == account.uprn
-                          and a.liability_start == end + timedelta(days=1) for a in recorded.accounts)
+        opened_next = any(a.opened_by_notification == nid and a.uprn == account.uprn and a.liability_start > end
+                          for a in recorded.accounts)
         final_line = any(c.period_end == end for c in recorded.charges_written_by(nid, account.account_ref))
         if opened_next or final_line:
             return nid

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from ctax.replay.diff import Difference
 from ctax.replay.recorded import Recorded
 from ctax.replay.rerun import Period, rerun
@@ -123,13 +125,16 @@ def test_a_closed_account_is_listed_but_not_rebilled() -> None:
     assert [(a.account_ref, a.closed, a.needs_rebill) for a in result.accounts] == [("A1", True, False)]
 
 
-def test_a_move_out_told_after_the_newcomer_moved_in_is_replayed_as_completing_that_ending() -> None:
+@pytest.mark.parametrize("days_earlier", [0, 3])
+def test_a_move_out_told_after_the_newcomer_moved_in_is_replayed_as_completing_that_ending(days_earlier: int) -> None:
     """A chain: the newcomer's move-in ended A1 and opened A2; the leaver's move-out came after and completed
-    A1's ending. Replayed, the move-out sees A1 as ended by the move-in and A2 as open, as the pipeline did."""
+    A1's ending (bringing its end back when the leaver left earlier). Replayed, the move-out sees A1 as ended by
+    the move-in and A2 as open, as the pipeline did."""
     moving = date(2026, 5, 1)
+    left = moving - timedelta(days=days_earlier)
     incoming = notification(move_in(UPRN, moving), submitted_at=datetime(2026, 5, 1, 9, 0, tzinfo=UTC),
                             reference="CTX-0000-000A")
-    leaving = notification(move_out(UPRN, moving), submitted_at=datetime(2026, 5, 3, 9, 0, tzinfo=UTC),
+    leaving = notification(move_out(UPRN, left), submitted_at=datetime(2026, 5, 3, 9, 0, tzinfo=UTC),
                            reference="CTX-0000-000B")
     a1 = OpenAccount(account_ref="A1", liability_start=date(2020, 6, 1), discount_percent=0,
                      paid_this_year_pence=0)
@@ -146,7 +151,7 @@ def test_a_move_out_told_after_the_newcomer_moved_in_is_replayed_as_completing_t
         applied=[applied(m, "A1", "A2", reference="CTX-0000-000A"),
                  applied(n, "A1", reference="CTX-0000-000B", at=APPLIED_AT + timedelta(days=2))],
         properties={UPRN: register()},
-        accounts=[account("A1", date(2020, 6, 1), end=date(2026, 4, 30)),
+        accounts=[account("A1", date(2020, 6, 1), end=left - timedelta(days=1)),
                   account("A2", moving, opened_by=m)],
         charges=[*written_charges("A1", first.endings[0].charges, m),
                  *written_charges("A2", first.openings[0].charges, m),
@@ -158,3 +163,15 @@ def test_a_move_out_told_after_the_newcomer_moved_in_is_replayed_as_completing_t
     result = rerun(recorded.applied, {m: incoming, n: leaving}, recorded, RULES, PERIOD, TODAY, NOW)
     assert result.not_replayed == ()
     assert result.accounts == ()
+
+
+def test_a_change_of_name_replays_without_reading_names_back() -> None:
+    rename = notification({"kind": "change_of_name", "uprn": UPRN, "address": address(), "previous_name": "Alex Jones",
+                           "new_name": "Alex Smith", "reason": "marriage", "effective_date": date(2026, 5, 1)},
+                          submitted_at=NOTICE)
+    nid = rename.notification_id
+    recorded = Recorded(applied=[applied(nid, "A1")], properties={UPRN: register()},
+                        accounts=[account("A1", date(2020, 6, 1))])
+    result = rerun(recorded.applied, {nid: rename}, recorded, RULES, PERIOD, TODAY, NOW)
+    assert result.not_replayed == ()
+    assert result.replayed == 1
