@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Engine, RowMapping, and_, or_, select
+from sqlalchemy import Engine, RowMapping, and_, inspect, or_, select
 
 from adapters.sql.rows import utc
 from adapters.sql.statements import one_of
@@ -136,11 +137,15 @@ class SqlHistory:
         if not at and not refs:
             return []
         with self._engine.connect() as conn:
-            rows = conn.execute(select(account_table).where(or_(
+            # A database an earlier version made may lack the columns added since (the worker adds them when
+            # it starts): read what is there, and take the defaults those columns get for the rest.
+            present = {column["name"] for column in inspect(conn).get_columns(account_table.name)}
+            columns = [c for c in account_table.c if c.name in present]
+            rows = conn.execute(select(*columns).where(or_(
                 one_of(conn, account_table.c.uprn, at or [""]),
                 one_of(conn, account_table.c.account_ref, refs or [""]),
             )).order_by(account_table.c.liability_start, account_table.c.account_ref)).mappings().all()
-        return [AccountRecord(**{k: row[k] for k in AccountRecord.__dataclass_fields__}) for row in rows]
+        return [_account(row, present) for row in rows]
 
     def charges(self, account_refs: Collection[str]) -> list[WrittenCharge]:
         """Every charge row of these accounts, superseded or not."""
@@ -167,3 +172,13 @@ class SqlHistory:
 def _applied(row: RowMapping) -> AppliedRecord:
     refs = tuple(ref for ref in str(row["account_refs"]).split(",") if ref)
     return AppliedRecord(row["notification_id"], row["reference"], utc(row["applied_at"]), refs)
+
+
+# The values columns added to ``account`` since the first version take when they are missing.
+_ADDED_ACCOUNT_COLUMNS: dict[str, Any] = {"twelve_instalments": False, "payment_day": None}
+
+
+def _account(row: RowMapping, present: set[str]) -> AccountRecord:
+    values: dict[str, Any] = {name: row[name] if name in present else _ADDED_ACCOUNT_COLUMNS[name]
+                              for name in AccountRecord.__dataclass_fields__}
+    return AccountRecord(**values)
