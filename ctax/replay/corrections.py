@@ -54,8 +54,8 @@ def rebill_from(replayed: Sequence[ReplayedAccount], recorded: Recorded) -> date
         return max(min(days), account.liability_start)
     first_years = [y for r in replayed if (y := r.diff.first_instalment_year()) is not None]
     year = FinancialYear(min(first_years))
-    starts = [c.period_start for c in recorded.charges
-              if c.account_ref == ref and not c.superseded and c.financial_year == year.start_year]
+    starts = [c.period_start for c in recorded.charges_of(ref)
+              if not c.superseded and c.financial_year == year.start_year]
     return max(max(starts, default=year.start), account.liability_start)
 
 

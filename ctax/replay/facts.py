@@ -44,7 +44,7 @@ def validated_as_then(notification: ChangeNotification, applied: AppliedRecord,
 
 def _property_facts(uprn: str, notification: ChangeNotification, recorded: Recorded) -> PropertyFacts:
     nid = notification.notification_id
-    here = [a for a in recorded.accounts if a.uprn == uprn and a.opened_by_notification != nid
+    here = [a for a in recorded.accounts_at(uprn) if a.opened_by_notification != nid
             and recorded.applied_before(a.opened_by_notification, nid)]
     open_then = [a for a in here if _open_just_before(a, nid, recorded)]
     ended_then = [a for a in here if a.liability_end is not None and a not in open_then]
@@ -82,8 +82,8 @@ def ended_by(account: AccountRecord, recorded: Recorded) -> str | None:
     touchers = recorded.touchers(account.account_ref)
     for toucher in touchers:
         nid = toucher.notification_id
-        opened_next = any(a.opened_by_notification == nid and a.uprn == account.uprn and a.liability_start > end
-                          for a in recorded.accounts)
+        opened_next = any(a.opened_by_notification == nid and a.liability_start > end
+                          for a in recorded.accounts_at(account.uprn))
         final_line = any(c.period_end == end for c in recorded.charges_written_by(nid, account.account_ref))
         if opened_next or final_line:
             return nid
@@ -92,7 +92,7 @@ def ended_by(account: AccountRecord, recorded: Recorded) -> str | None:
 
 def lines_before(account_ref: str, notification_id: str, recorded: Recorded) -> list[WrittenCharge]:
     """The account's charge lines as they stood just before the notification: per year, the last written."""
-    earlier = [c for c in recorded.charges if c.account_ref == account_ref and c.notification_id != notification_id
+    earlier = [c for c in recorded.charges_of(account_ref) if c.notification_id != notification_id
                and recorded.applied_before(c.notification_id, notification_id)]
     last_writer: dict[int, str | None] = {}
     for line in earlier:  # in writing order, so the last writer of each year wins

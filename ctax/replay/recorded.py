@@ -41,13 +41,48 @@ class Recorded:
             return True
         return self.order[writer] < self.order[notification_id]
 
+    @cached_property
+    def _accounts_by_uprn(self) -> dict[str, list[AccountRecord]]:
+        found: dict[str, list[AccountRecord]] = {}
+        for account in self.accounts:
+            found.setdefault(account.uprn, []).append(account)
+        return found
+
+    def accounts_at(self, uprn: str) -> list[AccountRecord]:
+        return self._accounts_by_uprn.get(uprn, [])
+
+    @cached_property
+    def _touchers_by_ref(self) -> dict[str, list[AppliedRecord]]:
+        found: dict[str, list[AppliedRecord]] = {}
+        for record in self.applied:
+            for ref in record.account_refs:
+                found.setdefault(ref, []).append(record)
+        return found
+
+    @cached_property
+    def _charges_by_ref(self) -> dict[str, list[WrittenCharge]]:
+        found: dict[str, list[WrittenCharge]] = {}
+        for row in self.charges:
+            found.setdefault(row.account_ref, []).append(row)
+        return found
+
+    @cached_property
+    def _instalments_by_ref(self) -> dict[str, list[WrittenInstalment]]:
+        found: dict[str, list[WrittenInstalment]] = {}
+        for row in self.instalments:
+            found.setdefault(row.account_ref, []).append(row)
+        return found
+
     def touchers(self, account_ref: str) -> list[AppliedRecord]:
         """The notifications (from the period's start) that touched an account, oldest first."""
-        return [record for record in self.applied if account_ref in record.account_refs]
+        return self._touchers_by_ref.get(account_ref, [])
+
+    def charges_of(self, account_ref: str) -> list[WrittenCharge]:
+        """Every charge row of an account, in the order written."""
+        return self._charges_by_ref.get(account_ref, [])
 
     def charges_written_by(self, notification_id: str, account_ref: str) -> list[WrittenCharge]:
-        return [c for c in self.charges if c.notification_id == notification_id and c.account_ref == account_ref]
+        return [c for c in self.charges_of(account_ref) if c.notification_id == notification_id]
 
     def instalments_written_by(self, notification_id: str, account_ref: str) -> list[WrittenInstalment]:
-        return [i for i in self.instalments
-                if i.notification_id == notification_id and i.account_ref == account_ref]
+        return [i for i in self._instalments_by_ref.get(account_ref, []) if i.notification_id == notification_id]
