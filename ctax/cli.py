@@ -8,13 +8,16 @@ import logging
 import sys
 import time
 from collections.abc import Coroutine
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import click
 
 from ctax.settings import Settings, load_settings
+
+UK = ZoneInfo("Europe/London")
 
 
 def _settings() -> Settings:
@@ -200,6 +203,53 @@ def deadletters_replay(letter_ids: tuple[str, ...], replay_all: bool, stage: str
                   if letter.matches(stage=stage, reason=reason, source_topic=source_topic)]
     count = _on_kafka(settings, replay(_client_options(settings), chosen, settings.topic_prefix))
     click.echo(f"replayed {count} dead letter(s)")
+
+
+@main.command()
+@click.option("--from", "first", type=click.DateTime(["%Y-%m-%d"]), required=True,
+              help="First day (UK) of the period whose applied notifications are replayed")
+@click.option("--to", "last", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Last day (UK), inclusive")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write every difference to this CSV file (for the revenues team)")
+@click.option("--apply", "apply_corrections", is_flag=True,
+              help="Send one officer-approved Rebill per account to correct through the normal pipeline")
+@click.option("--officer-name", default="Revenues officer", show_default=True,
+              help="With --apply: the officer approving the corrections (contact on the Rebill)")
+@click.option("--officer-email", default=None, help="With --apply (required): the approving officer's email")
+def replay(first: datetime, last: datetime, csv_path: Path | None, apply_corrections: bool, officer_name: str,
+           officer_email: str | None) -> None:
+    """Re-run the notifications applied in a period through the current rules and list what would change."""
+    from ctax.replay.command import run_replay
+    from ctax.replay.report import render_csv, render_table
+    from ctax.replay.rerun import Period
+    from schemas.notification import Contact
+
+    if last < first:
+        raise click.UsageError("--to must be on or after --from")
+    officer = None
+    if apply_corrections:
+        if not officer_email:
+            raise click.UsageError("--apply needs --officer-email: the officer who approves the corrections")
+        try:
+            officer = Contact(full_name=officer_name, email=officer_email)
+        except ValueError as error:
+            raise click.UsageError(f"officer contact: {error}") from error
+    now = datetime.now(UTC)
+    outcome = asyncio.run(run_replay(_settings(), Period(first.date(), last.date()), officer=officer,
+                                     today=now.astimezone(UK).date(), now=now))
+    click.echo(render_table(outcome.result))
+    if csv_path is not None:
+        csv_path.write_text(render_csv(outcome.result.accounts), encoding="utf-8")
+        click.echo(f"\nCSV: {csv_path}")
+    if apply_corrections:
+        click.echo("")
+        for correction in outcome.sent:
+            click.echo(f"sent Rebill {correction.notification.reference} for account {correction.account_ref} "
+                       f"from {correction.from_date.isoformat()} (corrects {', '.join(correction.references)})")
+        for correction in outcome.already_sent:
+            click.echo(f"already sent Rebill {correction.notification.reference} for account "
+                       f"{correction.account_ref}: nothing new")
+        click.echo(f"{len(outcome.sent)} correction(s) sent, {len(outcome.already_sent)} sent before")
 
 
 @main.command()

@@ -1,0 +1,184 @@
+"""Read-only queries of what the revenues database recorded, for replaying applied notifications.
+
+Nothing here writes. The replay asks which notifications were applied in a period, the accounts and
+properties they touched, and every charge and instalment row of those accounts with the notification
+that wrote it and whether it is superseded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, RowMapping, and_, inspect, or_, select
+
+from adapters.sql.rows import utc
+from adapters.sql.statements import one_of
+from adapters.sql.tables import (
+    account_table,
+    applied_notification_table,
+    charge_table,
+    instalment_table,
+    property_table,
+)
+
+
+@dataclass(frozen=True)
+class AppliedRecord:
+    """One row of ``applied_notification``: a notification the revenues system took, when, and what it touched."""
+
+    notification_id: str
+    reference: str
+    applied_at: datetime
+    account_refs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PropertyRecord:
+    uprn: str
+    address_line_1: str
+    address_line_2: str | None
+    town: str
+    postcode: str
+    band: str
+
+
+@dataclass(frozen=True)
+class AccountRecord:
+    """An account row as it stands now."""
+
+    account_ref: str
+    uprn: str
+    liability_start: date
+    liability_end: date | None
+    discount_code: str | None
+    discount_percent: int
+    paid_this_year_pence: int
+    opened_by_notification: str | None
+    twelve_instalments: bool
+    payment_day: int | None
+
+
+@dataclass(frozen=True)
+class WrittenCharge:
+    """A charge row with the notification that wrote it (None: loaded with the register)."""
+
+    account_ref: str
+    financial_year: int
+    period_start: date
+    period_end: date
+    days: int
+    band: str
+    annual_charge_pence: int
+    discount_code: str | None
+    discount_percent: int
+    charge_pence: int
+    notification_id: str | None
+    superseded: bool
+
+
+@dataclass(frozen=True)
+class WrittenInstalment:
+    account_ref: str
+    financial_year: int
+    sequence: int
+    due_date: date
+    amount_pence: int
+    notification_id: str | None
+    superseded: bool
+
+
+class SqlHistory:
+    """The replay's read-only view of the revenues database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def applied_between(self, start: datetime, end: datetime) -> list[AppliedRecord]:
+        """Notifications applied from ``start`` (inclusive) to ``end`` (exclusive), oldest first."""
+        column = applied_notification_table.c.applied_at
+        with self._engine.connect() as conn:
+            rows = conn.execute(select(applied_notification_table)
+                                .where(and_(column >= start, column < end))
+                                .order_by(column, applied_notification_table.c.notification_id)).mappings().all()
+        return [_applied(row) for row in rows]
+
+    def applied_since(self, start: datetime) -> list[AppliedRecord]:
+        """Every notification applied from ``start`` on, oldest first (to tell what happened after another)."""
+        column = applied_notification_table.c.applied_at
+        with self._engine.connect() as conn:
+            rows = conn.execute(select(applied_notification_table).where(column >= start)
+                                .order_by(column, applied_notification_table.c.notification_id)).mappings().all()
+        return [_applied(row) for row in rows]
+
+    def applied_ids(self, notification_ids: Collection[str]) -> set[str]:
+        """Those of these notification ids the revenues system has applied."""
+        wanted = sorted(set(notification_ids))
+        if not wanted:
+            return set()
+        column = applied_notification_table.c.notification_id
+        with self._engine.connect() as conn:
+            return set(conn.execute(select(column).where(one_of(conn, column, wanted))).scalars())
+
+    def properties(self, uprns: Collection[str]) -> dict[str, PropertyRecord]:
+        wanted = sorted(set(uprns))
+        if not wanted:
+            return {}
+        with self._engine.connect() as conn:
+            rows = conn.execute(select(property_table).where(one_of(conn, property_table.c.uprn, wanted))).mappings()
+            return {row["uprn"]: PropertyRecord(**{k: row[k] for k in PropertyRecord.__dataclass_fields__})
+                    for row in rows}
+
+    def accounts(self, uprns: Collection[str], account_refs: Collection[str]) -> list[AccountRecord]:
+        """Every account at these properties, and these accounts wherever they are."""
+        at, refs = sorted(set(uprns)), sorted(set(account_refs))
+        if not at and not refs:
+            return []
+        with self._engine.connect() as conn:
+            # A database an earlier version made may lack the columns added since (the worker adds them when
+            # it starts): read what is there, and take the defaults those columns get for the rest.
+            present = {column["name"] for column in inspect(conn).get_columns(account_table.name)}
+            columns = [c for c in account_table.c if c.name in present]
+            rows = conn.execute(select(*columns).where(or_(
+                one_of(conn, account_table.c.uprn, at or [""]),
+                one_of(conn, account_table.c.account_ref, refs or [""]),
+            )).order_by(account_table.c.liability_start, account_table.c.account_ref)).mappings().all()
+        return [_account(row, present) for row in rows]
+
+    def charges(self, account_refs: Collection[str]) -> list[WrittenCharge]:
+        """Every charge row of these accounts, superseded or not."""
+        wanted = sorted(set(account_refs))
+        if not wanted:
+            return []
+        with self._engine.connect() as conn:
+            rows = conn.execute(select(charge_table).where(one_of(conn, charge_table.c.account_ref, wanted))
+                                .order_by(charge_table.c.id)).mappings().all()
+        return [WrittenCharge(**{k: row[k] for k in WrittenCharge.__dataclass_fields__}) for row in rows]
+
+    def instalments(self, account_refs: Collection[str]) -> list[WrittenInstalment]:
+        """Every instalment row of these accounts, superseded or not."""
+        wanted = sorted(set(account_refs))
+        if not wanted:
+            return []
+        with self._engine.connect() as conn:
+            rows = conn.execute(select(instalment_table)
+                                .where(one_of(conn, instalment_table.c.account_ref, wanted))
+                                .order_by(instalment_table.c.id)).mappings().all()
+        return [WrittenInstalment(**{k: row[k] for k in WrittenInstalment.__dataclass_fields__}) for row in rows]
+
+
+def _applied(row: RowMapping) -> AppliedRecord:
+    refs = tuple(ref for ref in str(row["account_refs"]).split(",") if ref)
+    return AppliedRecord(row["notification_id"], row["reference"], utc(row["applied_at"]), refs)
+
+
+# The values columns added to ``account`` since the first version take when they are missing.
+_ADDED_ACCOUNT_COLUMNS: dict[str, Any] = {"twelve_instalments": False, "payment_day": None}
+
+
+def _account(row: RowMapping, present: set[str]) -> AccountRecord:
+    values: dict[str, Any] = {name: row[name] if name in present else _ADDED_ACCOUNT_COLUMNS[name]
+                              for name in AccountRecord.__dataclass_fields__}
+    return AccountRecord(**values)

@@ -1,0 +1,147 @@
+"""Rebuild the register facts a notification was assessed with, from what the revenues system recorded.
+
+The revenues database keeps accounts as they are now and every charge and instalment row with the
+notification that wrote it, not a snapshot per notification. So the facts are rebuilt, with these
+approximations (the README lists them for officers):
+
+- an account counts as open just before the notification when it was opened earlier (by the register or
+  an earlier notification) and is still open, or was ended by this notification or a later one (see
+  ``ended_by``: the move-in that opened the next account there, or the notification that wrote its final
+  line);
+- its charge lines are, for each financial year, the last lines written for that year by anything applied
+  earlier (rows are never deleted, so this is exact unless a year's lines were superseded without being
+  re-written);
+- its discount is the one on the last charge line written before (lines run to the end of the year at the
+  account's discount), else on the notification's own line for the day before its date (a change from a date
+  writes the days before it again at the discount they had), else as the account is now (so a discount
+  claimed from the first day of a year with no earlier lines replays as a claim on an account that already
+  has it, and goes to review);
+- paid this year, the 12-instalment scheme and the payment day are as the account records them now;
+- the band is the property's band now; liable people's names are not read (a change of name is replayed
+  as if its previous name was on the account, as it must have been to be applied).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from adapters.sql.history import AccountRecord, AppliedRecord, WrittenCharge
+from ctax.replay.recorded import Recorded
+from schemas.events import ChargeLine, EndedAccount, OpenAccount, PropertyFacts, StageTimings, ValidatedNotification
+from schemas.notification import ChangeNotification, NameChange
+
+
+def validated_as_then(notification: ChangeNotification, applied: AppliedRecord,
+                      recorded: Recorded) -> ValidatedNotification:
+    """The validated notification as the assess stage would have seen it when it was applied."""
+    facts = tuple(_property_facts(uprn, notification, recorded) for uprn in notification.change.uprns
+                  if uprn in recorded.properties)
+    return ValidatedNotification(
+        notification=notification, properties=facts,
+        timings=StageTimings(submitted_at=notification.submitted_at, validated_at=applied.applied_at),
+    )
+
+
+def _property_facts(uprn: str, notification: ChangeNotification, recorded: Recorded) -> PropertyFacts:
+    nid = notification.notification_id
+    here = [a for a in recorded.accounts_at(uprn) if a.opened_by_notification != nid
+            and recorded.applied_before(a.opened_by_notification, nid)]
+    open_then = [a for a in here if _open_just_before(a, nid, recorded)]
+    ended_then = [a for a in here if a.liability_end is not None and a not in open_then]
+    account = max(open_then, key=lambda a: a.liability_start, default=None)
+    ended = max(ended_then, key=lambda a: (a.liability_end or a.liability_start, a.liability_start), default=None)
+    change = notification.change
+    prop = recorded.properties[uprn]
+    open_account = None if account is None else _open_account(account, nid, change.effective_date, recorded)
+    if open_account is not None and isinstance(change, NameChange):
+        # Names are not read back: the previous name was on the account, or the change would not have applied.
+        open_account = open_account.model_copy(update={"liable_persons": (change.previous_name,)})
+    return PropertyFacts(
+        uprn=uprn, postcode=prop.postcode, band=prop.band, open_account=open_account,
+        last_ended_account=None if ended is None else _ended_account(ended, nid, recorded),
+    )
+
+
+def _open_just_before(account: AccountRecord, notification_id: str, recorded: Recorded) -> bool:
+    if account.liability_end is None:
+        return True
+    ender = ended_by(account, recorded)
+    return ender is not None and not recorded.applied_before(ender, notification_id)
+
+
+def ended_by(account: AccountRecord, recorded: Recorded) -> str | None:
+    """The notification that ended an account's liability, when it was applied in the replay's window.
+
+    The first of the notifications touching it that either opened the next account at the property (a
+    newcomer's move-in ends the previous occupier's liability; the leaver's later move-out may bring the end
+    back a few days), or wrote it a final charge line ending on its last day (a move-out); failing both, the
+    last to touch it. None: it ended before the replay's window.
+    """
+    end = account.liability_end
+    assert end is not None
+    touchers = recorded.touchers(account.account_ref)
+    for toucher in touchers:
+        nid = toucher.notification_id
+        opened_next = any(a.opened_by_notification == nid and a.liability_start > end
+                          for a in recorded.accounts_at(account.uprn))
+        final_line = any(c.period_end == end for c in recorded.charges_written_by(nid, account.account_ref))
+        if opened_next or final_line:
+            return nid
+    return touchers[-1].notification_id if touchers else None
+
+
+def lines_before(account_ref: str, notification_id: str, recorded: Recorded) -> list[WrittenCharge]:
+    """The account's charge lines as they stood just before the notification: per year, the last written."""
+    earlier = [c for c in recorded.charges_of(account_ref) if c.notification_id != notification_id
+               and recorded.applied_before(c.notification_id, notification_id)]
+    last_writer: dict[int, str | None] = {}
+    for line in earlier:  # in writing order, so the last writer of each year wins
+        last_writer[line.financial_year] = line.notification_id
+    return sorted((c for c in earlier if last_writer[c.financial_year] == c.notification_id),
+                  key=lambda c: (c.financial_year, c.period_start))
+
+
+def _open_account(account: AccountRecord, notification_id: str, day: date, recorded: Recorded) -> OpenAccount:
+    lines = lines_before(account.account_ref, notification_id, recorded)
+    code, percent = _discount_in_force(account, lines, notification_id, day - timedelta(days=1), recorded)
+    return OpenAccount(
+        account_ref=account.account_ref, liability_start=account.liability_start, discount_code=code,
+        discount_percent=percent, paid_this_year_pence=account.paid_this_year_pence,
+        charges=tuple(_line(c) for c in lines), twelve_instalments=account.twelve_instalments,
+        payment_day=account.payment_day,
+    )
+
+
+def _discount_in_force(account: AccountRecord, lines: list[WrittenCharge], notification_id: str, day: date,
+                       recorded: Recorded) -> tuple[str | None, int]:
+    """The account's discount just before the notification: the one on the last line written before it (an
+    account's lines run to the end of the year at its discount), else on the notification's own line covering
+    ``day`` (a change from a date writes the days before it again at the discount they had), else as now."""
+    if lines:
+        last = max(lines, key=lambda c: (c.financial_year, c.period_start))
+        return last.discount_code, last.discount_percent
+    own = sorted(recorded.charges_written_by(notification_id, account.account_ref), key=lambda c: c.period_start)
+    covering = [c for c in own if c.period_start <= day]
+    if covering:
+        return covering[-1].discount_code, covering[-1].discount_percent
+    return account.discount_code, account.discount_percent
+
+
+def _ended_account(account: AccountRecord, notification_id: str, recorded: Recorded) -> EndedAccount:
+    assert account.liability_end is not None
+    enders = [t for t in recorded.touchers(account.account_ref)
+              if recorded.applied_before(t.notification_id, notification_id)]
+    return EndedAccount(
+        account_ref=account.account_ref, liability_start=account.liability_start,
+        liability_end=account.liability_end, discount_code=account.discount_code,
+        discount_percent=account.discount_percent, paid_this_year_pence=account.paid_this_year_pence,
+        ended_by_reference=enders[-1].reference if enders else None,
+        twelve_instalments=account.twelve_instalments, payment_day=account.payment_day,
+    )
+
+
+def _line(row: WrittenCharge) -> ChargeLine:
+    return ChargeLine(financial_year=row.financial_year, period_start=row.period_start, period_end=row.period_end,
+                      days=row.days, band=row.band, annual_charge_pence=row.annual_charge_pence,
+                      discount_code=row.discount_code, discount_percent=row.discount_percent,
+                      charge_pence=row.charge_pence)
