@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaProducer
 
+from ctax.topic_reading import read_whole_topic
 from processors.pipeline.dead_letters import (
     OFFSET_HEADER,
     PARTITION_HEADER,
@@ -75,32 +76,8 @@ async def read_dead_letters(kafka: str | Mapping[str, Any], prefix: str = "") ->
 
     ``kafka`` is a bootstrap address or the clients' connection options (``KafkaConnection.options()``).
     """
-    topic = f"{prefix}{DEAD_LETTER_TOPIC}"
-    consumer = AIOKafkaConsumer(**_connection(kafka), enable_auto_commit=False)
-    letters: list[DeadLetter] = []
-    try:
-        await consumer.start()  # inside the try: a consumer that failed to start is still closed
-        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-        if not partitions:
-            await consumer.topics()  # refresh metadata once
-            partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-        if not partitions:
-            return []
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
-        remaining = {tp for tp in partitions if ends[tp] > 0}
-        while remaining:
-            batches = await consumer.getmany(*remaining, timeout_ms=2000)
-            if not batches:
-                break
-            for tp, records in batches.items():
-                for record in records:
-                    letters.append(_letter(record))
-                if await consumer.position(tp) >= ends[tp]:
-                    remaining.discard(tp)
-    finally:
-        await consumer.stop()
+    records = await read_whole_topic(_connection(kafka), f"{prefix}{DEAD_LETTER_TOPIC}", wait_seconds=5.0)
+    letters = [_letter(record) for record in records]
     return sorted(letters, key=lambda letter: (letter.timestamp, letter.partition, letter.offset))
 
 

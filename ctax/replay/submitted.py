@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-import time
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
-
+from ctax.topic_reading import read_whole_topic
 from schemas.codec import shared_codec
 from schemas.notification import ChangeNotification
 from schemas.topics import SUBMITTED
@@ -22,33 +20,17 @@ async def read_submitted(connection: KafkaConnection, prefix: str = "", *,
     The consumer subscribes without a group (nothing is committed) from the earliest offset and reads until
     every partition reaches the end offset it had when first assigned.
     """
-    topic = f"{prefix}{SUBMITTED.name}"
-    consumer = AIOKafkaConsumer(topic, group_id=None, auto_offset_reset="earliest", enable_auto_commit=False,
-                                **connection.options())
-    await consumer.start()
     found: dict[str, ChangeNotification] = {}
     codec = shared_codec()
     unreadable = 0
-    ends: dict[TopicPartition, int] | None = None
-    deadline = time.monotonic() + wait_seconds
-    try:
-        while True:
-            for records in (await consumer.getmany(timeout_ms=500)).values():
-                for record in records:
-                    try:
-                        notification = codec.decode(record.value, ChangeNotification)
-                    except ValueError:  # DecodeError, or a record the models now refuse
-                        unreadable += 1
-                        continue
-                    found.setdefault(notification.notification_id, notification)
-            if ends is None and consumer.assignment():
-                ends = await consumer.end_offsets(list(consumer.assignment()))
-            if ends is not None and all([await consumer.position(tp) >= end for tp, end in ends.items()]):
-                break
-            if ends is None and time.monotonic() > deadline:
-                break  # the topic does not exist (yet): nothing was ever submitted
-    finally:
-        await consumer.stop()
+    for record in await read_whole_topic(connection.options(), f"{prefix}{SUBMITTED.name}",
+                                         wait_seconds=wait_seconds):
+        try:
+            notification = codec.decode(record.value, ChangeNotification)
+        except ValueError:  # DecodeError, or a record the models now refuse
+            unreadable += 1
+            continue
+        found.setdefault(notification.notification_id, notification)
     if unreadable:
         log.warning("unreadable records on the submitted topic skipped", extra={"count": unreadable})
     return found
