@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from processors.rules.council import CouncilRules
-from web.signin.accounts import ConfiguredUser
+from web.signin.accounts import ConfiguredUser, Role
+from web.signin.oidc_client import OidcConfig
 
 # Band D charges (pence) by the year each financial year starts. The embedded default council is fictional;
 # its figures are close to the 2024/25 and 2025/26 England averages (£2,171 and £2,280) and rise about 5%.
@@ -65,6 +66,19 @@ class Settings(BaseSettings):
     session_lifetime_hours: int = Field(10, ge=1, le=7 * 24)
     web_metrics_host: str = "127.0.0.1"
     web_metrics_port: int = Field(9101, ge=0, le=65535, description="Prometheus /metrics of the web app; 0 = off")
+    # Staff sign-in through the council's OpenID Connect provider (web/signin/oidc_client.py); README "Security".
+    staff_sign_in: str = Field("local", pattern="^(local|oidc|both)$",
+                               description="local passwords, the council's OpenID provider, or both")
+    oidc_issuer: str | None = Field(None, description="The provider's issuer URL (its discovery document's issuer)")
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = Field(None, description="None: a public client (PKCE only)")
+    oidc_redirect_uri: str | None = Field(None, description="https://<this service>/sign-in/oidc/callback")
+    oidc_scopes: str = "openid profile email"
+    oidc_role_claim: str = Field("roles", description="The ID token claim holding roles or groups")
+    oidc_role_map: Annotated[dict[str, Role], NoDecode] = Field(
+        default_factory=lambda: {"ctax-staff": Role.STAFF, "ctax-ops": Role.OPS, "ctax-admin": Role.ADMIN},
+        description='JSON {"claim value": "staff"|"ops"|"admin"}; values not listed give no role')
+    oidc_display_name: str = Field("your council account", description='Shown as "Sign in with ..."')
 
     @field_validator("band_d_pence", mode="before")
     @classmethod
@@ -73,6 +87,29 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return {int(k): int(v) for k, v in json.loads(value).items()}
         return value
+
+    @field_validator("oidc_role_map", mode="before")
+    @classmethod
+    def _role_map_from_json(cls, value: object) -> object:
+        return json.loads(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _oidc_is_complete(self) -> Settings:
+        if self.staff_sign_in != "local" and not (self.oidc_issuer and self.oidc_client_id and self.oidc_redirect_uri):
+            raise ValueError("CTAX_STAFF_SIGN_IN=oidc or both needs CTAX_OIDC_ISSUER, CTAX_OIDC_CLIENT_ID and "
+                             "CTAX_OIDC_REDIRECT_URI")
+        return self
+
+    def oidc_config(self) -> OidcConfig | None:
+        """The identity provider staff sign in with, or None when only local passwords are used."""
+        if self.staff_sign_in == "local" or not (self.oidc_issuer and self.oidc_client_id and self.oidc_redirect_uri):
+            return None
+        return OidcConfig(
+            issuer=self.oidc_issuer, client_id=self.oidc_client_id, redirect_uri=self.oidc_redirect_uri,
+            client_secret=self.oidc_client_secret.get_secret_value() if self.oidc_client_secret else None,
+            scopes=self.oidc_scopes, role_claim=self.oidc_role_claim, role_map=dict(self.oidc_role_map),
+            display_name=self.oidc_display_name,
+        )
 
     @field_validator("staff_users", mode="before")
     @classmethod

@@ -40,6 +40,7 @@ def run_web(settings: Settings, host: str, port: int) -> None:
             session_idle_minutes=settings.session_idle_minutes,
             session_lifetime_hours=settings.session_lifetime_hours,
             metrics_host=settings.web_metrics_host, metrics_port=settings.web_metrics_port,
+            password_sign_in=settings.staff_sign_in != "oidc", oidc=settings.oidc_config(),
         ),
     ))
     # Access logs are off: request paths carry notification ids only, but we keep logs to our own lines.

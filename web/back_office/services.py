@@ -24,9 +24,11 @@ from web.ops.consumer_lag import ConsumerLagMonitor, LagReading
 from web.ops.prometheus import WebPrometheus
 from web.signin.accounts import ConfiguredUser
 from web.signin.first_admin import ensure_first_admin
+from web.signin.oidc_client import OidcConfig, OidcSignIn
 from web.signin.throttle import LoginThrottle
 from web.stores.database import create_store_engine
 from web.stores.metrics import MetricsStore
+from web.stores.pending_sign_ins import PendingSignInStore
 from web.stores.reviews import ReviewStore
 from web.stores.sessions import SessionStore
 from web.stores.users import UserStore
@@ -48,6 +50,8 @@ class BackOfficeConfig:
     metrics_host: str = "127.0.0.1"
     metrics_port: int = 9101
     lag_interval_seconds: float = 5.0
+    password_sign_in: bool = True  # CTAX_STAFF_SIGN_IN local or both
+    oidc: OidcConfig | None = None  # CTAX_STAFF_SIGN_IN oidc or both: the council's identity provider
 
 
 @dataclass
@@ -61,6 +65,8 @@ class BackOffice:
     prometheus: WebPrometheus
     revenues: RevenuesReader | None
     queries: WorkspaceQueries
+    pending_sign_ins: PendingSignInStore
+    oidc: OidcSignIn | None = None
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     lag: ConsumerLagMonitor | None = None
     _followers: list[TopicFollower] = field(default_factory=list)
@@ -75,14 +81,16 @@ class BackOffice:
                                 lifetime=timedelta(hours=config.session_lifetime_hours))
         reviews = ReviewStore(engine)
         metrics = MetricsStore(engine)
-        for store in (users, sessions, reviews, metrics):
+        pending_sign_ins = PendingSignInStore(engine)
+        for store in (users, sessions, reviews, metrics, pending_sign_ins):
             store.create_schema()
-        if config.create_first_admin:
+        if config.create_first_admin and config.password_sign_in:
             ensure_first_admin(users, sys.stderr)
         reader = SqlRevenuesReader.from_url(config.revenues_database_url) if config.revenues_database_url else None
         office = cls(config=config, users=users, sessions=sessions, throttle=LoginThrottle(), reviews=reviews,
                      metrics=metrics, prometheus=WebPrometheus(metrics, lambda: datetime.now(UTC)), revenues=reader,
-                     queries=WorkspaceQueries(engine))
+                     queries=WorkspaceQueries(engine), pending_sign_ins=pending_sign_ins,
+                     oidc=OidcSignIn(config.oidc) if config.oidc is not None else None)
         office._closers.append(engine.dispose)
         if reader is not None:
             office._closers.append(reader.dispose)

@@ -1,4 +1,4 @@
-"""Signing in and out of the staff and ops pages (username and password; see web/signin/identity.py for SSO)."""
+"""Signing in and out of the staff and ops pages (username and password; the identity provider: oidc_routes)."""
 
 from __future__ import annotations
 
@@ -43,7 +43,10 @@ def start_session(request: Request, user: StaffUser, destination: str) -> Respon
 
 
 def _sign_in_form(request: Request, context: dict[str, Any], status_code: int = 200) -> Response:
-    return render_back_office(request, "staff/sign_in.html", None, "/sign-in", context, status_code)
+    office = back_office(request)
+    methods = {"password_sign_in": office.config.password_sign_in,
+               "oidc_name": office.oidc.display_name if office.oidc is not None else None}
+    return render_back_office(request, "staff/sign_in.html", None, "/sign-in", {**methods, **context}, status_code)
 
 
 @router.get("/sign-in")
@@ -63,6 +66,8 @@ async def sign_in(
     next: Annotated[str | None, Form(max_length=2000)] = None,
 ) -> Response:
     office = back_office(request)
+    if not office.config.password_sign_in:  # CTAX_STAFF_SIGN_IN=oidc: the council's provider only
+        return _sign_in_form(request, {"next": safe_next(next), "errors": {}}, status_code=403)
     username = username.strip().lower()
     address = request.client.host if request.client else "unknown"
     errors: dict[str, str] = {}
