@@ -53,7 +53,7 @@ def run_demo(*, count: int, keep_running: bool, port: int) -> int:
                             database_url=env["CTAX_DATABASE_URL"], web_database_url=env["CTAX_WEB_DATABASE_URL"],
                             web_port=port)
         say(f"    broker at {broker.bootstrap}")
-        asyncio.run(ensure_topics(broker.bootstrap, settings.partitions))
+        asyncio.run(ensure_topics(broker.bootstrap, settings.partitions, retention=settings.topic_retention()))
         say("2/5 seeding a synthetic property register (2,000 dwellings)...")
         seed_register(settings, properties=2000, seed=2026, as_of=date.today())  # noqa: DTZ011
         say("3/5 starting the stream processors and the web app...")

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from ctax.topic_retention import TopicRetention
 from processors.rules.council import CouncilRules
 from web.signin.accounts import ConfiguredUser, Role
 from web.signin.oidc_client import OidcConfig
+from web.stores.retention import StoreRetention
 
 # Band D charges (pence) by the year each financial year starts. The embedded default council is fictional;
 # its figures are close to the 2024/25 and 2025/26 England averages (£2,171 and £2,280) and rise about 5%.
@@ -79,6 +82,18 @@ class Settings(BaseSettings):
         default_factory=lambda: {"ctax-staff": Role.STAFF, "ctax-ops": Role.OPS, "ctax-admin": Role.ADMIN},
         description='JSON {"claim value": "staff"|"ops"|"admin"}; values not listed give no role')
     oidc_display_name: str = Field("your council account", description='Shown as "Sign in with ..."')
+    # Retention (storage limitation): how long each store and topic keeps records; README "Retention".
+    retention_review_content_days: int = Field(90, ge=1, description="Notifications as sent, for the review page")
+    retention_progress_days: int = Field(180, ge=1, description="Progress records residents look up")
+    retention_idempotency_key_days: int = Field(7, ge=1, description="Intake Idempotency-Key answers")
+    retention_review_decision_days: int = Field(2190, ge=1, description="Officers' decisions (the audit trail)")
+    retention_metrics_days: int = Field(730, ge=1, description="The ops dashboard's per-notification timings")
+    retention_sso_user_days: int = Field(400, ge=1, description="Staff known from the identity provider")
+    retention_interval_minutes: float = Field(60, ge=0, description="How often the web app purges; 0 = never")
+    retention_notification_topic_days: int = Field(30, ge=1, description="submitted, validated, assessed, retries")
+    retention_status_topic_days: int = Field(30, ge=1)
+    retention_dead_letter_topic_days: int = Field(30, ge=1)
+    retention_metrics_topic_days: int = Field(365, ge=1, description="The metrics stream (no personal data)")
 
     @field_validator("band_d_pence", mode="before")
     @classmethod
@@ -116,6 +131,21 @@ class Settings(BaseSettings):
     def _staff_users_from_json(cls, value: object) -> object:
         # CTAX_STAFF_USERS='[{"username": "jo", "name": "Jo Bloggs", "role": "staff", "password_hash": "..."}]'
         return json.loads(value) if isinstance(value, str) else value
+
+    def store_retention(self) -> StoreRetention:
+        return StoreRetention(
+            review_content=timedelta(days=self.retention_review_content_days),
+            progress=timedelta(days=self.retention_progress_days),
+            idempotency_keys=timedelta(days=self.retention_idempotency_key_days),
+            review_decisions=timedelta(days=self.retention_review_decision_days),
+            metrics=timedelta(days=self.retention_metrics_days),
+            sso_users=timedelta(days=self.retention_sso_user_days),
+        )
+
+    def topic_retention(self) -> TopicRetention:
+        return TopicRetention(
+            notification_days=self.retention_notification_topic_days, status_days=self.retention_status_topic_days,
+            dead_letter_days=self.retention_dead_letter_topic_days, metrics_days=self.retention_metrics_topic_days)
 
     def council_rules(self) -> CouncilRules:
         return CouncilRules(

@@ -22,7 +22,7 @@ def run_web(settings: Settings, host: str, port: int) -> None:
     configure_logging(settings.log_level, settings.log_format)
     try:
         asyncio.run(ensure_topics(settings.kafka_bootstrap, settings.partitions, prefix=settings.topic_prefix,
-                                  attempts=2))
+                                  attempts=2, retention=settings.topic_retention()))
     except Exception as error:  # noqa: BLE001 - the web app must still start and answer 503 while Kafka is down
         log.warning("could not check Kafka topics at start-up", extra={"error": type(error).__name__})
     ensure_sqlite_folder(settings.web_database_url)
@@ -32,6 +32,7 @@ def run_web(settings: Settings, host: str, port: int) -> None:
         database_url=settings.web_database_url, topic_prefix=settings.topic_prefix,
         publish_timeout_seconds=settings.publish_timeout_seconds, council_name=settings.council_name,
         intake_rate_per_minute=settings.intake_rate_per_minute, intake_burst=settings.intake_burst,
+        retention=settings.store_retention(), retention_interval_seconds=settings.retention_interval_minutes * 60,
         secret_key=settings.web_secret_key.get_secret_value().encode() if settings.web_secret_key else None,
         secure_cookies=settings.web_secure_cookies,
         register=SqlRevenuesSystem.from_url(settings.database_url),

@@ -34,7 +34,8 @@ def faust_credentials(settings: Settings) -> Any:
 
 def run_worker(settings: Settings) -> None:
     configure_logging(settings.log_level, settings.log_format)
-    asyncio.run(ensure_topics(settings.kafka_bootstrap, settings.partitions, prefix=settings.topic_prefix))
+    asyncio.run(ensure_topics(settings.kafka_bootstrap, settings.partitions, prefix=settings.topic_prefix,
+                              retention=settings.topic_retention()))
     revenues = revenues_system(settings)
     if settings.worker_metrics_port:
         start_http_server(settings.worker_metrics_port, addr=settings.worker_metrics_host)

@@ -30,6 +30,8 @@ from web.resident.address_lookup import PropertyRegister
 from web.resident.routes import install_resident_pages
 from web.stores.database import create_store_engine
 from web.stores.progress import ProgressStore
+from web.stores.retention import StoreRetention
+from web.stores.retention_schedule import RetentionSchedule
 
 
 @dataclass(frozen=True)
@@ -46,12 +48,15 @@ class WebConfig:
     back_office: BackOfficeConfig = field(default_factory=BackOfficeConfig)  # staff and ops pages
     intake_rate_per_minute: float = 600.0  # per client address, public POSTs; 0 turns the limit off
     intake_burst: int = 100
+    retention: StoreRetention = field(default_factory=StoreRetention)  # how long the web store keeps records
+    retention_interval_seconds: float = 3600.0  # how often this process purges expired records; 0 = never
 
 
 def create_app(config: WebConfig) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = ProgressStore(create_store_engine(config.database_url))
+        engine = create_store_engine(config.database_url)
+        store = ProgressStore(engine)
         store.create_schema()
         codec = shared_codec()
         runtime = WebRuntime(
@@ -67,9 +72,12 @@ def create_app(config: WebConfig) -> FastAPI:
                                  config.database_url)
         app.state.back_office = office
         office.start_following(config.kafka, codec, config.topic_prefix)
+        retention = RetentionSchedule(engine, config.retention, config.retention_interval_seconds)
+        retention.start()
         try:
             yield
         finally:
+            await retention.stop()
             await office.stop()
             await runtime.follower.stop()
             await runtime.publisher.stop()
