@@ -82,6 +82,8 @@ class Settings(BaseSettings):
         default_factory=lambda: {"ctax-staff": Role.STAFF, "ctax-ops": Role.OPS, "ctax-admin": Role.ADMIN},
         description='JSON {"claim value": "staff"|"ops"|"admin"}; values not listed give no role')
     oidc_display_name: str = Field("your council account", description='Shown as "Sign in with ..."')
+    parked_give_up_hours: float = Field(
+        48, gt=0, description="A notification parked (revenues system unavailable) this long is dead-lettered")
     # Retention (storage limitation): how long each store and topic keeps records; README "Retention".
     retention_review_content_days: int = Field(90, ge=1, description="Notifications as sent, for the review page")
     retention_progress_days: int = Field(180, ge=1, description="Progress records residents look up")
