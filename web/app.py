@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from fastapi import FastAPI
 
+from adapters.sql.engines import is_sqlite
 from schemas.codec import shared_codec
 from schemas.topics import STATUS, SUBMITTED
 from web.back_office.routes import install_back_office
@@ -30,6 +31,7 @@ from web.resident.address_lookup import PropertyRegister
 from web.resident.routes import install_resident_pages
 from web.stores.database import create_store_engine
 from web.stores.progress import ProgressStore
+from web.stores.rate_buckets import SharedTokenBuckets
 from web.stores.retention import StoreRetention
 from web.stores.retention_schedule import RetentionSchedule
 
@@ -53,11 +55,18 @@ class WebConfig:
 
 
 def create_app(config: WebConfig) -> FastAPI:
+    # Intake buckets shared by every web process through PostgreSQL; in memory with SQLite (one process).
+    shared_buckets = (None if is_sqlite(config.database_url) else
+                      SharedTokenBuckets(create_store_engine(config.database_url), config.intake_rate_per_minute,
+                                         config.intake_burst))
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_store_engine(config.database_url)
         store = ProgressStore(engine)
         store.create_schema()
+        if shared_buckets is not None:
+            shared_buckets.create_schema()
         codec = shared_codec()
         runtime = WebRuntime(
             council_code=config.council_code, codec=codec, store=store,
@@ -81,6 +90,9 @@ def create_app(config: WebConfig) -> FastAPI:
             await office.stop()
             await runtime.follower.stop()
             await runtime.publisher.stop()
+            engine.dispose()
+            if shared_buckets is not None:
+                shared_buckets.dispose()
 
     app = FastAPI(
         title="Council tax change of circumstance",
@@ -93,7 +105,8 @@ def create_app(config: WebConfig) -> FastAPI:
     app.add_middleware(CsrfProtection, secret=config.secret_key or secrets.token_bytes(32),
                        secure_cookie=config.secure_cookies, failure_page=form_expired_page)
     app.add_middleware(BodySizeLimit)
-    app.add_middleware(IntakeRateLimit, per_minute=config.intake_rate_per_minute, burst=config.intake_burst)
+    app.add_middleware(IntakeRateLimit, per_minute=config.intake_rate_per_minute, burst=config.intake_burst,
+                       buckets=shared_buckets)
     app.add_middleware(SecurityHeaders)
     app.include_router(intake_router)
     install_resident_pages(app, database_url=config.database_url, register=config.register,

@@ -1,8 +1,9 @@
 """Login throttling: after repeated failures for one username or from one address, refuse for a while.
 
-Counts are kept in the web process's memory (a sliding window). With several web replicas each counts
-on its own, which still bounds guessing to a small multiple of the limit; put a shared limiter in front
-(the council's reverse proxy or WAF) if that matters.
+:class:`LoginThrottle` counts in the web process's memory (a sliding window): right for SQLite, where one
+process serves. With a PostgreSQL web store every process shares one count instead
+(:class:`web.stores.signin_failures.SharedLoginThrottle`, chosen by ``BackOffice.open``), so several
+replicas, or a restart, do not multiply or reset the limit. Both satisfy :class:`SignInThrottle`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,18 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class SignInThrottle(Protocol):
+    def retry_after(self, username: str, address: str) -> float | None:
+        """Seconds to wait before trying again, or None if a sign-in attempt may go ahead."""
+
+    def failed(self, username: str, address: str) -> None:
+        """Count a failed sign-in for the username and the address."""
+
+    def succeeded(self, username: str) -> None:
+        """Forget the username's failures."""
 
 
 @dataclass
