@@ -122,11 +122,14 @@ class OidcSignIn:
 
     async def verify_id_token(self, id_token: str, *, nonce: str) -> dict[str, Any]:
         """Check the ID token's signature and claims (OpenID Connect Core 3.1.3.7) and return its claims."""
-        keys = await self._key_set()
         try:
-            token = jwt.decode(id_token, keys, algorithms=ID_TOKEN_ALGORITHMS)
-        except (JoseError, ValueError) as error:
-            raise OidcSignInError(f"the ID token's signature does not verify ({type(error).__name__})") from None
+            token = jwt.decode(id_token, await self._key_set(), algorithms=ID_TOKEN_ALGORITHMS)
+        except (JoseError, ValueError):
+            self._keys = None  # the provider may have rotated its keys since we fetched them: fetch once more
+            try:
+                token = jwt.decode(id_token, await self._key_set(), algorithms=ID_TOKEN_ALGORITHMS)
+            except (JoseError, ValueError) as error:
+                raise OidcSignInError(f"the ID token's signature does not verify ({type(error).__name__})") from None
         registry = jwt.JWTClaimsRegistry(
             now=int(self._clock()), leeway=self.config.clock_skew_seconds,
             iss={"essential": True, "value": self.config.issuer},

@@ -33,10 +33,11 @@ class RetentionSchedule:
 
     async def _run(self) -> None:
         while True:
+            # The first purge waits one interval: start-up stays quick, and a restart does not purge at once.
+            await asyncio.sleep(self._interval)
             try:
                 purged = await asyncio.to_thread(purge_expired, self._engine, self._retention)
                 if any(purged.values()):
                     log.info("retention purge", extra={"purged": purged})
             except Exception as error:  # noqa: BLE001 - the next run tries again; the app keeps serving
                 log.warning("retention purge failed", extra={"error": type(error).__name__})
-            await asyncio.sleep(self._interval)

@@ -8,6 +8,7 @@ CTAX_TEST_POSTGRES_URL is set, on PostgreSQL.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -28,6 +29,7 @@ from web.stores.metrics import MetricsStore
 from web.stores.pending_sign_ins import PendingSignIn, PendingSignInStore, pending_sign_in_table
 from web.stores.progress import ProgressStore, idempotency_table, progress_table
 from web.stores.retention import StoreRetention, purge_expired, retention_rules
+from web.stores.retention_schedule import RetentionSchedule
 from web.stores.reviews import ReviewStore, case_content_table, decision_table
 from web.stores.sessions import SessionStore, session_table
 from web.stores.users import UserStore, sso_user_table
@@ -150,3 +152,16 @@ def test_every_table_is_covered_by_a_rule() -> None:
 def test_tables_not_created_are_skipped(tmp_path: Path) -> None:
     engine = create_store_engine(f"sqlite:///{tmp_path}/empty.db")
     assert purge_expired(engine, RETENTION) == {}
+
+
+async def test_the_web_app_purges_on_a_schedule(tmp_path: Path) -> None:
+    engine = create_store_engine(f"sqlite:///{tmp_path}/web.db")
+    create_all(engine)
+    fill(engine, OLD)
+    age_the_old_records(engine)
+    schedule = RetentionSchedule(engine, RETENTION, interval_seconds=0.05)
+    schedule.start()
+    await asyncio.sleep(0.5)
+    await schedule.stop()
+    assert rows_mentioning(engine, OLD) == {}
+    engine.dispose()
