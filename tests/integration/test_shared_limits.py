@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
 
 from tests.postgres_fixtures import fresh_database
 from tests.unit.web.back_office.fixtures import PASSWORD, office_of, seeded_revenues, sign_in
@@ -22,6 +23,9 @@ from web.app import WebConfig, create_app
 from web.back_office.services import BackOfficeConfig
 from web.kafka.connection import KafkaConnection
 from web.signin.accounts import Role
+from web.stores.database import create_store_engine
+from web.stores.rate_buckets import SharedTokenBuckets, rate_bucket_table
+from web.stores.signin_failures import SharedLoginThrottle
 
 pytestmark = pytest.mark.postgres
 
@@ -84,3 +88,33 @@ async def test_intake_posts_on_two_processes_share_one_bucket(database_url: str,
             assert limited.status_code == 429
             assert int(limited.headers["retry-after"]) >= 1
         assert (await other.post("/api/v1/notifications", json={})).status_code != 429  # per address
+
+
+def test_the_shared_counts_follow_the_clock(database_url: str) -> None:
+    now = [1_000_000.0]
+    engine = create_store_engine(database_url)
+    try:
+        throttle = SharedLoginThrottle(engine, per_username=3, per_address=100, window_seconds=600,
+                                       clock=lambda: now[0])
+        throttle.create_schema()
+        for _ in range(3):
+            assert throttle.retry_after("Jo", "192.0.2.1") is None
+            throttle.failed("Jo", "192.0.2.1")
+        wait = throttle.retry_after("jo", "192.0.2.99")  # usernames are case-blind; the address differs
+        assert wait == 620.0  # the minute bucket of the failures leaves the 10-minute window then
+        now[0] += wait
+        assert throttle.retry_after("jo", "192.0.2.1") is None
+        throttle.failed("jo", "192.0.2.1")
+        throttle.succeeded("jo")
+        assert throttle.retry_after("jo", "192.0.2.1") is None
+
+        buckets = SharedTokenBuckets(engine, per_minute=60, burst=2, clock=lambda: now[0])
+        buckets.create_schema()
+        assert [buckets.take("192.0.2.1") for _ in range(2)] == [0.0, 0.0]
+        assert buckets.take("192.0.2.1") == pytest.approx(1.0)
+        now[0] += 1.0
+        assert buckets.take("192.0.2.1") == 0.0
+        with engine.connect() as conn:  # the address itself is not stored
+            assert "192.0.2.1" not in str(conn.execute(select(rate_bucket_table)).all())
+    finally:
+        engine.dispose()

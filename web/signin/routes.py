@@ -14,6 +14,7 @@ from web.back_office.pages import render_back_office
 from web.signin.accounts import Role, StaffUser
 from web.signin.guard import back_office, session_cookie_name, signed_in_user
 from web.signin.identity import PasswordSignIn
+from web.signin.throttle import throttle_call
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ async def sign_in(
     if errors:
         return _sign_in_form(request, {"next": safe_next(next), "errors": errors, "username": username},
                              status_code=400)
-    wait = await asyncio.to_thread(office.throttle.retry_after, username, address)
+    wait = await throttle_call(office.throttle, office.throttle.retry_after, username, address)
     if wait is not None:
         log.warning("sign-in throttled")
         minutes = max(1, round(wait / 60))
@@ -89,13 +90,13 @@ async def sign_in(
         }, status_code=429)
     user = await asyncio.to_thread(PasswordSignIn(office.users).verify, username, password)
     if user is None:
-        await asyncio.to_thread(office.throttle.failed, username, address)
+        await throttle_call(office.throttle, office.throttle.failed, username, address)
         log.info("sign-in failed")
         return _sign_in_form(request, {
             "next": safe_next(next), "username": username,
             "errors": {"username": "Enter a correct username and password"},
         }, status_code=400)
-    await asyncio.to_thread(office.throttle.succeeded, username)
+    await throttle_call(office.throttle, office.throttle.succeeded, username)
     log.info("signed in", extra={"role": user.role.value})
     return await asyncio.to_thread(start_session, request, user, safe_next(next) or home_for(user))
 

@@ -8,14 +8,17 @@ replicas, or a restart, do not multiply or reset the limit. Both satisfy :class:
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class SignInThrottle(Protocol):
+    blocking: bool  # True: the calls do I/O and are made in a worker thread; False: on the event loop
+
     def retry_after(self, username: str, address: str) -> float | None:
         """Seconds to wait before trying again, or None if a sign-in attempt may go ahead."""
 
@@ -26,8 +29,14 @@ class SignInThrottle(Protocol):
         """Forget the username's failures."""
 
 
+async def throttle_call(throttle: SignInThrottle, call: Callable[..., Any], *args: Any) -> Any:
+    """Run one of the throttle's methods: in a worker thread if it does I/O, else right here."""
+    return await asyncio.to_thread(call, *args) if throttle.blocking else call(*args)
+
+
 @dataclass
 class LoginThrottle:
+    blocking = False  # plain dicts, touched only from the event loop (not a dataclass field: no annotation)
     per_username: int = 5
     per_address: int = 30
     window_seconds: float = 15 * 60

@@ -32,6 +32,8 @@ def _digest(key: str) -> str:
 
 
 class SharedLoginThrottle:
+    blocking = True  # database calls: the sign-in route makes them off the event loop
+
     def __init__(self, engine: Engine, *, per_username: int = 5, per_address: int = 30,
                  window_seconds: float = 15 * 60, clock: Callable[[], float] = time.time) -> None:
         self._engine = engine
