@@ -100,15 +100,10 @@ class OidcSignIn:
         metadata = await self._discover()
         form = {"grant_type": "authorization_code", "code": code, "redirect_uri": self.config.redirect_uri,
                 "code_verifier": code_verifier, "client_id": self.config.client_id}
-        async with self._http() as client:
-            if self.config.client_secret:  # client_secret_basic
-                answer = await client.post(metadata["token_endpoint"], data=form,
-                                           auth=httpx.BasicAuth(self.config.client_id, self.config.client_secret))
-            else:  # a public client: PKCE alone
-                answer = await client.post(metadata["token_endpoint"], data=form)
-        if answer.status_code != 200:
-            raise OidcSignInError(f"the identity provider refused the sign-in code (HTTP {answer.status_code})")
-        id_token = answer.json().get("id_token")
+        auth = httpx.BasicAuth(self.config.client_id, self.config.client_secret) if self.config.client_secret else None
+        answer = await self._json("POST", metadata["token_endpoint"], "the identity provider's token endpoint",
+                                  data=form, auth=auth)  # client_secret_basic, or PKCE alone for a public client
+        id_token = answer.get("id_token")
         if not isinstance(id_token, str):
             raise OidcSignInError("the identity provider sent no ID token")
         claims = await self.verify_id_token(id_token, nonce=nonce)
@@ -146,18 +141,22 @@ class OidcSignIn:
             raise OidcSignInError("the ID token was refused: it names other audiences and is not for this service")
         return dict(token.claims)
 
-    def _http(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(timeout=self.config.timeout_seconds, transport=self._transport)
+    async def _json(self, method: str, url: str, what: str, **kwargs: Any) -> dict[str, Any]:
+        """A JSON object from the provider; any failure (network, status, body) is one OidcSignInError."""
+        try:
+            async with httpx.AsyncClient(timeout=self.config.timeout_seconds, transport=self._transport) as client:
+                answer = await client.request(method, url, **kwargs)
+            body = answer.json() if answer.status_code == 200 else None
+        except (httpx.HTTPError, ValueError) as error:
+            raise OidcSignInError(f"{what} is unavailable ({type(error).__name__})") from None
+        if not isinstance(body, dict):
+            raise OidcSignInError(f"{what} answered HTTP {answer.status_code}")
+        return body
 
     async def _discover(self) -> dict[str, Any]:
         if self._metadata is None:
             url = self.config.issuer.rstrip("/") + "/.well-known/openid-configuration"
-            async with self._http() as client:
-                answer = await client.get(url)
-            if answer.status_code != 200:
-                raise OidcSignInError(f"the identity provider's discovery document is unavailable "
-                                      f"(HTTP {answer.status_code})")
-            metadata: dict[str, Any] = answer.json()
+            metadata = await self._json("GET", url, "the identity provider's discovery document")
             if metadata.get("issuer") != self.config.issuer:
                 raise OidcSignInError("the identity provider's discovery document names another issuer")
             self._metadata = metadata
@@ -166,12 +165,11 @@ class OidcSignIn:
     async def _key_set(self) -> KeySet:
         if self._keys is None:
             metadata = await self._discover()
-            async with self._http() as client:
-                answer = await client.get(metadata["jwks_uri"])
-            if answer.status_code != 200:
-                raise OidcSignInError(
-                    f"the identity provider's signing keys are unavailable (HTTP {answer.status_code})")
-            self._keys = KeySet.import_key_set(answer.json())
+            keys: Any = await self._json("GET", metadata["jwks_uri"], "the identity provider's signing keys")
+            try:
+                self._keys = KeySet.import_key_set(keys)
+            except (JoseError, ValueError, TypeError, KeyError):
+                raise OidcSignInError("the identity provider's signing keys cannot be read") from None
         return self._keys
 
 

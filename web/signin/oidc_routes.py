@@ -55,9 +55,8 @@ async def start_oidc_sign_in(request: Request, next: str | None = None) -> Respo
                             PendingSignIn(nonce, verifier, safe_next(next)))
     try:
         destination = await provider.authorization_url(state=state, nonce=nonce, code_verifier=verifier)
-    except (OidcSignInError, OSError) as error:
-        log.error("identity provider unavailable", extra={"error": str(error) if isinstance(error, OidcSignInError)
-                                                           else type(error).__name__})
+    except OidcSignInError as error:
+        log.error("identity provider unavailable", extra={"error": str(error)})
         return _problem(request, "Sign-in is unavailable",
                         f"We cannot reach {provider.display_name} at the moment. Try again in a few minutes.", 503)
     response = RedirectResponse(destination, status_code=303)
@@ -87,9 +86,8 @@ async def finish_oidc_sign_in(request: Request, state: str = "", code: str = "",
                         f"{provider.display_name} did not sign you in. Start again from the sign-in page.", 400)
     try:
         identity = await provider.complete(code=code, nonce=pending.nonce, code_verifier=pending.code_verifier)
-    except (OidcSignInError, OSError) as failure:
-        reason = str(failure) if isinstance(failure, OidcSignInError) else type(failure).__name__
-        log.warning("sign-in through the identity provider refused", extra={"reason": reason})
+    except OidcSignInError as failure:
+        log.warning("sign-in through the identity provider refused", extra={"reason": str(failure)})
         return _problem(request, "We could not sign you in",
                         f"We could not confirm who you are with {provider.display_name}. Start again from the "
                         "sign-in page; if it happens again, tell the service desk.", 400)

@@ -188,3 +188,10 @@ async def _csrf(client: httpx.AsyncClient) -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert found
     return found.group(1)
+
+
+async def test_an_unreachable_provider_gives_a_clear_page_not_an_error(tmp_path: Path) -> None:
+    async with running(oidc_app(tmp_path, "http://127.0.0.1:1")) as client:
+        answer = await client.get("/sign-in/oidc")
+        assert answer.status_code == 503
+        assert "We cannot reach Exampleshire staff account" in answer.text
