@@ -433,3 +433,17 @@ def users_hash(password_stdin: bool) -> None:
         click.echo(hash_password(_new_password(password_stdin)))
     except WeakPasswordError as error:
         raise click.ClickException(str(error)) from error
+
+
+@main.group()
+def retention() -> None:
+    """Storage limitation: delete records past their retention period (README "Retention")."""
+
+
+@retention.command("run")
+def retention_run() -> None:
+    """Delete expired records from the web store now, and say how many went from each store."""
+    from ctax.retention import run_retention
+
+    for store, count in run_retention(_settings()).items():
+        click.echo(f"{store:<50} {count} deleted")

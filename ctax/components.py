@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from adapters.sql.revenues import SqlRevenuesSystem
@@ -10,7 +11,9 @@ from processors.cost_model_file import DEFAULT_COST_MODEL, load_cost_model
 from processors.pipeline.context import StageContext
 from processors.rules.council import CouncilRules
 from web.kafka.connection import KafkaConnection
-from web.signin.accounts import ConfiguredUser
+from web.signin.accounts import ConfiguredUser, Role
+from web.signin.oidc_client import OidcConfig
+from web.stores.retention import StoreRetention
 
 
 def ensure_sqlite_folder(url: str) -> None:
@@ -37,6 +40,32 @@ def council_rules(settings: Settings) -> CouncilRules:
         move_back_days=settings.move_back_days,
         fold_small_first_instalment=settings.fold_small_first_instalment,
         five_pound_minimum_instalment=settings.five_pound_minimum_instalment,
+    )
+
+
+def oidc_config(settings: Settings) -> OidcConfig | None:
+    """The identity provider staff sign in with, or None when only local passwords are used."""
+    if settings.staff_sign_in == "local" or not (
+            settings.oidc_issuer and settings.oidc_client_id and settings.oidc_redirect_uri):
+        return None
+    return OidcConfig(
+        issuer=settings.oidc_issuer, client_id=settings.oidc_client_id, redirect_uri=settings.oidc_redirect_uri,
+        client_secret=settings.oidc_client_secret.get_secret_value() if settings.oidc_client_secret else None,
+        scopes=settings.oidc_scopes, role_claim=settings.oidc_role_claim,
+        role_map={claim: Role(role) for claim, role in settings.oidc_role_map.items()},
+        display_name=settings.oidc_display_name,
+    )
+
+
+def store_retention(settings: Settings) -> StoreRetention:
+    """How long each web store keeps its records (README "Retention")."""
+    return StoreRetention(
+        review_content=timedelta(days=settings.retention_review_content_days),
+        progress=timedelta(days=settings.retention_progress_days),
+        idempotency_keys=timedelta(days=settings.retention_idempotency_key_days),
+        review_decisions=timedelta(days=settings.retention_review_decision_days),
+        metrics=timedelta(days=settings.retention_metrics_days),
+        sso_users=timedelta(days=settings.retention_sso_user_days),
     )
 
 

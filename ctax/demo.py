@@ -66,7 +66,7 @@ def run_demo(*, count: int, keep_running: bool, port: int) -> int:
             say(f"    other ctax commands (users, deadletters, ...) find it through {where}; elsewhere:")
         for line in export_lines(shared):
             say(f"      {line}")
-        asyncio.run(ensure_topics(broker.bootstrap, settings.partitions))
+        asyncio.run(ensure_topics(broker.bootstrap, settings.partitions, retention=settings.topic_retention()))
         say("2/5 seeding a synthetic property register (2,000 dwellings)...")
         seed_register(settings, properties=2000, seed=2026, as_of=date.today())  # noqa: DTZ011
         say("3/5 starting the stream processors and the web app...")

@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 from ctax.local_services import recorded_settings
+from ctax.topic_retention import TopicRetention
 
 # Band D charges (pence) by the year each financial year starts. The embedded default council is fictional;
 # its figures are close to the 2024/25 and 2025/26 England averages (£2,171 and £2,280) and rise about 5%.
@@ -79,6 +80,34 @@ class Settings(BaseSettings):
     session_lifetime_hours: int = Field(10, ge=1, le=7 * 24)
     web_metrics_host: str = "127.0.0.1"
     web_metrics_port: int = Field(9101, ge=0, le=65535, description="Prometheus /metrics of the web app; 0 = off")
+    # Staff sign-in through the council's OpenID Connect provider (web/signin/oidc_client.py); README "Security".
+    staff_sign_in: str = Field("local", pattern="^(local|oidc|both)$",
+                               description="local passwords, the council's OpenID provider, or both")
+    oidc_issuer: str | None = Field(None, description="The provider's issuer URL (its discovery document's issuer)")
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = Field(None, description="None: a public client (PKCE only)")
+    oidc_redirect_uri: str | None = Field(None, description="https://<this service>/sign-in/oidc/callback")
+    oidc_scopes: str = "openid profile email"
+    oidc_role_claim: str = Field("roles", description="The ID token claim holding roles or groups")
+    # Checked into web.signin.accounts.Role by ctax.components.oidc_config at start-up.
+    oidc_role_map: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=lambda: {"ctax-staff": "staff", "ctax-ops": "ops", "ctax-admin": "admin"},
+        description='JSON {"claim value": "staff"|"ops"|"admin"}; values not listed give no role')
+    oidc_display_name: str = Field("your council account", description='Shown as "Sign in with ..."')
+    parked_give_up_hours: float = Field(
+        48, gt=0, description="A notification parked (revenues system unavailable) this long is dead-lettered")
+    # Retention (storage limitation): how long each store and topic keeps records; README "Retention".
+    retention_review_content_days: int = Field(90, ge=1, description="Notifications as sent, for the review page")
+    retention_progress_days: int = Field(180, ge=1, description="Progress records residents look up")
+    retention_idempotency_key_days: int = Field(7, ge=1, description="Intake Idempotency-Key answers")
+    retention_review_decision_days: int = Field(2190, ge=1, description="Officers' decisions (the audit trail)")
+    retention_metrics_days: int = Field(730, ge=1, description="The ops dashboard's per-notification timings")
+    retention_sso_user_days: int = Field(400, ge=1, description="Staff known from the identity provider")
+    retention_interval_minutes: float = Field(60, ge=0, description="How often the web app purges; 0 = never")
+    retention_notification_topic_days: int = Field(30, ge=1, description="submitted, validated, assessed, retries")
+    retention_status_topic_days: int = Field(30, ge=1)
+    retention_dead_letter_topic_days: int = Field(30, ge=1)
+    retention_metrics_topic_days: int = Field(365, ge=1, description="The metrics stream (no personal data)")
 
     @classmethod
     def settings_customise_sources(
@@ -100,12 +129,29 @@ class Settings(BaseSettings):
             return {int(k): int(v) for k, v in json.loads(value).items()}
         return value
 
+    @field_validator("oidc_role_map", mode="before")
+    @classmethod
+    def _role_map_from_json(cls, value: object) -> object:
+        return json.loads(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _oidc_is_complete(self) -> Settings:
+        if self.staff_sign_in != "local" and not (self.oidc_issuer and self.oidc_client_id and self.oidc_redirect_uri):
+            raise ValueError("CTAX_STAFF_SIGN_IN=oidc or both needs CTAX_OIDC_ISSUER, CTAX_OIDC_CLIENT_ID and "
+                             "CTAX_OIDC_REDIRECT_URI")
+        return self
+
     @field_validator("staff_users", mode="before")
     @classmethod
     def _staff_users_from_json(cls, value: object) -> object:
         # CTAX_STAFF_USERS='[{"username": "jo", "name": "Jo Bloggs", "role": "staff", "password_hash": "..."}]'
         return json.loads(value) if isinstance(value, str) else value
 
+
+    def topic_retention(self) -> TopicRetention:
+        return TopicRetention(
+            notification_days=self.retention_notification_topic_days, status_days=self.retention_status_topic_days,
+            dead_letter_days=self.retention_dead_letter_topic_days, metrics_days=self.retention_metrics_topic_days)
 
 
 def load_settings() -> Settings:

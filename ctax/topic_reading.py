@@ -19,11 +19,11 @@ async def read_whole_topic(options: Mapping[str, Any], topic: str, *,
     """
     consumer = AIOKafkaConsumer(topic, group_id=None, auto_offset_reset="earliest", enable_auto_commit=False,
                                 **options)
-    await consumer.start()  # a consumer that cannot reach Kafka raises here
     records: list[ConsumerRecord[bytes, bytes]] = []
     ends: dict[TopicPartition, int] | None = None
     deadline = time.monotonic() + wait_seconds
     try:
+        await consumer.start()  # inside the try: a consumer that could not reach Kafka is still closed
         while True:
             for batch in (await consumer.getmany(timeout_ms=500)).values():
                 records.extend(batch)

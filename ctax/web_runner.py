@@ -8,7 +8,7 @@ import logging
 import uvicorn
 
 from adapters.sql.revenues import SqlRevenuesSystem
-from ctax.components import configured_users, ensure_sqlite_folder, kafka_connection
+from ctax.components import configured_users, ensure_sqlite_folder, kafka_connection, oidc_config, store_retention
 from ctax.kafka_access import KafkaAccessError
 from ctax.logging_setup import configure_logging
 from ctax.settings import Settings
@@ -23,7 +23,8 @@ def run_web(settings: Settings, host: str, port: int) -> None:
     configure_logging(settings.log_level, settings.log_format)
     try:
         asyncio.run(ensure_topics(settings.kafka_bootstrap, settings.partitions, prefix=settings.topic_prefix,
-                                  attempts=2, client_options=kafka_connection(settings).options()))
+                                  attempts=2, client_options=kafka_connection(settings).options(),
+                                  retention=settings.topic_retention()))
     except KafkaAccessError as error:
         if not error.retryable:  # a refused login or an untrusted certificate will not mend itself
             raise
@@ -37,6 +38,7 @@ def run_web(settings: Settings, host: str, port: int) -> None:
         database_url=settings.web_database_url, topic_prefix=settings.topic_prefix,
         publish_timeout_seconds=settings.publish_timeout_seconds, council_name=settings.council_name,
         intake_rate_per_minute=settings.intake_rate_per_minute, intake_burst=settings.intake_burst,
+        retention=store_retention(settings), retention_interval_seconds=settings.retention_interval_minutes * 60,
         secret_key=settings.web_secret_key.get_secret_value().encode() if settings.web_secret_key else None,
         secure_cookies=settings.web_secure_cookies,
         register=SqlRevenuesSystem.from_url(settings.database_url),
@@ -45,6 +47,7 @@ def run_web(settings: Settings, host: str, port: int) -> None:
             session_idle_minutes=settings.session_idle_minutes,
             session_lifetime_hours=settings.session_lifetime_hours,
             metrics_host=settings.web_metrics_host, metrics_port=settings.web_metrics_port,
+            password_sign_in=settings.staff_sign_in != "oidc", oidc=oidc_config(settings),
         ),
     ))
     # Access logs are off: request paths carry notification ids only, but we keep logs to our own lines.

@@ -15,6 +15,7 @@ from ctax.logging_setup import configure_logging
 from ctax.settings import Settings
 from ctax.topic_setup import ensure_topics
 from processors.app import ProcessorConfig, build_app
+from processors.stage_runner import RetryPolicy
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,8 @@ def faust_credentials(settings: Settings) -> Any:
 def run_worker(settings: Settings) -> None:
     configure_logging(settings.log_level, settings.log_format)
     asyncio.run(ensure_topics(settings.kafka_bootstrap, settings.partitions, prefix=settings.topic_prefix,
-                              client_options=kafka_connection(settings).options()))
+                              client_options=kafka_connection(settings).options(),
+                              retention=settings.topic_retention()))
     revenues = revenues_system(settings)
     if settings.worker_metrics_port:
         start_http_server(settings.worker_metrics_port, addr=settings.worker_metrics_host)
@@ -46,7 +48,8 @@ def run_worker(settings: Settings) -> None:
         ProcessorConfig(bootstrap=settings.kafka_bootstrap, partitions=settings.partitions,
                         topic_prefix=settings.topic_prefix, broker_credentials=faust_credentials(settings),
                         pipeline=settings.pipeline, batch_size=settings.batch_size,
-                        batch_wait_seconds=settings.batch_wait_ms / 1000, publish_assessed=settings.publish_assessed),
+                        batch_wait_seconds=settings.batch_wait_ms / 1000, publish_assessed=settings.publish_assessed,
+                        retry=RetryPolicy(give_up_after_seconds=settings.parked_give_up_hours * 3600)),
         stage_context(settings, revenues),
     )
     # Our own Worker rather than `faust worker`, so Faust's web server stays off (web_enabled=False).

@@ -35,7 +35,7 @@ from processors.circuit_breaker import CircuitBreaker
 from processors.pipeline.context import Output, SourceRecord, StageContext
 from processors.pipeline.fused import BatchOptions, process_batch
 from processors.pipeline.staged import apply_assessed, assess_validated, measure_status, validate_submitted
-from processors.stage_runner import BatchHandler, RetryPolicy, StageRunner, parked_attempt
+from processors.stage_runner import BatchHandler, RetryPolicy, StageRunner, first_parked_ms, parked_attempt
 from schemas.events import Stage
 from schemas.topics import (
     ALL_TOPICS,
@@ -112,9 +112,10 @@ def build_app(config: ProcessorConfig, ctx: StageContext, breaker: CircuitBreake
             async for event in stream.events():
                 record = _source_record(source_name, event)
                 if parked:
-                    attempt, wait = parked_attempt(_headers(event))
+                    headers = _headers(event)
+                    attempt, wait = parked_attempt(headers)
                     record = SourceRecord(record.topic, record.key, record.value, record.partition, record.offset,
-                                          attempt)
+                                          attempt, first_parked_ms(headers))
                     if wait:
                         await asyncio.sleep(min(wait, config.retry.park_max_delay))
                 outputs = await runner.run_batch(stage, handler, [record],
@@ -137,9 +138,10 @@ def build_app(config: ProcessorConfig, ctx: StageContext, breaker: CircuitBreake
             async for events in stream.take_events(config.batch_size, within=within):
                 records = [_source_record(SUBMITTED.name, event) for event in events]
                 if parked:
-                    waits = [parked_attempt(_headers(event)) for event in events]
-                    records = [SourceRecord(r.topic, r.key, r.value, r.partition, r.offset, attempt)
-                               for r, (attempt, _) in zip(records, waits, strict=True)]
+                    headers = [_headers(event) for event in events]
+                    waits = [parked_attempt(h) for h in headers]
+                    records = [SourceRecord(r.topic, r.key, r.value, r.partition, r.offset, attempt, first_parked_ms(h))
+                               for r, (attempt, _), h in zip(records, waits, headers, strict=True)]
                     longest = max((wait for _, wait in waits), default=0.0)
                     if longest:
                         await asyncio.sleep(min(longest, config.retry.park_max_delay))

@@ -1,6 +1,7 @@
 """Runs a stage handler safely: off the event loop, retried while the revenues system is unavailable,
 behind the circuit breaker, parked on the retry topic when it will not go through, and dead-lettered
-(never crashing the agent) when the event itself is the problem.
+(never crashing the agent) when the event itself is the problem, or when it has been parked for longer than
+``RetryPolicy.give_up_after_seconds`` (counted by ``ctax_worker_parked_given_up_total``, for an ops alert).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 
 ATTEMPT_HEADER = "ctax-attempt"
 NOT_BEFORE_HEADER = "ctax-not-before-ms"
+FIRST_PARKED_HEADER = "ctax-first-parked-ms"
 
 BatchHandler = Callable[[StageContext, list[SourceRecord]], list[Output]]
 
@@ -35,6 +37,7 @@ class RetryPolicy:
     max_delay: float = 10.0
     park_initial_delay: float = 1.0
     park_max_delay: float = 30.0
+    give_up_after_seconds: float = 48 * 3600  # parked this long: dead-letter it and alert (CTAX_PARKED_GIVE_UP_HOURS)
 
 
 def _jittered(seconds: float) -> float:
@@ -109,6 +112,12 @@ class StageRunner:
             return outputs
 
     def _park(self, stage: Stage, record: SourceRecord, reason: str, topic: str) -> Output:
+        now_ms = int(time.time() * 1000)
+        first_parked_ms = record.first_parked_ms or now_ms
+        parked_seconds = (now_ms - first_parked_ms) / 1000
+        worker_metrics.OLDEST_PARKED_SECONDS.labels(stage.value).set(parked_seconds)
+        if parked_seconds >= self._policy.give_up_after_seconds:
+            return self._give_up(stage, record, reason, parked_seconds)
         attempt = record.attempt + 1
         delay = _jittered(min(self._policy.park_initial_delay * 2 ** (attempt - 1), self._policy.park_max_delay))
         not_before_ms = int((time.time() + delay) * 1000)
@@ -118,9 +127,30 @@ class StageRunner:
         return Output(topic, record.key or b"", record.value, (
             (ATTEMPT_HEADER, str(attempt).encode()),
             (NOT_BEFORE_HEADER, str(not_before_ms).encode()),
+            (FIRST_PARKED_HEADER, str(first_parked_ms).encode()),
             ("ctax-stage", stage.value.encode()),
             ("ctax-reason", reason[:300].encode("utf-8", "replace")),
         ))
+
+
+    def _give_up(self, stage: Stage, record: SourceRecord, reason: str, parked_seconds: float) -> Output:
+        hours = parked_seconds / 3600
+        worker_metrics.PARKED_GIVEN_UP.labels(stage.value).inc()
+        worker_metrics.DEAD_LETTERS.labels(stage.value).inc()
+        log.error("parked notification given up and dead-lettered", extra={
+            "stage": stage.value, "attempt": record.attempt, "parked_hours": round(hours, 1),
+            "partition": record.partition, "offset": record.offset})
+        return dead_letter(stage, record, f"gave up after {hours:.1f} hours parked ({record.attempt} attempts): "
+                                          f"{reason}")
+
+
+def first_parked_ms(headers: dict[str, bytes]) -> int | None:
+    """When a parked record was first parked (epoch milliseconds), or None if the header is missing or bad."""
+    try:
+        value = int(headers[FIRST_PARKED_HEADER])
+    except (KeyError, ValueError):
+        return None
+    return value if value > 0 else None
 
 
 def parked_attempt(headers: dict[str, bytes]) -> tuple[int, float]:

@@ -7,6 +7,12 @@ from prometheus_client import Counter, Gauge, Histogram
 EVENTS = Counter("ctax_worker_events_total", "Events a stage finished with, by result", ["stage", "result"])
 RETRIES = Counter("ctax_worker_retries_total", "Calls to the revenues system that failed and were retried", ["stage"])
 PARKED = Counter("ctax_worker_parked_total", "Notifications parked on the retry topic", ["stage"])
+PARKED_GIVEN_UP = Counter(
+    "ctax_worker_parked_given_up_total",
+    "Parked notifications sent to the dead-letter topic after CTAX_PARKED_GIVE_UP_HOURS (alert on any increase)",
+    ["stage"])
+OLDEST_PARKED_SECONDS = Gauge(
+    "ctax_worker_oldest_parked_seconds", "How long the parked notification retried last had been parked", ["stage"])
 DEAD_LETTERS = Counter("ctax_worker_dead_letters_total", "Events sent to the dead-letter topic", ["stage"])
 BREAKER_OPEN = Gauge("ctax_worker_breaker_open", "1 while the circuit breaker to the revenues system is open")
 HANDLER_SECONDS = Histogram(

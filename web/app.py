@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from fastapi import FastAPI
 
+from adapters.sql.engines import is_sqlite
 from schemas.codec import shared_codec
 from schemas.topics import STATUS, SUBMITTED
 from web.back_office.routes import install_back_office
@@ -30,6 +31,9 @@ from web.resident.address_lookup import PropertyRegister
 from web.resident.routes import install_resident_pages
 from web.stores.database import create_store_engine
 from web.stores.progress import ProgressStore
+from web.stores.rate_buckets import SharedTokenBuckets
+from web.stores.retention import StoreRetention
+from web.stores.retention_schedule import RetentionSchedule
 
 
 @dataclass(frozen=True)
@@ -46,13 +50,23 @@ class WebConfig:
     back_office: BackOfficeConfig = field(default_factory=BackOfficeConfig)  # staff and ops pages
     intake_rate_per_minute: float = 600.0  # per client address, public POSTs; 0 turns the limit off
     intake_burst: int = 100
+    retention: StoreRetention = field(default_factory=StoreRetention)  # how long the web store keeps records
+    retention_interval_seconds: float = 3600.0  # how often this process purges expired records; 0 = never
 
 
 def create_app(config: WebConfig) -> FastAPI:
+    # Intake buckets shared by every web process through PostgreSQL; in memory with SQLite (one process).
+    shared_buckets = (None if is_sqlite(config.database_url) else
+                      SharedTokenBuckets(create_store_engine(config.database_url), config.intake_rate_per_minute,
+                                         config.intake_burst))
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = ProgressStore(create_store_engine(config.database_url))
+        engine = create_store_engine(config.database_url)
+        store = ProgressStore(engine)
         store.create_schema()
+        if shared_buckets is not None:
+            shared_buckets.create_schema()
         codec = shared_codec()
         runtime = WebRuntime(
             council_code=config.council_code, codec=codec, store=store,
@@ -67,12 +81,18 @@ def create_app(config: WebConfig) -> FastAPI:
                                  config.database_url)
         app.state.back_office = office
         office.start_following(config.kafka, codec, config.topic_prefix)
+        retention = RetentionSchedule(engine, config.retention, config.retention_interval_seconds)
+        retention.start()
         try:
             yield
         finally:
+            await retention.stop()
             await office.stop()
             await runtime.follower.stop()
             await runtime.publisher.stop()
+            engine.dispose()
+            if shared_buckets is not None:
+                shared_buckets.dispose()
 
     app = FastAPI(
         title="Council tax change of circumstance",
@@ -85,7 +105,8 @@ def create_app(config: WebConfig) -> FastAPI:
     app.add_middleware(CsrfProtection, secret=config.secret_key or secrets.token_bytes(32),
                        secure_cookie=config.secure_cookies, failure_page=form_expired_page)
     app.add_middleware(BodySizeLimit)
-    app.add_middleware(IntakeRateLimit, per_minute=config.intake_rate_per_minute, burst=config.intake_burst)
+    app.add_middleware(IntakeRateLimit, per_minute=config.intake_rate_per_minute, burst=config.intake_burst,
+                       buckets=shared_buckets)
     app.add_middleware(SecurityHeaders)
     app.include_router(intake_router)
     install_resident_pages(app, database_url=config.database_url, register=config.register,

@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
+from adapters.sql.connection_errors import install_tls_explanations
+
 
 def driver_url(url: str) -> str:
     """A ``postgresql://`` URL as SQLAlchemy needs it for psycopg 3; other URLs unchanged."""
@@ -26,7 +28,8 @@ def create_database_engine(
 
     SQLite gets WAL, foreign keys and a busy timeout so readers never block writers; ``read_only`` makes the
     connection itself refuse writes (SQLite ``query_only``, PostgreSQL ``default_transaction_read_only``),
-    so a bug in a page cannot change an account. Extra keyword arguments go to ``create_engine``.
+    so a bug in a page cannot change an account. Extra keyword arguments go to ``create_engine``. A PostgreSQL
+    server whose certificate fails ``sslmode=verify-full`` raises one clear ``DatabaseTlsError``.
     """
     url = driver_url(url)
     if is_sqlite(url):
@@ -43,9 +46,12 @@ def create_database_engine(
             cursor.close()
 
         return engine
+    # TLS settings travel in the URL as libpq keywords (sslmode=verify-full&sslrootcert=/path/ca.pem).
     connect_args: dict[str, Any] = {"options": "-c default_transaction_read_only=on"} if read_only else {}
-    return create_engine(url, pool_size=pool_size, max_overflow=kwargs.pop("max_overflow", pool_size),
-                         pool_pre_ping=pre_ping, connect_args=connect_args, **kwargs)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=kwargs.pop("max_overflow", pool_size),
+                           pool_pre_ping=pre_ping, connect_args=connect_args, **kwargs)
+    install_tls_explanations(engine, url)
+    return engine
 
 
 def create_admin_engine(url: str) -> Engine:

@@ -37,6 +37,7 @@ class SourceRecord:
     partition: int | None = None
     offset: int | None = None
     attempt: int = 0
+    first_parked_ms: int | None = None  # when it was first parked (epoch ms), from its headers; None if never
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from adapters.sql.engines import is_sqlite
 from adapters.sql.reader import RevenuesReader, SqlRevenuesReader
 from schemas.codec import Codec, DecodeError
 from schemas.events import NotificationMetric
@@ -24,11 +25,14 @@ from web.ops.consumer_lag import ConsumerLagMonitor, LagReading
 from web.ops.prometheus import WebPrometheus
 from web.signin.accounts import ConfiguredUser
 from web.signin.first_admin import ensure_first_admin
-from web.signin.throttle import LoginThrottle
+from web.signin.oidc_client import OidcConfig, OidcSignIn
+from web.signin.throttle import LoginThrottle, SignInThrottle
 from web.stores.database import create_store_engine
 from web.stores.metrics import MetricsStore
+from web.stores.pending_sign_ins import PendingSignInStore
 from web.stores.reviews import ReviewStore
 from web.stores.sessions import SessionStore
+from web.stores.signin_failures import SharedLoginThrottle
 from web.stores.users import UserStore
 from web.stores.workspace_queries import WorkspaceQueries
 
@@ -46,6 +50,8 @@ class BackOfficeConfig:
     metrics_host: str = "127.0.0.1"
     metrics_port: int = 9101
     lag_interval_seconds: float = 5.0
+    password_sign_in: bool = True  # CTAX_STAFF_SIGN_IN local or both
+    oidc: OidcConfig | None = None  # CTAX_STAFF_SIGN_IN oidc or both: the council's identity provider
 
 
 @dataclass
@@ -53,12 +59,14 @@ class BackOffice:
     config: BackOfficeConfig
     users: UserStore
     sessions: SessionStore
-    throttle: LoginThrottle
+    throttle: SignInThrottle
     reviews: ReviewStore
     metrics: MetricsStore
     prometheus: WebPrometheus
     revenues: RevenuesReader | None
     queries: WorkspaceQueries
+    pending_sign_ins: PendingSignInStore
+    oidc: OidcSignIn | None = None
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     lag: ConsumerLagMonitor | None = None
     _followers: list[TopicFollower] = field(default_factory=list)
@@ -73,14 +81,22 @@ class BackOffice:
                                 lifetime=timedelta(hours=config.session_lifetime_hours))
         reviews = ReviewStore(engine)
         metrics = MetricsStore(engine)
-        for store in (users, sessions, reviews, metrics):
+        pending_sign_ins = PendingSignInStore(engine)
+        # One count across every web process when they share PostgreSQL; in memory for SQLite's one process.
+        throttle: SignInThrottle = LoginThrottle()
+        if not is_sqlite(web_database_url):
+            shared = SharedLoginThrottle(engine)
+            shared.create_schema()
+            throttle = shared
+        for store in (users, sessions, reviews, metrics, pending_sign_ins):
             store.create_schema()
-        if config.create_first_admin:
+        if config.create_first_admin and config.password_sign_in:
             ensure_first_admin(users, sys.stderr)
         reader = SqlRevenuesReader.from_url(config.revenues_database_url) if config.revenues_database_url else None
-        office = cls(config=config, users=users, sessions=sessions, throttle=LoginThrottle(), reviews=reviews,
+        office = cls(config=config, users=users, sessions=sessions, throttle=throttle, reviews=reviews,
                      metrics=metrics, prometheus=WebPrometheus(metrics, lambda: datetime.now(UTC)), revenues=reader,
-                     queries=WorkspaceQueries(engine))
+                     queries=WorkspaceQueries(engine), pending_sign_ins=pending_sign_ins,
+                     oidc=OidcSignIn(config.oidc) if config.oidc is not None else None)
         office._closers.append(engine.dispose)
         if reader is not None:
             office._closers.append(reader.dispose)

@@ -7,19 +7,18 @@ only has to produce a :class:`StaffUser` and hand it to ``web.signin.routes.star
 server-side session and sets the cookie exactly as password sign-in does. Roles, route protection,
 session expiry, sign-out and auditing do not change.
 
-To plug one in, implement :class:`ExternalIdentityProvider` with a maintained OIDC client library
-(for example Authlib), and add two routes beside ``/sign-in``: one redirecting to
-``authorization_url(...)`` and a callback that calls ``complete(...)`` then ``start_session``. Map the
-provider's groups to roles in :meth:`ExternalIdentityProvider.complete` (never trust a role name sent by
-the browser). See the README section "Signing in with the council's identity provider".
+:class:`web.signin.oidc_client.OidcSignIn` implements :class:`ExternalIdentityProvider` for OpenID Connect
+(Authlib and joserfc); ``web.signin.oidc_routes`` adds ``/sign-in/oidc`` and its callback beside
+``/sign-in``. Roles come from the provider's claims, mapped by configuration (never from the browser).
+See the README section "Staff sign-in (OpenID Connect)".
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Protocol
 
 from web.signin.accounts import StaffUser
+from web.signin.oidc_client import ProvenIdentity
 from web.signin.passwords import burn_verification_time, hash_password, needs_rehash, verify_password
 from web.stores.users import UserStore
 
@@ -29,14 +28,13 @@ class ExternalIdentityProvider(Protocol):
 
     display_name: str  # shown on the sign-in button, e.g. "Exampleshire staff account"
 
-    def authorization_url(self, *, state: str, nonce: str, redirect_uri: str) -> str:
+    async def authorization_url(self, *, state: str, nonce: str, code_verifier: str) -> str:
         """Where to send the browser to sign in (authorization code flow with PKCE)."""
 
-    async def complete(self, *, callback_params: Mapping[str, str], state: str, nonce: str,
-                       redirect_uri: str) -> StaffUser | None:
+    async def complete(self, *, code: str, nonce: str, code_verifier: str) -> ProvenIdentity:
         """Exchange the code, verify the ID token (issuer, audience, nonce, signature) and map groups to a role.
 
-        Return None when the person is proven but has no role in this service.
+        The identity's ``user`` is None when the person is proven but has no role in this service.
         """
 
 
@@ -48,7 +46,7 @@ class PasswordSignIn:
 
     def verify(self, username: str, password: str) -> StaffUser | None:
         stored = self._users.find(username)
-        if stored is None:
+        if stored is None or not stored.password_hash:  # unknown, or one who signs in with the council's provider
             burn_verification_time(password)
             return None
         if not verify_password(stored.password_hash, password):

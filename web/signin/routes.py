@@ -1,4 +1,4 @@
-"""Signing in and out of the staff and ops pages (username and password; see web/signin/identity.py for SSO)."""
+"""Signing in and out of the staff and ops pages (username and password; the identity provider: oidc_routes)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from web.back_office.pages import render_back_office
 from web.signin.accounts import Role, StaffUser
 from web.signin.guard import back_office, session_cookie_name, signed_in_user
 from web.signin.identity import PasswordSignIn
+from web.signin.throttle import throttle_call
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger(__name__)
@@ -43,7 +44,10 @@ def start_session(request: Request, user: StaffUser, destination: str) -> Respon
 
 
 def _sign_in_form(request: Request, context: dict[str, Any], status_code: int = 200) -> Response:
-    return render_back_office(request, "staff/sign_in.html", None, "/sign-in", context, status_code)
+    office = back_office(request)
+    methods = {"password_sign_in": office.config.password_sign_in,
+               "oidc_name": office.oidc.display_name if office.oidc is not None else None}
+    return render_back_office(request, "staff/sign_in.html", None, "/sign-in", {**methods, **context}, status_code)
 
 
 @router.get("/sign-in")
@@ -63,6 +67,8 @@ async def sign_in(
     next: Annotated[str | None, Form(max_length=2000)] = None,
 ) -> Response:
     office = back_office(request)
+    if not office.config.password_sign_in:  # CTAX_STAFF_SIGN_IN=oidc: the council's provider only
+        return _sign_in_form(request, {"next": safe_next(next), "errors": {}}, status_code=403)
     username = username.strip().lower()
     address = request.client.host if request.client else "unknown"
     errors: dict[str, str] = {}
@@ -73,7 +79,7 @@ async def sign_in(
     if errors:
         return _sign_in_form(request, {"next": safe_next(next), "errors": errors, "username": username},
                              status_code=400)
-    wait = office.throttle.retry_after(username, address)
+    wait = await throttle_call(office.throttle, office.throttle.retry_after, username, address)
     if wait is not None:
         log.warning("sign-in throttled")
         minutes = max(1, round(wait / 60))
@@ -84,13 +90,13 @@ async def sign_in(
         }, status_code=429)
     user = await asyncio.to_thread(PasswordSignIn(office.users).verify, username, password)
     if user is None:
-        office.throttle.failed(username, address)
+        await throttle_call(office.throttle, office.throttle.failed, username, address)
         log.info("sign-in failed")
         return _sign_in_form(request, {
             "next": safe_next(next), "username": username,
             "errors": {"username": "Enter a correct username and password"},
         }, status_code=400)
-    office.throttle.succeeded(username)
+    await throttle_call(office.throttle, office.throttle.succeeded, username)
     log.info("signed in", extra={"role": user.role.value})
     return await asyncio.to_thread(start_session, request, user, safe_next(next) or home_for(user))
 

@@ -1,20 +1,42 @@
 """Login throttling: after repeated failures for one username or from one address, refuse for a while.
 
-Counts are kept in the web process's memory (a sliding window). With several web replicas each counts
-on its own, which still bounds guessing to a small multiple of the limit; put a shared limiter in front
-(the council's reverse proxy or WAF) if that matters.
+:class:`LoginThrottle` counts in the web process's memory (a sliding window): right for SQLite, where one
+process serves. With a PostgreSQL web store every process shares one count instead
+(:class:`web.stores.signin_failures.SharedLoginThrottle`, chosen by ``BackOffice.open``), so several
+replicas, or a restart, do not multiply or reset the limit. Both satisfy :class:`SignInThrottle`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+class SignInThrottle(Protocol):
+    blocking: bool  # True: the calls do I/O and are made in a worker thread; False: on the event loop
+
+    def retry_after(self, username: str, address: str) -> float | None:
+        """Seconds to wait before trying again, or None if a sign-in attempt may go ahead."""
+
+    def failed(self, username: str, address: str) -> None:
+        """Count a failed sign-in for the username and the address."""
+
+    def succeeded(self, username: str) -> None:
+        """Forget the username's failures."""
+
+
+async def throttle_call(throttle: SignInThrottle, call: Callable[..., Any], *args: Any) -> Any:
+    """Run one of the throttle's methods: in a worker thread if it does I/O, else right here."""
+    return await asyncio.to_thread(call, *args) if throttle.blocking else call(*args)
 
 
 @dataclass
 class LoginThrottle:
+    blocking = False  # plain dicts, touched only from the event loop (not a dataclass field: no annotation)
     per_username: int = 5
     per_address: int = 30
     window_seconds: float = 15 * 60

@@ -2,7 +2,9 @@
 
 Users live in the web app's own database (``ctax users add``) and may also come from configuration
 (``CTAX_STAFF_USERS``, JSON with Argon2 hashes, read-only at run time); the configured ones are read-only.
-Who a user is and what a role allows is in :mod:`web.signin.accounts`.
+Who a user is and what a role allows is in :mod:`web.signin.accounts`. People who sign in through the
+council's identity provider are remembered in ``staff_sso_user`` (name and role as of their last sign-in,
+no password) under an ``sso:`` username that no local user can have.
 """
 
 from __future__ import annotations
@@ -28,10 +30,20 @@ user_table = Table(
 )
 
 
+sso_user_table = Table(
+    "staff_sso_user", metadata,
+    Column("username", String(60), primary_key=True),
+    Column("display_name", String(100), nullable=False),
+    Column("role", String(10), nullable=False),
+    Column("last_sign_in_at", DateTime(timezone=True), nullable=False),
+)
+SSO_PREFIX = "sso:"
+
+
 @dataclass(frozen=True)
 class StoredUser:
     user: StaffUser
-    password_hash: str
+    password_hash: str  # empty for people who sign in through the identity provider
     from_configuration: bool
 
 
@@ -44,7 +56,7 @@ class UserStore:
         }
 
     def create_schema(self) -> None:
-        create_tables(self._engine, user_table)
+        create_tables(self._engine, user_table, sso_user_table)
 
     def add(self, username: str, display_name: str, role: Role, password: str) -> StaffUser:
         """Add a user with a new password (hashed here); raise UserExistsError if the name is taken."""
@@ -62,7 +74,18 @@ class UserStore:
             raise UserExistsError(username) from None
         return StaffUser(username, display_name.strip() or username, role)
 
+    def remember_sso(self, user: StaffUser) -> None:
+        """Note a person the identity provider has just proven, with the role their claims map to today."""
+        values = {"display_name": user.display_name, "role": user.role.value, "last_sign_in_at": datetime.now(UTC)}
+        with self._engine.begin() as conn:
+            updated = conn.execute(update(sso_user_table).where(sso_user_table.c.username == user.username)
+                                   .values(**values)).rowcount
+            if not updated:
+                conn.execute(insert(sso_user_table).values(username=user.username, **values))
+
     def find(self, username: str) -> StoredUser | None:
+        if username.startswith(SSO_PREFIX):
+            return self._find_sso(username)
         configured = self._configured.get(username)
         if configured is not None:
             return configured
@@ -72,6 +95,13 @@ class UserStore:
             return None
         return StoredUser(StaffUser(row["username"], row["display_name"], Role(row["role"])),
                           row["password_hash"], False)
+
+    def _find_sso(self, username: str) -> StoredUser | None:
+        with self._engine.connect() as conn:
+            row = conn.execute(select(sso_user_table).where(sso_user_table.c.username == username)).mappings().first()
+        if row is None:
+            return None
+        return StoredUser(StaffUser(row["username"], row["display_name"], Role(row["role"])), "", True)
 
     def replace_hash(self, username: str, password_hash: str) -> None:
         """Store a stronger hash of the same password (after a successful sign-in)."""

@@ -21,7 +21,7 @@ from web.signin.accounts import Role
 
 # Public on purpose: the resident service, the intake API (its own rules), sign-in, health and API docs.
 PUBLIC = re.compile(r"""^(
-    /|/healthz|/accessibility|/cookies|/sign-in|/sign-out
+    /|/healthz|/accessibility|/cookies|/sign-in|/sign-in/oidc(/callback)?|/sign-out
     |/start[^/]*|/moving(/.*)?|/address/.*|/forwarding-address|/status(/.*)?|/check[^/]*(/.*)?
     |/api/v1/notifications(/\{notification_id\})?
     |/openapi\.json|/docs|/docs/oauth2-redirect|/redoc
