@@ -301,3 +301,45 @@ def users_hash(password_stdin: bool) -> None:
         click.echo(hash_password(_new_password(password_stdin)))
     except WeakPasswordError as error:
         raise click.ClickException(str(error)) from error
+
+
+@main.group()
+def legacy() -> None:
+    """The simulated legacy revenues back office (its own process, database and rules) for tests and demos."""
+
+
+@legacy.command("serve")
+@click.option("--style", type=click.Choice(["soap", "files"]), required=True,
+              help="soap: a SOAP web service per adapters/soap/revenues.wsdl; files: an import job on an inbox")
+@click.option("--database", type=click.Path(path_type=Path), default=Path("var/legacy/revenues.db"),
+              show_default=True, help="The back office's own SQLite database")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8085, show_default=True, help="SOAP style: the port (0: any free port)")
+@click.option("--inbox", type=click.Path(path_type=Path), default=Path("var/legacy/inbox"), show_default=True,
+              help="Files style: where import files arrive")
+@click.option("--results", type=click.Path(path_type=Path), default=Path("var/legacy/results"),
+              show_default=True, help="Files style: where results files are written")
+@click.option("--poll-seconds", type=float, default=0.2, show_default=True, help="Files style: inbox poll interval")
+@click.option("--latency-ms", type=float, default=0.0, show_default=True, help="Mean delay per call or file")
+@click.option("--error-rate", type=float, default=0.0, show_default=True,
+              help="Share of calls failing with a server fault (files: of import runs skipped)")
+@click.option("--timeout-after-commit-rate", type=float, default=0.0, show_default=True,
+              help="SOAP: share of writes that commit and then stall past the caller's timeout")
+@click.option("--stall-seconds", type=float, default=30.0, show_default=True, help="How long such a write stalls")
+@click.option("--maintenance-flag", type=click.Path(path_type=Path), default=None,
+              help="While this file exists the back office is in its maintenance window")
+@click.option("--seed", "random_seed", type=int, default=None, help="Seed of the misbehaviour (repeatable runs)")
+def legacy_serve(style: str, database: Path, host: str, port: int, inbox: Path, results: Path, poll_seconds: float,
+                 latency_ms: float, error_rate: float, timeout_after_commit_rate: float, stall_seconds: float,
+                 maintenance_flag: Path | None, random_seed: int | None) -> None:
+    """Run the simulated back office until stopped; the first line printed says where it listens."""
+    from legacy.behaviour import Behaviour
+    from legacy.serve import serve_files_style, serve_soap_style
+
+    behaviour = Behaviour(latency_ms=latency_ms, error_rate=error_rate,
+                          timeout_after_commit_rate=timeout_after_commit_rate, stall_seconds=stall_seconds,
+                          maintenance_flag=maintenance_flag, seed=random_seed)
+    if style == "soap":
+        serve_soap_style(database, behaviour, host, port)
+    else:
+        serve_files_style(database, behaviour, inbox, results, poll_seconds)
