@@ -328,17 +328,19 @@ def legacy() -> None:
 @click.option("--stall-seconds", type=float, default=30.0, show_default=True, help="How long such a write stalls")
 @click.option("--maintenance-flag", type=click.Path(path_type=Path), default=None,
               help="While this file exists the back office is in its maintenance window")
+@click.option("--stall-flag", type=click.Path(path_type=Path), default=None,
+              help="SOAP: while this file exists every write commits and then stalls")
 @click.option("--seed", "random_seed", type=int, default=None, help="Seed of the misbehaviour (repeatable runs)")
 def legacy_serve(style: str, database: Path, host: str, port: int, inbox: Path, results: Path, poll_seconds: float,
                  latency_ms: float, error_rate: float, timeout_after_commit_rate: float, stall_seconds: float,
-                 maintenance_flag: Path | None, random_seed: int | None) -> None:
+                 maintenance_flag: Path | None, stall_flag: Path | None, random_seed: int | None) -> None:
     """Run the simulated back office until stopped; the first line printed says where it listens."""
     from legacy.behaviour import Behaviour
     from legacy.serve import serve_files_style, serve_soap_style
 
     behaviour = Behaviour(latency_ms=latency_ms, error_rate=error_rate,
                           timeout_after_commit_rate=timeout_after_commit_rate, stall_seconds=stall_seconds,
-                          maintenance_flag=maintenance_flag, seed=random_seed)
+                          maintenance_flag=maintenance_flag, stall_flag=stall_flag, seed=random_seed)
     if style == "soap":
         serve_soap_style(database, behaviour, host, port)
     else:

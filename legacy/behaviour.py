@@ -14,7 +14,8 @@ class Behaviour:
     """Configured at start-up from ``ctax legacy serve`` options.
 
     The maintenance window is a flag file: while it exists the back office refuses calls (SOAP) or stops
-    importing (files), so a test or an operator can open and close the window at will.
+    importing (files), so a test or an operator can open and close the window at will. Likewise, while the
+    stall flag exists every write commits and then stalls past the caller's timeout.
     """
 
     latency_ms: float = 0.0
@@ -22,6 +23,7 @@ class Behaviour:
     timeout_after_commit_rate: float = 0.0
     stall_seconds: float = 30.0
     maintenance_flag: Path | None = None
+    stall_flag: Path | None = None
     seed: int | None = None
     _random: random.Random = field(init=False, repr=False)
     _lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
@@ -41,6 +43,8 @@ class Behaviour:
         return self._draw() < self.error_rate
 
     def stalls_after_commit(self) -> bool:
+        if self.stall_flag is not None and self.stall_flag.exists():
+            return True
         return self._draw() < self.timeout_after_commit_rate
 
     def stall(self) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
-from adapters.revenues_port import AppliedChange, StaleAccountError
+from adapters.revenues_port import AppliedChange, RefusedChangeError, RevenuesUnavailableError, StaleAccountError
 from processors.rules.liability import assess
 from schemas.events import AccountChange
 from tests.builders import (
@@ -45,7 +47,7 @@ def applied_of(revenues: Any, notification_id: str) -> Any:  # AppliedChange, or
 def apply_one(revenues: Any, change: AccountChange) -> AppliedChange:
     """Apply one change as a batch of one; a stale change raises, as a caller would see it."""
     (result,) = revenues.apply_account_changes([change], APPLIED_AT)
-    if isinstance(result, StaleAccountError):
+    if isinstance(result, StaleAccountError | RefusedChangeError):
         raise result
     assert isinstance(result, AppliedChange)
     return result
@@ -60,7 +62,38 @@ def change_for(revenues: Any, change: dict[str, Any]) -> AccountChange:
 
 
 class RevenuesContract:
-    """Subclass with a ``revenues`` fixture returning an empty adapter of the kind under test."""
+    """Subclass with a ``revenues`` fixture returning an empty adapter of the kind under test.
+
+    ``new_account_refs``: the references the system gives its first two new accounts (its own numbering).
+    """
+
+    new_account_refs: tuple[str, str] = ("000000001", "000000002")
+    name_length_limit: int | None = None  # the longest liable-person name the system holds, if shorter than ours
+
+    @contextmanager
+    def interrupted_after_commit(self, revenues: Any) -> Iterator[None]:
+        """While inside, an apply reaches the system and then its answer is lost (RevenuesUnavailableError).
+
+        The default loses the answer after the adapter returned it, as a connection dropped after COMMIT
+        would; adapters of remote systems override it with the real thing (a timeout after commit).
+        """
+        original = revenues.apply_account_changes
+
+        def lose_the_answer(changes: Any, applied_at: datetime) -> Any:
+            original(changes, applied_at)
+            raise RevenuesUnavailableError("the answer was lost after the change was made")
+
+        revenues.apply_account_changes = lose_the_answer
+        try:
+            yield
+        finally:
+            revenues.apply_account_changes = original
+
+    @contextmanager
+    def unavailable(self, revenues: Any) -> Iterator[None]:
+        """While inside, the system cannot be reached (a maintenance window); skip if it cannot be arranged."""
+        pytest.skip("this adapter's system cannot be made unavailable by the test")
+        yield
 
     @pytest.fixture
     def seeded(self, revenues: Any) -> Any:
@@ -145,7 +178,7 @@ class RevenuesContract:
     def test_account_references_follow_the_councils_format(self, revenues: Any) -> None:
         seed(revenues)
         applied = apply_one(revenues, change_for(revenues, move_in(uprn=VACANT)))
-        assert applied.account_refs[0] == "000000001"
+        assert applied.account_refs[0] == self.new_account_refs[0]
 
     def test_batch_reads_leave_out_what_is_unknown(self, seeded: Any) -> None:
         many = seeded.property_facts_many([VACANT, OCCUPIED, "999", VACANT])
@@ -176,6 +209,39 @@ class RevenuesContract:
         first = change_for(revenues, move_in(uprn=VACANT))
         second = change_for(revenues, move_in(uprn=OTHER_VACANT, move_date=date(2025, 10, 2)))
         results = revenues.apply_account_changes([first, second], APPLIED_AT)
-        assert [r.account_refs for r in results] == [("000000001",), ("000000002",)]
-        assert revenues.account("000000002").uprn == OTHER_VACANT
-        assert applied_of(revenues, second.notification_id).account_refs == ("000000002",)
+        first_ref, second_ref = self.new_account_refs
+        assert [r.account_refs for r in results] == [(first_ref,), (second_ref,)]
+        assert revenues.account(second_ref).uprn == OTHER_VACANT
+        assert applied_of(revenues, second.notification_id).account_refs == (second_ref,)
+
+    def test_a_retry_after_an_answer_lost_after_commit_makes_the_change_once(self, seeded: Any) -> None:
+        change = change_for(seeded, move_within(from_uprn=OCCUPIED, to_uprn=OTHER_VACANT))
+        with self.interrupted_after_commit(seeded), pytest.raises(RevenuesUnavailableError):
+            seeded.apply_account_changes([change], APPLIED_AT)
+        applied = apply_one(seeded, change)
+        assert len(seeded.accounts_at(OTHER_VACANT)) == 1
+        assert applied.account_refs[1] == seeded.accounts_at(OTHER_VACANT)[0].account_ref
+        ended = seeded.account("500000001")
+        assert ended.liability_end is not None
+        assert [n.notification_id for n in ended.audit_notes].count(change.notification_id) == 1
+        assert applied_of(seeded, change.notification_id).account_refs == applied.account_refs
+
+    def test_a_change_the_system_cannot_hold_is_refused_with_its_reason(self, seeded: Any) -> None:
+        if self.name_length_limit is None:
+            pytest.skip("this system holds every name our intake accepts")
+        long_name = "Bartholomew Alexander Montgomery-Fitzwilliam Smythe-Jones"
+        assert len(long_name) > self.name_length_limit
+        change = change_for(seeded, move_in(uprn=VACANT, residents=[{"full_name": long_name}]))
+        (result,) = seeded.apply_account_changes([change], APPLIED_AT)
+        assert isinstance(result, RefusedChangeError)
+        assert str(self.name_length_limit) in str(result)
+        assert long_name not in str(result)  # the reason names the rule, not the person
+        assert seeded.accounts_at(VACANT) == []
+        assert applied_of(seeded, change.notification_id) is None
+
+    def test_while_unavailable_nothing_is_made_and_a_retry_later_is_asked_for(self, seeded: Any) -> None:
+        change = change_for(seeded, move_in(uprn=VACANT))
+        with self.unavailable(seeded), pytest.raises(RevenuesUnavailableError):
+            seeded.apply_account_changes([change], APPLIED_AT)
+        assert apply_one(seeded, change).newly_applied
+        assert len(seeded.accounts_at(VACANT)) == 1

@@ -1,0 +1,217 @@
+"""The web-service adapter: each account change is a short sequence of SOAP calls, never made twice.
+
+For each change, in order:
+
+1. ``ListNotesByReference(notification id)``: which of its steps the back office already holds (every write
+   carries a note referenced by the notification id and tagged ``step=i/n``; the note is written in the same
+   back-office transaction as the write, so the note is there exactly when the write is).
+2. If no step is done yet: check every account it touches as the back office holds it now
+   (``FindAccountsAtProperty``); a difference is a StaleAccountError and nothing is written.
+3. The steps not yet done, in order: ``EndLiability`` for each ending, ``CreateAccount`` for each opening.
+4. ``AddNote`` of a marker referenced by the change's fingerprint, so a duplicate notification is recognised.
+
+A timeout, a lost connection, a server fault or the maintenance window raises RevenuesUnavailableError: the
+runner retries the batch later, and step 1 then finds what the interrupted call did before anything is sent
+again. A refusal becomes a RefusedChangeError (or a StaleAccountError when the account changed meanwhile).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any
+
+from adapters.audit_notes import ending_note, opening_note
+from adapters.revenues_port import (
+    AccountView,
+    AppliedChange,
+    ApplyResult,
+    RefusedChangeError,
+    RegisterProperty,
+    StaleAccountError,
+)
+from adapters.soap import records
+from adapters.soap.client import BackOfficeRefusal, SoapCaller
+from adapters.soap.step_notes import (
+    StepNote,
+    fingerprint_reference,
+    marker_text,
+    read_step,
+    step_text,
+    tag_fields,
+)
+from schemas.events import AccountChange, LiabilityEnding, LiabilityOpening, PropertyFacts
+from schemas.financial_year import financial_year_of
+
+# Refusals that mean "the account is not as assessed": the change is re-assessed by a person as stale.
+STALE_REFUSALS = frozenset({"ACCOUNT_CLOSED", "ACCOUNT_UNKNOWN", "LIABILITY_START_MISMATCH", "PROPERTY_OCCUPIED"})
+
+
+class SoapRevenuesSystem:
+    """The revenues port over the back office's SOAP service."""
+
+    def __init__(self, address: str, *, timeout_seconds: float = 10.0) -> None:
+        self._caller = SoapCaller(address, timeout_seconds=timeout_seconds)
+
+    def close(self) -> None:
+        self._caller.close()
+
+    # -- reads ---------------------------------------------------------------------------------------------
+
+    def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
+        found = self._caller.call("SearchProperties", Postcode=postcode) or []
+        return [records.register_property(p) for p in found]
+
+    def property_facts_many(self, uprns: Collection[str]) -> dict[str, PropertyFacts]:
+        wanted = sorted(set(uprns))
+        if not wanted:
+            return {}
+        properties = self._caller.call("SearchProperties", Uprn=wanted) or []
+        if not properties:
+            return {}
+        summaries = self._caller.call("FindAccountsAtProperty", Uprn=[p.Uprn for p in properties]) or []
+        return {p.Uprn: records.property_facts(p, summaries) for p in properties}
+
+    def account(self, account_ref: str) -> AccountView | None:
+        found = self._caller.call("GetAccount", AccountNumber=account_ref)
+        return records.account_view(found) if found is not None else None
+
+    def accounts_at(self, uprn: str) -> list[AccountView]:
+        summaries = self._caller.call("FindAccountsAtProperty", Uprn=[uprn]) or []
+        views = [self.account(s.AccountNumber) for s in summaries]
+        return [v for v in views if v is not None]
+
+    def applied_many(self, notification_ids: Collection[str]) -> dict[str, AppliedChange]:
+        wanted = sorted(set(notification_ids))
+        if not wanted:
+            return {}
+        steps = self._steps_done(wanted)
+        found = {nid: _applied_from_steps(nid, done) for nid, done in steps.items()}
+        return {nid: applied for nid, applied in found.items() if applied is not None}
+
+    def applied_with_fingerprints(self, fingerprints: Collection[str]) -> dict[str, AppliedChange]:
+        by_reference = {fingerprint_reference(fp): fp for fp in set(fingerprints)}
+        if not by_reference:
+            return {}
+        found: dict[str, AppliedChange] = {}
+        for note in self._caller.call("ListNotesByReference", Reference=sorted(by_reference)) or []:
+            fields = tag_fields(note.Text)
+            if fields is None or "nid" not in fields:
+                continue
+            found.setdefault(by_reference[note.Reference], AppliedChange(
+                fields["nid"], fields.get("ref", ""), tuple(fields.get("accounts", "").split(",")),
+                datetime.fromisoformat(fields["at"]), False))
+        return found
+
+    # -- the write -------------------------------------------------------------------------------------------
+
+    def apply_account_changes(self, changes: Sequence[AccountChange], applied_at: datetime) -> list[ApplyResult]:
+        """Apply changes one after another (the back office has no batch call); see the module docstring."""
+        if not changes:
+            return []
+        done = self._steps_done(sorted({c.notification_id for c in changes}))
+        settled: dict[str, ApplyResult] = {}
+        results: list[ApplyResult] = []
+        for change in changes:
+            if change.notification_id not in settled:
+                settled[change.notification_id] = self._apply(change, done.get(change.notification_id, {}),
+                                                               applied_at)
+            results.append(settled[change.notification_id])
+        return results
+
+    def _apply(self, change: AccountChange, done: dict[int, StepNote], applied_at: datetime) -> ApplyResult:
+        steps: list[LiabilityEnding | LiabilityOpening] = [*change.endings, *change.openings]
+        if len(done) == len(steps):
+            earlier = _applied_from_steps(change.notification_id, done)
+            assert earlier is not None
+            if not self.applied_with_fingerprints([change.change_fingerprint]):
+                self._mark_complete(change, list(earlier.account_refs), earlier.applied_at)  # interrupted before
+            return earlier
+        if not done:
+            problem = self._stale_problem(change)
+            if problem is not None:
+                return StaleAccountError(problem)
+            applied_at_first = applied_at
+        else:
+            applied_at_first = min(s.applied_at for s in done.values())  # one apply, resumed
+        account_nos: list[str] = []
+        for index, step in enumerate(steps, start=1):
+            if index in done:
+                account_nos.append(done[index].account_no)
+                continue
+            try:
+                account_nos.append(self._write_step(change, step, index, len(steps), applied_at_first))
+            except BackOfficeRefusal as refusal:
+                return _refusal_result(change, refusal, account_nos)
+        self._mark_complete(change, account_nos, applied_at_first)
+        return AppliedChange(change.notification_id, change.reference, tuple(account_nos), applied_at_first, True)
+
+    def _write_step(self, change: AccountChange, step: LiabilityEnding | LiabilityOpening, index: int, count: int,
+                    applied_at: datetime) -> str:
+        if isinstance(step, LiabilityEnding):
+            text = step_text(ending_note(change, step), reference=change.reference, index=index, count=count,
+                             applied_at=applied_at)
+            return str(self._caller.call(
+                "EndLiability", AccountNumber=step.account_ref, ExpectedLiabilityStart=step.expected_liability_start,
+                LiabilityEnd=step.liability_end, ReplaceFromYear=financial_year_of(step.liability_end).start_year,
+                InstalmentsFrom=change.notice_date, Charge=records.charges(step.charges),
+                Instalment=records.instalments(step.instalments),
+                Note={"Reference": change.notification_id, "Text": text}))
+        text = step_text(opening_note(change, step), reference=change.reference, index=index, count=count,
+                         applied_at=applied_at)
+        return str(self._caller.call(
+            "CreateAccount", Uprn=step.uprn, LiabilityStart=step.liability_start,
+            LiablePerson=list(step.liable_persons), DiscountCode=step.discount_code,
+            DiscountPercent=step.discount_percent, Charge=records.charges(step.charges),
+            Instalment=records.instalments(step.instalments),
+            Note={"Reference": change.notification_id, "Text": text}))
+
+    def _stale_problem(self, change: AccountChange) -> str | None:
+        uprns = sorted({e.uprn for e in change.endings} | {o.uprn for o in change.openings})
+        summaries: list[Any] = self._caller.call("FindAccountsAtProperty", Uprn=uprns) or []
+        by_number = {s.AccountNumber: s for s in summaries}
+        for ending in change.endings:
+            held = by_number.get(ending.account_ref)
+            if held is None or held.LiabilityEnd is not None or records.as_date(
+                    held.LiabilityStart) != ending.expected_liability_start:
+                return f"Account {ending.account_ref} is no longer open as it was when this change was assessed"
+        ending_refs = {e.account_ref for e in change.endings}
+        for opening in change.openings:
+            if any(s.Uprn == opening.uprn and s.LiabilityEnd is None and s.AccountNumber not in ending_refs
+                   for s in summaries):
+                return f"Property {opening.uprn} still has an open account; it was not expected"
+        return None
+
+    def _mark_complete(self, change: AccountChange, account_nos: list[str], applied_at: datetime) -> None:
+        self._caller.call("AddNote", AccountNumber=account_nos[0], Note={
+            "Reference": fingerprint_reference(change.change_fingerprint),
+            "Text": marker_text(notification_id=change.notification_id, reference=change.reference,
+                                account_nos=account_nos, applied_at=applied_at)})
+
+    def _steps_done(self, notification_ids: Sequence[str]) -> dict[str, dict[int, StepNote]]:
+        done: dict[str, dict[int, StepNote]] = {}
+        for note in self._caller.call("ListNotesByReference", Reference=list(notification_ids)) or []:
+            step = read_step(note.Reference, note.AccountNumber, note.Text)
+            if step is not None:
+                done.setdefault(step.notification_id, {}).setdefault(step.index, step)
+        return done
+
+
+def _applied_from_steps(notification_id: str, done: dict[int, StepNote]) -> AppliedChange | None:
+    if not done:
+        return None
+    count = next(iter(done.values())).count
+    if set(done) != set(range(1, count + 1)):
+        return None  # interrupted part-way: not applied until every step is there
+    ordered = [done[i] for i in range(1, count + 1)]
+    return AppliedChange(notification_id, ordered[0].reference, tuple(s.account_no for s in ordered),
+                         min(s.applied_at for s in ordered), False)
+
+
+def _refusal_result(change: AccountChange, refusal: BackOfficeRefusal, made: list[str]) -> ApplyResult:
+    if not made and refusal.code in STALE_REFUSALS:
+        return StaleAccountError(f"{refusal.message} (back office code {refusal.code})")
+    partly = (f" Already made before the refusal, on account(s) {', '.join(made)}: a person must finish or "
+              "reverse this change in the back office." if made else "")
+    return RefusedChangeError(f"The revenues system refused this change: {refusal.message} "
+                              f"(code {refusal.code}).{partly}", refusal.code)
