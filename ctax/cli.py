@@ -345,3 +345,21 @@ def legacy_serve(style: str, database: Path, host: str, port: int, inbox: Path, 
         serve_soap_style(database, behaviour, host, port)
     else:
         serve_files_style(database, behaviour, inbox, results, poll_seconds)
+
+
+@main.command()
+@click.option("--verbose", "-v", is_flag=True, help="List every contract test as it runs")
+def conformance(verbose: bool) -> None:
+    """Check the revenues adapter that CTAX_REVENUES_ADAPTER selects against the contract suite.
+
+    Prints a report by capability: read the register, open an account, end a liability, discounts,
+    instalments, audit notes, idempotency after a crash, refusal reasons, outages. sql runs against a fresh
+    SQLite database; soap and files against the simulated back office (`ctax legacy serve`), started per test
+    in a temporary folder with the adapter's timeouts from the settings. Exit status 0 when nothing failed.
+    """
+    from ctax.conformance import ConformanceKitMissingError, run_conformance
+
+    try:
+        sys.exit(run_conformance(verbose))
+    except ConformanceKitMissingError as error:
+        raise click.ClickException(str(error)) from error

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from adapters.revenues_port import RevenuesSystem
 from adapters.sql.revenues import SqlRevenuesSystem
 from ctax.settings import Settings
 from processors.pipeline.context import StageContext
@@ -19,13 +20,31 @@ def ensure_sqlite_folder(url: str) -> None:
 
 
 def revenues_system(settings: Settings) -> SqlRevenuesSystem:
+    """The SQL revenues database (seeding, sample traffic and the demo's register read it directly)."""
     ensure_sqlite_folder(settings.database_url)
     revenues = SqlRevenuesSystem.from_url(settings.database_url, account_ref_prefix=settings.account_ref_prefix)
     revenues.create_schema()
     return revenues
 
 
-def stage_context(settings: Settings, revenues: SqlRevenuesSystem) -> StageContext:
+def revenues_adapter(settings: Settings) -> RevenuesSystem:
+    """The adapter the apply stage uses, as CTAX_REVENUES_ADAPTER chooses."""
+    if settings.revenues_adapter == "soap":
+        from adapters.soap.revenues import SoapRevenuesSystem
+
+        return SoapRevenuesSystem(settings.soap_url, timeout_seconds=settings.soap_timeout_seconds)
+    if settings.revenues_adapter == "files":
+        from adapters.files.revenues import FileRevenuesSystem
+
+        return FileRevenuesSystem(
+            outbox=settings.files_outbox, results=settings.files_results, journal=settings.files_journal,
+            reporting_database=settings.files_reporting_database, council_code=settings.council_code,
+            results_wait_seconds=settings.files_results_wait_seconds,
+            results_alert_seconds=settings.files_results_alert_seconds)
+    return revenues_system(settings)
+
+
+def stage_context(settings: Settings, revenues: RevenuesSystem) -> StageContext:
     cost_model = CostModel.load(settings.cost_model_path or DEFAULT_COST_MODEL)
     return StageContext(revenues=revenues, rules=settings.council_rules(), cost_model=cost_model)
 

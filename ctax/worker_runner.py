@@ -10,7 +10,7 @@ from typing import Any
 import faust
 from prometheus_client import start_http_server
 
-from ctax.components import revenues_system, stage_context
+from ctax.components import revenues_adapter, stage_context
 from ctax.logging_setup import configure_logging
 from ctax.settings import Settings
 from ctax.topic_setup import ensure_topics
@@ -35,7 +35,7 @@ def faust_credentials(settings: Settings) -> Any:
 def run_worker(settings: Settings) -> None:
     configure_logging(settings.log_level, settings.log_format)
     asyncio.run(ensure_topics(settings.kafka_bootstrap, settings.partitions, prefix=settings.topic_prefix))
-    revenues = revenues_system(settings)
+    revenues = revenues_adapter(settings)
     if settings.worker_metrics_port:
         start_http_server(settings.worker_metrics_port, addr=settings.worker_metrics_host)
         log.info("worker metrics", extra={"url": f"http://{settings.worker_metrics_host}:"

@@ -13,11 +13,17 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from adapters.files.revenues import FileRevenuesSystem
 from adapters.revenues_port import ExistingAccount, RegisterProperty
+from adapters.soap.revenues import SoapRevenuesSystem
 from legacy.database import connect, create_schema
 from legacy.ledger import load_register
 from legacy.records import Account, Charge, Instalment
+from tests.unit.adapters.revenues_contract import RevenuesContract
 
 NEW_ACCOUNT_REFS = ("80000001", "80000002")  # the back office numbers new accounts its own way
 
@@ -52,13 +58,14 @@ def _migrated(a: ExistingAccount) -> Account:
 
 
 @contextmanager
-def back_office(folder: Path, style: str, *extra: str) -> Iterator[RunningBackOffice]:
+def back_office(folder: Path, style: str, *extra: str, stall_seconds: float = 3.0) -> Iterator[RunningBackOffice]:
     """Run ``ctax legacy serve --style <style>`` with its database and folders under ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     database, flag, stall = folder / "back-office.db", folder / "maintenance", folder / "stall"
     create_schema(database)
     command = [sys.executable, "-m", "ctax", "legacy", "serve", "--style", style, "--database", str(database),
-               "--maintenance-flag", str(flag), "--stall-flag", str(stall), "--stall-seconds", "3", *extra]
+               "--maintenance-flag", str(flag), "--stall-flag", str(stall), "--stall-seconds", str(stall_seconds),
+               *extra]
     if style == "soap":
         command += ["--port", "0"]
     else:
@@ -81,3 +88,107 @@ def back_office(folder: Path, style: str, *extra: str) -> Iterator[RunningBackOf
             process.wait()
         if process.stdout is not None:
             process.stdout.close()
+
+
+@contextmanager
+def flag_raised(flag: Path | None) -> Iterator[None]:
+    """Hold one of the back office's flag files (maintenance, stall) for the duration."""
+    assert flag is not None
+    flag.touch()
+    try:
+        yield
+    finally:
+        flag.unlink()
+
+
+class SeededSoapRevenues(SoapRevenuesSystem):
+    """The web-service adapter, plus the test's way to seed the back office (straight into its database)."""
+
+    def __init__(self, running: RunningBackOffice, timeout_seconds: float) -> None:
+        super().__init__(running.address, timeout_seconds=timeout_seconds)
+        self.back_office = running
+
+    def create_schema(self) -> None:
+        """The back office made its own schema when it started."""
+
+    def load_register(self, properties: Iterable[RegisterProperty], accounts: Iterable[ExistingAccount]) -> None:
+        self.back_office.seed(properties, accounts)
+
+
+class SeededFileRevenues(FileRevenuesSystem):
+    """The import-file adapter, plus the test's way to seed the back office (straight into its database)."""
+
+    def __init__(self, running: RunningBackOffice, folder: Path, results_wait_seconds: float) -> None:
+        assert running.results is not None
+        super().__init__(outbox=Path(running.address), results=running.results, journal=folder / "journal.db",
+                         reporting_database=running.database, results_wait_seconds=results_wait_seconds)
+        self.back_office = running
+
+    def create_schema(self) -> None:
+        """The back office made its own schema when it started."""
+
+    def load_register(self, properties: Iterable[RegisterProperty], accounts: Iterable[ExistingAccount]) -> None:
+        self.back_office.seed(properties, accounts)
+
+    @contextmanager
+    def import_paused(self, wait: float = 1.0) -> Iterator[None]:
+        """The back office stops importing, and this adapter waits only ``wait`` seconds for results."""
+        kept, self._wait = self._wait, wait
+        try:
+            with flag_raised(self.back_office.maintenance_flag):
+                yield
+        finally:
+            self._wait = kept
+
+
+class SoapContract(RevenuesContract):
+    """The contract against the web-service adapter and a simulated back office started for each test."""
+
+    new_account_refs = NEW_ACCOUNT_REFS
+    name_length_limit = 40
+    soap_timeout_seconds = 1.5
+
+    @pytest.fixture
+    def revenues(self, tmp_path: Path) -> Iterator[SeededSoapRevenues]:
+        stall = self.soap_timeout_seconds * 1.5 + 1
+        with back_office(tmp_path / "back-office", "soap", stall_seconds=stall) as running:
+            system = SeededSoapRevenues(running, self.soap_timeout_seconds)
+            yield system
+            system.close()
+
+    @contextmanager
+    def interrupted_after_commit(self, revenues: Any) -> Iterator[None]:
+        """The back office commits the first write, then stalls past the adapter's timeout."""
+        with flag_raised(revenues.back_office.stall_flag):
+            yield
+
+    @contextmanager
+    def unavailable(self, revenues: Any) -> Iterator[None]:
+        with flag_raised(revenues.back_office.maintenance_flag):
+            yield
+
+
+class FileContract(RevenuesContract):
+    """The contract against the import-file adapter and a simulated back office importing its files."""
+
+    new_account_refs = NEW_ACCOUNT_REFS
+    name_length_limit = 40
+    results_wait_seconds = 10.0
+
+    @pytest.fixture
+    def revenues(self, tmp_path: Path) -> Iterator[SeededFileRevenues]:
+        with back_office(tmp_path / "back-office", "files") as running:
+            system = SeededFileRevenues(running, tmp_path / "adapter", self.results_wait_seconds)
+            yield system
+            system.close()
+
+    @contextmanager
+    def interrupted_after_commit(self, revenues: Any) -> Iterator[None]:
+        """The file is delivered but its results do not come back in time (the import job is paused)."""
+        with revenues.import_paused():
+            yield
+
+    @contextmanager
+    def unavailable(self, revenues: Any) -> Iterator[None]:
+        with revenues.import_paused():
+            yield

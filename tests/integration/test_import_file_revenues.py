@@ -1,7 +1,5 @@
 """The revenues contract against the import-file adapter, with the simulated back office importing its files."""
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -9,15 +7,13 @@ from typing import Any
 import pytest
 
 from adapters.files.overdue import OVERDUE_FILES
-from adapters.files.revenues import FileRevenuesSystem
-from adapters.revenues_port import ExistingAccount, RegisterProperty, RevenuesUnavailableError
+from adapters.revenues_port import RevenuesUnavailableError
 from tests.builders import move_in, move_within
-from tests.legacy_back_office import NEW_ACCOUNT_REFS, RunningBackOffice, back_office
+from tests.legacy_back_office import FileContract
 from tests.unit.adapters.revenues_contract import (
     APPLIED_AT,
     OTHER_VACANT,
     VACANT,
-    RevenuesContract,
     applied_of,
     apply_one,
     change_for,
@@ -25,58 +21,7 @@ from tests.unit.adapters.revenues_contract import (
 )
 
 
-class SeededFileRevenues(FileRevenuesSystem):
-    """The adapter, plus the test's way to seed the back office (straight into its database)."""
-
-    def __init__(self, running: RunningBackOffice, folder: Path, **options: Any) -> None:
-        assert running.results is not None
-        super().__init__(outbox=Path(running.address), results=running.results, journal=folder / "journal.db",
-                         reporting_database=running.database, results_wait_seconds=options.pop("wait", 10.0),
-                         **options)
-        self.back_office = running
-
-    def create_schema(self) -> None:
-        """The back office made its own schema when it started."""
-
-    def load_register(self, properties: Iterable[RegisterProperty], accounts: Iterable[ExistingAccount]) -> None:
-        self.back_office.seed(properties, accounts)
-
-
-@contextmanager
-def maintenance(revenues: Any, wait: float = 1.0) -> Iterator[None]:
-    """The back office stops importing, and the adapter waits only ``wait`` seconds for results."""
-    flag, kept = revenues.back_office.maintenance_flag, revenues._wait
-    flag.touch()
-    revenues._wait = wait
-    try:
-        yield
-    finally:
-        flag.unlink()
-        revenues._wait = kept
-
-
-class TestImportFileRevenues(RevenuesContract):
-    new_account_refs = NEW_ACCOUNT_REFS
-    name_length_limit = 40
-
-    @pytest.fixture
-    def revenues(self, tmp_path: Path) -> Iterator[SeededFileRevenues]:
-        with back_office(tmp_path / "back-office", "files") as running:
-            system = SeededFileRevenues(running, tmp_path / "adapter")
-            yield system
-            system.close()
-
-    @contextmanager
-    def interrupted_after_commit(self, revenues: Any) -> Iterator[None]:
-        """The file is delivered but its results do not come back in time (the import job is paused)."""
-        with maintenance(revenues):
-            yield
-
-    @contextmanager
-    def unavailable(self, revenues: Any) -> Iterator[None]:
-        with maintenance(revenues):
-            yield
-
+class TestImportFileRevenues(FileContract):
     def test_a_crash_between_the_journal_and_the_outbox_sends_the_same_file_once(self, seeded: Any) -> None:
         change = change_for(seeded, move_within(from_uprn="100090000002", to_uprn=OTHER_VACANT))
         seeded._reserve([change], APPLIED_AT)
@@ -100,7 +45,7 @@ class TestImportFileRevenues(RevenuesContract):
         seed(revenues)
         revenues._alert = 0.0
         change = change_for(revenues, move_in(uprn=VACANT))
-        with maintenance(revenues, wait=0.3), pytest.raises(RevenuesUnavailableError, match="no results yet"):
+        with revenues.import_paused(wait=0.3), pytest.raises(RevenuesUnavailableError, match="no results yet"):
             revenues.apply_account_changes([change], datetime.now().astimezone())
         assert OVERDUE_FILES._value.get() == 1
         apply_one(revenues, change)

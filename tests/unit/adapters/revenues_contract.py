@@ -24,6 +24,30 @@ from tests.builders import (
 )
 
 APPLIED_AT = datetime(2025, 10, 10, 12, 0, tzinfo=UTC)
+
+# What each test shows an adapter can do, for `ctax conformance`'s report (every test is in one capability).
+CAPABILITIES: dict[str, tuple[str, ...]] = {
+    "read the register": (
+        "test_unknown_uprn_has_no_facts", "test_properties_at_a_postcode_come_in_address_order",
+        "test_facts_show_band_postcode_and_any_open_account", "test_batch_reads_leave_out_what_is_unknown"),
+    "open an account": (
+        "test_move_in_opens_an_account_with_charges_instalments_and_a_note",
+        "test_account_references_follow_the_councils_format", "test_a_batch_numbers_new_accounts_in_order"),
+    "end a liability": (
+        "test_move_out_closes_the_account_and_replaces_future_instalments",
+        "test_move_within_ends_one_liability_and_starts_another"),
+    "discounts": ("test_discounts_are_held_on_the_account_and_its_charges",),
+    "instalments": ("test_instalments_are_held_as_assessed",),
+    "audit notes": ("test_every_account_touched_carries_a_note_naming_the_notification",),
+    "idempotency after a crash": (
+        "test_applying_the_same_notification_twice_changes_nothing_the_second_time",
+        "test_a_retry_after_an_answer_lost_after_commit_makes_the_change_once"),
+    "refusal reasons": (
+        "test_a_change_the_system_cannot_hold_is_refused_with_its_reason",
+        "test_move_within_is_all_or_nothing_when_an_account_changed_meanwhile",
+        "test_a_batch_applies_in_order_and_a_stale_change_writes_nothing"),
+    "outages": ("test_while_unavailable_nothing_is_made_and_a_retry_later_is_asked_for",),
+}
 VACANT, OCCUPIED, OTHER_VACANT = "100090000001", "100090000002", "100090000003"
 
 
@@ -245,3 +269,28 @@ class RevenuesContract:
             seeded.apply_account_changes([change], APPLIED_AT)
         assert apply_one(seeded, change).newly_applied
         assert len(seeded.accounts_at(VACANT)) == 1
+
+    def test_discounts_are_held_on_the_account_and_its_charges(self, seeded: Any) -> None:
+        alone = apply_one(seeded, change_for(seeded, move_in(uprn=VACANT)))
+        account = seeded.account(alone.account_refs[0])
+        assert (account.discount_code, account.discount_percent) == ("SPD", 25)
+        assert [(c.discount_code, c.discount_percent) for c in account.charges] == [("SPD", 25)]
+        two = apply_one(seeded, change_for(seeded, move_in(
+            uprn=OTHER_VACANT, residents=[{"full_name": "Sam Taylor"}, {"full_name": "Alex Taylor"}])))
+        assert (seeded.account(two.account_refs[0]).discount_code, seeded.account(two.account_refs[0])
+                .discount_percent) == (None, 0)
+
+    def test_instalments_are_held_as_assessed(self, seeded: Any) -> None:
+        change = change_for(seeded, move_in(uprn=VACANT, move_date=date(2025, 10, 1)))
+        applied = apply_one(seeded, change)
+        held = seeded.account(applied.account_refs[0]).instalments
+        assert [(i.financial_year, i.sequence, i.due_date, i.amount_pence) for i in held] == [
+            (i.financial_year, i.sequence, i.due_date, i.amount_pence) for i in change.openings[0].instalments]
+
+    def test_every_account_touched_carries_a_note_naming_the_notification(self, seeded: Any) -> None:
+        change = change_for(seeded, move_within(from_uprn=OCCUPIED, to_uprn=OTHER_VACANT))
+        applied = apply_one(seeded, change)
+        for ref in applied.account_refs:
+            notes = [n for n in seeded.account(ref).audit_notes if n.notification_id == change.notification_id]
+            assert len(notes) == 1
+            assert change.reference in notes[0].note
