@@ -13,6 +13,7 @@ new one. Keep it beside the outbox, on storage every worker of the deployment sh
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -58,28 +59,33 @@ class Journal:
         self._conn.row_factory = sqlite3.Row
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.executescript(SCHEMA)
+        self._lock = threading.RLock()  # one connection, shared by the stage threads of a worker
 
     def close(self) -> None:
         self._conn.close()
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._conn
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _read(self, sql: str, parameters: Sequence[object] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(sql, parameters).fetchall()
 
     def records(self, notification_ids: Collection[str]) -> dict[str, JournalRecord]:
         ids = sorted(set(notification_ids))
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        rows = self._conn.execute(
-            f"SELECT r.*, f.name FROM file_record r JOIN import_file f USING (sequence) "
-            f"WHERE notification_id IN ({marks})", ids).fetchall()
+        rows = self._read(f"SELECT r.*, f.name FROM file_record r JOIN import_file f USING (sequence) "
+                          f"WHERE notification_id IN ({marks})", ids)
         return {row["notification_id"]: _record(row) for row in rows}
 
     def records_by_fingerprint(self, fingerprints: Collection[str]) -> dict[str, JournalRecord]:
@@ -87,9 +93,8 @@ class Journal:
         if not wanted:
             return {}
         marks = ",".join("?" * len(wanted))
-        rows = self._conn.execute(
-            f"SELECT r.*, f.name FROM file_record r JOIN import_file f USING (sequence) "
-            f"WHERE change_fingerprint IN ({marks}) AND accepted = 1 ORDER BY sequence", wanted).fetchall()
+        rows = self._read(f"SELECT r.*, f.name FROM file_record r JOIN import_file f USING (sequence) "
+                          f"WHERE change_fingerprint IN ({marks}) AND accepted = 1 ORDER BY sequence", wanted)
         found: dict[str, JournalRecord] = {}
         for row in rows:
             found.setdefault(row["change_fingerprint"], _record(row))
@@ -121,12 +126,12 @@ class Journal:
             return name
 
     def pending_file(self, name: str) -> PendingFile:
-        row = self._conn.execute("SELECT * FROM import_file WHERE name = ?", (name,)).fetchone()
+        (row,) = self._read("SELECT * FROM import_file WHERE name = ?", (name,))
         return PendingFile(row["name"], row["content"], datetime.fromisoformat(row["created_at"]),
                            row["delivered_at"] is not None)
 
     def unanswered_files(self) -> list[PendingFile]:
-        rows = self._conn.execute("SELECT * FROM import_file WHERE answered_at IS NULL ORDER BY sequence").fetchall()
+        rows = self._read("SELECT * FROM import_file WHERE answered_at IS NULL ORDER BY sequence")
         return [PendingFile(r["name"], r["content"], datetime.fromisoformat(r["created_at"]),
                             r["delivered_at"] is not None) for r in rows]
 

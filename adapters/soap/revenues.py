@@ -5,8 +5,9 @@ For each change, in order:
 1. ``ListNotesByReference(notification id)``: which of its steps the back office already holds (every write
    carries a note referenced by the notification id and tagged ``step=i/n``; the note is written in the same
    back-office transaction as the write, so the note is there exactly when the write is).
-2. If no step is done yet: check every account it touches as the back office holds it now
-   (``FindAccountsAtProperty``); a difference is a StaleAccountError and nothing is written.
+2. If no step is done yet: check every value fits its field as the WSDL declares (a refusal otherwise), and
+   every account it touches as the back office holds it now (``FindAccountsAtProperty``); a difference is
+   a StaleAccountError. Either way nothing is written.
 3. The steps not yet done, in order: ``EndLiability`` for each ending, ``CreateAccount`` for each opening.
 4. ``AddNote`` of a marker referenced by the change's fingerprint, so a duplicate notification is recognised.
 
@@ -32,6 +33,7 @@ from adapters.revenues_port import (
 )
 from adapters.soap import records
 from adapters.soap.client import BackOfficeRefusal, SoapCaller
+from adapters.soap.field_limits import check_fits
 from adapters.soap.step_notes import (
     StepNote,
     fingerprint_reference,
@@ -44,6 +46,7 @@ from schemas.events import AccountChange, LiabilityEnding, LiabilityOpening, Pro
 from schemas.financial_year import financial_year_of
 
 # Refusals that mean "the account is not as assessed": the change is re-assessed by a person as stale.
+TAG_ROOM = 100  # room our step tag takes at the end of a note
 STALE_REFUSALS = frozenset({"ACCOUNT_CLOSED", "ACCOUNT_UNKNOWN", "LIABILITY_START_MISMATCH", "PROPERTY_OCCUPIED"})
 
 
@@ -128,6 +131,10 @@ class SoapRevenuesSystem:
                 self._mark_complete(change, list(earlier.account_refs), earlier.applied_at)  # interrupted before
             return earlier
         if not done:
+            try:
+                check_fits(change, note_suffix_length=TAG_ROOM)
+            except RefusedChangeError as refusal:
+                return refusal
             problem = self._stale_problem(change)
             if problem is not None:
                 return StaleAccountError(problem)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from adapters.files.overdue import OVERDUE_FILES
-from adapters.revenues_port import RevenuesUnavailableError
+from adapters.revenues_port import RefusedChangeError, RevenuesUnavailableError
 from tests.builders import move_in, move_within
 from tests.legacy_back_office import FileContract
 from tests.unit.adapters.revenues_contract import (
@@ -51,3 +51,16 @@ class TestImportFileRevenues(FileContract):
         apply_one(revenues, change)
         revenues.applied_many([change.notification_id])
         assert OVERDUE_FILES._value.get() == 0
+
+    def test_a_rejected_record_comes_back_with_the_back_offices_code_and_reason(self, seeded: Any) -> None:
+        change = change_for(seeded, move_in(uprn=VACANT))
+        elsewhere = change.openings[0].model_copy(update={"uprn": "999999999999"})
+        change = change.model_copy(update={"openings": (elsewhere,)})
+        (result,) = seeded.apply_account_changes([change], APPLIED_AT)
+        assert isinstance(result, RefusedChangeError)
+        assert result.code == "PROPERTY_UNKNOWN"
+        assert "999999999999" in str(result)
+        assert applied_of(seeded, change.notification_id) is None
+        (again,) = seeded.apply_account_changes([change], APPLIED_AT)  # a redelivery: the same answer, no new file
+        assert isinstance(again, RefusedChangeError)
+        assert len(list((Path(seeded.back_office.address).parent / "archive").glob("*.csv"))) == 1
