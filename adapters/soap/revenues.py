@@ -11,13 +11,16 @@ For each change, in order:
 3. The steps not yet done, in order: ``EndLiability`` for each ending, ``CreateAccount`` for each opening.
 4. ``AddNote`` of a marker referenced by the change's fingerprint, so a duplicate notification is recognised.
 
-A timeout, a lost connection, a server fault or the maintenance window raises RevenuesUnavailableError: the
-runner retries the batch later, and step 1 then finds what the interrupted call did before anything is sent
-again. A refusal becomes a RefusedChangeError (or a StaleAccountError when the account changed meanwhile).
+A timeout, a lost connection, a server fault or the maintenance window leaves the outcome unknown: the
+adapter starts the change again at step 1 (a few times, with a short back-off), so it finds what the
+interrupted call did before anything is sent again; then it raises RevenuesUnavailableError and the runner
+retries the batch later, when the same look comes first. A refusal becomes a RefusedChangeError (or a
+StaleAccountError when the account changed meanwhile).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
@@ -29,6 +32,7 @@ from adapters.revenues_port import (
     ApplyResult,
     RefusedChangeError,
     RegisterProperty,
+    RevenuesUnavailableError,
     StaleAccountError,
 )
 from adapters.soap import records
@@ -53,8 +57,22 @@ STALE_REFUSALS = frozenset({"ACCOUNT_CLOSED", "ACCOUNT_UNKNOWN", "LIABILITY_STAR
 class SoapRevenuesSystem:
     """The revenues port over the back office's SOAP service."""
 
-    def __init__(self, address: str, *, timeout_seconds: float = 10.0) -> None:
+    def __init__(self, address: str, *, timeout_seconds: float = 10.0, attempts: int = 3,
+                 backoff_seconds: float = 0.3) -> None:
         self._caller = SoapCaller(address, timeout_seconds=timeout_seconds)
+        self._attempts = attempts
+        self._backoff = backoff_seconds
+
+    def _read(self, operation: str, **arguments: Any) -> Any:
+        """A read is safe to repeat: a transient failure is retried here, a few times, before it is raised."""
+        for attempt in range(1, self._attempts + 1):
+            try:
+                return self._caller.call(operation, **arguments)
+            except RevenuesUnavailableError:
+                if attempt == self._attempts:
+                    raise
+                time.sleep(self._backoff * attempt)
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         self._caller.close()
@@ -62,25 +80,25 @@ class SoapRevenuesSystem:
     # -- reads ---------------------------------------------------------------------------------------------
 
     def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
-        found = self._caller.call("SearchProperties", Postcode=postcode) or []
+        found = self._read("SearchProperties", Postcode=postcode) or []
         return [records.register_property(p) for p in found]
 
     def property_facts_many(self, uprns: Collection[str]) -> dict[str, PropertyFacts]:
         wanted = sorted(set(uprns))
         if not wanted:
             return {}
-        properties = self._caller.call("SearchProperties", Uprn=wanted) or []
+        properties = self._read("SearchProperties", Uprn=wanted) or []
         if not properties:
             return {}
-        summaries = self._caller.call("FindAccountsAtProperty", Uprn=[p.Uprn for p in properties]) or []
+        summaries = self._read("FindAccountsAtProperty", Uprn=[p.Uprn for p in properties]) or []
         return {p.Uprn: records.property_facts(p, summaries) for p in properties}
 
     def account(self, account_ref: str) -> AccountView | None:
-        found = self._caller.call("GetAccount", AccountNumber=account_ref)
+        found = self._read("GetAccount", AccountNumber=account_ref)
         return records.account_view(found) if found is not None else None
 
     def accounts_at(self, uprn: str) -> list[AccountView]:
-        summaries = self._caller.call("FindAccountsAtProperty", Uprn=[uprn]) or []
+        summaries = self._read("FindAccountsAtProperty", Uprn=[uprn]) or []
         views = [self.account(s.AccountNumber) for s in summaries]
         return [v for v in views if v is not None]
 
@@ -97,7 +115,7 @@ class SoapRevenuesSystem:
         if not by_reference:
             return {}
         found: dict[str, AppliedChange] = {}
-        for note in self._caller.call("ListNotesByReference", Reference=sorted(by_reference)) or []:
+        for note in self._read("ListNotesByReference", Reference=sorted(by_reference)) or []:
             fields = tag_fields(note.Text)
             if fields is None or "nid" not in fields:
                 continue
@@ -117,10 +135,28 @@ class SoapRevenuesSystem:
         results: list[ApplyResult] = []
         for change in changes:
             if change.notification_id not in settled:
-                settled[change.notification_id] = self._apply(change, done.get(change.notification_id, {}),
-                                                               applied_at)
+                settled[change.notification_id] = self._apply_with_retries(
+                    change, done.get(change.notification_id, {}), applied_at)
             results.append(settled[change.notification_id])
         return results
+
+    def _apply_with_retries(self, change: AccountChange, done: dict[int, StepNote],
+                            applied_at: datetime) -> ApplyResult:
+        """A failed call leaves the change's outcome unknown: look again (step 1) before anything is resent.
+
+        After a few tries RevenuesUnavailableError goes up and the runner retries the batch later; the
+        changes before this one are then found done, by their notes.
+        """
+        for attempt in range(1, self._attempts + 1):
+            try:
+                if attempt > 1:
+                    done = self._steps_done([change.notification_id]).get(change.notification_id, {})
+                return self._apply(change, done, applied_at)
+            except RevenuesUnavailableError:
+                if attempt == self._attempts:
+                    raise
+                time.sleep(self._backoff * attempt)
+        raise AssertionError("unreachable")
 
     def _apply(self, change: AccountChange, done: dict[int, StepNote], applied_at: datetime) -> ApplyResult:
         steps: list[LiabilityEnding | LiabilityOpening] = [*change.endings, *change.openings]
@@ -175,7 +211,7 @@ class SoapRevenuesSystem:
 
     def _stale_problem(self, change: AccountChange) -> str | None:
         uprns = sorted({e.uprn for e in change.endings} | {o.uprn for o in change.openings})
-        summaries: list[Any] = self._caller.call("FindAccountsAtProperty", Uprn=uprns) or []
+        summaries: list[Any] = self._read("FindAccountsAtProperty", Uprn=uprns) or []
         by_number = {s.AccountNumber: s for s in summaries}
         for ending in change.endings:
             held = by_number.get(ending.account_ref)
@@ -197,7 +233,7 @@ class SoapRevenuesSystem:
 
     def _steps_done(self, notification_ids: Sequence[str]) -> dict[str, dict[int, StepNote]]:
         done: dict[str, dict[int, StepNote]] = {}
-        for note in self._caller.call("ListNotesByReference", Reference=list(notification_ids)) or []:
+        for note in self._read("ListNotesByReference", Reference=list(notification_ids)) or []:
             step = read_step(note.Reference, note.AccountNumber, note.Text)
             if step is not None:
                 done.setdefault(step.notification_id, {}).setdefault(step.index, step)
