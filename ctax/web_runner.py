@@ -8,7 +8,7 @@ import logging
 import uvicorn
 
 from adapters.sql.revenues import SqlRevenuesSystem
-from ctax.components import ensure_sqlite_folder, kafka_connection
+from ctax.components import back_office_reader, ensure_sqlite_folder, kafka_connection
 from ctax.logging_setup import configure_logging
 from ctax.settings import Settings
 from ctax.topic_setup import ensure_topics
@@ -27,6 +27,8 @@ def run_web(settings: Settings, host: str, port: int) -> None:
         log.warning("could not check Kafka topics at start-up", extra={"error": type(error).__name__})
     ensure_sqlite_folder(settings.web_database_url)
     ensure_sqlite_folder(settings.database_url)
+    # The register and the accounts as the back office holds them, through whichever adapter is chosen.
+    reader = back_office_reader(settings)
     app = create_app(WebConfig(
         kafka=kafka_connection(settings), council_code=settings.council_code,
         database_url=settings.web_database_url, topic_prefix=settings.topic_prefix,
@@ -34,9 +36,10 @@ def run_web(settings: Settings, host: str, port: int) -> None:
         intake_rate_per_minute=settings.intake_rate_per_minute, intake_burst=settings.intake_burst,
         secret_key=settings.web_secret_key.get_secret_value().encode() if settings.web_secret_key else None,
         secure_cookies=settings.web_secure_cookies,
-        register=SqlRevenuesSystem.from_url(settings.database_url),
+        register=reader or SqlRevenuesSystem.from_url(settings.database_url),
         back_office=BackOfficeConfig(
-            revenues_database_url=settings.database_url, configured_users=tuple(settings.staff_users),
+            revenues_database_url=settings.database_url, revenues_reader=reader,
+            configured_users=tuple(settings.staff_users),
             session_idle_minutes=settings.session_idle_minutes,
             session_lifetime_hours=settings.session_lifetime_hours,
             metrics_host=settings.web_metrics_host, metrics_port=settings.web_metrics_port,

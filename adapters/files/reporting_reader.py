@@ -46,6 +46,12 @@ class ReportingReader:
                                 "FROM property WHERE postcode = ? ORDER BY address_line_1", (postcode,)).fetchall()
         return [RegisterProperty(**dict(row)) for row in rows]
 
+    def property(self, uprn: str) -> RegisterProperty | None:
+        with self._connect() as conn:
+            row = conn.execute("SELECT uprn, property_ref, address_line_1, address_line_2, town, postcode, band "
+                               "FROM property WHERE uprn = ?", (uprn,)).fetchone()
+        return RegisterProperty(**dict(row)) if row else None
+
     def property_facts_many(self, uprns: Collection[str]) -> dict[str, PropertyFacts]:
         wanted = sorted(set(uprns))
         if not wanted:

@@ -69,6 +69,10 @@ class FileRevenuesSystem:
     def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
         return self._reader.properties_by_postcode(postcode)
 
+    def property(self, uprn: str) -> RegisterProperty | None:
+        """The register entry of one dwelling (the staff workspace reads it)."""
+        return self._reader.property(uprn)
+
     def property_facts_many(self, uprns: Collection[str]) -> dict[str, PropertyFacts]:
         return self._reader.property_facts_many(uprns)
 

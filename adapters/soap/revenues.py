@@ -83,6 +83,11 @@ class SoapRevenuesSystem:
         found = self._read("SearchProperties", Postcode=postcode) or []
         return [records.register_property(p) for p in found]
 
+    def property(self, uprn: str) -> RegisterProperty | None:
+        """The register entry of one dwelling (the staff workspace reads it)."""
+        found = self._read("SearchProperties", Uprn=[uprn]) or []
+        return records.register_property(found[0]) if found else None
+
     def property_facts_many(self, uprns: Collection[str]) -> dict[str, PropertyFacts]:
         wanted = sorted(set(uprns))
         if not wanted:

@@ -64,3 +64,7 @@ class TestImportFileRevenues(FileContract):
         (again,) = seeded.apply_account_changes([change], APPLIED_AT)  # a redelivery: the same answer, no new file
         assert isinstance(again, RefusedChangeError)
         assert len(list((Path(seeded.back_office.address).parent / "archive").glob("*.csv"))) == 1
+
+    def test_one_property_is_read_for_the_staff_workspace(self, seeded: Any) -> None:
+        assert seeded.property(VACANT).address_line_1 == "4 Acacia Avenue"
+        assert seeded.property("999999999999") is None

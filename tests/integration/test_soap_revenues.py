@@ -18,3 +18,7 @@ class TestSoapRevenues(SoapContract):
         assert result.code == "PROPERTY_UNKNOWN"
         assert "999999999999" in str(result)
         assert applied_of(seeded, change.notification_id) is None
+
+    def test_one_property_is_read_for_the_staff_workspace(self, seeded: Any) -> None:
+        assert seeded.property(VACANT).address_line_1 == "4 Acacia Avenue"
+        assert seeded.property("999999999999") is None

@@ -8,7 +8,7 @@ import pytest
 from adapters.files.revenues import FileRevenuesSystem
 from adapters.soap.revenues import SoapRevenuesSystem
 from adapters.sql.revenues import SqlRevenuesSystem
-from ctax.components import revenues_adapter
+from ctax.components import back_office_reader, revenues_adapter
 from ctax.settings import Settings
 from tests.unit.adapters.revenues_contract import CAPABILITIES, RevenuesContract
 
@@ -36,3 +36,10 @@ def test_every_contract_test_belongs_to_one_capability() -> None:
     tests = {name for name, _ in inspect.getmembers(RevenuesContract, inspect.isfunction) if name.startswith("test_")}
     listed = [name for names in CAPABILITIES.values() for name in names]
     assert sorted(listed) == sorted(tests)
+
+
+def test_the_staff_workspace_reads_a_soap_or_files_back_office_through_its_adapter(tmp_path: Path) -> None:
+    assert back_office_reader(Settings(revenues_adapter="sql")) is None
+    reader = back_office_reader(Settings(revenues_adapter="soap", soap_url="http://127.0.0.1:9/revenues"))
+    assert isinstance(reader, SoapRevenuesSystem)
+    reader.close()
