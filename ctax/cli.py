@@ -242,11 +242,14 @@ def bench(backlog: int, naive_backlog: int, latency_rate: float, latency_seconds
 @click.option("--keep-running/--exit", default=True, show_default=True,
               help="Keep the demo up after the sample traffic (Ctrl-C to stop)")
 @click.option("--port", type=int, default=8000, show_default=True)
-def demo(count: int, keep_running: bool, port: int) -> None:
+@click.option("--adapter", type=click.Choice(["sql", "soap", "files"]), default="sql", show_default=True,
+              help="How the worker reaches the revenues system: its SQL database, or the simulated back office "
+                   "through web services (soap) or import files (files)")
+def demo(count: int, keep_running: bool, port: int, adapter: str) -> None:
     """Run everything on embedded defaults: broker, worker, web, seeded register and sample traffic."""
     from ctax.demo import run_demo
 
-    sys.exit(run_demo(count=count, keep_running=keep_running, port=port))
+    sys.exit(run_demo(count=count, keep_running=keep_running, port=port, adapter=adapter))
 
 
 @main.group()
@@ -345,6 +348,24 @@ def legacy_serve(style: str, database: Path, host: str, port: int, inbox: Path, 
         serve_soap_style(database, behaviour, host, port)
     else:
         serve_files_style(database, behaviour, inbox, results, poll_seconds)
+
+
+@legacy.command("seed")
+@click.option("--database", type=click.Path(path_type=Path), default=Path("var/legacy/revenues.db"),
+              show_default=True, help="The back office's own SQLite database")
+@click.option("--properties", type=int, default=2000, show_default=True, help="How many dwellings")
+@click.option("--seed", "random_seed", type=int, default=2026, show_default=True,
+              help="Random seed (the same as `ctax seed` gives the same register)")
+def legacy_seed(database: Path, properties: int, random_seed: int) -> None:
+    """Load the synthetic property register with open accounts into the simulated back office (once)."""
+    from ctax.legacy_seeding import seed_back_office_register
+
+    loaded = seed_back_office_register(database, _settings().council_rules(), properties=properties,
+                                       seed=random_seed, as_of=date.today())  # noqa: DTZ011 - the council's day
+    if loaded is None:
+        click.echo("the back office already holds a register; nothing loaded")
+    else:
+        click.echo(f"loaded {loaded[0]} properties and {loaded[1]} open accounts into {database}")
 
 
 @main.command()

@@ -20,9 +20,8 @@ import pytest
 from adapters.files.revenues import FileRevenuesSystem
 from adapters.revenues_port import ExistingAccount, RegisterProperty
 from adapters.soap.revenues import SoapRevenuesSystem
-from legacy.database import connect, create_schema
-from legacy.ledger import load_register
-from legacy.records import Account, Charge, Instalment
+from ctax.legacy_seeding import seed_back_office
+from legacy.database import create_schema
 from tests.unit.adapters.revenues_contract import RevenuesContract
 
 NEW_ACCOUNT_REFS = ("80000001", "80000002")  # the back office numbers new accounts its own way
@@ -39,22 +38,6 @@ class RunningBackOffice:
 
     def seed(self, properties: Iterable[RegisterProperty], accounts: Iterable[ExistingAccount]) -> None:
         seed_back_office(self.database, properties, accounts)
-
-
-def seed_back_office(database: Path, properties: Iterable[RegisterProperty],
-                     accounts: Iterable[ExistingAccount]) -> None:
-    create_schema(database)
-    conn = connect(database)
-    try:
-        load_register(conn, [vars(p) for p in properties], [_migrated(a) for a in accounts])
-    finally:
-        conn.close()
-
-
-def _migrated(a: ExistingAccount) -> Account:
-    return Account(a.account_ref, a.uprn, a.liability_start.isoformat(), None, a.discount_code, a.discount_percent,
-                   a.paid_this_year_pence, a.liable_persons,
-                   tuple(Charge(**vars(c)) for c in a.charges), tuple(Instalment(**vars(i)) for i in a.instalments))
 
 
 @contextmanager
