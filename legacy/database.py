@@ -38,6 +38,8 @@ CREATE INDEX IF NOT EXISTS note_by_account ON note (account_no);
 CREATE TABLE IF NOT EXISTS import_log (
     file_name TEXT NOT NULL, imported_at TEXT NOT NULL, records INTEGER NOT NULL, accepted INTEGER NOT NULL,
     rejected INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS interface_log (
+    at TEXT NOT NULL, operation TEXT NOT NULL, outcome TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS account_counter (id INTEGER PRIMARY KEY CHECK (id = 1), next_number INTEGER NOT NULL);
 """
 

@@ -129,6 +129,11 @@ class Ledger:
                 raise RefusalError("ACCOUNT_UNKNOWN", f"There is no account {account_no}")
             self._write_note(account_no, note)
 
+    def log_call(self, operation: str, outcome: str) -> None:
+        """The interface log: every call and how it ended (ok, refused, error, maintenance, stalled)."""
+        with write_transaction(self._conn) as conn:
+            conn.execute("INSERT INTO interface_log VALUES (?, ?, ?)", (self._now(), operation, outcome))
+
     def log_import(self, file_name: str, records: int, accepted: int) -> None:
         with write_transaction(self._conn) as conn:
             conn.execute("INSERT INTO import_log VALUES (?, ?, ?, ?, ?)",

@@ -43,27 +43,38 @@ class SoapBackOffice:
         return ledger
 
     def handle(self, body: bytes) -> tuple[int, bytes]:
-        """Answer one request: (HTTP status, SOAP envelope)."""
+        """Answer one request: (HTTP status, SOAP envelope); every call is kept in the interface log."""
         self.behaviour.wait()
-        if self.behaviour.in_maintenance():
-            return 503, soap_xml.fault("Server", "MAINTENANCE: the revenues system is in its maintenance window")
-        if self.behaviour.fails_now():
-            return 500, soap_xml.fault("Server", "INTERNAL_ERROR: the revenues system could not complete the call")
         try:
             operation, request = soap_xml.operation_of(body)
-            handler = self._handlers().get(operation)
-            if handler is None:
-                return 500, soap_xml.fault("Client", f"Unknown operation {operation}")
-            answer = handler(request)
-        except RefusalError as refusal:
-            log.info("refused", extra={"refusal": refusal.code})
-            return 500, soap_xml.fault("Client", refusal.message, refusal.code)
-        except (soap_xml.BadRequestError, ValueError) as error:
+        except soap_xml.BadRequestError as error:
             return 500, soap_xml.fault("Client", f"Bad request: {error}")
-        if operation in WRITES and self.behaviour.stalls_after_commit():
+        status, answer, outcome = self._answer(operation, request)
+        self.ledger().log_call(operation, outcome)
+        if outcome == "stalled":
             log.info("stalling after commit", extra={"operation": operation})
             self.behaviour.stall()  # committed already: the caller times out not knowing
-        return 200, answer
+        return status, answer
+
+    def _answer(self, operation: str, request: Any) -> tuple[int, bytes, str]:
+        if self.behaviour.in_maintenance():
+            return 503, soap_xml.fault("Server", "MAINTENANCE: the revenues system is in its maintenance window"), \
+                "maintenance"
+        if self.behaviour.fails_now():
+            return 500, soap_xml.fault("Server", "INTERNAL_ERROR: the revenues system could not complete the call"), \
+                "error"
+        handler = self._handlers().get(operation)
+        if handler is None:
+            return 500, soap_xml.fault("Client", f"Unknown operation {operation}"), "unknown"
+        try:
+            answer = handler(request)
+        except RefusalError as refusal:
+            return 500, soap_xml.fault("Client", refusal.message, refusal.code), f"refused {refusal.code}"
+        except (soap_xml.BadRequestError, ValueError) as error:
+            return 500, soap_xml.fault("Client", f"Bad request: {error}"), "bad request"
+        if operation in WRITES and self.behaviour.stalls_after_commit():
+            return 200, answer, "stalled"
+        return 200, answer, "ok"
 
     def _handlers(self) -> dict[str, Callable[[Any], bytes]]:
         ledger = self.ledger()

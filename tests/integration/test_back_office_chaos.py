@@ -118,6 +118,21 @@ def doubled_in_back_office(database: Path, batch: Batch) -> list[str]:
     return problems
 
 
+def back_office_figures(database: Path) -> dict[str, int]:
+    """What the back office's own logs say happened: calls by outcome (SOAP), files and records (imports)."""
+    conn = sqlite3.connect(database)
+    try:
+        figures = {outcome.split()[0]: count for outcome, count in conn.execute(
+            "SELECT outcome, count(*) FROM interface_log GROUP BY outcome")}
+        files, records, rejected = conn.execute(
+            "SELECT count(*), coalesce(sum(records), 0), coalesce(sum(rejected), 0) FROM import_log").fetchone()
+    finally:
+        conn.close()
+    if files:
+        figures |= {"import files": files, "records": records, "records rejected": rejected}
+    return figures
+
+
 def adapter_settings(style: str, running: RunningBackOffice, folder: Path) -> dict[str, str]:
     if style == "soap":
         return {"CTAX_REVENUES_ADAPTER": "soap", "CTAX_SOAP_URL": running.address, "CTAX_SOAP_TIMEOUT_SECONDS": "2"}
@@ -178,13 +193,14 @@ def test_kills_maintenance_refusals_and_timeouts_lose_nothing_and_make_nothing_t
                      if nid in finals and set(finals[nid]) != {want}]
             without_reason = [nid for nid in refused if "back_office_refused" not in reasons.get(nid, set())]
             problems = doubled_in_back_office(running.database, batch)
+            figures = back_office_figures(running.database)
             counts: dict[str, int] = defaultdict(int)
             for nid in finals:
                 counts[batch.expected[nid]] += 1
             print(f"\n{style} chaos test: {len(batch.expected)} notifications, kills {kills}, maintenance "  # noqa: T201
                   f"{MAINTENANCE_SECONDS} s, {len(refused)} refused by field width; finished {dict(counts)}; "
                   f"missing {len(missing)}; wrong {len(wrong)}; status events redelivered "
-                  f"{sum(len(v) - 1 for v in finals.values())}; back-office problems {problems}")
+                  f"{sum(len(v) - 1 for v in finals.values())}; back office saw {figures}; problems {problems}")
             assert not missing, f"{len(missing)} never finished:\n{stack.log_tail('worker')}"
             assert not wrong, wrong[:5]
             assert not without_reason, without_reason[:5]
