@@ -43,6 +43,7 @@ from adapters.soap.step_notes import (
     fingerprint_reference,
     marker_text,
     read_step,
+    step_key,
     step_text,
     tag_fields,
 )
@@ -145,7 +146,7 @@ class SoapRevenuesSystem:
             results.append(settled[change.notification_id])
         return results
 
-    def _apply_with_retries(self, change: AccountChange, done: dict[int, StepNote],
+    def _apply_with_retries(self, change: AccountChange, done: dict[str, StepNote],
                             applied_at: datetime) -> ApplyResult:
         """A failed call leaves the change's outcome unknown: look again (step 1) before anything is resent.
 
@@ -163,14 +164,14 @@ class SoapRevenuesSystem:
                 time.sleep(self._backoff * attempt)
         raise AssertionError("unreachable")
 
-    def _apply(self, change: AccountChange, done: dict[int, StepNote], applied_at: datetime) -> ApplyResult:
-        steps: list[LiabilityEnding | LiabilityOpening] = [*change.endings, *change.openings]
-        if len(done) == len(steps):
+    def _apply(self, change: AccountChange, done: dict[str, StepNote], applied_at: datetime) -> ApplyResult:
+        steps = _planned_steps(change)
+        if all(key in done for key, _ in steps):
             earlier = _applied_from_steps(change.notification_id, done)
-            assert earlier is not None
-            if not self.applied_with_fingerprints([change.change_fingerprint]):
-                self._mark_complete(change, list(earlier.account_refs), earlier.applied_at)  # interrupted before
-            return earlier
+            if earlier is not None:
+                if not self.applied_with_fingerprints([change.change_fingerprint]):
+                    self._mark_complete(change, list(earlier.account_refs), earlier.applied_at)  # interrupted
+                return earlier
         if not done:
             try:
                 check_fits(change, note_suffix_length=TAG_ROOM)
@@ -183,21 +184,21 @@ class SoapRevenuesSystem:
         else:
             applied_at_first = min(s.applied_at for s in done.values())  # one apply, resumed
         account_nos: list[str] = []
-        for index, step in enumerate(steps, start=1):
-            if index in done:
-                account_nos.append(done[index].account_no)
+        for position, (key, step) in enumerate(steps, start=1):
+            if key in done:
+                account_nos.append(done[key].account_no)
                 continue
             try:
-                account_nos.append(self._write_step(change, step, index, len(steps), applied_at_first))
+                account_nos.append(self._write_step(change, step, key, position == len(steps), applied_at_first))
             except BackOfficeRefusal as refusal:
                 return _refusal_result(change, refusal, account_nos)
         self._mark_complete(change, account_nos, applied_at_first)
         return AppliedChange(change.notification_id, change.reference, tuple(account_nos), applied_at_first, True)
 
-    def _write_step(self, change: AccountChange, step: LiabilityEnding | LiabilityOpening, index: int, count: int,
+    def _write_step(self, change: AccountChange, step: LiabilityEnding | LiabilityOpening, key: str, last: bool,
                     applied_at: datetime) -> str:
         if isinstance(step, LiabilityEnding):
-            text = step_text(ending_note(change, step), reference=change.reference, index=index, count=count,
+            text = step_text(ending_note(change, step), reference=change.reference, key=key, last=last,
                              applied_at=applied_at)
             return str(self._caller.call(
                 "EndLiability", AccountNumber=step.account_ref, ExpectedLiabilityStart=step.expected_liability_start,
@@ -205,7 +206,7 @@ class SoapRevenuesSystem:
                 InstalmentsFrom=change.notice_date, Charge=records.charges(step.charges),
                 Instalment=records.instalments(step.instalments),
                 Note={"Reference": change.notification_id, "Text": text}))
-        text = step_text(opening_note(change, step), reference=change.reference, index=index, count=count,
+        text = step_text(opening_note(change, step), reference=change.reference, key=key, last=last,
                          applied_at=applied_at)
         return str(self._caller.call(
             "CreateAccount", Uprn=step.uprn, LiabilityStart=step.liability_start,
@@ -236,22 +237,26 @@ class SoapRevenuesSystem:
             "Text": marker_text(notification_id=change.notification_id, reference=change.reference,
                                 account_nos=account_nos, applied_at=applied_at)})
 
-    def _steps_done(self, notification_ids: Sequence[str]) -> dict[str, dict[int, StepNote]]:
-        done: dict[str, dict[int, StepNote]] = {}
-        for note in self._read("ListNotesByReference", Reference=list(notification_ids)) or []:
-            step = read_step(note.Reference, note.AccountNumber, note.Text)
+    def _steps_done(self, notification_ids: Sequence[str]) -> dict[str, dict[str, StepNote]]:
+        done: dict[str, dict[str, StepNote]] = {}
+        for order, note in enumerate(self._read("ListNotesByReference", Reference=list(notification_ids)) or []):
+            step = read_step(note.Reference, note.AccountNumber, note.Text, order)
             if step is not None:
-                done.setdefault(step.notification_id, {}).setdefault(step.index, step)
+                done.setdefault(step.notification_id, {}).setdefault(step.key, step)
         return done
 
 
-def _applied_from_steps(notification_id: str, done: dict[int, StepNote]) -> AppliedChange | None:
-    if not done:
-        return None
-    count = next(iter(done.values())).count
-    if set(done) != set(range(1, count + 1)):
-        return None  # interrupted part-way: not applied until every step is there
-    ordered = [done[i] for i in range(1, count + 1)]
+def _planned_steps(change: AccountChange) -> list[tuple[str, LiabilityEnding | LiabilityOpening]]:
+    steps: list[tuple[str, LiabilityEnding | LiabilityOpening]] = [
+        (step_key("end", e.account_ref), e) for e in change.endings]
+    return steps + [(step_key("open", o.uprn), o) for o in change.openings]
+
+
+def _applied_from_steps(notification_id: str, done: dict[str, StepNote]) -> AppliedChange | None:
+    """Applied once the last step of the change is there (steps are made in order, so all before it are)."""
+    ordered = sorted(done.values(), key=lambda s: s.order)
+    if not any(s.last for s in ordered):
+        return None  # interrupted part-way: not applied until its last step is made
     return AppliedChange(notification_id, ordered[0].reference, tuple(s.account_no for s in ordered),
                          min(s.applied_at for s in ordered), False)
 
