@@ -27,10 +27,11 @@ from ctax.topic_setup import ensure_topics
 from schemas.codec import shared_codec
 from schemas.events import NotificationStatus
 from schemas.notification import ChangeNotification
-from schemas.topics import STATUS
+from schemas.topics import STATUS, SUBMITTED_RETRY_TOPIC
 from tests.builders import RULES
 from tests.integration.load_harness import Batch, produce_in_background
 from tests.integration.running_stack import RunningStack, run_coroutine
+from tests.integration.test_outages import count_records
 from tests.legacy_back_office import RunningBackOffice, back_office
 
 NOTIFICATIONS = 400
@@ -174,9 +175,7 @@ def test_kills_maintenance_refusals_and_timeouts_lose_nothing_and_make_nothing_t
         try:
             run_coroutine(ensure_topics(stack.bootstrap, 2, prefix=stack.prefix))
             stack.start_worker()
-            producing = produce_in_background(stack.bootstrap, stack.prefix, batch, per_second=25)
-            assert running.maintenance_flag is not None
-            maintenance = hold_maintenance(running.maintenance_flag, after=8, seconds=MAINTENANCE_SECONDS)
+            producing = produce_in_background(stack.bootstrap, stack.prefix, batch, per_second=8)
             kills = {"SIGKILL": 0, "SIGTERM": 0}
             for round_number in range(KILLS + 3):
                 time.sleep(rng.uniform(1.0, 4.0))
@@ -184,8 +183,10 @@ def test_kills_maintenance_refusals_and_timeouts_lose_nothing_and_make_nothing_t
                 stack.stop_worker(sig)
                 kills[sig.name] += 1
                 stack.start_worker()
+            # Then the back office's maintenance window, while notifications still arrive and the backlog drains.
+            assert running.maintenance_flag is not None
+            hold_maintenance(running.maintenance_flag, after=5, seconds=MAINTENANCE_SECONDS).join()
             producing.join()
-            maintenance.join()
             finals, reasons = asyncio.run(read_finals(stack.bootstrap, f"{stack.prefix}{STATUS.name}",
                                                       set(batch.expected), seconds=300))
             missing = [nid for nid in batch.expected if nid not in finals]
@@ -194,13 +195,15 @@ def test_kills_maintenance_refusals_and_timeouts_lose_nothing_and_make_nothing_t
             without_reason = [nid for nid in refused if "back_office_refused" not in reasons.get(nid, set())]
             problems = doubled_in_back_office(running.database, batch)
             figures = back_office_figures(running.database)
+            parked = run_coroutine(count_records(stack.bootstrap, f"{stack.prefix}{SUBMITTED_RETRY_TOPIC}"))
             counts: dict[str, int] = defaultdict(int)
             for nid in finals:
                 counts[batch.expected[nid]] += 1
             print(f"\n{style} chaos test: {len(batch.expected)} notifications, kills {kills}, maintenance "  # noqa: T201
                   f"{MAINTENANCE_SECONDS} s, {len(refused)} refused by field width; finished {dict(counts)}; "
                   f"missing {len(missing)}; wrong {len(wrong)}; status events redelivered "
-                  f"{sum(len(v) - 1 for v in finals.values())}; back office saw {figures}; problems {problems}")
+                  f"{sum(len(v) - 1 for v in finals.values())}; records parked {parked}; back office saw {figures}; "
+                  f"problems {problems}")
             assert not missing, f"{len(missing)} never finished:\n{stack.log_tail('worker')}"
             assert not wrong, wrong[:5]
             assert not without_reason, without_reason[:5]
