@@ -1,12 +1,14 @@
 """The revenues contract against the adapter ``CTAX_REVENUES_ADAPTER`` selects, configured from the settings.
 
-sql runs against a fresh SQLite database; soap and files against the simulated back office, started for
-each test in a temporary folder, with the adapter's timeouts from the settings. An integrator checking an
-adapter for another back office adds a class here whose ``revenues`` fixture gives a freshly seeded system.
+sql runs against a fresh database (PostgreSQL on the server CTAX_TEST_POSTGRES_URL names, else SQLite);
+soap and files against the simulated back office, started for each test in a temporary folder, with the
+adapter's timeouts from the settings. An integrator checking an adapter for another back office adds a class
+here whose ``revenues`` fixture gives a freshly seeded system.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,12 +17,14 @@ import pytest
 from adapters.sql.revenues import SqlRevenuesSystem
 from ctax.settings import load_settings
 from tests.legacy_back_office import FileContract, SoapContract
+from tests.postgres_fixtures import ENV
+from tests.sql_contract import PostgresContract
 from tests.unit.adapters.revenues_contract import RevenuesContract
 
 SETTINGS = load_settings()
 
 
-class SqlContract(RevenuesContract):
+class SqliteContract(RevenuesContract):
     @pytest.fixture
     def revenues(self, tmp_path: Path) -> Iterator[SqlRevenuesSystem]:
         system = SqlRevenuesSystem.from_url(f"sqlite:///{tmp_path}/revenues.db")
@@ -37,7 +41,8 @@ class ConfiguredFileContract(FileContract):
 
 
 SELECTED: type[RevenuesContract] = {
-    "sql": SqlContract, "soap": ConfiguredSoapContract, "files": ConfiguredFileContract,
+    "sql": PostgresContract if os.environ.get(ENV) else SqliteContract,
+    "soap": ConfiguredSoapContract, "files": ConfiguredFileContract,
 }[SETTINGS.revenues_adapter]
 
 
