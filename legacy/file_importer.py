@@ -36,6 +36,7 @@ class FileImporter:
         self._ledger = Ledger(self._conn)
         self.inbox, self.results, self.archive = inbox, results, inbox.parent / "archive"
         self.behaviour = behaviour
+        self._last_skip_logged = 0.0
         for folder in (inbox, results, self.archive):
             folder.mkdir(parents=True, exist_ok=True)
 
@@ -48,12 +49,23 @@ class FileImporter:
         """Import every complete file waiting, oldest name first; returns how many were imported."""
         imported = 0
         for path in sorted(self.inbox.glob("*.csv")):
-            if self.behaviour.in_maintenance() or self.behaviour.fails_now():
+            if self.behaviour.in_maintenance():
+                self._log_skipped("maintenance")
                 return imported  # the job does not run now; the files wait for the next run
+            if self.behaviour.fails_now():
+                self._log_skipped("error")
+                return imported
             self.behaviour.wait()
             self.import_file(path)
             imported += 1
         return imported
+
+    def _log_skipped(self, outcome: str) -> None:
+        """A run skipped with files waiting goes in the interface log, at most once a second."""
+        now = time.monotonic()
+        if now - self._last_skip_logged >= 1.0:
+            self._ledger.log_call("import run", outcome)
+            self._last_skip_logged = now
 
     def import_file(self, path: Path) -> None:
         content = path.read_bytes()
