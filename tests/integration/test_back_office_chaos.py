@@ -175,7 +175,10 @@ def test_kills_maintenance_refusals_and_timeouts_lose_nothing_and_make_nothing_t
         try:
             run_coroutine(ensure_topics(stack.bootstrap, 2, prefix=stack.prefix))
             stack.start_worker()
-            producing = produce_in_background(stack.bootstrap, stack.prefix, batch, per_second=8)
+            # Two thirds arrive while the worker is killed again and again, the rest in the maintenance window.
+            cut = len(batch.notifications) * 2 // 3
+            first, rest = Batch(batch.notifications[:cut], {}), Batch(batch.notifications[cut:], {})
+            producing = produce_in_background(stack.bootstrap, stack.prefix, first, per_second=15)
             kills = {"SIGKILL": 0, "SIGTERM": 0}
             for round_number in range(KILLS + 3):
                 time.sleep(rng.uniform(1.0, 4.0))
@@ -183,10 +186,12 @@ def test_kills_maintenance_refusals_and_timeouts_lose_nothing_and_make_nothing_t
                 stack.stop_worker(sig)
                 kills[sig.name] += 1
                 stack.start_worker()
-            # Then the back office's maintenance window, while notifications still arrive and the backlog drains.
-            assert running.maintenance_flag is not None
-            hold_maintenance(running.maintenance_flag, after=5, seconds=MAINTENANCE_SECONDS).join()
             producing.join()
+            # Then the back office's maintenance window, while the rest arrive and the backlog drains.
+            assert running.maintenance_flag is not None
+            window = hold_maintenance(running.maintenance_flag, after=0, seconds=MAINTENANCE_SECONDS)
+            produce_in_background(stack.bootstrap, stack.prefix, rest, per_second=8).join()
+            window.join()
             finals, reasons = asyncio.run(read_finals(stack.bootstrap, f"{stack.prefix}{STATUS.name}",
                                                       set(batch.expected), seconds=300))
             missing = [nid for nid in batch.expected if nid not in finals]
