@@ -13,6 +13,7 @@ from adapters.revenues_port import (
     PROCESSOR_AUTHOR,
     AccountView,
     AppliedChange,
+    ApplyResult,
     AuditNote,
     ChargeRow,
     ExistingAccount,
@@ -120,8 +121,8 @@ class InMemoryRevenuesSystem:
 
     def apply_account_changes(
         self, changes: Sequence[AccountChange], applied_at: datetime
-    ) -> list[AppliedChange | StaleAccountError]:
-        results: list[AppliedChange | StaleAccountError] = []
+    ) -> list[ApplyResult]:
+        results: list[ApplyResult] = []
         for change in changes:
             try:
                 results.append(self._apply_account_change(change, applied_at))

@@ -24,6 +24,17 @@ class RevenuesUnavailableError(RevenuesError):
     """The legacy system could not be reached or timed out; trying again later may work."""
 
 
+class RefusedChangeError(RevenuesError):
+    """The back office refused the change for a reason of its own (the message); a person must look.
+
+    ``code`` is the back office's own refusal code (e.g. ``NAME_TOO_LONG``), kept for the review queue.
+    """
+
+    def __init__(self, message: str, code: str = "REFUSED") -> None:
+        super().__init__(message)
+        self.code = code
+
+
 @dataclass(frozen=True)
 class RegisterProperty:
     """A dwelling in the council's property register."""
@@ -117,6 +128,10 @@ class AppliedChange:
     newly_applied: bool
 
 
+ApplyResult = AppliedChange | StaleAccountError | RefusedChangeError
+"""What happened to one change of a batch: applied (now or earlier), stale, or refused by the back office."""
+
+
 class RevenuesSystem(Protocol):
     """What the processors need from a council's revenues system.
 
@@ -141,12 +156,14 @@ class RevenuesSystem(Protocol):
 
     def apply_account_changes(
         self, changes: Sequence[AccountChange], applied_at: datetime
-    ) -> list[AppliedChange | StaleAccountError]:
+    ) -> list[ApplyResult]:
         """Apply many changes in order, in one transaction where the system allows.
 
-        Each result is what happened to the change at that position: applied (now or earlier), or a
+        Each result is what happened to the change at that position: applied (now or earlier), a
         StaleAccountError (nothing of that change written) when its accounts changed since assessment,
-        including by an earlier change in the same batch.
+        including by an earlier change in the same batch, or a RefusedChangeError when the back office
+        refused it for a reason of its own. RevenuesUnavailableError is raised when the back office cannot
+        say (down, timed out, results not back yet): the caller retries the whole batch later.
         """
 
     def account(self, account_ref: str) -> AccountView | None:

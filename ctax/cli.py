@@ -374,11 +374,14 @@ def bench(backlog: int, naive_backlog: int, latency_rate: float, latency_seconds
 @click.option("--keep-running/--exit", default=True, show_default=True,
               help="Keep the demo up after the sample traffic (Ctrl-C to stop)")
 @click.option("--port", type=int, default=8000, show_default=True)
-def demo(count: int, keep_running: bool, port: int) -> None:
+@click.option("--adapter", type=click.Choice(["sql", "soap", "files"]), default="sql", show_default=True,
+              help="How the worker reaches the revenues system: its SQL database, or the simulated back office "
+                   "through web services (soap) or import files (files)")
+def demo(count: int, keep_running: bool, port: int, adapter: str) -> None:
     """Run everything on embedded defaults: broker, worker, web, seeded register and sample traffic."""
     from ctax.demo import run_demo
 
-    sys.exit(run_demo(count=count, keep_running=keep_running, port=port))
+    sys.exit(run_demo(count=count, keep_running=keep_running, port=port, adapter=adapter))
 
 
 @main.group()
@@ -447,3 +450,85 @@ def retention_run() -> None:
 
     for store, count in run_retention(_settings()).items():
         click.echo(f"{store:<50} {count} deleted")
+
+
+@main.group()
+def legacy() -> None:
+    """The simulated legacy revenues back office (its own process, database and rules) for tests and demos."""
+
+
+@legacy.command("serve")
+@click.option("--style", type=click.Choice(["soap", "files"]), required=True,
+              help="soap: a SOAP web service per adapters/soap/revenues.wsdl; files: an import job on an inbox")
+@click.option("--database", type=click.Path(path_type=Path), default=Path("var/legacy/revenues.db"),
+              show_default=True, help="The back office's own SQLite database")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8085, show_default=True, help="SOAP style: the port (0: any free port)")
+@click.option("--inbox", type=click.Path(path_type=Path), default=Path("var/legacy/inbox"), show_default=True,
+              help="Files style: where import files arrive")
+@click.option("--results", type=click.Path(path_type=Path), default=Path("var/legacy/results"),
+              show_default=True, help="Files style: where results files are written")
+@click.option("--poll-seconds", type=float, default=0.2, show_default=True, help="Files style: inbox poll interval")
+@click.option("--latency-ms", type=float, default=0.0, show_default=True, help="Mean delay per call or file")
+@click.option("--error-rate", type=float, default=0.0, show_default=True,
+              help="Share of calls failing with a server fault (files: of import runs skipped)")
+@click.option("--timeout-after-commit-rate", type=float, default=0.0, show_default=True,
+              help="SOAP: share of writes that commit and then stall past the caller's timeout")
+@click.option("--stall-seconds", type=float, default=30.0, show_default=True, help="How long such a write stalls")
+@click.option("--maintenance-flag", type=click.Path(path_type=Path), default=None,
+              help="While this file exists the back office is in its maintenance window")
+@click.option("--stall-flag", type=click.Path(path_type=Path), default=None,
+              help="SOAP: while this file exists every write commits and then stalls")
+@click.option("--seed", "random_seed", type=int, default=None, help="Seed of the misbehaviour (repeatable runs)")
+def legacy_serve(style: str, database: Path, host: str, port: int, inbox: Path, results: Path, poll_seconds: float,
+                 latency_ms: float, error_rate: float, timeout_after_commit_rate: float, stall_seconds: float,
+                 maintenance_flag: Path | None, stall_flag: Path | None, random_seed: int | None) -> None:
+    """Run the simulated back office until stopped; the first line printed says where it listens."""
+    from legacy.behaviour import Behaviour
+    from legacy.serve import serve_files_style, serve_soap_style
+
+    behaviour = Behaviour(latency_ms=latency_ms, error_rate=error_rate,
+                          timeout_after_commit_rate=timeout_after_commit_rate, stall_seconds=stall_seconds,
+                          maintenance_flag=maintenance_flag, stall_flag=stall_flag, seed=random_seed)
+    if style == "soap":
+        serve_soap_style(database, behaviour, host, port)
+    else:
+        serve_files_style(database, behaviour, inbox, results, poll_seconds)
+
+
+@legacy.command("seed")
+@click.option("--database", type=click.Path(path_type=Path), default=Path("var/legacy/revenues.db"),
+              show_default=True, help="The back office's own SQLite database")
+@click.option("--properties", type=int, default=2000, show_default=True, help="How many dwellings")
+@click.option("--seed", "random_seed", type=int, default=2026, show_default=True,
+              help="Random seed (the same as `ctax seed` gives the same register)")
+def legacy_seed(database: Path, properties: int, random_seed: int) -> None:
+    """Load the synthetic property register with open accounts into the simulated back office (once)."""
+    from ctax.components import council_rules
+    from ctax.legacy_seeding import seed_back_office_register
+
+    loaded = seed_back_office_register(database, council_rules(_settings()), properties=properties,
+                                       seed=random_seed, as_of=date.today())  # noqa: DTZ011 - the council's day
+    if loaded is None:
+        click.echo("the back office already holds a register; nothing loaded")
+    else:
+        click.echo(f"loaded {loaded[0]} properties and {loaded[1]} open accounts into {database}")
+
+
+@main.command()
+@click.option("--verbose", "-v", is_flag=True, help="List every contract test as it runs")
+def conformance(verbose: bool) -> None:
+    """Check the revenues adapter that CTAX_REVENUES_ADAPTER selects against the contract suite.
+
+    Prints a report by capability: read the register, open an account, end a liability, discounts,
+    instalments, audit notes, idempotency after a crash, refusal reasons, outages. sql runs against a fresh
+    database per test (PostgreSQL on the server CTAX_TEST_POSTGRES_URL names, else SQLite); soap and files
+    against the simulated back office (`ctax legacy serve`), started per test in a temporary folder with the
+    adapter's timeouts from the settings. Exit status 0 when nothing failed.
+    """
+    from ctax.conformance import ConformanceKitMissingError, run_conformance
+
+    try:
+        sys.exit(run_conformance(verbose))
+    except ConformanceKitMissingError as error:
+        raise click.ClickException(str(error)) from error

@@ -12,10 +12,13 @@ import time
 from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaConsumer
 
+from ctax.components import council_rules
+from ctax.legacy_seeding import seed_back_office_register
 from ctax.local_kafka import LocalKafka, fetch_jars
 from ctax.local_services import export_lines, forget_settings, record_settings
 from ctax.sample_traffic import build_sample, submit_samples
@@ -34,14 +37,33 @@ def say(message: str) -> None:
     print(message, flush=True)  # noqa: T201 - the demo talks to the person running it
 
 
-def run_demo(*, count: int, keep_running: bool, port: int) -> int:
+def start_back_office(style: str, logs: Path) -> tuple[subprocess.Popen[str], dict[str, str]]:
+    """Start the simulated back office (``ctax legacy serve``) and return it with the worker's adapter settings."""
+    folder = (DEMO_DIR / "back-office").resolve()
+    command = [sys.executable, "-m", "ctax", "legacy", "serve", "--style", style, "--database",
+               str(folder / "revenues.db"), "--port", "0", "--inbox", str(folder / "inbox"), "--results",
+               str(folder / "results"), "--latency-ms", "5", "--maintenance-flag", str(folder / "maintenance")]
+    with (logs / "back-office.log").open("w") as log:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True)
+    assert process.stdout is not None
+    announced = process.stdout.readline().split()
+    if len(announced) < 2:
+        raise SystemExit(f"the simulated back office did not start; see {logs / 'back-office.log'}")
+    if style == "soap":
+        return process, {"CTAX_REVENUES_ADAPTER": "soap", "CTAX_SOAP_URL": announced[1]}
+    return process, {"CTAX_REVENUES_ADAPTER": "files", "CTAX_FILES_OUTBOX": announced[1],
+                     "CTAX_FILES_RESULTS": announced[2], "CTAX_FILES_JOURNAL": str(folder / "journal.db"),
+                     "CTAX_FILES_REPORTING_DATABASE": str(folder / "revenues.db")}
+
+
+def run_demo(*, count: int, keep_running: bool, port: int, adapter: str = "sql") -> int:
     shutil.rmtree(DEMO_DIR, ignore_errors=True)
     DEMO_DIR.mkdir(parents=True)
     say("1/5 starting Apache Kafka...")
     fetch_jars(on_download=lambda: say("    downloading the broker from Maven Central (first run only)..."))
     broker = LocalKafka(data_dir=DEMO_DIR / "kafka")
     broker.start()
-    children: list[subprocess.Popen[bytes]] = []
+    children: list[subprocess.Popen[Any]] = []
     # Absolute, so the other ctax commands find the demo's stores from any directory.
     shared = {
         "kafka_bootstrap": broker.bootstrap,
@@ -69,9 +91,17 @@ def run_demo(*, count: int, keep_running: bool, port: int) -> int:
         asyncio.run(ensure_topics(broker.bootstrap, settings.partitions, retention=settings.topic_retention()))
         say("2/5 seeding a synthetic property register (2,000 dwellings)...")
         seed_register(settings, properties=2000, seed=2026, as_of=date.today())  # noqa: DTZ011
-        say("3/5 starting the stream processors and the web app...")
         logs = DEMO_DIR / "logs"
         logs.mkdir()
+        if adapter != "sql":
+            say(f"    and the same register into the simulated back office ({adapter} style), which we now start")
+            seed_back_office_register((DEMO_DIR / "back-office" / "revenues.db"), council_rules(settings),
+                                      properties=2000, seed=2026, as_of=date.today())  # noqa: DTZ011
+            back_office, adapter_env = start_back_office(adapter, logs)
+            children.append(back_office)
+            env.update(adapter_env)
+            say(f"    the worker reaches it through the {adapter} adapter: {adapter_env}")
+        say("3/5 starting the stream processors and the web app...")
         staff_passwords = add_demo_staff_users(settings)
         for name in ("worker", "web"):
             log = (logs / f"{name}.log").open("wb")

@@ -36,6 +36,20 @@ class Settings(BaseSettings):
 
     kafka_bootstrap: str = Field("127.0.0.1:9092", description="Kafka bootstrap servers, host:port[,host:port]")
     database_url: str = Field("sqlite:///var/revenues.db", description="The legacy revenues database")
+    # Which adapter the apply stage talks to the revenues system through, and what each needs (adapters/README.md).
+    revenues_adapter: str = Field("sql", pattern="^(sql|soap|files)$",
+                                  description="sql (CTAX_DATABASE_URL), soap (CTAX_SOAP_*) or files (CTAX_FILES_*)")
+    soap_url: str = Field("http://127.0.0.1:8085/revenues", description="The back office's SOAP service address")
+    soap_timeout_seconds: float = Field(10.0, gt=0, le=300, description="Per-call timeout of the SOAP adapter")
+    files_outbox: Path = Field(Path("var/legacy/inbox"), description="Where import files are put for the back office")
+    files_results: Path = Field(Path("var/legacy/results"), description="Where the back office's results files appear")
+    files_journal: Path = Field(Path("var/revenues-files/journal.db"),
+                                description="Which file holds which notification; shared by every worker")
+    files_reporting_database: Path = Field(Path("var/legacy/revenues.db"),
+                                           description="The back office's read-only reporting database (SQLite)")
+    files_results_wait_seconds: float = Field(30.0, gt=0, le=3600,
+                                              description="How long one apply waits for results before parking")
+    files_results_alert_seconds: float = Field(900.0, gt=0, description="Results overdue after this: alert")
     web_database_url: str = Field("sqlite:///var/web.db", description="The web app's own store (progress, keys)")
     council_code: str = Field("E99999999", description="ONS code of the council this deployment serves")
     council_name: str = "Exampleshire District Council"

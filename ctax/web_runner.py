@@ -8,7 +8,14 @@ import logging
 import uvicorn
 
 from adapters.sql.revenues import SqlRevenuesSystem
-from ctax.components import configured_users, ensure_sqlite_folder, kafka_connection, oidc_config, store_retention
+from ctax.components import (
+    back_office_reader,
+    configured_users,
+    ensure_sqlite_folder,
+    kafka_connection,
+    oidc_config,
+    store_retention,
+)
 from ctax.kafka_access import KafkaAccessError
 from ctax.logging_setup import configure_logging
 from ctax.settings import Settings
@@ -33,6 +40,8 @@ def run_web(settings: Settings, host: str, port: int) -> None:
         log.warning("could not check Kafka topics at start-up", extra={"error": type(error).__name__})
     ensure_sqlite_folder(settings.web_database_url)
     ensure_sqlite_folder(settings.database_url)
+    # The register and the accounts as the back office holds them, through whichever adapter is chosen.
+    reader = back_office_reader(settings)
     app = create_app(WebConfig(
         kafka=kafka_connection(settings), council_code=settings.council_code,
         database_url=settings.web_database_url, topic_prefix=settings.topic_prefix,
@@ -41,9 +50,10 @@ def run_web(settings: Settings, host: str, port: int) -> None:
         retention=store_retention(settings), retention_interval_seconds=settings.retention_interval_minutes * 60,
         secret_key=settings.web_secret_key.get_secret_value().encode() if settings.web_secret_key else None,
         secure_cookies=settings.web_secure_cookies,
-        register=SqlRevenuesSystem.from_url(settings.database_url),
+        register=reader or SqlRevenuesSystem.from_url(settings.database_url),
         back_office=BackOfficeConfig(
-            revenues_database_url=settings.database_url, configured_users=configured_users(settings),
+            revenues_database_url=settings.database_url, revenues_reader=reader,
+            configured_users=configured_users(settings),
             session_idle_minutes=settings.session_idle_minutes,
             session_lifetime_hours=settings.session_lifetime_hours,
             metrics_host=settings.web_metrics_host, metrics_port=settings.web_metrics_port,

@@ -10,7 +10,7 @@ from typing import Any
 import faust
 from prometheus_client import start_http_server
 
-from ctax.components import kafka_connection, revenues_system, stage_context
+from ctax.components import kafka_connection, revenues_adapter, stage_context
 from ctax.logging_setup import configure_logging
 from ctax.settings import Settings
 from ctax.topic_setup import ensure_topics
@@ -39,7 +39,7 @@ def run_worker(settings: Settings) -> None:
     asyncio.run(ensure_topics(settings.kafka_bootstrap, settings.partitions, prefix=settings.topic_prefix,
                               client_options=kafka_connection(settings).options(),
                               retention=settings.topic_retention()))
-    revenues = revenues_system(settings)
+    revenues = revenues_adapter(settings)
     if settings.worker_metrics_port:
         start_http_server(settings.worker_metrics_port, addr=settings.worker_metrics_host)
         log.info("worker metrics", extra={"url": f"http://{settings.worker_metrics_host}:"

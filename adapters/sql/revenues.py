@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from adapters.revenues_port import (
     AccountView,
     AppliedChange,
+    ApplyResult,
     ExistingAccount,
     RegisterProperty,
     RevenuesUnavailableError,
@@ -199,7 +200,7 @@ class SqlRevenuesSystem:
 
     def apply_account_changes(
         self, changes: Sequence[AccountChange], applied_at: datetime
-    ) -> list[AppliedChange | StaleAccountError]:
+    ) -> list[ApplyResult]:
         """Apply many changes in one transaction, in order; each at most once per notification id.
 
         The properties touched are locked first (SELECT ... FOR UPDATE on PostgreSQL), then every change is
@@ -221,7 +222,7 @@ class SqlRevenuesSystem:
 
     def _apply_batch(
         self, conn: Connection, changes: Sequence[AccountChange], applied_at: datetime
-    ) -> list[AppliedChange | StaleAccountError]:
+    ) -> list[ApplyResult]:
         uprns = sorted({e.uprn for c in changes for e in c.endings} | {o.uprn for c in changes for o in c.openings}
                        | {a.uprn for c in changes for a in c.amendments})
         conn.execute(select(property_table.c.uprn).where(one_of(conn, property_table.c.uprn, uprns))

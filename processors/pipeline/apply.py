@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from adapters.revenues_port import AppliedChange, StaleAccountError
+from adapters.revenues_port import ApplyResult, RefusedChangeError, StaleAccountError
 from processors.pipeline.context import StageContext
 from processors.pipeline.status_events import status_event
 from schemas.events import AccountChange, NotificationStatus, Reason, Stage, Status
@@ -30,15 +30,18 @@ def is_stale(status: NotificationStatus) -> bool:
 
 
 def apply_outcome(
-    ctx: StageContext, change: AccountChange, result: AppliedChange | StaleAccountError, committed_at: datetime
+    ctx: StageContext, change: AccountChange, result: ApplyResult, committed_at: datetime
 ) -> NotificationStatus:
-    """The final status of an applied (or stale) account change."""
+    """The final status of an applied, stale or refused account change."""
     common: dict[str, Any] = {
         "notification_id": change.notification_id, "reference": change.reference,
         "council_code": change.council_code, "kind": change.kind, "stage": Stage.APPLY,
     }
     if isinstance(result, StaleAccountError):
         reason = Reason(code=STALE_REASON, message=str(result))
+        return status_event(ctx, **common, status=Status.REVIEW, reasons=[reason], timings=change.timings)
+    if isinstance(result, RefusedChangeError):
+        reason = Reason(code="back_office_refused", message=str(result))
         return status_event(ctx, **common, status=Status.REVIEW, reasons=[reason], timings=change.timings)
     # Completed when the transaction committed, or when an earlier delivery applied it.
     completed_at = committed_at if result.newly_applied else result.applied_at

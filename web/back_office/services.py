@@ -42,6 +42,8 @@ class BackOfficeConfig:
     """Settings of the staff and ops side (each from a ``CTAX_*`` variable; see the README)."""
 
     revenues_database_url: str | None = None
+    # Read accounts through the adapter the settings choose (CTAX_REVENUES_ADAPTER) instead of the SQL database.
+    revenues_reader: RevenuesReader | None = None
     session_cookie_secure: bool = True  # CTAX_WEB_SECURE_COOKIES, shared with the CSRF cookie
     session_idle_minutes: int = 30
     session_lifetime_hours: int = 10
@@ -92,9 +94,11 @@ class BackOffice:
             store.create_schema()
         if config.create_first_admin and config.password_sign_in:
             ensure_first_admin(users, sys.stderr)
-        reader = SqlRevenuesReader.from_url(config.revenues_database_url) if config.revenues_database_url else None
+        reader = SqlRevenuesReader.from_url(config.revenues_database_url) if (
+            config.revenues_database_url and config.revenues_reader is None) else None
         office = cls(config=config, users=users, sessions=sessions, throttle=throttle, reviews=reviews,
-                     metrics=metrics, prometheus=WebPrometheus(metrics, lambda: datetime.now(UTC)), revenues=reader,
+                     metrics=metrics, prometheus=WebPrometheus(metrics, lambda: datetime.now(UTC)),
+                     revenues=config.revenues_reader or reader,
                      queries=WorkspaceQueries(engine), pending_sign_ins=pending_sign_ins,
                      oidc=OidcSignIn(config.oidc) if config.oidc is not None else None)
         office._closers.append(engine.dispose)

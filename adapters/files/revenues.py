@@ -1,0 +1,191 @@
+"""The import-file adapter: a batch of account changes becomes one import file; its results file says what
+the back office did with each change.
+
+``apply_account_changes``:
+
+1. The journal says which of these notifications already have a file (and, once read, its results).
+2. The others are checked against the layout's field widths (a value too wide is refused, not cut), then
+   given to a new file in one journal transaction that keeps the file's content; only then is the file
+   written to the outbox (temporary name, fsync, rename).
+3. Every file holding these notifications that is not yet in the outbox is (re)delivered from the journal:
+   after a crash between the journal and the rename, the same file goes out, never a second one.
+4. The adapter waits (bounded) for the results files. Accepted: applied. Rejected: stale (the account had
+   changed) or refused, with the back office's reason. Not back in time: RevenuesUnavailableError, so the
+   runner parks the batch and retries; the retry finds the files in the journal and waits again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Collection, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from adapters.files.journal import Journal, JournalRecord
+from adapters.files.layout import check_fits, import_file
+from adapters.files.outbox import Outbox
+from adapters.files.overdue import report_overdue
+from adapters.files.reporting_reader import ReportingReader
+from adapters.files.results_file import UnreadableResultsError, read_results
+from adapters.not_yet_held import not_yet_held
+from adapters.revenues_port import (
+    AccountView,
+    AppliedChange,
+    ApplyResult,
+    RefusedChangeError,
+    RegisterProperty,
+    RevenuesUnavailableError,
+    StaleAccountError,
+)
+from schemas.events import AccountChange, PropertyFacts
+
+STALE_CODES = frozenset({"ACCOUNT_CLOSED", "ACCOUNT_UNKNOWN", "LIABILITY_START_MISMATCH", "PROPERTY_OCCUPIED"})
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class FileRevenuesSystem:
+    """The revenues port over import files (writes) and the back office's reporting database (reads)."""
+
+    def __init__(self, *, outbox: Path, results: Path, journal: Path, reporting_database: Path,
+                 council_code: str = "E99999999", results_wait_seconds: float = 30.0,
+                 results_alert_seconds: float = 900.0, poll_seconds: float = 0.1,
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        self._outbox = Outbox(outbox, results)
+        self._journal = Journal(journal)
+        self._reader = ReportingReader(reporting_database)
+        self._council = council_code
+        self._wait = results_wait_seconds
+        self._alert = results_alert_seconds
+        self._poll = poll_seconds
+        self._clock = clock
+
+    def close(self) -> None:
+        self._journal.close()
+
+    # -- reads -----------------------------------------------------------------------------------------------
+
+    def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
+        return self._reader.properties_by_postcode(postcode)
+
+    def property(self, uprn: str) -> RegisterProperty | None:
+        """The register entry of one dwelling (the staff workspace reads it)."""
+        return self._reader.property(uprn)
+
+    def property_facts_many(self, uprns: Collection[str]) -> dict[str, PropertyFacts]:
+        return self._reader.property_facts_many(uprns)
+
+    def account(self, account_ref: str) -> AccountView | None:
+        return self._reader.account(account_ref)
+
+    def accounts_at(self, uprn: str) -> list[AccountView]:
+        return self._reader.accounts_at(uprn)
+
+    def applied_many(self, notification_ids: Collection[str]) -> dict[str, AppliedChange]:
+        self._collect_results()
+        return {nid: _applied(r, newly=False) for nid, r in self._journal.records(notification_ids).items()
+                if r.accepted}
+
+    def applied_with_fingerprints(self, fingerprints: Collection[str]) -> dict[str, AppliedChange]:
+        self._collect_results()
+        return {fp: _applied(r, newly=False) for fp, r in self._journal.records_by_fingerprint(fingerprints).items()}
+
+    # -- the write -------------------------------------------------------------------------------------------
+
+    def apply_account_changes(self, changes: Sequence[AccountChange], applied_at: datetime) -> list[ApplyResult]:
+        if not changes:
+            return []
+        unique = list({c.notification_id: c for c in changes}.values())
+        known = self._journal.records([c.notification_id for c in unique])
+        answered_before = {nid for nid, r in known.items() if r.accepted is not None}
+        refused: dict[str, ApplyResult] = {}
+        to_send: list[AccountChange] = []
+        for change in unique:
+            if change.notification_id in known:
+                continue
+            try:
+                refusal = not_yet_held(change, "import-file")
+                if refusal is not None:
+                    raise refusal
+                check_fits(change)
+                to_send.append(change)
+            except RefusedChangeError as refusal:
+                refused[change.notification_id] = refusal
+        if to_send:
+            self._reserve(to_send, applied_at)
+        waiting = {r.file_name for r in self._journal.records([c.notification_id for c in to_send]).values()}
+        waiting |= {r.file_name for r in known.values() if r.accepted is None}
+        self._deliver(waiting)
+        self._await_results(waiting)
+        final = self._journal.records([c.notification_id for c in unique])
+        by_id = {nid: refused.get(nid) or _result(final[nid], newly=nid not in answered_before)
+                 for nid in {c.notification_id for c in unique}}
+        return [by_id[c.notification_id] for c in changes]
+
+    def _reserve(self, changes: list[AccountChange], applied_at: datetime) -> None:
+        by_id = {c.notification_id: c for c in changes}
+
+        def content(sequence: int, ids: list[str]) -> str:
+            return import_file(sequence, self._council, applied_at, [by_id[nid] for nid in ids])
+
+        self._journal.reserve_file(
+            f"CTAXCHG_{self._council}_{{sequence}}.csv",
+            [(c.notification_id, c.reference, c.change_fingerprint) for c in changes], content, applied_at)
+
+    def _deliver(self, names: Collection[str]) -> None:
+        for name in sorted(names):
+            pending = self._journal.pending_file(name)
+            if pending.delivered:
+                continue
+            if not self._outbox.reached_back_office(name):
+                self._outbox.deliver(name, pending.content)
+            self._journal.mark_delivered(name, self._clock())
+
+    def _await_results(self, names: Collection[str]) -> None:
+        deadline = time.monotonic() + self._wait
+        missing = set(names)
+        while True:
+            missing = {name for name in missing if not self._read_results(name)}
+            if not missing:
+                return
+            if time.monotonic() >= deadline:
+                report_overdue(self._journal.unanswered_files(), self._clock(), self._alert)
+                raise RevenuesUnavailableError(
+                    f"no results yet for import file(s) {', '.join(sorted(missing))}; the changes will be looked "
+                    "for again, not sent again")
+            time.sleep(self._poll)
+
+    def _read_results(self, name: str) -> bool:
+        text = self._outbox.results_text(name)
+        if text is None:
+            return False
+        try:
+            results = read_results(text)
+        except UnreadableResultsError:
+            return False  # being written, or not ours to judge: waiting longer is safe
+        self._journal.record_results(name, [(r.notification_id, r.accepted, r.account_refs, r.code, r.reason)
+                                            for r in results], self._clock())
+        return True
+
+    def _collect_results(self) -> None:
+        unanswered = self._journal.unanswered_files()
+        for pending in unanswered:
+            if pending.delivered:
+                self._read_results(pending.name)
+        report_overdue(self._journal.unanswered_files(), self._clock(), self._alert)
+
+
+def _applied(record: JournalRecord, *, newly: bool) -> AppliedChange:
+    return AppliedChange(record.notification_id, record.reference, record.account_refs, record.applied_at, newly)
+
+
+def _result(record: JournalRecord, *, newly: bool) -> ApplyResult:
+    if record.accepted:
+        return _applied(record, newly=newly)
+    reason = f"{record.reason} (back office code {record.code}, import file {record.file_name})"
+    if record.code in STALE_CODES:
+        return StaleAccountError(reason)
+    return RefusedChangeError(f"The revenues system rejected this change's import record: {reason}",
+                              record.code or "REJECTED")

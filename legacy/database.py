@@ -1,0 +1,88 @@
+"""The back office's own SQLite database: its schema, and connections that serialise writers."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+FIRST_ACCOUNT_NUMBER = 80_000_001  # its own numbering, nothing like ours
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS property (
+    uprn TEXT PRIMARY KEY, property_ref TEXT NOT NULL, address_line_1 TEXT NOT NULL, address_line_2 TEXT,
+    town TEXT NOT NULL, postcode TEXT NOT NULL, band TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS property_by_postcode ON property (postcode);
+CREATE TABLE IF NOT EXISTS account (
+    account_no TEXT PRIMARY KEY, uprn TEXT NOT NULL REFERENCES property (uprn), liability_start TEXT NOT NULL,
+    liability_end TEXT, discount_code TEXT, discount_percent INTEGER NOT NULL DEFAULT 0,
+    paid_this_year_pence INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS account_by_uprn ON account (uprn);
+CREATE TABLE IF NOT EXISTS liable_person (
+    account_no TEXT NOT NULL REFERENCES account (account_no), position INTEGER NOT NULL, full_name TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS charge (
+    id INTEGER PRIMARY KEY, account_no TEXT NOT NULL REFERENCES account (account_no),
+    financial_year INTEGER NOT NULL, period_start TEXT NOT NULL, period_end TEXT NOT NULL, days INTEGER NOT NULL,
+    band TEXT NOT NULL, annual_charge_pence INTEGER NOT NULL, discount_code TEXT, discount_percent INTEGER NOT NULL,
+    charge_pence INTEGER NOT NULL, superseded INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS instalment (
+    id INTEGER PRIMARY KEY, account_no TEXT NOT NULL REFERENCES account (account_no),
+    financial_year INTEGER NOT NULL, sequence INTEGER NOT NULL, due_date TEXT NOT NULL,
+    amount_pence INTEGER NOT NULL, superseded INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS note (
+    id INTEGER PRIMARY KEY, account_no TEXT NOT NULL REFERENCES account (account_no), reference TEXT NOT NULL,
+    text TEXT NOT NULL, created_by TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS note_by_reference ON note (reference);
+CREATE INDEX IF NOT EXISTS note_by_account ON note (account_no);
+CREATE TABLE IF NOT EXISTS import_log (
+    file_name TEXT NOT NULL, imported_at TEXT NOT NULL, records INTEGER NOT NULL, accepted INTEGER NOT NULL,
+    rejected INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS interface_log (
+    at TEXT NOT NULL, operation TEXT NOT NULL, outcome TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS account_counter (id INTEGER PRIMARY KEY CHECK (id = 1), next_number INTEGER NOT NULL);
+"""
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), waiting up to 30 s for a writer."""
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    return conn
+
+
+def create_schema(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = connect(path)
+    try:
+        conn.executescript(SCHEMA)
+        conn.execute("INSERT OR IGNORE INTO account_counter (id, next_number) VALUES (1, ?)", (FIRST_ACCOUNT_NUMBER,))
+    finally:
+        conn.close()
+
+
+@contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One all-or-nothing write; BEGIN IMMEDIATE so two writers never interleave.
+
+    Inside another write it is a savepoint, so an import can make one record's several writes all-or-nothing.
+    """
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT record")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK TO record")
+            conn.execute("RELEASE record")
+            raise
+        conn.execute("RELEASE record")
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

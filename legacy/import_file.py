@@ -1,0 +1,107 @@
+"""Reads one import file in the back office's documented layout (see adapters/files/README.md).
+
+CSV (RFC 4180), UTF-8 as the header declares. Record types: ``H`` header, ``C`` change, ``E`` end a liability,
+``O`` open an account, ``P`` liable person of the ``O`` before it, ``L`` charge line and ``I`` instalment of the
+``E`` or ``O`` before them, ``T`` trailer with the count of records between header and trailer and the hash total
+(the sum of every ``L`` charge and ``I`` amount, in pence). A field that starts with an apostrophe followed by
+``= + - @``, a tab or a carriage return had the apostrophe added so a spreadsheet would not run it: it is removed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from legacy.records import Charge, Ending, Instalment, NoteInput, Opening
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class ChangeRecord:
+    """One notification's writes: its ``C`` record and the ``E``/``O`` records (with their lines) after it."""
+
+    reference: str
+    steps: list[Ending | Opening] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ImportFile:
+    sequence: str
+    records: list[ChangeRecord]
+
+
+class ControlTotalsError(Exception):
+    """The file's trailer does not match its contents (or is missing): nothing in it is imported."""
+
+
+def _plain(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
+
+
+def _charge(row: list[str]) -> Charge:
+    fy, start, end, days, band, annual, code, percent, pence = row[2:11]
+    return Charge(int(fy), date.fromisoformat(start), date.fromisoformat(end), int(days), band, int(annual),
+                  code or None, int(percent), int(pence))
+
+
+def _instalment(row: list[str]) -> Instalment:
+    fy, sequence, due, pence = row[2:6]
+    return Instalment(int(fy), int(sequence), date.fromisoformat(due), int(pence))
+
+
+def read_import_file(content: bytes) -> ImportFile:
+    """Parse and check the control totals; a malformed file raises ControlTotalsError."""
+    try:
+        return _read(content)
+    except (ValueError, IndexError) as error:
+        raise ControlTotalsError(f"malformed record: {error}") from None
+
+
+def _read(content: bytes) -> ImportFile:
+    try:
+        rows = [[_plain(v) for v in row] for row in csv.reader(io.StringIO(content.decode("utf-8"), newline=""))]
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise ControlTotalsError(f"unreadable file: {error}") from None
+    if len(rows) < 2 or rows[0][:3] != ["H", "CTAXCHG", "1"] or rows[-1][0] != "T":
+        raise ControlTotalsError("no header or no trailer: the file is incomplete")
+    if rows[0][6:7] != ["UTF-8"]:
+        raise ControlTotalsError("the header does not declare UTF-8")
+    details = rows[1:-1]
+    hash_total = sum(int(r[10]) for r in details if r[0] == "L") + sum(int(r[5]) for r in details if r[0] == "I")
+    if rows[-1][1:3] != [str(len(details)), str(hash_total)]:
+        raise ControlTotalsError(f"trailer says {rows[-1][1:3]}, the file holds {len(details)} records "
+                                 f"totalling {hash_total}")
+    records: list[ChangeRecord] = []
+    for row in details:
+        kind = row[0]
+        if kind == "C":
+            records.append(ChangeRecord(reference=row[1]))
+        elif kind == "E":
+            account_no, expected, end, year, instalments_from, note = row[2:8]
+            records[-1].steps.append(Ending(account_no, date.fromisoformat(expected), date.fromisoformat(end),
+                                            int(year), date.fromisoformat(instalments_from), (), (),
+                                            NoteInput(row[1], note)))
+        elif kind == "O":
+            uprn, start, code, percent, note = row[2:7]
+            records[-1].steps.append(Opening(uprn, date.fromisoformat(start), (), code or None, int(percent), (), (),
+                                             NoteInput(row[1], note)))
+        elif kind in {"P", "L", "I"}:
+            _attach(records[-1], kind, row)
+        else:
+            raise ControlTotalsError(f"unknown record type {kind!r}")
+    return ImportFile(rows[0][3], records)
+
+
+def _attach(record: ChangeRecord, kind: str, row: list[str]) -> None:
+    step = record.steps[-1]
+    if kind == "P":
+        if not isinstance(step, Opening):
+            raise ControlTotalsError("a P record must follow an O record")
+        record.steps[-1] = replace(step, liable_persons=(*step.liable_persons, row[2]))
+    elif kind == "L":
+        record.steps[-1] = replace(step, charges=(*step.charges, _charge(row)))
+    else:
+        record.steps[-1] = replace(step, instalments=(*step.instalments, _instalment(row)))

@@ -1,0 +1,198 @@
+"""The back office's operations on its database: look up, end a liability, open an account, notes.
+
+Each write is one transaction that also writes the caller's note, so the note is there exactly when the
+write is. The back office never looks at a note's reference before writing: asking the same thing twice
+does it twice, as a real vendor system would.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+
+from legacy.database import write_transaction
+from legacy.field_limits import check_discount_code, check_name, check_note
+from legacy.records import Account, Charge, Ending, Instalment, Note, NoteInput, Opening, RefusalError
+
+AUTHOR = "INTERFACE"  # who the back office says wrote a note that came in through an interface
+
+
+class Ledger:
+    """The back office's books, over one SQLite connection (one per serving thread)."""
+
+    def __init__(self, conn: sqlite3.Connection, clock: type[datetime] = datetime) -> None:
+        self._conn = conn
+        self._clock = clock
+
+    # -- reads ---------------------------------------------------------------------------------------------
+
+    def properties(self, *, postcode: str | None = None, uprns: Sequence[str] = ()) -> list[sqlite3.Row]:
+        if postcode is not None:
+            return self._conn.execute(
+                "SELECT * FROM property WHERE postcode = ? ORDER BY address_line_1", (postcode,)).fetchall()
+        marks = ",".join("?" * len(uprns))
+        return self._conn.execute(f"SELECT * FROM property WHERE uprn IN ({marks}) ORDER BY uprn",
+                                  tuple(uprns)).fetchall() if uprns else []
+
+    def accounts_at(self, uprns: Sequence[str]) -> list[Account]:
+        if not uprns:
+            return []
+        marks = ",".join("?" * len(uprns))
+        rows = self._conn.execute(
+            f"SELECT * FROM account WHERE uprn IN ({marks}) ORDER BY liability_start DESC, account_no DESC",
+            tuple(uprns)).fetchall()
+        return [_summary(row) for row in rows]
+
+    def account(self, account_no: str) -> Account | None:
+        row = self._conn.execute("SELECT * FROM account WHERE account_no = ?", (account_no,)).fetchone()
+        if row is None:
+            return None
+        persons = tuple(r[0] for r in self._conn.execute(
+            "SELECT full_name FROM liable_person WHERE account_no = ? ORDER BY position", (account_no,)))
+        charges = tuple(_charge(r) for r in self._conn.execute(
+            "SELECT * FROM charge WHERE account_no = ? AND superseded = 0 ORDER BY period_start, id", (account_no,)))
+        instalments = tuple(_instalment(r) for r in self._conn.execute(
+            "SELECT * FROM instalment WHERE account_no = ? AND superseded = 0 ORDER BY due_date, id", (account_no,)))
+        notes = tuple(_note(r) for r in self._conn.execute(
+            "SELECT * FROM note WHERE account_no = ? ORDER BY id", (account_no,)))
+        summary = _summary(row)
+        return Account(**{**vars(summary), "liable_persons": persons, "charges": charges,
+                          "instalments": instalments, "notes": notes})
+
+    def notes_by_reference(self, references: Sequence[str]) -> list[Note]:
+        if not references:
+            return []
+        marks = ",".join("?" * len(references))
+        return [_note(r) for r in self._conn.execute(
+            f"SELECT * FROM note WHERE reference IN ({marks}) ORDER BY id", tuple(references))]
+
+    # -- writes --------------------------------------------------------------------------------------------
+
+    def end_liability(self, ending: Ending) -> str:
+        check_note(ending.note.reference, ending.note.text)
+        with write_transaction(self._conn) as conn:
+            row = conn.execute("SELECT * FROM account WHERE account_no = ?", (ending.account_no,)).fetchone()
+            if row is None:
+                raise RefusalError("ACCOUNT_UNKNOWN", f"There is no account {ending.account_no}")
+            if row["liability_end"] is not None:
+                raise RefusalError("ACCOUNT_CLOSED", f"Account {ending.account_no} is already closed "
+                                                f"(liability ended {row['liability_end']})")
+            if row["liability_start"] != ending.expected_liability_start.isoformat():
+                raise RefusalError("LIABILITY_START_MISMATCH", f"Account {ending.account_no} liability started "
+                                                          f"{row['liability_start']}, not as expected")
+            if ending.liability_end.isoformat() < row["liability_start"]:
+                raise RefusalError("END_BEFORE_START", f"Account {ending.account_no} cannot end before it started")
+            conn.execute("UPDATE account SET liability_end = ? WHERE account_no = ?",
+                         (ending.liability_end.isoformat(), ending.account_no))
+            conn.execute("UPDATE charge SET superseded = 1 WHERE account_no = ? AND financial_year >= ?",
+                         (ending.account_no, ending.replace_from_year))
+            conn.execute("UPDATE instalment SET superseded = 1 WHERE account_no = ? AND financial_year >= ? "
+                         "AND due_date >= ?",
+                         (ending.account_no, ending.replace_from_year, ending.instalments_from.isoformat()))
+            self._write_lines(ending.account_no, ending.charges, ending.instalments)
+            self._write_note(ending.account_no, ending.note)
+        return ending.account_no
+
+    def create_account(self, opening: Opening) -> str:
+        for name in opening.liable_persons:
+            check_name(name)
+        if not opening.liable_persons:
+            raise RefusalError("NAME_MISSING", "An account needs at least one liable person")
+        check_discount_code(opening.discount_code)
+        check_note(opening.note.reference, opening.note.text)
+        with write_transaction(self._conn) as conn:
+            if conn.execute("SELECT 1 FROM property WHERE uprn = ?", (opening.uprn,)).fetchone() is None:
+                raise RefusalError("PROPERTY_UNKNOWN", f"Property {opening.uprn} is not in the back office's register")
+            occupied = conn.execute("SELECT account_no FROM account WHERE uprn = ? AND liability_end IS NULL",
+                                    (opening.uprn,)).fetchone()
+            if occupied is not None:
+                raise RefusalError("PROPERTY_OCCUPIED", f"Property {opening.uprn} still has an open account "
+                                                   f"{occupied[0]}")
+            number = conn.execute("UPDATE account_counter SET next_number = next_number + 1 WHERE id = 1 "
+                                  "RETURNING next_number - 1").fetchone()[0]
+            account_no = f"{number:08d}"
+            conn.execute("INSERT INTO account (account_no, uprn, liability_start, liability_end, discount_code, "
+                         "discount_percent, paid_this_year_pence, created_at) VALUES (?, ?, ?, NULL, ?, ?, 0, ?)",
+                         (account_no, opening.uprn, opening.liability_start.isoformat(), opening.discount_code,
+                          opening.discount_percent, self._now()))
+            conn.executemany("INSERT INTO liable_person (account_no, position, full_name) VALUES (?, ?, ?)",
+                             [(account_no, i, name) for i, name in enumerate(opening.liable_persons, start=1)])
+            self._write_lines(account_no, opening.charges, opening.instalments)
+            self._write_note(account_no, opening.note)
+        return account_no
+
+    def add_note(self, account_no: str, note: NoteInput) -> None:
+        check_note(note.reference, note.text)
+        with write_transaction(self._conn) as conn:
+            if conn.execute("SELECT 1 FROM account WHERE account_no = ?", (account_no,)).fetchone() is None:
+                raise RefusalError("ACCOUNT_UNKNOWN", f"There is no account {account_no}")
+            self._write_note(account_no, note)
+
+    def log_call(self, operation: str, outcome: str) -> None:
+        """The interface log: every call and how it ended (ok, refused, error, maintenance, stalled)."""
+        with write_transaction(self._conn) as conn:
+            conn.execute("INSERT INTO interface_log VALUES (?, ?, ?)", (self._now(), operation, outcome))
+
+    def log_import(self, file_name: str, records: int, accepted: int) -> None:
+        with write_transaction(self._conn) as conn:
+            conn.execute("INSERT INTO import_log VALUES (?, ?, ?, ?, ?)",
+                         (file_name, self._now(), records, accepted, records - accepted))
+
+    def _write_lines(self, account_no: str, charges: Iterable[Charge], instalments: Iterable[Instalment]) -> None:
+        self._conn.executemany(
+            "INSERT INTO charge (account_no, financial_year, period_start, period_end, days, band, "
+            "annual_charge_pence, discount_code, discount_percent, charge_pence) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [(account_no, c.financial_year, c.period_start.isoformat(), c.period_end.isoformat(), c.days, c.band,
+              c.annual_charge_pence, c.discount_code, c.discount_percent, c.charge_pence) for c in charges])
+        self._conn.executemany(
+            "INSERT INTO instalment (account_no, financial_year, sequence, due_date, amount_pence) "
+            "VALUES (?,?,?,?,?)",
+            [(account_no, i.financial_year, i.sequence, i.due_date.isoformat(), i.amount_pence)
+             for i in instalments])
+
+    def _write_note(self, account_no: str, note: NoteInput) -> None:
+        self._conn.execute("INSERT INTO note (account_no, reference, text, created_by, created_at) "
+                           "VALUES (?, ?, ?, ?, ?)", (account_no, note.reference, note.text, AUTHOR, self._now()))
+
+    def _now(self) -> str:
+        return self._clock.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _summary(row: sqlite3.Row) -> Account:
+    return Account(account_no=row["account_no"], uprn=row["uprn"], liability_start=row["liability_start"],
+                   liability_end=row["liability_end"], discount_code=row["discount_code"],
+                   discount_percent=row["discount_percent"], paid_this_year_pence=row["paid_this_year_pence"])
+
+
+def _charge(row: sqlite3.Row) -> Charge:
+    return Charge(row["financial_year"], date.fromisoformat(row["period_start"]),
+                  date.fromisoformat(row["period_end"]), row["days"], row["band"], row["annual_charge_pence"],
+                  row["discount_code"], row["discount_percent"], row["charge_pence"])
+
+
+def _instalment(row: sqlite3.Row) -> Instalment:
+    return Instalment(row["financial_year"], row["sequence"], date.fromisoformat(row["due_date"]),
+                      row["amount_pence"])
+
+
+def _note(row: sqlite3.Row) -> Note:
+    return Note(row["account_no"], row["reference"], row["text"], row["created_by"], row["created_at"])
+
+
+def load_register(conn: sqlite3.Connection, properties: Iterable[dict[str, str | None]],
+                  accounts: Iterable[Account]) -> None:
+    """Load a register and accounts migrated from an older system (they keep their numbers)."""
+    with write_transaction(conn):
+        conn.executemany("INSERT INTO property (uprn, property_ref, address_line_1, address_line_2, town, postcode, "
+                         "band) VALUES (:uprn, :property_ref, :address_line_1, :address_line_2, :town, :postcode, "
+                         ":band)", list(properties))
+        for account in accounts:
+            conn.execute("INSERT INTO account (account_no, uprn, liability_start, liability_end, discount_code, "
+                         "discount_percent, paid_this_year_pence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         (account.account_no, account.uprn, account.liability_start, account.liability_end,
+                          account.discount_code, account.discount_percent, account.paid_this_year_pence,
+                          "migrated"))
+            conn.executemany("INSERT INTO liable_person (account_no, position, full_name) VALUES (?, ?, ?)",
+                             [(account.account_no, i, n) for i, n in enumerate(account.liable_persons, start=1)])
+            Ledger(conn)._write_lines(account.account_no, account.charges, account.instalments)
