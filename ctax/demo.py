@@ -179,9 +179,9 @@ def _wait_for_outcomes(base: str, accepted: list[tuple[str, str]], timeout: floa
 
 
 def _print_summary(outcomes: dict[str, Counter[str]]) -> None:
-    say(f"\n{'scenario':<20}{'applied':>9}{'rejected':>10}{'review':>8}{'duplicate':>11}{'unfinished':>12}")
+    say(f"\n{'scenario':<24}{'applied':>9}{'rejected':>10}{'review':>8}{'duplicate':>11}{'unfinished':>12}")
     for scenario, counts in sorted(outcomes.items()):
-        say(f"{scenario:<20}{counts['applied']:>9}{counts['rejected']:>10}{counts['review']:>8}"
+        say(f"{scenario:<24}{counts['applied']:>9}{counts['rejected']:>10}{counts['review']:>8}"
             f"{counts['duplicate']:>11}{counts['unfinished']:>12}")
 
 
