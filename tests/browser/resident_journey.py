@@ -34,11 +34,11 @@ class Resident:
 
     def start(self) -> None:
         self.page.goto("/")
-        self.arrive("Council Tax: tell us you're moving")
+        self.arrive("Council Tax: tell us about a change")
         self.page.get_by_role("button", name="Start now").click()
 
     def choose_kind(self, label: str) -> None:
-        self.arrive("What kind of move are you telling us about?")
+        self.arrive("What do you want to tell us about?")
         self.page.get_by_label(label, exact=True).check()
         self.continue_()
 

@@ -28,8 +28,8 @@ def submit_expecting(page: Page, *messages: str, button: str = "Continue", shot:
 def test_each_question_explains_what_is_wrong(page: Page) -> None:
     resident = Resident(page)
     resident.start()
-    resident.arrive("What kind of move")
-    submit_expecting(page, "Select what kind of move you are telling us about", shot="40-error-kind")
+    resident.arrive("What do you want to tell us about?")
+    submit_expecting(page, "Select what you are telling us about", shot="40-error-kind")
     resident.choose_kind("Moving into the area")
 
     resident.arrive("What is the postcode of the address you are moving into?")

@@ -14,7 +14,7 @@ from tests.integration.test_move_journeys import TODAY
 
 def test_moving_in_opens_an_account_and_the_status_page_says_so(page: Page, web_stack: RunningStack) -> None:
     resident = Resident(page, screenshots={
-        "Council Tax: tell us": "01-start", "What kind of move": "02-kind", "What is the postcode": "03-postcode",
+        "Council Tax: tell us": "01-start", "What do you want": "02-kind", "What is the postcode": "03-postcode",
         "Select ": "04-select-address", "When did you": "05-move-date", "Tell us about an adult": "06-person",
         "You have told us": "07-people", "Do you own": "08-tenure", "Your contact": "09-contact",
         "Check your answers": "10-check-answers", "Notification sent": "11-confirmation",
@@ -44,7 +44,7 @@ def test_moving_in_opens_an_account_and_the_status_page_says_so(page: Page, web_
     assert reference in again.text()
     # ...and Back after sending does not reopen the answers: they are gone from the server.
     page.go_back()
-    expect(page.locator("h1")).to_have_text("Council Tax: tell us you're moving")
+    expect(page.locator("h1")).to_have_text("Council Tax: tell us about a change")
 
     wait_for_status(resident, reference, "Account updated")
     assert web_stack.revenues is not None
