@@ -12,7 +12,12 @@ from web.signin.accounts import Role, StaffUser
 
 BACK_OFFICE_NAME = "Council Tax back office"
 # How staff and ops pages name each kind of change.
-KIND_LABELS = {"move_in": "Move in", "move_out": "Move out", "move_within": "Move within the area"}
+KIND_LABELS = {
+    "move_in": "Move in", "move_out": "Move out", "move_within": "Move within the area",
+    "single_person_discount": "Single person discount", "household_change": "Who lives there",
+    "student_exemption": "Student exemption", "change_of_name": "Change of name",
+    "payment_arrangement": "Payment arrangement", "rebill": "Rebill",
+}
 
 
 def navigation(user: StaffUser | None, current: str) -> list[dict[str, Any]]:
