@@ -28,7 +28,7 @@ progress_table = Table(
     "notification_progress", metadata,
     Column("notification_id", String(36), primary_key=True),
     Column("reference", String(20), nullable=False, unique=True),
-    Column("kind", String(20), nullable=False),
+    Column("kind", String(40), nullable=False),  # "single_person_discount" is 22 characters
     Column("status", String(20), nullable=False),
     Column("submitted_at", DateTime(timezone=True), nullable=False),
     Column("validated_at", DateTime(timezone=True)),
