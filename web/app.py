@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -26,6 +27,8 @@ from web.intake.publisher import NotificationPublisher
 from web.intake.runtime import WebRuntime
 from web.kafka.connection import KafkaConnection
 from web.kafka.status_follower import StatusFollower
+from web.landlords.routes import UPLOAD_BODY_BYTES, UPLOAD_PATH, open_upload_store
+from web.landlords.sending import keep_sending
 from web.resident.address_lookup import PropertyRegister
 from web.resident.routes import install_resident_pages
 from web.stores.database import create_store_engine
@@ -67,9 +70,13 @@ def create_app(config: WebConfig) -> FastAPI:
                                  config.database_url)
         app.state.back_office = office
         office.start_following(config.kafka, codec, config.topic_prefix)
+        uploads = open_upload_store(config.database_url)
+        app.state.landlord_uploads = uploads
+        resend = asyncio.create_task(keep_sending(runtime, uploads))  # rows an earlier run left unsent
         try:
             yield
         finally:
+            resend.cancel()
             await office.stop()
             await runtime.follower.stop()
             await runtime.publisher.stop()
@@ -84,7 +91,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.state.pages = PageTemplates(council_name=config.council_name)
     app.add_middleware(CsrfProtection, secret=config.secret_key or secrets.token_bytes(32),
                        secure_cookie=config.secure_cookies, failure_page=form_expired_page)
-    app.add_middleware(BodySizeLimit)
+    app.add_middleware(BodySizeLimit, larger_paths={UPLOAD_PATH: UPLOAD_BODY_BYTES})
     app.add_middleware(IntakeRateLimit, per_minute=config.intake_rate_per_minute, burst=config.intake_burst)
     app.add_middleware(SecurityHeaders)
     app.include_router(intake_router)
