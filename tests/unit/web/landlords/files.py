@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Sequence
 
 from openpyxl import Workbook
 
@@ -20,13 +21,13 @@ def csv_file(*rows: str) -> bytes:
     return "\r\n".join((HEADER, *rows)).encode()
 
 
-def xlsx_file(rows: list[list[object]], header: list[str] | None = None) -> bytes:
+def xlsx_file(rows: Sequence[Sequence[object]], header: list[str] | None = None) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.append(header or list(COLUMN_NAMES))
     for row in rows:
-        sheet.append(row)
+        sheet.append(list(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
