@@ -85,6 +85,19 @@ def test_each_question_explains_what_is_wrong(page: Page) -> None:
     page.get_by_label("Something else").check()
     resident.continue_()
 
+    resident.arrive("What was your previous address?")
+    submit_expecting(page, "Enter address line 1, typically the building and street", "Enter town or city",
+                     "Enter a postcode")
+    page.fill("#address-line-1", "1 Harbour Street")
+    page.fill("#address-town", "Elsewhere")
+    page.fill("#address-postcode", "ZY8 1AA")
+    resident.continue_()
+
+    resident.arrive("How many instalments do you want to pay in?")
+    submit_expecting(page, "Select how many instalments you want to pay in")
+    page.get_by_label("10 monthly instalments", exact=False).check()
+    resident.continue_()
+
     resident.arrive("Your contact details")
     submit_expecting(page, "Enter your full name", "Enter an email address or a telephone number so we can contact you",
                      shot="44-error-contact")
