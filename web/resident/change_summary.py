@@ -25,9 +25,10 @@ def summary_row(key: str, href: str, hidden: str, *, text: str = "", html: str |
             "actions": {"items": [{"href": href, "text": "Change", "visuallyHiddenText": hidden}]}}
 
 
-def address_html(address: ChosenAddress) -> str:
+def address_html(address: ChosenAddress, *, in_the_area: bool = True) -> str:
+    """The address's lines; one in the area that is not in the register says a person will check it."""
     lines = "<br>".join(str(escape(line)) for line in address.lines())
-    if address.uprn is None:
+    if address.uprn is None and in_the_area:
         lines += '<br><span class="govuk-hint">Not in our list of properties: we will check it</span>'
     return lines
 
@@ -86,7 +87,7 @@ def move_extra_rows(answers: JourneyAnswers) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     if answers.kind == ChangeKind.MOVE_IN and answers.previous_address is not None:
         rows.append(summary_row("Your previous address", "/moving/previous-address", "your previous address",
-                                html=address_html(answers.previous_address)))
+                                html=address_html(answers.previous_address, in_the_area=False)))
     if answers.kind in {ChangeKind.MOVE_IN, ChangeKind.MOVE_WITHIN} and answers.twelve_instalments is not None:
         rows.append(summary_row("Instalments", "/moving/instalments", "how many instalments",
                                 text=instalments_label(answers.twelve_instalments)))

@@ -47,7 +47,7 @@ def check_answer_sections(answers: JourneyAnswers) -> list[dict[str, Any]]:
         rows.append(summary_row(label, "/moving/date", label.lower(), text=long_date(answers.move_date)))
     if answers.forwarding_address is not None and kind == ChangeKind.MOVE_OUT:
         rows.append(summary_row("Your new address", "/moving/forwarding-address", "your new address",
-                                html=address_html(answers.forwarding_address)))
+                                html=address_html(answers.forwarding_address, in_the_area=False)))
     if kind.is_move:
         rows += account_rows(answers)
     sections = [{"title": "Your move" if kind.is_move else "Your change", "rows": rows},
