@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -62,4 +62,15 @@ class BodySizeLimit:
 
 async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
     error = BodyTooLarge(limit)
+    accept = next((value for name, value in scope["headers"] if name == b"accept"), b"")
+    if b"text/html" in accept and not str(scope["path"]).startswith("/api/"):
+        # A person's browser (a form or a file upload): a page they can read, not JSON.
+        await HTMLResponse(_TOO_LARGE_PAGE.format(kb=limit // 1024), status_code=413)(scope, receive, send)
+        return
     await JSONResponse({"detail": error.detail}, status_code=error.status_code)(scope, receive, send)
+
+
+_TOO_LARGE_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>What you sent is too large</title><link rel="icon" href="/static/favicon.svg" type="image/svg+xml"></head>
+<body><main><h1>What you sent is too large</h1>
+<p>A form or file must be smaller than {kb} KB. Go back and try again with a smaller file.</p></main></body></html>"""
