@@ -74,7 +74,8 @@ async def template_xlsx(_user: LandlordPageUser) -> Response:
                     media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def _new_rows(filename: str, content: bytes) -> list[NewRow]:
+def rows_to_store(filename: str, content: bytes) -> list[NewRow]:
+    """Each row of the file as it is stored: its request when valid, else the column and reason."""
     rows = []
     for row in read_rows(filename, content):
         found = row_request(row.values)
@@ -97,7 +98,7 @@ async def upload(request: Request, user: LandlordPageUser) -> Response:
     upload_id = await asyncio.to_thread(uploads.find, user.username, file_hash)
     if upload_id is None:
         try:
-            rows = await asyncio.to_thread(_new_rows, filename, content)
+            rows = await asyncio.to_thread(rows_to_store, filename, content)
         except UploadRefusedError as refused:
             return await _upload_page(request, user, str(refused), 400)
         upload_id = await asyncio.to_thread(uploads.store, user.username, file_hash, filename,
