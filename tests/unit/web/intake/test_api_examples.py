@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
+from adapters.memory_revenues import InMemoryRevenuesSystem
 from ctax.register_seed import SyntheticRegister, generate_register
 from ctax.settings import Settings
 from processors.pipeline.register_checks import check_against_register
-from schemas.events import PropertyFacts
+from schemas.events import PropertyFacts, Status
 from schemas.notification import ChangeKind, NotificationRequest
+from tests.builders import RULES as BUILDER_RULES
 from tests.builders import notification
+from tests.unit.processors.test_stages import NOW as STAGES_NOW
+from tests.unit.processors.test_stages import Pipeline, encode
 from web.intake.api_examples import example_requests, openapi_examples
 
 TODAY = date(2026, 5, 12)
@@ -57,3 +62,19 @@ def test_each_example_names_the_property_its_account_and_its_people_as_the_demo_
     named = {getattr(change, "previous_name", None)} | set(getattr(change, "liable_persons", ()))
     named |= {s.full_name for s in getattr(change, "students", ())}
     assert named - {None} <= set(first.liable_persons)
+
+
+@pytest.mark.parametrize("mode", ["staged", "fused"])
+def test_every_example_goes_straight_through_against_the_demo_register(mode: str) -> None:
+    """Not only the register checks: each example is applied to its account with no person involved."""
+    pipeline = Pipeline(mode)
+    demo = generate_register(BUILDER_RULES, properties=2000, seed=2026, as_of=STAGES_NOW.date())
+    pipeline.revenues = InMemoryRevenuesSystem()
+    pipeline.revenues.load_register(demo.properties, demo.accounts)
+    pipeline.ctx = replace(pipeline.ctx, revenues=pipeline.revenues)
+    for body in example_requests(STAGES_NOW.date()).values():
+        change = NotificationRequest.model_validate(body).change.model_dump(mode="json")
+        pipeline.submit(encode(change=change, submitted_at=STAGES_NOW))
+    finals = pipeline.finals()
+    assert len(finals) == len(example_requests(STAGES_NOW.date()))
+    assert [(s.status, [r.code for r in s.reasons]) for s in finals if s.status is not Status.APPLIED] == []
