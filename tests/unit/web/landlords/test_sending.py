@@ -10,8 +10,8 @@ from typing import cast
 
 from schemas.codec import shared_codec
 from schemas.notification import Channel, NotificationRequest
+from tests.unit.web.fake_kafka import FakeKafka
 from tests.unit.web.landlords.files import END, START, csv_file
-from tests.unit.web.landlords.test_upload_pages import FakeKafka
 from web.intake.acceptance import accept_notification
 from web.intake.publisher import NotificationPublisher
 from web.intake.runtime import WebRuntime

@@ -10,29 +10,11 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from schemas.codec import shared_codec
-from schemas.notification import ChangeNotification, Channel, MoveIn, MoveOut
+from schemas.notification import Channel, MoveIn, MoveOut
 from tests.unit.web.back_office.fixtures import PASSWORD, back_office_app, csrf_token_from, office_of, running, sign_in
+from tests.unit.web.fake_kafka import FakeKafka, use_fake_kafka
 from tests.unit.web.landlords.files import BAD_POSTCODE, END, START, csv_file, xlsx_file
-from web.intake.publisher import PublishUnavailableError
-from web.intake.runtime import WebRuntime
 from web.signin.accounts import Role
-
-
-class FakeKafka:
-    """Takes every record (or none while ``down``), keeping what it was given."""
-
-    def __init__(self) -> None:
-        self.records: list[ChangeNotification] = []
-        self.down = False
-
-    async def publish(self, _key: bytes, value: bytes) -> None:
-        if self.down:
-            raise PublishUnavailableError("Kafka is down (test)")
-        self.records.append(shared_codec().decode(value, ChangeNotification))
-
-    async def stop(self) -> None:
-        return None
 
 
 @pytest.fixture
@@ -50,10 +32,7 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 def kafka(app: FastAPI, client: httpx.AsyncClient) -> FakeKafka:
-    fake = FakeKafka()
-    runtime: WebRuntime = app.state.runtime
-    runtime.publisher = fake  # type: ignore[assignment]
-    return fake
+    return use_fake_kafka(app)
 
 
 async def _upload(client: httpx.AsyncClient, name: str, content: bytes) -> httpx.Response:
