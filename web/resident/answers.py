@@ -1,9 +1,10 @@
-"""What a resident has answered so far in "Tell us you're moving", and the order of the questions.
+"""What a resident has answered so far in "Tell us about a change", and the order of the questions.
 
-The answers live server-side (:mod:`web.stores.journeys`) between pages. Each kind of move asks its own
+The answers live server-side (:mod:`web.stores.journeys`) between pages. Each kind of change asks its own
 questions in its own order (:func:`question_paths`); after every answer the resident goes to the first
 question still unanswered, which is the next one on the way through and the check-answers page after a
-"Change" link. :func:`notification_request` turns complete answers into the same request the API takes.
+"Change" link. :mod:`web.resident.notification_builder` turns complete answers into the same request the
+API takes. The paths keep their ``/moving`` prefix for every kind, so links residents were given still work.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The resident journey "Tell us you're moving": one question per page, then check answers and send.
+"""The resident journey "Tell us about a change": the questions every kind shares (kind, date, people,
+tenure, contact), then check answers and send. Each kind's own pages are in :mod:`web.resident.kinds`.
 
 Works without JavaScript: every page is a plain form that posts back to its own address and, when the
 answer is good, redirects (303) to the next unanswered question. Answers stay on the server
