@@ -84,7 +84,9 @@ def create_app(config: WebConfig) -> FastAPI:
     app = FastAPI(
         title="Council tax change of circumstance",
         version="1.0.0",
-        description="Tell the council you are moving in, out or within the area; follow the notification.",
+        description="Tell the council about a change of circumstance (moving in, out or within the area, single "
+                    "person discount, who lives there, students, change of name, payment arrangement); follow "
+                    "the notification.",
         lifespan=lifespan,
         docs_url=None,  # served by install_api_docs from local files, not a CDN
     )
