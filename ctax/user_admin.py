@@ -21,8 +21,10 @@ def open_user_store(settings: Settings) -> UserStore:
 
 
 def demo_staff_users(env: dict[str, str]) -> dict[str, str]:
-    """Give the demo's web app an officer and an ops user (CTAX_STAFF_USERS); return their new passwords."""
-    users = {"officer": ("Demo Officer", Role.STAFF), "ops": ("Demo Operator", Role.OPS)}
+    """Give the demo's web app an officer, an ops user and a letting agent (CTAX_STAFF_USERS); return their new
+    passwords."""
+    users = {"officer": ("Demo Officer", Role.STAFF), "ops": ("Demo Operator", Role.OPS),
+             "lettings": ("Demo Lettings", Role.LANDLORD)}
     passwords = {username: generate_password() for username in users}
     env["CTAX_STAFF_USERS"] = json.dumps([
         {"username": username, "name": name, "role": role.value, "password_hash": hash_password(passwords[username])}
