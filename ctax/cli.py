@@ -296,7 +296,7 @@ def users_list() -> None:
     from ctax.user_admin import open_user_store
 
     for user in open_user_store(_settings()).users():
-        click.echo(f"{user.username:<20} {user.role.value:<6} {user.display_name}")
+        click.echo(f"{user.username:<20} {user.role.value:<8} {user.display_name}")
 
 
 @users.command("hash")
