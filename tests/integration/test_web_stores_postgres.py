@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import inspect, text
 
 from tests.postgres_fixtures import fresh_database
 from tests.unit.web.landlords.files import BAD_POSTCODE, END, START, csv_file
@@ -14,8 +15,8 @@ from tests.unit.web.stores.fixtures import NOW, metric
 from web.landlords.routes import open_upload_store, rows_to_store
 from web.stores.database import create_store_engine
 from web.stores.landlord_uploads import LandlordUploadStore
-from web.stores.metrics import MetricsStore
-from web.stores.progress import ProgressStore
+from web.stores.metrics import MetricsStore, metric_table
+from web.stores.progress import ProgressStore, progress_table
 
 pytestmark = pytest.mark.postgres
 AT = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
@@ -65,3 +66,24 @@ def _upload_kept_and_sent(uploads: LandlordUploadStore) -> None:
         ("sent", None, "CTX-CCCC-DDDD"), ("invalid", "postcode", None), ("pending", None, None)]
     assert uploads.upload("other", upload_id) is None
     assert [u.upload_id for u in uploads.uploads("acme")] == [upload_id]
+
+
+def test_a_store_created_with_the_old_narrow_kind_column_is_widened(url: str) -> None:
+    engine = create_store_engine(url)
+    try:
+        progress, metrics = ProgressStore(engine), MetricsStore(engine)
+        progress.create_schema()
+        metrics.create_schema()
+        for table in (progress_table, metric_table):
+            with engine.begin() as conn:
+                # as an earlier release created it
+                conn.execute(text(f'ALTER TABLE "{table.name}" ALTER COLUMN kind TYPE VARCHAR(20)'))
+        progress.create_schema()  # the next start widens it
+        metrics.create_schema()
+        widths = {table.name: getattr(next(c["type"] for c in inspect(engine).get_columns(table.name)
+                                           if c["name"] == "kind"), "length", None)
+                  for table in (progress_table, metric_table)}
+        assert widths == {progress_table.name: 40, metric_table.name: 40}
+        assert metrics.record([metric(7, kind="single_person_discount")])
+    finally:
+        engine.dispose()

@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 
 from schemas.events import NotificationMetric
+from web.stores.column_widening import widen_to_declared
 from web.stores.database import as_utc, create_tables, metadata
 
 LONDON = ZoneInfo("Europe/London")
@@ -122,6 +123,7 @@ class MetricsStore:
 
     def create_schema(self) -> None:
         create_tables(self._engine, metric_table)
+        widen_to_declared(self._engine, metric_table.c.kind)
 
     def record(self, metrics: Iterable[NotificationMetric]) -> list[NotificationMetric]:
         """Store metrics not seen before; return the ones that were new (for the Prometheus counters)."""

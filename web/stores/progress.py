@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from web.stores.column_widening import widen_to_declared
 from web.stores.database import as_utc, create_tables, metadata
 
 progress_table = Table(
@@ -75,6 +76,7 @@ class ProgressStore:
 
     def create_schema(self) -> None:
         create_tables(self._engine, progress_table, idempotency_table)
+        widen_to_declared(self._engine, progress_table.c.kind)
 
     def record_received(self, notification_id: str, reference: str, kind: str, submitted_at: datetime) -> None:
         """Record a notification the intake is about to publish (raises IntegrityError on a reused reference)."""
