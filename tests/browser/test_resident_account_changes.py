@@ -48,6 +48,7 @@ def _begin(resident: Resident, kind: str, home: RegisterProperty) -> None:
 
 def _finish(resident: Resident, web_stack: RunningStack, home: RegisterProperty, *summary: str) -> None:
     resident.contact("Alex Jones", email="alex.jones@example.com")
+    expect(resident.page.locator("h1").first).to_contain_text("Check your answers")  # loaded before reading it
     text = " ".join(resident.page.locator(".govuk-summary-list").all_inner_texts())
     for expected in summary:
         assert expected in text, expected
