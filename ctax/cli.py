@@ -398,8 +398,9 @@ def _new_password(password_stdin: bool) -> str:
 @users.command("add")
 @click.argument("username")
 @click.option("--name", required=True, help="Full name, shown on audit records of their decisions")
-@click.option("--role", type=click.Choice(["staff", "ops", "admin"]), default="staff", show_default=True,
-              help="staff: revenues workspace and review; ops: dashboard; admin: both")
+@click.option("--role", type=click.Choice(["staff", "ops", "admin", "landlord"]), default="staff", show_default=True,
+              help="staff: revenues workspace and review; ops: dashboard; landlord: upload tenancy changes; "
+                   "admin: all")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (no prompt)")
 def users_add(username: str, name: str, role: str, password_stdin: bool) -> None:
     """Add a user who signs in with a password (stored as an Argon2 hash)."""
@@ -423,7 +424,7 @@ def users_list() -> None:
     from ctax.user_admin import open_user_store
 
     for user in open_user_store(_settings()).users():
-        click.echo(f"{user.username:<20} {user.role.value:<6} {user.display_name}")
+        click.echo(f"{user.username:<20} {user.role.value:<8} {user.display_name}")
 
 
 @users.command("hash")

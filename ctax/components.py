@@ -108,6 +108,7 @@ def store_retention(settings: Settings) -> StoreRetention:
         review_decisions=timedelta(days=settings.retention_review_decision_days),
         metrics=timedelta(days=settings.retention_metrics_days),
         sso_users=timedelta(days=settings.retention_sso_user_days),
+        landlord_uploads=timedelta(days=settings.retention_landlord_upload_days),
     )
 
 

@@ -117,6 +117,7 @@ class Settings(BaseSettings):
     retention_review_decision_days: int = Field(2190, ge=1, description="Officers' decisions (the audit trail)")
     retention_metrics_days: int = Field(730, ge=1, description="The ops dashboard's per-notification timings")
     retention_sso_user_days: int = Field(400, ge=1, description="Staff known from the identity provider")
+    retention_landlord_upload_days: int = Field(180, ge=1, description="Landlords' uploads and each row's result")
     retention_interval_minutes: float = Field(60, ge=0, description="How often the web app purges; 0 = never")
     retention_notification_topic_days: int = Field(30, ge=1, description="submitted, validated, assessed, retries")
     retention_status_topic_days: int = Field(30, ge=1)

@@ -19,11 +19,12 @@ def open_user_store(settings: Settings) -> UserStore:
 
 
 def add_demo_staff_users(settings: Settings) -> dict[str, str]:
-    """Add an officer and an ops user to the demo's web store; return their new passwords.
+    """Add an officer, an ops user and a letting agent to the demo's web store; return their new passwords.
 
     Stored users (not CTAX_STAFF_USERS) so that `ctax users list`, reading the same store, shows them.
     """
-    users = {"officer": ("Demo Officer", Role.STAFF), "ops": ("Demo Operator", Role.OPS)}
+    users = {"officer": ("Demo Officer", Role.STAFF), "ops": ("Demo Operator", Role.OPS),
+             "lettings": ("Demo Lettings", Role.LANDLORD)}
     passwords = {username: generate_password() for username in users}
     store = open_user_store(settings)
     for username, (name, role) in users.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -27,6 +28,8 @@ from web.intake.publisher import NotificationPublisher
 from web.intake.runtime import WebRuntime
 from web.kafka.connection import KafkaConnection
 from web.kafka.status_follower import StatusFollower
+from web.landlords.routes import UPLOAD_BODY_BYTES, UPLOAD_PATH, open_upload_store
+from web.landlords.sending import keep_sending
 from web.resident.address_lookup import PropertyRegister
 from web.resident.routes import install_resident_pages
 from web.stores.database import create_store_engine
@@ -83,9 +86,13 @@ def create_app(config: WebConfig) -> FastAPI:
         office.start_following(config.kafka, codec, config.topic_prefix)
         retention = RetentionSchedule(engine, config.retention, config.retention_interval_seconds)
         retention.start()
+        uploads = open_upload_store(config.database_url)
+        app.state.landlord_uploads = uploads
+        resend = asyncio.create_task(keep_sending(runtime, uploads))  # rows an earlier run left unsent
         try:
             yield
         finally:
+            resend.cancel()
             await retention.stop()
             await office.stop()
             await runtime.follower.stop()
@@ -97,14 +104,16 @@ def create_app(config: WebConfig) -> FastAPI:
     app = FastAPI(
         title="Council tax change of circumstance",
         version="1.0.0",
-        description="Tell the council you are moving in, out or within the area; follow the notification.",
+        description="Tell the council about a change of circumstance (moving in, out or within the area, single "
+                    "person discount, who lives there, students, change of name, payment arrangement); follow "
+                    "the notification.",
         lifespan=lifespan,
         docs_url=None,  # served by install_api_docs from local files, not a CDN
     )
     app.state.pages = PageTemplates(council_name=config.council_name)
     app.add_middleware(CsrfProtection, secret=config.secret_key or secrets.token_bytes(32),
                        secure_cookie=config.secure_cookies, failure_page=form_expired_page)
-    app.add_middleware(BodySizeLimit)
+    app.add_middleware(BodySizeLimit, larger_paths={UPLOAD_PATH: UPLOAD_BODY_BYTES})
     app.add_middleware(IntakeRateLimit, per_minute=config.intake_rate_per_minute, burst=config.intake_burst,
                        buckets=shared_buckets)
     app.add_middleware(SecurityHeaders)

@@ -34,11 +34,11 @@ class Resident:
 
     def start(self) -> None:
         self.page.goto("/")
-        self.arrive("Council Tax: tell us you're moving")
+        self.arrive("Council Tax: tell us about a change")
         self.page.get_by_role("button", name="Start now").click()
 
     def choose_kind(self, label: str) -> None:
-        self.arrive("What kind of move are you telling us about?")
+        self.arrive("What do you want to tell us about?")
         self.page.get_by_label(label, exact=True).check()
         self.continue_()
 
@@ -94,6 +94,29 @@ class Resident:
         self.page.fill("#address-line-1", line_1)
         self.page.fill("#address-town", town)
         self.page.fill("#address-postcode", postcode)
+        self.continue_()
+
+    def previous_address(self, line_1: str, town: str, postcode: str) -> None:
+        self.arrive("What was your previous address?")
+        self.page.fill("#address-line-1", line_1)
+        self.page.fill("#address-town", town)
+        self.page.fill("#address-postcode", postcode)
+        self.continue_()
+
+    def instalments(self, count: int) -> None:
+        self.arrive("How many instalments do you want to pay in?")
+        self.page.get_by_label(f"{count} monthly instalments", exact=False).check()
+        self.continue_()
+
+    def account_number(self, number: str = "") -> None:
+        self.arrive("What is your Council Tax account number? (optional)")
+        self.page.fill("#account-number", number)
+        self.continue_()
+
+    def choose(self, question: str, label: str) -> None:
+        """Answer a one-question radios page."""
+        self.arrive(question)
+        self.page.get_by_label(label, exact=True).check()
         self.continue_()
 
     def contact(self, full_name: str, email: str = "", phone: str = "") -> None:

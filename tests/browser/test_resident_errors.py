@@ -28,8 +28,8 @@ def submit_expecting(page: Page, *messages: str, button: str = "Continue", shot:
 def test_each_question_explains_what_is_wrong(page: Page) -> None:
     resident = Resident(page)
     resident.start()
-    resident.arrive("What kind of move")
-    submit_expecting(page, "Select what kind of move you are telling us about", shot="40-error-kind")
+    resident.arrive("What do you want to tell us about?")
+    submit_expecting(page, "Select what you are telling us about", shot="40-error-kind")
     resident.choose_kind("Moving into the area")
 
     resident.arrive("What is the postcode of the address you are moving into?")
@@ -83,6 +83,19 @@ def test_each_question_explains_what_is_wrong(page: Page) -> None:
     resident.arrive("Do you own or rent the property?")
     submit_expecting(page, "Select whether you own or rent the property")
     page.get_by_label("Something else").check()
+    resident.continue_()
+
+    resident.arrive("What was your previous address?")
+    submit_expecting(page, "Enter address line 1, typically the building and street", "Enter town or city",
+                     "Enter a postcode")
+    page.fill("#address-line-1", "1 Harbour Street")
+    page.fill("#address-town", "Elsewhere")
+    page.fill("#address-postcode", "ZY8 1AA")
+    resident.continue_()
+
+    resident.arrive("How many instalments do you want to pay in?")
+    submit_expecting(page, "Select how many instalments you want to pay in")
+    page.get_by_label("10 monthly instalments", exact=False).check()
     resident.continue_()
 
     resident.arrive("Your contact details")

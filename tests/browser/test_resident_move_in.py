@@ -14,9 +14,10 @@ from tests.integration.test_move_journeys import TODAY
 
 def test_moving_in_opens_an_account_and_the_status_page_says_so(page: Page, web_stack: RunningStack) -> None:
     resident = Resident(page, screenshots={
-        "Council Tax: tell us": "01-start", "What kind of move": "02-kind", "What is the postcode": "03-postcode",
+        "Council Tax: tell us": "01-start", "What do you want": "02-kind", "What is the postcode": "03-postcode",
         "Select ": "04-select-address", "When did you": "05-move-date", "Tell us about an adult": "06-person",
-        "You have told us": "07-people", "Do you own": "08-tenure", "Your contact": "09-contact",
+        "You have told us": "07-people", "Do you own": "08-tenure", "What was your previous": "08a-previous-address",
+        "How many instalments": "08b-instalments", "Your contact": "09-contact",
         "Check your answers": "10-check-answers", "Notification sent": "11-confirmation",
         "Progress of your": "12-status",
     })
@@ -31,6 +32,8 @@ def test_moving_in_opens_an_account_and_the_status_page_says_so(page: Page, web_
                         first=False)
     resident.more_people("No")
     resident.tenure("I rent it from a private landlord or letting agent")
+    resident.previous_address("12 Long Lane", "Elsewhere", "SW1A 2AA")
+    resident.instalments(12)
     resident.contact("Priya Patel", email="priya.patel@example.com")
     summary = page.locator(".govuk-summary-list").all_inner_texts()
     assert any("1 Mill Lane" in text for text in summary)
@@ -44,7 +47,7 @@ def test_moving_in_opens_an_account_and_the_status_page_says_so(page: Page, web_
     assert reference in again.text()
     # ...and Back after sending does not reopen the answers: they are gone from the server.
     page.go_back()
-    expect(page.locator("h1")).to_have_text("Council Tax: tell us you're moving")
+    expect(page.locator("h1")).to_have_text("Council Tax: tell us about a change")
 
     wait_for_status(resident, reference, "Account updated")
     assert web_stack.revenues is not None

@@ -12,7 +12,12 @@ from web.signin.accounts import Role, StaffUser
 
 BACK_OFFICE_NAME = "Council Tax back office"
 # How staff and ops pages name each kind of change.
-KIND_LABELS = {"move_in": "Move in", "move_out": "Move out", "move_within": "Move within the area"}
+KIND_LABELS = {
+    "move_in": "Move in", "move_out": "Move out", "move_within": "Move within the area",
+    "single_person_discount": "Single person discount", "household_change": "Who lives there",
+    "student_exemption": "Student exemption", "change_of_name": "Change of name",
+    "payment_arrangement": "Payment arrangement", "rebill": "Rebill",
+}
 
 
 def navigation(user: StaffUser | None, current: str) -> list[dict[str, Any]]:
@@ -21,6 +26,8 @@ def navigation(user: StaffUser | None, current: str) -> list[dict[str, Any]]:
         items += [("/staff", "Today's updates"), ("/staff/review", "Review queue"), ("/staff/search", "Search")]
     if user is not None and user.may(Role.OPS):
         items.append(("/ops", "Ops dashboard"))
+    if user is not None and user.may(Role.LANDLORD):
+        items.append(("/landlords", "Tenancy changes"))
     return [{"href": href, "text": text, "active": href == current} for href, text in items]
 
 
@@ -33,6 +40,6 @@ def render_back_office(request: Request, template: str, user: StaffUser | None, 
                        context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
     return render_page(request, template, {
         "service_name": BACK_OFFICE_NAME, "service_url": current if user is None else "/staff"
-        if user.may(Role.STAFF) else "/ops",
+        if user.may(Role.STAFF) else "/ops" if user.may(Role.OPS) else "/landlords",
         "navigation": navigation(user, current), "user": user, "error_list": error_list, **(context or {}),
     }, status_code=status_code)

@@ -7,6 +7,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from web.back_office.pages import render_back_office
+from web.landlords.routes import router as landlords_router
 from web.ops.dashboard import router as ops_router
 from web.signin.guard import PageForbiddenError, SignInRequiredError, sign_in_path
 from web.signin.oidc_routes import router as oidc_router
@@ -16,7 +17,7 @@ from web.staff.workspace import router as workspace_router
 
 
 def install_back_office(app: FastAPI) -> None:
-    for router in (auth_router, oidc_router, workspace_router, review_router, ops_router):
+    for router in (auth_router, oidc_router, workspace_router, review_router, ops_router, landlords_router):
         app.include_router(router)
 
     @app.exception_handler(SignInRequiredError)

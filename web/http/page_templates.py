@@ -29,7 +29,7 @@ from web.http.frontend_assets import ASSET_PATH
 from web.http.govuk_dates import long_date, long_date_time
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-DEFAULT_SERVICE_NAME = "Council Tax: tell us you're moving"
+DEFAULT_SERVICE_NAME = "Council Tax: tell us about a change"
 
 
 def build_environment(*, council_name: str, service_name: str = DEFAULT_SERVICE_NAME) -> Environment:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, HTTPException, Request, status
@@ -17,6 +17,7 @@ from web.intake.acceptance import (
     StillProcessingError,
     accept_notification,
 )
+from web.intake.api_examples import openapi_examples
 from web.intake.runtime import WebRuntime
 
 router = APIRouter(prefix="/api/v1", tags=["notifications"])
@@ -54,21 +55,6 @@ class Progress(BaseModel):
     history: list[HistoryItem]
 
 
-def _example_request() -> dict[str, Any]:
-    move = (date.today() + timedelta(days=3)).isoformat()  # noqa: DTZ011 - an example for people to read
-    return {
-        "contact": {"full_name": "Sam Taylor", "email": "sam.taylor@example.com", "phone": "01632 960 001"},
-        "change": {
-            "kind": "move_in",
-            "uprn": "100090000004",
-            "address": {"line_1": "4 Acacia Avenue", "town": "Exampleton", "postcode": "ZY1 5AB"},
-            "move_in_date": move,
-            "residents": [{"full_name": "Sam Taylor", "date_of_birth": "1990-05-17"}],
-            "tenure": "private_tenant",
-        },
-    }
-
-
 @router.post(
     "/notifications",
     status_code=status.HTTP_202_ACCEPTED,
@@ -78,12 +64,11 @@ def _example_request() -> dict[str, Any]:
         422: {"description": "The notification is not valid; each error names the field"},
         503: {"description": "Kafka did not confirm the write; nothing was stored; retry after Retry-After"},
     },
-    summary="Tell the council about a move",
+    summary="Tell the council about a change of circumstance",
 )
 async def submit_notification(
     request: Request,
-    body: Annotated[NotificationRequest, Body(openapi_examples={"move_in": {
-        "summary": "A move into the area", "value": _example_request()}})],
+    body: Annotated[NotificationRequest, Body(openapi_examples=openapi_examples())],
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Any:
     """Accept a change-of-circumstance notification; 202 only once it is durably on Kafka."""

@@ -65,7 +65,10 @@ async def figures_json(request: Request, _user: OpsApiUser) -> dict[str, Any]:
                   "straight_through_rate": figures.straight_through_rate,
                   "saving_pence": figures.saving_today_pence,
                   "by_kind_outcome": [{"kind": k, "outcome": o, "count": n}
-                                      for (k, o), n in sorted(figures.by_kind_outcome.items())]},
+                                      for (k, o), n in sorted(figures.by_kind_outcome.items())],
+                  "by_kind": [{"kind": kind, "count": k.total, "applied": k.applied,
+                               "straight_through_rate": k.straight_through_rate, "saving_pence": k.saving_pence}
+                              for kind, k in figures.by_kind.items()]},
         "to_date": {"notifications": figures.notifications_to_date, "saving_pence": figures.saving_to_date_pence},
         "latency_ms": {stage: {f"p{p}": v for p, v in values.items()} for stage, values in figures.latency_ms.items()},
         "per_minute": [{"minute": m.minute.isoformat(), **m.counts} for m in figures.per_minute],

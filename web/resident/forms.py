@@ -7,6 +7,7 @@ are limited here as well as by the inputs' ``maxlength``, since a form can be po
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -258,5 +259,31 @@ def parse_choice(form: Form, errors: FormErrors, name: str, allowed: set[str], m
     value = text_value(form, name)
     if value not in allowed:
         errors.add(name, message)
+        return None
+    return value
+
+
+def parse_name(form: Form, errors: FormErrors, name: str, *, what: str = "their full name") -> str | None:
+    """A person's name, cleaned as the contract cleans it."""
+    raw = text_value(form, name)
+    if not raw.strip():
+        errors.add(name, f"Enter {what}")
+        return None
+    if len(raw.strip()) > MAX_NAME_LENGTH:
+        errors.add(name, f"{what[0].upper()}{what[1:]} must be {MAX_NAME_LENGTH} characters or fewer")
+        return None
+    try:
+        return clean_name(raw)
+    except ValueError as error:
+        errors.add(name, str(error))
+        return None
+
+
+def parse_text(form: Form, errors: FormErrors, name: str, *, what: str, max_length: int,
+               pattern: str | None = None, example: str = "") -> str | None:
+    """A required one-line answer; with ``pattern``, one that must match it (``example`` shows the format)."""
+    value = _line(form, errors, name, what=what, max_length=max_length, required=True)
+    if value is not None and pattern is not None and re.fullmatch(pattern, value) is None:
+        errors.add(name, f"{what[0].upper()}{what[1:]} must be in the right format, like {example}")
         return None
     return value

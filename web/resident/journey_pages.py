@@ -1,4 +1,5 @@
-"""The resident journey "Tell us you're moving": one question per page, then check answers and send.
+"""The resident journey "Tell us about a change": the questions every kind shares (kind, date, people,
+tenure, contact), then check answers and send. Each kind's own pages are in :mod:`web.resident.kinds`.
 
 Works without JavaScript: every page is a plain form that posts back to its own address and, when the
 answer is good, redirects (303) to the next unanswered question. Answers stay on the server
@@ -11,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -30,6 +31,7 @@ from web.intake.acceptance import (
 from web.intake.runtime import WebRuntime
 from web.resident.answers import (
     DISREGARD_LABELS,
+    KIND_HINTS,
     KIND_LABELS,
     TENURE_LABELS,
     JourneyAnswers,
@@ -37,7 +39,6 @@ from web.resident.answers import (
     SubmittedReceipt,
     asks_about_people,
     needs_review,
-    notification_request,
     question_paths,
 )
 from web.resident.check_answers import check_answer_sections
@@ -53,6 +54,8 @@ from web.resident.forms import (
     parse_date,
     parse_person,
 )
+from web.resident.notification_builder import notification_request
+from web.resident.page_flow import answering, date_items, date_values, previous_page, status_for
 from web.resident.session import (
     START_PATH,
     Journey,
@@ -75,27 +78,6 @@ SUBMIT_WAIT_SECONDS = 15.0
 MAX_PEOPLE = MAX_RESIDENTS
 
 
-async def _answering(request: Request) -> Journey | None:
-    """The journey being answered, or None if there is none (or it was already sent)."""
-    journey = await current_journey(request)
-    if journey is None or journey.answers.submitted is not None or journey.answers.kind is None:
-        return None
-    return journey
-
-
-def _previous(answers: JourneyAnswers, path: str) -> str:
-    """The page before ``path`` in this kind of move's order (for Back links)."""
-    paths = [page for page, _ in question_paths(answers)]
-    if path not in paths:
-        return "/moving/check"
-    index = paths.index(path)
-    return paths[index - 1] if index > 0 else START_PATH
-
-
-def _status(errors: FormErrors) -> int:
-    return 400 if errors else 200
-
-
 # -- start and kind of move ---------------------------------------------------------------------------------
 
 @router.get("/")
@@ -114,15 +96,11 @@ async def accessibility_page(request: Request) -> Response:
 
 
 def _kind_form(request: Request, chosen: str | None, errors: FormErrors) -> Response:
-    items: list[dict[str, Any]] = [{"value": kind.value, "text": label, "checked": kind.value == chosen}
-                                   for kind, label in KIND_LABELS.items()]
-    hints = {ChangeKind.MOVE_IN: "You are moving to an address in the area from somewhere else",
-             ChangeKind.MOVE_OUT: "You are leaving an address in the area to live somewhere else",
-             ChangeKind.MOVE_WITHIN: "Both your old and new addresses are in the area"}
-    for item, kind in zip(items, KIND_LABELS, strict=True):
-        item["hint"] = {"text": hints[kind]}
+    items: list[dict[str, Any]] = [{"value": kind.value, "text": label, "checked": kind.value == chosen,
+                                    "hint": {"text": KIND_HINTS[kind]}} for kind, label in KIND_LABELS.items()]
+    items.insert(3, {"divider": "or"})
     return render_page(request, "resident/kind.html", {"errors": errors, "kind_items": items, "back": START_PATH},
-                       status_code=_status(errors))
+                       status_code=status_for(errors))
 
 
 @router.get("/moving/kind")
@@ -136,8 +114,8 @@ async def kind_page(request: Request) -> Response:
 async def kind_answer(request: Request) -> Response:
     form = await form_fields(request)
     errors = FormErrors()
-    value = parse_choice(form, errors, "kind", {kind.value for kind in ChangeKind},
-                         "Select what kind of move you are telling us about")
+    value = parse_choice(form, errors, "kind", {kind.value for kind in KIND_LABELS},
+                         "Select what you are telling us about")
     if value is None:
         return _kind_form(request, None, errors)
     journey = await current_journey(request)
@@ -158,48 +136,37 @@ _DATE_QUESTIONS = {
                           "If you have not moved out yet, enter the date you will move out. For example, 27 3 2026"),
     ChangeKind.MOVE_WITHIN: ("When did you move?", "date you moved",
                              "If you have not moved yet, enter the date you will move. For example, 27 3 2026"),
+    ChangeKind.SINGLE_PERSON_DISCOUNT: ("From what date?", "date the change happened",
+                                        "The date the other adults left or stopped counting, or the date someone "
+                                        "moved in or turned 18. For example, 27 3 2026"),
+    ChangeKind.HOUSEHOLD_CHANGE: ("When did this happen?", "date it happened", "For example, 27 3 2026"),
+    ChangeKind.STUDENT_EXEMPTION: ("From what date has everyone been a full-time student?", "date the courses started",
+                                   "Usually the start of the course or of the tenancy. For example, 27 9 2026"),
+    ChangeKind.CHANGE_OF_NAME: ("When did the name change?", "date the name changed", "For example, 27 3 2026"),
 }
-
-
-def _date_items(values: dict[str, str], name: str, errors: FormErrors) -> list[dict[str, Any]]:
-    error = " govuk-input--error" if errors.has(name) else ""
-    return [
-        {"name": "day", "label": "Day", "value": values.get(f"{name}-day", ""),
-         "classes": f"govuk-input--width-2{error}", "attributes": {"maxlength": "2"}},
-        {"name": "month", "label": "Month", "value": values.get(f"{name}-month", ""),
-         "classes": f"govuk-input--width-2{error}", "attributes": {"maxlength": "2"}},
-        {"name": "year", "label": "Year", "value": values.get(f"{name}-year", ""),
-         "classes": f"govuk-input--width-4{error}", "attributes": {"maxlength": "4"}},
-    ]
-
-
-def _date_values(name: str, value: date | None) -> dict[str, str]:
-    if value is None:
-        return {}
-    return {f"{name}-day": str(value.day), f"{name}-month": str(value.month), f"{name}-year": str(value.year)}
 
 
 def _date_form(request: Request, journey: Journey, values: dict[str, str], errors: FormErrors) -> Response:
     assert journey.answers.kind is not None
     title, _noun, hint = _DATE_QUESTIONS[journey.answers.kind]
     return render_page(request, "resident/move_date.html", {
-        "errors": errors, "page_title": title, "hint": hint, "date_items": _date_items(values, "move-date", errors),
-        "back": _previous(journey.answers, "/moving/date"),
-    }, status_code=_status(errors))
+        "errors": errors, "page_title": title, "hint": hint, "date_items": date_items(values, "move-date", errors),
+        "back": previous_page(journey, "/moving/date"),
+    }, status_code=status_for(errors))
 
 
 @router.get("/moving/date")
 async def date_page(request: Request) -> Response:
-    journey = await _answering(request)
-    if journey is None:
+    journey = await answering(request)
+    if journey is None or journey.answers.kind not in _DATE_QUESTIONS:
         return back_to_start()
-    return _date_form(request, journey, _date_values("move-date", journey.answers.move_date), FormErrors())
+    return _date_form(request, journey, date_values("move-date", journey.answers.move_date), FormErrors())
 
 
 @router.post("/moving/date")
 async def date_answer(request: Request) -> Response:
-    journey = await _answering(request)
-    if journey is None:
+    journey = await answering(request)
+    if journey is None or journey.answers.kind not in _DATE_QUESTIONS:
         return back_to_start()
     assert journey.answers.kind is not None
     form = await form_fields(request)
@@ -218,7 +185,7 @@ async def date_answer(request: Request) -> Response:
 # -- who lives there ----------------------------------------------------------------------------------------
 
 def _person_values(person: Person) -> dict[str, str]:
-    return {"full-name": person.full_name, **_date_values("date-of-birth", person.date_of_birth),
+    return {"full-name": person.full_name, **date_values("date-of-birth", person.date_of_birth),
             "disregard": person.disregard.value if person.disregard else NO_DISREGARD}
 
 
@@ -230,16 +197,18 @@ def _person_form(request: Request, journey: Journey, values: dict[str, str], err
     items += [{"divider": "or"},
               {"value": NO_DISREGARD, "text": "No, none of these", "checked": chosen == NO_DISREGARD}]
     title = "Tell us about an adult who lives there" if number == 1 else "Tell us about another adult who lives there"
+    moving = journey.answers.kind is not None and journey.answers.kind.is_move
     return render_page(request, "resident/person.html", {
-        "errors": errors, "values": values, "page_title": title, "disregard_items": items,
-        "date_items": _date_items(values, "date-of-birth", errors),
-        "back": "/moving/people" if journey.answers.people else _previous(journey.answers, "/moving/people"),
-    }, status_code=_status(errors))
+        "errors": errors, "on_the_date": "on the date of the move" if moving else "on the date of the change",
+        "values": values, "page_title": title, "disregard_items": items,
+        "date_items": date_items(values, "date-of-birth", errors),
+        "back": "/moving/people" if journey.answers.people else previous_page(journey, "/moving/people"),
+    }, status_code=status_for(errors))
 
 
 @router.get("/moving/people")
 async def people_page(request: Request) -> Response:
-    journey = await _answering(request)
+    journey = await answering(request)
     if journey is None or not asks_about_people(journey.answers.kind or ChangeKind.MOVE_OUT):
         return back_to_start()
     if not journey.answers.people:
@@ -259,13 +228,13 @@ def _people_form(request: Request, journey: Journey, errors: FormErrors) -> Resp
     count = len(journey.answers.people)
     title = f"You have told us about {count} adult{'s' if count != 1 else ''}"
     return render_page(request, "resident/people.html", {
-        "errors": errors, "rows": rows, "page_title": title, "back": _previous(journey.answers, "/moving/people"),
-    }, status_code=_status(errors))
+        "errors": errors, "rows": rows, "page_title": title, "back": previous_page(journey, "/moving/people"),
+    }, status_code=status_for(errors))
 
 
 @router.post("/moving/people")
 async def people_answer(request: Request) -> Response:
-    journey = await _answering(request)
+    journey = await answering(request)
     if journey is None or not journey.answers.people:
         return back_to_start()
     form = await form_fields(request)
@@ -285,7 +254,7 @@ async def people_answer(request: Request) -> Response:
 
 @router.get("/moving/people/add")
 async def add_person_page(request: Request) -> Response:
-    journey = await _answering(request)
+    journey = await answering(request)
     if journey is None:
         return back_to_start()
     return _person_form(request, journey, {}, FormErrors(), len(journey.answers.people) + 1)
@@ -298,7 +267,7 @@ async def add_person_answer(request: Request) -> Response:
 
 @router.get("/moving/people/{number}")
 async def change_person_page(request: Request, number: int) -> Response:
-    journey = await _answering(request)
+    journey = await answering(request)
     if journey is None or not 1 <= number <= len(journey.answers.people):
         return back_to_start()
     return _person_form(request, journey, _person_values(journey.answers.people[number - 1]), FormErrors(), number)
@@ -310,7 +279,7 @@ async def change_person_answer(request: Request, number: int) -> Response:
 
 
 async def _person_answer(request: Request, number: int | None) -> Response:
-    journey = await _answering(request)
+    journey = await answering(request)
     if journey is None or (number is not None and not 1 <= number <= len(journey.answers.people)):
         return back_to_start()
     if number is None and len(journey.answers.people) >= MAX_PEOPLE:
@@ -330,7 +299,7 @@ async def _person_answer(request: Request, number: int | None) -> Response:
 
 @router.get("/moving/people/{number}/remove")
 async def remove_person_page(request: Request, number: int) -> Response:
-    journey = await _answering(request)
+    journey = await answering(request)
     if journey is None or not 1 <= number <= len(journey.answers.people):
         return back_to_start()
     return _remove_form(request, journey.answers.people[number - 1], FormErrors())
@@ -340,12 +309,12 @@ def _remove_form(request: Request, person: Person, errors: FormErrors) -> Respon
     return render_page(request, "resident/remove_person.html", {
         "errors": errors, "page_title": f"Are you sure you want to remove {person.full_name}?",
         "back": "/moving/people",
-    }, status_code=_status(errors))
+    }, status_code=status_for(errors))
 
 
 @router.post("/moving/people/{number}/remove")
 async def remove_person_answer(request: Request, number: int) -> Response:
-    journey = await _answering(request)
+    journey = await answering(request)
     if journey is None or not 1 <= number <= len(journey.answers.people):
         return back_to_start()
     form = await form_fields(request)
@@ -365,13 +334,13 @@ def _tenure_form(request: Request, journey: Journey, chosen: str | None, errors:
     items = [{"value": tenure.value, "text": label, "checked": tenure.value == chosen}
              for tenure, label in TENURE_LABELS.items()]
     return render_page(request, "resident/tenure.html", {
-        "errors": errors, "tenure_items": items, "back": _previous(journey.answers, "/moving/tenure"),
-    }, status_code=_status(errors))
+        "errors": errors, "tenure_items": items, "back": previous_page(journey, "/moving/tenure"),
+    }, status_code=status_for(errors))
 
 
 @router.get("/moving/tenure")
 async def tenure_page(request: Request) -> Response:
-    journey = await _answering(request)
+    journey = await answering(request)
     if journey is None:
         return back_to_start()
     return _tenure_form(request, journey, journey.answers.tenure.value if journey.answers.tenure else None,
@@ -380,7 +349,7 @@ async def tenure_page(request: Request) -> Response:
 
 @router.post("/moving/tenure")
 async def tenure_answer(request: Request) -> Response:
-    journey = await _answering(request)
+    journey = await answering(request)
     if journey is None:
         return back_to_start()
     form = await form_fields(request)
@@ -397,13 +366,13 @@ async def tenure_answer(request: Request) -> Response:
 
 def _contact_form(request: Request, journey: Journey, values: dict[str, str], errors: FormErrors) -> Response:
     return render_page(request, "resident/contact.html", {
-        "errors": errors, "values": values, "back": _previous(journey.answers, "/moving/contact"),
-    }, status_code=_status(errors))
+        "errors": errors, "values": values, "back": previous_page(journey, "/moving/contact"),
+    }, status_code=status_for(errors))
 
 
 @router.get("/moving/contact")
 async def contact_page(request: Request) -> Response:
-    journey = await _answering(request)
+    journey = await answering(request)
     if journey is None:
         return back_to_start()
     contact = journey.answers.contact
@@ -414,7 +383,7 @@ async def contact_page(request: Request) -> Response:
 
 @router.post("/moving/contact")
 async def contact_answer(request: Request) -> Response:
-    journey = await _answering(request)
+    journey = await answering(request)
     if journey is None:
         return back_to_start()
     form = await form_fields(request)
@@ -437,7 +406,7 @@ def _check_form(request: Request, journey: Journey, errors: FormErrors, status_c
 
 @router.get("/moving/check")
 async def check_page(request: Request) -> Response:
-    journey = await _answering(request)
+    journey = await answering(request)
     if journey is None:
         return back_to_start()
     unanswered = [path for path, answered in question_paths(journey.answers) if not answered]
@@ -457,7 +426,7 @@ async def send_notification(request: Request) -> Response:
     if journey is None or journey.answers.kind is None:
         return back_to_start()
     try:
-        notification = notification_request(journey.answers)
+        notification = notification_request(journey.answers, uk_today().date())
     except ValidationError as error:
         errors = FormErrors()
         for item in error.errors():

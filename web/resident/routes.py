@@ -8,6 +8,12 @@ from web.resident.address_lookup import EmptyRegister, PropertyRegister
 from web.resident.address_pages import router as address_router
 from web.resident.answers import JourneyAnswers
 from web.resident.journey_pages import router as journey_router
+from web.resident.kinds.discount import router as discount_router
+from web.resident.kinds.household import router as household_router
+from web.resident.kinds.move_details import router as move_details_router
+from web.resident.kinds.name_change import router as name_change_router
+from web.resident.kinds.payment import router as payment_router
+from web.resident.kinds.students import router as students_router
 from web.resident.session import ResidentServices
 from web.resident.status_page import router as status_router
 from web.stores.database import create_store_engine
@@ -24,4 +30,7 @@ def install_resident_pages(app: FastAPI, *, database_url: str, register: Propert
     )
     app.include_router(journey_router)
     app.include_router(address_router)
+    for kind_router in (move_details_router, discount_router, household_router, students_router,
+                        name_change_router, payment_router):
+        app.include_router(kind_router)
     app.include_router(status_router)

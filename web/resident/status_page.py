@@ -66,6 +66,41 @@ REASON_TEXT = {
     "no_open_account": "We could not find a Council Tax account at the address being left.",
     "account_changed": "The Council Tax account changed while we were updating it.",
     "band_d_charge_missing": "We need to work out the charge by hand.",
+    "account_reference_mismatch": "The account number given is not the account at that address.",
+    "discount_already_applies": "The account already has a single person discount.",
+    "no_single_person_discount": "The account has no single person discount to stop.",
+    "exemption_applies": "The property already has an exemption, so we need to decide which applies.",
+    "student_certificate_unverified": "We need to check a student's exemption certificate with their "
+                                      "university or college.",
+    "name_not_on_account": "The name on the bill now is not one we have on the account.",
+    "effective_date_too_far_ahead": "The change is more than 2 weeks away, so we need to confirm the date.",
+    "effective_date_too_far_back": "The change was some time ago, so we need to check the dates.",
+    "officers_only": "Only a member of our Council Tax team can ask for this.",
+    "liability_overlaps_next_occupier": "Someone else has told us they moved in before the date given.",
+    "liability_overlaps_previous_occupier": "The previous occupier's account runs past the date given.",
+    "liability_already_ended": "The account at that address has already ended on another date.",
+    "move_before_liability_start": "The move date is before the account at that address started.",
+}
+
+# What "Account updated" means for each kind of change.
+APPLIED_TEXT = {
+    "move_in": "We have opened your Council Tax account. We will send you a bill.",
+    "move_out": "We have closed your Council Tax account at the address you left. We will send you a final bill.",
+    "move_within": "We have moved your Council Tax account to your new address. We will send you a bill.",
+    "single_person_discount": "We have changed your single person discount. We will send you a new bill.",
+    "household_change": "We have updated who lives at the property. We will send you a new bill.",
+    "student_exemption": "We have exempted the property because everyone there is a full-time student. "
+                         "We will send you a new bill.",
+    "change_of_name": "We have changed the name on your Council Tax account.",
+    "payment_arrangement": "We have changed how you pay. We will send you a new instalment plan.",
+}
+
+# How the status page names each kind of change (no personal details).
+KIND_TEXT = {
+    "move_in": "Moving into the area", "move_out": "Moving out of the area",
+    "move_within": "Moving within the area", "single_person_discount": "Single person discount",
+    "household_change": "Who lives there", "student_exemption": "Student exemption",
+    "change_of_name": "Change of name", "payment_arrangement": "How you pay", "rebill": "A new bill",
 }
 GENERAL_REASON = "Some of the details were not complete or not in the right format."
 
@@ -86,6 +121,14 @@ def reason_lines(reasons: list[dict[str, Any]]) -> list[str]:
         if text not in lines:
             lines.append(text)
     return lines
+
+
+def stage_for(status: str, kind: str) -> StageView:
+    """How the page shows a status; an applied change says what was done for its kind."""
+    stage = STAGES.get(status, STAGES["received"])
+    if status == "applied" and kind in APPLIED_TEXT:
+        return StageView(stage.label, stage.tag_colour, APPLIED_TEXT[kind])
+    return stage
 
 
 def _find_form(request: Request, value: str, errors: FormErrors) -> Response:
@@ -116,10 +159,10 @@ async def status_answer(request: Request) -> Response:
             errors.add("reference", "We cannot find a notification with that reference number. Check it and try again")
     if errors or found is None:
         return _find_form(request, raw[:MAX_REFERENCE_LENGTH], errors)
-    stage = STAGES.get(found["status"], STAGES["received"])
+    stage = stage_for(found["status"], str(found.get("kind", "")))
     submitted: datetime = found["submitted_at"]
     return render_page(request, "status/result.html", {
-        "reference": found["reference"], "stage": stage,
+        "reference": found["reference"], "stage": stage, "kind": KIND_TEXT.get(str(found.get("kind", ""))),
         "submitted_on": long_date(submitted.astimezone(UK).date()),
         "reasons": reason_lines(found["reasons"]) if found["status"] in {"rejected", "review", "corrected"} else [],
         "final": found["status"] in FINAL,

@@ -16,11 +16,13 @@ _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
 
 
 class Role(StrEnum):
-    """What a person may do: revenues officers (staff), operations (ops), or both plus users (admin)."""
+    """What a person may do: revenues officers (staff), operations (ops), landlords and letting agents who
+    upload tenancy changes (landlord), or all of these plus users (admin)."""
 
     STAFF = "staff"
     OPS = "ops"
     ADMIN = "admin"
+    LANDLORD = "landlord"
 
 
 class UserExistsError(Exception):

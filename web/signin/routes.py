@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 def home_for(user: StaffUser) -> str:
-    return "/ops" if user.role is Role.OPS else "/staff"
+    return {Role.OPS: "/ops", Role.LANDLORD: "/landlords"}.get(user.role, "/staff")
 
 
 def safe_next(value: str | None) -> str | None:

@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 
 from schemas.events import NotificationMetric
+from web.stores.column_widening import widen_to_declared
 from web.stores.database import as_utc, create_tables, metadata
 
 LONDON = ZoneInfo("Europe/London")
@@ -37,7 +38,7 @@ PERCENTILES = (50, 95, 99)
 metric_table = Table(
     "ops_notification_metric", metadata,
     Column("notification_id", String(36), primary_key=True),
-    Column("kind", String(20), nullable=False),
+    Column("kind", String(40), nullable=False),  # "single_person_discount" is 22 characters
     Column("outcome", String(20), nullable=False),
     Column("submitted_at", DateTime(timezone=True), nullable=False),
     Column("completed_at", DateTime(timezone=True), nullable=False, index=True),
@@ -71,6 +72,19 @@ class MinuteCount:
 
 
 @dataclass(frozen=True)
+class KindFigures:
+    """One kind of change today: how many finished, how many went straight through, the money saved."""
+
+    total: int
+    applied: int
+    saving_pence: int
+
+    @property
+    def straight_through_rate(self) -> float | None:
+        return None if self.total == 0 else self.applied / self.total
+
+
+@dataclass(frozen=True)
 class OpsFigures:
     """Everything the ops dashboard shows, as at ``as_of``."""
 
@@ -84,6 +98,7 @@ class OpsFigures:
     saving_to_date_pence: int
     notifications_to_date: int
     cost_model_versions: list[str] = field(default_factory=list)
+    by_kind: dict[str, KindFigures] = field(default_factory=dict)
 
     @property
     def today_total(self) -> int:
@@ -108,6 +123,7 @@ class MetricsStore:
 
     def create_schema(self) -> None:
         create_tables(self._engine, metric_table)
+        widen_to_declared(self._engine, metric_table.c.kind)
 
     def record(self, metrics: Iterable[NotificationMetric]) -> list[NotificationMetric]:
         """Store metrics not seen before; return the ones that were new (for the Prometheus counters)."""
@@ -140,6 +156,7 @@ class MetricsStore:
         today_by_outcome: Counter[str] = Counter()
         samples: dict[str, list[float]] = {stage: [] for stage in STAGES}
         saving_today = 0
+        saving_by_kind: Counter[str] = Counter()
         versions: set[str] = set()
         for kind, outcome, completed, validate, assess, apply, end_to_end, saving, version in rows:
             completed = as_utc(completed)
@@ -150,6 +167,7 @@ class MetricsStore:
                 by_kind_outcome[(kind, outcome)] += 1
                 today_by_outcome[outcome] += 1
                 saving_today += saving
+                saving_by_kind[kind] += saving
                 versions.add(version)
                 for stage, value in zip(STAGES, (validate, assess, apply, end_to_end), strict=True):
                     if value is not None:
@@ -165,7 +183,15 @@ class MetricsStore:
             latency_ms=latency, saving_today_pence=saving_today,
             saving_to_date_pence=int(to_date[1]), notifications_to_date=int(to_date[0]),
             cost_model_versions=sorted(versions),
+            by_kind=_by_kind(by_kind_outcome, saving_by_kind),
         )
+
+
+def _by_kind(by_kind_outcome: Counter[tuple[str, str]], saving: Counter[str]) -> dict[str, KindFigures]:
+    kinds = sorted({kind for kind, _ in by_kind_outcome})
+    return {kind: KindFigures(total=sum(n for (k, _), n in by_kind_outcome.items() if k == kind),
+                              applied=by_kind_outcome.get((kind, "applied"), 0), saving_pence=saving[kind])
+            for kind in kinds}
 
 
 def _row(metric: NotificationMetric) -> dict[str, object]:

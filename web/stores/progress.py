@@ -22,13 +22,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from web.stores.column_widening import widen_to_declared
 from web.stores.database import as_utc, create_tables, metadata
 
 progress_table = Table(
     "notification_progress", metadata,
     Column("notification_id", String(36), primary_key=True),
     Column("reference", String(20), nullable=False, unique=True),
-    Column("kind", String(20), nullable=False),
+    Column("kind", String(40), nullable=False),  # "single_person_discount" is 22 characters
     Column("status", String(20), nullable=False),
     Column("submitted_at", DateTime(timezone=True), nullable=False),
     Column("validated_at", DateTime(timezone=True)),
@@ -75,6 +76,7 @@ class ProgressStore:
 
     def create_schema(self) -> None:
         create_tables(self._engine, progress_table, idempotency_table)
+        widen_to_declared(self._engine, progress_table.c.kind)
 
     def record_received(self, notification_id: str, reference: str, kind: str, submitted_at: datetime) -> None:
         """Record a notification the intake is about to publish (raises IntegrityError on a reused reference)."""

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Column, Engine, Table, delete, inspect
+from sqlalchemy import Column, Engine, Table, delete, inspect, select
 
 from web.stores.journeys import IDLE_LIMIT, journey_table
+from web.stores.landlord_uploads import upload_row_table, upload_table
 from web.stores.metrics import metric_table
 from web.stores.pending_sign_ins import pending_sign_in_table
 from web.stores.progress import idempotency_table, progress_table
@@ -35,14 +36,19 @@ class StoreRetention:
     review_decisions: timedelta = timedelta(days=6 * 365)  # the officers' audit trail (financial records)
     metrics: timedelta = timedelta(days=730)  # timings and costs only; no personal data
     sso_users: timedelta = timedelta(days=400)  # staff name and role, since their last sign-in
+    landlord_uploads: timedelta = timedelta(days=180)  # landlords' files as rows, and each row's result
 
 
 @dataclass(frozen=True)
 class RetentionRule:
+    """Rows of ``table`` older than ``keep`` by ``dated_by``; where the date is on a parent row, ``through``
+    names (this table's key to the parent, the parent's key) and the parent's ``dated_by``."""
+
     name: str
     table: Table
     dated_by: Column[datetime]
     keep: timedelta
+    through: tuple[Column[str], Column[str]] | None = None
 
 
 def retention_rules(retention: StoreRetention) -> list[RetentionRule]:
@@ -60,6 +66,10 @@ def retention_rules(retention: StoreRetention) -> list[RetentionRule]:
         RetentionRule("staff sessions", session_table, session_table.c.created_at, MAX_SESSION_LIFETIME),
         RetentionRule("unfinished identity-provider sign-ins", pending_sign_in_table,
                       pending_sign_in_table.c.created_at, timedelta(hours=1)),
+        # The rows first, then their uploads (the rows refer to them).
+        RetentionRule("landlord upload rows", upload_row_table, upload_table.c.uploaded_at, retention.landlord_uploads,
+                      through=(upload_row_table.c.upload_id, upload_table.c.upload_id)),
+        RetentionRule("landlord uploads", upload_table, upload_table.c.uploaded_at, retention.landlord_uploads),
     ]
 
 
@@ -72,7 +82,11 @@ def purge_expired(engine: Engine, retention: StoreRetention,
     for rule in retention_rules(retention):
         if rule.table.name not in present:
             continue
+        expired = rule.dated_by < at - rule.keep
+        if rule.through is not None:
+            own_key, parent_key = rule.through
+            expired = own_key.in_(select(parent_key).where(expired))
         with engine.begin() as conn:
-            result = conn.execute(delete(rule.table).where(rule.dated_by < at - rule.keep))
+            result = conn.execute(delete(rule.table).where(expired))
         purged[rule.name] = int(result.rowcount or 0)
     return purged

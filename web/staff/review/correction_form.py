@@ -1,7 +1,8 @@
 """The officer's correction form: which parts of a notification can be corrected, read back and checked.
 
-An officer corrects what review is about (the property or properties and the move date); who moved and
-their contact details stay as the resident sent them.
+An officer corrects what review is about: the property or properties and the date of every kind; the
+account reference of a change to an open account; the name on the account of a change of name; the
+certificate references of a student exemption. Who moved and their contact details stay as sent.
 """
 
 from __future__ import annotations
@@ -13,7 +14,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-DATE_KEYS = {"move_in": "move_in_date", "move_out": "move_out_date", "move_within": "move_date"}
+DATE_KEYS = {"move_in": "move_in_date", "move_out": "move_out_date", "move_within": "move_date",
+             "single_person_discount": "effective_date", "household_change": "effective_date",
+             "student_exemption": "effective_date", "change_of_name": "effective_date",
+             "payment_arrangement": "requested_on", "rebill": "from_date"}
+DATE_LABELS = {"move_in_date": "Move date", "move_out_date": "Move date", "move_date": "Move date",
+               "effective_date": "Date of the change", "requested_on": "Date asked for", "from_date": "Bill from"}
 ADDRESS_PARTS = ("line_1", "line_2", "town", "postcode")
 
 
@@ -31,6 +37,49 @@ def property_fields(kind: str) -> list[PropertyFields]:
     return [PropertyFields("Property", "uprn", "address")]
 
 
+@dataclass(frozen=True)
+class TextField:
+    """A one-line correction: ``key`` is the form field id, ``path`` where it sits in the change."""
+
+    key: str
+    label: str
+    path: tuple[str | int, ...]
+    optional: bool = False
+
+
+def text_fields(change: Mapping[str, Any]) -> list[TextField]:
+    """The one-line fields an officer may correct on this kind of change."""
+    fields: list[TextField] = []
+    if change["kind"] == "change_of_name":
+        fields.append(TextField("previous_name", "Name on the account now", ("previous_name",)))
+    for number, student in enumerate(change.get("students") or ()):
+        fields.append(TextField(f"students-{number}-certificate_reference",
+                                f"Certificate reference of {student['full_name']}",
+                                ("students", number, "certificate_reference")))
+    if "account_reference" in change:
+        fields.append(TextField("account_reference", "Account reference (optional)", ("account_reference",),
+                                optional=True))
+    return fields
+
+
+def _value_at(change: Mapping[str, Any], path: tuple[str | int, ...]) -> Any:
+    found: Any = change
+    for step in path:
+        found = found[step]
+    return found
+
+
+def _with_value(change: dict[str, Any], path: tuple[str | int, ...], value: str | None) -> None:
+    """Set ``value`` at ``path``, copying the lists and objects on the way so the original stays as sent."""
+    if len(path) == 1:
+        change[str(path[0])] = value
+        return
+    name, index, leaf = path
+    items = [dict(item) for item in change[str(name)]]
+    items[int(index)][str(leaf)] = value
+    change[str(name)] = items
+
+
 def initial_values(change: Mapping[str, Any]) -> dict[str, str]:
     """Form values for a notification's change as the resident sent it."""
     values: dict[str, str] = {}
@@ -40,6 +89,8 @@ def initial_values(change: Mapping[str, Any]) -> dict[str, str]:
         address = change[fields.address_key]
         for part in ADDRESS_PARTS:
             values[f"{fields.address_key}-{part}"] = str(address.get(part) or "")
+    for text in text_fields(change):
+        values[text.key] = str(_value_at(change, text.path) or "")
     day = date.fromisoformat(str(change[DATE_KEYS[kind]]))
     key = DATE_KEYS[kind]
     values.update({f"{key}-day": str(day.day), f"{key}-month": str(day.month), f"{key}-year": str(day.year)})
@@ -55,12 +106,17 @@ def corrected_change(change: Mapping[str, Any], form: Mapping[str, str]) -> tupl
         corrected[fields.uprn_key] = form.get(fields.uprn_key, "").strip() or None
         address = {part: form.get(f"{fields.address_key}-{part}", "").strip() for part in ADDRESS_PARTS}
         corrected[fields.address_key] = {**address, "line_2": address["line_2"] or None}
+    for text in text_fields(change):
+        typed = form.get(text.key, "").strip()
+        if not typed and not text.optional:
+            errors[text.key] = f"Enter the {text.label[0].lower()}{text.label[1:]}"
+        _with_value(corrected, text.path, typed or None)
     key = DATE_KEYS[kind]
     try:
         corrected[key] = date(int(form.get(f"{key}-year", "")), int(form.get(f"{key}-month", "")),
                               int(form.get(f"{key}-day", ""))).isoformat()
     except ValueError:
-        errors[f"{key}-day"] = "Enter a real move date, for example 27 3 2026"
+        errors[f"{key}-day"] = f"Enter a real {DATE_LABELS[key].lower()}, for example 27 3 2026"
     return corrected, errors
 
 
@@ -71,7 +127,9 @@ def errors_from_validation(error: ValidationError, kind: str) -> dict[str, str]:
     for item in error.errors(include_url=False):
         parts = [str(p) for p in item["loc"] if str(p) not in {"change", kind}]
         message = str(item["msg"]).removeprefix("Value error, ")
-        if len(parts) >= 2 and parts[0].endswith("address"):
+        if len(parts) >= 3 and parts[0] == "students":
+            field = f"students-{parts[1]}-{parts[2]}"
+        elif len(parts) >= 2 and parts[0].endswith("address"):
             field = f"{parts[0]}-{parts[1]}"
         elif parts and parts[0] in DATE_KEYS.values():
             field = f"{parts[0]}-day"
@@ -81,3 +139,28 @@ def errors_from_validation(error: ValidationError, kind: str) -> dict[str, str]:
             field = first_field
         errors.setdefault(field, message)
     return errors
+
+
+_DETAILS = (
+    ("action", "Discount"), ("reason", "Reason"), ("event", "What changed"), ("previous_name", "Previous name"),
+    ("new_name", "New name"), ("account_reference", "Account reference given"),
+    ("twelve_instalments", "12 instalments"), ("payment_day", "Payment day"),
+)
+
+
+def detail_rows(change: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Summary-list rows of what the resident told us beyond the property and date, for the officer to read."""
+    rows = [{"key": {"text": label}, "value": {"text": _readable(change[key])}}
+            for key, label in _DETAILS if change.get(key) not in (None, "")]
+    if change.get("liable_persons"):
+        rows.append({"key": {"text": "Liable"}, "value": {"text": ", ".join(change["liable_persons"])}})
+    for student in change.get("students") or ():
+        text = f"{student['full_name']}, {student['institution']}, certificate {student['certificate_reference']}"
+        rows.append({"key": {"text": "Student"}, "value": {"text": text}})
+    return rows
+
+
+def _readable(value: Any) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value).replace("_", " ")

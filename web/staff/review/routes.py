@@ -18,10 +18,13 @@ from web.signin.accounts import StaffUser
 from web.signin.guard import StaffPageUser, back_office
 from web.staff.review.correction_form import (
     DATE_KEYS,
+    DATE_LABELS,
     corrected_change,
+    detail_rows,
     errors_from_validation,
     initial_values,
     property_fields,
+    text_fields,
 )
 from web.staff.review.resubmission import CorrectionNotSentError, correction_request, reject_case, send_correction
 from web.stores.reviews import AlreadyDecidedError
@@ -74,7 +77,9 @@ async def _case_page(request: Request, user: StaffUser, notification_id: str, *,
     return render_back_office(request, "staff/notification.html", user, "/staff/review", {
         "item": item, "original": original, "change": change, "decisions": decisions, "follow_ups": follow_ups,
         "kind_labels": KIND_LABELS, "property_fields": property_fields(item.kind),
-        "date_key": DATE_KEYS[item.kind], "values": values or (initial_values(change) if change else {}),
+        "date_key": DATE_KEYS[item.kind], "date_label": DATE_LABELS[DATE_KEYS[item.kind]],
+        "text_fields": text_fields(change) if change else [], "detail_rows": detail_rows(change) if change else [],
+        "values": values or (initial_values(change) if change else {}),
         "errors": errors, "has_errors": bool(errors), "reject_reason": reject_reason,
         "note": (values or {}).get("note", ""), "sent": request.query_params.get("sent"),
     }, status_code=status_code)

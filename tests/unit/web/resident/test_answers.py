@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from schemas.notification import ChangeKind, MoveIn, MoveWithin, Tenure
-from tests.unit.web.resident.fixtures import REGISTERED, complete_move_within
-from web.resident.answers import AddressRole, JourneyAnswers, needs_review, next_path, notification_request
+from tests.unit.web.resident.fixtures import REGISTERED, TYPED, complete_move_within
+from web.resident.answers import AddressRole, JourneyAnswers, needs_review, next_path
+from web.resident.notification_builder import notification_request
 
 
 def test_questions_come_in_order_and_then_check_answers() -> None:
@@ -26,7 +27,7 @@ def test_questions_come_in_order_and_then_check_answers() -> None:
 
 def test_a_typed_in_address_is_sent_without_a_uprn_and_flagged_for_review() -> None:
     answers = complete_move_within()
-    request = notification_request(answers)
+    request = notification_request(answers, date(2026, 1, 5))
     assert isinstance(request.change, MoveWithin)
     assert (request.change.from_uprn, request.change.to_uprn) == ("100091000001", None)
     assert needs_review(answers)
@@ -37,11 +38,15 @@ def test_a_typed_in_address_is_sent_without_a_uprn_and_flagged_for_review() -> N
 def test_a_move_in_request_matches_the_api_contract() -> None:
     answers = complete_move_within()
     answers.kind = ChangeKind.MOVE_IN
-    change = notification_request(answers).change
+    assert next_path(answers) == "/moving/previous-address"  # the revenues team needs to know where from
+    answers.previous_address = TYPED
+    change = notification_request(answers, date(2026, 1, 5)).change
     assert isinstance(change, MoveIn)
     assert (change.uprn, change.move_in_date, change.tenure) == (None, date(2026, 1, 10), Tenure.OWNER_OCCUPIER)
+    assert change.previous_address == TYPED.as_address()
+    assert not change.twelve_instalments
 
 
 def test_an_incomplete_journey_cannot_be_sent() -> None:
     with pytest.raises(ValueError, match="not complete"):
-        notification_request(JourneyAnswers(kind=ChangeKind.MOVE_IN))
+        notification_request(JourneyAnswers(kind=ChangeKind.MOVE_IN), date(2026, 1, 5))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from web.resident.status_page import normalise_reference, reason_lines
+from schemas.notification import ChangeKind
+from web.resident.status_page import APPLIED_TEXT, GENERAL_REASON, STAGES, normalise_reference, reason_lines, stage_for
 
 
 def test_references_are_read_however_they_are_typed() -> None:
@@ -20,3 +21,20 @@ def test_reasons_are_shown_without_what_the_resident_typed() -> None:
     assert not any("ZY9" in line or "Sam" in line for line in lines)
     officer = "We cannot accept a move this far ahead. Tell us again within 14 days of moving."
     assert reason_lines([{"code": "officer_rejected", "message": officer}]) == [officer]
+
+
+def test_every_reason_code_of_the_everyday_changes_has_its_own_words() -> None:
+    codes = ("account_reference_mismatch", "discount_already_applies", "no_single_person_discount",
+             "exemption_applies", "student_certificate_unverified", "name_not_on_account",
+             "effective_date_too_far_ahead", "effective_date_too_far_back", "officers_only",
+             "liability_overlaps_next_occupier", "liability_overlaps_previous_occupier", "liability_already_ended")
+    lines = reason_lines([{"code": code, "message": "for officers"} for code in codes])
+    assert len(lines) == len(codes)
+    assert GENERAL_REASON not in lines
+
+
+def test_an_applied_change_says_what_was_done_for_its_kind() -> None:
+    assert "instalment plan" in stage_for("applied", "payment_arrangement").explanation
+    assert "name" in stage_for("applied", "change_of_name").explanation
+    assert stage_for("review", "change_of_name") == STAGES["review"]
+    assert set(APPLIED_TEXT) == {kind.value for kind in ChangeKind} - {"rebill"}

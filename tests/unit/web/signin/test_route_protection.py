@@ -26,7 +26,7 @@ PUBLIC = re.compile(r"""^(
     |/api/v1/notifications(/\{notification_id\})?
     |/openapi\.json|/docs|/docs/oauth2-redirect|/redoc
 )$""", re.VERBOSE)
-PROTECTED_PREFIXES = ("/staff", "/ops")
+PROTECTED_PREFIXES = ("/staff", "/ops", "/landlords")
 
 
 def all_routes(routes: list[Any]) -> Iterator[APIRoute]:

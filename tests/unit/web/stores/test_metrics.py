@@ -36,3 +36,14 @@ def test_percentile_is_nearest_rank() -> None:
     assert percentile([], 50) is None
     assert percentile([1.0, 2.0, 3.0, 4.0], 50) == 2.0
     assert percentile([1.0, 2.0, 3.0, 4.0], 99) == 4.0
+
+
+def test_figures_by_kind_of_change(tmp_path: Path) -> None:
+    metrics = store(tmp_path)
+    metrics.record([metric(1, kind="single_person_discount"), metric(2, "review", "single_person_discount"),
+                    metric(3, kind="payment_arrangement"), metric(4, "rejected", "move_out")])
+    by_kind = metrics.figures(NOW).by_kind
+    assert list(by_kind) == ["move_out", "payment_arrangement", "single_person_discount"]
+    spd = by_kind["single_person_discount"]
+    assert (spd.total, spd.applied, spd.straight_through_rate, spd.saving_pence) == (2, 1, 0.5, 2 * 476)
+    assert by_kind["move_out"].straight_through_rate == 0

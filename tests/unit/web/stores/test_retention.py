@@ -165,3 +165,22 @@ async def test_the_web_app_purges_on_a_schedule(tmp_path: Path) -> None:
     await schedule.stop()
     assert rows_mentioning(engine, OLD) == {}
     engine.dispose()
+
+
+def test_landlord_uploads_and_their_rows_go_after_their_period(engine: Engine) -> None:
+    from web.stores.landlord_uploads import LandlordUploadStore, NewRow, upload_row_table, upload_table
+
+    store = LandlordUploadStore(engine)
+    store.create_schema()
+    ids = {who: store.store("agent", who, f"{who}.csv", datetime.now(UTC),
+                            [NewRow(1, request_json=json.dumps({"contact": {"full_name": who}}))])
+           for who in (OLD, NEW)}
+    backdate(engine, upload_table.c.uploaded_at, upload_table.c.upload_id == ids[OLD], RETENTION.landlord_uploads)
+    purged = purge_expired(engine, RETENTION)
+    assert (purged["landlord upload rows"], purged["landlord uploads"]) == (1, 1)
+    with engine.connect() as conn:
+        left = [row.request for row in conn.execute(select(upload_row_table))]
+        uploads = {row.upload_id for row in conn.execute(select(upload_table))}
+    assert uploads == {ids[NEW]}
+    assert len(left) == 1
+    assert NEW in left[0]

@@ -1,0 +1,145 @@
+"""The landlord pages: the template, the upload, and the result of each row. Role: landlord (an admin may
+too); a landlord sees only their own uploads."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from markupsafe import escape
+from starlette.datastructures import UploadFile
+from starlette.responses import RedirectResponse, Response
+
+from web.back_office.pages import render_back_office
+from web.http.csrf import MAX_FORM_BYTES
+from web.intake.runtime import WebRuntime
+from web.landlords.rows import RowProblem, row_request
+from web.landlords.sending import send_pending
+from web.landlords.spreadsheet import MAX_FILE_BYTES, MAX_ROWS, UploadRefusedError, read_rows
+from web.landlords.template import COLUMNS, csv_template, xlsx_template
+from web.signin.accounts import Role, StaffUser
+from web.signin.guard import page_user
+from web.stores.database import create_store_engine
+from web.stores.landlord_uploads import LandlordUploadStore, NewRow
+
+router = APIRouter(prefix="/landlords", include_in_schema=False)
+log = logging.getLogger(__name__)
+LandlordPageUser = Annotated[StaffUser, Depends(page_user(Role.LANDLORD))]
+HOME = "/landlords"
+UPLOAD_PATH = "/landlords/upload"
+# The file's own limit is checked by the page (with its message); a request up to the size the CSRF check
+# reads still reaches the page, so a file a little over the limit is told so there, not by a bare 413.
+UPLOAD_BODY_BYTES = MAX_FORM_BYTES
+
+
+def open_upload_store(database_url: str) -> LandlordUploadStore:
+    """The landlord uploads' store in the web database, its tables created if missing."""
+    store = LandlordUploadStore(create_store_engine(database_url))
+    store.create_schema()
+    return store
+
+
+def _uploads(request: Request) -> LandlordUploadStore:
+    found: LandlordUploadStore = request.app.state.landlord_uploads
+    return found
+
+
+async def _upload_page(request: Request, user: StaffUser, error: str | None = None,
+                       status_code: int = 200) -> Response:
+    uploads = await asyncio.to_thread(_uploads(request).uploads, user.username)
+    return render_back_office(request, "landlords/upload.html", user, HOME, {
+        "columns": COLUMNS, "uploads": uploads, "upload_error": error, "max_kb": MAX_FILE_BYTES // 1024,
+        "max_rows": MAX_ROWS, "errors": {"file": error} if error else {},
+    }, status_code=status_code)
+
+
+@router.get("")
+async def upload_page(request: Request, user: LandlordPageUser) -> Response:
+    return await _upload_page(request, user)
+
+
+@router.get("/template.csv")
+async def template_csv(_user: LandlordPageUser) -> Response:
+    return Response(csv_template(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="tenancy-changes.csv"'})
+
+
+@router.get("/template.xlsx")
+async def template_xlsx(_user: LandlordPageUser) -> Response:
+    return Response(xlsx_template(), headers={"Content-Disposition": 'attachment; filename="tenancy-changes.xlsx"'},
+                    media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def rows_to_store(filename: str, content: bytes) -> list[NewRow]:
+    """Each row of the file as it is stored: its request when valid, else the column and reason."""
+    rows = []
+    for row in read_rows(filename, content):
+        found = row_request(row.values)
+        if isinstance(found, RowProblem):
+            rows.append(NewRow(row.number, column=found.column, reason=found.reason))
+        else:
+            rows.append(NewRow(row.number, request_json=found.model_dump_json()))
+    return rows
+
+
+@router.post(UPLOAD_PATH.removeprefix("/landlords"))
+async def upload(request: Request, user: LandlordPageUser) -> Response:
+    async with request.form() as form:
+        file = form.get("file")
+        if not isinstance(file, UploadFile) or not file.filename:
+            return await _upload_page(request, user, "Select a CSV or XLSX file", 400)
+        filename, content = file.filename, await file.read(MAX_FILE_BYTES + 1)
+    uploads = _uploads(request)
+    file_hash = hashlib.sha256(content).hexdigest()
+    upload_id = await asyncio.to_thread(uploads.find, user.username, file_hash)
+    if upload_id is None:
+        try:
+            rows = await asyncio.to_thread(rows_to_store, filename, content)
+        except UploadRefusedError as refused:
+            return await _upload_page(request, user, str(refused), 400)
+        upload_id = await asyncio.to_thread(uploads.store, user.username, file_hash, filename,
+                                            datetime.now(UTC), rows)
+        log.info("landlord upload stored", extra={"upload_id": upload_id, "rows": len(rows)})
+    runtime: WebRuntime = request.app.state.runtime
+    await send_pending(runtime, uploads, upload_id)
+    return RedirectResponse(f"/landlords/uploads/{upload_id}", status_code=303)
+
+
+def _result_rows(rows: list[Any]) -> list[list[dict[str, Any]]]:
+    table: list[list[dict[str, Any]]] = []
+    for row in rows:
+        if row.status == "sent":
+            result: dict[str, Any] = {"html": f'<span class="ctax-reference">{escape(row.reference)}</span>'}
+        elif row.status == "pending":
+            result = {"text": "Waiting to be sent"}
+        else:
+            result = {"text": f"Not sent: {row.column.replace('_', ' ') if row.column else 'row'}: {row.reason}"}
+        table.append([{"text": str(row.number)}, result])
+    return table
+
+
+@router.get("/uploads/{upload_id}")
+async def upload_result(request: Request, upload_id: str, user: LandlordPageUser) -> Response:
+    found = await asyncio.to_thread(_uploads(request).upload, user.username, upload_id[:36])
+    if found is None:
+        return render_back_office(request, "staff/not_found.html", user, HOME,
+                                  {"what": "There is no upload of yours with that id."}, 404)
+    upload, rows = found
+    return render_back_office(request, "landlords/result.html", user, HOME, {
+        "upload": upload, "rows": _result_rows(rows), "invalid": [r for r in rows if r.status == "invalid"],
+    })
+
+
+@router.post("/uploads/{upload_id}/send")
+async def send_waiting(request: Request, upload_id: str, user: LandlordPageUser) -> Response:
+    uploads = _uploads(request)
+    if await asyncio.to_thread(uploads.landlord_of, upload_id[:36]) != user.username:
+        return render_back_office(request, "staff/not_found.html", user, HOME,
+                                  {"what": "There is no upload of yours with that id."}, 404)
+    runtime: WebRuntime = request.app.state.runtime
+    await send_pending(runtime, uploads, upload_id[:36])
+    return RedirectResponse(f"/landlords/uploads/{upload_id[:36]}", status_code=303)
