@@ -14,7 +14,7 @@ import signal
 import sqlite3
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -26,7 +26,7 @@ from ctax.benchmark.scenario import seed_workload
 from ctax.topic_setup import ensure_topics
 from schemas.codec import shared_codec
 from schemas.events import NotificationStatus
-from schemas.notification import ChangeNotification
+from schemas.notification import ChangeKind, ChangeNotification, MoveIn, MoveWithin
 from schemas.topics import STATUS, SUBMITTED_RETRY_TOPIC
 from tests.builders import RULES
 from tests.integration.load_harness import Batch, produce_in_background
@@ -34,7 +34,7 @@ from tests.integration.running_stack import RunningStack, run_coroutine
 from tests.integration.test_outages import count_records
 from tests.legacy_back_office import RunningBackOffice, back_office
 
-NOTIFICATIONS = 400
+NOTIFICATIONS = 520  # about 400 of them moves on a property of their own, the kinds these adapters hold
 KILLS = 10
 MAINTENANCE_SECONDS = 30
 LONG_NAME = "Maximilian Alexander Montgomery-Fitzwilliam"  # 43 characters: the back office holds 40
@@ -49,10 +49,23 @@ class Seeder:
         self.running.seed(properties, accounts)
 
 
+# What the simulated back office's adapters hold so far (tests/legacy_back_office.py LEGACY_NOT_HELD_YET): moves,
+# not the everyday account changes nor an ending completed by a house sale's second notification.
+HELD_KINDS = {ChangeKind.MOVE_IN, ChangeKind.MOVE_OUT, ChangeKind.MOVE_WITHIN}
+
+
+def held_by_the_back_office(batch: Batch) -> Batch:
+    """The workload less what these adapters do not hold yet (account changes, and both halves of a chain)."""
+    touches = Counter(uprn for n in batch.notifications for uprn in n.change.uprns)
+    kept = [n for n in batch.notifications
+            if n.kind in HELD_KINDS and all(touches[uprn] == 1 for uprn in n.change.uprns)]
+    return Batch(kept, {n.notification_id: batch.expected[n.notification_id] for n in kept})
+
+
 def with_long_names(batch: Batch, share: float, rng: random.Random) -> tuple[Batch, set[str]]:
     """Give ``share`` of the changes that would be applied and name residents a name too long to hold."""
     candidates = [n for n in batch.notifications
-                  if batch.expected[n.notification_id] == "applied" and hasattr(n.change, "residents")]
+                  if batch.expected[n.notification_id] == "applied" and isinstance(n.change, MoveIn | MoveWithin)]
     chosen = {n.notification_id for n in rng.sample(candidates, max(1, round(share * len(batch.notifications))))}
     notifications: list[ChangeNotification] = []
     for n in batch.notifications:
@@ -168,7 +181,8 @@ def test_kills_maintenance_refusals_and_timeouts_lose_nothing_and_make_nothing_t
     rng = random.Random(20261201)
     with back_office(tmp_path / "back-office", style, *MISBEHAVIOUR[style], "--seed", "7",
                      stall_seconds=4) as running:
-        batch, refused = with_long_names(seed_workload(cast(Any, Seeder(running)), RULES, NOTIFICATIONS),
+        workload = seed_workload(cast(Any, Seeder(running)), RULES, NOTIFICATIONS)
+        batch, refused = with_long_names(held_by_the_back_office(Batch(workload.notifications, workload.expected)),
                                          0.05, rng)
         stack = RunningStack(kafka_bootstrap, f"sqlite:///{tmp_path}/unused.db", tmp_path,
                              extra_env=adapter_settings(style, running, tmp_path / "adapter"))
@@ -210,7 +224,7 @@ def test_kills_maintenance_refusals_and_timeouts_lose_nothing_and_make_nothing_t
                   f"{sum(len(v) - 1 for v in finals.values())}; records parked {parked}; back office saw {figures}; "
                   f"problems {problems}")
             assert not missing, f"{len(missing)} never finished:\n{stack.log_tail('worker')}"
-            assert not wrong, wrong[:5]
+            assert not wrong, [(nid, want, got, sorted(reasons.get(nid, set()))) for nid, want, got in wrong[:5]]
             assert not without_reason, without_reason[:5]
             assert not problems
             assert kills["SIGKILL"] >= KILLS
