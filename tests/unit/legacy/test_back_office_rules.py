@@ -176,3 +176,15 @@ def test_a_layout_1_file_is_still_read(tmp_path: Path) -> None:
     held = Ledger(conn).account("80000001")
     assert held is not None
     assert (held.twelve_instalments, held.payment_day) == (False, None)
+
+
+def test_a_database_made_before_payment_arrangements_gets_their_columns(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "old.db")
+    conn.execute("CREATE TABLE account (account_no TEXT PRIMARY KEY, uprn TEXT NOT NULL, liability_start TEXT NOT "
+                 "NULL, liability_end TEXT, discount_code TEXT, discount_percent INTEGER NOT NULL DEFAULT 0, "
+                 "paid_this_year_pence INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL)")
+    conn.close()
+    create_schema(tmp_path / "old.db")
+    conn = connect(tmp_path / "old.db")
+    columns = {row["name"] for row in conn.execute("PRAGMA table_info(account)")}
+    assert {"twelve_instalments", "payment_day", "end_note_id"} <= columns
