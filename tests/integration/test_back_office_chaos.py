@@ -26,7 +26,7 @@ from ctax.benchmark.scenario import seed_workload
 from ctax.topic_setup import ensure_topics
 from schemas.codec import shared_codec
 from schemas.events import NotificationStatus
-from schemas.notification import ChangeNotification
+from schemas.notification import ChangeNotification, MoveIn, MoveWithin
 from schemas.topics import STATUS, SUBMITTED_RETRY_TOPIC
 from tests.builders import RULES
 from tests.integration.load_harness import Batch, produce_in_background
@@ -50,9 +50,13 @@ class Seeder:
 
 
 def with_long_names(batch: Batch, share: float, rng: random.Random) -> tuple[Batch, set[str]]:
-    """Give ``share`` of the changes that would be applied and name residents a name too long to hold."""
+    """Give ``share`` of the moves in that would be applied residents with a name too long to hold.
+
+    Only moves: their residents become the new account's liable people. (A household change names its liable
+    people among its residents: renaming the residents alone would make it invalid, rejected before the back
+    office sees it.)"""
     candidates = [n for n in batch.notifications
-                  if batch.expected[n.notification_id] == "applied" and hasattr(n.change, "residents")]
+                  if batch.expected[n.notification_id] == "applied" and isinstance(n.change, MoveIn | MoveWithin)]
     chosen = {n.notification_id for n in rng.sample(candidates, max(1, round(share * len(batch.notifications))))}
     notifications: list[ChangeNotification] = []
     for n in batch.notifications:
