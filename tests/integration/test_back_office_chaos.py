@@ -131,6 +131,13 @@ def back_office_figures(database: Path) -> dict[str, int]:
             "SELECT outcome, count(*) FROM interface_log GROUP BY outcome")}
         files, records, rejected = conn.execute(
             "SELECT count(*), coalesce(sum(records), 0), coalesce(sum(rejected), 0) FROM import_log").fetchone()
+        # The newer kinds of write, as the back office's notes show them: amendments, and endings made again
+        # (completed or brought back: an account with more than one liability-end note).
+        figures["accounts amended"] = conn.execute(
+            "SELECT count(*) FROM note WHERE text LIKE 'Account changed from%'").fetchone()[0]
+        figures["endings made again"] = conn.execute(
+            "SELECT count(*) FROM (SELECT account_no FROM note WHERE text LIKE 'Liability ended%' "
+            "GROUP BY account_no HAVING count(*) > 1)").fetchone()[0]
     finally:
         conn.close()
     if files:
