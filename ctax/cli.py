@@ -522,10 +522,11 @@ def conformance(verbose: bool) -> None:
     """Check the revenues adapter that CTAX_REVENUES_ADAPTER selects against the contract suite.
 
     Prints a report by capability: read the register, open an account, end a liability, discounts,
-    instalments, audit notes, idempotency after a crash, refusal reasons, outages. sql runs against a fresh
-    database per test (PostgreSQL on the server CTAX_TEST_POSTGRES_URL names, else SQLite); soap and files
-    against the simulated back office (`ctax legacy serve`), started per test in a temporary folder with the
-    adapter's timeouts from the settings. Exit status 0 when nothing failed.
+    instalments, audit notes, idempotency after a crash, refusal reasons, outages, chains (an ending completed
+    or brought back), amendments (discounts, people, names from a date), payment arrangements kept. sql runs
+    against a fresh database per test (PostgreSQL on the server CTAX_TEST_POSTGRES_URL names, else SQLite);
+    soap and files against the simulated back office (`ctax legacy serve`), started per test in a temporary
+    folder with the adapter's timeouts from the settings. Exit status 0 when nothing failed.
     """
     from ctax.conformance import ConformanceKitMissingError, run_conformance
 

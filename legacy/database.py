@@ -17,7 +17,8 @@ CREATE INDEX IF NOT EXISTS property_by_postcode ON property (postcode);
 CREATE TABLE IF NOT EXISTS account (
     account_no TEXT PRIMARY KEY, uprn TEXT NOT NULL REFERENCES property (uprn), liability_start TEXT NOT NULL,
     liability_end TEXT, discount_code TEXT, discount_percent INTEGER NOT NULL DEFAULT 0,
-    paid_this_year_pence INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+    paid_this_year_pence INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL,
+    twelve_instalments INTEGER NOT NULL DEFAULT 0, payment_day INTEGER, end_note_id INTEGER);
 CREATE INDEX IF NOT EXISTS account_by_uprn ON account (uprn);
 CREATE TABLE IF NOT EXISTS liable_person (
     account_no TEXT NOT NULL REFERENCES account (account_no), position INTEGER NOT NULL, full_name TEXT NOT NULL);
@@ -58,6 +59,7 @@ def create_schema(path: Path) -> None:
     conn = connect(path)
     try:
         conn.executescript(SCHEMA)
+        _add_missing_columns(conn)
         conn.execute("INSERT OR IGNORE INTO account_counter (id, next_number) VALUES (1, ?)", (FIRST_ACCOUNT_NUMBER,))
     finally:
         conn.close()
@@ -86,3 +88,15 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+# Columns added since the first release: a database made before them gets them on start-up.
+_LATER_COLUMNS = {"twelve_instalments": "INTEGER NOT NULL DEFAULT 0", "payment_day": "INTEGER",
+                  "end_note_id": "INTEGER"}
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    held = {row["name"] for row in conn.execute("PRAGMA table_info(account)")}
+    for name, kind in _LATER_COLUMNS.items():
+        if name not in held:
+            conn.execute(f"ALTER TABLE account ADD COLUMN {name} {kind}")

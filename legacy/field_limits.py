@@ -28,3 +28,8 @@ def check_note(reference: str, text: str) -> None:
 def check_discount_code(code: str | None) -> None:
     if code is not None and len(code) > DISCOUNT_CODE_LENGTH:
         raise RefusalError("DISCOUNT_CODE_UNKNOWN", f"Discount code {code} is not one the back office knows")
+
+
+def check_payment_day(day: int | None) -> None:
+    if day is not None and not 1 <= day <= 31:
+        raise RefusalError("PAYMENT_DAY_INVALID", f"Payment day {day} is not one the back office offers (1 to 31)")

@@ -24,7 +24,7 @@ from legacy.behaviour import Behaviour
 from legacy.database import connect, write_transaction
 from legacy.import_file import ControlTotalsError, ImportFile, read_import_file
 from legacy.ledger import Ledger
-from legacy.records import Ending, RefusalError
+from legacy.records import Amendment, Ending, Opening, RefusalError
 
 log = logging.getLogger("legacy.files")
 Outcome = tuple[str, list[str] | None, RefusalError | None]  # (reference, account numbers, refusal)
@@ -87,13 +87,20 @@ class FileImporter:
         outcomes: list[Outcome] = []
         for record in parsed.records:
             try:
-                with write_transaction(self._conn):
-                    numbers = [self._ledger.end_liability(step) if isinstance(step, Ending)
-                               else self._ledger.create_account(step) for step in record.steps]
+                with write_transaction(self._conn):  # every step of the record, or none of them
+                    numbers = [self._apply(step) for step in record.steps]
                 outcomes.append((record.reference, numbers, None))
             except RefusalError as refusal:
                 outcomes.append((record.reference, None, refusal))
         return outcomes
+
+
+    def _apply(self, step: Amendment | Ending | Opening) -> str:
+        if isinstance(step, Amendment):
+            return self._ledger.amend_account(step)
+        if isinstance(step, Ending):
+            return self._ledger.end_liability(step)
+        return self._ledger.create_account(step)
 
 
 def _references_in(content: bytes) -> list[str]:

@@ -1,9 +1,11 @@
 """Reads one import file in the back office's documented layout (see adapters/files/README.md).
 
-CSV (RFC 4180), UTF-8 as the header declares. Record types: ``H`` header, ``C`` change, ``E`` end a liability,
-``O`` open an account, ``P`` liable person of the ``O`` before it, ``L`` charge line and ``I`` instalment of the
-``E`` or ``O`` before them, ``T`` trailer with the count of records between header and trailer and the hash total
-(the sum of every ``L`` charge and ``I`` amount, in pence). A field that starts with an apostrophe followed by
+CSV (RFC 4180), UTF-8 as the header declares. Record types: ``H`` header, ``C`` change, ``A`` amend an open
+account, ``E`` end a liability, ``O`` open an account, ``P`` liable person of the ``O`` (or replacing ones of the
+``A``) before it, ``L`` charge line and ``I`` instalment of the ``A``, ``E`` or ``O`` before them, ``T`` trailer
+with the count of records between header and trailer and the hash total (the sum of every ``L`` charge and ``I``
+amount, in pence). Layout 1 (moves only) is still read: its ``E`` has no expected current end, its ``O`` no
+payment arrangement, and it has no ``A``. A field that starts with an apostrophe followed by
 ``= + - @``, a tab or a carriage return had the apostrophe added so a spreadsheet would not run it: it is removed.
 """
 
@@ -14,7 +16,7 @@ import io
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from legacy.records import Charge, Ending, Instalment, NoteInput, Opening
+from legacy.records import Amendment, Charge, Ending, Instalment, NoteInput, Opening
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -24,7 +26,7 @@ class ChangeRecord:
     """One notification's writes: its ``C`` record and the ``E``/``O`` records (with their lines) after it."""
 
     reference: str
-    steps: list[Ending | Opening] = field(default_factory=list)
+    steps: list[Amendment | Ending | Opening] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ def _read(content: bytes) -> ImportFile:
         rows = [[_plain(v) for v in row] for row in csv.reader(io.StringIO(content.decode("utf-8"), newline=""))]
     except (UnicodeDecodeError, csv.Error) as error:
         raise ControlTotalsError(f"unreadable file: {error}") from None
-    if len(rows) < 2 or rows[0][:3] != ["H", "CTAXCHG", "1"] or rows[-1][0] != "T":
+    if len(rows) < 2 or rows[0][:2] != ["H", "CTAXCHG"] or rows[0][2:3] not in (["1"], ["2"]) or rows[-1][0] != "T":
         raise ControlTotalsError("no header or no trailer: the file is incomplete")
     if rows[0][6:7] != ["UTF-8"]:
         raise ControlTotalsError("the header does not declare UTF-8")
@@ -79,15 +81,8 @@ def _read(content: bytes) -> ImportFile:
         kind = row[0]
         if kind == "C":
             records.append(ChangeRecord(reference=row[1]))
-        elif kind == "E":
-            account_no, expected, end, year, instalments_from, note = row[2:8]
-            records[-1].steps.append(Ending(account_no, date.fromisoformat(expected), date.fromisoformat(end),
-                                            int(year), date.fromisoformat(instalments_from), (), (),
-                                            NoteInput(row[1], note)))
-        elif kind == "O":
-            uprn, start, code, percent, note = row[2:7]
-            records[-1].steps.append(Opening(uprn, date.fromisoformat(start), (), code or None, int(percent), (), (),
-                                             NoteInput(row[1], note)))
+        elif kind in {"A", "E", "O"}:
+            records[-1].steps.append(_step(kind, row, layout=rows[0][2]))
         elif kind in {"P", "L", "I"}:
             _attach(records[-1], kind, row)
         else:
@@ -95,11 +90,53 @@ def _read(content: bytes) -> ImportFile:
     return ImportFile(rows[0][3], records)
 
 
+def _optional_int(value: str) -> int | None:
+    return int(value) if value else None
+
+
+def _step(kind: str, row: list[str], layout: str) -> Amendment | Ending | Opening:
+    if kind == "A":
+        (account_no, expected, effective, replace_persons, code, percent, scheme, payment_day, recharge, replan,
+         instalments_from, note) = row[2:14]
+        return Amendment(account_no, date.fromisoformat(expected), date.fromisoformat(effective),
+                         _yes_no(replace_persons), (), code or None, int(percent), _twelve(scheme),
+                         _optional_int(payment_day), _optional_int(recharge), (), _optional_int(replan),
+                         date.fromisoformat(instalments_from), (), NoteInput(row[1], note))
+    if kind == "E":
+        if layout == "1":
+            account_no, expected, end, year, instalments_from, note = row[2:8]
+            expected_end = ""
+        else:
+            account_no, expected, expected_end, end, year, instalments_from, note = row[2:9]
+        return Ending(account_no, date.fromisoformat(expected), date.fromisoformat(end), int(year),
+                      date.fromisoformat(instalments_from), (), (), NoteInput(row[1], note),
+                      expected_liability_end=date.fromisoformat(expected_end) if expected_end else None)
+    if layout == "1":
+        uprn, start, code, percent, note = row[2:7]
+        scheme, payment_day = "10", ""
+    else:
+        uprn, start, code, percent, scheme, payment_day, note = row[2:9]
+    return Opening(uprn, date.fromisoformat(start), (), code or None, int(percent), (), (), NoteInput(row[1], note),
+                   twelve_instalments=_twelve(scheme), payment_day=_optional_int(payment_day))
+
+
+def _yes_no(value: str) -> bool:
+    if value not in {"Y", "N"}:
+        raise ValueError(f"expected Y or N, not {value!r}")
+    return value == "Y"
+
+
+def _twelve(scheme: str) -> bool:
+    if scheme not in {"10", "12"}:
+        raise ValueError(f"the instalment scheme is 10 or 12, not {scheme!r}")
+    return scheme == "12"
+
+
 def _attach(record: ChangeRecord, kind: str, row: list[str]) -> None:
     step = record.steps[-1]
     if kind == "P":
-        if not isinstance(step, Opening):
-            raise ControlTotalsError("a P record must follow an O record")
+        if not isinstance(step, Opening | Amendment):
+            raise ControlTotalsError("a P record must follow an O or A record")
         record.steps[-1] = replace(step, liable_persons=(*step.liable_persons, row[2]))
     elif kind == "L":
         record.steps[-1] = replace(step, charges=(*step.charges, _charge(row)))

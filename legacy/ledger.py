@@ -1,4 +1,4 @@
-"""The back office's operations on its database: look up, end a liability, open an account, notes.
+"""The back office's operations on its database: look up, end a liability, open or amend an account, notes.
 
 Each write is one transaction that also writes the caller's note, so the note is there exactly when the
 write is. The back office never looks at a note's reference before writing: asking the same thing twice
@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 
 from legacy.database import write_transaction
-from legacy.field_limits import check_discount_code, check_name, check_note
-from legacy.records import Account, Charge, Ending, Instalment, Note, NoteInput, Opening, RefusalError
+from legacy.field_limits import check_discount_code, check_name, check_note, check_payment_day
+from legacy.records import Account, Amendment, Charge, Ending, Instalment, Note, NoteInput, Opening, RefusalError
 
 AUTHOR = "INTERFACE"  # who the back office says wrote a note that came in through an interface
 
@@ -42,7 +42,7 @@ class Ledger:
         rows = self._conn.execute(
             f"SELECT * FROM account WHERE uprn IN ({marks}) ORDER BY liability_start DESC, account_no DESC",
             tuple(uprns)).fetchall()
-        return [_summary(row) for row in rows]
+        return [self._summary(row) for row in rows]
 
     def account(self, account_no: str) -> Account | None:
         row = self._conn.execute("SELECT * FROM account WHERE account_no = ?", (account_no,)).fetchone()
@@ -56,7 +56,7 @@ class Ledger:
             "SELECT * FROM instalment WHERE account_no = ? AND superseded = 0 ORDER BY due_date, id", (account_no,)))
         notes = tuple(_note(r) for r in self._conn.execute(
             "SELECT * FROM note WHERE account_no = ? ORDER BY id", (account_no,)))
-        summary = _summary(row)
+        summary = self._summary(row)
         return Account(**{**vars(summary), "liable_persons": persons, "charges": charges,
                           "instalments": instalments, "notes": notes})
 
@@ -75,24 +75,66 @@ class Ledger:
             row = conn.execute("SELECT * FROM account WHERE account_no = ?", (ending.account_no,)).fetchone()
             if row is None:
                 raise RefusalError("ACCOUNT_UNKNOWN", f"There is no account {ending.account_no}")
-            if row["liability_end"] is not None:
-                raise RefusalError("ACCOUNT_CLOSED", f"Account {ending.account_no} is already closed "
-                                                f"(liability ended {row['liability_end']})")
+            _check_current_end(row, ending)
             if row["liability_start"] != ending.expected_liability_start.isoformat():
                 raise RefusalError("LIABILITY_START_MISMATCH", f"Account {ending.account_no} liability started "
                                                           f"{row['liability_start']}, not as expected")
             if ending.liability_end.isoformat() < row["liability_start"]:
                 raise RefusalError("END_BEFORE_START", f"Account {ending.account_no} cannot end before it started")
-            conn.execute("UPDATE account SET liability_end = ? WHERE account_no = ?",
-                         (ending.liability_end.isoformat(), ending.account_no))
-            conn.execute("UPDATE charge SET superseded = 1 WHERE account_no = ? AND financial_year >= ?",
-                         (ending.account_no, ending.replace_from_year))
+            conn.execute("UPDATE charge SET superseded = 1 WHERE account_no = ? AND financial_year >= ? "
+                         "AND superseded = 0", (ending.account_no, ending.replace_from_year))
             conn.execute("UPDATE instalment SET superseded = 1 WHERE account_no = ? AND financial_year >= ? "
-                         "AND due_date >= ?",
+                         "AND due_date >= ? AND superseded = 0",
                          (ending.account_no, ending.replace_from_year, ending.instalments_from.isoformat()))
             self._write_lines(ending.account_no, ending.charges, ending.instalments)
-            self._write_note(ending.account_no, ending.note)
+            note_id = self._write_note(ending.account_no, ending.note)
+            conn.execute("UPDATE account SET liability_end = ?, end_note_id = ? WHERE account_no = ?",
+                         (ending.liability_end.isoformat(), note_id, ending.account_no))
         return ending.account_no
+
+    def amend_account(self, amendment: Amendment) -> str:
+        """Change an open account from a date; refused whole if any value does not fit or the account moved on."""
+        if amendment.replace_liable_persons:
+            if not amendment.liable_persons:
+                raise RefusalError("NAME_MISSING", "An account needs at least one liable person")
+            for name in amendment.liable_persons:
+                check_name(name)
+        check_discount_code(amendment.discount_code)
+        check_payment_day(amendment.payment_day)
+        check_note(amendment.note.reference, amendment.note.text)
+        number = amendment.account_no
+        with write_transaction(self._conn) as conn:
+            row = conn.execute("SELECT * FROM account WHERE account_no = ?", (number,)).fetchone()
+            if row is None:
+                raise RefusalError("ACCOUNT_UNKNOWN", f"There is no account {number}")
+            if row["liability_end"] is not None:
+                raise RefusalError("ACCOUNT_CLOSED", f"Account {number} is closed (liability ended "
+                                                f"{row['liability_end']}): it cannot be amended")
+            if row["liability_start"] != amendment.expected_liability_start.isoformat():
+                raise RefusalError("LIABILITY_START_MISMATCH", f"Account {number} liability started "
+                                                          f"{row['liability_start']}, not as expected")
+            conn.execute("UPDATE account SET discount_code = ?, discount_percent = ?, twelve_instalments = ?, "
+                         "payment_day = ? WHERE account_no = ?",
+                         (amendment.discount_code, amendment.discount_percent, int(amendment.twelve_instalments),
+                          amendment.payment_day, number))
+            if amendment.replace_liable_persons:
+                conn.execute("DELETE FROM liable_person WHERE account_no = ?", (number,))
+                conn.executemany("INSERT INTO liable_person (account_no, position, full_name) VALUES (?, ?, ?)",
+                                 [(number, i, n) for i, n in enumerate(amendment.liable_persons, start=1)])
+            charges: tuple[Charge, ...] = ()
+            instalments: tuple[Instalment, ...] = ()
+            if amendment.recharge_from_year is not None:
+                conn.execute("UPDATE charge SET superseded = 1 WHERE account_no = ? AND financial_year >= ? "
+                             "AND superseded = 0", (number, amendment.recharge_from_year))
+                charges = amendment.charges
+            if amendment.replan_year is not None:
+                conn.execute("UPDATE instalment SET superseded = 1 WHERE account_no = ? AND financial_year = ? "
+                             "AND due_date >= ? AND superseded = 0",
+                             (number, amendment.replan_year, amendment.instalments_from.isoformat()))
+                instalments = amendment.instalments
+            self._write_lines(number, charges, instalments)
+            self._write_note(number, amendment.note)
+        return number
 
     def create_account(self, opening: Opening) -> str:
         for name in opening.liable_persons:
@@ -100,6 +142,7 @@ class Ledger:
         if not opening.liable_persons:
             raise RefusalError("NAME_MISSING", "An account needs at least one liable person")
         check_discount_code(opening.discount_code)
+        check_payment_day(opening.payment_day)
         check_note(opening.note.reference, opening.note.text)
         with write_transaction(self._conn) as conn:
             if conn.execute("SELECT 1 FROM property WHERE uprn = ?", (opening.uprn,)).fetchone() is None:
@@ -113,9 +156,11 @@ class Ledger:
                                   "RETURNING next_number - 1").fetchone()[0]
             account_no = f"{number:08d}"
             conn.execute("INSERT INTO account (account_no, uprn, liability_start, liability_end, discount_code, "
-                         "discount_percent, paid_this_year_pence, created_at) VALUES (?, ?, ?, NULL, ?, ?, 0, ?)",
+                         "discount_percent, paid_this_year_pence, created_at, twelve_instalments, payment_day) "
+                         "VALUES (?, ?, ?, NULL, ?, ?, 0, ?, ?, ?)",
                          (account_no, opening.uprn, opening.liability_start.isoformat(), opening.discount_code,
-                          opening.discount_percent, self._now()))
+                          opening.discount_percent, self._now(), int(opening.twelve_instalments),
+                          opening.payment_day))
             conn.executemany("INSERT INTO liable_person (account_no, position, full_name) VALUES (?, ?, ?)",
                              [(account_no, i, name) for i, name in enumerate(opening.liable_persons, start=1)])
             self._write_lines(account_no, opening.charges, opening.instalments)
@@ -151,18 +196,41 @@ class Ledger:
             [(account_no, i.financial_year, i.sequence, i.due_date.isoformat(), i.amount_pence)
              for i in instalments])
 
-    def _write_note(self, account_no: str, note: NoteInput) -> None:
-        self._conn.execute("INSERT INTO note (account_no, reference, text, created_by, created_at) "
-                           "VALUES (?, ?, ?, ?, ?)", (account_no, note.reference, note.text, AUTHOR, self._now()))
+    def _write_note(self, account_no: str, note: NoteInput) -> int:
+        row = self._conn.execute("INSERT INTO note (account_no, reference, text, created_by, created_at) "
+                                 "VALUES (?, ?, ?, ?, ?) RETURNING id",
+                                 (account_no, note.reference, note.text, AUTHOR, self._now())).fetchone()
+        return int(row[0])
+
+    def _summary(self, row: sqlite3.Row) -> Account:
+        ended_by = None
+        if row["liability_end"] is not None and row["end_note_id"] is not None:
+            found = self._conn.execute("SELECT * FROM note WHERE id = ?", (row["end_note_id"],)).fetchone()
+            ended_by = _note(found) if found is not None else None
+        return Account(account_no=row["account_no"], uprn=row["uprn"], liability_start=row["liability_start"],
+                       liability_end=row["liability_end"], discount_code=row["discount_code"],
+                       discount_percent=row["discount_percent"], paid_this_year_pence=row["paid_this_year_pence"],
+                       twelve_instalments=bool(row["twelve_instalments"]), payment_day=row["payment_day"],
+                       ended_by_note=ended_by)
 
     def _now(self) -> str:
         return self._clock.now(UTC).isoformat(timespec="milliseconds")
 
 
-def _summary(row: sqlite3.Row) -> Account:
-    return Account(account_no=row["account_no"], uprn=row["uprn"], liability_start=row["liability_start"],
-                   liability_end=row["liability_end"], discount_code=row["discount_code"],
-                   discount_percent=row["discount_percent"], paid_this_year_pence=row["paid_this_year_pence"])
+def _check_current_end(row: sqlite3.Row, ending: Ending) -> None:
+    """Open, when no current end is expected; else ended on the day expected, and not ended later than that."""
+    held, expected = row["liability_end"], ending.expected_liability_end
+    if expected is None:
+        if held is not None:
+            raise RefusalError("ACCOUNT_CLOSED", f"Account {ending.account_no} is already closed "
+                                            f"(liability ended {held})")
+        return
+    if held != expected.isoformat():
+        raise RefusalError("LIABILITY_END_MISMATCH", f"Account {ending.account_no} no longer ends on "
+                                                f"{expected.isoformat()} (its liability end is {held or 'open'})")
+    if ending.liability_end > expected:
+        raise RefusalError("END_AFTER_CURRENT_END", f"Account {ending.account_no} ended {held}: an ending can be "
+                                               "completed or brought back, not moved later")
 
 
 def _charge(row: sqlite3.Row) -> Charge:
@@ -189,10 +257,11 @@ def load_register(conn: sqlite3.Connection, properties: Iterable[dict[str, str |
                          ":band)", list(properties))
         for account in accounts:
             conn.execute("INSERT INTO account (account_no, uprn, liability_start, liability_end, discount_code, "
-                         "discount_percent, paid_this_year_pence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         "discount_percent, paid_this_year_pence, created_at, twelve_instalments, payment_day) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          (account.account_no, account.uprn, account.liability_start, account.liability_end,
                           account.discount_code, account.discount_percent, account.paid_this_year_pence,
-                          "migrated"))
+                          "migrated", int(account.twelve_instalments), account.payment_day))
             conn.executemany("INSERT INTO liable_person (account_no, position, full_name) VALUES (?, ?, ?)",
                              [(account.account_no, i, n) for i, n in enumerate(account.liable_persons, start=1)])
             Ledger(conn)._write_lines(account.account_no, account.charges, account.instalments)

@@ -38,7 +38,11 @@ class NoteInput:
 @dataclass(frozen=True)
 class Ending:
     """End the liability of an account; charges of ``replace_from_year`` on, and instalments due from
-    ``instalments_from`` in those years, are superseded by the ones given."""
+    ``instalments_from`` in those years, are superseded by the ones given.
+
+    ``expected_liability_end`` None: the account must be open. A date: the account must have ended on that day,
+    and is ended again on the same or an earlier day (an ending completed, or brought back), and re-billed.
+    """
 
     account_no: str
     expected_liability_start: date
@@ -48,6 +52,7 @@ class Ending:
     charges: tuple[Charge, ...]
     instalments: tuple[Instalment, ...]
     note: NoteInput
+    expected_liability_end: date | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,31 @@ class Opening:
     discount_code: str | None
     discount_percent: int
     charges: tuple[Charge, ...]
+    instalments: tuple[Instalment, ...]
+    note: NoteInput
+    twelve_instalments: bool = False  # the payment scheme: 10 monthly instalments, or 12 on request
+    payment_day: int | None = None  # day of the month instalments fall due (None: the council's default)
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """Change an open account from ``effective_date``: its liable people (when ``replace_liable_persons``), its
+    discount, its payment arrangement; charges of ``recharge_from_year`` on are superseded by ``charges``, and
+    instalments of ``replan_year`` due from ``instalments_from`` by ``instalments`` (each only when given)."""
+
+    account_no: str
+    expected_liability_start: date
+    effective_date: date
+    replace_liable_persons: bool
+    liable_persons: tuple[str, ...]
+    discount_code: str | None
+    discount_percent: int
+    twelve_instalments: bool
+    payment_day: int | None
+    recharge_from_year: int | None
+    charges: tuple[Charge, ...]
+    replan_year: int | None
+    instalments_from: date
     instalments: tuple[Instalment, ...]
     note: NoteInput
 
@@ -95,3 +125,6 @@ class Account:
     charges: tuple[Charge, ...] = ()
     instalments: tuple[Instalment, ...] = ()
     notes: tuple[Note, ...] = field(default=())
+    twelve_instalments: bool = False
+    payment_day: int | None = None
+    ended_by_note: Note | None = None  # the note written with the account's (latest) liability end

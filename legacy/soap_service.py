@@ -19,7 +19,7 @@ from legacy.records import RefusalError
 
 log = logging.getLogger("legacy.soap")
 MAX_BODY = 1_000_000
-WRITES = {"EndLiability", "CreateAccount", "AddNote"}
+WRITES = {"EndLiability", "CreateAccount", "AmendAccount", "AddNote"}
 
 
 def wsdl_text(address: str) -> str:
@@ -88,6 +88,8 @@ class SoapBackOffice:
                 "EndLiability", ledger.end_liability(soap_xml.ending(r))),
             "CreateAccount": lambda r: soap_xml.account_number_response(
                 "CreateAccount", ledger.create_account(soap_xml.opening(r))),
+            "AmendAccount": lambda r: soap_xml.account_number_response(
+                "AmendAccount", ledger.amend_account(soap_xml.amendment(r))),
             "AddNote": lambda r: self._add_note(ledger, r),
             "ListNotesByReference": lambda r: soap_xml.notes_response(
                 ledger.notes_by_reference(soap_xml.texts(r, "Reference"))),

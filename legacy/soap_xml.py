@@ -8,7 +8,7 @@ from typing import Any
 
 from lxml import etree
 
-from legacy.records import Account, Charge, Ending, Instalment, Note, NoteInput, Opening
+from legacy.records import Account, Amendment, Charge, Ending, Instalment, Note, NoteInput, Opening
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 NS = "urn:example:legacy-revenues:1"
@@ -52,6 +52,24 @@ def day(element: Any, name: str) -> date:
     return date.fromisoformat(text(element, name)[:10])
 
 
+def optional_day(element: Any, name: str) -> date | None:
+    found = optional_text(element, name)
+    return None if found is None else date.fromisoformat(found[:10])
+
+
+def optional_int(element: Any, name: str) -> int | None:
+    found = optional_text(element, name)
+    return None if found is None else int(found)
+
+
+def flag(element: Any, name: str) -> bool:
+    """An xsd:boolean (absent is false)."""
+    found = optional_text(element, name)
+    if found not in {None, "true", "false", "1", "0"}:
+        raise BadRequestError(f"{name} is not a boolean")
+    return found in {"true", "1"}
+
+
 def _charges(element: Any) -> tuple[Charge, ...]:
     return tuple(Charge(int(text(c, "FinancialYear")), day(c, "PeriodStart"), day(c, "PeriodEnd"),
                         int(text(c, "Days")), text(c, "Band"), int(text(c, "AnnualChargePence")),
@@ -75,13 +93,28 @@ def note_input(element: Any) -> NoteInput:
 def ending(element: Any) -> Ending:
     return Ending(text(element, "AccountNumber"), day(element, "ExpectedLiabilityStart"),
                   day(element, "LiabilityEnd"), int(text(element, "ReplaceFromYear")), day(element, "InstalmentsFrom"),
-                  _charges(element), _instalments(element), note_input(element))
+                  _charges(element), _instalments(element), note_input(element),
+                  expected_liability_end=optional_day(element, "ExpectedLiabilityEnd"))
 
 
 def opening(element: Any) -> Opening:
     return Opening(text(element, "Uprn"), day(element, "LiabilityStart"), tuple(texts(element, "LiablePerson")),
                    optional_text(element, "DiscountCode"), int(text(element, "DiscountPercent")),
-                   _charges(element), _instalments(element), note_input(element))
+                   _charges(element), _instalments(element), note_input(element),
+                   twelve_instalments=flag(element, "TwelveInstalments"),
+                   payment_day=optional_int(element, "PaymentDay"))
+
+
+def amendment(element: Any) -> Amendment:
+    return Amendment(
+        account_no=text(element, "AccountNumber"), expected_liability_start=day(element, "ExpectedLiabilityStart"),
+        effective_date=day(element, "EffectiveDate"), replace_liable_persons=flag(element, "ReplaceLiablePersons"),
+        liable_persons=tuple(texts(element, "LiablePerson")), discount_code=optional_text(element, "DiscountCode"),
+        discount_percent=int(text(element, "DiscountPercent")), twelve_instalments=flag(element, "TwelveInstalments"),
+        payment_day=optional_int(element, "PaymentDay"), recharge_from_year=optional_int(element, "RechargeFromYear"),
+        charges=_charges(element), replan_year=optional_int(element, "ReplanYear"),
+        instalments_from=day(element, "InstalmentsFrom"), instalments=_instalments(element),
+        note=note_input(element))
 
 
 # -- responses -------------------------------------------------------------------------------------------------
@@ -123,10 +156,14 @@ def _summary(parent: Any, account: Account) -> None:
     _add(parent, "DiscountCode", account.discount_code)
     _add(parent, "DiscountPercent", account.discount_percent)
     _add(parent, "PaidThisYearPence", account.paid_this_year_pence)
+    _add(parent, "TwelveInstalments", "true" if account.twelve_instalments else "false")
+    _add(parent, "PaymentDay", account.payment_day)
+    if account.ended_by_note is not None:
+        _note(parent, account.ended_by_note, "EndedByNote")
 
 
-def _note(parent: Any, note: Note) -> None:
-    element = etree.SubElement(parent, f"{{{NS}}}Note")
+def _note(parent: Any, note: Note, name: str = "Note") -> None:
+    element = etree.SubElement(parent, f"{{{NS}}}{name}")
     for name, value in (("AccountNumber", note.account_no), ("Reference", note.reference), ("Text", note.text),
                         ("CreatedBy", note.created_by), ("CreatedAt", note.created_at)):
         _add(element, name, value)

@@ -12,12 +12,12 @@ import io
 from collections.abc import Sequence
 from datetime import datetime
 
-from adapters.audit_notes import ending_note, opening_note
+from adapters.audit_notes import amendment_note, ending_note, opening_note
 from adapters.revenues_port import RefusedChangeError
 from schemas.events import AccountChange, ChargeLine, Instalment
 from schemas.financial_year import financial_year_of
 
-FILE_TYPE, LAYOUT_VERSION = "CTAXCHG", "1"
+FILE_TYPE, LAYOUT_VERSION = "CTAXCHG", "2"  # 2: expected current end, payment arrangements, amendments
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Field widths of the back office's import specification (characters).
 WIDTHS = {"liable person name": 40, "note": 2000, "discount code": 6, "notification id": 40, "reference": 20}
@@ -39,6 +39,10 @@ def check_fits(change: AccountChange) -> None:
         values += [("liable person name", name) for name in opening.liable_persons]
         values += [("discount code", opening.discount_code or ""), ("note", opening_note(change, opening))]
     values += [("note", ending_note(change, ending)) for ending in change.endings]
+    for amendment in change.amendments:
+        if amendment.replaces_liable_persons:
+            values += [("liable person name", name) for name in amendment.liable_persons]
+        values += [("discount code", amendment.discount_code or ""), ("note", amendment_note(change, amendment))]
     for field, value in values:
         if len(neutralised(value)) > WIDTHS[field]:
             raise RefusedChangeError(
@@ -55,17 +59,37 @@ def _lines(nid: str, charges: Sequence[ChargeLine], instalments: Sequence[Instal
     return rows
 
 
+def _scheme(twelve_instalments: bool) -> str:
+    return "12" if twelve_instalments else "10"
+
+
+def _optional(value: object | None) -> str:
+    return "" if value is None else str(value)
+
+
 def change_rows(change: AccountChange) -> list[list[str]]:
+    """The change's records, in the order the back office applies them: amendments, endings, openings."""
     nid = change.notification_id
     rows = [["C", nid, change.reference, change.kind.value, change.notice_date.isoformat()]]
+    for a in change.amendments:
+        rows.append(["A", nid, a.account_ref, a.expected_liability_start.isoformat(), a.effective_date.isoformat(),
+                     "Y" if a.replaces_liable_persons else "N", a.discount_code or "", str(a.discount_percent),
+                     _scheme(a.twelve_instalments), _optional(a.payment_day), _optional(a.first_recharged_year),
+                     _optional(a.replanned_year), change.notice_date.isoformat(), amendment_note(change, a)])
+        rows += [["P", nid, name] for name in (a.liable_persons if a.replaces_liable_persons else ())]
+        rows += _lines(nid, a.charges if a.first_recharged_year is not None else (),
+                       a.instalments if a.replanned_year is not None else ())
     for ending in change.endings:
+        expected_end = ending.expected_liability_end
         rows.append(["E", nid, ending.account_ref, ending.expected_liability_start.isoformat(),
-                     ending.liability_end.isoformat(), str(financial_year_of(ending.liability_end).start_year),
-                     change.notice_date.isoformat(), ending_note(change, ending)])
+                     expected_end.isoformat() if expected_end else "", ending.liability_end.isoformat(),
+                     str(financial_year_of(ending.liability_end).start_year), change.notice_date.isoformat(),
+                     ending_note(change, ending)])
         rows += _lines(nid, ending.charges, ending.instalments)
     for opening in change.openings:
         rows.append(["O", nid, opening.uprn, opening.liability_start.isoformat(), opening.discount_code or "",
-                     str(opening.discount_percent), opening_note(change, opening)])
+                     str(opening.discount_percent), _scheme(opening.twelve_instalments),
+                     _optional(opening.payment_day), opening_note(change, opening)])
         rows += [["P", nid, name] for name in opening.liable_persons]
         rows += _lines(nid, opening.charges, opening.instalments)
     return rows

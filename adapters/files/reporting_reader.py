@@ -8,7 +8,7 @@ read-only; the queries are the only place that knows its table names.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -21,7 +21,10 @@ from adapters.revenues_port import (
     RegisterProperty,
     RevenuesUnavailableError,
 )
-from schemas.events import OpenAccount, PropertyFacts
+from schemas.events import ChargeLine, EndedAccount, OpenAccount, PropertyFacts
+
+# Our references of the notifications with these ids (the back office's notes carry our notification id).
+ReferencesOf = Callable[[Collection[str]], dict[str, str]]
 
 
 class ReportingReader:
@@ -52,7 +55,9 @@ class ReportingReader:
                                "FROM property WHERE uprn = ?", (uprn,)).fetchone()
         return RegisterProperty(**dict(row)) if row else None
 
-    def property_facts_many(self, uprns: Collection[str]) -> dict[str, PropertyFacts]:
+    def property_facts_many(self, uprns: Collection[str], references_of: ReferencesOf) -> dict[str, PropertyFacts]:
+        """Register facts, the open account (with its people, current charges and payment arrangement) and the
+        account whose liability ended most recently, with the reference of the notification that ended it."""
         wanted = sorted(set(uprns))
         if not wanted:
             return {}
@@ -62,15 +67,20 @@ class ReportingReader:
                                  wanted).fetchall()
             open_rows = conn.execute(f"SELECT * FROM account WHERE uprn IN ({marks}) AND liability_end IS NULL "
                                      f"ORDER BY liability_start", wanted).fetchall()
-        open_by_uprn = {row["uprn"]: row for row in open_rows}  # the latest start wins, as ordered
+            ended_rows = conn.execute(
+                f"SELECT a.*, n.reference AS ended_by FROM account a LEFT JOIN note n ON n.id = a.end_note_id "
+                f"WHERE a.uprn IN ({marks}) AND a.liability_end IS NOT NULL "
+                f"ORDER BY a.liability_end, a.liability_start", wanted).fetchall()
+            open_by_uprn = {row["uprn"]: _view(conn, row) for row in open_rows}  # the latest start wins
+        ended_by_uprn = {row["uprn"]: row for row in ended_rows}  # the latest end wins, as ordered
+        references = references_of({row["ended_by"] for row in ended_by_uprn.values() if row["ended_by"]})
         facts = {}
         for uprn, postcode, band in props:
-            row = open_by_uprn.get(uprn)
-            account = None if row is None else OpenAccount(
-                account_ref=row["account_no"], liability_start=date.fromisoformat(row["liability_start"]),
-                discount_code=row["discount_code"], discount_percent=row["discount_percent"],
-                paid_this_year_pence=row["paid_this_year_pence"])
-            facts[uprn] = PropertyFacts(uprn=uprn, postcode=postcode, band=band, open_account=account)
+            view, ended = open_by_uprn.get(uprn), ended_by_uprn.get(uprn)
+            facts[uprn] = PropertyFacts(
+                uprn=uprn, postcode=postcode, band=band, open_account=_open_account(view) if view else None,
+                last_ended_account=_ended_account(ended, references.get(ended["ended_by"] or ""))
+                if ended else None)
         return facts
 
     def account(self, account_ref: str) -> AccountView | None:
@@ -83,6 +93,22 @@ class ReportingReader:
             rows = conn.execute("SELECT * FROM account WHERE uprn = ? ORDER BY liability_start DESC, account_no DESC",
                                 (uprn,)).fetchall()
             return [_view(conn, row) for row in rows]
+
+
+def _open_account(view: AccountView) -> OpenAccount:
+    return OpenAccount(account_ref=view.account_ref, liability_start=view.liability_start,
+                       discount_code=view.discount_code, discount_percent=view.discount_percent,
+                       paid_this_year_pence=view.paid_this_year_pence, liable_persons=view.liable_persons,
+                       charges=tuple(ChargeLine(**vars(c)) for c in view.charges),
+                       twelve_instalments=view.twelve_instalments, payment_day=view.payment_day)
+
+
+def _ended_account(row: sqlite3.Row, ended_by_reference: str | None) -> EndedAccount:
+    return EndedAccount(account_ref=row["account_no"], liability_start=date.fromisoformat(row["liability_start"]),
+                        liability_end=date.fromisoformat(row["liability_end"]), discount_code=row["discount_code"],
+                        discount_percent=row["discount_percent"], paid_this_year_pence=row["paid_this_year_pence"],
+                        ended_by_reference=ended_by_reference, twelve_instalments=bool(row["twelve_instalments"]),
+                        payment_day=row["payment_day"])
 
 
 def _view(conn: sqlite3.Connection, row: sqlite3.Row) -> AccountView:
@@ -105,4 +131,5 @@ def _view(conn: sqlite3.Connection, row: sqlite3.Row) -> AccountView:
                        liability_end=date.fromisoformat(end) if end else None, liable_persons=persons,
                        discount_code=row["discount_code"], discount_percent=row["discount_percent"],
                        paid_this_year_pence=row["paid_this_year_pence"], charges=charges, instalments=instalments,
-                       audit_notes=notes)
+                       audit_notes=notes, twelve_instalments=bool(row["twelve_instalments"]),
+                       payment_day=row["payment_day"])

@@ -27,7 +27,6 @@ from adapters.files.outbox import Outbox
 from adapters.files.overdue import report_overdue
 from adapters.files.reporting_reader import ReportingReader
 from adapters.files.results_file import UnreadableResultsError, read_results
-from adapters.not_yet_held import not_yet_held
 from adapters.revenues_port import (
     AccountView,
     AppliedChange,
@@ -39,7 +38,8 @@ from adapters.revenues_port import (
 )
 from schemas.events import AccountChange, PropertyFacts
 
-STALE_CODES = frozenset({"ACCOUNT_CLOSED", "ACCOUNT_UNKNOWN", "LIABILITY_START_MISMATCH", "PROPERTY_OCCUPIED"})
+STALE_CODES = frozenset({"ACCOUNT_CLOSED", "ACCOUNT_UNKNOWN", "LIABILITY_START_MISMATCH", "LIABILITY_END_MISMATCH",
+                         "PROPERTY_OCCUPIED"})
 
 
 def utc_now() -> datetime:
@@ -75,7 +75,11 @@ class FileRevenuesSystem:
         return self._reader.property(uprn)
 
     def property_facts_many(self, uprns: Collection[str]) -> dict[str, PropertyFacts]:
-        return self._reader.property_facts_many(uprns)
+        return self._reader.property_facts_many(uprns, self._references_of)
+
+    def _references_of(self, notification_ids: Collection[str]) -> dict[str, str]:
+        """Our references of notifications this adapter sent (an ending keyed in by an officer has none)."""
+        return {nid: record.reference for nid, record in self._journal.records(notification_ids).items()}
 
     def account(self, account_ref: str) -> AccountView | None:
         return self._reader.account(account_ref)
@@ -106,9 +110,6 @@ class FileRevenuesSystem:
             if change.notification_id in known:
                 continue
             try:
-                refusal = not_yet_held(change, "import-file")
-                if refusal is not None:
-                    raise refusal
                 check_fits(change)
                 to_send.append(change)
             except RefusedChangeError as refusal:

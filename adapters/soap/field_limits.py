@@ -11,7 +11,7 @@ from importlib.resources import files
 
 from lxml import etree
 
-from adapters.audit_notes import ending_note, opening_note
+from adapters.audit_notes import amendment_note, ending_note, opening_note
 from adapters.revenues_port import RefusedChangeError
 from schemas.events import AccountChange
 
@@ -35,7 +35,12 @@ def check_fits(change: AccountChange, note_suffix_length: int) -> None:
     """Raise RefusedChangeError when a value is wider than the service's field."""
     widths = declared_widths()
     values = [("PersonName", "a liable person's name", name) for o in change.openings for name in o.liable_persons]
+    values += [("PersonName", "a liable person's name", name) for a in change.amendments
+               if a.replaces_liable_persons for name in a.liable_persons]
     values += [("DiscountCode", "a discount code", o.discount_code or "") for o in change.openings]
+    values += [("DiscountCode", "a discount code", a.discount_code or "") for a in change.amendments]
+    values += [("NoteText", "an account note", amendment_note(change, a) + " " * note_suffix_length)
+               for a in change.amendments]
     values += [("NoteText", "an account note", ending_note(change, e) + " " * note_suffix_length)
                for e in change.endings]
     values += [("NoteText", "an account note", opening_note(change, o) + " " * note_suffix_length)

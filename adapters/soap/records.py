@@ -6,8 +6,16 @@ from datetime import date, datetime
 from typing import Any
 
 from adapters.revenues_port import AccountView, AuditNote, ChargeRow, InstalmentRow, RegisterProperty
-from adapters.soap.step_notes import FINGERPRINT_PREFIX, audit_text_of
-from schemas.events import ChargeLine, Instalment, OpenAccount, PropertyFacts
+from adapters.soap.step_notes import FINGERPRINT_PREFIX, audit_text_of, tag_fields
+from schemas.events import (
+    AccountAmendment,
+    AccountChange,
+    ChargeLine,
+    EndedAccount,
+    Instalment,
+    OpenAccount,
+    PropertyFacts,
+)
 
 
 def register_property(p: Any) -> RegisterProperty:
@@ -15,17 +23,45 @@ def register_property(p: Any) -> RegisterProperty:
                             address_line_2=p.AddressLine2, town=p.Town, postcode=p.Postcode, band=p.Band)
 
 
-def open_account(summary: Any) -> OpenAccount:
-    return OpenAccount(account_ref=summary.AccountNumber, liability_start=summary.LiabilityStart,
-                       discount_code=summary.DiscountCode, discount_percent=summary.DiscountPercent,
-                       paid_this_year_pence=summary.PaidThisYearPence)
+def open_account(account: Any) -> OpenAccount:
+    """The open account as the rules need it, from the whole account (``GetAccount``)."""
+    return OpenAccount(account_ref=account.AccountNumber, liability_start=account.LiabilityStart,
+                       discount_code=account.DiscountCode, discount_percent=account.DiscountPercent,
+                       paid_this_year_pence=account.PaidThisYearPence,
+                       liable_persons=tuple(account.LiablePerson or ()),
+                       charges=tuple(ChargeLine(**vars(c)) for c in _charge_rows(account)),
+                       twelve_instalments=bool(account.TwelveInstalments), payment_day=account.PaymentDay)
 
 
-def property_facts(p: Any, summaries: list[Any]) -> PropertyFacts:
+def ended_account(summary: Any) -> EndedAccount:
+    """A closed account, with the reference of our notification whose note ended it (if one of ours did)."""
+    note = summary.EndedByNote
+    fields = tag_fields(note.Text) if note is not None else None
+    return EndedAccount(account_ref=summary.AccountNumber, liability_start=summary.LiabilityStart,
+                        liability_end=summary.LiabilityEnd, discount_code=summary.DiscountCode,
+                        discount_percent=summary.DiscountPercent, paid_this_year_pence=summary.PaidThisYearPence,
+                        ended_by_reference=fields.get("ref") if fields else None,
+                        twelve_instalments=bool(summary.TwelveInstalments), payment_day=summary.PaymentDay)
+
+
+def open_summary(p: Any, summaries: list[Any]) -> Any | None:
+    """The open account at a property (the latest start, should there be more than one)."""
     open_ones = sorted((s for s in summaries if s.Uprn == p.Uprn and s.LiabilityEnd is None),
                        key=lambda s: s.LiabilityStart, reverse=True)
+    return open_ones[0] if open_ones else None
+
+
+def property_facts(p: Any, summaries: list[Any], open_detail: Any | None) -> PropertyFacts:
+    ended = sorted((s for s in summaries if s.Uprn == p.Uprn and s.LiabilityEnd is not None),
+                   key=lambda s: (s.LiabilityEnd, s.LiabilityStart))
     return PropertyFacts(uprn=p.Uprn, postcode=p.Postcode, band=p.Band,
-                         open_account=open_account(open_ones[0]) if open_ones else None)
+                         open_account=open_account(open_detail) if open_detail is not None else None,
+                         last_ended_account=ended_account(ended[-1]) if ended else None)
+
+
+def _charge_rows(a: Any) -> tuple[ChargeRow, ...]:
+    return tuple(ChargeRow(c.FinancialYear, c.PeriodStart, c.PeriodEnd, c.Days, c.Band, c.AnnualChargePence,
+                           c.DiscountCode, c.DiscountPercent, c.ChargePence) for c in a.Charge or [])
 
 
 def _noted_at(text: str) -> datetime:
@@ -40,12 +76,10 @@ def account_view(a: Any) -> AccountView:
     return AccountView(
         account_ref=a.AccountNumber, uprn=a.Uprn, liability_start=a.LiabilityStart, liability_end=a.LiabilityEnd,
         liable_persons=tuple(a.LiablePerson or ()), discount_code=a.DiscountCode, discount_percent=a.DiscountPercent,
-        paid_this_year_pence=a.PaidThisYearPence,
-        charges=tuple(ChargeRow(c.FinancialYear, c.PeriodStart, c.PeriodEnd, c.Days, c.Band, c.AnnualChargePence,
-                                c.DiscountCode, c.DiscountPercent, c.ChargePence) for c in a.Charge or []),
+        paid_this_year_pence=a.PaidThisYearPence, charges=_charge_rows(a),
         instalments=tuple(InstalmentRow(i.FinancialYear, i.Sequence, i.DueDate, i.AmountPence)
                           for i in a.Instalment or []),
-        audit_notes=notes,
+        audit_notes=notes, twelve_instalments=bool(a.TwelveInstalments), payment_day=a.PaymentDay,
     )
 
 
@@ -59,6 +93,19 @@ def charges(lines: tuple[ChargeLine, ...]) -> list[dict[str, Any]]:
 def instalments(plan: tuple[Instalment, ...]) -> list[dict[str, Any]]:
     return [{"FinancialYear": i.financial_year, "Sequence": i.sequence, "DueDate": i.due_date,
              "AmountPence": i.amount_pence} for i in plan]
+
+
+def amendment_arguments(change: AccountChange, a: AccountAmendment) -> dict[str, Any]:
+    """``AmendAccount``'s arguments but its note: instalments are replanned from the change's notice date."""
+    return {"AccountNumber": a.account_ref, "ExpectedLiabilityStart": a.expected_liability_start,
+            "EffectiveDate": a.effective_date, "ReplaceLiablePersons": a.replaces_liable_persons,
+            "LiablePerson": list(a.liable_persons) if a.replaces_liable_persons else [],
+            "DiscountCode": a.discount_code, "DiscountPercent": a.discount_percent,
+            "TwelveInstalments": a.twelve_instalments, "PaymentDay": a.payment_day,
+            "RechargeFromYear": a.first_recharged_year,
+            "Charge": charges(a.charges) if a.first_recharged_year is not None else [],
+            "ReplanYear": a.replanned_year, "InstalmentsFrom": change.notice_date,
+            "Instalment": instalments(a.instalments) if a.replanned_year is not None else []}
 
 
 def as_date(value: date | str) -> date:

@@ -3,12 +3,15 @@
 For each change, in order:
 
 1. ``ListNotesByReference(notification id)``: which of its steps the back office already holds (every write
-   carries a note referenced by the notification id and tagged ``step=i/n``; the note is written in the same
-   back-office transaction as the write, so the note is there exactly when the write is).
+   carries a note referenced by the notification id and tagged with the step, ``amend:<account>``,
+   ``end:<account>`` or ``open:<UPRN>``; the note is written in the same back-office transaction as the write,
+   so the note is there exactly when the write is).
 2. If no step is done yet: check every value fits its field as the WSDL declares (a refusal otherwise), and
    every account it touches as the back office holds it now (``FindAccountsAtProperty``); a difference is
    a StaleAccountError. Either way nothing is written.
-3. The steps not yet done, in order: ``EndLiability`` for each ending, ``CreateAccount`` for each opening.
+3. The steps not yet done, in order: ``AmendAccount`` for each amendment, ``EndLiability`` for each ending
+   (with the liability end it expects, when it completes or brings back an ending already made),
+   ``CreateAccount`` for each opening.
 4. ``AddNote`` of a marker referenced by the change's fingerprint, so a duplicate notification is recognised.
 
 A timeout, a lost connection, a server fault or the maintenance window leaves the outcome unknown: the
@@ -25,8 +28,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from adapters.audit_notes import ending_note, opening_note
-from adapters.not_yet_held import not_yet_held
+from adapters.audit_notes import amendment_note, ending_note, opening_note, stale_ending_message
 from adapters.revenues_port import (
     AccountView,
     AppliedChange,
@@ -48,12 +50,14 @@ from adapters.soap.step_notes import (
     step_text,
     tag_fields,
 )
-from schemas.events import AccountChange, LiabilityEnding, LiabilityOpening, PropertyFacts
+from schemas.events import AccountAmendment, AccountChange, LiabilityEnding, LiabilityOpening, PropertyFacts
 from schemas.financial_year import financial_year_of
 
 # Refusals that mean "the account is not as assessed": the change is re-assessed by a person as stale.
 TAG_ROOM = 100  # room our step tag takes at the end of a note
-STALE_REFUSALS = frozenset({"ACCOUNT_CLOSED", "ACCOUNT_UNKNOWN", "LIABILITY_START_MISMATCH", "PROPERTY_OCCUPIED"})
+STALE_REFUSALS = frozenset({"ACCOUNT_CLOSED", "ACCOUNT_UNKNOWN", "LIABILITY_START_MISMATCH", "LIABILITY_END_MISMATCH",
+                            "PROPERTY_OCCUPIED"})
+Step = AccountAmendment | LiabilityEnding | LiabilityOpening
 
 
 class SoapRevenuesSystem:
@@ -98,7 +102,12 @@ class SoapRevenuesSystem:
         if not properties:
             return {}
         summaries = self._read("FindAccountsAtProperty", Uprn=[p.Uprn for p in properties]) or []
-        return {p.Uprn: records.property_facts(p, summaries) for p in properties}
+        facts = {}
+        for p in properties:
+            held = records.open_summary(p, summaries)  # its people and charges come with the whole account
+            detail = self._read("GetAccount", AccountNumber=held.AccountNumber) if held is not None else None
+            facts[p.Uprn] = records.property_facts(p, summaries, detail)
+        return facts
 
     def account(self, account_ref: str) -> AccountView | None:
         found = self._read("GetAccount", AccountNumber=account_ref)
@@ -142,8 +151,7 @@ class SoapRevenuesSystem:
         results: list[ApplyResult] = []
         for change in changes:
             if change.notification_id not in settled:
-                refusal = not_yet_held(change, "SOAP")
-                settled[change.notification_id] = refusal or self._apply_with_retries(
+                settled[change.notification_id] = self._apply_with_retries(
                     change, done.get(change.notification_id, {}), applied_at)
             results.append(settled[change.notification_id])
         return results
@@ -197,35 +205,44 @@ class SoapRevenuesSystem:
         self._mark_complete(change, account_nos, applied_at_first)
         return AppliedChange(change.notification_id, change.reference, tuple(account_nos), applied_at_first, True)
 
-    def _write_step(self, change: AccountChange, step: LiabilityEnding | LiabilityOpening, key: str, last: bool,
-                    applied_at: datetime) -> str:
+    def _write_step(self, change: AccountChange, step: Step, key: str, last: bool, applied_at: datetime) -> str:
+        def note(audit_text: str) -> dict[str, str]:
+            text = step_text(audit_text, reference=change.reference, key=key, last=last, applied_at=applied_at)
+            return {"Reference": change.notification_id, "Text": text}
+
+        if isinstance(step, AccountAmendment):
+            return str(self._caller.call("AmendAccount", **records.amendment_arguments(
+                change, step), Note=note(amendment_note(change, step))))
         if isinstance(step, LiabilityEnding):
-            text = step_text(ending_note(change, step), reference=change.reference, key=key, last=last,
-                             applied_at=applied_at)
             return str(self._caller.call(
                 "EndLiability", AccountNumber=step.account_ref, ExpectedLiabilityStart=step.expected_liability_start,
-                LiabilityEnd=step.liability_end, ReplaceFromYear=financial_year_of(step.liability_end).start_year,
+                ExpectedLiabilityEnd=step.expected_liability_end, LiabilityEnd=step.liability_end,
+                ReplaceFromYear=financial_year_of(step.liability_end).start_year,
                 InstalmentsFrom=change.notice_date, Charge=records.charges(step.charges),
-                Instalment=records.instalments(step.instalments),
-                Note={"Reference": change.notification_id, "Text": text}))
-        text = step_text(opening_note(change, step), reference=change.reference, key=key, last=last,
-                         applied_at=applied_at)
+                Instalment=records.instalments(step.instalments), Note=note(ending_note(change, step))))
         return str(self._caller.call(
             "CreateAccount", Uprn=step.uprn, LiabilityStart=step.liability_start,
             LiablePerson=list(step.liable_persons), DiscountCode=step.discount_code,
-            DiscountPercent=step.discount_percent, Charge=records.charges(step.charges),
-            Instalment=records.instalments(step.instalments),
-            Note={"Reference": change.notification_id, "Text": text}))
+            DiscountPercent=step.discount_percent, TwelveInstalments=step.twelve_instalments,
+            PaymentDay=step.payment_day, Charge=records.charges(step.charges),
+            Instalment=records.instalments(step.instalments), Note=note(opening_note(change, step))))
 
     def _stale_problem(self, change: AccountChange) -> str | None:
-        uprns = sorted({e.uprn for e in change.endings} | {o.uprn for o in change.openings})
+        uprns = sorted({a.uprn for a in change.amendments} | {e.uprn for e in change.endings}
+                       | {o.uprn for o in change.openings})
         summaries: list[Any] = self._read("FindAccountsAtProperty", Uprn=uprns) or []
         by_number = {s.AccountNumber: s for s in summaries}
+        for amendment in change.amendments:
+            held = by_number.get(amendment.account_ref)
+            if held is None or held.LiabilityEnd is not None or records.as_date(
+                    held.LiabilityStart) != amendment.expected_liability_start:
+                return f"Account {amendment.account_ref} is no longer open as it was when this change was assessed"
         for ending in change.endings:
             held = by_number.get(ending.account_ref)
-            if held is None or held.LiabilityEnd is not None or records.as_date(
+            held_end = None if held is None or held.LiabilityEnd is None else records.as_date(held.LiabilityEnd)
+            if held is None or held_end != ending.expected_liability_end or records.as_date(
                     held.LiabilityStart) != ending.expected_liability_start:
-                return f"Account {ending.account_ref} is no longer open as it was when this change was assessed"
+                return stale_ending_message(ending)
         ending_refs = {e.account_ref for e in change.endings}
         for opening in change.openings:
             if any(s.Uprn == opening.uprn and s.LiabilityEnd is None and s.AccountNumber not in ending_refs
@@ -248,9 +265,10 @@ class SoapRevenuesSystem:
         return done
 
 
-def _planned_steps(change: AccountChange) -> list[tuple[str, LiabilityEnding | LiabilityOpening]]:
-    steps: list[tuple[str, LiabilityEnding | LiabilityOpening]] = [
-        (step_key("end", e.account_ref), e) for e in change.endings]
+def _planned_steps(change: AccountChange) -> list[tuple[str, Step]]:
+    """The change's calls in the order the port makes them: amendments, endings, openings."""
+    steps: list[tuple[str, Step]] = [(step_key("amend", a.account_ref), a) for a in change.amendments]
+    steps += [(step_key("end", e.account_ref), e) for e in change.endings]
     return steps + [(step_key("open", o.uprn), o) for o in change.openings]
 
 

@@ -33,6 +33,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 def capability_report(adapter: str) -> list[str]:
     lines = [f"Conformance of the '{adapter}' revenues adapter, by capability:"]
+    width = max(len(capability) for capability in CAPABILITIES)
     for capability, tests in CAPABILITIES.items():
         counts: dict[str, int] = defaultdict(int)
         for test in tests:
@@ -49,7 +50,7 @@ def capability_report(adapter: str) -> list[str]:
             detail += f", {counts['skipped']} skipped ({'; '.join(reasons)})"
         if counts["failed"]:
             detail += f", {counts['failed']} failed"
-        lines.append(f"  {capability:<28} {verdict:<14} {detail}")
+        lines.append(f"  {capability:<{width}} {verdict:<11} {detail}")
     return lines
 
 

@@ -38,7 +38,7 @@ class TestImportFileRevenues(FileContract):
         assert seeded.account(applied.account_refs[0]).liable_persons == (name,)
         (sent,) = (Path(seeded.back_office.address).parent / "archive").glob("*.csv")
         header = sent.read_text(encoding="utf-8").splitlines()[0]
-        assert header.startswith("H,CTAXCHG,1,000001,")
+        assert header.startswith("H,CTAXCHG,2,000001,")
         assert header.endswith(",E99999999,UTF-8")
 
     def test_results_that_never_arrive_raise_the_overdue_alert(self, revenues: Any) -> None:

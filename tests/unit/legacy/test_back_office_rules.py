@@ -9,7 +9,7 @@ from legacy.behaviour import Behaviour
 from legacy.database import connect, create_schema
 from legacy.file_importer import FileImporter
 from legacy.ledger import Ledger, load_register
-from legacy.records import Account, Ending, NoteInput, Opening, RefusalError
+from legacy.records import Account, Amendment, Charge, Ending, Instalment, NoteInput, Opening, RefusalError
 
 UPRN = "100090000001"
 
@@ -70,3 +70,121 @@ def test_a_file_whose_trailer_does_not_match_is_rejected_whole(tmp_path: Path) -
     assert results[1].startswith("R,n-4,R,,FILE_CONTROL_TOTALS,")
     assert results[-1] == "T,1"
     assert (tmp_path / "archive" / "F1.csv").exists()
+
+
+def re_ending(end: date, expected_end: date | None = date(2024, 3, 31), reference: str = "n-5") -> Ending:
+    return Ending("500000001", date(2021, 3, 1), end, 2023, date(2025, 10, 10), (), (),
+                  NoteInput(reference, "re-ended"), expected_liability_end=expected_end)
+
+
+def test_an_ending_is_completed_or_brought_back_only_from_the_end_expected(ledger: Ledger) -> None:
+    with pytest.raises(RefusalError) as refused:
+        ledger.end_liability(re_ending(date(2024, 3, 30), expected_end=date(2024, 3, 29)))
+    assert refused.value.code == "LIABILITY_END_MISMATCH"
+    with pytest.raises(RefusalError) as later:
+        ledger.end_liability(re_ending(date(2024, 4, 30)))
+    assert later.value.code == "END_AFTER_CURRENT_END"
+    ledger.end_liability(re_ending(date(2024, 3, 30)))
+    (account,) = ledger.accounts_at([UPRN])
+    assert account.liability_end == "2024-03-30"
+    assert account.ended_by_note is not None
+    assert account.ended_by_note.reference == "n-5"
+
+
+def amendment(**changes: object) -> Amendment:
+    fields: dict[str, object] = {
+        "account_no": "80000001", "expected_liability_start": date(2025, 10, 1), "effective_date": date(2025, 11, 1),
+        "replace_liable_persons": True, "liable_persons": ("Sam Taylor", "Kim Lee"), "discount_code": None,
+        "discount_percent": 0, "twelve_instalments": True, "payment_day": 15, "recharge_from_year": 2025,
+        "charges": (Charge(2025, date(2025, 10, 1), date(2026, 3, 31), 182, "C", 200000, None, 0, 99726),),
+        "replan_year": 2025, "instalments_from": date(2025, 11, 1),
+        "instalments": (Instalment(2025, 1, date(2025, 11, 15), 99726),), "note": NoteInput("n-6", "amended")}
+    return Amendment(**{**fields, **changes})  # type: ignore[arg-type]
+
+
+def test_an_amendment_replaces_people_charges_and_the_plan_from_its_date(ledger: Ledger) -> None:
+    ledger.create_account(Opening(UPRN, date(2025, 10, 1), ("Sam Taylor",), "SPD", 25,
+                                  (Charge(2025, date(2025, 10, 1), date(2026, 3, 31), 182, "C", 200000, "SPD", 25,
+                                          74795),),
+                                  (Instalment(2025, 1, date(2025, 10, 1), 14959),
+                                   Instalment(2025, 2, date(2025, 11, 1), 14959)), NoteInput("n-1", "opened")))
+    assert ledger.amend_account(amendment()) == "80000001"
+    account = ledger.account("80000001")
+    assert account is not None
+    assert account.liable_persons == ("Sam Taylor", "Kim Lee")
+    assert (account.discount_code, account.twelve_instalments, account.payment_day) == (None, True, 15)
+    assert [c.charge_pence for c in account.charges] == [99726]
+    assert [(i.due_date, i.amount_pence) for i in account.instalments] == [
+        (date(2025, 10, 1), 14959), (date(2025, 11, 15), 99726)]  # the one due before the change is kept
+
+
+@pytest.mark.parametrize(("changes", "code"), [
+    ({"liable_persons": ("A" * 41,)}, "NAME_TOO_LONG"),
+    ({"account_no": "500000001", "expected_liability_start": date(2021, 3, 1)}, "ACCOUNT_CLOSED"),
+    ({"expected_liability_start": date(2025, 9, 1)}, "LIABILITY_START_MISMATCH"),
+    ({"payment_day": 32}, "PAYMENT_DAY_INVALID"),
+])
+def test_an_amendment_that_does_not_fit_is_refused_whole(ledger: Ledger, changes: dict[str, object],
+                                                         code: str) -> None:
+    ledger.create_account(opening())
+    with pytest.raises(RefusalError) as refused:
+        ledger.amend_account(amendment(**changes))
+    assert refused.value.code == code
+    assert ledger.notes_by_reference(["n-6"]) == []
+    held = ledger.account("80000001")
+    assert held is not None
+    assert held.liable_persons == ("Sam Taylor",)
+
+
+def test_a_change_record_is_imported_all_or_nothing(tmp_path: Path) -> None:
+    create_schema(tmp_path / "bo.db")
+    conn = connect(tmp_path / "bo.db")
+    load_register(conn, [{"uprn": UPRN, "property_ref": "P1", "address_line_1": "1 Acacia Avenue",
+                          "address_line_2": None, "town": "Exampleton", "postcode": "ZY1 5AB", "band": "C"}],
+                  [Account("500000001", UPRN, "2021-03-01", None, None, 0, 0, ("Ann Example",))])
+    importer = FileImporter(tmp_path / "bo.db", tmp_path / "inbox", tmp_path / "results", Behaviour())
+    # The amendment is fine; the ending after it expects the account closed already: the record is rejected.
+    (tmp_path / "inbox" / "F2.csv").write_text(
+        "H,CTAXCHG,2,000002,2025-10-10T12:00:00+00:00,E99999999,UTF-8\r\n"
+        "C,n-7,CTX-2,household_change,2025-10-10\r\n"
+        "A,n-7,500000001,2021-03-01,2025-10-01,Y,,0,12,15,,,2025-10-10,amended\r\n"
+        "P,n-7,Ann Example\r\nP,n-7,Kim Lee\r\n"
+        "E,n-7,500000001,2021-03-01,2025-09-30,2025-09-29,2025,2025-10-10,ended\r\n"
+        "T,5,0\r\n", encoding="utf-8")
+    assert importer.import_waiting() == 1
+    results = (tmp_path / "results" / "F2.results.csv").read_text(encoding="utf-8").splitlines()
+    assert results[1].startswith("R,n-7,R,,LIABILITY_END_MISMATCH,")
+    held = Ledger(conn).account("500000001")
+    assert held is not None
+    assert (held.liable_persons, held.twelve_instalments, held.notes) == (("Ann Example",), False, ())
+
+
+def test_a_layout_1_file_is_still_read(tmp_path: Path) -> None:
+    create_schema(tmp_path / "bo.db")
+    conn = connect(tmp_path / "bo.db")
+    load_register(conn, [{"uprn": UPRN, "property_ref": "P1", "address_line_1": "1 Acacia Avenue",
+                          "address_line_2": None, "town": "Exampleton", "postcode": "ZY1 5AB", "band": "C"}], [])
+    importer = FileImporter(tmp_path / "bo.db", tmp_path / "inbox", tmp_path / "results", Behaviour())
+    (tmp_path / "inbox" / "F3.csv").write_text(
+        "H,CTAXCHG,1,000003,2025-10-10T12:00:00+00:00,E99999999,UTF-8\r\n"
+        "C,n-8,CTX-3,move_in,2025-10-10\r\n"
+        "O,n-8,100090000001,2025-10-01,SPD,25,opened\r\nP,n-8,Sam Taylor\r\n"
+        "T,3,0\r\n", encoding="utf-8")
+    assert importer.import_waiting() == 1
+    results = (tmp_path / "results" / "F3.results.csv").read_text(encoding="utf-8").splitlines()
+    assert results[1] == "R,n-8,A,80000001,,"
+    held = Ledger(conn).account("80000001")
+    assert held is not None
+    assert (held.twelve_instalments, held.payment_day) == (False, None)
+
+
+def test_a_database_made_before_payment_arrangements_gets_their_columns(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "old.db")
+    conn.execute("CREATE TABLE account (account_no TEXT PRIMARY KEY, uprn TEXT NOT NULL, liability_start TEXT NOT "
+                 "NULL, liability_end TEXT, discount_code TEXT, discount_percent INTEGER NOT NULL DEFAULT 0, "
+                 "paid_this_year_pence INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL)")
+    conn.close()
+    create_schema(tmp_path / "old.db")
+    conn = connect(tmp_path / "old.db")
+    columns = {row["name"] for row in conn.execute("PRAGMA table_info(account)")}
+    assert {"twelve_instalments", "payment_day", "end_note_id"} <= columns
