@@ -98,6 +98,7 @@ def create_app(config: WebConfig) -> FastAPI:
             await runtime.follower.stop()
             await runtime.publisher.stop()
             engine.dispose()
+            uploads.dispose()
             if shared_buckets is not None:
                 shared_buckets.dispose()
 

@@ -88,9 +88,21 @@ class FileRevenuesSystem:
         return self._reader.accounts_at(uprn)
 
     def applied_many(self, notification_ids: Collection[str]) -> dict[str, AppliedChange]:
+        """What the back office accepted of these notifications.
+
+        A notification already in an import file whose results have not come back is in flight: the back
+        office may have imported it already. Its answer is waited for (as apply would) before anything is
+        decided about it, so a redelivered change is never assessed again against accounts it has itself
+        changed; no answer in time raises RevenuesUnavailableError and the runner tries again later.
+        """
         self._collect_results()
-        return {nid: _applied(r, newly=False) for nid, r in self._journal.records(notification_ids).items()
-                if r.accepted}
+        known = self._journal.records(notification_ids)
+        in_flight = {r.file_name for r in known.values() if r.accepted is None}
+        if in_flight:
+            self._deliver(in_flight)
+            self._await_results(in_flight)
+            known = self._journal.records(notification_ids)
+        return {nid: _applied(r, newly=False) for nid, r in known.items() if r.accepted}
 
     def applied_with_fingerprints(self, fingerprints: Collection[str]) -> dict[str, AppliedChange]:
         self._collect_results()
