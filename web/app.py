@@ -99,6 +99,7 @@ def create_app(config: WebConfig) -> FastAPI:
             await runtime.publisher.stop()
             engine.dispose()
             uploads.dispose()
+            app.state.resident.journeys.dispose()
             if shared_buckets is not None:
                 shared_buckets.dispose()
 
