@@ -28,11 +28,12 @@ from web.intake.publisher import NotificationPublisher
 from web.intake.runtime import WebRuntime
 from web.kafka.connection import KafkaConnection
 from web.kafka.status_follower import StatusFollower
-from web.landlords.routes import UPLOAD_BODY_BYTES, UPLOAD_PATH, open_upload_store
+from web.landlords.routes import UPLOAD_BODY_BYTES, UPLOAD_PATH
 from web.landlords.sending import keep_sending
 from web.resident.address_lookup import PropertyRegister
 from web.resident.routes import install_resident_pages
 from web.stores.database import create_store_engine
+from web.stores.landlord_uploads import LandlordUploadStore
 from web.stores.progress import ProgressStore
 from web.stores.rate_buckets import SharedTokenBuckets
 from web.stores.retention import StoreRetention
@@ -86,7 +87,8 @@ def create_app(config: WebConfig) -> FastAPI:
         office.start_following(config.kafka, codec, config.topic_prefix)
         retention = RetentionSchedule(engine, config.retention, config.retention_interval_seconds)
         retention.start()
-        uploads = open_upload_store(config.database_url)
+        uploads = LandlordUploadStore(engine)  # the same pool as the other stores of this database
+        uploads.create_schema()
         app.state.landlord_uploads = uploads
         resend = asyncio.create_task(keep_sending(runtime, uploads))  # rows an earlier run left unsent
         try:
@@ -98,7 +100,6 @@ def create_app(config: WebConfig) -> FastAPI:
             await runtime.follower.stop()
             await runtime.publisher.stop()
             engine.dispose()
-            uploads.dispose()
             app.state.resident.journeys.dispose()
             if shared_buckets is not None:
                 shared_buckets.dispose()
