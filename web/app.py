@@ -59,14 +59,15 @@ class WebConfig:
 
 
 def create_app(config: WebConfig) -> FastAPI:
+    # One engine (one pool) for the web database, shared by every store of this process; it connects on first
+    # use and is disposed of when the app stops.
+    engine = create_store_engine(config.database_url)
     # Intake buckets shared by every web process through PostgreSQL; in memory with SQLite (one process).
     shared_buckets = (None if is_sqlite(config.database_url) else
-                      SharedTokenBuckets(create_store_engine(config.database_url), config.intake_rate_per_minute,
-                                         config.intake_burst))
+                      SharedTokenBuckets(engine, config.intake_rate_per_minute, config.intake_burst))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_store_engine(config.database_url)
         store = ProgressStore(engine)
         store.create_schema()
         if shared_buckets is not None:
@@ -81,13 +82,12 @@ def create_app(config: WebConfig) -> FastAPI:
         )
         app.state.runtime = runtime
         runtime.follower.start()
-        office = BackOffice.open(replace(config.back_office, session_cookie_secure=config.secure_cookies),
-                                 config.database_url)
+        office = BackOffice.open(replace(config.back_office, session_cookie_secure=config.secure_cookies), engine)
         app.state.back_office = office
         office.start_following(config.kafka, codec, config.topic_prefix)
         retention = RetentionSchedule(engine, config.retention, config.retention_interval_seconds)
         retention.start()
-        uploads = LandlordUploadStore(engine)  # the same pool as the other stores of this database
+        uploads = LandlordUploadStore(engine)
         uploads.create_schema()
         app.state.landlord_uploads = uploads
         resend = asyncio.create_task(keep_sending(runtime, uploads))  # rows an earlier run left unsent
@@ -100,9 +100,6 @@ def create_app(config: WebConfig) -> FastAPI:
             await runtime.follower.stop()
             await runtime.publisher.stop()
             engine.dispose()
-            app.state.resident.journeys.dispose()
-            if shared_buckets is not None:
-                shared_buckets.dispose()
 
     app = FastAPI(
         title="Council tax change of circumstance",
@@ -121,7 +118,7 @@ def create_app(config: WebConfig) -> FastAPI:
                        buckets=shared_buckets)
     app.add_middleware(SecurityHeaders)
     app.include_router(intake_router)
-    install_resident_pages(app, database_url=config.database_url, register=config.register,
+    install_resident_pages(app, engine=engine, register=config.register,
                            secure_cookies=config.secure_cookies)
     install_back_office(app)
     mount_frontend_assets(app)

@@ -12,7 +12,7 @@ from sqlalchemy import inspect, text
 from tests.postgres_fixtures import fresh_database
 from tests.unit.web.landlords.files import BAD_POSTCODE, END, START, csv_file
 from tests.unit.web.stores.fixtures import NOW, metric
-from web.landlords.routes import open_upload_store, rows_to_store
+from web.landlords.routes import rows_to_store
 from web.stores.database import create_store_engine
 from web.stores.landlord_uploads import LandlordUploadStore
 from web.stores.metrics import MetricsStore, metric_table
@@ -42,11 +42,13 @@ def test_every_kind_fits_the_progress_and_metric_tables(url: str) -> None:
 
 
 def test_a_landlord_upload_is_kept_found_again_and_marked_sent(url: str) -> None:
-    uploads = open_upload_store(url)
+    engine = create_store_engine(url)
     try:
+        uploads = LandlordUploadStore(engine)
+        uploads.create_schema()
         _upload_kept_and_sent(uploads)
     finally:
-        uploads.dispose()
+        engine.dispose()
 
 
 def _upload_kept_and_sent(uploads: LandlordUploadStore) -> None:

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from adapters.sql.engines import is_sqlite
+from sqlalchemy import Engine
+
 from adapters.sql.reader import RevenuesReader, SqlRevenuesReader
 from schemas.codec import Codec, DecodeError
 from schemas.events import NotificationMetric
@@ -27,7 +28,6 @@ from web.signin.accounts import ConfiguredUser
 from web.signin.first_admin import ensure_first_admin
 from web.signin.oidc_client import OidcConfig, OidcSignIn
 from web.signin.throttle import LoginThrottle, SignInThrottle
-from web.stores.database import create_store_engine
 from web.stores.metrics import MetricsStore
 from web.stores.pending_sign_ins import PendingSignInStore
 from web.stores.reviews import ReviewStore
@@ -75,9 +75,9 @@ class BackOffice:
     _closers: list[Callable[[], Any]] = field(default_factory=list)
 
     @classmethod
-    def open(cls, config: BackOfficeConfig, web_database_url: str) -> BackOffice:
-        """Create the stores (and their tables) and, on first start with no users, the first administrator."""
-        engine = create_store_engine(web_database_url)
+    def open(cls, config: BackOfficeConfig, engine: Engine) -> BackOffice:
+        """Create the stores (and their tables) in the web database ``engine`` connects to and, on first start
+        with no users, the first administrator. The engine stays its owner's to dispose of."""
         users = UserStore(engine, config.configured_users)
         sessions = SessionStore(engine, idle=timedelta(minutes=config.session_idle_minutes),
                                 lifetime=timedelta(hours=config.session_lifetime_hours))
@@ -86,7 +86,7 @@ class BackOffice:
         pending_sign_ins = PendingSignInStore(engine)
         # One count across every web process when they share PostgreSQL; in memory for SQLite's one process.
         throttle: SignInThrottle = LoginThrottle()
-        if not is_sqlite(web_database_url):
+        if engine.dialect.name != "sqlite":
             shared = SharedLoginThrottle(engine)
             shared.create_schema()
             throttle = shared
@@ -101,7 +101,6 @@ class BackOffice:
                      revenues=config.revenues_reader or reader,
                      queries=WorkspaceQueries(engine), pending_sign_ins=pending_sign_ins,
                      oidc=OidcSignIn(config.oidc) if config.oidc is not None else None)
-        office._closers.append(engine.dispose)
         if reader is not None:
             office._closers.append(reader.dispose)
         return office

@@ -23,7 +23,6 @@ from web.landlords.spreadsheet import MAX_FILE_BYTES, MAX_ROWS, UploadRefusedErr
 from web.landlords.template import COLUMNS, csv_template, xlsx_template
 from web.signin.accounts import Role, StaffUser
 from web.signin.guard import page_user
-from web.stores.database import create_store_engine
 from web.stores.landlord_uploads import LandlordUploadStore, NewRow
 
 router = APIRouter(prefix="/landlords", include_in_schema=False)
@@ -34,13 +33,6 @@ UPLOAD_PATH = "/landlords/upload"
 # The file's own limit is checked by the page (with its message); a request up to the size the CSRF check
 # reads still reaches the page, so a file a little over the limit is told so there, not by a bare 413.
 UPLOAD_BODY_BYTES = MAX_FORM_BYTES
-
-
-def open_upload_store(database_url: str) -> LandlordUploadStore:
-    """The landlord uploads' store in the web database, its tables created if missing."""
-    store = LandlordUploadStore(create_store_engine(database_url))
-    store.create_schema()
-    return store
 
 
 def _uploads(request: Request) -> LandlordUploadStore:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from sqlalchemy import Engine
 
 from web.resident.address_lookup import EmptyRegister, PropertyRegister
 from web.resident.address_pages import router as address_router
@@ -16,15 +17,14 @@ from web.resident.kinds.payment import router as payment_router
 from web.resident.kinds.students import router as students_router
 from web.resident.session import ResidentServices
 from web.resident.status_page import router as status_router
-from web.stores.database import create_store_engine
 from web.stores.journeys import JourneyStore
 
 
-def install_resident_pages(app: FastAPI, *, database_url: str, register: PropertyRegister | None,
+def install_resident_pages(app: FastAPI, *, engine: Engine, register: PropertyRegister | None,
                            secure_cookies: bool) -> None:
-    """Add the resident routes; answers are kept in the web store at ``database_url``."""
+    """Add the resident routes; answers are kept in the web store ``engine`` connects to."""
     app.state.resident = ResidentServices(
-        journeys=JourneyStore(create_store_engine(database_url), JourneyAnswers),
+        journeys=JourneyStore(engine, JourneyAnswers),
         register=register if register is not None else EmptyRegister(),
         secure_cookies=secure_cookies,
     )

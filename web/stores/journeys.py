@@ -51,10 +51,6 @@ class JourneyStore(Generic[Answers]):
         self._schema_ready = False
         self._schema_lock = threading.Lock()
 
-    def dispose(self) -> None:
-        """Close the store's pooled connections (the web app does so when it stops)."""
-        self._engine.dispose()
-
     def create_schema(self) -> None:
         """Create the table if it is missing (done on first use too)."""
         with self._schema_lock:

@@ -96,9 +96,6 @@ class LandlordUploadStore:
     def create_schema(self) -> None:
         create_tables(self._engine, upload_table, upload_row_table)
 
-    def dispose(self) -> None:
-        self._engine.dispose()
-
     def find(self, landlord: str, file_hash: str) -> str | None:
         """The upload id of this landlord's earlier upload of the same file, if any."""
         with self._engine.connect() as conn:

@@ -42,9 +42,6 @@ class SharedTokenBuckets:
     def create_schema(self) -> None:
         create_tables(self._engine, rate_bucket_table)
 
-    def dispose(self) -> None:
-        self._engine.dispose()
-
     def take(self, client: str) -> float:
         """Take a token for the client: 0 if allowed, else the seconds until one is available."""
         now = self._clock()

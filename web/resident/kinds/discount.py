@@ -2,91 +2,50 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from starlette.responses import Response
+from fastapi import APIRouter
 
 from schemas.notification import ChangeKind, DiscountAction, SpdReason
-from web.http.page_templates import render_page
+from web.resident.answers import JourneyAnswers
 from web.resident.change_answers import CLAIM_REASONS, DISCOUNT_ACTION_LABELS, END_REASONS, SPD_REASON_LABELS
-from web.resident.forms import FormErrors, form_fields, parse_choice
-from web.resident.page_flow import answering, previous_page, radio_items, status_for
-from web.resident.session import Journey, back_to_start, save_and_continue
+from web.resident.radio_question import RadioQuestion, add_radio_question
 
 router = APIRouter(prefix="/moving/discount", include_in_schema=False)
 
 
-async def _discount_journey(request: Request) -> Journey | None:
-    journey = await answering(request)
-    return journey if journey is not None and journey.answers.kind == ChangeKind.SINGLE_PERSON_DISCOUNT else None
+def _claiming_or_stopping(answers: JourneyAnswers) -> bool:
+    return answers.kind == ChangeKind.SINGLE_PERSON_DISCOUNT
 
 
-def _action_form(request: Request, journey: Journey, chosen: str | None, errors: FormErrors) -> Response:
-    return render_page(request, "resident/radios.html", {
-        "errors": errors, "name": "action", "page_title": "Do you want to claim or stop a single person discount?",
-        "hint": "You get 25% off your Council Tax when only one adult who counts lives there.",
-        "items": radio_items(DISCOUNT_ACTION_LABELS, chosen), "back": previous_page(journey, "/moving/discount"),
-    }, status_code=status_for(errors))
-
-
-@router.get("")
-async def action_page(request: Request) -> Response:
-    journey = await _discount_journey(request)
-    if journey is None:
-        return back_to_start()
-    action = journey.answers.discount_action
-    return _action_form(request, journey, action.value if action else None, FormErrors())
-
-
-@router.post("")
-async def action_answer(request: Request) -> Response:
-    journey = await _discount_journey(request)
-    if journey is None:
-        return back_to_start()
-    errors = FormErrors()
-    value = parse_choice(await form_fields(request), errors, "action", {a.value for a in DiscountAction},
-                         "Select whether you want to claim or stop a single person discount")
-    if value is None:
-        return _action_form(request, journey, None, errors)
+def _keep_action(answers: JourneyAnswers, value: str) -> None:
     action = DiscountAction(value)
-    if action != journey.answers.discount_action:
-        journey.answers.discount_reason = None  # the reasons differ between claiming and stopping
-    journey.answers.discount_action = action
-    return await save_and_continue(request, journey)
+    if action != answers.discount_action:
+        answers.discount_reason = None  # the reasons differ between claiming and stopping
+    answers.discount_action = action
 
 
-def _reasons(action: DiscountAction) -> tuple[SpdReason, ...]:
-    return CLAIM_REASONS if action == DiscountAction.CLAIM else END_REASONS
+def _reasons(answers: JourneyAnswers) -> dict[str, str]:
+    reasons = CLAIM_REASONS if answers.discount_action == DiscountAction.CLAIM else END_REASONS
+    return {reason.value: SPD_REASON_LABELS[reason] for reason in reasons}
 
 
-def _reason_form(request: Request, journey: Journey, chosen: str | None, errors: FormErrors) -> Response:
-    assert journey.answers.discount_action is not None
-    claiming = journey.answers.discount_action == DiscountAction.CLAIM
-    labels = {reason: SPD_REASON_LABELS[reason] for reason in _reasons(journey.answers.discount_action)}
-    return render_page(request, "resident/radios.html", {
-        "errors": errors, "name": "reason",
-        "page_title": "Why can you claim the discount?" if claiming else "Why does the discount stop?",
-        "hint": None, "items": radio_items(labels, chosen), "back": previous_page(journey, "/moving/discount/reason"),
-    }, status_code=status_for(errors))
+def _keep_reason(answers: JourneyAnswers, value: str) -> None:
+    answers.discount_reason = SpdReason(value)
 
 
-@router.get("/reason")
-async def reason_page(request: Request) -> Response:
-    journey = await _discount_journey(request)
-    if journey is None or journey.answers.discount_action is None:
-        return back_to_start()
-    reason = journey.answers.discount_reason
-    return _reason_form(request, journey, reason.value if reason else None, FormErrors())
-
-
-@router.post("/reason")
-async def reason_answer(request: Request) -> Response:
-    journey = await _discount_journey(request)
-    if journey is None or journey.answers.discount_action is None:
-        return back_to_start()
-    errors = FormErrors()
-    allowed = {reason.value for reason in _reasons(journey.answers.discount_action)}
-    value = parse_choice(await form_fields(request), errors, "reason", allowed, "Select why")
-    if value is None:
-        return _reason_form(request, journey, None, errors)
-    journey.answers.discount_reason = SpdReason(value)
-    return await save_and_continue(request, journey)
+add_radio_question(router, RadioQuestion(
+    route="", name="action", title=lambda _: "Do you want to claim or stop a single person discount?",
+    hint="You get 25% off your Council Tax when only one adult who counts lives there.",
+    options=lambda _: {action.value: label for action, label in DISCOUNT_ACTION_LABELS.items()},
+    error="Select whether you want to claim or stop a single person discount",
+    current=lambda answers: answers.discount_action.value if answers.discount_action else None,
+    keep=_keep_action, asked=_claiming_or_stopping,
+))
+add_radio_question(router, RadioQuestion(
+    route="/reason", name="reason",
+    title=lambda answers: ("Why can you claim the discount?" if answers.discount_action == DiscountAction.CLAIM
+                           else "Why does the discount stop?"),
+    hint=None, options=_reasons, error="Select why",
+    current=lambda answers: answers.discount_reason.value if answers.discount_reason else None,
+    keep=_keep_reason,
+    asked=lambda answers: _claiming_or_stopping(answers) and answers.discount_action is not None,
+))

@@ -9,48 +9,37 @@ from starlette.responses import Response
 
 from schemas.notification import ChangeKind, HouseholdEvent
 from web.http.page_templates import render_page
+from web.resident.answers import JourneyAnswers
 from web.resident.change_answers import HOUSEHOLD_EVENT_LABELS
-from web.resident.forms import FormErrors, form_fields, parse_choice
-from web.resident.page_flow import answering, previous_page, radio_items, status_for
+from web.resident.forms import FormErrors
+from web.resident.page_flow import answering, previous_page, status_for
+from web.resident.radio_question import RadioQuestion, add_radio_question
 from web.resident.session import Journey, back_to_start, save_and_continue
 
 router = APIRouter(prefix="/moving/household", include_in_schema=False)
 
 
+def _household_changing(answers: JourneyAnswers) -> bool:
+    return answers.kind == ChangeKind.HOUSEHOLD_CHANGE
+
+
 async def _household_journey(request: Request) -> Journey | None:
     journey = await answering(request)
-    return journey if journey is not None and journey.answers.kind == ChangeKind.HOUSEHOLD_CHANGE else None
+    return journey if journey is not None and _household_changing(journey.answers) else None
 
 
-def _event_form(request: Request, journey: Journey, chosen: str | None, errors: FormErrors) -> Response:
-    return render_page(request, "resident/radios.html", {
-        "errors": errors, "name": "event", "page_title": "What has changed?",
-        "hint": "Next you will tell us about every adult who lives there after the change.",
-        "items": radio_items(HOUSEHOLD_EVENT_LABELS, chosen), "back": previous_page(journey, "/moving/household"),
-    }, status_code=status_for(errors))
+def _keep_event(answers: JourneyAnswers, value: str) -> None:
+    answers.household_event = HouseholdEvent(value)
 
 
-@router.get("")
-async def event_page(request: Request) -> Response:
-    journey = await _household_journey(request)
-    if journey is None:
-        return back_to_start()
-    event = journey.answers.household_event
-    return _event_form(request, journey, event.value if event else None, FormErrors())
-
-
-@router.post("")
-async def event_answer(request: Request) -> Response:
-    journey = await _household_journey(request)
-    if journey is None:
-        return back_to_start()
-    errors = FormErrors()
-    value = parse_choice(await form_fields(request), errors, "event", {e.value for e in HouseholdEvent},
-                         "Select what has changed")
-    if value is None:
-        return _event_form(request, journey, None, errors)
-    journey.answers.household_event = HouseholdEvent(value)
-    return await save_and_continue(request, journey)
+add_radio_question(router, RadioQuestion(
+    route="", name="event", title=lambda _: "What has changed?",
+    hint="Next you will tell us about every adult who lives there after the change.",
+    options=lambda _: {event.value: label for event, label in HOUSEHOLD_EVENT_LABELS.items()},
+    error="Select what has changed",
+    current=lambda answers: answers.household_event.value if answers.household_event else None,
+    keep=_keep_event, asked=_household_changing,
+))
 
 
 def _liable_form(request: Request, journey: Journey, chosen: list[str], errors: FormErrors) -> Response:

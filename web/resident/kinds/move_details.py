@@ -9,10 +9,11 @@ from starlette.responses import Response
 
 from schemas.notification import ChangeKind
 from web.http.page_templates import render_page
-from web.resident.answers import ChosenAddress, asks_for_account_number
+from web.resident.answers import ChosenAddress, JourneyAnswers, asks_for_account_number
 from web.resident.change_answers import instalments_label
-from web.resident.forms import FormErrors, echo, form_fields, parse_choice, parse_manual_address, text_value
-from web.resident.page_flow import answering, previous_page, radio_items, status_for
+from web.resident.forms import FormErrors, echo, form_fields, parse_manual_address, text_value
+from web.resident.page_flow import answering, previous_page, status_for
+from web.resident.radio_question import RadioQuestion, add_radio_question
 from web.resident.session import Journey, back_to_start, save_and_continue
 
 router = APIRouter(prefix="/moving", include_in_schema=False)
@@ -110,39 +111,17 @@ def _is_account_number(value: str) -> bool:
 
 # -- 10 or 12 instalments (moving in or within) -------------------------------------------------------------
 
-def _instalments_form(request: Request, journey: Journey, chosen: str | None, errors: FormErrors) -> Response:
-    labels = {"10": instalments_label(twelve=False), "12": instalments_label(twelve=True)}
-    return render_page(request, "resident/radios.html", {
-        "errors": errors, "name": "instalments", "page_title": "How many instalments do you want to pay in?",
-        "hint": "Most people pay in 10 monthly instalments. You can spread the bill over 12 months instead.",
-        "items": radio_items(labels, chosen), "back": previous_page(journey, "/moving/instalments"),
-    }, status_code=status_for(errors))
+def _keep_instalments(answers: JourneyAnswers, value: str) -> None:
+    answers.twelve_instalments = value == "12"
 
 
-async def _moving_home(request: Request) -> Journey | None:
-    journey = await answering(request)
-    moving = journey is not None and journey.answers.kind in {ChangeKind.MOVE_IN, ChangeKind.MOVE_WITHIN}
-    return journey if moving else None
-
-
-@router.get("/instalments")
-async def instalments_page(request: Request) -> Response:
-    journey = await _moving_home(request)
-    if journey is None:
-        return back_to_start()
-    twelve = journey.answers.twelve_instalments
-    return _instalments_form(request, journey, None if twelve is None else ("12" if twelve else "10"), FormErrors())
-
-
-@router.post("/instalments")
-async def instalments_answer(request: Request) -> Response:
-    journey = await _moving_home(request)
-    if journey is None:
-        return back_to_start()
-    errors = FormErrors()
-    value = parse_choice(await form_fields(request), errors, "instalments", {"10", "12"},
-                         "Select how many instalments you want to pay in")
-    if value is None:
-        return _instalments_form(request, journey, None, errors)
-    journey.answers.twelve_instalments = value == "12"
-    return await save_and_continue(request, journey)
+add_radio_question(router, RadioQuestion(
+    route="/instalments", name="instalments", title=lambda _: "How many instalments do you want to pay in?",
+    hint="Most people pay in 10 monthly instalments. You can spread the bill over 12 months instead.",
+    options=lambda _: {"10": instalments_label(twelve=False), "12": instalments_label(twelve=True)},
+    error="Select how many instalments you want to pay in",
+    current=lambda answers: None if answers.twelve_instalments is None else (
+        "12" if answers.twelve_instalments else "10"),
+    keep=_keep_instalments,
+    asked=lambda answers: answers.kind in {ChangeKind.MOVE_IN, ChangeKind.MOVE_WITHIN},
+))

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from adapters.memory_revenues import InMemoryRevenuesSystem
 from web.back_office.services import BackOffice, BackOfficeConfig
+from web.stores.database import create_store_engine
 
 
 class Reader(InMemoryRevenuesSystem):
@@ -13,7 +14,10 @@ class Reader(InMemoryRevenuesSystem):
 
 def test_a_given_reader_is_used_instead_of_the_sql_database(tmp_path: Path) -> None:
     reader = Reader()
-    office = BackOffice.open(BackOfficeConfig(revenues_database_url=f"sqlite:///{tmp_path}/r.db",
-                                              revenues_reader=reader, create_first_admin=False),
-                             f"sqlite:///{tmp_path}/web.db")
-    assert office.revenues is reader
+    engine = create_store_engine(f"sqlite:///{tmp_path}/web.db")
+    try:
+        office = BackOffice.open(BackOfficeConfig(revenues_database_url=f"sqlite:///{tmp_path}/r.db",
+                                                  revenues_reader=reader, create_first_admin=False), engine)
+        assert office.revenues is reader
+    finally:
+        engine.dispose()

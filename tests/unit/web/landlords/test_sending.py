@@ -16,7 +16,7 @@ from web.intake.acceptance import accept_notification
 from web.intake.publisher import NotificationPublisher
 from web.intake.runtime import WebRuntime
 from web.kafka.status_follower import StatusFollower
-from web.landlords.routes import open_upload_store, rows_to_store
+from web.landlords.routes import rows_to_store
 from web.landlords.sending import keep_sending, row_key, send_pending
 from web.stores.database import create_store_engine
 from web.stores.landlord_uploads import LandlordUploadStore
@@ -31,7 +31,8 @@ def _runtime(tmp_path: Path, kafka: FakeKafka) -> WebRuntime:
 
 
 def _stored(tmp_path: Path) -> tuple[LandlordUploadStore, str]:
-    uploads = open_upload_store(f"sqlite:///{tmp_path}/web.db")
+    uploads = LandlordUploadStore(create_store_engine(f"sqlite:///{tmp_path}/web.db"))
+    uploads.create_schema()
     upload_id = uploads.store("acme", "f" * 64, "tenancies.csv", datetime.now(UTC),
                               rows_to_store("tenancies.csv", csv_file(START, END)))
     return uploads, upload_id

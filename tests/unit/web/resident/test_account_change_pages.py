@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -54,6 +55,27 @@ async def test_the_kind_page_offers_every_change_a_resident_can_tell_us(walker: 
     assert 'value="rebill"' not in page.text
     refused = await walker.answer("/moving/kind", {"kind": "rebill"}, expect=400)
     assert "Select what you are telling us about" in refused.text
+
+
+async def test_changing_claim_to_stop_forgets_the_reason_and_shows_the_answer_so_far(walker: PageWalker) -> None:
+    await _start(walker, "single_person_discount")
+    await walker.answer("/moving/discount", {"action": "claim"})
+    await walker.answer("/moving/discount/reason", {"reason": "others_left"})
+    claim = await walker.page("/moving/discount")
+    assert re.search(r'value="claim"\s+checked', claim.text)
+    assert await walker.answer_then("/moving/discount", {"action": "end"}) == "/moving/discount/reason"
+    reasons = await walker.page("/moving/discount/reason")
+    assert "Why does the discount stop?" in reasons.text
+    assert "checked" not in reasons.text  # a reason for claiming is not carried over to stopping
+    assert 'value="others_left"' not in reasons.text
+
+
+async def test_a_question_this_change_does_not_ask_sends_the_resident_to_the_start(walker: PageWalker) -> None:
+    await _start(walker, "household_change")
+    for path in ("/moving/discount", "/moving/discount/reason", "/moving/instalments"):
+        response = await walker.client.get(path)
+        assert response.status_code == 303, path
+        assert response.headers["location"] == "/moving"
 
 
 async def test_claiming_a_single_person_discount(walker: PageWalker) -> None:
