@@ -15,7 +15,15 @@ from schemas.notification import ChangeKind
 from web.http.page_templates import render_page
 from web.resident.address_lookup import one_line
 from web.resident.answers import AddressRole, ChosenAddress, address_question, address_roles
-from web.resident.forms import FormErrors, echo, form_fields, parse_choice, parse_manual_address, parse_postcode
+from web.resident.forms import (
+    FormErrors,
+    address_field_values,
+    echo,
+    form_fields,
+    parse_choice,
+    parse_manual_address,
+    parse_postcode,
+)
 from web.resident.session import Journey, back_to_start, current_journey, save_and_continue, services
 
 router = APIRouter(prefix="/moving", include_in_schema=False)
@@ -153,7 +161,7 @@ async def manual_page(request: Request, role: str) -> Response:
         return back_to_start()
     journey, address_role = asking
     current = journey.answers.addresses.get(address_role)
-    values = _address_values(current) if current is not None and current.uprn is None else {
+    values = address_field_values(current) if current is not None and current.uprn is None else {
         "address-postcode": journey.answers.searched_postcode.get(address_role, "")}
     return _manual_form(request, journey, address_role, values, FormErrors())
 
@@ -196,7 +204,7 @@ async def forwarding_page(request: Request) -> Response:
     if journey is None or journey.answers.submitted or journey.answers.kind != ChangeKind.MOVE_OUT:
         return back_to_start()
     current = journey.answers.forwarding_address
-    return _forwarding_form(request, _address_values(current) if current else {}, FormErrors())
+    return _forwarding_form(request, address_field_values(current), FormErrors())
 
 
 @router.post("/forwarding-address")
@@ -224,7 +232,3 @@ def _forwarding_form(request: Request, values: dict[str, str], errors: FormError
 
 
 # -- helpers ------------------------------------------------------------------------------------------------
-
-def _address_values(address: ChosenAddress) -> dict[str, str]:
-    return {"address-line-1": address.line_1, "address-line-2": address.line_2 or "",
-            "address-town": address.town, "address-postcode": address.postcode}

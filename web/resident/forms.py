@@ -120,6 +120,14 @@ def _line(form: Form, errors: FormErrors, name: str, *, what: str, max_length: i
         return None
 
 
+def address_field_values(address: ChosenAddress | None) -> dict[str, str]:
+    """The address form's fields filled from an address kept earlier (what :func:`parse_manual_address` reads)."""
+    if address is None:
+        return {}
+    return {"address-line-1": address.line_1, "address-line-2": address.line_2 or "",
+            "address-town": address.town, "address-postcode": address.postcode}
+
+
 def parse_manual_address(form: Form, errors: FormErrors) -> ChosenAddress | None:
     """The GOV.UK address pattern: two lines, town, postcode."""
     line_1 = _line(form, errors, "address-line-1", what="address line 1, typically the building and street",

@@ -9,9 +9,9 @@ from starlette.responses import Response
 
 from schemas.notification import ChangeKind
 from web.http.page_templates import render_page
-from web.resident.answers import ChosenAddress, JourneyAnswers, asks_for_account_number
+from web.resident.answers import JourneyAnswers, asks_for_account_number
 from web.resident.change_answers import instalments_label
-from web.resident.forms import FormErrors, echo, form_fields, parse_manual_address, text_value
+from web.resident.forms import FormErrors, address_field_values, echo, form_fields, parse_manual_address, text_value
 from web.resident.page_flow import answering, previous_page, status_for
 from web.resident.radio_question import RadioQuestion, add_radio_question
 from web.resident.session import Journey, back_to_start, save_and_continue
@@ -21,13 +21,6 @@ MAX_ACCOUNT_NUMBER = 20
 
 
 # -- previous address (moving into the area) ----------------------------------------------------------------
-
-def _address_values(address: ChosenAddress | None) -> dict[str, str]:
-    if address is None:
-        return {}
-    return {"address-line-1": address.line_1, "address-line-2": address.line_2 or "",
-            "address-town": address.town, "address-postcode": address.postcode}
-
 
 def _previous_address_form(request: Request, journey: Journey, values: dict[str, str],
                            errors: FormErrors) -> Response:
@@ -48,7 +41,8 @@ async def previous_address_page(request: Request) -> Response:
     journey = await _moving_in(request)
     if journey is None:
         return back_to_start()
-    return _previous_address_form(request, journey, _address_values(journey.answers.previous_address), FormErrors())
+    values = address_field_values(journey.answers.previous_address)
+    return _previous_address_form(request, journey, values, FormErrors())
 
 
 @router.post("/previous-address")
