@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -95,6 +96,8 @@ def create_app(config: WebConfig) -> FastAPI:
             yield
         finally:
             resend.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await resend  # its store calls finish (and give their connections back) before the pool goes
             await retention.stop()
             await office.stop()
             await runtime.follower.stop()

@@ -50,12 +50,17 @@ def web_app(database_url: str, revenues_url: str, *, per_minute: float = 600.0, 
     ))
 
 
+def client_of(app: FastAPI, address: str = "192.0.2.10") -> httpx.AsyncClient:
+    """A client of the app whose requests come from ``address``."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(address, 40000)),
+                             base_url="http://127.0.0.1")
+
+
 @asynccontextmanager
-async def serving(app: FastAPI, address: str = "192.0.2.10") -> AsyncIterator[httpx.AsyncClient]:
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, client=(address, 40000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
-            yield client
+async def serving(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """The app started (as its server would: its lifespan entered once) and a client of it."""
+    async with app.router.lifespan_context(app), client_of(app) as client:
+        yield client
 
 
 async def test_failed_sign_ins_on_two_processes_count_once(database_url: str, revenues_url: str) -> None:
@@ -80,7 +85,7 @@ async def test_intake_posts_on_two_processes_share_one_bucket(database_url: str,
     async with AsyncExitStack() as stack:
         a = await stack.enter_async_context(serving(first))
         b = await stack.enter_async_context(serving(second))
-        other = await stack.enter_async_context(serving(second, address="198.51.100.7"))
+        other = await stack.enter_async_context(client_of(second, address="198.51.100.7"))
         answers = [await client.post("/api/v1/notifications", json={}) for client in (a, b, a, b)]
         assert [r.status_code for r in answers].count(429) == 0  # the burst of 4, two from each process
         for client in (a, b):

@@ -7,7 +7,6 @@ listener). ``create_app`` builds one in its lifespan as ``app.state.back_office`
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from adapters.sql.reader import RevenuesReader, SqlRevenuesReader
 from schemas.codec import Codec, DecodeError
 from schemas.events import NotificationMetric
 from schemas.topics import ASSESSED, METRICS, PROCESSOR_APP_ID, STATUS, SUBMITTED, VALIDATED
+from web.in_thread import in_thread
 from web.kafka.connection import KafkaConnection
 from web.kafka.topic_follower import TopicFollower
 from web.ops.consumer_lag import ConsumerLagMonitor, LagReading
@@ -110,7 +110,7 @@ class BackOffice:
         async def keep_content(records: list[Any]) -> None:
             items = [(record.key.decode(), record.value) for record in records
                      if record.key is not None and record.value is not None]
-            await asyncio.to_thread(self._keep_content, items)
+            await in_thread(self._keep_content, items)
 
         async def store_metrics(records: list[Any]) -> None:
             decoded = []
@@ -119,7 +119,7 @@ class BackOffice:
                     decoded.append(codec.decode(record.value, NotificationMetric))
                 except (DecodeError, TypeError):
                     continue  # the processors dead-letter what they cannot read; the dashboard skips it
-            new = await asyncio.to_thread(self.metrics.record, decoded)
+            new = await in_thread(self.metrics.record, decoded)
             self.prometheus.observe(new)
 
         self._followers = [

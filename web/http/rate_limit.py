@@ -8,7 +8,6 @@ every web process, and one restarted, takes from the same bucket. Set the rate t
 
 from __future__ import annotations
 
-import asyncio
 import math
 import time
 from collections import OrderedDict
@@ -17,6 +16,8 @@ from typing import Protocol
 
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from web.in_thread import in_thread
 
 LIMITED_PREFIXES = ("/api/v1/notifications", "/moving", "/status")
 _MAX_CLIENTS = 10_000  # remembered at once; the least recently seen are forgotten first
@@ -67,7 +68,7 @@ class IntakeRateLimit:
             client = scope.get("client")
             address = client[0] if client else "unknown"
             buckets = self._buckets
-            wait = await asyncio.to_thread(buckets.take, address) if buckets.blocking else buckets.take(address)
+            wait = await in_thread(buckets.take, address) if buckets.blocking else buckets.take(address)
             if wait > 0:
                 response = JSONResponse(
                     {"detail": "Too many requests from this address; try again shortly"}, status_code=429,

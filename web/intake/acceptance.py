@@ -9,7 +9,6 @@ answer instead of sending the notification again.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hashlib
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from schemas.notification import ChangeNotification, Channel, NotificationRequest
+from web.in_thread import in_thread
 from web.intake.publisher import PublishUnavailableError
 from web.intake.references import new_notification_id, new_reference
 from web.intake.runtime import WebRuntime
@@ -72,7 +72,7 @@ async def accept_notification(
     if idempotency_key is not None:
         request_hash = hashlib.sha256(request.model_dump_json().encode()).hexdigest()
         try:
-            earlier = await asyncio.to_thread(
+            earlier = await in_thread(
                 runtime.store.claim_key, idempotency_key, request_hash, notification_id, reference,
                 (request.change.kind.value, submitted_at))
         except IdempotencyConflictError:
@@ -91,18 +91,18 @@ async def accept_notification(
     )
     if not recorded:
         with contextlib.suppress(IntegrityError):  # a stale claim being retried: the row is already there
-            await asyncio.to_thread(runtime.store.record_received, notification_id, reference,
+            await in_thread(runtime.store.record_received, notification_id, reference,
                                     notification.kind.value, notification.submitted_at)
     try:
         await runtime.publisher.publish(notification_id.encode(), runtime.codec.encode(notification))
     except PublishUnavailableError as error:
-        await asyncio.to_thread(runtime.store.forget, notification_id)
+        await in_thread(runtime.store.forget, notification_id)
         if idempotency_key is not None:
-            await asyncio.to_thread(runtime.store.release_key, idempotency_key)
+            await in_thread(runtime.store.release_key, idempotency_key)
         raise IntakeUnavailableError(str(error)) from error
     receipt = Receipt(notification_id, reference)
     if idempotency_key is not None:
-        await asyncio.to_thread(runtime.store.complete_key, idempotency_key, receipt.as_record())
+        await in_thread(runtime.store.complete_key, idempotency_key, receipt.as_record())
     return receipt
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -11,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from schemas.notification import Channel, NotificationRequest
+from web.in_thread import in_thread
 from web.intake.acceptance import (
     IdempotencyKeyReusedError,
     IntakeUnavailableError,
@@ -103,7 +103,7 @@ async def submit_notification(
 )
 async def notification_progress(notification_id: str, request: Request) -> Any:
     runtime: WebRuntime = request.app.state.runtime
-    found = await asyncio.to_thread(runtime.store.progress, notification_id)
+    found = await in_thread(runtime.store.progress, notification_id)
     if found is None:
         raise HTTPException(404, detail="No notification with that id")
     return found

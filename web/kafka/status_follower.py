@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
 from schemas.codec import Codec, DecodeError
 from schemas.events import NotificationStatus
 from schemas.topics import STATUS
+from web.in_thread import in_thread
 from web.kafka.connection import KafkaConnection
 from web.kafka.topic_follower import TopicFollower
 from web.stores.progress import ProgressStore
@@ -31,7 +31,7 @@ class StatusFollower:
 
     async def _handle(self, records: list[Any]) -> None:
         # One thread hop per batch, not per status event.
-        await asyncio.to_thread(self._apply_all, [record.value for record in records])
+        await in_thread(self._apply_all, [record.value for record in records])
 
     def _apply_all(self, values: list[bytes | None]) -> None:
         for value in values:

@@ -3,7 +3,6 @@ too); a landlord sees only their own uploads."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 from datetime import UTC, datetime
@@ -16,6 +15,7 @@ from starlette.responses import RedirectResponse, Response
 
 from web.back_office.pages import render_back_office
 from web.http.csrf import MAX_FORM_BYTES
+from web.in_thread import in_thread
 from web.intake.runtime import WebRuntime
 from web.landlords.rows import RowProblem, row_request
 from web.landlords.sending import send_pending
@@ -42,7 +42,7 @@ def _uploads(request: Request) -> LandlordUploadStore:
 
 async def _upload_page(request: Request, user: StaffUser, error: str | None = None,
                        status_code: int = 200) -> Response:
-    uploads = await asyncio.to_thread(_uploads(request).uploads, user.username)
+    uploads = await in_thread(_uploads(request).uploads, user.username)
     return render_back_office(request, "landlords/upload.html", user, HOME, {
         "columns": COLUMNS, "uploads": uploads, "upload_error": error, "max_kb": MAX_FILE_BYTES // 1024,
         "max_rows": MAX_ROWS, "errors": {"file": error} if error else {},
@@ -87,13 +87,13 @@ async def upload(request: Request, user: LandlordPageUser) -> Response:
         filename, content = file.filename, await file.read(MAX_FILE_BYTES + 1)
     uploads = _uploads(request)
     file_hash = hashlib.sha256(content).hexdigest()
-    upload_id = await asyncio.to_thread(uploads.find, user.username, file_hash)
+    upload_id = await in_thread(uploads.find, user.username, file_hash)
     if upload_id is None:
         try:
-            rows = await asyncio.to_thread(rows_to_store, filename, content)
+            rows = await in_thread(rows_to_store, filename, content)
         except UploadRefusedError as refused:
             return await _upload_page(request, user, str(refused), 400)
-        upload_id = await asyncio.to_thread(uploads.store, user.username, file_hash, filename,
+        upload_id = await in_thread(uploads.store, user.username, file_hash, filename,
                                             datetime.now(UTC), rows)
         log.info("landlord upload stored", extra={"upload_id": upload_id, "rows": len(rows)})
     runtime: WebRuntime = request.app.state.runtime
@@ -116,7 +116,7 @@ def _result_rows(rows: list[Any]) -> list[list[dict[str, Any]]]:
 
 @router.get("/uploads/{upload_id}")
 async def upload_result(request: Request, upload_id: str, user: LandlordPageUser) -> Response:
-    found = await asyncio.to_thread(_uploads(request).upload, user.username, upload_id[:36])
+    found = await in_thread(_uploads(request).upload, user.username, upload_id[:36])
     if found is None:
         return render_back_office(request, "staff/not_found.html", user, HOME,
                                   {"what": "There is no upload of yours with that id."}, 404)
@@ -129,7 +129,7 @@ async def upload_result(request: Request, upload_id: str, user: LandlordPageUser
 @router.post("/uploads/{upload_id}/send")
 async def send_waiting(request: Request, upload_id: str, user: LandlordPageUser) -> Response:
     uploads = _uploads(request)
-    if await asyncio.to_thread(uploads.landlord_of, upload_id[:36]) != user.username:
+    if await in_thread(uploads.landlord_of, upload_id[:36]) != user.username:
         return render_back_office(request, "staff/not_found.html", user, HOME,
                                   {"what": "There is no upload of yours with that id."}, 404)
     runtime: WebRuntime = request.app.state.runtime

@@ -12,6 +12,7 @@ import asyncio
 import logging
 
 from schemas.notification import Channel, NotificationRequest
+from web.in_thread import in_thread
 from web.intake.acceptance import (
     IdempotencyKeyReusedError,
     IntakeUnavailableError,
@@ -31,7 +32,7 @@ def row_key(row: UploadRow) -> str:
 
 async def send_pending(runtime: WebRuntime, uploads: LandlordUploadStore, upload_id: str | None = None) -> int:
     """Send the pending rows (of one upload, or all); return how many are still pending afterwards."""
-    rows = await asyncio.to_thread(uploads.pending, upload_id)
+    rows = await in_thread(uploads.pending, upload_id)
     left = 0
     for number, row in enumerate(rows):
         if row.request is None:
@@ -49,7 +50,7 @@ async def send_pending(runtime: WebRuntime, uploads: LandlordUploadStore, upload
             log.error("landlord row key reused with other content", extra={"upload_id": row.upload_id})
             left += 1
             continue
-        await asyncio.to_thread(uploads.mark_sent, row.upload_id, row.number, receipt.notification_id,
+        await in_thread(uploads.mark_sent, row.upload_id, row.number, receipt.notification_id,
                                 receipt.reference)
         log.info("landlord row sent", extra={"upload_id": row.upload_id, "notification_id": receipt.notification_id})
     return left

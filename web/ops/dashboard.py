@@ -4,7 +4,6 @@ without it, the page is complete and the browser's reload shows the latest figur
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,6 +12,7 @@ from starlette.responses import Response
 from adapters.audit_notes import money
 from web.back_office.pages import KIND_LABELS, render_back_office
 from web.http.page_templates import PageTemplates
+from web.in_thread import in_thread
 from web.ops.charts import OUTCOME_COLOURS, PERCENTILE_COLOURS, STAGE_LABELS, format_ms, latency_chart, per_minute_chart
 from web.signin.guard import OpsApiUser, OpsPageUser, back_office
 from web.stores.metrics import OpsFigures
@@ -23,7 +23,7 @@ REFRESH_SECONDS = 5
 
 async def _figures(request: Request) -> tuple[OpsFigures, int | None]:
     office = back_office(request)
-    figures = await asyncio.to_thread(office.metrics.figures, office.clock())
+    figures = await in_thread(office.metrics.figures, office.clock())
     lag = office.lag.latest.total if office.lag is not None and office.lag.latest is not None else None
     return figures, lag
 

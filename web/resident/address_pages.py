@@ -6,13 +6,12 @@ not listed, or they do not know the postcode) has none, and the notification the
 
 from __future__ import annotations
 
-import asyncio
-
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from schemas.notification import ChangeKind
 from web.http.page_templates import render_page
+from web.in_thread import in_thread
 from web.resident.address_lookup import one_line
 from web.resident.answers import AddressRole, ChosenAddress, address_question, address_roles
 from web.resident.forms import (
@@ -110,7 +109,7 @@ async def select_answer(request: Request, role: str) -> Response:
     postcode = journey.answers.searched_postcode.get(address_role)
     if postcode is None:
         return await save_and_continue(request, journey, f"/moving/address/{address_role.value}/postcode")
-    found = await asyncio.to_thread(services(request).register.properties_by_postcode, postcode)
+    found = await in_thread(services(request).register.properties_by_postcode, postcode)
     form = await form_fields(request)
     errors = FormErrors()
     chosen_uprn = parse_choice(form, errors, "uprn", {p.uprn for p in found}, "Select an address")
@@ -138,7 +137,7 @@ async def _select_form(request: Request, journey: Journey, role: AddressRole, er
     postcode = journey.answers.searched_postcode.get(role)
     if postcode is None:
         return await save_and_continue(request, journey, f"/moving/address/{role.value}/postcode")
-    found = await asyncio.to_thread(services(request).register.properties_by_postcode, postcode)
+    found = await in_thread(services(request).register.properties_by_postcode, postcode)
     back = f"/moving/address/{role.value}/postcode"
     if not found:
         return render_page(request, "resident/no_addresses.html",

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -13,6 +12,7 @@ from zoneinfo import ZoneInfo
 from fastapi import Request
 from starlette.responses import RedirectResponse, Response
 
+from web.in_thread import in_thread
 from web.resident.address_lookup import PropertyRegister
 from web.resident.answers import JourneyAnswers, next_path
 from web.stores.journeys import JourneyStore, cookie_name
@@ -51,17 +51,17 @@ async def current_journey(request: Request) -> Journey | None:
     token = request.cookies.get(cookie_name(resident.secure_cookies))
     if not token or len(token) > 100:
         return None
-    answers = await asyncio.to_thread(resident.journeys.load, token)
+    answers = await in_thread(resident.journeys.load, token)
     return Journey(token, answers) if answers is not None else None
 
 
 async def new_journey(request: Request) -> Journey:
-    token = await asyncio.to_thread(services(request).journeys.start)
+    token = await in_thread(services(request).journeys.start)
     return Journey(token, JourneyAnswers())
 
 
 async def save(request: Request, journey: Journey) -> None:
-    await asyncio.to_thread(services(request).journeys.save, journey.token, journey.answers)
+    await in_thread(services(request).journeys.save, journey.token, journey.answers)
 
 
 def with_cookie(request: Request, response: Response, journey: Journey) -> Response:

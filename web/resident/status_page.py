@@ -6,7 +6,6 @@ never shows names, addresses, dates or account numbers: a reference may be read 
 
 from __future__ import annotations
 
-import asyncio
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +17,7 @@ from starlette.responses import Response
 
 from web.http.govuk_dates import long_date
 from web.http.page_templates import render_page
+from web.in_thread import in_thread
 from web.intake.runtime import WebRuntime
 from web.resident.forms import FormErrors, form_fields, text_value
 
@@ -154,7 +154,7 @@ async def status_answer(request: Request) -> Response:
     found = None
     if reference is not None:
         runtime: WebRuntime = request.app.state.runtime
-        found = await asyncio.to_thread(runtime.store.progress_by_reference, reference)
+        found = await in_thread(runtime.store.progress_by_reference, reference)
         if found is None:
             errors.add("reference", "We cannot find a notification with that reference number. Check it and try again")
     if errors or found is None:

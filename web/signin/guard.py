@@ -8,7 +8,6 @@ routes so a new route that forgets fails the build.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 from urllib.parse import quote
@@ -16,6 +15,7 @@ from urllib.parse import quote
 from fastapi import Depends, HTTPException, Request
 
 from web.back_office.services import BackOffice
+from web.in_thread import in_thread
 from web.signin.accounts import Role, StaffUser
 
 
@@ -55,10 +55,10 @@ async def signed_in_user(request: Request) -> StaffUser | None:
     token = request.cookies.get(session_cookie_name(office.config.session_cookie_secure))
     if not token:
         return None
-    session = await asyncio.to_thread(office.sessions.resume, token)
+    session = await in_thread(office.sessions.resume, token)
     if session is None:
         return None
-    stored = await asyncio.to_thread(office.users.find, session.username)
+    stored = await in_thread(office.users.find, session.username)
     if stored is None:
         return None
     request.state.staff_user = stored.user

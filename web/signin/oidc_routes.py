@@ -9,7 +9,6 @@ with a page saying so. The session that follows is the same as after a password 
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import logging
 import secrets
@@ -19,6 +18,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from web.back_office.pages import render_back_office
+from web.in_thread import in_thread
 from web.signin.guard import back_office
 from web.signin.oidc_client import OidcSignIn, OidcSignInError
 from web.signin.routes import home_for, safe_next, start_session
@@ -51,7 +51,7 @@ async def start_oidc_sign_in(request: Request, next: str | None = None) -> Respo
     if provider is None:
         return _problem(request, "Page not found", "Sign-in with a council account is not set up here.", 404)
     state, nonce, verifier = secrets.token_urlsafe(32), secrets.token_urlsafe(32), secrets.token_urlsafe(48)
-    await asyncio.to_thread(back_office(request).pending_sign_ins.begin, state,
+    await in_thread(back_office(request).pending_sign_ins.begin, state,
                             PendingSignIn(nonce, verifier, safe_next(next)))
     try:
         destination = await provider.authorization_url(state=state, nonce=nonce, code_verifier=verifier)
@@ -73,7 +73,7 @@ async def finish_oidc_sign_in(request: Request, state: str = "", code: str = "",
         return _problem(request, "Page not found", "Sign-in with a council account is not set up here.", 404)
     office = back_office(request)
     expected = request.cookies.get(state_cookie_name(office.config.session_cookie_secure), "")
-    pending = (await asyncio.to_thread(office.pending_sign_ins.take, state)
+    pending = (await in_thread(office.pending_sign_ins.take, state)
                if state and hmac.compare_digest(expected.encode(), state.encode()) else None)
     if pending is None:
         log.warning("sign-in callback refused: unknown, reused or expired state")
@@ -98,9 +98,9 @@ async def finish_oidc_sign_in(request: Request, state: str = "", code: str = "",
                         "council tax back office. Ask your manager or the service desk to add you to the "
                         "council tax staff or operations group, then sign in again.", 403)
     user = identity.user
-    await asyncio.to_thread(office.users.remember_sso, user)
+    await in_thread(office.users.remember_sso, user)
     log.info("signed in through the identity provider", extra={"role": user.role.value})
-    response = await asyncio.to_thread(start_session, request, user, pending.next_path or home_for(user))
+    response = await in_thread(start_session, request, user, pending.next_path or home_for(user))
     secure = office.config.session_cookie_secure
     response.delete_cookie(state_cookie_name(secure), path="/", secure=secure, httponly=True, samesite="lax")
     return response

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Annotated, Any
 
@@ -11,6 +10,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from web.back_office.pages import render_back_office
+from web.in_thread import in_thread
 from web.signin.accounts import Role, StaffUser
 from web.signin.guard import back_office, session_cookie_name, signed_in_user
 from web.signin.identity import PasswordSignIn
@@ -88,7 +88,7 @@ async def sign_in(
             "errors": {"username": f"Too many failed attempts. Wait {minutes} minute{'s' if minutes != 1 else ''} "
                                    "and try again"},
         }, status_code=429)
-    user = await asyncio.to_thread(PasswordSignIn(office.users).verify, username, password)
+    user = await in_thread(PasswordSignIn(office.users).verify, username, password)
     if user is None:
         await throttle_call(office.throttle, office.throttle.failed, username, address)
         log.info("sign-in failed")
@@ -98,7 +98,7 @@ async def sign_in(
         }, status_code=400)
     await throttle_call(office.throttle, office.throttle.succeeded, username)
     log.info("signed in", extra={"role": user.role.value})
-    return await asyncio.to_thread(start_session, request, user, safe_next(next) or home_for(user))
+    return await in_thread(start_session, request, user, safe_next(next) or home_for(user))
 
 
 @router.post("/sign-out")
@@ -107,7 +107,7 @@ async def sign_out(request: Request) -> Response:
     name = session_cookie_name(office.config.session_cookie_secure)
     token = request.cookies.get(name)
     if token:
-        await asyncio.to_thread(office.sessions.end, token)
+        await in_thread(office.sessions.end, token)
     response = RedirectResponse("/sign-in?signed-out=1", status_code=303)
     response.delete_cookie(name, path="/", secure=office.config.session_cookie_secure, httponly=True,
                            samesite="lax")

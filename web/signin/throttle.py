@@ -8,12 +8,13 @@ replicas, or a restart, do not multiply or reset the limit. Both satisfy :class:
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from web.in_thread import in_thread
 
 
 class SignInThrottle(Protocol):
@@ -31,7 +32,7 @@ class SignInThrottle(Protocol):
 
 async def throttle_call(throttle: SignInThrottle, call: Callable[..., Any], *args: Any) -> Any:
     """Run one of the throttle's methods: in a worker thread if it does I/O, else right here."""
-    return await asyncio.to_thread(call, *args) if throttle.blocking else call(*args)
+    return await in_thread(call, *args) if throttle.blocking else call(*args)
 
 
 @dataclass

@@ -3,7 +3,6 @@ and search by reference, UPRN or postcode. Role: staff."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +16,7 @@ from adapters.revenues_port import AccountView, RegisterProperty
 from adapters.sql.reader import RevenuesReader
 from schemas.formats import normalise_postcode, normalise_uprn
 from web.back_office.pages import KIND_LABELS, render_back_office
+from web.in_thread import in_thread
 from web.signin.guard import StaffApiUser, StaffPageUser, back_office
 from web.stores.workspace_queries import AccountUpdate
 
@@ -43,8 +43,8 @@ def update_json(update: AccountUpdate) -> dict[str, Any]:
 async def todays_updates(request: Request, user: StaffPageUser) -> Response:
     office = back_office(request)
     now = office.clock()
-    updates = await asyncio.to_thread(office.queries.updates_today, now)
-    counts = await asyncio.to_thread(office.queries.counts_today, now)
+    updates = await in_thread(office.queries.updates_today, now)
+    counts = await in_thread(office.queries.counts_today, now)
     return render_back_office(request, "staff/updates.html", user, "/staff", {
         "updates": [update_json(u) for u in updates], "counts": counts, "as_of": now,
         "newest": updates[0].completed_at.isoformat() if updates else now.isoformat(),
@@ -57,9 +57,9 @@ async def updates_feed(request: Request, _user: StaffApiUser,
     """Account updates completed at or after ``since`` (today's if absent), newest first, for the live page."""
     office = back_office(request)
     now = office.clock()
-    found = await asyncio.to_thread(office.queries.updates_since, since, 200) if since else \
-        await asyncio.to_thread(office.queries.updates_today, now)
-    counts = await asyncio.to_thread(office.queries.counts_today, now)
+    found = await in_thread(office.queries.updates_since, since, 200) if since else \
+        await in_thread(office.queries.updates_today, now)
+    counts = await in_thread(office.queries.counts_today, now)
     return {"as_of": now.isoformat(), "updates": [update_json(u) for u in found], "counts": counts}
 
 
@@ -73,13 +73,13 @@ class AccountPage:
 @router.get("/staff/accounts/{account_ref}")
 async def account_page(request: Request, account_ref: str, user: StaffPageUser) -> Response:
     reader = _reader(request)
-    account = await asyncio.to_thread(reader.account, account_ref)
+    account = await in_thread(reader.account, account_ref)
     if account is None:
         return render_back_office(request, "staff/not_found.html", user, "/staff",
                                   {"what": f"There is no account {account_ref} in the revenues system."}, 404)
-    prop = await asyncio.to_thread(reader.property, account.uprn)
-    others = [a for a in await asyncio.to_thread(reader.accounts_at, account.uprn) if a.account_ref != account_ref]
-    notifications = await asyncio.to_thread(back_office(request).queries.touching_account, account_ref)
+    prop = await in_thread(reader.property, account.uprn)
+    others = [a for a in await in_thread(reader.accounts_at, account.uprn) if a.account_ref != account_ref]
+    notifications = await in_thread(back_office(request).queries.touching_account, account_ref)
     return render_back_office(request, "staff/account.html", user, "/staff", {
         "page": AccountPage(account, prop, others), "money": money, "notifications": notifications,
         "kind_labels": KIND_LABELS,
@@ -95,13 +95,13 @@ async def search(request: Request, user: StaffPageUser, q: str = Query("", max_l
         reader = _reader(request)
         upper = query.upper()
         if _NOTIFICATION_REF.match(upper):
-            item = await asyncio.to_thread(office.queries.by_reference, upper)
+            item = await in_thread(office.queries.by_reference, upper)
             if item is not None:
                 return Response(status_code=303, headers={"Location": f"/staff/notifications/{item.notification_id}"})
-        elif await asyncio.to_thread(reader.account, query) is not None:
+        elif await in_thread(reader.account, query) is not None:
             return Response(status_code=303, headers={"Location": f"/staff/accounts/{query}"})
         elif _UPRN.match(query):
-            prop = await asyncio.to_thread(reader.property, normalise_uprn(query)) if int(query) else None
+            prop = await in_thread(reader.property, normalise_uprn(query)) if int(query) else None
             context["properties"] = [await _with_accounts(reader, prop)] if prop else []
         else:
             try:
@@ -109,12 +109,12 @@ async def search(request: Request, user: StaffPageUser, q: str = Query("", max_l
             except ValueError:
                 context["error"] = "Enter a notification reference, an account reference, a UPRN or a postcode"
             else:
-                props = await asyncio.to_thread(reader.properties_by_postcode, postcode)
+                props = await in_thread(reader.properties_by_postcode, postcode)
                 context["properties"] = [await _with_accounts(reader, p) for p in props[:50]]
     return render_back_office(request, "staff/search.html", user, "/staff/search", context,
                               400 if context["error"] else 200)
 
 
 async def _with_accounts(reader: RevenuesReader, prop: RegisterProperty) -> dict[str, Any]:
-    accounts = await asyncio.to_thread(reader.accounts_at, prop.uprn)
+    accounts = await in_thread(reader.accounts_at, prop.uprn)
     return {"property": prop, "accounts": accounts}

@@ -39,7 +39,7 @@ def _digest(token: str) -> str:
 
 
 class JourneyStore(Generic[Answers]):
-    """Loads and saves answers by cookie token; a blocking API (call it through asyncio.to_thread).
+    """Loads and saves answers by cookie token; a blocking API (call it through web.in_thread).
 
     The answers are a pydantic model (the resident pages' ``JourneyAnswers``), kept as its JSON; a new
     journey starts with the model's defaults.

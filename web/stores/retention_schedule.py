@@ -9,6 +9,7 @@ import logging
 
 from sqlalchemy import Engine
 
+from web.in_thread import in_thread
 from web.stores.retention import StoreRetention, purge_expired
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ class RetentionSchedule:
             # The first purge waits one interval: start-up stays quick, and a restart does not purge at once.
             await asyncio.sleep(self._interval)
             try:
-                purged = await asyncio.to_thread(purge_expired, self._engine, self._retention)
+                purged = await in_thread(purge_expired, self._engine, self._retention)
                 if any(purged.values()):
                     log.info("retention purge", extra={"purged": purged})
             except Exception as error:  # noqa: BLE001 - the next run tries again; the app keeps serving

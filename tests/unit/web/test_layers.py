@@ -14,14 +14,20 @@ import pytest
 WEB = Path(__file__).resolve().parents[3] / "web"
 
 # Package -> the web modules it may import (a package name allows all its modules). The packages above
-# these (signin, back_office, staff, ops) and app.py may import anything below them.
+# these (signin, back_office, staff, ops) and app.py may import anything below them; every floor may use
+# the ground floor (web.in_thread: blocking calls off the event loop).
+GROUND = {"web.in_thread"}
 LOWER_FLOORS = {
-    "http": {"web.http"},
-    "stores": {"web.stores", "web.signin.accounts", "web.signin.passwords"},  # the user store's record types
-    "kafka": {"web.kafka", "web.stores"},
-    "intake": {"web.intake", "web.kafka", "web.stores"},
-    "resident": {"web.resident", "web.intake", "web.http", "web.stores"},
+    "http": {"web.http"} | GROUND,
+    "stores": {"web.stores", "web.signin.accounts", "web.signin.passwords"} | GROUND,  # the user store's records
+    "kafka": {"web.kafka", "web.stores"} | GROUND,
+    "intake": {"web.intake", "web.kafka", "web.stores"} | GROUND,
+    "resident": {"web.resident", "web.intake", "web.http", "web.stores"} | GROUND,
 }
+
+
+def test_the_ground_floor_imports_nothing_of_the_web_side() -> None:
+    assert {name for name in imports(WEB / "in_thread.py") if name.startswith("web.")} == set()
 
 
 def imports(path: Path) -> set[str]:

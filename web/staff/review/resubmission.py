@@ -10,10 +10,10 @@ goes back to the queue.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from schemas.notification import ChangeNotification, Channel, NotificationRequest
+from web.in_thread import in_thread
 from web.intake.acceptance import IntakeUnavailableError, StillProcessingError, accept_notification
 from web.intake.runtime import WebRuntime
 from web.signin.accounts import StaffUser
@@ -42,7 +42,7 @@ def corrected_message(new_reference: str) -> str:
 async def send_correction(runtime: WebRuntime, reviews: ReviewStore, original: ChangeNotification,
                           corrected: NotificationRequest, officer: StaffUser, note: str) -> str:
     """Settle the case as corrected (audited), publish the correction, and return its reference."""
-    decision_id = await asyncio.to_thread(
+    decision_id = await in_thread(
         reviews.decide, notification_id=original.notification_id, decision="corrected",
         officer_username=officer.username, officer_name=officer.display_name,
         reasons=[{"code": OFFICER_CORRECTED, "field": None, "message": corrected_message("a new notification")}],
@@ -53,9 +53,9 @@ async def send_correction(runtime: WebRuntime, reviews: ReviewStore, original: C
             idempotency_key=f"officer-correction:{original.notification_id}",
             corrects_notification_id=original.notification_id)
     except (IntakeUnavailableError, StillProcessingError) as error:
-        await asyncio.to_thread(reviews.undo, decision_id)
+        await in_thread(reviews.undo, decision_id)
         raise CorrectionNotSentError(str(error)) from error
-    await asyncio.to_thread(
+    await in_thread(
         reviews.record_correction, decision_id, receipt.notification_id, receipt.reference,
         [{"code": OFFICER_CORRECTED, "field": None, "message": corrected_message(receipt.reference)}])
     return receipt.reference
@@ -63,7 +63,7 @@ async def send_correction(runtime: WebRuntime, reviews: ReviewStore, original: C
 
 async def reject_case(reviews: ReviewStore, notification_id: str, officer: StaffUser, reason: str) -> None:
     """Settle the case as rejected; the reason is what the resident sees on their status page."""
-    await asyncio.to_thread(
+    await in_thread(
         reviews.decide, notification_id=notification_id, decision="rejected",
         officer_username=officer.username, officer_name=officer.display_name,
         reasons=[{"code": OFFICER_REJECTED, "field": None, "message": reason}], reason=reason)

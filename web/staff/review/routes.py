@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -13,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from schemas.codec import DecodeError
 from schemas.notification import ChangeNotification
 from web.back_office.pages import KIND_LABELS, render_back_office
+from web.in_thread import in_thread
 from web.intake.runtime import WebRuntime
 from web.signin.accounts import StaffUser
 from web.signin.guard import StaffPageUser, back_office
@@ -37,8 +37,8 @@ MAX_REASON = 500
 @router.get("/staff/review")
 async def review_queue(request: Request, user: StaffPageUser) -> Response:
     office = back_office(request)
-    items = await asyncio.to_thread(office.queries.review_queue)
-    decisions = await asyncio.to_thread(office.reviews.recent_decisions, 10)
+    items = await in_thread(office.queries.review_queue)
+    decisions = await in_thread(office.reviews.recent_decisions, 10)
     return render_back_office(request, "staff/review_queue.html", user, "/staff/review", {
         "items": items, "decisions": decisions, "kind_labels": KIND_LABELS,
     })
@@ -60,16 +60,16 @@ async def _case_page(request: Request, user: StaffUser, notification_id: str, *,
                      values: dict[str, str] | None = None, errors: dict[str, str] | None = None,
                      reject_reason: str = "", status_code: int = 200) -> Response:
     office = back_office(request)
-    item = await asyncio.to_thread(office.queries.item, notification_id)
+    item = await in_thread(office.queries.item, notification_id)
     if item is None:
         return render_back_office(request, "staff/not_found.html", user, "/staff/review",
                                   {"what": "There is no notification with that id."}, 404)
-    original = await asyncio.to_thread(_original, request, notification_id) if item.status == "review" else None
-    decisions = await asyncio.to_thread(office.reviews.decisions_for, notification_id)
+    original = await in_thread(_original, request, notification_id) if item.status == "review" else None
+    decisions = await in_thread(office.reviews.decisions_for, notification_id)
     follow_ups: list[Any] = []
     for decision in decisions:
         if decision.new_notification_id:
-            found = await asyncio.to_thread(office.queries.item, decision.new_notification_id)
+            found = await in_thread(office.queries.item, decision.new_notification_id)
             if found is not None:
                 follow_ups.append(found)
     change = original.change.model_dump(mode="json") if original else None
@@ -94,7 +94,7 @@ async def notification_case(request: Request, notification_id: str, user: StaffP
 async def correct(request: Request, notification_id: str, user: StaffPageUser) -> Response:
     office = back_office(request)
     form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
-    original = await asyncio.to_thread(_original, request, notification_id)
+    original = await in_thread(_original, request, notification_id)
     if original is None:
         return await _case_page(request, user, notification_id, status_code=409,
                                 errors={"note": "This case is no longer waiting for review"})
