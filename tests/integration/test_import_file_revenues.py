@@ -52,6 +52,18 @@ class TestImportFileRevenues(FileContract):
         revenues.applied_many([change.notification_id])
         assert OVERDUE_FILES._value.get() == 0
 
+    def test_a_change_in_a_file_not_yet_answered_is_waited_for_before_it_is_looked_up(self, revenues: Any) -> None:
+        seed(revenues)
+        change = change_for(revenues, move_in(uprn=VACANT))
+        with revenues.import_paused(wait=0.3), pytest.raises(RevenuesUnavailableError, match="no results yet"):
+            revenues.apply_account_changes([change], APPLIED_AT)  # the file went out; its results did not come
+        # The redelivered notification is looked up before it is assessed again: the lookup waits for the
+        # back office's answer to the file already sent (it imports again now) instead of saying "not applied".
+        applied = revenues.applied_many([change.notification_id])
+        assert list(applied) == [change.notification_id]
+        assert len(revenues.accounts_at(VACANT)) == 1
+        assert len(list((Path(revenues.back_office.address).parent / "archive").glob("*.csv"))) == 1
+
     def test_a_rejected_record_comes_back_with_the_back_offices_code_and_reason(self, seeded: Any) -> None:
         change = change_for(seeded, move_in(uprn=VACANT))
         elsewhere = change.openings[0].model_copy(update={"uprn": "999999999999"})
