@@ -76,7 +76,7 @@ def main() -> None:
 
 @main.group()
 def kafka() -> None:
-    """A local single-node Apache Kafka broker (KRaft) for the demo and development."""
+    """A local single-node Apache Kafka broker (KRaft) for the demo and development; the ACLs for a real one."""
 
 
 @kafka.command("start")
@@ -132,6 +132,32 @@ def kafka_status(state_dir: Path) -> None:
         click.echo("not running")
         sys.exit(1)
     click.echo(f"running at {status.bootstrap} (pid {status.pid})")
+
+
+@kafka.command("acls")
+@click.option("--worker-user", default="ctax-worker", show_default=True, help="The worker's SASL username.")
+@click.option("--web-user", default="ctax-web", show_default=True, help="The web app's SASL username.")
+@click.option("--apply", "apply_them", is_flag=True,
+              help="Create them on the broker in CTAX_KAFKA_*, logged in as an administrator.")
+def kafka_acls(worker_user: str, web_user: str, apply_them: bool) -> None:
+    """Print the ACLs the worker and the web app need on a broker with an authorizer (with the topic prefix).
+
+    With --apply they are created through the admin API; the settings' login must be allowed to alter the
+    cluster's ACLs. Creating a rule that exists already changes nothing.
+    """
+    from ctax.kafka_acls import describe, service_acls
+    from ctax.local_kafka.acls import AclError, create_acls
+
+    settings = _settings()
+    acls = service_acls(worker_user, web_user, settings.topic_prefix)
+    for acl in acls:
+        click.echo(describe(acl))
+    if apply_them:
+        try:
+            _on_kafka(settings, create_acls(_client_options(settings), acls))
+        except AclError as error:
+            raise click.ClickException(f"the broker refused ACLs: {error}") from error
+        click.echo(f"created {len(acls)} ACLs on {settings.kafka_bootstrap}", err=True)
 
 
 @main.group()

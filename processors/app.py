@@ -90,6 +90,9 @@ def build_app(config: ProcessorConfig, ctx: StageContext, breaker: CircuitBreake
         broker_session_timeout=10.0,
         broker_heartbeat_interval=3.0,
         autodiscover=False,
+        # No leader election: nothing here runs on the leader only, and Faust's leader topic
+        # ("<app id>-__assignor-__leader") would be one more topic outside the product's ACLs (ctax/kafka_acls.py).
+        topic_disable_leader=True,
     )
     runner = StageRunner(ctx, breaker or CircuitBreaker(), config.retry)
     # Keyed by catalogue name (what handlers return); the Kafka topic carries the deployment's prefix.

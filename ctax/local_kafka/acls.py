@@ -42,6 +42,8 @@ class Operation(IntEnum):
     DELETE = 6
     ALTER = 7
     DESCRIBE = 8
+    DESCRIBE_CONFIGS = 10
+    ALTER_CONFIGS = 11
     IDEMPOTENT_WRITE = 12
 
 

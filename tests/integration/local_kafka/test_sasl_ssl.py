@@ -1,9 +1,10 @@
 """Kafka over TLS with SCRAM-SHA-512 logins and ACLs, on a broker of this module's own.
 
 One broker for the module (the plaintext session broker cannot do this): a CA and broker certificate
-made here, SCRAM users created when the storage is formatted, the StandardAuthorizer on, and ACLs for
-two principals: the worker (the pipeline's topics and its consumer group) and the web app (write
-submitted, read status, its own groups; nothing else).
+made here, SCRAM users created when the storage is formatted, the StandardAuthorizer on, and the ACLs
+``ctax kafka acls`` prints for two principals (``ctax/kafka_acls.py``): the worker (the pipeline's topics and
+its consumer group) and the web app (write submitted; read submitted, status and metrics as its own groups;
+the processors' lag; nothing else).
 
 The clients are built the way the product builds them, from the documented ``CTAX_KAFKA_*`` settings:
 the web app's through ``ctax.components.kafka_connection``, the worker's through the Faust credentials
@@ -19,7 +20,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,15 +31,21 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import ClusterAuthorizationFailedError, TopicAuthorizationFailedError
 from faust.transport.drivers.aiokafka import credentials_to_aiokafka_auth
 
+from adapters.sql.revenues import SqlRevenuesSystem
 from ctax.components import kafka_connection
 from ctax.kafka_access import KafkaAccessError
+from ctax.kafka_acls import service_acls
 from ctax.local_kafka import LocalKafka, free_port
-from ctax.local_kafka.acls import CLUSTER_RESOURCE_NAME, Acl, Operation, PatternType, ResourceType, create_acls
+from ctax.local_kafka.acls import create_acls
 from ctax.local_kafka.security import ScramUser, TlsFiles, client_options, make_tls_files, secure_local_kafka
 from ctax.settings import Settings
 from ctax.topic_setup import ensure_topics
 from ctax.worker_runner import faust_credentials
-from schemas.topics import METRICS, STATUS, SUBMITTED
+from schemas.codec import shared_codec
+from schemas.events import NotificationMetric, NotificationStatus
+from schemas.topics import ASSESSED, DEAD_LETTER_TOPIC, METRICS, PROCESSOR_APP_ID, STATUS, SUBMITTED, VALIDATED
+from tests.builders import move_in, notification, register_property
+from web.ops.consumer_lag import ConsumerLagMonitor, LagReading
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 WORKER_GROUP = "ctax-processor"  # the Faust app id, which Faust uses as the consumer group
@@ -66,21 +73,6 @@ class SecureBroker:
         }
 
 
-def _acls(worker: ScramUser, web: ScramUser) -> list[Acl]:
-    topic, group = ResourceType.TOPIC, ResourceType.GROUP
-    return [
-        *(Acl(worker.principal, operation, topic, "ctax.", PatternType.PREFIXED)
-          for operation in (Operation.READ, Operation.WRITE, Operation.CREATE, Operation.DESCRIBE)),
-        Acl(worker.principal, Operation.READ, group, WORKER_GROUP),
-        # Idempotent producers (both use them) need IdempotentWrite on the cluster (aiokafka's InitProducerId).
-        *(Acl(user.principal, Operation.IDEMPOTENT_WRITE, ResourceType.CLUSTER, CLUSTER_RESOURCE_NAME)
-          for user in (worker, web)),
-        Acl(web.principal, Operation.WRITE, topic, SUBMITTED.name),
-        Acl(web.principal, Operation.READ, topic, STATUS.name),
-        Acl(web.principal, Operation.READ, group, "ctax-web-", PatternType.PREFIXED),
-    ]
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def secure(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[SecureBroker]:
     """Start the SASL_SSL broker, create the product's topics as admin, and the two principals' ACLs."""
@@ -95,7 +87,7 @@ async def secure(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Secu
     try:
         admin_options = client_options(broker.bootstrap, admin, tls.ca_cert)
         await ensure_topics(broker.bootstrap, 4, client_options=admin_options)
-        await create_acls(admin_options, _acls(worker, web))
+        await create_acls(admin_options, service_acls(worker.name, web.name))  # what `ctax kafka acls` prints
         await _until_applied(client_options(broker.bootstrap, web, tls.ca_cert))
         yield SecureBroker(broker, tls, untrusted.ca_cert, admin, worker, web)
     finally:
@@ -126,11 +118,11 @@ def _worker_options(settings: Settings) -> dict[str, Any]:
     return {"bootstrap_servers": settings.kafka_bootstrap, **credentials_to_aiokafka_auth(faust_credentials(settings))}
 
 
-async def _send(options: Mapping[str, Any], topic: str, value: bytes) -> None:
+async def _send(options: Mapping[str, Any], topic: str, value: bytes, key: bytes | None = None) -> None:
     producer = AIOKafkaProducer(**options, acks="all", enable_idempotence=True)
     try:
         await producer.start()
-        await producer.send_and_wait(topic, value, key=value)
+        await producer.send_and_wait(topic, value, key=key or value)
     finally:
         await producer.stop()
 
@@ -262,21 +254,91 @@ async def _read_all(options: Mapping[str, Any], topic: str) -> list[bytes]:
     return values
 
 
-async def test_acls_deny_the_web_app_reading_metrics_and_writing_status(
+async def test_acls_deny_the_web_app_what_only_the_worker_does(
     secure: SecureBroker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The web principal may not read the metrics topic nor write the status topic; the worker may."""
+    """The web principal may not write the status or metrics topics nor read the dead letters; the worker may."""
     web_options = _web_options(_settings(monkeypatch, secure.settings_env(secure.web)))
     worker_options = _worker_options(_settings(monkeypatch, secure.settings_env(secure.worker)))
-    await _send(worker_options, METRICS.name, b"a metric")
-
     with pytest.raises(TopicAuthorizationFailedError):
-        await _read_all(web_options, METRICS.name)
-    with pytest.raises(TopicAuthorizationFailedError):
-        await _send(web_options, STATUS.name, b"forged status")
+        await _read_all(web_options, DEAD_LETTER_TOPIC)
+    for topic in (STATUS.name, METRICS.name):
+        with pytest.raises(TopicAuthorizationFailedError):
+            await _send(web_options, topic, b"forged")
 
-    assert b"a metric" in await _read_all(worker_options, METRICS.name)  # the same reads pass when allowed
+    assert await _read_all(worker_options, DEAD_LETTER_TOPIC) == []  # the same read passes when allowed (none yet)
     await _send(worker_options, STATUS.name, b"a real status")
+
+
+async def test_the_real_worker_and_the_web_apps_readers_work_within_their_acls(
+    secure: SecureBroker, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`ctax worker` as ctax-worker applies a move-in the web principal sent; the web principal follows its
+    status and its metric (as the progress and ops groups) and reads the processors' lag, all under
+    `service_acls`: a rule missing there fails here, not at a council."""
+    revenues_url = f"sqlite:///{tmp_path}/revenues.db"
+    revenues = SqlRevenuesSystem.from_url(revenues_url)
+    revenues.create_schema()
+    revenues.load_register([register_property("100090000004")], [])
+    revenues.dispose()
+    env = {**os.environ, **secure.settings_env(secure.worker), "CTAX_DATABASE_URL": revenues_url,
+           "CTAX_PARTITIONS": "4", "CTAX_WORKER_METRICS_PORT": "0", "CTAX_LOG_FORMAT": "text"}
+    log_path = tmp_path / "worker.log"
+    with log_path.open("wb") as log:
+        worker = await asyncio.create_subprocess_exec(sys.executable, "-m", "ctax", "worker", cwd=tmp_path, env=env,
+                                                      stdout=log, stderr=log)
+    try:
+        web_settings = _settings(monkeypatch, secure.settings_env(secure.web))
+        web_options = _web_options(web_settings)
+        sent = notification(move_in("100090000004"))
+        await _send(web_options, SUBMITTED.name, shared_codec().encode(sent), key=sent.notification_id.encode())
+
+        key = sent.notification_id.encode()
+        final = await _receive_keyed(web_options, STATUS.name, "ctax-web-progress", key, lambda value: (
+            shared_codec().decode(value, NotificationStatus).status.is_final))
+        outcome = shared_codec().decode(final, NotificationStatus).status
+        metric = await _receive_keyed(web_options, METRICS.name, "ctax-web-ops", key, lambda value: True)
+        assert shared_codec().decode(metric, NotificationMetric).outcome == outcome
+
+        readings: list[LagReading] = []
+        measured = asyncio.Event()
+
+        def keep(reading: LagReading) -> None:
+            readings.append(reading)
+            measured.set()
+
+        lag = ConsumerLagMonitor(kafka_connection(web_settings), PROCESSOR_APP_ID,
+                                 [spec.name for spec in (SUBMITTED, VALIDATED, ASSESSED, STATUS)],
+                                 interval_seconds=0.5, on_reading=keep)
+        lag.start()
+        try:
+            await asyncio.wait_for(measured.wait(), 30)  # no reading at all if the lag's reads are refused
+        finally:
+            await lag.stop()
+        assert set(readings[0].by_topic) >= {SUBMITTED.name, STATUS.name}
+    finally:
+        worker.terminate()
+        await asyncio.wait_for(worker.wait(), 30)
+    assert "AuthorizationFailed" not in log_path.read_text(errors="replace")
+
+
+async def _receive_keyed(options: Mapping[str, Any], topic: str, group: str, key: bytes,
+                         wanted: Callable[[bytes], bool]) -> bytes:
+    """Read ``topic`` as ``group`` until a record with ``key`` whose value is ``wanted``; commit; return it."""
+    consumer = AIOKafkaConsumer(topic, **options, group_id=group, auto_offset_reset="earliest",
+                                enable_auto_commit=False)
+    try:
+        await consumer.start()
+        async with asyncio.timeout(90):
+            while True:
+                for records in (await consumer.getmany(timeout_ms=1000)).values():
+                    for record in records:
+                        if record.key == key and record.value is not None and wanted(record.value):
+                            await consumer.commit()
+                            value: bytes = record.value
+                            return value
+    finally:
+        await consumer.stop()
 
 
 async def test_the_deadletters_command_logs_in_with_the_settings(secure: SecureBroker) -> None:
