@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,6 +15,8 @@ from aiokafka.errors import TopicAlreadyExistsError
 from ctax.kafka_access import diagnose
 from ctax.topic_retention import TopicRetention
 from schemas.topics import all_topic_names
+
+log = logging.getLogger(__name__)
 
 
 def topic_names(prefix: str = "") -> list[str]:
@@ -44,9 +47,10 @@ async def ensure_topics(bootstrap: str, partitions: int, *, prefix: str = "", at
                     await admin.create_topics(missing)
             present = [name for name in topic_names(prefix) if name in existing]
             if present:
-                await admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, name,
-                                                          {"retention.ms": str(retention_ms[name])})
-                                           for name in present])
+                answers = await admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, name,
+                                                                    {"retention.ms": str(retention_ms[name])})
+                                                     for name in present])
+                _warn_of_refusals(answers)
             return
         except Exception as error:
             cause = await diagnose(options)
@@ -57,3 +61,12 @@ async def ensure_topics(bootstrap: str, partitions: int, *, prefix: str = "", at
             await asyncio.sleep(1)
         finally:
             await admin.close()
+
+
+def _warn_of_refusals(answers: list[Any]) -> None:
+    """The broker answers a refused retention change in its response, not as an error: say so, once."""
+    refused = {name: code for answer in answers for code, _message, _type, name in answer.resources if code}
+    if refused:
+        log.warning("could not set the retention of topics; the login may lack AlterConfigs on them "
+                    "(`ctax kafka acls`)",
+                    extra={"topics": sorted(refused), "error_codes": sorted(set(refused.values()))})

@@ -14,6 +14,7 @@ of ``ctax.worker_runner.faust_credentials``.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import secrets
 import subprocess
@@ -320,6 +321,19 @@ async def test_the_real_worker_and_the_web_apps_readers_work_within_their_acls(
         worker.terminate()
         await asyncio.wait_for(worker.wait(), 30)
     assert "AuthorizationFailed" not in log_path.read_text(errors="replace")
+
+
+async def test_a_login_without_alter_configs_is_told_the_retention_was_not_set(
+    secure: SecureBroker, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The web principal may not configure topics: the broker says so in its answer, and the topic check logs it
+    (names, no personal data) instead of passing as if the retention had been set."""
+    settings = _settings(monkeypatch, secure.settings_env(secure.web))
+    with caplog.at_level(logging.WARNING, logger="ctax.topic_setup"):
+        await ensure_topics(settings.kafka_bootstrap, 4, client_options=_web_options(settings), attempts=1)
+    (warning,) = [r for r in caplog.records if r.name == "ctax.topic_setup"]
+    assert "could not set the retention" in warning.getMessage()
+    assert SUBMITTED.name in warning.topics  # type: ignore[attr-defined]
 
 
 async def _receive_keyed(options: Mapping[str, Any], topic: str, group: str, key: bytes,
