@@ -130,17 +130,24 @@ async def _send(options: Mapping[str, Any], topic: str, value: bytes, key: bytes
 
 async def _receive(options: Mapping[str, Any], topic: str, group: str, wanted: bytes) -> bytes:
     """Read ``topic`` as ``group`` from the earliest offset until ``wanted`` arrives; commit and return it."""
+    return await _receive_matching(options, topic, group, lambda key, value: value == wanted)
+
+
+async def _receive_matching(options: Mapping[str, Any], topic: str, group: str,
+                            matches: Callable[[bytes | None, bytes], bool]) -> bytes:
+    """Read ``topic`` as ``group`` until a record whose key and value match; commit; return its value."""
     consumer = AIOKafkaConsumer(topic, **options, group_id=group, auto_offset_reset="earliest",
                                 enable_auto_commit=False)
     try:
         await consumer.start()
-        async with asyncio.timeout(60):
+        async with asyncio.timeout(90):
             while True:
                 for records in (await consumer.getmany(timeout_ms=1000)).values():
                     for record in records:
-                        if record.value == wanted:
+                        if record.value is not None and matches(record.key, record.value):
                             await consumer.commit()
-                            return wanted
+                            value: bytes = record.value
+                            return value
     finally:
         await consumer.stop()
 
@@ -295,10 +302,10 @@ async def test_the_real_worker_and_the_web_apps_readers_work_within_their_acls(
         await _send(web_options, SUBMITTED.name, shared_codec().encode(sent), key=sent.notification_id.encode())
 
         key = sent.notification_id.encode()
-        final = await _receive_keyed(web_options, STATUS.name, "ctax-web-progress", key, lambda value: (
-            shared_codec().decode(value, NotificationStatus).status.is_final))
+        final = await _receive_matching(web_options, STATUS.name, "ctax-web-progress", lambda k, value: (
+            k == key and shared_codec().decode(value, NotificationStatus).status.is_final))
         outcome = shared_codec().decode(final, NotificationStatus).status
-        metric = await _receive_keyed(web_options, METRICS.name, "ctax-web-ops", key, lambda value: True)
+        metric = await _receive_matching(web_options, METRICS.name, "ctax-web-ops", lambda k, _: k == key)
         assert shared_codec().decode(metric, NotificationMetric).outcome == outcome
 
         readings: list[LagReading] = []
@@ -334,25 +341,6 @@ async def test_a_login_without_alter_configs_is_told_the_retention_was_not_set(
     (warning,) = [r for r in caplog.records if r.name == "ctax.topic_setup"]
     assert "could not set the retention" in warning.getMessage()
     assert SUBMITTED.name in warning.topics  # type: ignore[attr-defined]
-
-
-async def _receive_keyed(options: Mapping[str, Any], topic: str, group: str, key: bytes,
-                         wanted: Callable[[bytes], bool]) -> bytes:
-    """Read ``topic`` as ``group`` until a record with ``key`` whose value is ``wanted``; commit; return it."""
-    consumer = AIOKafkaConsumer(topic, **options, group_id=group, auto_offset_reset="earliest",
-                                enable_auto_commit=False)
-    try:
-        await consumer.start()
-        async with asyncio.timeout(90):
-            while True:
-                for records in (await consumer.getmany(timeout_ms=1000)).values():
-                    for record in records:
-                        if record.key == key and record.value is not None and wanted(record.value):
-                            await consumer.commit()
-                            value: bytes = record.value
-                            return value
-    finally:
-        await consumer.stop()
 
 
 async def test_the_deadletters_command_logs_in_with_the_settings(secure: SecureBroker) -> None:
