@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from adapters.sql.engines import create_admin_engine, driver_url
 
@@ -36,6 +38,24 @@ def fresh_database() -> Iterator[str]:
     try:
         yield server.set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        try:
+            _drop(admin, name)
+        finally:
+            admin.dispose()
+
+
+def _drop(admin: Engine, name: str, attempts: int = 40) -> None:
+    """Drop the database, whoever is connected. A plain DROP first: PostgreSQL itself stops an autovacuum
+    worker tidying the tables the test wrote, which FORCE may not (another role's process); FORCE then ends
+    the test's own sessions. Either may meet the other case for a moment, so try again."""
+    drop = f'DROP DATABASE IF EXISTS "{name}"'
+    for attempt in range(attempts):
+        for statement in (drop, f"{drop} WITH (FORCE)"):
+            try:
+                with admin.connect() as conn:
+                    conn.execute(text(statement))
+                return
+            except (ProgrammingError, OperationalError):
+                if attempt == attempts - 1 and statement != drop:
+                    raise
+        time.sleep(0.25)
