@@ -92,7 +92,7 @@ async def accept_notification(
     if not recorded:
         with contextlib.suppress(IntegrityError):  # a stale claim being retried: the row is already there
             await in_thread(runtime.store.record_received, notification_id, reference,
-                                    notification.kind.value, notification.submitted_at)
+                            notification.kind.value, notification.submitted_at)
     try:
         await runtime.publisher.publish(notification_id.encode(), runtime.codec.encode(notification))
     except PublishUnavailableError as error:

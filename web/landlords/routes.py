@@ -94,7 +94,7 @@ async def upload(request: Request, user: LandlordPageUser) -> Response:
         except UploadRefusedError as refused:
             return await _upload_page(request, user, str(refused), 400)
         upload_id = await in_thread(uploads.store, user.username, file_hash, filename,
-                                            datetime.now(UTC), rows)
+                                    datetime.now(UTC), rows)
         log.info("landlord upload stored", extra={"upload_id": upload_id, "rows": len(rows)})
     runtime: WebRuntime = request.app.state.runtime
     await send_pending(runtime, uploads, upload_id)

@@ -51,7 +51,7 @@ async def send_pending(runtime: WebRuntime, uploads: LandlordUploadStore, upload
             left += 1
             continue
         await in_thread(uploads.mark_sent, row.upload_id, row.number, receipt.notification_id,
-                                receipt.reference)
+                        receipt.reference)
         log.info("landlord row sent", extra={"upload_id": row.upload_id, "notification_id": receipt.notification_id})
     return left
 

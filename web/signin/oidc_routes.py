@@ -52,7 +52,7 @@ async def start_oidc_sign_in(request: Request, next: str | None = None) -> Respo
         return _problem(request, "Page not found", "Sign-in with a council account is not set up here.", 404)
     state, nonce, verifier = secrets.token_urlsafe(32), secrets.token_urlsafe(32), secrets.token_urlsafe(48)
     await in_thread(back_office(request).pending_sign_ins.begin, state,
-                            PendingSignIn(nonce, verifier, safe_next(next)))
+                    PendingSignIn(nonce, verifier, safe_next(next)))
     try:
         destination = await provider.authorization_url(state=state, nonce=nonce, code_verifier=verifier)
     except OidcSignInError as error:

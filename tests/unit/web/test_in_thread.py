@@ -37,7 +37,7 @@ async def test_results_and_errors_come_back_as_from_the_call() -> None:
         await in_thread(int, "seven")
 
 
-async def test_an_error_in_the_thread_of_a_cancelled_caller_is_not_left_unretrieved() -> None:
+async def test_a_cancelled_caller_is_cancelled_even_when_its_thread_fails() -> None:
     started, release = threading.Event(), threading.Event()
 
     def failing() -> None:
