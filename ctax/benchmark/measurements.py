@@ -93,6 +93,9 @@ class Processes:
         return (sum(u.cpu_seconds for u in self._last.values()),
                 sum(u.peak_rss_mb for u in self._last.values()))
 
+    def pids(self) -> list[int]:
+        return [proc.pid for proc in self._procs]
+
     def alive(self) -> bool:
         return all(proc.poll() is None for proc in self._procs)
 
@@ -116,6 +119,12 @@ def worker_command() -> list[str]:
 
 def relay_command(bootstrap: str, source: str, target: str, group: str) -> list[str]:
     return [sys.executable, "-m", "ctax.benchmark.relay", bootstrap, source, target, group]
+
+
+def faust_reference_command(mode: str, bootstrap: str, source: str, target: str, app_id: str,
+                            partitions: int) -> list[str]:
+    return [sys.executable, "-m", "ctax.benchmark.faust_reference", mode, bootstrap, source, target, app_id,
+            str(partitions)]
 
 
 def child_env(**settings: str) -> dict[str, str]:

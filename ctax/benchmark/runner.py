@@ -22,6 +22,7 @@ from ctax.benchmark.measurements import (
     await_arrivals,
     child_env,
     drain_figures,
+    faust_reference_command,
     latency_figures,
     metric_identity,
     percentile,
@@ -32,6 +33,7 @@ from ctax.benchmark.measurements import (
     worker_command,
 )
 from ctax.benchmark.scenario import Workload, seed_workload
+from ctax.benchmark.stage_profile import StageProfile
 from ctax.components import council_rules
 from ctax.local_kafka import LocalKafka, free_port
 from ctax.settings import Settings
@@ -56,6 +58,14 @@ class BenchConfig:
     intake_concurrency: int = 32
     timeout_seconds: float = 1800.0
     output_dir: Path = field(default_factory=lambda: Path("var/bench"))
+    profile: bool = False  # sample the one-worker drain with py-spy for the per-stage CPU split
+
+
+CEILING = "transport ceiling (aiokafka relay)"
+FAUST_FORWARD = "bare Faust agent, forwarding bytes"
+FAUST_DVE = "bare Faust agent, decode-validate-encode"
+NAIVE = "naive (staged, one event at a time)"
+OURS = "ours (fused, batched), 1 worker"
 
 
 class Bench:
@@ -80,15 +90,16 @@ class Bench:
             self.progress(f"seeding a register for {size:,} notifications ({self.database.kind})")
             seed_template(self.database.template_url(), self._seed(size))
             rows: list[dict[str, Any]] = []
-            rows.append({"name": "transport ceiling (aiokafka relay)",
-                         "drain": self._drain_relay(config.backlog).as_dict(),
+            rows.append({"name": CEILING, "drain": self._drain_relay(config.backlog).as_dict(),
                          "latency": self._latency_relay().as_dict()})
-            rows.append({"name": "naive (staged, one event at a time)",
-                         "drain": self._drain_pipeline("staged", config.naive_backlog, 1).as_dict(),
+            rows.append({"name": FAUST_FORWARD, "drain": self._drain_faust("forward", config.backlog).as_dict()})
+            rows.append({"name": FAUST_DVE,
+                         "drain": self._drain_faust("decode-validate-encode", config.backlog).as_dict()})
+            rows.append({"name": NAIVE, "drain": self._drain_pipeline("staged", config.naive_backlog, 1).as_dict(),
                          "latency": self._latency_pipeline("staged").as_dict()})
-            rows.append({"name": "ours (fused, batched), 1 worker",
-                         "drain": self._drain_pipeline("fused", config.backlog, 1).as_dict(),
+            rows.append({"name": OURS, "drain": self._drain_pipeline("fused", config.backlog, 1).as_dict(),
                          "latency": self._latency_pipeline("fused").as_dict()})
+            split = self._profile_split(config.backlog) if config.profile else None
             if config.scale_workers > 1:
                 rows.append({"name": f"ours, {config.scale_workers} workers",
                              "drain": self._drain_pipeline("fused", config.backlog, config.scale_workers).as_dict()})
@@ -98,7 +109,8 @@ class Bench:
                 "machine": describe_machine(self.database.server_version()),
                 "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(config).items()
                            if k != "postgres_url"},
-                "rows": rows, "intake": intake, "ratios": _ratios(rows),
+                "rows": rows, "intake": intake, "ratios": _ratios(rows, intake),
+                **({"worker_cpu_by_stage": split} if split else {}),
                 "notes": [
                     "drain n/s: notifications finished (metrics event published after the account change "
                     "committed) per second, from the first to the last to finish; worker start-up excluded",
@@ -146,6 +158,40 @@ class Bench:
         finally:
             procs.stop()
         return drain_figures(arrivals, cpu_first, cpu_end, rss, workers)
+
+    def _profile_split(self, count: int) -> dict[str, float]:
+        """Drain the backlog again with one worker under py-spy: the share of its busy CPU in each stage."""
+        assert self.workload is not None
+        prefix = self._prefix()
+        database_url = self.database.fresh(f"p{self.phase}")
+        asyncio.run(produce_backlog(self.broker.bootstrap, f"{prefix}{SUBMITTED.name}",
+                                    self.workload.notifications[:count], self._tagged("profile")))
+        procs = Processes([worker_command()], self._pipeline_env(prefix, "fused", database_url), self.workdir,
+                          f"worker-{self.phase}")
+        profile = StageProfile(procs.pids()[0], self.workdir / f"profile-{self.phase}.txt")
+        try:
+            self._await(prefix, METRICS.name, count, procs, "fused x1, profiled", metric_identity)
+        finally:
+            split = profile.stop()
+            procs.stop()
+        return split
+
+    def _drain_faust(self, mode: str, count: int) -> Any:
+        """A bare Faust agent (the worker's Faust settings) copying the backlog to another topic."""
+        assert self.workload is not None
+        prefix = self._prefix()
+        source, target = f"{prefix}{SUBMITTED.name}", f"{prefix}relayed"
+        asyncio.run(produce_backlog(self.broker.bootstrap, source, self.workload.notifications[:count],
+                                    self._tagged(f"faust {mode}")))
+        command = faust_reference_command(mode, self.broker.bootstrap, source, target, f"{prefix}reference",
+                                          self.config.partitions)
+        procs = Processes([command], child_env(), self.workdir, f"faust-{self.phase}")
+        try:
+            arrivals, cpu_first = self._await("", target, count, procs, f"faust {mode}", relayed_identity)
+            cpu_end, rss = procs.snapshot()
+        finally:
+            procs.stop()
+        return drain_figures(arrivals, cpu_first, cpu_end, rss, 1)
 
     def _drain_relay(self, count: int) -> Any:
         assert self.workload is not None
@@ -259,21 +305,25 @@ class Bench:
                 except httpx.HTTPError:
                     time.sleep(0.3)
             self.progress(f"[intake] {self.config.intake_concurrency} connections for "
-                          f"{self.config.intake_seconds:g} s from a separate process")
-            out = subprocess.run(
-                [sys.executable, "-m", "ctax.benchmark.http_load", f"http://127.0.0.1:{port}/api/v1/notifications",
-                 str(bodies_file), str(self.config.intake_seconds), str(self.config.intake_concurrency)],
-                capture_output=True, text=True, check=True, timeout=self.config.intake_seconds + 120)
+                          f"{self.config.intake_seconds:g} s from a separate process: /healthz, then notifications")
+            bare = self._http_load(f"http://127.0.0.1:{port}/healthz", "-")
+            intake = self._http_load(f"http://127.0.0.1:{port}/api/v1/notifications", str(bodies_file))
             _, rss = web.snapshot()
         finally:
             web.stop()
+        return {**intake, "bare_http": bare, "web_peak_rss_mb": round(rss, 1)}
+
+    def _http_load(self, url: str, bodies: str) -> dict[str, Any]:
+        out = subprocess.run(
+            [sys.executable, "-m", "ctax.benchmark.http_load", url, bodies, str(self.config.intake_seconds),
+             str(self.config.intake_concurrency)],
+            capture_output=True, text=True, check=True, timeout=self.config.intake_seconds + 120)
         load = json.loads(out.stdout.strip().splitlines()[-1])
         latencies = load["latencies_ms"]
         return {"concurrency": self.config.intake_concurrency, "seconds": load["seconds"], "codes": load["codes"],
                 "accepted_per_second": round(len(latencies) / load["seconds"], 1),
                 "p50_ms": round(percentile(latencies, 50), 1), "p95_ms": round(percentile(latencies, 95), 1),
-                "p99_ms": round(percentile(latencies, 99), 1), "max_ms": round(max(latencies, default=0.0), 1),
-                "web_peak_rss_mb": round(rss, 1)}
+                "p99_ms": round(percentile(latencies, 99), 1), "max_ms": round(max(latencies, default=0.0), 1)}
 
     def _tagged(self, label: str) -> Progress:
         return lambda message: self.progress(f"[{label}] {message}")
@@ -291,19 +341,37 @@ def _stamp(codec: Any, notification: Any) -> Callable[[], bytes]:
     return lambda: codec.encode(notification.model_copy(update={"submitted_at": datetime.now(UTC)}))
 
 
-def _ratios(rows: list[dict[str, Any]]) -> dict[str, str]:
-    by_name = {row["name"]: row for row in rows}
-    ours = by_name.get("ours (fused, batched), 1 worker", {}).get("drain")
-    naive = by_name.get("naive (staged, one event at a time)", {}).get("drain")
-    ceiling = by_name.get("transport ceiling (aiokafka relay)", {}).get("drain")
-    ratios = {}
-    if ours and naive:
-        ratios["ours / naive"] = f"{ours['per_second'] / naive['per_second']:.1f}x"
-    if ours and ceiling:
+def _ratios(rows: list[dict[str, Any]], intake: dict[str, Any] | None = None) -> dict[str, str]:
+    """Ours against each reference measured in the same run (ratios travel between machines; rates do not)."""
+    drains = {row["name"]: row.get("drain") for row in rows}
+    ours = drains.get(OURS)
+    ratios: dict[str, str] = {}
+    if not ours:
+        return ratios
+    for name, label in ((NAIVE, "naive"), (FAUST_FORWARD, "bare Faust forwarding"),
+                        (FAUST_DVE, "bare Faust decode-validate-encode")):
+        other = drains.get(name)
+        if other:
+            ratios[f"ours / {label}"] = f"{ours['per_second'] / other['per_second']:.2f}x"
+    forward = drains.get(FAUST_FORWARD)
+    if forward and forward["cpu_seconds_per_1000"] > 0:
+        ratios["ours CPU per notification / bare Faust forwarding CPU per event"] = (
+            f"{ours['cpu_seconds_per_1000'] / forward['cpu_seconds_per_1000']:.2f}x")
+    ceiling = drains.get(CEILING)
+    if ceiling:
         ratios["ours / transport ceiling"] = f"{ours['per_second'] / ceiling['per_second'] * 100:.0f}%"
+    latencies = {row["name"]: row.get("latency") or {} for row in rows}
+    ours_p99, ceiling_p99 = latencies.get(OURS, {}).get("p99_ms"), latencies.get(CEILING, {}).get("p99_ms")
+    if ours_p99 and ceiling_p99:
+        ratios["ours p99 / transport ceiling p99"] = f"{ours_p99 / ceiling_p99:.1f}x"
     scaled = [row for row in rows if row["name"].startswith("ours, ")]
-    if ours and scaled:
+    if scaled:
         ratios["scale-out speed-up"] = f"{scaled[0]['drain']['per_second'] / ours['per_second']:.2f}x"
+    bare = (intake or {}).get("bare_http")
+    if intake and bare and bare["accepted_per_second"] > 0:
+        ratios["intake / bare HTTP rate"] = f"{intake['accepted_per_second'] / bare['accepted_per_second']:.2f}x"
+        if bare["p99_ms"] > 0:
+            ratios["intake p99 / bare HTTP p99"] = f"{intake['p99_ms'] / bare['p99_ms']:.1f}x"
     return ratios
 
 
