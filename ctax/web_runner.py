@@ -22,6 +22,7 @@ from ctax.settings import Settings
 from ctax.topic_setup import ensure_topics
 from web.app import WebConfig, create_app
 from web.back_office.services import BackOfficeConfig
+from web.intake.admission import AdmissionLimits
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,8 @@ def run_web(settings: Settings, host: str, port: int) -> None:
         kafka=kafka_connection(settings), council_code=settings.council_code,
         database_url=settings.web_database_url, topic_prefix=settings.topic_prefix,
         publish_timeout_seconds=settings.publish_timeout_seconds, council_name=settings.council_name,
+        publish_ack_timeout_seconds=settings.publish_ack_timeout_seconds,
+        admission=AdmissionLimits(settings.intake_in_flight, settings.intake_waiting, settings.intake_wait_ms / 1000),
         intake_rate_per_minute=settings.intake_rate_per_minute, intake_burst=settings.intake_burst,
         retention=store_retention(settings), retention_interval_seconds=settings.retention_interval_minutes * 60,
         secret_key=settings.web_secret_key.get_secret_value().encode() if settings.web_secret_key else None,

@@ -24,6 +24,7 @@ from web.http.frontend_assets import mount_frontend_assets
 from web.http.page_templates import PageTemplates
 from web.http.rate_limit import IntakeRateLimit
 from web.http.security_headers import SecurityHeaders
+from web.intake.admission import AdmissionLimits
 from web.intake.api import router as intake_router
 from web.intake.publisher import NotificationPublisher
 from web.intake.runtime import WebRuntime
@@ -46,7 +47,9 @@ class WebConfig:
     kafka: KafkaConnection
     council_code: str
     database_url: str
-    publish_timeout_seconds: float = 10.0
+    publish_timeout_seconds: float = 10.0  # connecting to Kafka
+    publish_ack_timeout_seconds: float = 2.0  # Kafka's acknowledgement of one notification; then 503
+    admission: AdmissionLimits = field(default_factory=AdmissionLimits)  # the intake's back-pressure
     topic_prefix: str = ""
     council_name: str = "Exampleshire District Council"
     secret_key: bytes | None = None  # signs CSRF tokens; None = a random key per process
@@ -77,9 +80,11 @@ def create_app(config: WebConfig) -> FastAPI:
         runtime = WebRuntime(
             council_code=config.council_code, codec=codec, store=store,
             publisher=NotificationPublisher(config.kafka, f"{config.topic_prefix}{SUBMITTED.name}",
-                                            timeout_seconds=config.publish_timeout_seconds),
+                                            timeout_seconds=config.publish_timeout_seconds,
+                                            ack_timeout_seconds=config.publish_ack_timeout_seconds),
             follower=StatusFollower(config.kafka, store, codec, topic=f"{config.topic_prefix}{STATUS.name}",
                                     group_id=f"{config.topic_prefix}ctax-web-progress"),
+            admission=config.admission.gate(),
         )
         app.state.runtime = runtime
         runtime.follower.start()

@@ -182,6 +182,12 @@ class ProgressStore:
             conn.execute(update(idempotency_table).where(idempotency_table.c.key == key)
                          .values(response=json.dumps(response)))
 
+    def backdate_key(self, key: str, claimed_at: datetime) -> None:
+        """Move a claim's time back (to when a retry may take it over), keeping its notification id."""
+        with self._engine.begin() as conn:
+            conn.execute(update(idempotency_table).where(idempotency_table.c.key == key)
+                         .values(created_at=claimed_at))
+
     def release_key(self, key: str) -> None:
         with self._engine.begin() as conn:
             conn.execute(delete(idempotency_table).where(idempotency_table.c.key == key))
