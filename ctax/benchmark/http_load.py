@@ -21,7 +21,7 @@ import aiohttp
 
 
 async def load(url: str, bodies: list[dict[str, Any]] | None, seconds: float, concurrency: int) -> dict[str, Any]:
-    codes: Counter[int] = Counter()
+    codes: Counter[int | str] = Counter()
     latencies: list[float] = []
     deadline = time.monotonic() + seconds
     next_body = 0
@@ -36,11 +36,14 @@ async def load(url: str, bodies: list[dict[str, Any]] | None, seconds: float, co
                 request = session.post(url, json=bodies[next_body % len(bodies)],
                                        headers={"Idempotency-Key": str(uuid.uuid4())})
                 next_body += 1
-            async with request as response:
-                await response.read()
-                codes[response.status] += 1
-                if response.status == (200 if bodies is None else 202):
-                    latencies.append((time.perf_counter() - started) * 1000)
+            try:
+                async with request as response:
+                    await response.read()
+                    codes[response.status] += 1
+                    if response.status == (200 if bodies is None else 202):
+                        latencies.append((time.perf_counter() - started) * 1000)
+            except aiohttp.ClientError as error:  # counted, not fatal: a dropped connection is a result too
+                codes[type(error).__name__] += 1
 
     connector = aiohttp.TCPConnector(limit=concurrency)
     started = time.monotonic()

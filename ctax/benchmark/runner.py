@@ -168,11 +168,15 @@ class Bench:
                                     self.workload.notifications[:count], self._tagged("profile")))
         procs = Processes([worker_command()], self._pipeline_env(prefix, "fused", database_url), self.workdir,
                           f"worker-{self.phase}")
-        profile = StageProfile(procs.pids()[0], self.workdir / f"profile-{self.phase}.txt")
+        profiles: list[StageProfile] = []
+
+        def start_profile() -> None:  # at the first finished notification: start-up is not the steady state
+            profiles.append(StageProfile(procs.pids()[0], self.workdir / f"profile-{self.phase}.txt"))
+
         try:
-            self._await(prefix, METRICS.name, count, procs, "fused x1, profiled", metric_identity)
+            self._await(prefix, METRICS.name, count, procs, "fused x1, profiled", metric_identity, start_profile)
         finally:
-            split = profile.stop()
+            split = profiles[0].stop() if profiles else {}
             procs.stop()
         return split
 
@@ -209,12 +213,15 @@ class Bench:
         return drain_figures(arrivals, cpu_first, cpu_end, rss, 1)
 
     def _await(self, prefix: str, topic: str, count: int, procs: Processes, label: str,
-               identify: Callable[[Any], tuple[str, float | None]]) -> tuple[dict[str, Any], float]:
+               identify: Callable[[Any], tuple[str, float | None]],
+               on_first: Callable[[], None] | None = None) -> tuple[dict[str, Any], float]:
         cpu_at_first: list[float] = []
 
         def progress(message: str) -> None:
             if not cpu_at_first and not message.startswith("0/"):
                 cpu_at_first.append(procs.snapshot()[0])
+                if on_first is not None:
+                    on_first()
             self.progress(f"[{label}] {message}")
 
         arrivals = asyncio.run(await_arrivals(self.broker.bootstrap, f"{prefix}{topic}", count,
@@ -297,13 +304,7 @@ class Bench:
             {"contact": n.contact.model_dump(mode="json"), "change": n.change.model_dump(mode="json")}
             for n in self.workload.notifications[:2000]]))
         try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.3)
+            _wait_until_answering(f"http://127.0.0.1:{port}/healthz", web, self.workdir)
             self.progress(f"[intake] {self.config.intake_concurrency} connections for "
                           f"{self.config.intake_seconds:g} s from a separate process: /healthz, then notifications")
             bare = self._http_load(f"http://127.0.0.1:{port}/healthz", "-")
@@ -335,6 +336,17 @@ async def _produce_while_reading(producing: Coroutine[Any, Any, None],
     results = await asyncio.gather(producing, reading)
     arrivals: dict[str, Any] = results[1]
     return arrivals
+
+
+def _wait_until_answering(url: str, web: Processes, logs: Path, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and web.alive():
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    raise RuntimeError(f"the web app did not answer {url}; its log is in {logs}")
 
 
 def _stamp(codec: Any, notification: Any) -> Callable[[], bytes]:

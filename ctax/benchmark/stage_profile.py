@@ -1,7 +1,8 @@
 """The worker's CPU split by stage, from a py-spy sampling profile taken while it drains the backlog.
 
 py-spy (a dev/bench dependency) samples the worker's Python stacks from outside the process without pausing
-it (``--nonblocking``); idle samples are left out, so the split is of the time the worker was busy. Each
+it (``--nonblocking``), keeping only samples of the thread that holds the GIL (``--gil``): a thread waiting on
+a socket or the database does not count, so the split is of the CPU the worker's Python spent. Each
 sample is put in one stage: the outermost pipeline step on its stack (decode, validate, assess, apply,
 report), else the producer or Faust (its consumer, ``take``, the agent loop) by the innermost frame that
 names them, else "other" (start-up, logging set-up, the garbage collector).
@@ -76,7 +77,7 @@ class StageProfile:
         self._log = output.with_suffix(".log").open("wb")
         self._proc = subprocess.Popen(
             [py_spy(), "record", "--pid", str(pid), "--format", "raw", "--output", str(output),
-             "--rate", str(rate), "--nonblocking"], stdout=self._log, stderr=self._log)
+             "--rate", str(rate), "--nonblocking", "--gil"], stdout=self._log, stderr=self._log)
 
     def stop(self) -> dict[str, float]:
         if self._proc.poll() is None:
