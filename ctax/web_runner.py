@@ -16,6 +16,7 @@ from ctax.components import (
     oidc_config,
     store_retention,
 )
+from ctax.garbage_collection import tune_for_service
 from ctax.kafka_access import KafkaAccessError
 from ctax.logging_setup import configure_logging
 from ctax.settings import Settings
@@ -64,4 +65,5 @@ def run_web(settings: Settings, host: str, port: int) -> None:
         ),
     ))
     # Access logs are off: request paths carry notification ids only, but we keep logs to our own lines.
+    tune_for_service()
     uvicorn.run(app, host=host, port=port, access_log=False, log_config=None, server_header=False)

@@ -7,7 +7,8 @@ Run as ``python -m ctax.benchmark.faust_reference MODE BOOTSTRAP SOURCE TARGET A
   pydantic model) and written back as Avro, the per-event work a naive stream processor does.
 
 Both keep the key (the notification id) and the record's timestamp, so the benchmark reads TARGET exactly as
-it reads the relay's output. The app is ``processors.app.faust_app``: the worker's own Faust settings.
+it reads the relay's output. The app is ``processors.app.faust_app``: the worker's own Faust settings, and
+the process gets the worker's garbage-collector settings (ctax/garbage_collection.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 import faust
 
+from ctax.garbage_collection import tune_for_service
 from processors.app import ProcessorConfig, faust_app, raw_topic
 from schemas.codec import shared_codec
 from schemas.notification import ChangeNotification
@@ -60,6 +62,7 @@ def main(argv: list[str]) -> None:
     mode, bootstrap, source, target, app_id, partitions = argv
     app = build_reference_app(mode, bootstrap, source, target, app_id, int(partitions))
     worker = faust.Worker(app, loglevel="WARNING", quiet=True, redirect_stdouts=False, override_logging=False)
+    tune_for_service()  # the worker's process settings too, so the comparison is of the work alone
     worker.execute_from_commandline()
 
 
