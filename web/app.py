@@ -107,6 +107,7 @@ def create_app(config: WebConfig) -> FastAPI:
             await office.stop()
             await runtime.follower.stop()
             await runtime.publisher.stop()
+            await asyncio.to_thread(store.writes.stop)  # the writes already queued are committed first
             engine.dispose()
 
     app = FastAPI(

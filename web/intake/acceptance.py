@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -93,9 +94,11 @@ async def _accept(
     if idempotency_key is not None:
         request_hash = hashlib.sha256(request.model_dump_json().encode()).hexdigest()
         try:
-            earlier = await in_thread(
-                runtime.store.claim_key, idempotency_key, request_hash, notification_id, reference,
-                (request.change.kind.value, submitted_at))
+            claim: dict[str, Any] = {"key": idempotency_key, "request_hash": request_hash,
+                                     "notification_id": notification_id, "reference": reference,
+                                     "received": (request.change.kind.value, submitted_at)}
+            earlier = await runtime.store.writes.run(partial(runtime.store.claim_in, **claim),
+                                                     alone=partial(runtime.store.claim_key, **claim))
         except IdempotencyConflictError:
             raise IdempotencyKeyReusedError(idempotency_key) from None
         if earlier is not None:
@@ -125,7 +128,8 @@ async def _accept(
         raise IntakeUnavailableError(str(error)) from error
     receipt = Receipt(notification_id, reference)
     if idempotency_key is not None:
-        await in_thread(runtime.store.complete_key, idempotency_key, receipt.as_record())
+        await runtime.store.writes.run(partial(runtime.store.complete_key_in, key=idempotency_key,
+                                               response=receipt.as_record()))
     return receipt
 
 
