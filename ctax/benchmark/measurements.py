@@ -36,6 +36,8 @@ class Drain:
     cpu_seconds_per_1000: float
     peak_rss_mb: float
     processes: int
+    broker_cpu_seconds_per_1000: float | None = None  # the Kafka broker's CPU over the same stretch
+    database_cpu_seconds_per_1000: float | None = None  # the PostgreSQL backends serving the phase's database
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -209,12 +211,18 @@ def relayed_identity(record: Any) -> tuple[str, float | None]:
 
 
 def drain_figures(arrivals: dict[str, tuple[float, float | None]], cpu_at_first: float, cpu_at_end: float,
-                  peak_rss: float, processes: int) -> Drain:
+                  peak_rss: float, processes: int, support: dict[str, float | None] | None = None) -> Drain:
     times = sorted(arrival for arrival, _ in arrivals.values())
     seconds = max(times[-1] - times[0], 1e-9) if len(times) > 1 else float("nan")
     count = len(times)
+
+    def per_1000(cpu: float | None) -> float | None:
+        return None if cpu is None else round(cpu / max(count, 1) * 1000, 3)
+
+    support = support or {}
     return Drain(count, round(seconds, 2), round((count - 1) / seconds, 1),
-                 round((cpu_at_end - cpu_at_first) / max(count, 1) * 1000, 3), round(peak_rss, 1), processes)
+                 round((cpu_at_end - cpu_at_first) / max(count, 1) * 1000, 3), round(peak_rss, 1), processes,
+                 per_1000(support.get("broker")), per_1000(support.get("database")))
 
 
 def latency_figures(latencies: list[float], offered: float, cpu: float, measured: int, peak_rss: float,

@@ -9,13 +9,13 @@ from typing import Any
 NAME = 42  # width of the row names ("bare Faust agent, decode-validate-encode")
 
 
-def _cell(value: Any, width: int) -> str:
+def _cell(value: Any, width: int, digits: int = 1) -> str:
     """Right-aligned in ``width``, and always at least one space from the column before (a slow baseline's
     latencies are wider than the column)."""
     if value is None:
         text = "-"
     elif isinstance(value, float):
-        text = f"{value:,.1f}"
+        text = f"{value:,.{digits}f}"
     else:
         text = str(value)
     return f" {text}".rjust(width)
@@ -30,9 +30,10 @@ def render_table(result: dict[str, Any]) -> str:
     lines.append("config: " + ", ".join(f"{k}={v}" for k, v in result["config"].items()))
     lines.append("")
     offered = result["config"]["latency_rate"]
-    header = (f"{'':<{NAME}}{'backlog':>9}{'drain n/s':>11}{'CPU s/1k':>10}{'peak MB':>9}"
+    header = (f"{'':<{NAME}}{'backlog':>9}{'drain n/s':>11}{'CPU s/1k':>10}{'Kafka s/1k':>11}{'DB s/1k':>9}"
+              f"{'peak MB':>9}"
               f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
-    lines.append(f"{'':<{NAME}}{'-- drain of a pre-loaded backlog --':^39}"
+    lines.append(f"{'':<{NAME}}{'-- drain of a pre-loaded backlog --':^59}"
                  f"{f'-- latency at {offered:g}/s offered --':^36}")
     lines.append(header)
     for row in result["rows"]:
@@ -40,7 +41,8 @@ def render_table(result: dict[str, Any]) -> str:
         latency = row.get("latency") or {}
         lines.append(
             f"{row['name']:<{NAME}}{_cell(drain.get('notifications'), 9)}{_cell(drain.get('per_second'), 11)}"
-            f"{_cell(drain.get('cpu_seconds_per_1000'), 10)}{_cell(drain.get('peak_rss_mb'), 9)}"
+            f"{_cell(drain.get('cpu_seconds_per_1000'), 10, 2)}{_cell(drain.get('broker_cpu_seconds_per_1000'), 11, 2)}"
+            f"{_cell(drain.get('database_cpu_seconds_per_1000'), 9, 2)}{_cell(drain.get('peak_rss_mb'), 9)}"
             f"{_cell(latency.get('p50_ms'), 9)}{_cell(latency.get('p95_ms'), 9)}{_cell(latency.get('p99_ms'), 9)}"
             f"{_cell(latency.get('max_ms'), 9)}")
     if "intake" in result:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy.engine import make_url
 
 from ctax.benchmark.bench_database import BenchDatabase, seed_template
 from ctax.benchmark.machine import describe_machine
@@ -32,6 +33,7 @@ from ctax.benchmark.measurements import (
     relayed_identity,
     worker_command,
 )
+from ctax.benchmark.process_probe import SupportCpu
 from ctax.benchmark.scenario import Workload, seed_workload
 from ctax.benchmark.stage_profile import StageProfile
 from ctax.components import council_rules
@@ -152,12 +154,7 @@ class Bench:
                                     self.workload.notifications[:count], self._tagged(label)))
         procs = Processes([worker_command()] * workers, self._pipeline_env(prefix, pipeline, database_url),
                           self.workdir, f"worker-{self.phase}")
-        try:
-            arrivals, cpu_first = self._await(prefix, METRICS.name, count, procs, label, metric_identity)
-            cpu_end, rss = procs.snapshot()
-        finally:
-            procs.stop()
-        return drain_figures(arrivals, cpu_first, cpu_end, rss, workers)
+        return self._drain(prefix, METRICS.name, count, procs, label, metric_identity, database_url)
 
     def _profile_split(self, count: int) -> dict[str, float]:
         """Drain the backlog again with one worker under py-spy: the share of its busy CPU in each stage."""
@@ -190,12 +187,7 @@ class Bench:
         command = faust_reference_command(mode, self.broker.bootstrap, source, target, f"{prefix}reference",
                                           self.config.partitions)
         procs = Processes([command], child_env(), self.workdir, f"faust-{self.phase}")
-        try:
-            arrivals, cpu_first = self._await("", target, count, procs, f"faust {mode}", relayed_identity)
-            cpu_end, rss = procs.snapshot()
-        finally:
-            procs.stop()
-        return drain_figures(arrivals, cpu_first, cpu_end, rss, 1)
+        return self._drain("", target, count, procs, f"faust {mode}", relayed_identity)
 
     def _drain_relay(self, count: int) -> Any:
         assert self.workload is not None
@@ -205,12 +197,7 @@ class Bench:
                                     self._tagged("relay")))
         procs = Processes([relay_command(self.broker.bootstrap, source, target, f"{prefix}relay")],
                           child_env(), self.workdir, f"relay-{self.phase}")
-        try:
-            arrivals, cpu_first = self._await("", target, count, procs, "relay", relayed_identity)
-            cpu_end, rss = procs.snapshot()
-        finally:
-            procs.stop()
-        return drain_figures(arrivals, cpu_first, cpu_end, rss, 1)
+        return self._drain("", target, count, procs, "relay", relayed_identity)
 
     def _await(self, prefix: str, topic: str, count: int, procs: Processes, label: str,
                identify: Callable[[Any], tuple[str, float | None]],
@@ -229,6 +216,20 @@ class Bench:
         if len(arrivals) < count:
             raise RuntimeError(f"[{label}] only {len(arrivals):,}/{count:,} finished; logs in {self.workdir}")
         return arrivals, (cpu_at_first or [0.0])[0]
+
+    def _drain(self, prefix: str, topic: str, count: int, procs: Processes, label: str,
+               identify: Callable[[Any], tuple[str, float | None]], database_url: str | None = None) -> Any:
+        """Wait for the drain, then its figures, with the broker's and the database's CPU over the same stretch."""
+        support = SupportCpu(self.broker.pid, _database_name(database_url))
+        first: list[dict[str, dict[int, float]]] = []
+        try:
+            arrivals, cpu_first = self._await(prefix, topic, count, procs, label, identify,
+                                              lambda: first.append(support.sample()))
+            cpu_end, rss = procs.snapshot()
+            spent = SupportCpu.spent(first[0] if first else {}, support.sample())
+        finally:
+            procs.stop()
+        return drain_figures(arrivals, cpu_first, cpu_end, rss, len(procs.pids()), spent)
 
     def _latency_pipeline(self, pipeline: str) -> Any:
         assert self.workload is not None
@@ -336,6 +337,11 @@ async def _produce_while_reading(producing: Coroutine[Any, Any, None],
     results = await asyncio.gather(producing, reading)
     arrivals: dict[str, Any] = results[1]
     return arrivals
+
+
+def _database_name(url: str | None) -> str | None:
+    """The PostgreSQL database a phase uses (None for SQLite, which runs inside the worker)."""
+    return make_url(url).database if url and url.startswith("postgresql") else None
 
 
 def _wait_until_answering(url: str, web: Processes, logs: Path, seconds: float = 60) -> None:
