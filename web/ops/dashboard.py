@@ -10,9 +10,10 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from adapters.audit_notes import money
-from web.back_office.pages import KIND_LABELS, render_back_office
+from web.back_office.pages import render_back_office
 from web.http.page_templates import PageTemplates
 from web.in_thread import in_thread
+from web.kind_wording import STAFF_LABELS
 from web.ops.charts import OUTCOME_COLOURS, PERCENTILE_COLOURS, STAGE_LABELS, format_ms, latency_chart, per_minute_chart
 from web.signin.guard import OpsApiUser, OpsPageUser, back_office
 from web.stores.metrics import OpsFigures
@@ -35,7 +36,7 @@ def _panel_context(figures: OpsFigures, lag: int | None) -> dict[str, Any]:
         "straight_through": "–" if rate is None else f"{rate * 100:.0f}%",
         "per_minute_svg": per_minute_chart(figures.per_minute), "latency_svg": latency_chart(figures.latency_ms),
         "outcome_colours": OUTCOME_COLOURS, "percentile_colours": PERCENTILE_COLOURS,
-        "stage_labels": STAGE_LABELS, "kind_labels": KIND_LABELS,
+        "stage_labels": STAGE_LABELS, "kind_labels": STAFF_LABELS,
         "kinds": sorted({kind for kind, _ in figures.by_kind_outcome}),
         "outcomes": list(OUTCOME_COLOURS), "last_minute": figures.per_minute[-1].total if figures.per_minute else 0,
     }

@@ -15,8 +15,9 @@ from adapters.audit_notes import money
 from adapters.revenues_port import AccountView, RegisterProperty
 from adapters.sql.reader import RevenuesReader
 from schemas.formats import normalise_postcode, normalise_uprn
-from web.back_office.pages import KIND_LABELS, render_back_office
+from web.back_office.pages import render_back_office
 from web.in_thread import in_thread
+from web.kind_wording import STAFF_LABELS
 from web.signin.guard import StaffApiUser, StaffPageUser, back_office
 from web.stores.workspace_queries import AccountUpdate
 
@@ -34,7 +35,7 @@ def _reader(request: Request) -> RevenuesReader:
 
 
 def update_json(update: AccountUpdate) -> dict[str, Any]:
-    return {"reference": update.reference, "kind": KIND_LABELS.get(update.kind, update.kind),
+    return {"reference": update.reference, "kind": STAFF_LABELS.get(update.kind, update.kind),
             "completed_at": update.completed_at.isoformat(), "time": update.completed_at.strftime("%H:%M:%S"),
             "accounts": [{"ref": ref, "href": f"/staff/accounts/{ref}"} for ref in update.account_refs]}
 
@@ -82,7 +83,7 @@ async def account_page(request: Request, account_ref: str, user: StaffPageUser) 
     notifications = await in_thread(back_office(request).queries.touching_account, account_ref)
     return render_back_office(request, "staff/account.html", user, "/staff", {
         "page": AccountPage(account, prop, others), "money": money, "notifications": notifications,
-        "kind_labels": KIND_LABELS,
+        "kind_labels": STAFF_LABELS,
     })
 
 
