@@ -5,6 +5,7 @@ same parts in the same words.
 
 from __future__ import annotations
 
+import ast
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -24,8 +25,10 @@ from web.intake.api_examples import example_requests
 from web.kind_wording import KIND_WORDING, KindWording
 from web.resident.kinds.resident_kind import ResidentKind
 from web.resident.kinds.table import RESIDENT_KINDS
+from web.resident.status_page import REASON_TEXT
 
-AVRO = Path(__file__).resolve().parents[2] / "schemas" / "avro"
+ROOT = Path(__file__).resolve().parents[2]
+AVRO = ROOT / "schemas" / "avro"
 
 
 @dataclass(frozen=True)
@@ -129,3 +132,22 @@ def test_a_kind_missing_from_every_table_is_told_each_part() -> None:
                          api_example_kinds=frozenset())
     assert [part.split(":")[0] for part in missing_parts(kind, no_journey)] == [
         "its resident journey", "its API example"]
+
+
+def review_codes(source: str) -> set[str]:
+    """The reason codes of the ``Review("code", ...)`` a rules module raises."""
+    return {call.args[0].value for call in ast.walk(ast.parse(source))
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "Review"
+            and call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)}
+
+
+def test_every_reason_the_rules_send_to_a_person_has_words_for_the_resident() -> None:
+    codes = {code for path in sorted((ROOT / "processors" / "rules").rglob("*.py"))
+             for code in review_codes(path.read_text(encoding="utf-8"))}
+    assert "name_not_on_account" in codes  # the scan finds the kinds' own reasons
+    missing = sorted(codes - set(REASON_TEXT))
+    assert not missing, f"reasons without the resident's words (REASON_TEXT in web/resident/status_page.py): {missing}"
+
+
+def test_review_codes_are_read_from_the_rules_source() -> None:
+    assert review_codes('raise Review("a_new_reason", "why", "field")\nReview(code)\n') == {"a_new_reason"}

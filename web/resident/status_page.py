@@ -81,6 +81,7 @@ REASON_TEXT = {
     "liability_overlaps_previous_occupier": "The previous occupier's account runs past the date given.",
     "liability_already_ended": "The account at that address has already ended on another date.",
     "move_before_liability_start": "The move date is before the account at that address started.",
+    "later_account_exists": "An account at that address already starts on or after the date given.",
 }
 
 GENERAL_REASON = "Some of the details were not complete or not in the right format."
