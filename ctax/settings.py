@@ -10,8 +10,8 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
-from ctax.local_services import recorded_settings
-from ctax.topic_retention import TopicRetention
+from ctax.kafka_admin.topic_retention import TopicRetention
+from ctax.running.local_services import recorded_settings
 
 # Band D charges (pence) by the year each financial year starts. The embedded default council is fictional;
 # its figures are close to the 2024/25 and 2025/26 England averages (£2,171 and £2,280) and rise about 5%.
@@ -19,7 +19,7 @@ DEFAULT_BAND_D = {2024: 217100, 2025: 228000, 2026: 239400, 2027: 251400}
 
 
 class LocalServicesSource(PydanticBaseSettingsSource):
-    """Settings recorded by locally started services (the demo, `ctax kafka start`); see ctax/local_services.py."""
+    """Settings recorded by locally started services (the demo, `ctax kafka start`): ctax/running/local_services.py."""
 
     def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
         return None, field_name, False  # unused: __call__ returns every recorded value at once
@@ -87,7 +87,7 @@ class Settings(BaseSettings):
     kafka_ssl_cafile: Path | None = Field(None, description="PEM file of the CA(s) the broker's certificate must "
                                           "chain to (SSL, SASL_SSL); the system's trusted CAs if unset")
     # Staff and ops sign-in (web/signin/): users from configuration, session lengths, the metrics listener.
-    # Checked into web.signin.accounts.ConfiguredUser by ctax.components.configured_users at start-up.
+    # Checked into web.signin.accounts.ConfiguredUser by ctax.running.components.configured_users at start-up.
     staff_users: Annotated[list[dict[str, str]], NoDecode] = Field(
         default_factory=list, description='JSON list of {"username", "name", "role", "password_hash"}')
     session_idle_minutes: int = Field(30, ge=1, le=24 * 60)
@@ -103,7 +103,7 @@ class Settings(BaseSettings):
     oidc_redirect_uri: str | None = Field(None, description="https://<this service>/sign-in/oidc/callback")
     oidc_scopes: str = "openid profile email"
     oidc_role_claim: str = Field("roles", description="The ID token claim holding roles or groups")
-    # Checked into web.signin.accounts.Role by ctax.components.oidc_config at start-up.
+    # Checked into web.signin.accounts.Role by ctax.running.components.oidc_config at start-up.
     oidc_role_map: Annotated[dict[str, str], NoDecode] = Field(
         default_factory=lambda: {"ctax-staff": "staff", "ctax-ops": "ops", "ctax-admin": "admin"},
         description='JSON {"claim value": "staff"|"ops"|"admin"}; values not listed give no role')

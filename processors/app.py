@@ -91,7 +91,8 @@ def build_app(config: ProcessorConfig, ctx: StageContext, breaker: CircuitBreake
         broker_heartbeat_interval=3.0,
         autodiscover=False,
         # No leader election: nothing here runs on the leader only, and Faust's leader topic
-        # ("<app id>-__assignor-__leader") would be one more topic outside the product's ACLs (ctax/kafka_acls.py).
+        # ("<app id>-__assignor-__leader") would be one more topic outside the product's ACLs
+        # (ctax/kafka_admin/acls.py).
         topic_disable_leader=True,
     )
     runner = StageRunner(ctx, breaker or CircuitBreaker(), config.retry)

@@ -32,10 +32,10 @@ from ctax.benchmark.measurements import (
     worker_command,
 )
 from ctax.benchmark.scenario import Workload, seed_workload
-from ctax.components import council_rules
+from ctax.kafka_admin.topic_setup import ensure_topics
 from ctax.local_kafka import LocalKafka, free_port
+from ctax.running.components import council_rules
 from ctax.settings import Settings
-from ctax.topic_setup import ensure_topics
 from schemas.codec import shared_codec
 from schemas.topics import METRICS, SUBMITTED
 

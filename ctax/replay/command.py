@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 from adapters.sql.engines import create_database_engine
 from adapters.sql.history import AppliedRecord, SqlHistory
-from ctax.components import council_rules, kafka_connection
 from ctax.replay.corrections import Correction, corrections
 from ctax.replay.recorded import Recorded
 from ctax.replay.rerun import Period, ReplayResult, rerun
 from ctax.replay.submitted import read_submitted
+from ctax.running.components import council_rules, kafka_connection
 from ctax.settings import Settings
 from schemas.codec import shared_codec
 from schemas.notification import ChangeNotification, Contact

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from ctax.topic_reading import read_whole_topic
+from ctax.kafka_admin.topic_reading import read_whole_topic
 from schemas.codec import shared_codec
 from schemas.notification import ChangeNotification
 from schemas.topics import SUBMITTED

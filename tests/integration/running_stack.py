@@ -21,7 +21,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer
 
 from adapters.sql.revenues import SqlRevenuesSystem
-from ctax.topic_setup import ensure_topics
+from ctax.kafka_admin.topic_setup import ensure_topics
 from schemas.codec import shared_codec
 from schemas.events import NotificationMetric
 from schemas.topics import METRICS

@@ -8,7 +8,7 @@ import pytest
 from adapters.files.revenues import FileRevenuesSystem
 from adapters.soap.revenues import SoapRevenuesSystem
 from adapters.sql.revenues import SqlRevenuesSystem
-from ctax.components import back_office_reader, revenues_adapter
+from ctax.running.components import back_office_reader, revenues_adapter
 from ctax.settings import Settings
 from tests.unit.adapters.revenues_contract import CAPABILITIES, RevenuesContract
 

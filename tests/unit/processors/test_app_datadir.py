@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from adapters.memory_revenues import InMemoryRevenuesSystem
-from ctax.components import council_rules
+from ctax.running.components import council_rules
 from ctax.settings import Settings
 from processors.app import ProcessorConfig, build_app
 from processors.cost_model_file import load_cost_model

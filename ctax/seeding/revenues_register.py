@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import func, select
 
 from adapters.sql.tables import property_table
-from ctax.components import council_rules, revenues_system
-from ctax.register_seed import generate_register
+from ctax.running.components import council_rules, revenues_system
+from ctax.seeding.synthetic_register import generate_register
 from ctax.settings import Settings
 
 

@@ -12,8 +12,8 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 
-from ctax.kafka_access import diagnose
-from ctax.topic_retention import TopicRetention
+from ctax.kafka_admin.access import diagnose
+from ctax.kafka_admin.topic_retention import TopicRetention
 from schemas.topics import all_topic_names
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ async def ensure_topics(bootstrap: str, partitions: int, *, prefix: str = "", at
     Topics that exist already get the configured ``retention.ms`` too, so a changed period takes effect on
     the next start (the product sets no other topic-level configuration, which this would reset).
     ``client_options`` are the aiokafka connection options (TLS, SASL) from the settings. A refused login
-    or an untrusted certificate raises :class:`~ctax.kafka_access.KafkaAccessError` at once.
+    or an untrusted certificate raises :class:`~ctax.kafka_admin.access.KafkaAccessError` at once.
     """
     options = dict(client_options) if client_options is not None else {"bootstrap_servers": bootstrap}
     retention_ms = {f"{prefix}{name}": ms for name, ms in (retention or TopicRetention()).retention_ms().items()}

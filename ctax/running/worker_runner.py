@@ -10,10 +10,10 @@ from typing import Any
 import faust
 from prometheus_client import start_http_server
 
-from ctax.components import kafka_connection, revenues_adapter, stage_context
-from ctax.logging_setup import configure_logging
+from ctax.kafka_admin.topic_setup import ensure_topics
+from ctax.running.components import kafka_connection, revenues_adapter, stage_context
+from ctax.running.logging_setup import configure_logging
 from ctax.settings import Settings
-from ctax.topic_setup import ensure_topics
 from processors.app import ProcessorConfig, build_app
 from processors.stage_runner import RetryPolicy
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
-from ctax.topic_reading import read_whole_topic
+from ctax.kafka_admin.topic_reading import read_whole_topic
 from processors.pipeline.dead_letters import (
     OFFSET_HEADER,
     PARTITION_HEADER,

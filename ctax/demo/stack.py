@@ -17,15 +17,15 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaConsumer
 
-from ctax.components import council_rules
-from ctax.legacy_seeding import seed_back_office_register
+from ctax.admin.users import add_demo_staff_users
+from ctax.demo.sample_traffic import build_sample, submit_samples
+from ctax.kafka_admin.topic_setup import ensure_topics
 from ctax.local_kafka import LocalKafka, fetch_jars
-from ctax.local_services import export_lines, forget_settings, record_settings
-from ctax.sample_traffic import build_sample, submit_samples
-from ctax.seeding import seed_register
+from ctax.running.components import council_rules
+from ctax.running.local_services import export_lines, forget_settings, record_settings
+from ctax.seeding.back_office_register import seed_back_office_register
+from ctax.seeding.revenues_register import seed_register
 from ctax.settings import Settings
-from ctax.topic_setup import ensure_topics
-from ctax.user_admin import add_demo_staff_users
 from schemas.codec import shared_codec
 from schemas.events import NotificationMetric
 from schemas.topics import METRICS
@@ -151,7 +151,7 @@ def _wait_for_web(base: str, timeout: float = 60.0) -> None:
 
 
 async def _submit(settings: Settings, base: str, count: int) -> list[tuple[str, str]]:
-    from ctax.components import revenues_system
+    from ctax.running.components import revenues_system
 
     revenues = revenues_system(settings)
     register = revenues.register_with_occupancy()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from ctax.cli import main
-from ctax.kafka_acls import service_acls
+from ctax.kafka_admin.acls import service_acls
 from ctax.local_kafka.acls import Operation, PatternType, ResourceType
 from schemas.topics import METRICS, PROCESSOR_APP_ID, STATUS, SUBMITTED, all_topic_names
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from ctax.admin.users import open_user_store
 from ctax.local_kafka import free_port
-from ctax.local_services import (
+from ctax.running.local_services import (
     LOCAL_SERVICES_FILE_ENV,
     export_lines,
     forget_settings,
@@ -18,10 +19,9 @@ from ctax.local_services import (
     recorded_settings,
 )
 from ctax.settings import Settings
-from ctax.user_admin import open_user_store
 from web.signin.accounts import Role
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[4]
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from adapters.revenues_port import ExistingAccount, RegisterProperty
-from ctax.register_seed import generate_register
+from ctax.seeding.synthetic_register import generate_register
 from legacy.database import connect, create_schema
 from legacy.ledger import load_register
 from legacy.records import Account, Charge, Instalment

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from ctax.logging_setup import TransientKafkaErrorsAsWarnings
+from ctax.running.logging_setup import TransientKafkaErrorsAsWarnings
 
 
 def _record(name: str, level: int, message: str) -> logging.LogRecord:

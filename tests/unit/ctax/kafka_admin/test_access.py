@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ctax.kafka_access import diagnose
+from ctax.kafka_admin.access import diagnose
 from ctax.local_kafka import free_port
 
 

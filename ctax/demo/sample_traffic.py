@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 
 from adapters.revenues_port import RegisterProperty
-from ctax.register_seed import FIRST_NAMES, SURNAMES
+from ctax.seeding.synthetic_register import FIRST_NAMES, SURNAMES
 
 # The share of each kind of notification in the sample; the last three are meant to fail or need a person. A
 # house sale is two notifications for one property, the leaver's move-out and the buyer's move-in (on the

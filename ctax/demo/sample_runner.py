@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from datetime import date
 
-from ctax.components import revenues_system
-from ctax.sample_traffic import SubmitReport, build_sample, submit_samples
+from ctax.demo.sample_traffic import SubmitReport, build_sample, submit_samples
+from ctax.running.components import revenues_system
 from ctax.settings import Settings
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ctax.components import configured_users, ensure_sqlite_folder
+from ctax.running.components import configured_users, ensure_sqlite_folder
 from ctax.settings import Settings
 from web.signin.accounts import Role
 from web.signin.passwords import generate_password

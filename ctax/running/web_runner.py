@@ -8,7 +8,9 @@ import logging
 import uvicorn
 
 from adapters.sql.revenues import SqlRevenuesSystem
-from ctax.components import (
+from ctax.kafka_admin.access import KafkaAccessError
+from ctax.kafka_admin.topic_setup import ensure_topics
+from ctax.running.components import (
     back_office_reader,
     configured_users,
     ensure_sqlite_folder,
@@ -16,10 +18,8 @@ from ctax.components import (
     oidc_config,
     store_retention,
 )
-from ctax.kafka_access import KafkaAccessError
-from ctax.logging_setup import configure_logging
+from ctax.running.logging_setup import configure_logging
 from ctax.settings import Settings
-from ctax.topic_setup import ensure_topics
 from web.app import WebConfig, create_app
 from web.back_office.services import BackOfficeConfig
 

@@ -1,12 +1,12 @@
 """``ctax retention run``: delete what the web store no longer may keep, once (cron or a systemd timer can run it).
 
 The web app runs the same purge every ``CTAX_RETENTION_INTERVAL_MINUTES``; topics are limited by the broker
-(``retention.ms``, set by :mod:`ctax.topic_setup`), not here.
+(``retention.ms``, set by :mod:`ctax.kafka_admin.topic_setup`), not here.
 """
 
 from __future__ import annotations
 
-from ctax.components import ensure_sqlite_folder, store_retention
+from ctax.running.components import ensure_sqlite_folder, store_retention
 from ctax.settings import Settings
 from web.stores.database import create_store_engine
 from web.stores.retention import purge_expired
