@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from fastapi import FastAPI
 
+from adapters.revenues_port import PropertyRegister
 from adapters.sql.engines import is_sqlite
 from schemas.codec import shared_codec
 from schemas.topics import STATUS, SUBMITTED
@@ -31,7 +32,6 @@ from web.kafka.connection import KafkaConnection
 from web.kafka.status_follower import StatusFollower
 from web.landlords.routes import UPLOAD_BODY_BYTES, UPLOAD_PATH
 from web.landlords.sending import keep_sending
-from web.resident.address_lookup import PropertyRegister
 from web.resident.routes import install_resident_pages
 from web.stores.database import create_store_engine
 from web.stores.landlord_uploads import LandlordUploadStore

@@ -6,8 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from adapters.revenues_port import RevenuesSystem
-from adapters.sql.reader import RevenuesReader
+from adapters.revenues_port import RevenuesReader, RevenuesSystem
 from adapters.sql.revenues import SqlRevenuesSystem
 from ctax.settings import Settings
 from processors.cost_model_file import DEFAULT_COST_MODEL, load_cost_model

@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from adapters.sql.reader import RevenuesReader, SqlRevenuesReader
+from adapters.revenues_port import RevenuesReader
+from adapters.sql.reader import SqlRevenuesReader
 from schemas.codec import Codec, DecodeError
 from schemas.events import NotificationMetric
 from schemas.topics import ASSESSED, METRICS, PROCESSOR_APP_ID, STATUS, SUBMITTED, VALIDATED

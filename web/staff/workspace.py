@@ -12,8 +12,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from starlette.responses import Response
 
 from adapters.audit_notes import money
-from adapters.revenues_port import AccountView, RegisterProperty
-from adapters.sql.reader import RevenuesReader
+from adapters.revenues_port import AccountView, RegisterProperty, RevenuesReader
 from schemas.formats import normalise_postcode, normalise_uprn
 from web.back_office.pages import KIND_LABELS, render_back_office
 from web.in_thread import in_thread
