@@ -431,8 +431,8 @@ def _new_password(password_stdin: bool) -> str:
 def users_add(username: str, name: str, role: str, password_stdin: bool) -> None:
     """Add a user who signs in with a password (stored as an Argon2 hash)."""
     from ctax.admin.users import open_user_store
-    from web.signin.accounts import InvalidUsernameError, Role, UserExistsError
-    from web.signin.passwords import WeakPasswordError
+    from web.staff_accounts.accounts import InvalidUsernameError, Role, UserExistsError
+    from web.staff_accounts.passwords import WeakPasswordError
 
     store = open_user_store(_settings())
     try:
@@ -457,7 +457,7 @@ def users_list() -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (no prompt)")
 def users_hash(password_stdin: bool) -> None:
     """Print the Argon2 hash of a password, for a user in CTAX_STAFF_USERS."""
-    from web.signin.passwords import WeakPasswordError, hash_password
+    from web.staff_accounts.passwords import WeakPasswordError, hash_password
 
     try:
         click.echo(hash_password(_new_password(password_stdin)))

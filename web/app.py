@@ -15,8 +15,6 @@ from adapters.revenues_port import PropertyRegister
 from adapters.sql.engines import is_sqlite
 from schemas.codec import shared_codec
 from schemas.topics import STATUS, SUBMITTED
-from web.back_office.routes import install_back_office
-from web.back_office.services import BackOffice, BackOfficeConfig
 from web.http.api_docs import install_api_docs
 from web.http.body_size_limit import BodySizeLimit
 from web.http.csrf import CsrfProtection
@@ -33,6 +31,8 @@ from web.kafka.status_follower import StatusFollower
 from web.landlords.routes import UPLOAD_BODY_BYTES, UPLOAD_PATH
 from web.landlords.sending import keep_sending
 from web.resident.routes import install_resident_pages
+from web.staff_routes import install_back_office
+from web.staff_shell.services import BackOffice, BackOfficeConfig
 from web.stores.database import create_store_engine
 from web.stores.landlord_uploads import LandlordUploadStore
 from web.stores.progress import ProgressStore

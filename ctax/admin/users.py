@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ctax.running.components import configured_users, ensure_sqlite_folder
 from ctax.settings import Settings
-from web.signin.accounts import Role
-from web.signin.passwords import generate_password
+from web.staff_accounts.accounts import Role
+from web.staff_accounts.passwords import generate_password
 from web.stores.database import create_store_engine
 from web.stores.users import UserStore
 

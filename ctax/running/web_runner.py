@@ -21,7 +21,7 @@ from ctax.running.components import (
 from ctax.running.logging_setup import configure_logging
 from ctax.settings import Settings
 from web.app import WebConfig, create_app
-from web.back_office.services import BackOfficeConfig
+from web.staff_shell.services import BackOfficeConfig
 
 log = logging.getLogger(__name__)
 

@@ -18,11 +18,11 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from tests.postgres_fixtures import fresh_database
-from tests.unit.web.back_office.fixtures import PASSWORD, office_of, seeded_revenues, sign_in
+from tests.unit.web.staff_shell.fixtures import PASSWORD, office_of, seeded_revenues, sign_in
 from web.app import WebConfig, create_app
-from web.back_office.services import BackOfficeConfig
 from web.kafka.connection import KafkaConnection
-from web.signin.accounts import Role
+from web.staff_accounts.accounts import Role
+from web.staff_shell.services import BackOfficeConfig
 from web.stores.database import create_store_engine
 from web.stores.rate_buckets import SharedTokenBuckets, rate_bucket_table
 from web.stores.signin_failures import SharedLoginThrottle

@@ -13,7 +13,6 @@ from markupsafe import escape
 from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
-from web.back_office.pages import render_back_office
 from web.http.csrf import MAX_FORM_BYTES
 from web.in_thread import in_thread
 from web.intake.runtime import WebRuntime
@@ -21,8 +20,9 @@ from web.landlords.rows import RowProblem, row_request
 from web.landlords.sending import send_pending
 from web.landlords.spreadsheet import MAX_FILE_BYTES, MAX_ROWS, UploadRefusedError, read_rows
 from web.landlords.template import COLUMNS, csv_template, xlsx_template
-from web.signin.accounts import Role, StaffUser
-from web.signin.guard import page_user
+from web.staff_accounts.accounts import Role, StaffUser
+from web.staff_shell.guard import page_user
+from web.staff_shell.pages import render_back_office
 from web.stores.landlord_uploads import LandlordUploadStore, NewRow
 
 router = APIRouter(prefix="/landlords", include_in_schema=False)

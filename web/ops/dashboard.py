@@ -10,11 +10,11 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from adapters.audit_notes import money
-from web.back_office.pages import KIND_LABELS, render_back_office
 from web.http.page_templates import PageTemplates
 from web.in_thread import in_thread
 from web.ops.charts import OUTCOME_COLOURS, PERCENTILE_COLOURS, STAGE_LABELS, format_ms, latency_chart, per_minute_chart
-from web.signin.guard import OpsApiUser, OpsPageUser, back_office
+from web.staff_shell.guard import OpsApiUser, OpsPageUser, back_office
+from web.staff_shell.pages import KIND_LABELS, render_back_office
 from web.stores.metrics import OpsFigures
 
 router = APIRouter(include_in_schema=False)

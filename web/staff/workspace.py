@@ -14,9 +14,9 @@ from starlette.responses import Response
 from adapters.audit_notes import money
 from adapters.revenues_port import AccountView, RegisterProperty, RevenuesReader
 from schemas.formats import normalise_postcode, normalise_uprn
-from web.back_office.pages import KIND_LABELS, render_back_office
 from web.in_thread import in_thread
-from web.signin.guard import StaffApiUser, StaffPageUser, back_office
+from web.staff_shell.guard import StaffApiUser, StaffPageUser, back_office
+from web.staff_shell.pages import KIND_LABELS, render_back_office
 from web.stores.workspace_queries import AccountUpdate
 
 router = APIRouter(include_in_schema=False)

@@ -46,7 +46,7 @@ from schemas.codec import shared_codec
 from schemas.events import NotificationMetric, NotificationStatus
 from schemas.topics import ASSESSED, DEAD_LETTER_TOPIC, METRICS, PROCESSOR_APP_ID, STATUS, SUBMITTED, VALIDATED
 from tests.builders import move_in, notification, register_property
-from web.ops.consumer_lag import ConsumerLagMonitor, LagReading
+from web.kafka.consumer_lag import ConsumerLagMonitor, LagReading
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 WORKER_GROUP = "ctax-processor"  # the Faust app id, which Faust uses as the consumer group

@@ -25,11 +25,11 @@ from tests.integration.oidc.fixtures import (
     running_provider,
     sign_in_at_provider,
 )
-from tests.unit.web.back_office.fixtures import PASSWORD, csrf_token_from, office_of, running, seeded_revenues
+from tests.unit.web.staff_shell.fixtures import PASSWORD, csrf_token_from, office_of, running, seeded_revenues
 from web.app import WebConfig, create_app
-from web.back_office.services import BackOfficeConfig
 from web.kafka.connection import KafkaConnection
 from web.signin.oidc_client import OidcConfig, OidcSignIn, OidcSignInError
+from web.staff_shell.services import BackOfficeConfig
 
 
 @pytest.fixture(scope="module")

@@ -11,11 +11,8 @@ from starlette.responses import RedirectResponse, Response
 
 from schemas.codec import DecodeError
 from schemas.notification import ChangeNotification
-from web.back_office.pages import KIND_LABELS, render_back_office
 from web.in_thread import in_thread
 from web.intake.runtime import WebRuntime
-from web.signin.accounts import StaffUser
-from web.signin.guard import StaffPageUser, back_office
 from web.staff.review.correction_form import (
     DATE_KEYS,
     DATE_LABELS,
@@ -27,6 +24,9 @@ from web.staff.review.correction_form import (
     text_fields,
 )
 from web.staff.review.resubmission import CorrectionNotSentError, correction_request, reject_case, send_correction
+from web.staff_accounts.accounts import StaffUser
+from web.staff_shell.guard import StaffPageUser, back_office
+from web.staff_shell.pages import KIND_LABELS, render_back_office
 from web.stores.reviews import AlreadyDecidedError
 
 router = APIRouter(include_in_schema=False)

@@ -19,7 +19,7 @@ from ctax.running.local_services import (
     recorded_settings,
 )
 from ctax.settings import Settings
-from web.signin.accounts import Role
+from web.staff_accounts.accounts import Role
 
 REPO_ROOT = Path(__file__).resolve().parents[4]
 

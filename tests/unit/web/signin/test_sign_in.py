@@ -6,7 +6,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.unit.web.back_office.fixtures import PASSWORD, back_office_app, csrf_token_from, running, sign_in
+from tests.unit.web.staff_shell.fixtures import PASSWORD, back_office_app, csrf_token_from, running, sign_in
 
 
 async def test_an_officer_signs_in_and_lands_on_the_workspace(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.unit.web.back_office.fixtures import OCCUPIED, back_office_app, running, sign_in
+from tests.unit.web.staff_shell.fixtures import OCCUPIED, back_office_app, running, sign_in
 
 
 async def test_the_workspace_reads_accounts_and_searches_the_register(tmp_path: Path) -> None:

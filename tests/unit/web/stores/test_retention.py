@@ -22,7 +22,7 @@ from tests.postgres_fixtures import fresh_database
 from tests.unit.web.resident.fixtures import complete_move_within
 from tests.unit.web.stores.fixtures import NOW, metric
 from web.resident.answers import Person
-from web.signin.accounts import Role, StaffUser
+from web.staff_accounts.accounts import Role, StaffUser
 from web.stores.database import create_store_engine, metadata
 from web.stores.journeys import IDLE_LIMIT, JourneyStore, journey_table
 from web.stores.metrics import MetricsStore

@@ -11,8 +11,8 @@ from fastapi import FastAPI
 from schemas.codec import shared_codec
 from schemas.notification import Channel, NameChange, NotificationRequest, StudentExemption
 from tests.builders import notification
-from tests.unit.web.back_office.fixtures import back_office_app, csrf_token_from, office_of, running, sign_in
 from tests.unit.web.fake_kafka import use_fake_kafka
+from tests.unit.web.staff_shell.fixtures import back_office_app, csrf_token_from, office_of, running, sign_in
 from web.intake.api_examples import example_requests
 from web.staff.review.correction_form import initial_values
 from web.stores.database import create_store_engine

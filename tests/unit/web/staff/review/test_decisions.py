@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from schemas.codec import shared_codec
 from tests.builders import move_in, notification
-from tests.unit.web.back_office.fixtures import (
+from tests.unit.web.staff_shell.fixtures import (
     OCCUPIED,
     VACANT,
     back_office_app,

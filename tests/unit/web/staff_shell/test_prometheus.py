@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.unit.web.stores.fixtures import NOW, metric, store
-from web.ops.prometheus import WebPrometheus
+from web.staff_shell.prometheus import WebPrometheus
 
 
 def test_prometheus_exposes_the_same_figures_without_personal_data(tmp_path: Path) -> None:

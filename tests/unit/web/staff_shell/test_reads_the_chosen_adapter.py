@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from adapters.memory_revenues import InMemoryRevenuesSystem
-from web.back_office.services import BackOffice, BackOfficeConfig
+from web.staff_shell.services import BackOffice, BackOfficeConfig
 from web.stores.database import create_store_engine
 
 

@@ -14,9 +14,9 @@ from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request
 
-from web.back_office.services import BackOffice
 from web.in_thread import in_thread
-from web.signin.accounts import Role, StaffUser
+from web.staff_accounts.accounts import Role, StaffUser
+from web.staff_shell.services import BackOffice
 
 
 def session_cookie_name(secure: bool) -> str:

@@ -14,9 +14,9 @@ from fastapi import FastAPI
 from adapters.sql.revenues import SqlRevenuesSystem
 from tests.builders import existing_account, register_property
 from web.app import WebConfig, create_app
-from web.back_office.services import BackOffice, BackOfficeConfig
 from web.kafka.connection import KafkaConnection
-from web.signin.accounts import Role
+from web.staff_accounts.accounts import Role
+from web.staff_shell.services import BackOffice, BackOfficeConfig
 
 PASSWORD = "correct horse battery staple"
 OCCUPIED = "100090000021"

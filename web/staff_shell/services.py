@@ -22,13 +22,13 @@ from schemas.events import NotificationMetric
 from schemas.topics import ASSESSED, METRICS, PROCESSOR_APP_ID, STATUS, SUBMITTED, VALIDATED
 from web.in_thread import in_thread
 from web.kafka.connection import KafkaConnection
+from web.kafka.consumer_lag import ConsumerLagMonitor, LagReading
 from web.kafka.topic_follower import TopicFollower
-from web.ops.consumer_lag import ConsumerLagMonitor, LagReading
-from web.ops.prometheus import WebPrometheus
-from web.signin.accounts import ConfiguredUser
 from web.signin.first_admin import ensure_first_admin
 from web.signin.oidc_client import OidcConfig, OidcSignIn
 from web.signin.throttle import LoginThrottle, SignInThrottle
+from web.staff_accounts.accounts import ConfiguredUser
+from web.staff_shell.prometheus import WebPrometheus
 from web.stores.metrics import MetricsStore
 from web.stores.pending_sign_ins import PendingSignInStore
 from web.stores.reviews import ReviewStore

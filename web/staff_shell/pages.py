@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from web.http.page_templates import render_page
-from web.signin.accounts import Role, StaffUser
+from web.staff_accounts.accounts import Role, StaffUser
 
 BACK_OFFICE_NAME = "Council Tax back office"
 # How staff and ops pages name each kind of change.

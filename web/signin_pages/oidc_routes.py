@@ -17,11 +17,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from web.back_office.pages import render_back_office
 from web.in_thread import in_thread
-from web.signin.guard import back_office
 from web.signin.oidc_client import OidcSignIn, OidcSignInError
-from web.signin.routes import home_for, safe_next, start_session
+from web.signin_pages.routes import home_for, safe_next, start_session
+from web.staff_shell.guard import back_office
+from web.staff_shell.pages import render_back_office
 from web.stores.pending_sign_ins import PendingSignIn
 
 router = APIRouter(include_in_schema=False)

@@ -6,14 +6,14 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from web.back_office.pages import render_back_office
 from web.landlords.routes import router as landlords_router
 from web.ops.dashboard import router as ops_router
-from web.signin.guard import PageForbiddenError, SignInRequiredError, sign_in_path
-from web.signin.oidc_routes import router as oidc_router
-from web.signin.routes import router as auth_router
+from web.signin_pages.oidc_routes import router as oidc_router
+from web.signin_pages.routes import router as auth_router
 from web.staff.review.routes import router as review_router
 from web.staff.workspace import router as workspace_router
+from web.staff_shell.guard import PageForbiddenError, SignInRequiredError, sign_in_path
+from web.staff_shell.pages import render_back_office
 
 
 def install_back_office(app: FastAPI) -> None:

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from web.back_office.pages import render_back_office
 from web.in_thread import in_thread
-from web.signin.accounts import Role, StaffUser
-from web.signin.guard import back_office, session_cookie_name, signed_in_user
 from web.signin.identity import PasswordSignIn
 from web.signin.throttle import throttle_call
+from web.staff_accounts.accounts import Role, StaffUser
+from web.staff_shell.guard import back_office, session_cookie_name, signed_in_user
+from web.staff_shell.pages import render_back_office
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger(__name__)
