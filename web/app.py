@@ -31,8 +31,8 @@ from web.kafka.status_follower import StatusFollower
 from web.landlords.routes import UPLOAD_BODY_BYTES, UPLOAD_PATH
 from web.landlords.sending import keep_sending
 from web.resident.routes import install_resident_pages
-from web.staff_routes import install_back_office
-from web.staff_shell.services import BackOffice, BackOfficeConfig
+from web.staff_routes import install_staff_pages
+from web.staff_shell.services import StaffShell, StaffShellConfig
 from web.stores.database import create_store_engine
 from web.stores.landlord_uploads import LandlordUploadStore
 from web.stores.progress import ProgressStore
@@ -52,7 +52,7 @@ class WebConfig:
     secret_key: bytes | None = None  # signs CSRF tokens; None = a random key per process
     secure_cookies: bool = True
     register: PropertyRegister | None = None  # the property register the resident pages search
-    back_office: BackOfficeConfig = field(default_factory=BackOfficeConfig)  # staff and ops pages
+    staff_shell: StaffShellConfig = field(default_factory=StaffShellConfig)  # staff and ops pages
     intake_rate_per_minute: float = 600.0  # per client address, public POSTs; 0 turns the limit off
     intake_burst: int = 100
     retention: StoreRetention = field(default_factory=StoreRetention)  # how long the web store keeps records
@@ -83,8 +83,8 @@ def create_app(config: WebConfig) -> FastAPI:
         )
         app.state.runtime = runtime
         runtime.follower.start()
-        office = BackOffice.open(replace(config.back_office, session_cookie_secure=config.secure_cookies), engine)
-        app.state.back_office = office
+        office = StaffShell.open(replace(config.staff_shell, session_cookie_secure=config.secure_cookies), engine)
+        app.state.staff_shell = office
         office.start_following(config.kafka, codec, config.topic_prefix)
         retention = RetentionSchedule(engine, config.retention, config.retention_interval_seconds)
         retention.start()
@@ -123,7 +123,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(intake_router)
     install_resident_pages(app, engine=engine, register=config.register,
                            secure_cookies=config.secure_cookies)
-    install_back_office(app)
+    install_staff_pages(app)
     mount_frontend_assets(app)
     install_api_docs(app)
 

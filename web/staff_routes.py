@@ -13,10 +13,10 @@ from web.signin_pages.routes import router as auth_router
 from web.staff.review.routes import router as review_router
 from web.staff.workspace import router as workspace_router
 from web.staff_shell.guard import PageForbiddenError, SignInRequiredError, sign_in_path
-from web.staff_shell.pages import render_back_office
+from web.staff_shell.pages import render_staff_page
 
 
-def install_back_office(app: FastAPI) -> None:
+def install_staff_pages(app: FastAPI) -> None:
     for router in (auth_router, oidc_router, workspace_router, review_router, ops_router, landlords_router):
         app.include_router(router)
 
@@ -26,5 +26,5 @@ def install_back_office(app: FastAPI) -> None:
 
     @app.exception_handler(PageForbiddenError)
     async def _forbidden(request: Request, exc: PageForbiddenError) -> Response:
-        return render_back_office(request, "staff/forbidden.html", exc.user, request.url.path,
+        return render_staff_page(request, "staff/forbidden.html", exc.user, request.url.path,
                                   {"needed": exc.needed.value}, status_code=403)

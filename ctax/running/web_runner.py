@@ -21,7 +21,7 @@ from ctax.running.components import (
 from ctax.running.logging_setup import configure_logging
 from ctax.settings import Settings
 from web.app import WebConfig, create_app
-from web.staff_shell.services import BackOfficeConfig
+from web.staff_shell.services import StaffShellConfig
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def run_web(settings: Settings, host: str, port: int) -> None:
         secret_key=settings.web_secret_key.get_secret_value().encode() if settings.web_secret_key else None,
         secure_cookies=settings.web_secure_cookies,
         register=reader or SqlRevenuesSystem.from_url(settings.database_url),
-        back_office=BackOfficeConfig(
+        staff_shell=StaffShellConfig(
             revenues_database_url=settings.database_url, revenues_reader=reader,
             configured_users=configured_users(settings),
             session_idle_minutes=settings.session_idle_minutes,

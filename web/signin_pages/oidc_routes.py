@@ -20,8 +20,8 @@ from starlette.responses import Response
 from web.in_thread import in_thread
 from web.signin.oidc_client import OidcSignIn, OidcSignInError
 from web.signin_pages.routes import home_for, safe_next, start_session
-from web.staff_shell.guard import back_office
-from web.staff_shell.pages import render_back_office
+from web.staff_shell.guard import staff_shell
+from web.staff_shell.pages import render_staff_page
 from web.stores.pending_sign_ins import PendingSignIn
 
 router = APIRouter(include_in_schema=False)
@@ -34,13 +34,13 @@ def state_cookie_name(secure: bool) -> str:
 
 
 def _provider(request: Request) -> OidcSignIn | None:
-    return back_office(request).oidc
+    return staff_shell(request).oidc
 
 
 def _problem(request: Request, heading: str, message: str, status_code: int) -> Response:
-    response = render_back_office(request, "staff/sign_in_problem.html", None, "/sign-in",
+    response = render_staff_page(request, "staff/sign_in_problem.html", None, "/sign-in",
                                   {"heading": heading, "message": message}, status_code=status_code)
-    secure = back_office(request).config.session_cookie_secure
+    secure = staff_shell(request).config.session_cookie_secure
     response.delete_cookie(state_cookie_name(secure), path="/", secure=secure, httponly=True, samesite="lax")
     return response
 
@@ -51,7 +51,7 @@ async def start_oidc_sign_in(request: Request, next: str | None = None) -> Respo
     if provider is None:
         return _problem(request, "Page not found", "Sign-in with a council account is not set up here.", 404)
     state, nonce, verifier = secrets.token_urlsafe(32), secrets.token_urlsafe(32), secrets.token_urlsafe(48)
-    await in_thread(back_office(request).pending_sign_ins.begin, state,
+    await in_thread(staff_shell(request).pending_sign_ins.begin, state,
                     PendingSignIn(nonce, verifier, safe_next(next)))
     try:
         destination = await provider.authorization_url(state=state, nonce=nonce, code_verifier=verifier)
@@ -60,7 +60,7 @@ async def start_oidc_sign_in(request: Request, next: str | None = None) -> Respo
         return _problem(request, "Sign-in is unavailable",
                         f"We cannot reach {provider.display_name} at the moment. Try again in a few minutes.", 503)
     response = RedirectResponse(destination, status_code=303)
-    secure = back_office(request).config.session_cookie_secure
+    secure = staff_shell(request).config.session_cookie_secure
     response.set_cookie(state_cookie_name(secure), state, max_age=STATE_COOKIE_SECONDS, httponly=True,
                         samesite="lax", secure=secure, path="/")
     return response
@@ -71,7 +71,7 @@ async def finish_oidc_sign_in(request: Request, state: str = "", code: str = "",
     provider = _provider(request)
     if provider is None:
         return _problem(request, "Page not found", "Sign-in with a council account is not set up here.", 404)
-    office = back_office(request)
+    office = staff_shell(request)
     expected = request.cookies.get(state_cookie_name(office.config.session_cookie_secure), "")
     pending = (await in_thread(office.pending_sign_ins.take, state)
                if state and hmac.compare_digest(expected.encode(), state.encode()) else None)

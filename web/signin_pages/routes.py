@@ -13,8 +13,8 @@ from web.in_thread import in_thread
 from web.signin.identity import PasswordSignIn
 from web.signin.throttle import throttle_call
 from web.staff_accounts.accounts import Role, StaffUser
-from web.staff_shell.guard import back_office, session_cookie_name, signed_in_user
-from web.staff_shell.pages import render_back_office
+from web.staff_shell.guard import session_cookie_name, signed_in_user, staff_shell
+from web.staff_shell.pages import render_staff_page
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ def safe_next(value: str | None) -> str | None:
 
 def start_session(request: Request, user: StaffUser, destination: str) -> Response:
     """Start a session for a person whose identity is proven, and send them on (used by every sign-in method)."""
-    office = back_office(request)
+    office = staff_shell(request)
     office.sessions.purge_expired()  # sign-ins are rare enough to tidy ended sessions here
     token = office.sessions.start(user.username)
     response = RedirectResponse(destination, status_code=303)
@@ -44,10 +44,10 @@ def start_session(request: Request, user: StaffUser, destination: str) -> Respon
 
 
 def _sign_in_form(request: Request, context: dict[str, Any], status_code: int = 200) -> Response:
-    office = back_office(request)
+    office = staff_shell(request)
     methods = {"password_sign_in": office.config.password_sign_in,
                "oidc_name": office.oidc.display_name if office.oidc is not None else None}
-    return render_back_office(request, "staff/sign_in.html", None, "/sign-in", {**methods, **context}, status_code)
+    return render_staff_page(request, "staff/sign_in.html", None, "/sign-in", {**methods, **context}, status_code)
 
 
 @router.get("/sign-in")
@@ -66,7 +66,7 @@ async def sign_in(
     password: Annotated[str, Form(max_length=1000)] = "",
     next: Annotated[str | None, Form(max_length=2000)] = None,
 ) -> Response:
-    office = back_office(request)
+    office = staff_shell(request)
     if not office.config.password_sign_in:  # CTAX_STAFF_SIGN_IN=oidc: the council's provider only
         return _sign_in_form(request, {"next": safe_next(next), "errors": {}}, status_code=403)
     username = username.strip().lower()
@@ -103,7 +103,7 @@ async def sign_in(
 
 @router.post("/sign-out")
 async def sign_out(request: Request) -> Response:
-    office = back_office(request)
+    office = staff_shell(request)
     name = session_cookie_name(office.config.session_cookie_secure)
     token = request.cookies.get(name)
     if token:

@@ -16,7 +16,7 @@ from fastapi import Depends, HTTPException, Request
 
 from web.in_thread import in_thread
 from web.staff_accounts.accounts import Role, StaffUser
-from web.staff_shell.services import BackOffice
+from web.staff_shell.services import StaffShell
 
 
 def session_cookie_name(secure: bool) -> str:
@@ -41,8 +41,8 @@ class PageForbiddenError(Exception):
         self.needed = needed
 
 
-def back_office(request: Request) -> BackOffice:
-    office: BackOffice = request.app.state.back_office
+def staff_shell(request: Request) -> StaffShell:
+    office: StaffShell = request.app.state.staff_shell
     return office
 
 
@@ -51,7 +51,7 @@ async def signed_in_user(request: Request) -> StaffUser | None:
     cached: StaffUser | None = getattr(request.state, "staff_user", None)
     if cached is not None:
         return cached
-    office = back_office(request)
+    office = staff_shell(request)
     token = request.cookies.get(session_cookie_name(office.config.session_cookie_secure))
     if not token:
         return None

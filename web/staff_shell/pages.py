@@ -1,4 +1,4 @@
-"""What every staff and ops page shares: the back-office navigation, the signed-in bar, error summaries, labels."""
+"""What every staff and ops page shares: the staff navigation, the signed-in bar, error summaries, labels."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from starlette.responses import HTMLResponse
 from web.http.page_templates import render_page
 from web.staff_accounts.accounts import Role, StaffUser
 
-BACK_OFFICE_NAME = "Council Tax back office"
+STAFF_SERVICE_NAME = "Council Tax staff workspace"
 # How staff and ops pages name each kind of change.
 KIND_LABELS = {
     "move_in": "Move in", "move_out": "Move out", "move_within": "Move within the area",
@@ -36,10 +36,10 @@ def error_list(errors: dict[str, str]) -> list[dict[str, str]]:
     return [{"text": message, "href": f"#{field}"} for field, message in errors.items()]
 
 
-def render_back_office(request: Request, template: str, user: StaffUser | None, current: str,
+def render_staff_page(request: Request, template: str, user: StaffUser | None, current: str,
                        context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
     return render_page(request, template, {
-        "service_name": BACK_OFFICE_NAME, "service_url": current if user is None else "/staff"
+        "service_name": STAFF_SERVICE_NAME, "service_url": current if user is None else "/staff"
         if user.may(Role.STAFF) else "/ops" if user.may(Role.OPS) else "/landlords",
         "navigation": navigation(user, current), "user": user, "error_list": error_list, **(context or {}),
     }, status_code=status_code)

@@ -1,8 +1,8 @@
 """The staff and ops side of the web app: sign-in, the revenues workspace, review and the ops dashboard.
 
-:class:`BackOffice` holds what those pages use while the app runs (stores, the read-only revenues reader,
+:class:`StaffShell` holds what those pages use while the app runs (stores, the read-only revenues reader,
 the Kafka followers that feed the review queue and the ops figures, the lag monitor, the Prometheus
-listener). ``create_app`` builds one in its lifespan as ``app.state.back_office``.
+listener). ``create_app`` builds one in its lifespan as ``app.state.staff_shell``.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from web.stores.workspace_queries import WorkspaceQueries
 
 
 @dataclass(frozen=True)
-class BackOfficeConfig:
+class StaffShellConfig:
     """Settings of the staff and ops side (each from a ``CTAX_*`` variable; see the README)."""
 
     revenues_database_url: str | None = None
@@ -58,8 +58,8 @@ class BackOfficeConfig:
 
 
 @dataclass
-class BackOffice:
-    config: BackOfficeConfig
+class StaffShell:
+    config: StaffShellConfig
     users: UserStore
     sessions: SessionStore
     throttle: SignInThrottle
@@ -76,7 +76,7 @@ class BackOffice:
     _closers: list[Callable[[], Any]] = field(default_factory=list)
 
     @classmethod
-    def open(cls, config: BackOfficeConfig, engine: Engine) -> BackOffice:
+    def open(cls, config: StaffShellConfig, engine: Engine) -> StaffShell:
         """Create the stores (and their tables) in the web database ``engine`` connects to and, on first start
         with no users, the first administrator. The engine stays its owner's to dispose of."""
         users = UserStore(engine, config.configured_users)

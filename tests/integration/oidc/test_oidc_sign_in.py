@@ -29,7 +29,7 @@ from tests.unit.web.staff_shell.fixtures import PASSWORD, csrf_token_from, offic
 from web.app import WebConfig, create_app
 from web.kafka.connection import KafkaConnection
 from web.signin.oidc_client import OidcConfig, OidcSignIn, OidcSignInError
-from web.staff_shell.services import BackOfficeConfig
+from web.staff_shell.services import StaffShellConfig
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,7 @@ def oidc_app(tmp_path: Path, issuer: str, *, password_sign_in: bool = True) -> F
     return create_app(WebConfig(
         kafka=KafkaConnection("127.0.0.1:1"), council_code="E99999999", database_url=f"sqlite:///{tmp_path}/web.db",
         secret_key=b"k" * 32, secure_cookies=False, publish_timeout_seconds=0.5,
-        back_office=BackOfficeConfig(revenues_database_url=seeded_revenues(tmp_path), create_first_admin=False,
+        staff_shell=StaffShellConfig(revenues_database_url=seeded_revenues(tmp_path), create_first_admin=False,
                                      metrics_port=0, lag_interval_seconds=60, password_sign_in=password_sign_in,
                                      oidc=oidc_config(issuer)),
     ))

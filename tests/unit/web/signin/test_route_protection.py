@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from tests.unit.web.staff_shell.fixtures import back_office_app, csrf_token_from, running, sign_in
+from tests.unit.web.staff_shell.fixtures import csrf_token_from, running, sign_in, staff_shell_app
 from web.staff_accounts.accounts import Role
 
 # Public on purpose: the resident service, the intake API (its own rules), sign-in, health and API docs.
@@ -56,7 +56,7 @@ def concrete(path: str) -> str:
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
-    return back_office_app(Path(tmp_path_factory.mktemp("protection")))
+    return staff_shell_app(Path(tmp_path_factory.mktemp("protection")))
 
 
 def protected_routes(app: FastAPI) -> list[tuple[APIRoute, Role]]:

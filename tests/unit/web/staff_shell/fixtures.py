@@ -16,7 +16,7 @@ from tests.builders import existing_account, register_property
 from web.app import WebConfig, create_app
 from web.kafka.connection import KafkaConnection
 from web.staff_accounts.accounts import Role
-from web.staff_shell.services import BackOffice, BackOfficeConfig
+from web.staff_shell.services import StaffShell, StaffShellConfig
 
 PASSWORD = "correct horse battery staple"
 OCCUPIED = "100090000021"
@@ -36,17 +36,17 @@ def seeded_revenues(tmp_path: Path) -> str:
     return url
 
 
-def back_office_app(tmp_path: Path, *, secure_cookies: bool = False) -> FastAPI:
+def staff_shell_app(tmp_path: Path, *, secure_cookies: bool = False) -> FastAPI:
     return create_app(WebConfig(
         kafka=KafkaConnection("127.0.0.1:1"), council_code="E99999999", database_url=f"sqlite:///{tmp_path}/web.db",
         secret_key=b"k" * 32, secure_cookies=secure_cookies, publish_timeout_seconds=0.5,
-        back_office=BackOfficeConfig(revenues_database_url=seeded_revenues(tmp_path), create_first_admin=False,
+        staff_shell=StaffShellConfig(revenues_database_url=seeded_revenues(tmp_path), create_first_admin=False,
                                      metrics_port=0, lag_interval_seconds=60),
     ))
 
 
-def office_of(app: FastAPI) -> BackOffice:
-    office: BackOffice = app.state.back_office
+def office_of(app: FastAPI) -> StaffShell:
+    office: StaffShell = app.state.staff_shell
     return office
 
 

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from adapters.memory_revenues import InMemoryRevenuesSystem
-from web.staff_shell.services import BackOffice, BackOfficeConfig
+from web.staff_shell.services import StaffShell, StaffShellConfig
 from web.stores.database import create_store_engine
 
 
@@ -16,7 +16,7 @@ def test_a_given_reader_is_used_instead_of_the_sql_database(tmp_path: Path) -> N
     reader = Reader()
     engine = create_store_engine(f"sqlite:///{tmp_path}/web.db")
     try:
-        office = BackOffice.open(BackOfficeConfig(revenues_database_url=f"sqlite:///{tmp_path}/r.db",
+        office = StaffShell.open(StaffShellConfig(revenues_database_url=f"sqlite:///{tmp_path}/r.db",
                                                   revenues_reader=reader, create_first_admin=False), engine)
         assert office.revenues is reader
     finally:
