@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from adapters.revenues_port import PropertyRegister
 from adapters.sql.engines import is_sqlite
 from schemas.codec import shared_codec
+from schemas.kafka_connection import KafkaConnection
 from schemas.topics import STATUS, SUBMITTED
 from web.http.api_docs import install_api_docs
 from web.http.body_size_limit import BodySizeLimit
@@ -26,7 +27,6 @@ from web.http.security_headers import SecurityHeaders
 from web.intake.api import router as intake_router
 from web.intake.publisher import NotificationPublisher
 from web.intake.runtime import WebRuntime
-from web.kafka.connection import KafkaConnection
 from web.kafka.status_follower import StatusFollower
 from web.landlords.routes import UPLOAD_BODY_BYTES, UPLOAD_PATH
 from web.landlords.sending import keep_sending

@@ -12,7 +12,7 @@ from ctax.settings import Settings
 from processors.cost_model_file import DEFAULT_COST_MODEL, load_cost_model
 from processors.pipeline.context import StageContext
 from processors.rules.council import CouncilRules
-from web.kafka.connection import KafkaConnection
+from schemas.kafka_connection import KafkaConnection
 from web.signin.oidc_client import OidcConfig
 from web.staff_accounts.accounts import ConfiguredUser, Role
 from web.stores.retention import StoreRetention

@@ -17,10 +17,10 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
+from schemas.kafka_connection import KafkaConnection
 from tests.postgres_fixtures import fresh_database
 from tests.unit.web.staff_shell.fixtures import PASSWORD, office_of, seeded_revenues, sign_in
 from web.app import WebConfig, create_app
-from web.kafka.connection import KafkaConnection
 from web.staff_accounts.accounts import Role
 from web.staff_shell.services import StaffShellConfig
 from web.stores.database import create_store_engine

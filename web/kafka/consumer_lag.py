@@ -13,7 +13,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
-from web.kafka.connection import KafkaConnection
+from schemas.kafka_connection import KafkaConnection
 
 log = logging.getLogger(__name__)
 

@@ -19,9 +19,9 @@ from adapters.revenues_port import RevenuesReader
 from adapters.sql.reader import SqlRevenuesReader
 from schemas.codec import Codec, DecodeError
 from schemas.events import NotificationMetric
+from schemas.kafka_connection import KafkaConnection
 from schemas.topics import ASSESSED, METRICS, PROCESSOR_APP_ID, STATUS, SUBMITTED, VALIDATED
 from web.in_thread import in_thread
-from web.kafka.connection import KafkaConnection
 from web.kafka.consumer_lag import ConsumerLagMonitor, LagReading
 from web.kafka.topic_follower import TopicFollower
 from web.signin.first_admin import ensure_first_admin

@@ -19,6 +19,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from schemas.kafka_connection import KafkaConnection
 from tests.integration.oidc.fixtures import (
     CLIENT_ID,
     REDIRECT_URI,
@@ -27,7 +28,6 @@ from tests.integration.oidc.fixtures import (
 )
 from tests.unit.web.staff_shell.fixtures import PASSWORD, csrf_token_from, office_of, running, seeded_revenues
 from web.app import WebConfig, create_app
-from web.kafka.connection import KafkaConnection
 from web.signin.oidc_client import OidcConfig, OidcSignIn, OidcSignInError
 from web.staff_shell.services import StaffShellConfig
 

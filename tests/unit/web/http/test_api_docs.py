@@ -9,10 +9,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from schemas.kafka_connection import KafkaConnection
 from web.app import WebConfig, create_app
 from web.http.api_docs import SWAGGER_UI_DIR_ENV, swagger_ui_dir
 from web.http.frontend_assets import FrontendMissingError
-from web.kafka.connection import KafkaConnection
 
 
 def _app(tmp_path: Path) -> FastAPI:

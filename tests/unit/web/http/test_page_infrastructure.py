@@ -11,9 +11,9 @@ import pytest
 from fastapi import FastAPI, Form, Request
 from starlette.responses import HTMLResponse, PlainTextResponse
 
+from schemas.kafka_connection import KafkaConnection
 from web.app import WebConfig, create_app
 from web.http.csrf import CsrfProtection, cookie_name, csrf_input
-from web.kafka.connection import KafkaConnection
 
 
 def _app(tmp_path: Path) -> FastAPI:

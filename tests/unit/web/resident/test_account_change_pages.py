@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from schemas.kafka_connection import KafkaConnection
 from tests.unit.web.resident.page_walker import PageWalker
 from web.app import WebConfig, create_app
-from web.kafka.connection import KafkaConnection
 from web.resident.session import uk_today
 
 SOON = uk_today().date()

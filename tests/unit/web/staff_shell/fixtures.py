@@ -12,9 +12,9 @@ import httpx
 from fastapi import FastAPI
 
 from adapters.sql.revenues import SqlRevenuesSystem
+from schemas.kafka_connection import KafkaConnection
 from tests.builders import existing_account, register_property
 from web.app import WebConfig, create_app
-from web.kafka.connection import KafkaConnection
 from web.staff_accounts.accounts import Role
 from web.staff_shell.services import StaffShell, StaffShellConfig
 
