@@ -87,7 +87,7 @@ class Settings(BaseSettings):
     kafka_ssl_cafile: Path | None = Field(None, description="PEM file of the CA(s) the broker's certificate must "
                                           "chain to (SSL, SASL_SSL); the system's trusted CAs if unset")
     # Staff and ops sign-in (web/signin/): users from configuration, session lengths, the metrics listener.
-    # Checked into web.staff_accounts.accounts.ConfiguredUser by ctax.running.components.configured_users at start-up.
+    # Checked into web.staff_accounts.accounts.ConfiguredUser at start-up (ctax.running.web_components).
     staff_users: Annotated[list[dict[str, str]], NoDecode] = Field(
         default_factory=list, description='JSON list of {"username", "name", "role", "password_hash"}')
     session_idle_minutes: int = Field(30, ge=1, le=24 * 60)
@@ -103,7 +103,7 @@ class Settings(BaseSettings):
     oidc_redirect_uri: str | None = Field(None, description="https://<this service>/sign-in/oidc/callback")
     oidc_scopes: str = "openid profile email"
     oidc_role_claim: str = Field("roles", description="The ID token claim holding roles or groups")
-    # Checked into web.staff_accounts.accounts.Role by ctax.running.components.oidc_config at start-up.
+    # Checked into web.staff_accounts.accounts.Role by ctax.running.web_components.oidc_config at start-up.
     oidc_role_map: Annotated[dict[str, str], NoDecode] = Field(
         default_factory=lambda: {"ctax-staff": "staff", "ctax-ops": "ops", "ctax-admin": "admin"},
         description='JSON {"claim value": "staff"|"ops"|"admin"}; values not listed give no role')

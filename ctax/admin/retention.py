@@ -6,7 +6,8 @@ The web app runs the same purge every ``CTAX_RETENTION_INTERVAL_MINUTES``; topic
 
 from __future__ import annotations
 
-from ctax.running.components import ensure_sqlite_folder, store_retention
+from ctax.running.components import ensure_sqlite_folder
+from ctax.running.web_components import store_retention
 from ctax.settings import Settings
 from web.stores.database import create_store_engine
 from web.stores.retention import purge_expired

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ctax.running.components import configured_users, ensure_sqlite_folder
+from ctax.running.components import ensure_sqlite_folder
+from ctax.running.web_components import configured_users
 from ctax.settings import Settings
 from web.staff_accounts.accounts import Role
 from web.staff_accounts.passwords import generate_password

@@ -1,8 +1,10 @@
-"""Builds the running parts from the settings: the revenues adapter, the stage context, the apps."""
+"""Builds the parts the worker and the web app share from the settings: the revenues adapter, the rules, Kafka.
+
+Nothing here imports the web side: the worker loads this module (the web-only parts are in web_components.py).
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,9 +15,6 @@ from processors.cost_model_file import DEFAULT_COST_MODEL, load_cost_model
 from processors.pipeline.context import StageContext
 from processors.rules.council import CouncilRules
 from schemas.kafka_connection import KafkaConnection
-from web.signin.oidc_client import OidcConfig
-from web.staff_accounts.accounts import ConfiguredUser, Role
-from web.stores.retention import StoreRetention
 
 if TYPE_CHECKING:  # imported when chosen, so a SQL deployment never loads zeep
     from adapters.files.revenues import FileRevenuesSystem
@@ -82,38 +81,6 @@ def council_rules(settings: Settings) -> CouncilRules:
         fold_small_first_instalment=settings.fold_small_first_instalment,
         five_pound_minimum_instalment=settings.five_pound_minimum_instalment,
     )
-
-
-def oidc_config(settings: Settings) -> OidcConfig | None:
-    """The identity provider staff sign in with, or None when only local passwords are used."""
-    if settings.staff_sign_in == "local" or not (
-            settings.oidc_issuer and settings.oidc_client_id and settings.oidc_redirect_uri):
-        return None
-    return OidcConfig(
-        issuer=settings.oidc_issuer, client_id=settings.oidc_client_id, redirect_uri=settings.oidc_redirect_uri,
-        client_secret=settings.oidc_client_secret.get_secret_value() if settings.oidc_client_secret else None,
-        scopes=settings.oidc_scopes, role_claim=settings.oidc_role_claim,
-        role_map={claim: Role(role) for claim, role in settings.oidc_role_map.items()},
-        display_name=settings.oidc_display_name,
-    )
-
-
-def store_retention(settings: Settings) -> StoreRetention:
-    """How long each web store keeps its records (README "Retention")."""
-    return StoreRetention(
-        review_content=timedelta(days=settings.retention_review_content_days),
-        progress=timedelta(days=settings.retention_progress_days),
-        idempotency_keys=timedelta(days=settings.retention_idempotency_key_days),
-        review_decisions=timedelta(days=settings.retention_review_decision_days),
-        metrics=timedelta(days=settings.retention_metrics_days),
-        sso_users=timedelta(days=settings.retention_sso_user_days),
-        landlord_uploads=timedelta(days=settings.retention_landlord_upload_days),
-    )
-
-
-def configured_users(settings: Settings) -> tuple[ConfiguredUser, ...]:
-    """The staff users given in CTAX_STAFF_USERS, checked (a bad entry stops the start with its error)."""
-    return tuple(ConfiguredUser.model_validate(entry) for entry in settings.staff_users)
 
 
 def stage_context(settings: Settings, revenues: RevenuesSystem) -> StageContext:

@@ -7,18 +7,11 @@ import logging
 
 import uvicorn
 
-from adapters.sql.revenues import SqlRevenuesSystem
 from ctax.kafka_admin.access import KafkaAccessError
 from ctax.kafka_admin.topic_setup import ensure_topics
-from ctax.running.components import (
-    back_office_reader,
-    configured_users,
-    ensure_sqlite_folder,
-    kafka_connection,
-    oidc_config,
-    store_retention,
-)
+from ctax.running.components import ensure_sqlite_folder, kafka_connection
 from ctax.running.logging_setup import configure_logging
+from ctax.running.web_components import configured_users, oidc_config, revenues_reader, store_retention
 from ctax.settings import Settings
 from web.app import WebConfig, create_app
 from web.staff_shell.services import StaffShellConfig
@@ -39,9 +32,9 @@ def run_web(settings: Settings, host: str, port: int) -> None:
     except Exception as error:  # noqa: BLE001 - the web app must still start and answer 503 while Kafka is down
         log.warning("could not check Kafka topics at start-up", extra={"error": type(error).__name__})
     ensure_sqlite_folder(settings.web_database_url)
-    ensure_sqlite_folder(settings.database_url)
-    # The register and the accounts as the back office holds them, through whichever adapter is chosen.
-    reader = back_office_reader(settings)
+    # The register and the accounts as the back office holds them, read-only, through whichever adapter is
+    # chosen: the address finder and the staff workspace share this one reader (and its one pool).
+    reader = revenues_reader(settings)
     app = create_app(WebConfig(
         kafka=kafka_connection(settings), council_code=settings.council_code,
         database_url=settings.web_database_url, topic_prefix=settings.topic_prefix,
@@ -50,9 +43,9 @@ def run_web(settings: Settings, host: str, port: int) -> None:
         retention=store_retention(settings), retention_interval_seconds=settings.retention_interval_minutes * 60,
         secret_key=settings.web_secret_key.get_secret_value().encode() if settings.web_secret_key else None,
         secure_cookies=settings.web_secure_cookies,
-        register=reader or SqlRevenuesSystem.from_url(settings.database_url),
+        register=reader,
         staff_shell=StaffShellConfig(
-            revenues_database_url=settings.database_url, revenues_reader=reader,
+            revenues_reader=reader,
             configured_users=configured_users(settings),
             session_idle_minutes=settings.session_idle_minutes,
             session_lifetime_hours=settings.session_lifetime_hours,

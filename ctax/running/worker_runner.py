@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import ssl
 from typing import Any
 
 import faust
@@ -16,19 +15,17 @@ from ctax.running.logging_setup import configure_logging
 from ctax.settings import Settings
 from processors.app import ProcessorConfig, build_app
 from processors.stage_runner import RetryPolicy
+from schemas.kafka_connection import KafkaConnection
 
 log = logging.getLogger(__name__)
 
 
-def faust_credentials(settings: Settings) -> Any:
-    """Kafka TLS/SASL for Faust from the settings (None for PLAINTEXT)."""
-    protocol = settings.kafka_security_protocol
-    cafile = str(settings.kafka_ssl_cafile) if settings.kafka_ssl_cafile else None
-    context = ssl.create_default_context(cafile=cafile) if protocol in {"SSL", "SASL_SSL"} else None
-    if protocol.startswith("SASL"):
-        password = settings.kafka_sasl_password.get_secret_value() if settings.kafka_sasl_password else None
-        return faust.SASLCredentials(username=settings.kafka_sasl_username, password=password,
-                                     mechanism=settings.kafka_sasl_mechanism or "PLAIN", ssl_context=context)
+def faust_credentials(connection: KafkaConnection) -> Any:
+    """Kafka TLS/SASL for Faust from the connection the settings give (None for PLAINTEXT)."""
+    context = connection.ssl_context()
+    if connection.uses_sasl:
+        return faust.SASLCredentials(username=connection.sasl_username, password=connection.sasl_password,
+                                     mechanism=connection.sasl_mechanism or "PLAIN", ssl_context=context)
     if context is not None:
         return faust.SSLCredentials(context)
     return None
@@ -36,8 +33,9 @@ def faust_credentials(settings: Settings) -> Any:
 
 def run_worker(settings: Settings) -> None:
     configure_logging(settings.log_level, settings.log_format)
+    connection = kafka_connection(settings)
     asyncio.run(ensure_topics(settings.kafka_bootstrap, settings.partitions, prefix=settings.topic_prefix,
-                              client_options=kafka_connection(settings).options(),
+                              client_options=connection.options(),
                               retention=settings.topic_retention()))
     revenues = revenues_adapter(settings)
     if settings.worker_metrics_port:
@@ -46,7 +44,7 @@ def run_worker(settings: Settings) -> None:
                                                  f"{settings.worker_metrics_port}/metrics"})
     app = build_app(
         ProcessorConfig(bootstrap=settings.kafka_bootstrap, partitions=settings.partitions,
-                        topic_prefix=settings.topic_prefix, broker_credentials=faust_credentials(settings),
+                        topic_prefix=settings.topic_prefix, broker_credentials=faust_credentials(connection),
                         pipeline=settings.pipeline, batch_size=settings.batch_size,
                         batch_wait_seconds=settings.batch_wait_ms / 1000, publish_assessed=settings.publish_assessed,
                         retry=RetryPolicy(give_up_after_seconds=settings.parked_give_up_hours * 3600)),

@@ -116,7 +116,8 @@ def _web_options(settings: Settings) -> dict[str, Any]:
 
 
 def _worker_options(settings: Settings) -> dict[str, Any]:
-    return {"bootstrap_servers": settings.kafka_bootstrap, **credentials_to_aiokafka_auth(faust_credentials(settings))}
+    credentials = faust_credentials(kafka_connection(settings))
+    return {"bootstrap_servers": settings.kafka_bootstrap, **credentials_to_aiokafka_auth(credentials)}
 
 
 async def _send(options: Mapping[str, Any], topic: str, value: bytes, key: bytes | None = None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from ctax.running.components import oidc_config
+from ctax.running.web_components import oidc_config
 from ctax.settings import Settings
 from web.signin.oidc_client import role_from_claims, staff_username
 from web.staff_accounts.accounts import Role
