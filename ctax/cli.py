@@ -331,7 +331,7 @@ def seed(properties: int, seed: int, as_of: object) -> None:
     if loaded is None:
         click.echo("the revenues database already holds a register; nothing loaded")
     else:
-        click.echo(f"loaded {loaded[0]} properties and {loaded[1]} open accounts into {settings.database_url}")
+        click.echo(f"loaded {loaded[0]} properties and {loaded[1]} open accounts into {settings.revenues_database_url}")
 
 
 @main.command()
@@ -356,7 +356,8 @@ def submit(count: int, url: str | None, seed: int) -> None:
 @click.option("--latency-seconds", type=float, default=20.0, show_default=True)
 @click.option("--database", type=click.Choice(["sqlite", "postgresql"]), default="postgresql", show_default=True)
 @click.option("--postgres-url", default=None,
-              help="Server for --database postgresql [default: CTAX_DATABASE_URL if PostgreSQL, else the local one]")
+              help="Server for --database postgresql "
+                   "[default: CTAX_REVENUES_DATABASE_URL if PostgreSQL, else the local one]")
 @click.option("--scale-workers", type=int, default=2, show_default=True, help="Workers for the scale-out run (1: skip)")
 @click.option("--intake-seconds", type=float, default=10.0, show_default=True)
 @click.option("--output-dir", type=click.Path(path_type=Path), default=Path("var/bench"), show_default=True)
@@ -368,7 +369,7 @@ def bench(backlog: int, naive_backlog: int, latency_rate: float, latency_seconds
 
     server = None
     if database == "postgresql":
-        configured = _settings().database_url
+        configured = _settings().revenues_database_url
         server = postgres_url or (configured if configured.startswith("postgresql") else
                                   "postgresql://ctax:ctax@127.0.0.1:5432/ctax")
     config = BenchConfig(backlog=backlog, naive_backlog=naive_backlog, latency_rate=latency_rate,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,6 +14,12 @@ from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource
 
 from ctax.kafka_admin.topic_retention import TopicRetention
 from ctax.running.local_services import recorded_settings
+
+log = logging.getLogger(__name__)
+
+# Settings that were renamed: old name -> new name. The old name (setting or CTAX_ variable) is still read, with a
+# warning, and the new one wins when both are given.
+RENAMED = {"database_url": "revenues_database_url"}
 
 # Band D charges (pence) by the year each financial year starts. The embedded default council is fictional;
 # its figures are close to the 2024/25 and 2025/26 England averages (£2,171 and £2,280) and rise about 5%.
@@ -26,7 +34,18 @@ class LocalServicesSource(PydanticBaseSettingsSource):
 
     def __call__(self) -> dict[str, Any]:
         fields = self.settings_cls.model_fields
-        return {name: setting.value for name, setting in recorded_settings().items() if name in fields}
+        return {name: setting.value for name, setting in recorded_settings().items()
+                if name in fields or name in RENAMED}
+
+
+class RenamedVariablesSource(PydanticBaseSettingsSource):
+    """``CTAX_*`` variables under a setting's old name (``CTAX_DATABASE_URL``), below every other source."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # unused: __call__ returns every old variable at once
+
+    def __call__(self) -> dict[str, Any]:
+        return {old: os.environ[f"CTAX_{old.upper()}"] for old in RENAMED if f"CTAX_{old.upper()}" in os.environ}
 
 
 class Settings(BaseSettings):
@@ -35,10 +54,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CTAX_", env_file=".env", extra="ignore")
 
     kafka_bootstrap: str = Field("127.0.0.1:9092", description="Kafka bootstrap servers, host:port[,host:port]")
-    database_url: str = Field("sqlite:///var/revenues.db", description="The legacy revenues database")
+    revenues_database_url: str = Field("sqlite:///var/revenues.db", description="The legacy revenues database")
     # Which adapter the apply stage talks to the revenues system through, and what each needs (adapters/README.md).
     revenues_adapter: str = Field("sql", pattern="^(sql|soap|files)$",
-                                  description="sql (CTAX_DATABASE_URL), soap (CTAX_SOAP_*) or files (CTAX_FILES_*)")
+                                  description="sql (CTAX_REVENUES_DATABASE_URL), soap or files (CTAX_SOAP_*, _FILES_*)")
     soap_url: str = Field("http://127.0.0.1:8085/revenues", description="The back office's SOAP service address")
     soap_timeout_seconds: float = Field(10.0, gt=0, le=300, description="Per-call timeout of the SOAP adapter")
     files_outbox: Path = Field(Path("var/legacy/inbox"), description="Where import files are put for the back office")
@@ -134,7 +153,21 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # Environment and .env first; what a running demo or `ctax kafka start` recorded fills in the rest.
-        return init_settings, env_settings, dotenv_settings, LocalServicesSource(settings_cls), file_secret_settings
+        return (init_settings, env_settings, dotenv_settings, LocalServicesSource(settings_cls),
+                RenamedVariablesSource(settings_cls), file_secret_settings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_names(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        for old, new in RENAMED.items():
+            if old in data:
+                log.warning("setting %s (CTAX_%s) is now %s (CTAX_%s); please rename it",
+                            old, old.upper(), new, new.upper())
+                value = data.pop(old)
+                data.setdefault(new, value)
+        return data
 
     @field_validator("band_d_pence", mode="before")
     @classmethod

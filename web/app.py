@@ -45,7 +45,7 @@ from web.stores.retention_schedule import RetentionSchedule
 class WebConfig:
     kafka: KafkaConnection
     council_code: str
-    database_url: str
+    web_database_url: str  # the web app's own store (CTAX_WEB_DATABASE_URL)
     publish_timeout_seconds: float = 10.0
     topic_prefix: str = ""
     council_name: str = "Exampleshire District Council"
@@ -62,9 +62,9 @@ class WebConfig:
 def create_app(config: WebConfig) -> FastAPI:
     # One engine (one pool) for the web database, shared by every store of this process; it connects on first
     # use and is disposed of when the app stops.
-    engine = create_store_engine(config.database_url)
+    engine = create_store_engine(config.web_database_url)
     # Intake buckets shared by every web process through PostgreSQL; in memory with SQLite (one process).
-    shared_buckets = (None if is_sqlite(config.database_url) else
+    shared_buckets = (None if is_sqlite(config.web_database_url) else
                       SharedTokenBuckets(engine, config.intake_rate_per_minute, config.intake_burst))
 
     @asynccontextmanager

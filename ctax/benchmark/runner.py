@@ -127,7 +127,7 @@ class Bench:
         return prefix
 
     def _pipeline_env(self, prefix: str, pipeline: str, database_url: str) -> dict[str, str]:
-        return child_env(CTAX_KAFKA_BOOTSTRAP=self.broker.bootstrap, CTAX_DATABASE_URL=database_url,
+        return child_env(CTAX_KAFKA_BOOTSTRAP=self.broker.bootstrap, CTAX_REVENUES_DATABASE_URL=database_url,
                          CTAX_TOPIC_PREFIX=prefix, CTAX_PIPELINE=pipeline, CTAX_PARTITIONS=str(self.config.partitions),
                          CTAX_BATCH_SIZE=str(self.config.batch_size))
 
@@ -241,7 +241,7 @@ class Bench:
         prefix = self._prefix()
         port = free_port()
         env = child_env(CTAX_KAFKA_BOOTSTRAP=self.broker.bootstrap, CTAX_TOPIC_PREFIX=prefix,
-                        CTAX_DATABASE_URL=self.database.fresh(f"p{self.phase}"),
+                        CTAX_REVENUES_DATABASE_URL=self.database.fresh(f"p{self.phase}"),
                         CTAX_WEB_DATABASE_URL=f"sqlite:///{self.workdir.resolve()}/web-{self.phase}.db",
                         CTAX_PARTITIONS=str(self.config.partitions),
                         CTAX_INTAKE_RATE_PER_MINUTE="0")  # one load generator address: measure, do not limit

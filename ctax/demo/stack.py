@@ -67,20 +67,21 @@ def run_demo(*, count: int, keep_running: bool, port: int, adapter: str = "sql")
     # Absolute, so the other ctax commands find the demo's stores from any directory.
     shared = {
         "kafka_bootstrap": broker.bootstrap,
-        "database_url": f"sqlite:///{DEMO_DIR.resolve()}/revenues.db",
+        "revenues_database_url": f"sqlite:///{DEMO_DIR.resolve()}/revenues.db",
         "web_database_url": f"sqlite:///{DEMO_DIR.resolve()}/web.db",
     }
     try:
         env = {
             **os.environ,
             "CTAX_KAFKA_BOOTSTRAP": shared["kafka_bootstrap"],
-            "CTAX_DATABASE_URL": shared["database_url"],
+            "CTAX_REVENUES_DATABASE_URL": shared["revenues_database_url"],
             "CTAX_WEB_DATABASE_URL": shared["web_database_url"],
             "CTAX_WEB_PORT": str(port),
             "CTAX_WORKER_METRICS_PORT": os.environ.get("CTAX_WORKER_METRICS_PORT", "9102"),
         }
         settings = Settings(_env_file=None, kafka_bootstrap=env["CTAX_KAFKA_BOOTSTRAP"],
-                            database_url=env["CTAX_DATABASE_URL"], web_database_url=env["CTAX_WEB_DATABASE_URL"],
+                            revenues_database_url=env["CTAX_REVENUES_DATABASE_URL"],
+                            web_database_url=env["CTAX_WEB_DATABASE_URL"],
                             web_port=port)
         say(f"    broker at {broker.bootstrap}")
         where = record_settings(shared, "ctax demo")

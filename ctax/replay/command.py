@@ -51,7 +51,7 @@ def load_recorded(history: SqlHistory, applied: list[AppliedRecord], since: list
 async def run_replay(settings: Settings, period: Period, *, officer: Contact | None, today: date,
                      now: datetime) -> ReplayOutcome:
     """Replay the period; with an ``officer`` approving, send the corrections not sent before."""
-    engine = create_database_engine(settings.database_url, read_only=True)
+    engine = create_database_engine(settings.revenues_database_url, read_only=True)
     try:
         history = SqlHistory(engine)
         start, end = period_bounds(period)

@@ -30,8 +30,9 @@ def ensure_sqlite_folder(url: str) -> None:
 
 def revenues_system(settings: Settings) -> SqlRevenuesSystem:
     """The SQL revenues database (seeding, sample traffic and the demo's register read it directly)."""
-    ensure_sqlite_folder(settings.database_url)
-    revenues = SqlRevenuesSystem.from_url(settings.database_url, account_ref_prefix=settings.account_ref_prefix)
+    ensure_sqlite_folder(settings.revenues_database_url)
+    revenues = SqlRevenuesSystem.from_url(settings.revenues_database_url,
+                                          account_ref_prefix=settings.account_ref_prefix)
     revenues.create_schema()
     return revenues
 

@@ -18,8 +18,8 @@ def revenues_reader(settings: Settings) -> RevenuesReader:
     reader = back_office_reader(settings)
     if reader is not None:
         return reader
-    ensure_sqlite_folder(settings.database_url)
-    return SqlRevenuesReader.from_url(settings.database_url)
+    ensure_sqlite_folder(settings.revenues_database_url)
+    return SqlRevenuesReader.from_url(settings.revenues_database_url)
 
 
 def oidc_config(settings: Settings) -> OidcConfig | None:

@@ -37,7 +37,7 @@ def run_web(settings: Settings, host: str, port: int) -> None:
     reader = revenues_reader(settings)
     app = create_app(WebConfig(
         kafka=kafka_connection(settings), council_code=settings.council_code,
-        database_url=settings.web_database_url, topic_prefix=settings.topic_prefix,
+        web_database_url=settings.web_database_url, topic_prefix=settings.topic_prefix,
         publish_timeout_seconds=settings.publish_timeout_seconds, council_name=settings.council_name,
         intake_rate_per_minute=settings.intake_rate_per_minute, intake_burst=settings.intake_burst,
         retention=store_retention(settings), retention_interval_seconds=settings.retention_interval_minutes * 60,

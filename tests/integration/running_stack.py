@@ -66,7 +66,7 @@ class RunningStack:
         return {
             **os.environ,
             "CTAX_KAFKA_BOOTSTRAP": self.bootstrap,
-            "CTAX_DATABASE_URL": self.database_url,
+            "CTAX_REVENUES_DATABASE_URL": self.database_url,
             "CTAX_WEB_DATABASE_URL": f"sqlite:///{self.workdir}/web.db",
             "CTAX_TOPIC_PREFIX": self.prefix,
             "CTAX_COUNCIL_CODE": COUNCIL,

@@ -28,7 +28,7 @@ _UPRN = re.compile(r"^\d{1,12}$")
 def _reader(request: Request) -> RevenuesReader:
     reader = staff_shell(request).revenues
     if reader is None:
-        raise HTTPException(503, detail="The revenues database is not configured (CTAX_DATABASE_URL)")
+        raise HTTPException(503, detail="The revenues database is not configured (CTAX_REVENUES_DATABASE_URL)")
     return reader
 
 

@@ -290,7 +290,7 @@ async def test_the_real_worker_and_the_web_apps_readers_work_within_their_acls(
     revenues.create_schema()
     revenues.load_register([register_property("100090000004")], [])
     revenues.dispose()
-    env = {**os.environ, **secure.settings_env(secure.worker), "CTAX_DATABASE_URL": revenues_url,
+    env = {**os.environ, **secure.settings_env(secure.worker), "CTAX_REVENUES_DATABASE_URL": revenues_url,
            "CTAX_PARTITIONS": "4", "CTAX_WORKER_METRICS_PORT": "0", "CTAX_LOG_FORMAT": "text"}
     log_path = tmp_path / "worker.log"
     with log_path.open("wb") as log:

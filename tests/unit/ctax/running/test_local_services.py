@@ -29,7 +29,7 @@ def services_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """Point the fallback at a file of this test's own; no CTAX_ variables for the recorded settings."""
     path = tmp_path / "local-services.json"
     monkeypatch.setenv(LOCAL_SERVICES_FILE_ENV, str(path))
-    for name in ("CTAX_KAFKA_BOOTSTRAP", "CTAX_DATABASE_URL", "CTAX_WEB_DATABASE_URL"):
+    for name in ("CTAX_KAFKA_BOOTSTRAP", "CTAX_REVENUES_DATABASE_URL", "CTAX_WEB_DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)
     return path
 

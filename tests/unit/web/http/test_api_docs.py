@@ -17,7 +17,7 @@ from web.http.frontend_assets import FrontendMissingError
 
 def _app(tmp_path: Path) -> FastAPI:
     return create_app(WebConfig(kafka=KafkaConnection("127.0.0.1:1"), council_code="E99999999",
-                                database_url=f"sqlite:///{tmp_path}/web.db", secret_key=b"k" * 32))
+                                web_database_url=f"sqlite:///{tmp_path}/web.db", secret_key=b"k" * 32))
 
 
 async def test_docs_load_swagger_ui_from_our_own_origin(tmp_path: Path) -> None:
