@@ -138,10 +138,12 @@ class Settings(BaseSettings):
     retention_sso_user_days: int = Field(400, ge=1, description="Staff known from the identity provider")
     retention_landlord_upload_days: int = Field(180, ge=1, description="Landlords' uploads and each row's result")
     retention_interval_minutes: float = Field(60, ge=0, description="How often the web app purges; 0 = never")
-    retention_notification_topic_days: int = Field(30, ge=1, description="submitted, validated, assessed, retries")
-    retention_status_topic_days: int = Field(30, ge=1)
-    retention_dead_letter_topic_days: int = Field(30, ge=1)
-    retention_metrics_topic_days: int = Field(365, ge=1, description="The metrics stream (no personal data)")
+    retention_notification_topic_days: int = Field(TopicRetention.notification_days, ge=1,
+                                                   description="submitted, validated, assessed, retries")
+    retention_status_topic_days: int = Field(TopicRetention.status_days, ge=1)
+    retention_dead_letter_topic_days: int = Field(TopicRetention.dead_letter_days, ge=1)
+    retention_metrics_topic_days: int = Field(TopicRetention.metrics_days, ge=1,
+                                              description="The metrics stream (no personal data)")
 
     @classmethod
     def settings_customise_sources(

@@ -64,10 +64,11 @@ class ProcessorConfig:
     topic_prefix: str = ""  # lets several councils (or test runs) share one Kafka cluster
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     pipeline: str = "fused"  # or "staged"
-    batch_size: int = 500
     batch_wait_seconds: float = 0.005
-    publish_assessed: bool = False
     broker_credentials: Any = None  # faust.SASLCredentials / SSLCredentials, from settings
+    # No defaults here: the settings hold them (CTAX_BATCH_SIZE, CTAX_PUBLISH_ASSESSED).
+    batch_size: int = field(kw_only=True)
+    publish_assessed: bool = field(kw_only=True)
 
 
 def build_app(config: ProcessorConfig, ctx: StageContext, breaker: CircuitBreaker | None = None) -> faust.App:

@@ -46,16 +46,16 @@ class WebConfig:
     kafka: KafkaConnection
     council_code: str
     web_database_url: str  # the web app's own store (CTAX_WEB_DATABASE_URL)
+    council_name: str  # CTAX_COUNCIL_NAME
     publish_timeout_seconds: float = 10.0
     topic_prefix: str = ""
-    council_name: str = "Exampleshire District Council"
     secret_key: bytes | None = None  # signs CSRF tokens; None = a random key per process
     secure_cookies: bool = True
     register: PropertyRegister | None = None  # the property register the resident pages search
     staff_shell: StaffShellConfig = field(default_factory=StaffShellConfig)  # staff and ops pages
     intake_rate_per_minute: float = 600.0  # per client address, public POSTs; 0 turns the limit off
     intake_burst: int = 100
-    retention: StoreRetention = field(default_factory=StoreRetention)  # how long the web store keeps records
+    retention: StoreRetention | None = None  # how long the web store keeps records; None: this process never purges
     retention_interval_seconds: float = 3600.0  # how often this process purges expired records; 0 = never
 
 

@@ -50,7 +50,7 @@ class BenchConfig:
     latency_seconds: float = 20.0
     postgres_url: str | None = None
     partitions: int = 4
-    batch_size: int = 500
+    batch_size: int = Settings.model_fields["batch_size"].default  # the worker's own default (CTAX_BATCH_SIZE)
     scale_workers: int = 2
     intake_seconds: float = 10.0
     intake_concurrency: int = 32

@@ -42,7 +42,8 @@ def revenues_url(tmp_path: Path) -> str:
 
 def web_app(database_url: str, revenues_url: str, *, per_minute: float = 600.0, burst: int = 100) -> FastAPI:
     return create_app(WebConfig(
-        kafka=KafkaConnection("127.0.0.1:1"), council_code="E99999999", web_database_url=database_url,
+        kafka=KafkaConnection("127.0.0.1:1"), council_code="E99999999",
+        council_name="Exampleshire District Council", web_database_url=database_url,
         secret_key=b"k" * 32, secure_cookies=False, publish_timeout_seconds=0.5,
         intake_rate_per_minute=per_minute, intake_burst=burst, retention_interval_seconds=0,
         staff_shell=StaffShellConfig(revenues_database_url=revenues_url, create_first_admin=False,

@@ -45,7 +45,8 @@ def oidc_config(issuer: str, client_id: str = CLIENT_ID) -> OidcConfig:
 
 def oidc_app(tmp_path: Path, issuer: str, *, password_sign_in: bool = True) -> FastAPI:
     return create_app(WebConfig(
-        kafka=KafkaConnection("127.0.0.1:1"), council_code="E99999999", web_database_url=f"sqlite:///{tmp_path}/web.db",
+        kafka=KafkaConnection("127.0.0.1:1"), council_code="E99999999",
+        council_name="Exampleshire District Council", web_database_url=f"sqlite:///{tmp_path}/web.db",
         secret_key=b"k" * 32, secure_cookies=False, publish_timeout_seconds=0.5,
         staff_shell=StaffShellConfig(revenues_database_url=seeded_revenues(tmp_path), create_first_admin=False,
                                      metrics_port=0, lag_interval_seconds=60, password_sign_in=password_sign_in,

@@ -17,6 +17,7 @@ from web.http.frontend_assets import FrontendMissingError
 
 def _app(tmp_path: Path) -> FastAPI:
     return create_app(WebConfig(kafka=KafkaConnection("127.0.0.1:1"), council_code="E99999999",
+                                council_name="Exampleshire District Council",
                                 web_database_url=f"sqlite:///{tmp_path}/web.db", secret_key=b"k" * 32))
 
 

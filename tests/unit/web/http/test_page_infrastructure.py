@@ -18,6 +18,7 @@ from web.http.csrf import CsrfProtection, cookie_name, csrf_input
 
 def _app(tmp_path: Path) -> FastAPI:
     app = create_app(WebConfig(kafka=KafkaConnection("127.0.0.1:1"), council_code="E99999999",
+                               council_name="Exampleshire District Council",
                                web_database_url=f"sqlite:///{tmp_path}/web.db", secret_key=b"k" * 32))
 
     @app.get("/test-form", include_in_schema=False)

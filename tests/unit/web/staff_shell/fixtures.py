@@ -38,7 +38,8 @@ def seeded_revenues(tmp_path: Path) -> str:
 
 def staff_shell_app(tmp_path: Path, *, secure_cookies: bool = False) -> FastAPI:
     return create_app(WebConfig(
-        kafka=KafkaConnection("127.0.0.1:1"), council_code="E99999999", web_database_url=f"sqlite:///{tmp_path}/web.db",
+        kafka=KafkaConnection("127.0.0.1:1"), council_code="E99999999",
+        council_name="Exampleshire District Council", web_database_url=f"sqlite:///{tmp_path}/web.db",
         secret_key=b"k" * 32, secure_cookies=secure_cookies, publish_timeout_seconds=0.5,
         staff_shell=StaffShellConfig(revenues_database_url=seeded_revenues(tmp_path), create_first_admin=False,
                                      metrics_port=0, lag_interval_seconds=60),
