@@ -36,7 +36,6 @@ def _panel_context(figures: OpsFigures, lag: int | None) -> dict[str, Any]:
         "per_minute_svg": per_minute_chart(figures.per_minute), "latency_svg": latency_chart(figures.latency_ms),
         "outcome_colours": OUTCOME_COLOURS, "percentile_colours": PERCENTILE_COLOURS,
         "stage_labels": STAGE_LABELS, "kind_labels": KIND_LABELS,
-        "kinds": sorted({kind for kind, _ in figures.by_kind_outcome}),
         "outcomes": list(OUTCOME_COLOURS), "last_minute": figures.per_minute[-1].total if figures.per_minute else 0,
     }
 
