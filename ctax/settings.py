@@ -39,13 +39,26 @@ class LocalServicesSource(PydanticBaseSettingsSource):
 
 
 class RenamedVariablesSource(PydanticBaseSettingsSource):
-    """``CTAX_*`` variables under a setting's old name (``CTAX_DATABASE_URL``), below every other source."""
+    """``CTAX_*`` variables under a setting's old name (``CTAX_DATABASE_URL``), from the environment or the
+    ``.env`` file, below every other source."""
+
+    def __init__(self, settings_cls: type[BaseSettings], dotenv: PydanticBaseSettingsSource) -> None:
+        super().__init__(settings_cls)
+        self._dotenv = dotenv
 
     def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
         return None, field_name, False  # unused: __call__ returns every old variable at once
 
     def __call__(self) -> dict[str, Any]:
-        return {old: os.environ[f"CTAX_{old.upper()}"] for old in RENAMED if f"CTAX_{old.upper()}" in os.environ}
+        # The .env file's variables, as pydantic-settings loaded them (names lower-cased).
+        from_file: dict[str, Any] = dict(getattr(self._dotenv, "env_vars", {}))
+        found: dict[str, Any] = {}
+        for old in RENAMED:
+            variable = f"CTAX_{old.upper()}"
+            value = os.environ.get(variable, from_file.get(variable.lower()))
+            if value is not None:
+                found[old] = value
+        return found
 
 
 class Settings(BaseSettings):
@@ -156,7 +169,7 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # Environment and .env first; what a running demo or `ctax kafka start` recorded fills in the rest.
         return (init_settings, env_settings, dotenv_settings, LocalServicesSource(settings_cls),
-                RenamedVariablesSource(settings_cls), file_secret_settings)
+                RenamedVariablesSource(settings_cls, dotenv_settings), file_secret_settings)
 
     @model_validator(mode="before")
     @classmethod

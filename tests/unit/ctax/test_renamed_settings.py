@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -30,3 +31,11 @@ def test_the_new_name_wins_over_the_old(monkeypatch: pytest.MonkeyPatch) -> None
 def test_the_old_keyword_is_still_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CTAX_REVENUES_DATABASE_URL", raising=False)
     assert Settings(_env_file=None, database_url="sqlite:///kw.db").revenues_database_url == "sqlite:///kw.db"
+
+
+def test_the_old_variable_in_a_dotenv_file_is_still_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CTAX_REVENUES_DATABASE_URL", raising=False)
+    monkeypatch.delenv("CTAX_DATABASE_URL", raising=False)
+    env_file = tmp_path / ".env"
+    env_file.write_text("CTAX_DATABASE_URL=sqlite:///from-dotenv.db\n")
+    assert Settings(_env_file=env_file).revenues_database_url == "sqlite:///from-dotenv.db"
