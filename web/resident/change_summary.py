@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from markupsafe import escape
@@ -92,10 +93,11 @@ def property_sections(rows: Sequence[Row]) -> list[Section]:
     return [{"title": "The property", "rows": list(rows)}] if rows else []
 
 
-def instalment_rows(twelve: bool | None, href: str = "/moving/instalments") -> list[Row]:
+def instalment_rows(twelve: bool | None, starts: date | None, href: str = "/moving/instalments") -> list[Row]:
+    """The scheme chosen, as the resident will get it for a bill that starts on ``starts``."""
     if twelve is None:
         return []
-    return [summary_row("Instalments", href, "how many instalments", text=instalments_label(twelve))]
+    return [summary_row("Instalments", href, "how many instalments", text=instalments_label(twelve, starts))]
 
 
 def ordinal(day: int) -> str:

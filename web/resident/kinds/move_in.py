@@ -33,8 +33,9 @@ def summary(answers: JourneyAnswers) -> list[Section]:
     previous = ([] if answers.previous_address is None else
                 [summary_row("Your previous address", "/moving/previous-address", "your previous address",
                              html=address_html(answers.previous_address, in_the_area=False))])
+    instalments = instalment_rows(answers.twelve_instalments, answers.move_date)
     return [move_section(answers, ADDRESSES), people_section(answers, ADDRESSES[0][1]),
-            *property_sections(tenure_rows(answers) + previous + instalment_rows(answers.twelve_instalments))]
+            *property_sections(tenure_rows(answers) + previous + instalments)]
 
 
 def build(answers: JourneyAnswers, _today: date) -> Change:

@@ -22,7 +22,7 @@ def questions(answers: JourneyAnswers) -> list[Question]:
 
 def summary(answers: JourneyAnswers) -> list[Section]:
     return [move_section(answers, ADDRESSES), people_section(answers, "your new address"),
-            *property_sections(tenure_rows(answers) + instalment_rows(answers.twelve_instalments))]
+            *property_sections(tenure_rows(answers) + instalment_rows(answers.twelve_instalments, answers.move_date))]
 
 
 def build(answers: JourneyAnswers, _today: date) -> Change:

@@ -20,7 +20,7 @@ def summary(answers: JourneyAnswers) -> list[Section]:
     rows: list[Row] = []
     if answers.payment:
         day = answers.payment.payment_day
-        rows = [*instalment_rows(answers.payment.twelve_instalments, "/moving/payment"),
+        rows = [*instalment_rows(answers.payment.twelve_instalments, answers.move_date, "/moving/payment"),
                 summary_row("Day of the month", "/moving/payment", "the day you pay",
                             text=f"The {ordinal(day)}" if day else "Keep the day I pay now")]
     return [change_section(answers, HOME, rows)]
