@@ -8,7 +8,7 @@ Run as ``python -m ctax.benchmark.faust_reference MODE BOOTSTRAP SOURCE TARGET A
 
 Both keep the key (the notification id) and the record's timestamp, so the benchmark reads TARGET exactly as
 it reads the relay's output. The app is ``processors.app.faust_app``: the worker's own Faust settings, and
-the process gets the worker's garbage-collector settings (ctax/garbage_collection.py).
+the process gets the worker's garbage-collector settings (ctax/running/garbage_collection.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from typing import Any
 
 import faust
 
-from ctax.garbage_collection import tune_for_service
+from ctax.running.garbage_collection import tune_for_service
+from ctax.settings import Settings
 from processors.app import ProcessorConfig, faust_app, raw_topic
 from schemas.codec import shared_codec
 from schemas.notification import ChangeNotification
@@ -44,7 +45,9 @@ def build_reference_app(mode: str, bootstrap: str, source: str, target: str, app
                         partitions: int) -> faust.App:
     """A Faust app with one agent copying SOURCE to TARGET through the mode's transform."""
     transform = TRANSFORMS[mode]
-    app = faust_app(ProcessorConfig(bootstrap=bootstrap, app_id=app_id, partitions=partitions))
+    settings = Settings(_env_file=None)  # the batch figures are unused here, but ProcessorConfig holds no defaults
+    app = faust_app(ProcessorConfig(bootstrap=bootstrap, app_id=app_id, partitions=partitions,
+                                    batch_size=settings.batch_size, publish_assessed=settings.publish_assessed))
     source_topic = raw_topic(app, source, partitions)
     target_topic = raw_topic(app, target, partitions)
 

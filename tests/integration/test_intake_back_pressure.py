@@ -15,8 +15,8 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer
 
+from ctax.kafka_admin.topic_setup import ensure_topics
 from ctax.local_kafka import LocalKafka
-from ctax.topic_setup import ensure_topics
 from schemas.topics import SUBMITTED
 from tests.integration.running_stack import RunningStack, run_coroutine
 from tests.integration.test_move_journeys import move_in_body
