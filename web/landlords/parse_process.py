@@ -1,0 +1,78 @@
+"""Reading a landlord's file in a child process, so that a file built to exhaust memory or time costs only
+that child: the web process's memory stays flat whatever the file holds.
+
+Each parse is a fresh Python process (:mod:`web.landlords.parse_child`, which imports only the reading code,
+never the web app) that limits its own address space (``RLIMIT_AS``) to :data:`PARSE_MEMORY_BYTES` and its CPU
+time before it reads the file from its standard input, and may not write files. The parent gives it
+:data:`PARSE_SECONDS` of wall-clock time and then kills it. At most :data:`MAX_CONCURRENT_PARSES` run at once per
+web process; an upload that cannot get a slot within :data:`SLOT_WAIT_SECONDS` is told to try again shortly.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from web.landlords.refusal import ParsingBusyError, UploadRefusedError
+from web.landlords.spreadsheet import FileKind, SheetRow, upload_kind
+
+PARSE_MEMORY_BYTES = 256 * 1024 * 1024
+PARSE_SECONDS = 5.0
+MAX_CONCURRENT_PARSES = 2
+SLOT_WAIT_SECONDS = 5.0
+_CODE_ROOT = str(Path(__file__).resolve().parents[2])  # where the ``web`` package lives
+
+TOO_MUCH_MEMORY = ("The file needs more memory to open than a file of tenancy changes ever should. Copy the "
+                   "tenancy changes into a new workbook, or save them as CSV UTF-8")
+TOO_LONG = ("The file takes too long to open: more than a file of tenancy changes ever should. Copy the tenancy "
+            "changes into a new workbook, or save them as CSV UTF-8")
+BUSY = "We are checking many files just now. Try again in a minute"
+
+_slots = threading.BoundedSemaphore(MAX_CONCURRENT_PARSES)
+
+
+def read_rows_in_child(filename: str, content: bytes) -> list[SheetRow]:
+    """:func:`~web.landlords.spreadsheet.read_rows` in a child process with memory and time limits.
+
+    Blocking: call it in a thread. The checks that need no parsing refuse at once, without a child."""
+    kind = upload_kind(filename, content)
+    if not _slots.acquire(timeout=SLOT_WAIT_SECONDS):
+        raise ParsingBusyError(BUSY)
+    try:
+        return _parse_in_child(kind, content)
+    finally:
+        _slots.release()
+
+
+def child_command(kind: FileKind) -> list[str]:
+    return [sys.executable, "-B", "-m", "web.landlords.parse_child", kind.value, str(PARSE_MEMORY_BYTES),
+            str(int(PARSE_SECONDS) + 1)]
+
+
+def _parse_in_child(kind: FileKind, content: bytes) -> list[SheetRow]:
+    # A small environment: the child needs to find our code, not the web app's settings or secrets.
+    env = {"PYTHONPATH": _CODE_ROOT, "PYTHONNOUSERSITE": "1", "LC_ALL": "C.UTF-8"}
+    with subprocess.Popen(child_command(kind), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, env=env, cwd=_CODE_ROOT) as child:
+        try:
+            output, _ = child.communicate(content, timeout=PARSE_SECONDS)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.communicate()
+            raise UploadRefusedError(TOO_LONG) from None
+    return _result(output)
+
+
+def _result(output: bytes) -> list[SheetRow]:
+    try:
+        answer = json.loads(output)
+    except ValueError:  # no answer: a limit (memory, CPU time) ended the child
+        raise UploadRefusedError(TOO_MUCH_MEMORY) from None
+    if "rows" in answer:
+        return [SheetRow(number, values) for number, values in answer["rows"]]
+    if "refused" in answer:
+        raise UploadRefusedError(str(answer["refused"]))
+    raise UploadRefusedError(TOO_MUCH_MEMORY)
