@@ -14,12 +14,13 @@ import json
 import subprocess
 import sys
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from web.landlords.refusal import ParsingBusyError, UploadRefusedError
 from web.landlords.spreadsheet import FileKind, SheetRow, upload_kind
 
-PARSE_MEMORY_BYTES = 256 * 1024 * 1024
+PARSE_MEMORY_BYTES = 160 * 1024 * 1024  # the largest real file (500 rows, 489 KB) peaks at 44 MB
 PARSE_SECONDS = 5.0
 MAX_CONCURRENT_PARSES = 2
 SLOT_WAIT_SECONDS = 5.0
@@ -34,7 +35,18 @@ BUSY = "We are checking many files just now. Try again in a minute"
 _slots = threading.BoundedSemaphore(MAX_CONCURRENT_PARSES)
 
 
-def read_rows_in_child(filename: str, content: bytes) -> list[SheetRow]:
+@dataclass(frozen=True)
+class ParseLimits:
+    """What one parse may use: address space (bytes) and wall-clock seconds (CPU seconds one more)."""
+
+    memory_bytes: int = PARSE_MEMORY_BYTES
+    seconds: float = PARSE_SECONDS
+
+
+DEFAULT_LIMITS = ParseLimits()
+
+
+def read_rows_in_child(filename: str, content: bytes, limits: ParseLimits = DEFAULT_LIMITS) -> list[SheetRow]:
     """:func:`~web.landlords.spreadsheet.read_rows` in a child process with memory and time limits.
 
     Blocking: call it in a thread. The checks that need no parsing refuse at once, without a child."""
@@ -42,23 +54,23 @@ def read_rows_in_child(filename: str, content: bytes) -> list[SheetRow]:
     if not _slots.acquire(timeout=SLOT_WAIT_SECONDS):
         raise ParsingBusyError(BUSY)
     try:
-        return _parse_in_child(kind, content)
+        return _parse_in_child(kind, content, limits)
     finally:
         _slots.release()
 
 
-def child_command(kind: FileKind) -> list[str]:
-    return [sys.executable, "-B", "-m", "web.landlords.parse_child", kind.value, str(PARSE_MEMORY_BYTES),
-            str(int(PARSE_SECONDS) + 1)]
+def child_command(kind: FileKind, limits: ParseLimits) -> list[str]:
+    return [sys.executable, "-B", "-m", "web.landlords.parse_child", kind.value, str(limits.memory_bytes),
+            str(int(limits.seconds) + 1)]
 
 
-def _parse_in_child(kind: FileKind, content: bytes) -> list[SheetRow]:
+def _parse_in_child(kind: FileKind, content: bytes, limits: ParseLimits) -> list[SheetRow]:
     # A small environment: the child needs to find our code, not the web app's settings or secrets.
     env = {"PYTHONPATH": _CODE_ROOT, "PYTHONNOUSERSITE": "1", "LC_ALL": "C.UTF-8"}
-    with subprocess.Popen(child_command(kind), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    with subprocess.Popen(child_command(kind, limits), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                           stderr=subprocess.DEVNULL, env=env, cwd=_CODE_ROOT) as child:
         try:
-            output, _ = child.communicate(content, timeout=PARSE_SECONDS)
+            output, _ = child.communicate(content, timeout=limits.seconds)
         except subprocess.TimeoutExpired:
             child.kill()
             child.communicate()

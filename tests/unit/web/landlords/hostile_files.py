@@ -122,7 +122,21 @@ def _inline_row(number: int, values: Iterable[str]) -> bytes:
 
 
 def _xml(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # Character references keep a tab or a carriage return as typed (XML would turn a literal CR into LF).
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escaped.replace("\t", "&#9;").replace("\r", "&#13;")
+
+
+def xlsx_text_rows(rows: Iterable[Iterable[str]]) -> bytes:
+    """A workbook whose cells are text cells holding exactly these values (openpyxl would turn a value
+    starting with = into a formula cell; a hostile file keeps it as text)."""
+    return xlsx_text_table([list(COLUMN_NAMES), *rows])
+
+
+def xlsx_text_table(table: Iterable[Iterable[str]]) -> bytes:
+    """The same, the first row included (a header of one's own)."""
+    body = b"".join(_inline_row(number, row) for number, row in enumerate(table, start=1))
+    return rezipped(good_xlsx(), {_SHEET: _sheet(body)})
 
 
 def _letters(number: int) -> str:
@@ -269,18 +283,18 @@ def damaged_sheet_xml() -> bytes:
     return rezipped(good_xlsx(), {_SHEET: b"<worksheet><sheetData><row><c>"})
 
 
-def largest_real_workbook() -> bytes:
-    """500 rows, every cell of every column at the 300-character limit, in shared strings: the most text a
-    file can carry. Random letters, so it packs about as badly as text can (under the 512 KB file limit only
-    with shorter cells; the caller trims it to fit)."""
+def largest_real_workbook(cell_length: int = 260) -> bytes:
+    """500 rows, eleven columns of every row filled with random words to ``cell_length`` characters: about the
+    most text a workbook under the 512 KB file limit can carry (random words pack about as badly as text can;
+    at the 300-character cell limit the file is 556 KB, over the file limit)."""
     rng = random.Random(18)
     words = ["".join(rng.choices(string.ascii_lowercase, k=rng.randint(3, 9))) for _ in range(400)]
 
     def cell() -> str:
         text = ""
-        while len(text) < 300:
+        while len(text) < cell_length:
             text += rng.choice(words).capitalize() + " "
-        return text[:300].strip()
+        return text[:cell_length].strip()
 
     return xlsx_file([["start", "2026-05-01", "100090000001", *[cell() for _ in range(11)]] for _ in range(500)])
 
@@ -295,7 +309,8 @@ def csv_bombs() -> list[Hostile]:
 CORPUS: list[Hostile] = [
     Hostile("styles-bomb.xlsx", styles_bomb, "styles"),
     Hostile("shared-strings-bomb.xlsx", shared_strings_bomb, "shared text"),
-    Hostile("wide-row.xlsx", wide_row_bomb, "beyond column"),
+    Hostile("wide-row.xlsx", wide_row_bomb, "packed more than 100 times"),
+    Hostile("wide-row-short.xlsx", lambda: wide_row_bomb(2_000), "beyond column 200"),
     Hostile("far-row.xlsx", lambda: far_cell("A1048576"), "row 1,048,576"),
     Hostile("far-column.xlsx", lambda: far_cell("XFD2"), "beyond column"),
     Hostile("zip-bomb.xlsx", deflate_bomb, "a sheet unpacks to more than"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -40,12 +41,17 @@ async def _upload(client: httpx.AsyncClient, name: str, content: bytes) -> httpx
     return await client.post("/landlords/upload", data={"csrf_token": token}, files={"file": (name, content)})
 
 
-async def _results(client: httpx.AsyncClient, response: httpx.Response) -> tuple[str, str]:
+async def _results(client: httpx.AsyncClient, response: httpx.Response, *, sent: bool = True) -> tuple[str, str]:
+    """The upload's result page; with ``sent``, once no row is waiting (they are sent in the background)."""
     assert response.status_code == 303, response.text[:2000]
     location = response.headers["location"]
-    page = await client.get(location)
-    assert page.status_code == 200
-    return location, page.text
+    for _ in range(100):
+        page = await client.get(location)
+        assert page.status_code == 200
+        if not sent or 'data-pending="0"' in page.text:
+            return location, page.text
+        await asyncio.sleep(0.05)
+    raise AssertionError("the rows were not sent within 5 seconds")
 
 
 def _row_results(html: str) -> dict[int, str]:
@@ -122,8 +128,9 @@ async def test_a_file_far_over_the_limit_is_stopped_before_it_is_read(client: ht
 async def test_rows_kafka_cannot_take_wait_and_are_sent_later(client: httpx.AsyncClient, kafka: FakeKafka) -> None:
     await sign_in(client, "lettings")
     kafka.down = True
-    location, html = await _results(client, await _upload(client, "tenancies.csv", csv_file(START, END)))
+    location, html = await _results(client, await _upload(client, "tenancies.csv", csv_file(START, END)), sent=False)
     assert set(_row_results(html).values()) == {"Waiting to be sent"}  # stored, nothing lost
+    assert "Send waiting rows now" in html
     kafka.down = False
     token = await csrf_token_from(client, location)
     sent = await client.post(f"{location}/send", data={"csrf_token": token})

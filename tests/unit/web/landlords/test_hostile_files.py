@@ -1,0 +1,112 @@
+"""Hostile files against the real reading path (a child process with limits): each refused with one clear
+sentence within seconds, this process's memory flat throughout; honest files, the largest included, read."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.unit.web.landlords.hostile_files import (
+    CORPUS,
+    Hostile,
+    hidden_first_sheet,
+    largest_real_workbook,
+    lying_dimension,
+    wide_row_bomb,
+)
+from web.landlords import parse_process
+from web.landlords.parse_process import TOO_LONG, TOO_MUCH_MEMORY, ParseLimits, read_rows_in_child
+from web.landlords.refusal import ParsingBusyError, UploadRefusedError
+from web.landlords.spreadsheet import MAX_FILE_BYTES
+
+ANSWER_SECONDS = 5.0
+PARENT_GROWTH_KB = 20 * 1024
+
+
+def memory_kb(field: str) -> int:
+    """VmRSS or VmHWM (peak) of this process, in kB, from /proc."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise AssertionError(f"{field} is not in /proc/self/status")
+
+
+def reset_peak_memory() -> None:
+    """Make VmHWM start again from the current RSS (Linux: writing 5 to clear_refs)."""
+    with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+        refs.write("5")
+
+
+@pytest.mark.parametrize("hostile", CORPUS, ids=lambda hostile: hostile.name)
+def test_each_hostile_file_is_refused_quickly_without_growing_this_process(hostile: Hostile) -> None:
+    content = hostile.build()
+    assert len(content) <= MAX_FILE_BYTES  # it reaches the reader: the file limit alone does not stop it
+    reset_peak_memory()
+    before = memory_kb("VmRSS")
+    started = time.monotonic()
+    with pytest.raises(UploadRefusedError) as refused:
+        read_rows_in_child(hostile.name, content)
+    elapsed = time.monotonic() - started
+    assert hostile.refusal in str(refused.value)
+    assert str(refused.value).count(". ") <= 2 and "\n" not in str(refused.value)  # one or two plain sentences
+    assert elapsed < ANSWER_SECONDS
+    assert memory_kb("VmHWM") - before < PARENT_GROWTH_KB
+
+
+def test_the_one_row_of_a_million_cells_from_the_issue_is_refused() -> None:
+    with pytest.raises(UploadRefusedError, match="too large"):
+        read_rows_in_child("wide.xlsx", wide_row_bomb(1_300_000))
+
+
+def test_the_visible_sheet_is_read_not_the_hidden_one() -> None:
+    (row,) = read_rows_in_child("hidden.xlsx", hidden_first_sheet())
+    assert row.values["tenant_names"] == "Rosa Singh"
+
+
+def test_a_sheet_that_claims_every_row_and_column_is_read_for_what_it_holds() -> None:
+    started = time.monotonic()
+    (row,) = read_rows_in_child("dimension.xlsx", lying_dimension())
+    assert row.values["tenant_names"] == "Sam Taylor; Alex Taylor"
+    assert time.monotonic() - started < ANSWER_SECONDS
+
+
+def test_the_largest_real_file_is_read_within_the_limits() -> None:
+    content = largest_real_workbook()
+    assert len(content) <= MAX_FILE_BYTES
+    rows = read_rows_in_child("largest.xlsx", content)
+    assert len(rows) == 500
+    assert len(rows[-1].values["account_number"]) > 250
+
+
+def test_a_child_that_runs_out_of_memory_costs_only_itself() -> None:
+    with pytest.raises(UploadRefusedError, match=TOO_MUCH_MEMORY):
+        read_rows_in_child("largest.xlsx", largest_real_workbook(), ParseLimits(memory_bytes=24 * 1024 * 1024))
+
+
+def test_a_child_that_takes_too_long_is_killed() -> None:
+    started = time.monotonic()
+    with pytest.raises(UploadRefusedError, match=TOO_LONG):
+        read_rows_in_child("largest.xlsx", largest_real_workbook(), ParseLimits(seconds=0.05))
+    assert time.monotonic() - started < 2
+
+
+@pytest.fixture
+def every_slot_taken(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(parse_process, "SLOT_WAIT_SECONDS", 0.1)
+    taken = 0
+    try:
+        while parse_process._slots.acquire(blocking=False):  # noqa: SLF001 - the bound under test
+            taken += 1
+        yield
+    finally:
+        for _ in range(taken):
+            parse_process._slots.release()  # noqa: SLF001
+
+
+@pytest.mark.usefixtures("every_slot_taken")
+def test_no_more_parses_run_at_once_than_the_bound() -> None:
+    with pytest.raises(ParsingBusyError, match="Try again in a minute"):
+        read_rows_in_child("t.xlsx", hidden_first_sheet())
