@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -27,7 +28,7 @@ PARENT_GROWTH_KB = 20 * 1024
 
 def memory_kb(field: str) -> int:
     """VmRSS or VmHWM (peak) of this process, in kB, from /proc."""
-    with open("/proc/self/status", encoding="ascii") as status:
+    with Path("/proc/self/status").open(encoding="ascii") as status:
         for line in status:
             if line.startswith(field + ":"):
                 return int(line.split()[1])
@@ -36,7 +37,7 @@ def memory_kb(field: str) -> int:
 
 def reset_peak_memory() -> None:
     """Make VmHWM start again from the current RSS (Linux: writing 5 to clear_refs)."""
-    with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+    with Path("/proc/self/clear_refs").open("w", encoding="ascii") as refs:
         refs.write("5")
 
 
@@ -51,7 +52,8 @@ def test_each_hostile_file_is_refused_quickly_without_growing_this_process(hosti
         read_rows_in_child(hostile.name, content)
     elapsed = time.monotonic() - started
     assert hostile.refusal in str(refused.value)
-    assert str(refused.value).count(". ") <= 2 and "\n" not in str(refused.value)  # one or two plain sentences
+    assert str(refused.value).count(". ") <= 2  # one or two plain sentences
+    assert "\n" not in str(refused.value)
     assert elapsed < ANSWER_SECONDS
     assert memory_kb("VmHWM") - before < PARENT_GROWTH_KB
 
@@ -98,12 +100,12 @@ def every_slot_taken(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(parse_process, "SLOT_WAIT_SECONDS", 0.1)
     taken = 0
     try:
-        while parse_process._slots.acquire(blocking=False):  # noqa: SLF001 - the bound under test
+        while parse_process._slots.acquire(blocking=False):  # the bound under test
             taken += 1
         yield
     finally:
         for _ in range(taken):
-            parse_process._slots.release()  # noqa: SLF001
+            parse_process._slots.release()
 
 
 @pytest.mark.usefixtures("every_slot_taken")
