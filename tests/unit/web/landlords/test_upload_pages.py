@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
@@ -15,6 +15,14 @@ from schemas.notification import Channel, MoveIn, MoveOut
 from tests.unit.web.back_office.fixtures import PASSWORD, back_office_app, csrf_token_from, office_of, running, sign_in
 from tests.unit.web.fake_kafka import FakeKafka, use_fake_kafka
 from tests.unit.web.landlords.files import BAD_POSTCODE, END, START, csv_file, xlsx_file
+from tests.unit.web.landlords.hostile_files import (
+    chart_only,
+    hidden_first_sheet,
+    macro_workbook,
+    styles_bomb,
+    xlsx_text_rows,
+)
+from web.landlords import parse_process
 from web.signin.accounts import Role
 
 
@@ -147,3 +155,52 @@ async def test_a_landlord_sees_only_their_own_uploads(client: httpx.AsyncClient,
     assert (await client.get(location)).status_code == 404
     assert "tenancies.csv" not in (await client.get("/landlords")).text
     assert len(kafka.records) == 1
+
+
+@pytest.mark.parametrize(("name", "build", "message"), [
+    ("styles.xlsx", styles_bomb, "the styles (xl/styles.xml) unpacks to more than 1 MB"),
+    ("formula.xlsx", lambda: xlsx_text_rows([START.replace("Sam Taylor", "\u00a0=HYPERLINK(\"x\")").split(",")]),
+     "Row 2 has a formula in tenant_names"),
+    ("macros.xlsx", macro_workbook, "macro-enabled workbook (.xlsm)"),
+    ("chart.xlsx", chart_only, "no visible sheet of rows"),
+])
+async def test_hostile_workbooks_are_refused_whole_with_one_sentence(
+        client: httpx.AsyncClient, kafka: FakeKafka, name: str, build: Callable[[], bytes], message: str) -> None:
+    await sign_in(client, "lettings")
+    refused = await _upload(client, name, build())
+    assert refused.status_code == 400
+    assert message in refused.text
+    assert kafka.records == []
+    assert "Your uploads" in refused.text
+    assert name not in refused.text  # nothing of a refused file is kept
+
+
+async def test_the_rows_sent_are_those_of_the_visible_sheet(client: httpx.AsyncClient, kafka: FakeKafka) -> None:
+    await sign_in(client, "lettings")
+    _, html = await _results(client, await _upload(client, "hidden.xlsx", hidden_first_sheet()))
+    assert set(_row_results(html)) == {2}
+    (record,) = kafka.records
+    assert isinstance(record.change, MoveOut)
+
+
+async def test_a_long_file_name_is_kept_short(client: httpx.AsyncClient, kafka: FakeKafka) -> None:
+    await sign_in(client, "lettings")
+    _, html = await _results(client, await _upload(client, "C:\\lettings\\" + "q" * 150 + ".csv", csv_file(START)))
+    assert "C:" not in html
+    assert "q" * 89 + "…" in html
+    assert "q" * 100 not in html
+
+
+async def test_when_every_reader_is_busy_the_landlord_is_told_to_try_again(
+        client: httpx.AsyncClient, kafka: FakeKafka, monkeypatch: pytest.MonkeyPatch) -> None:
+    await sign_in(client, "lettings")
+    monkeypatch.setattr(parse_process, "SLOT_WAIT_SECONDS", 0.1)
+    held = [parse_process._slots.acquire(blocking=False) for _ in range(parse_process.MAX_CONCURRENT_PARSES)]
+    try:
+        busy = await _upload(client, "tenancies.csv", csv_file(START))
+    finally:
+        for _ in range(sum(held)):
+            parse_process._slots.release()
+    assert busy.status_code == 503
+    assert "Try again in a minute" in busy.text
+    assert kafka.records == []
