@@ -22,7 +22,7 @@ from web.landlords.parse_process import TOO_LONG, TOO_MUCH_MEMORY, ParseLimits, 
 from web.landlords.refusal import ParsingBusyError, UploadRefusedError
 from web.landlords.spreadsheet import MAX_FILE_BYTES
 
-ANSWER_SECONDS = 5.0
+ANSWER_SECONDS = 10.0  # a refusal takes about half a second; the machines running tests are shared
 PARENT_GROWTH_KB = 20 * 1024
 
 
@@ -91,7 +91,7 @@ def test_a_child_that_runs_out_of_memory_costs_only_itself() -> None:
 def test_a_child_that_takes_too_long_is_killed() -> None:
     started = time.monotonic()
     with pytest.raises(UploadRefusedError, match=TOO_LONG):
-        read_rows_in_child("largest.xlsx", largest_real_workbook(), ParseLimits(seconds=0.05))
+        read_rows_in_child("largest.xlsx", largest_real_workbook(), ParseLimits(wall_seconds=0.05))
     assert time.monotonic() - started < 2
 
 
