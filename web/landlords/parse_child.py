@@ -2,7 +2,8 @@
 
 It limits itself before it reads a byte of the file (address space, CPU time, no file writes), reads the
 file from standard input, and writes one JSON object to standard output: ``{"rows": [[number, values], ...]}``
-or ``{"refused": "the reason"}``. Anything else (no answer, a signal) means a limit stopped it.
+or ``{"refused": "the reason"}``, with its own peak memory (``"peak_kb"``). Anything else (no answer, a
+signal) means a limit stopped it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import resource
 import sys
+from pathlib import Path
 
 from web.landlords.refusal import UploadRefusedError
 from web.landlords.spreadsheet import FileKind, read_kind
@@ -36,11 +38,22 @@ def answer(kind: FileKind, content: bytes) -> dict[str, object]:
         return {"refused": UNREADABLE}
 
 
+def peak_kb() -> int:
+    """This process's peak resident memory since it started this program (VmHWM), in kB; 0 if unknown."""
+    with Path("/proc/self/status").open(encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
 def main(argv: list[str]) -> None:
     kind, memory_bytes, cpu_seconds = FileKind(argv[1]), int(argv[2]), int(argv[3])
     limit_self(memory_bytes, cpu_seconds)
     content = sys.stdin.buffer.read()
-    sys.stdout.write(json.dumps(answer(kind, content)))
+    found = answer(kind, content)
+    found["peak_kb"] = peak_kb()
+    sys.stdout.write(json.dumps(found))
     sys.stdout.flush()
 
 

@@ -12,10 +12,12 @@ files. The parent gives it :data:`PARSE_WALL_SECONDS` of wall-clock time and the
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +37,7 @@ TOO_LONG = ("The file takes too long to open: more than a file of tenancy change
             "changes into a new workbook, or save them as CSV UTF-8")
 BUSY = "We are checking many files just now. Try again in a minute"
 
+log = logging.getLogger(__name__)
 _slots = threading.BoundedSemaphore(MAX_CONCURRENT_PARSES)
 
 
@@ -71,6 +74,7 @@ def child_command(kind: FileKind, limits: ParseLimits) -> list[str]:
 def _parse_in_child(kind: FileKind, content: bytes, limits: ParseLimits) -> list[SheetRow]:
     # A small environment: the child needs to find our code, not the web app's settings or secrets.
     env = {"PYTHONPATH": _CODE_ROOT, "PYTHONNOUSERSITE": "1", "LC_ALL": "C.UTF-8"}
+    started = time.monotonic()
     with subprocess.Popen(child_command(kind, limits), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                           stderr=subprocess.DEVNULL, env=env, cwd=_CODE_ROOT) as child:
         try:
@@ -78,17 +82,26 @@ def _parse_in_child(kind: FileKind, content: bytes, limits: ParseLimits) -> list
         except subprocess.TimeoutExpired:
             child.kill()
             child.communicate()
+            _report("killed after the wall-clock limit", started)
             raise UploadRefusedError(TOO_LONG) from None
-    return _result(output, child.returncode)
+    return _result(output, child.returncode, started)
 
 
-def _result(output: bytes, returncode: int) -> list[SheetRow]:
+def _report(outcome: str, started: float, peak_kb: int | None = None) -> None:
+    # Sizes and times only: nothing of the file, whose rows hold tenants' names and addresses.
+    log.info("landlord file read in a child process", extra={
+        "outcome": outcome, "seconds": round(time.monotonic() - started, 3), "child_peak_kb": peak_kb})
+
+
+def _result(output: bytes, returncode: int, started: float) -> list[SheetRow]:
     try:
         answer = json.loads(output)
     except ValueError:  # no answer: a limit ended the child
+        _report(f"ended by a limit (exit status {returncode})", started)
         if returncode in {-signal.SIGXCPU, -signal.SIGKILL}:
             raise UploadRefusedError(TOO_LONG) from None
         raise UploadRefusedError(TOO_MUCH_MEMORY) from None
+    _report(next(iter(answer)), started, answer.get("peak_kb"))
     if "rows" in answer:
         return [SheetRow(number, values) for number, values in answer["rows"]]
     if "refused" in answer:
