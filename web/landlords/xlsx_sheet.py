@@ -29,7 +29,8 @@ def xlsx_cells(content: bytes) -> list[list[str]]:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             check_archive(archive)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, OSError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, ValueError,
+            OSError):  # RuntimeError: an encrypted part
         raise UploadRefusedError(NOT_A_WORKBOOK) from None
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)

@@ -6,6 +6,7 @@ import asyncio
 import re
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import cast
 
 import httpx
 import pytest
@@ -22,6 +23,8 @@ from tests.unit.web.landlords.hostile_files import (
     styles_bomb,
     xlsx_text_rows,
 )
+from web.intake.publisher import NotificationPublisher
+from web.intake.runtime import WebRuntime
 from web.landlords import parse_process
 from web.signin.accounts import Role
 
@@ -204,3 +207,38 @@ async def test_when_every_reader_is_busy_the_landlord_is_told_to_try_again(
     assert busy.status_code == 503
     assert "Try again in a minute" in busy.text
     assert kafka.records == []
+
+
+class GatedKafka(FakeKafka):
+    """Kafka that takes nothing until the gate opens."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = asyncio.Event()
+
+    async def publish(self, key: bytes, value: bytes) -> None:
+        await self.gate.wait()
+        await super().publish(key, value)
+
+
+async def test_the_upload_answers_before_its_rows_are_sent_and_the_page_follows_them(
+        app: FastAPI, client: httpx.AsyncClient) -> None:
+    gated = GatedKafka()
+    runtime: WebRuntime = app.state.runtime
+    runtime.publisher = cast(NotificationPublisher, gated)
+    await sign_in(client, "lettings")
+    answered = await asyncio.wait_for(_upload(client, "tenancies.csv", csv_file(START, END)), 10)
+    location, html = await _results(client, answered, sent=False)
+    assert set(_row_results(html).values()) == {"Waiting to be sent"}
+    assert f'data-progress="{location}/progress"' in html
+    assert "landlord-upload-progress.js" in html
+    gated.gate.set()
+    await client.post(f"{location}/send", data={"csrf_token": await csrf_token_from(client, location)})
+    for _ in range(100):
+        progress = await client.get(f"{location}/progress")
+        if 'data-pending="0"' in progress.text:
+            break
+        await asyncio.sleep(0.05)
+    assert "<html" not in progress.text  # the fragment the page swaps in
+    assert all(ref.startswith("CTX-") for ref in _row_results(progress.text).values())
+    assert len(gated.records) == 2
