@@ -37,6 +37,9 @@ MAX_CELLS_PER_SHEET = 50_000
 MAX_SHARED_STRINGS = 20_000
 MAX_CELL_FORMATS = 5_000
 _CHUNK = 16 * KB
+_SNIFF_BYTES = 64
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 PLAIN_WORKBOOK = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 _OTHER_WORKBOOKS = {
@@ -72,11 +75,36 @@ def part_limit(name: str) -> PartLimit:
         return STYLES
     if name == "xl/sharedStrings.xml":
         return SHARED_STRINGS
-    if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+    if name.startswith("xl/worksheets/") and not name.endswith(".rels"):
         return WORKSHEET
     if name.endswith((".xml", ".rels", ".vml")):
         return OTHER_XML
     return OTHER_PART
+
+
+@dataclass(frozen=True)
+class DeclaredTypes:
+    """``[Content_Types].xml``: a content type by extension (Default) and by part name (Override)."""
+
+    by_extension: dict[str, str]
+    by_part: dict[str, str]
+
+    def of(self, name: str) -> str | None:
+        return self.by_part.get("/" + name) or self.by_extension.get(name.rpartition(".")[2].lower())
+
+    def all(self) -> list[str]:
+        return [*self.by_extension.values(), *self.by_part.values()]
+
+
+def is_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo, declared: DeclaredTypes) -> bool:
+    """A part a workbook reader may parse as XML: declared or named as XML, undeclared, or (whatever its name
+    and type say: a reader follows the relationships) starting like XML."""
+    content_type = declared.of(info.filename)
+    if content_type is None or content_type.endswith("xml") or part_limit(info.filename) is not OTHER_PART:
+        return True
+    with archive.open(info) as stream:
+        start = stream.read(_SNIFF_BYTES)
+    return start.startswith(_UTF16_BOMS) or start.removeprefix(_UTF8_BOM).lstrip().startswith(b"<")
 
 
 def check_archive(archive: zipfile.ZipFile) -> None:
@@ -96,12 +124,13 @@ def check_archive(archive: zipfile.ZipFile) -> None:
     if "[Content_Types].xml" not in names:
         raise UploadRefusedError("The file is not an XLSX workbook we can read: save it again as "
                                  "'Excel Workbook (.xlsx)' or as CSV UTF-8")
-    check_content_types(_content_types(archive))
+    declared = _content_types(archive)
+    check_content_types(declared.all())
     for info in parts:
-        limit = part_limit(info.filename)
-        if limit.max_elements:
+        if is_xml(archive, info, declared):
+            limit = part_limit(info.filename)
             with archive.open(info) as stream:
-                scan_xml(stream, limit, _counter_for(info.filename))
+                scan_xml(stream, limit if limit is not OTHER_PART else OTHER_XML, _counter_for(info.filename))
 
 
 def _unsafe_name(name: str) -> bool:
@@ -123,16 +152,20 @@ def _size(count: int) -> str:
     return f"{count // MB} MB" if count >= MB else f"{count // KB} KB"
 
 
-def _content_types(archive: zipfile.ZipFile) -> list[str]:
-    declared: list[str] = []
+def _content_types(archive: zipfile.ZipFile) -> DeclaredTypes:
+    by_extension: dict[str, str] = {}
+    by_part: dict[str, str] = {}
 
     def start(name: str, attributes: dict[str, str]) -> None:
-        if name.rpartition("}")[2] in {"Default", "Override"}:
-            declared.append(attributes.get("ContentType", ""))
+        local = name.rpartition("}")[2]
+        if local == "Default":
+            by_extension[attributes.get("Extension", "").lower()] = attributes.get("ContentType", "")
+        elif local == "Override":
+            by_part[attributes.get("PartName", "")] = attributes.get("ContentType", "")
 
     with archive.open("[Content_Types].xml") as stream:
         scan_xml(stream, CONTENT_TYPES, start)
-    return declared
+    return DeclaredTypes(by_extension, by_part)
 
 
 def check_content_types(declared: list[str]) -> None:
@@ -141,6 +174,7 @@ def check_content_types(declared: list[str]) -> None:
         if content_type in _OTHER_WORKBOOKS:
             raise UploadRefusedError(f"The file is {_OTHER_WORKBOOKS[content_type]}, not a plain workbook. Save it "
                                      "as 'Excel Workbook (.xlsx)' or as CSV UTF-8")
+    for content_type in declared:
         if any(word in content_type.lower() for word in _ACTIVE_CONTENT):
             raise UploadRefusedError("The workbook holds macros or controls. Save it as 'Excel Workbook (.xlsx)' "
                                      "without them, or as CSV UTF-8")

@@ -16,6 +16,7 @@ from tests.unit.web.landlords.hostile_files import (
     hidden_first_sheet,
     largest_real_workbook,
     lying_dimension,
+    sheet_renamed_with_a_dtd,
     wide_row_bomb,
 )
 from web.landlords import parse_process
@@ -118,3 +119,10 @@ def every_slot_taken(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def test_no_more_parses_run_at_once_than_the_bound() -> None:
     with pytest.raises(ParsingBusyError, match="Try again in a minute"):
         read_rows_in_child("t.xlsx", hidden_first_sheet())
+
+
+def test_a_sheet_under_another_name_is_still_checked_as_xml() -> None:
+    """The reader follows the workbook's relationships, not the part names: a sheet named like a picture is
+    still scanned (here, its entity declarations refused)."""
+    with pytest.raises(UploadRefusedError, match="entities"):
+        read_rows_in_child("renamed.xlsx", sheet_renamed_with_a_dtd())
