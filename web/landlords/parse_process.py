@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from web.landlords.refusal import ParsingBusyError, UploadRefusedError
+from web.landlords.refusal import ReadingUnavailableError, UploadRefusedError
 from web.landlords.spreadsheet import FileKind, SheetRow, upload_kind
 
 PARSE_MEMORY_BYTES = 160 * 1024 * 1024  # the largest real file (500 rows, 489 KB) peaks at 44 MB
@@ -36,6 +36,7 @@ TOO_MUCH_MEMORY = ("The file needs more memory to open than a file of tenancy ch
 TOO_LONG = ("The file takes too long to open: more than a file of tenancy changes ever should. Copy the tenancy "
             "changes into a new workbook, or save them as CSV UTF-8")
 BUSY = "We are checking many files just now. Try again in a minute"
+UNAVAILABLE = "We cannot check files just now. Try again later"
 
 log = logging.getLogger(__name__)
 _slots = threading.BoundedSemaphore(MAX_CONCURRENT_PARSES)
@@ -59,7 +60,7 @@ def read_rows_in_child(filename: str, content: bytes, limits: ParseLimits = DEFA
     Blocking: call it in a thread. The checks that need no parsing refuse at once, without a child."""
     kind = upload_kind(filename, content)
     if not _slots.acquire(timeout=SLOT_WAIT_SECONDS):
-        raise ParsingBusyError(BUSY)
+        raise ReadingUnavailableError(BUSY)
     try:
         return _parse_in_child(kind, content, limits)
     finally:
@@ -76,15 +77,15 @@ def _parse_in_child(kind: FileKind, content: bytes, limits: ParseLimits) -> list
     env = {"PYTHONPATH": _CODE_ROOT, "PYTHONNOUSERSITE": "1", "LC_ALL": "C.UTF-8"}
     started = time.monotonic()
     with subprocess.Popen(child_command(kind, limits), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL, env=env, cwd=_CODE_ROOT) as child:
+                          stderr=subprocess.PIPE, env=env, cwd=_CODE_ROOT) as child:
         try:
-            output, _ = child.communicate(content, timeout=limits.wall_seconds)
+            output, errors = child.communicate(content, timeout=limits.wall_seconds)
         except subprocess.TimeoutExpired:
             child.kill()
             child.communicate()
             _report("killed after the wall-clock limit", started)
             raise UploadRefusedError(TOO_LONG) from None
-    return _result(output, child.returncode, started)
+    return _result(output, errors, child.returncode, started)
 
 
 def _report(outcome: str, started: float, peak_kb: int | None = None) -> None:
@@ -93,17 +94,27 @@ def _report(outcome: str, started: float, peak_kb: int | None = None) -> None:
         "outcome": outcome, "seconds": round(time.monotonic() - started, 3), "child_peak_kb": peak_kb})
 
 
-def _result(output: bytes, returncode: int, started: float) -> list[SheetRow]:
+def _result(output: bytes, errors: bytes, returncode: int, started: float) -> list[SheetRow]:
     try:
         answer = json.loads(output)
-    except ValueError:  # no answer: a limit ended the child
-        _report(f"ended by a limit (exit status {returncode})", started)
-        if returncode in {-signal.SIGXCPU, -signal.SIGKILL}:
-            raise UploadRefusedError(TOO_LONG) from None
-        raise UploadRefusedError(TOO_MUCH_MEMORY) from None
+    except ValueError:  # no answer: a limit ended the child, or it could not start
+        raise _without_answer(errors, returncode, started) from None
     _report(next(iter(answer)), started, answer.get("peak_kb"))
     if "rows" in answer:
         return [SheetRow(number, values) for number, values in answer["rows"]]
     if "refused" in answer:
         raise UploadRefusedError(str(answer["refused"]))
     raise UploadRefusedError(TOO_MUCH_MEMORY)
+
+
+def _without_answer(errors: bytes, returncode: int, started: float) -> UploadRefusedError:
+    _report(f"ended without an answer (exit status {returncode})", started)
+    if returncode in {-signal.SIGXCPU, -signal.SIGKILL}:
+        return UploadRefusedError(TOO_LONG)
+    if b"MemoryError" in errors or returncode < 0:
+        return UploadRefusedError(TOO_MUCH_MEMORY)
+    # The reader itself failed (a broken installation, not the file): the child catches every error of
+    # reading, so its last line of errors names no content.
+    last = errors.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+    log.error("the landlord file reader failed", extra={"exit_status": returncode, "error": last[0][:200]})
+    return ReadingUnavailableError(UNAVAILABLE)

@@ -7,5 +7,6 @@ class UploadRefusedError(Exception):
     """The whole file is refused; the message says why and what to do, for the landlord to read."""
 
 
-class ParsingBusyError(UploadRefusedError):
-    """Every slot for checking files is taken: the landlord should try again shortly (503, not 400)."""
+class ReadingUnavailableError(UploadRefusedError):
+    """The file could not be checked now (every slot taken, or the reader would not start): the landlord should
+    try again shortly (503, not 400)."""

@@ -19,7 +19,7 @@ from web.http.csrf import MAX_FORM_BYTES, MAX_FORM_FIELDS, MAX_FORM_FILES
 from web.in_thread import in_thread
 from web.landlords.file_names import display_name
 from web.landlords.parse_process import read_rows_in_child
-from web.landlords.refusal import ParsingBusyError
+from web.landlords.refusal import ReadingUnavailableError
 from web.landlords.rows import RowProblem, row_request
 from web.landlords.sending import wake_sender
 from web.landlords.spreadsheet import MAX_FILE_BYTES, MAX_ROWS, SheetRow, UploadRefusedError, read_rows
@@ -112,7 +112,7 @@ async def upload(request: Request, user: LandlordPageUser) -> Response:
     if upload_id is None:
         try:
             sheet_rows = await in_thread(read_rows_in_child, filename, content)
-        except ParsingBusyError as busy:
+        except ReadingUnavailableError as busy:
             return await _upload_page(request, user, str(busy), 503)
         except UploadRefusedError as refused:
             return await _upload_page(request, user, str(refused), 400)

@@ -4,6 +4,7 @@ sentence within seconds, this process's memory flat throughout; honest files, th
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +22,7 @@ from tests.unit.web.landlords.hostile_files import (
 )
 from web.landlords import parse_process
 from web.landlords.parse_process import TOO_LONG, TOO_MUCH_MEMORY, ParseLimits, read_rows_in_child
-from web.landlords.refusal import ParsingBusyError, UploadRefusedError
+from web.landlords.refusal import ReadingUnavailableError, UploadRefusedError
 from web.landlords.spreadsheet import MAX_FILE_BYTES
 
 ANSWER_SECONDS = 10.0  # a refusal takes about half a second; the machines running tests are shared
@@ -117,7 +118,7 @@ def every_slot_taken(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.mark.usefixtures("every_slot_taken")
 def test_no_more_parses_run_at_once_than_the_bound() -> None:
-    with pytest.raises(ParsingBusyError, match="Try again in a minute"):
+    with pytest.raises(ReadingUnavailableError, match="Try again in a minute"):
         read_rows_in_child("t.xlsx", hidden_first_sheet())
 
 
@@ -126,3 +127,13 @@ def test_a_sheet_under_another_name_is_still_checked_as_xml() -> None:
     still scanned (here, its entity declarations refused)."""
     with pytest.raises(UploadRefusedError, match="entities"):
         read_rows_in_child("renamed.xlsx", sheet_renamed_with_a_dtd())
+
+
+def test_a_reader_that_cannot_start_is_a_try_again_not_a_refusal(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    broken = [sys.executable, "-c", "raise SystemExit('the reader is not installed')"]
+    monkeypatch.setattr(parse_process, "child_command", lambda _kind, _limits: broken)
+    with pytest.raises(ReadingUnavailableError, match="Try again later"):
+        read_rows_in_child("t.xlsx", hidden_first_sheet())
+    (failed,) = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert getattr(failed, "error", "") == "the reader is not installed"
