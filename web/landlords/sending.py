@@ -12,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
+
+from starlette.applications import Starlette
 
 from schemas.notification import Channel, NotificationRequest
 from web.in_thread import in_thread
@@ -59,7 +60,7 @@ async def send_pending(runtime: WebRuntime, uploads: LandlordUploadStore, upload
     return left
 
 
-def wake_sender(app: Any) -> None:
+def wake_sender(app: Starlette) -> None:
     """Ask the app's sender (:func:`keep_sending`) to send pending rows now rather than at its next round."""
     wake: asyncio.Event | None = getattr(app.state, "landlord_rows_waiting", None)
     if wake is not None:
