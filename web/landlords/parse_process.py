@@ -24,7 +24,7 @@ from pathlib import Path
 from web.landlords.refusal import ReadingUnavailableError, UploadRefusedError
 from web.landlords.spreadsheet import FileKind, SheetRow, upload_kind
 
-PARSE_MEMORY_BYTES = 160 * 1024 * 1024  # the largest real file (500 rows, 489 KB) peaks at 44 MB
+PARSE_MEMORY_BYTES = 160 * 1024 * 1024  # the largest real file (500 rows, 489 KB) peaks at 34 MB resident
 PARSE_CPU_SECONDS = 5  # the largest real file takes about half a second of CPU
 PARSE_WALL_SECONDS = 10.0  # more than the CPU limit: a busy machine must not refuse an honest file
 MAX_CONCURRENT_PARSES = 2
