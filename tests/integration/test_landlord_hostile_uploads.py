@@ -23,7 +23,7 @@ from adapters.sql.revenues import SqlRevenuesSystem
 from tests.integration.running_stack import RunningStack
 from tests.unit.web.landlords.files import START, csv_file
 from tests.unit.web.landlords.hostile_files import CORPUS, largest_real_workbook, styles_bomb
-from web.signin.accounts import Role
+from web.staff_accounts.accounts import Role
 from web.stores.database import create_store_engine
 from web.stores.users import UserStore
 

@@ -14,7 +14,6 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
-from web.back_office.pages import render_back_office
 from web.http.csrf import MAX_FORM_BYTES, MAX_FORM_FIELDS, MAX_FORM_FILES
 from web.in_thread import in_thread
 from web.landlords.file_names import display_name
@@ -24,8 +23,9 @@ from web.landlords.rows import RowProblem, row_request
 from web.landlords.sending import wake_sender
 from web.landlords.spreadsheet import MAX_FILE_BYTES, MAX_ROWS, SheetRow, UploadRefusedError, read_rows
 from web.landlords.template import COLUMNS, csv_template, xlsx_template
-from web.signin.accounts import Role, StaffUser
-from web.signin.guard import page_user
+from web.staff_accounts.accounts import Role, StaffUser
+from web.staff_shell.guard import page_user
+from web.staff_shell.pages import render_staff_page
 from web.stores.landlord_uploads import LandlordUploadStore, NewRow, Upload, UploadRow
 
 router = APIRouter(prefix="/landlords", include_in_schema=False)
@@ -46,7 +46,7 @@ def _uploads(request: Request) -> LandlordUploadStore:
 async def _upload_page(request: Request, user: StaffUser, error: str | None = None,
                        status_code: int = 200) -> Response:
     uploads = await in_thread(_uploads(request).uploads, user.username)
-    return render_back_office(request, "landlords/upload.html", user, HOME, {
+    return render_staff_page(request, "landlords/upload.html", user, HOME, {
         "columns": COLUMNS, "uploads": uploads, "upload_error": error, "max_kb": MAX_FILE_BYTES // 1024,
         "max_rows": MAX_ROWS, "errors": {"file": error} if error else {},
     }, status_code=status_code)
@@ -149,9 +149,9 @@ def _progress(upload: Upload, rows: list[UploadRow]) -> dict[str, Any]:
 async def upload_result(request: Request, upload_id: str, user: LandlordPageUser) -> Response:
     found = await _own_upload(request, user, upload_id)
     if found is None:
-        return render_back_office(request, "staff/not_found.html", user, HOME,
-                                  {"what": "There is no upload of yours with that id."}, 404)
-    return render_back_office(request, "landlords/result.html", user, HOME, _progress(*found))
+        return render_staff_page(request, "staff/not_found.html", user, HOME,
+                                 {"what": "There is no upload of yours with that id."}, 404)
+    return render_staff_page(request, "landlords/result.html", user, HOME, _progress(*found))
 
 
 @router.get("/uploads/{upload_id}/progress")
@@ -160,14 +160,14 @@ async def upload_progress(request: Request, upload_id: str, user: LandlordPageUs
     found = await _own_upload(request, user, upload_id)
     if found is None:
         return Response("There is no upload of yours with that id.", status_code=404, media_type="text/plain")
-    return render_back_office(request, "landlords/_progress.html", user, HOME, _progress(*found))
+    return render_staff_page(request, "landlords/_progress.html", user, HOME, _progress(*found))
 
 
 @router.post("/uploads/{upload_id}/send")
 async def send_waiting(request: Request, upload_id: str, user: LandlordPageUser) -> Response:
     """The landlord asks for the waiting rows to be tried now: the sender wakes, the page follows."""
     if await in_thread(_uploads(request).landlord_of, upload_id[:36]) != user.username:
-        return render_back_office(request, "staff/not_found.html", user, HOME,
-                                  {"what": "There is no upload of yours with that id."}, 404)
+        return render_staff_page(request, "staff/not_found.html", user, HOME,
+                                 {"what": "There is no upload of yours with that id."}, 404)
     wake_sender(request.app)
     return RedirectResponse(f"/landlords/uploads/{upload_id[:36]}", status_code=303)

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.routing import Route
 
-from tests.unit.web.back_office.fixtures import back_office_app, csrf_token_from, running
+from tests.unit.web.staff_shell.fixtures import csrf_token_from, running, staff_shell_app
 
 LONG_NAME = "x" * 5_000 + ".csv"
 BOUNDARY = "ctaxboundary"
@@ -21,7 +21,7 @@ BOUNDARY = "ctaxboundary"
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
-    return back_office_app(tmp_path_factory.mktemp("forms"))
+    return staff_shell_app(tmp_path_factory.mktemp("forms"))
 
 
 @pytest.fixture(scope="module")
