@@ -126,11 +126,40 @@ def check_archive(archive: zipfile.ZipFile) -> None:
                                  "'Excel Workbook (.xlsx)' or as CSV UTF-8")
     declared = _content_types(archive)
     check_content_types(declared.all())
+    roles = _roles_by_relationship(archive, declared)
     for info in parts:
         if is_xml(archive, info, declared):
-            limit = part_limit(info.filename)
+            limit = roles.get(info.filename) or part_limit(info.filename)
+            limit = limit if limit is not OTHER_PART else OTHER_XML
             with archive.open(info) as stream:
-                scan_xml(stream, limit if limit is not OTHER_PART else OTHER_XML, _counter_for(info.filename))
+                scan_xml(stream, limit, _counter_for(limit))
+
+
+_ROLES = {"worksheet": WORKSHEET, "sharedStrings": SHARED_STRINGS, "styles": STYLES}
+
+
+def _roles_by_relationship(archive: zipfile.ZipFile, declared: DeclaredTypes) -> dict[str, PartLimit]:
+    """The sheets, shared strings and styles as the workbook's relationships name them (a reader follows these,
+    whatever the parts are called), so each is held to its own limits and counted."""
+    main = next((part for part, content_type in declared.by_part.items() if content_type == PLAIN_WORKBOOK), None)
+    if main is None:  # declared by extension only: the names decide
+        return {}
+    base = posixpath.dirname(main.lstrip("/"))
+    rels = posixpath.join(base, "_rels", posixpath.basename(main) + ".rels")
+    if rels not in archive.namelist():
+        return {}
+    roles: dict[str, PartLimit] = {}
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        role = _ROLES.get(attributes.get("Type", "").rpartition("/")[2])
+        if name.rpartition("}")[2] == "Relationship" and role is not None:
+            target = attributes.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
+            roles[posixpath.normpath(path)] = role
+
+    with archive.open(rels) as stream:
+        scan_xml(stream, OTHER_XML, start)
+    return roles
 
 
 def _unsafe_name(name: str) -> bool:
@@ -217,13 +246,13 @@ def scan_xml(stream: IO[bytes], limit: PartLimit, on_start: StartHandler | None 
                                  "'Excel Workbook (.xlsx)' or as CSV UTF-8") from None
 
 
-def _counter_for(name: str) -> StartHandler | None:
-    if part_limit(name) is WORKSHEET:
+def _counter_for(limit: PartLimit) -> StartHandler | None:
+    if limit is WORKSHEET:
         return SheetCounter().start
-    if name == "xl/sharedStrings.xml":
+    if limit is SHARED_STRINGS:
         return _ElementCounter("si", MAX_SHARED_STRINGS,
                                f"more than {MAX_SHARED_STRINGS:,} pieces of text in the shared text").start
-    if name == "xl/styles.xml":
+    if limit is STYLES:
         return _ElementCounter("xf", MAX_CELL_FORMATS, f"more than {MAX_CELL_FORMATS:,} cell formats").start
     return None
 

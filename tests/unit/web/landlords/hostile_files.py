@@ -214,20 +214,28 @@ def external_entity() -> bytes:
     return rezipped(good_xlsx(), {"xl/workbook.xml": workbook.encode()})
 
 
-def sheet_renamed_with_a_dtd() -> bytes:
-    """The sheet moved to ``xl/media/sheet.png`` (declared a picture), holding billion laughs."""
+def sheet_renamed(sheet: bytes) -> bytes:
+    """The sheet moved to ``xl/media/sheet.png`` and declared a picture: a reader follows the relationships."""
     with zipfile.ZipFile(io.BytesIO(good_xlsx())) as archive:
         rels = archive.read("xl/_rels/workbook.xml.rels").decode()
         types = archive.read("[Content_Types].xml").decode()
-    doctype = '<!DOCTYPE worksheet [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
-    sheet = (doctype + '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-             '<row r="1"><c r="A1" t="inlineStr"><is><t>&b;</t></is></c></row></sheetData></worksheet>').encode()
     types = types.replace("</Types>", '<Default Extension="png" ContentType="image/png"/></Types>').replace(
         '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
         'spreadsheetml.worksheet+xml"/>', "")
     return rezipped(good_xlsx(), {"xl/_rels/workbook.xml.rels": rels.replace("worksheets/sheet1.xml",
                                                                                "media/sheet.png").encode(),
-                                     "[Content_Types].xml": types.encode()}, {"xl/media/sheet.png": sheet})
+                                  "[Content_Types].xml": types.encode()}, {"xl/media/sheet.png": sheet})
+
+
+def sheet_renamed_with_a_dtd() -> bytes:
+    doctype = '<!DOCTYPE worksheet [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    return sheet_renamed((doctype + '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                          '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&b;</t></is></c></row></sheetData>'
+                          '</worksheet>').encode())
+
+
+def sheet_renamed_with_a_far_cell() -> bytes:
+    return sheet_renamed(b"".join(_sheet(_header_xml() + b'<row r="1000000"><c r="A1000000"><v>1</v></c></row>')()))
 
 
 def macro_workbook() -> bytes:

@@ -18,6 +18,7 @@ from tests.unit.web.landlords.hostile_files import (
     largest_real_workbook,
     lying_dimension,
     sheet_renamed_with_a_dtd,
+    sheet_renamed_with_a_far_cell,
     wide_row_bomb,
 )
 from web.landlords import parse_process
@@ -124,9 +125,11 @@ def test_no_more_parses_run_at_once_than_the_bound() -> None:
 
 def test_a_sheet_under_another_name_is_still_checked_as_xml() -> None:
     """The reader follows the workbook's relationships, not the part names: a sheet named like a picture is
-    still scanned (here, its entity declarations refused)."""
+    still scanned and counted as a sheet."""
     with pytest.raises(UploadRefusedError, match="entities"):
         read_rows_in_child("renamed.xlsx", sheet_renamed_with_a_dtd())
+    with pytest.raises(UploadRefusedError, match="row 1,000,000"):
+        read_rows_in_child("renamed.xlsx", sheet_renamed_with_a_far_cell())
 
 
 def test_a_reader_that_cannot_start_is_a_try_again_not_a_refusal(
