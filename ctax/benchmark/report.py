@@ -54,7 +54,10 @@ def render_table(result: dict[str, Any]) -> str:
             lines.append(_http_line("bare HTTP (/healthz, same app)", "answered", intake["bare_http"]))
         lines.append(_http_line("intake (POST /api/v1/notifications)", "accepted", intake))
     split = result.get("worker_cpu_by_stage")
-    if split:
+    if split is not None and not split.get("samples"):
+        lines.append("")
+        lines.append("worker CPU by stage: no busy samples (the backlog drained before the profile could start)")
+    elif split is not None:
         lines.append("")
         shares = ", ".join(f"{stage} {share * 100:.0f}%" for stage, share in split.items() if stage != "samples")
         lines.append(f"worker CPU by stage (py-spy, one worker draining the backlog again, "

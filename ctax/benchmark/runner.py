@@ -35,7 +35,7 @@ from ctax.benchmark.measurements import (
 )
 from ctax.benchmark.process_probe import SupportCpu
 from ctax.benchmark.scenario import Workload, seed_workload
-from ctax.benchmark.stage_profile import StageProfile
+from ctax.benchmark.stage_profile import StageProfile, split_by_stage
 from ctax.kafka_admin.topic_setup import ensure_topics
 from ctax.local_kafka import LocalKafka, free_port
 from ctax.running.components import council_rules
@@ -112,7 +112,7 @@ class Bench:
                 "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(config).items()
                            if k != "postgres_url"},
                 "rows": rows, "intake": intake, "ratios": _ratios(rows, intake),
-                **({"worker_cpu_by_stage": split} if split else {}),
+                **({"worker_cpu_by_stage": split} if split is not None else {}),
                 "notes": [
                     "drain n/s: notifications finished (metrics event published after the account change "
                     "committed) per second, from the first to the last to finish; worker start-up excluded",
@@ -173,7 +173,7 @@ class Bench:
         try:
             self._await(prefix, METRICS.name, count, procs, "fused x1, profiled", metric_identity, start_profile)
         finally:
-            split = profiles[0].stop() if profiles else {}
+            split = profiles[0].stop() if profiles else split_by_stage([])  # drained before it could start
             procs.stop()
         return split
 

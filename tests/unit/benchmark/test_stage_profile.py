@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
 
-from ctax.benchmark.stage_profile import split_by_stage, stage_of
+from ctax.benchmark.report import render_table
+from ctax.benchmark.stage_profile import StageProfile, split_by_stage, stage_of
 
 AGENT = ("run (processors/app.py:150);run_batch (processors/stage_runner.py:80);"
          "process_batch (processors/pipeline/fused.py:40)")
@@ -44,3 +50,24 @@ def test_no_samples_gives_zero_shares_not_an_error() -> None:
     split = split_by_stage([])
     assert split["samples"] == 0
     assert all(share == 0 for share in split.values())
+
+
+def test_py_spy_samples_a_busy_process_and_its_samples_are_split(tmp_path: Path) -> None:
+    busy = subprocess.Popen([sys.executable, "-c", "while True: sum(range(1000))"])
+    try:
+        time.sleep(0.5)
+        profile = StageProfile(busy.pid, tmp_path / "profile.txt")
+        time.sleep(1.5)
+        split = profile.stop()
+    finally:
+        busy.kill()
+        busy.wait()
+    assert split["samples"] > 0
+    assert split["other"] == pytest.approx(1.0)  # none of our stages, Faust or the producer
+
+
+def test_a_run_without_busy_samples_says_so() -> None:
+    result = {"machine": {"cores": 2, "cpu": "test", "memory_gb": 1, "python": "3.11", "kafka": "Kafka",
+                          "database": "PostgreSQL", "packages": {}},
+              "config": {"latency_rate": 200.0}, "rows": [], "worker_cpu_by_stage": split_by_stage([])}
+    assert "no busy samples" in render_table(result)
