@@ -14,6 +14,10 @@ For each change, in order:
    ``CreateAccount`` for each opening.
 4. ``AddNote`` of a marker referenced by the change's fingerprint, so a duplicate notification is recognised.
 
+Changes to different properties are in flight together (up to ``calls_in_flight``, one lane per set of
+properties and accounts, see ``lanes``): a slow service is kept busy, and each change still makes its calls
+in the order above, after the changes of its lane before it.
+
 A timeout, a lost connection, a server fault or the maintenance window leaves the outcome unknown: the
 adapter starts the change again at step 1 (a few times, with a short back-off), so it finds what the
 interrupted call did before anything is sent again; then it raises RevenuesUnavailableError and the runner
@@ -24,9 +28,11 @@ StaleAccountError when the account changed meanwhile).
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from adapters.audit_notes import amendment_note, ending_note, opening_note, stale_ending_message
 from adapters.revenues_port import (
@@ -39,8 +45,10 @@ from adapters.revenues_port import (
     StaleAccountError,
 )
 from adapters.soap import records
-from adapters.soap.client import BackOfficeRefusal, SoapCaller
+from adapters.soap.callers import Caller, CallersPerThread
+from adapters.soap.client import BackOfficeRefusal
 from adapters.soap.field_limits import check_fits
+from adapters.soap.lanes import lanes
 from adapters.soap.step_notes import (
     StepNote,
     fingerprint_reference,
@@ -58,22 +66,28 @@ TAG_ROOM = 100  # room our step tag takes at the end of a note
 STALE_REFUSALS = frozenset({"ACCOUNT_CLOSED", "ACCOUNT_UNKNOWN", "LIABILITY_START_MISMATCH", "LIABILITY_END_MISMATCH",
                             "PROPERTY_OCCUPIED"})
 Step = AccountAmendment | LiabilityEnding | LiabilityOpening
+T = TypeVar("T")
 
 
 class SoapRevenuesSystem:
     """The revenues port over the back office's SOAP service."""
 
     def __init__(self, address: str, *, timeout_seconds: float = 10.0, attempts: int = 3,
-                 backoff_seconds: float = 0.3) -> None:
-        self._caller = SoapCaller(address, timeout_seconds=timeout_seconds)
+                 backoff_seconds: float = 0.3, calls_in_flight: int = 16,
+                 make_caller: Callable[[], Caller] | None = None) -> None:
+        self._callers = CallersPerThread(address, timeout_seconds=timeout_seconds, make=make_caller)
         self._attempts = attempts
         self._backoff = backoff_seconds
+        self._pool = ThreadPoolExecutor(max_workers=calls_in_flight, thread_name_prefix="soap-call")
+
+    def _call(self, operation: str, **arguments: Any) -> Any:
+        return self._callers.current().call(operation, **arguments)
 
     def _read(self, operation: str, **arguments: Any) -> Any:
         """A read is safe to repeat: a transient failure is retried here, a few times, before it is raised."""
         for attempt in range(1, self._attempts + 1):
             try:
-                return self._caller.call(operation, **arguments)
+                return self._call(operation, **arguments)
             except RevenuesUnavailableError:
                 if attempt == self._attempts:
                     raise
@@ -81,7 +95,8 @@ class SoapRevenuesSystem:
         raise AssertionError("unreachable")
 
     def close(self) -> None:
-        self._caller.close()
+        self._pool.shutdown(wait=True)
+        self._callers.close()
 
     # -- reads ---------------------------------------------------------------------------------------------
 
@@ -102,12 +117,12 @@ class SoapRevenuesSystem:
         if not properties:
             return {}
         summaries = self._read("FindAccountsAtProperty", Uprn=[p.Uprn for p in properties]) or []
-        facts = {}
-        for p in properties:
-            held = records.open_summary(p, summaries)  # its people and charges come with the whole account
-            detail = self._read("GetAccount", AccountNumber=held.AccountNumber) if held is not None else None
-            facts[p.Uprn] = records.property_facts(p, summaries, detail)
-        return facts
+        held = [records.open_summary(p, summaries) for p in properties]  # people and charges: the whole account
+        details = self._side_by_side([partial(self._read, "GetAccount", AccountNumber=s.AccountNumber)
+                                      for s in held if s is not None])
+        by_number = {d.AccountNumber: d for d in details if d is not None}
+        return {p.Uprn: records.property_facts(p, summaries, by_number.get(s.AccountNumber) if s else None)
+                for p, s in zip(properties, held, strict=True)}
 
     def account(self, account_ref: str) -> AccountView | None:
         found = self._read("GetAccount", AccountNumber=account_ref)
@@ -115,7 +130,7 @@ class SoapRevenuesSystem:
 
     def accounts_at(self, uprn: str) -> list[AccountView]:
         summaries = self._read("FindAccountsAtProperty", Uprn=[uprn]) or []
-        views = [self.account(s.AccountNumber) for s in summaries]
+        views = self._side_by_side([partial(self.account, s.AccountNumber) for s in summaries])
         return [v for v in views if v is not None]
 
     def applied_many(self, notification_ids: Collection[str]) -> dict[str, AppliedChange]:
@@ -143,18 +158,36 @@ class SoapRevenuesSystem:
     # -- the write -------------------------------------------------------------------------------------------
 
     def apply_account_changes(self, changes: Sequence[AccountChange], applied_at: datetime) -> list[ApplyResult]:
-        """Apply changes one after another (the back office has no batch call); see the module docstring."""
+        """Apply changes lane by lane, lanes side by side (the back office has no batch call); see the module
+        docstring. When a lane cannot reach the back office the others still finish, then the error goes up."""
         if not changes:
             return []
         done = self._steps_done(sorted({c.notification_id for c in changes}))
-        settled: dict[str, ApplyResult] = {}
-        results: list[ApplyResult] = []
-        for change in changes:
-            if change.notification_id not in settled:
-                settled[change.notification_id] = self._apply_with_retries(
-                    change, done.get(change.notification_id, {}), applied_at)
-            results.append(settled[change.notification_id])
-        return results
+
+        def run_lane(lane: list[int]) -> dict[int, ApplyResult]:
+            settled: dict[str, ApplyResult] = {}
+            for position in lane:
+                change = changes[position]
+                if change.notification_id not in settled:  # the same notification twice is in one lane
+                    settled[change.notification_id] = self._apply_with_retries(
+                        change, done.get(change.notification_id, {}), applied_at)
+            return {position: settled[changes[position].notification_id] for position in lane}
+
+        by_position: dict[int, ApplyResult] = {}
+        for lane_results in self._side_by_side([partial(run_lane, lane) for lane in lanes(changes)]):
+            by_position.update(lane_results)
+        return [by_position[position] for position in range(len(changes))]
+
+    def _side_by_side(self, calls: Sequence[Callable[[], T]]) -> list[T]:
+        """Run calls on the pool, in flight together; every one finishes before the first error is raised."""
+        if len(calls) <= 1:
+            return [call() for call in calls]
+        futures = [self._pool.submit(call) for call in calls]
+        errors = [f.exception() for f in futures]
+        first_error = next((e for e in errors if e is not None), None)
+        if first_error is not None:
+            raise first_error
+        return [f.result() for f in futures]
 
     def _apply_with_retries(self, change: AccountChange, done: dict[str, StepNote],
                             applied_at: datetime) -> ApplyResult:
@@ -211,16 +244,16 @@ class SoapRevenuesSystem:
             return {"Reference": change.notification_id, "Text": text}
 
         if isinstance(step, AccountAmendment):
-            return str(self._caller.call("AmendAccount", **records.amendment_arguments(
+            return str(self._call("AmendAccount", **records.amendment_arguments(
                 change, step), Note=note(amendment_note(change, step))))
         if isinstance(step, LiabilityEnding):
-            return str(self._caller.call(
+            return str(self._call(
                 "EndLiability", AccountNumber=step.account_ref, ExpectedLiabilityStart=step.expected_liability_start,
                 ExpectedLiabilityEnd=step.expected_liability_end, LiabilityEnd=step.liability_end,
                 ReplaceFromYear=financial_year_of(step.liability_end).start_year,
                 InstalmentsFrom=change.notice_date, Charge=records.charges(step.charges),
                 Instalment=records.instalments(step.instalments), Note=note(ending_note(change, step))))
-        return str(self._caller.call(
+        return str(self._call(
             "CreateAccount", Uprn=step.uprn, LiabilityStart=step.liability_start,
             LiablePerson=list(step.liable_persons), DiscountCode=step.discount_code,
             DiscountPercent=step.discount_percent, TwelveInstalments=step.twelve_instalments,
@@ -251,7 +284,7 @@ class SoapRevenuesSystem:
         return None
 
     def _mark_complete(self, change: AccountChange, account_nos: list[str], applied_at: datetime) -> None:
-        self._caller.call("AddNote", AccountNumber=account_nos[0], Note={
+        self._call("AddNote", AccountNumber=account_nos[0], Note={
             "Reference": fingerprint_reference(change.change_fingerprint),
             "Text": marker_text(notification_id=change.notification_id, reference=change.reference,
                                 account_nos=account_nos, applied_at=applied_at)})
