@@ -7,10 +7,11 @@ the adapters only reach it through its SOAP service or its import inbox.
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ import pytest
 from adapters.files.revenues import FileRevenuesSystem
 from adapters.revenues_port import ExistingAccount, RegisterProperty
 from adapters.soap.revenues import SoapRevenuesSystem
+from adapters.soap.step_notes import FINGERPRINT_PREFIX
 from ctax.legacy_seeding import seed_back_office
 from legacy.database import create_schema
 from tests.unit.adapters.revenues_contract import RevenuesContract
@@ -71,6 +73,15 @@ def back_office(folder: Path, style: str, *extra: str, stall_seconds: float = 3.
             process.wait()
         if process.stdout is not None:
             process.stdout.close()
+
+
+def delete_markers(database: Path, limit: int | None = None) -> int:
+    """Delete (up to ``limit``) change markers, the notes referenced by a fingerprint; return how many."""
+    with closing(sqlite3.connect(database, timeout=30)) as conn, conn:
+        rows = conn.execute("SELECT id FROM note WHERE reference LIKE ? ORDER BY id", (FINGERPRINT_PREFIX + "%",))
+        ids = [row[0] for row in rows][:limit]
+        conn.executemany("DELETE FROM note WHERE id = ?", [(i,) for i in ids])
+    return len(ids)
 
 
 @contextmanager
@@ -156,6 +167,10 @@ class SoapContract(RevenuesContract):
     def unavailable(self, revenues: Any) -> Iterator[None]:
         with flag_raised(revenues.back_office.maintenance_flag):
             yield
+
+    def lose_markers(self, revenues: Any) -> None:
+        """Delete the markers from the back office's notes, as a worker killed before writing them would."""
+        delete_markers(revenues.back_office.database)
 
 
 class FileContract(RevenuesContract):

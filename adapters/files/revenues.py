@@ -104,7 +104,8 @@ class FileRevenuesSystem:
             known = self._journal.records(notification_ids)
         return {nid: _applied(r, newly=False) for nid, r in known.items() if r.accepted}
 
-    def applied_with_fingerprints(self, fingerprints: Collection[str]) -> dict[str, AppliedChange]:
+    def applied_with_fingerprints(self, fingerprints: Collection[str],
+                                  uprns: Collection[str] = ()) -> dict[str, AppliedChange]:
         self._collect_results()
         return {fp: _applied(r, newly=False) for fp, r in self._journal.records_by_fingerprint(fingerprints).items()}
 

@@ -14,6 +14,12 @@ For each change, in order:
    ``CreateAccount`` for each opening.
 4. ``AddNote`` of a marker referenced by the change's fingerprint, so a duplicate notification is recognised.
 
+Every step's note also carries the change's fingerprint in its tag, written with the step itself. So a
+change is recognised by what it did even when its marker is missing (the worker died, or ``AddNote`` failed,
+between the last step and the marker): ``applied_with_fingerprints`` given the properties concerned reads the
+notes of the accounts there, and a missing marker is written again wherever the change is found applied,
+whichever stage finds it (``applied_many`` for a redelivered notification, or the apply itself).
+
 Changes to different properties are in flight together (up to ``calls_in_flight``, one lane per set of
 properties and accounts, see ``lanes``): a slow service is kept busy, and each change still makes its calls
 in the order above, after the changes of its lane before it.
@@ -27,6 +33,7 @@ StaleAccountError when the account changed meanwhile).
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -62,9 +69,10 @@ from schemas.events import AccountAmendment, AccountChange, LiabilityEnding, Lia
 from schemas.financial_year import financial_year_of
 
 # Refusals that mean "the account is not as assessed": the change is re-assessed by a person as stale.
-TAG_ROOM = 100  # room our step tag takes at the end of a note
+TAG_ROOM = 170  # room our step tag (with the change's fingerprint) takes at the end of a note
 STALE_REFUSALS = frozenset({"ACCOUNT_CLOSED", "ACCOUNT_UNKNOWN", "LIABILITY_START_MISMATCH", "LIABILITY_END_MISMATCH",
                             "PROPERTY_OCCUPIED"})
+log = logging.getLogger(__name__)
 Step = AccountAmendment | LiabilityEnding | LiabilityOpening
 T = TypeVar("T")
 
@@ -139,10 +147,24 @@ class SoapRevenuesSystem:
             return {}
         steps = self._steps_done(wanted)
         found = {nid: _applied_from_steps(nid, done) for nid, done in steps.items()}
-        return {nid: applied for nid, applied in found.items() if applied is not None}
+        applied = {nid: change for nid, change in found.items() if change is not None}
+        # A redelivered notification is settled here, before any apply: its marker is mended here too.
+        self._mend_markers({fp: applied[nid] for nid in applied if (fp := _fingerprint_of(steps[nid])) is not None})
+        return applied
 
-    def applied_with_fingerprints(self, fingerprints: Collection[str]) -> dict[str, AppliedChange]:
-        by_reference = {fingerprint_reference(fp): fp for fp in set(fingerprints)}
+    def applied_with_fingerprints(self, fingerprints: Collection[str],
+                                  uprns: Collection[str] = ()) -> dict[str, AppliedChange]:
+        """By the markers; then, for those without one, by the step notes on the accounts at ``uprns``."""
+        found = self._applied_by_marker(set(fingerprints))
+        unmarked = set(fingerprints) - set(found)
+        if unmarked and uprns:
+            by_effect = self._applied_by_effect(unmarked, uprns)
+            self._mend_markers(by_effect)
+            found.update(by_effect)
+        return found
+
+    def _applied_by_marker(self, fingerprints: Collection[str]) -> dict[str, AppliedChange]:
+        by_reference = {fingerprint_reference(fp): fp for fp in fingerprints}
         if not by_reference:
             return {}
         found: dict[str, AppliedChange] = {}
@@ -154,6 +176,44 @@ class SoapRevenuesSystem:
                 fields["nid"], fields.get("ref", ""), tuple(fields.get("accounts", "").split(",")),
                 datetime.fromisoformat(fields["at"]), False))
         return found
+
+    def _applied_by_effect(self, fingerprints: set[str], uprns: Collection[str]) -> dict[str, AppliedChange]:
+        """Which of these changes the accounts at ``uprns`` show made: a step note carrying the fingerprint,
+        of a notification whose last step is there. The open accounts are read whole; an ended one shows the
+        note that ended it."""
+        summaries: list[Any] = self._read("FindAccountsAtProperty", Uprn=sorted(set(uprns))) or []
+        open_ones = self._side_by_side([partial(self._read, "GetAccount", AccountNumber=s.AccountNumber)
+                                        for s in summaries if s.LiabilityEnd is None])
+        notes = [n for a in open_ones if a is not None for n in a.Note or []]
+        notes += [s.EndedByNote for s in summaries if s.EndedByNote is not None]
+        candidates: dict[str, set[str]] = {}
+        for note in notes:
+            step = read_step(note.Reference, note.AccountNumber, note.Text, 0)
+            if step is not None and step.fingerprint in fingerprints:
+                candidates.setdefault(step.fingerprint, set()).add(step.notification_id)
+        if not candidates:
+            return {}
+        steps = self._steps_done(sorted({nid for nids in candidates.values() for nid in nids}))
+        found: dict[str, AppliedChange] = {}
+        for fingerprint, nids in candidates.items():
+            applied = [a for nid in sorted(nids) if (a := _applied_from_steps(nid, steps.get(nid, {}))) is not None]
+            if applied:
+                found[fingerprint] = min(applied, key=lambda a: a.applied_at)
+        return found
+
+    def _mend_markers(self, applied: dict[str, AppliedChange]) -> None:
+        """Write the marker of each applied change that lacks one; a failure is left for the next look."""
+        if not applied:
+            return
+        try:
+            missing = set(applied) - set(self._applied_by_marker(applied))
+            for fingerprint in sorted(missing):
+                change = applied[fingerprint]
+                self._add_marker(fingerprint, change.notification_id, change.reference, list(change.account_refs),
+                                 change.applied_at)
+                log.info("change marker written again", extra={"notification_id": change.notification_id})
+        except (RevenuesUnavailableError, BackOfficeRefusal) as error:
+            log.warning("change marker not mended yet: %s", type(error).__name__)
 
     # -- the write -------------------------------------------------------------------------------------------
 
@@ -240,7 +300,8 @@ class SoapRevenuesSystem:
 
     def _write_step(self, change: AccountChange, step: Step, key: str, last: bool, applied_at: datetime) -> str:
         def note(audit_text: str) -> dict[str, str]:
-            text = step_text(audit_text, reference=change.reference, key=key, last=last, applied_at=applied_at)
+            text = step_text(audit_text, reference=change.reference, key=key, last=last, applied_at=applied_at,
+                             fingerprint=change.change_fingerprint)
             return {"Reference": change.notification_id, "Text": text}
 
         if isinstance(step, AccountAmendment):
@@ -284,10 +345,15 @@ class SoapRevenuesSystem:
         return None
 
     def _mark_complete(self, change: AccountChange, account_nos: list[str], applied_at: datetime) -> None:
+        self._add_marker(change.change_fingerprint, change.notification_id, change.reference, account_nos,
+                         applied_at)
+
+    def _add_marker(self, fingerprint: str, notification_id: str, reference: str, account_nos: list[str],
+                    applied_at: datetime) -> None:
         self._call("AddNote", AccountNumber=account_nos[0], Note={
-            "Reference": fingerprint_reference(change.change_fingerprint),
-            "Text": marker_text(notification_id=change.notification_id, reference=change.reference,
-                                account_nos=account_nos, applied_at=applied_at)})
+            "Reference": fingerprint_reference(fingerprint),
+            "Text": marker_text(notification_id=notification_id, reference=reference, account_nos=account_nos,
+                                applied_at=applied_at)})
 
     def _steps_done(self, notification_ids: Sequence[str]) -> dict[str, dict[str, StepNote]]:
         done: dict[str, dict[str, StepNote]] = {}
@@ -312,6 +378,10 @@ def _applied_from_steps(notification_id: str, done: dict[str, StepNote]) -> Appl
         return None  # interrupted part-way: not applied until its last step is made
     return AppliedChange(notification_id, ordered[0].reference, tuple(s.account_no for s in ordered),
                          min(s.applied_at for s in ordered), False)
+
+
+def _fingerprint_of(done: dict[str, StepNote]) -> str | None:
+    return next((s.fingerprint for s in done.values() if s.fingerprint is not None), None)
 
 
 def _refusal_result(change: AccountChange, refusal: BackOfficeRefusal, made: list[str]) -> ApplyResult:
