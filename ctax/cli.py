@@ -359,9 +359,13 @@ def submit(count: int, url: str | None, seed: int) -> None:
               help="Server for --database postgresql [default: CTAX_DATABASE_URL if PostgreSQL, else the local one]")
 @click.option("--scale-workers", type=int, default=2, show_default=True, help="Workers for the scale-out run (1: skip)")
 @click.option("--intake-seconds", type=float, default=10.0, show_default=True)
+@click.option("--soap-latency-ms", type=float, default=100.0, show_default=True,
+              help="Per-call latency of the simulated SOAP back office for the SOAP row (0: skip the row)")
+@click.option("--soap-backlog", type=int, default=3_000, show_default=True, help="Notifications the SOAP row drains")
 @click.option("--output-dir", type=click.Path(path_type=Path), default=Path("var/bench"), show_default=True)
 def bench(backlog: int, naive_backlog: int, latency_rate: float, latency_seconds: float, database: str,
-          postgres_url: str | None, scale_workers: int, intake_seconds: float, output_dir: Path) -> None:
+          postgres_url: str | None, scale_workers: int, intake_seconds: float, soap_latency_ms: float,
+          soap_backlog: int, output_dir: Path) -> None:
     """Measure throughput and latency: transport ceiling, naive baseline and our pipeline in one run."""
     from ctax.benchmark.report import render_table, write_json
     from ctax.benchmark.runner import BenchConfig, run_bench
@@ -373,7 +377,8 @@ def bench(backlog: int, naive_backlog: int, latency_rate: float, latency_seconds
                                   "postgresql://ctax:ctax@127.0.0.1:5432/ctax")
     config = BenchConfig(backlog=backlog, naive_backlog=naive_backlog, latency_rate=latency_rate,
                          latency_seconds=latency_seconds, postgres_url=server, scale_workers=scale_workers,
-                         intake_seconds=intake_seconds, output_dir=output_dir)
+                         intake_seconds=intake_seconds, soap_latency_ms=soap_latency_ms, soap_backlog=soap_backlog,
+                         output_dir=output_dir)
     started = time.monotonic()
     interactive = sys.stderr.isatty()
     last = [0.0]
