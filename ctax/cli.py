@@ -502,6 +502,8 @@ def legacy() -> None:
               show_default=True, help="Files style: where results files are written")
 @click.option("--poll-seconds", type=float, default=0.2, show_default=True, help="Files style: inbox poll interval")
 @click.option("--latency-ms", type=float, default=0.0, show_default=True, help="Mean delay per call or file")
+@click.option("--record-latency-ms", type=float, default=0.0, show_default=True,
+              help="Files style: the import job's time per change record")
 @click.option("--error-rate", type=float, default=0.0, show_default=True,
               help="Share of calls failing with a server fault (files: of import runs skipped)")
 @click.option("--timeout-after-commit-rate", type=float, default=0.0, show_default=True,
@@ -513,13 +515,14 @@ def legacy() -> None:
               help="SOAP: while this file exists every write commits and then stalls")
 @click.option("--seed", "random_seed", type=int, default=None, help="Seed of the misbehaviour (repeatable runs)")
 def legacy_serve(style: str, database: Path, host: str, port: int, inbox: Path, results: Path, poll_seconds: float,
-                 latency_ms: float, error_rate: float, timeout_after_commit_rate: float, stall_seconds: float,
-                 maintenance_flag: Path | None, stall_flag: Path | None, random_seed: int | None) -> None:
+                 latency_ms: float, record_latency_ms: float, error_rate: float, timeout_after_commit_rate: float,
+                 stall_seconds: float, maintenance_flag: Path | None, stall_flag: Path | None,
+                 random_seed: int | None) -> None:
     """Run the simulated back office until stopped; the first line printed says where it listens."""
     from legacy.behaviour import Behaviour
     from legacy.serve import serve_files_style, serve_soap_style
 
-    behaviour = Behaviour(latency_ms=latency_ms, error_rate=error_rate,
+    behaviour = Behaviour(latency_ms=latency_ms, record_latency_ms=record_latency_ms, error_rate=error_rate,
                           timeout_after_commit_rate=timeout_after_commit_rate, stall_seconds=stall_seconds,
                           maintenance_flag=maintenance_flag, stall_flag=stall_flag, seed=random_seed)
     if style == "soap":
