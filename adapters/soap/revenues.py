@@ -55,6 +55,7 @@ from adapters.soap import records
 from adapters.soap.callers import Caller, CallersPerThread
 from adapters.soap.client import BackOfficeRefusal
 from adapters.soap.field_limits import check_fits
+from adapters.soap.just_read import JustRead
 from adapters.soap.lanes import lanes
 from adapters.soap.step_notes import (
     StepNote,
@@ -87,6 +88,7 @@ class SoapRevenuesSystem:
         self._attempts = attempts
         self._backoff = backoff_seconds
         self._pool = ThreadPoolExecutor(max_workers=calls_in_flight, thread_name_prefix="soap-call")
+        self._just_read = JustRead()
 
     def _call(self, operation: str, **arguments: Any) -> Any:
         return self._callers.current().call(operation, **arguments)
@@ -126,9 +128,10 @@ class SoapRevenuesSystem:
             return {}
         summaries = self._read("FindAccountsAtProperty", Uprn=[p.Uprn for p in properties]) or []
         held = [records.open_summary(p, summaries) for p in properties]  # people and charges: the whole account
+        by_number = self._just_read.take()
         details = self._side_by_side([partial(self._read, "GetAccount", AccountNumber=s.AccountNumber)
-                                      for s in held if s is not None])
-        by_number = {d.AccountNumber: d for d in details if d is not None}
+                                      for s in held if s is not None and s.AccountNumber not in by_number])
+        by_number |= {d.AccountNumber: d for d in details if d is not None}
         return {p.Uprn: records.property_facts(p, summaries, by_number.get(s.AccountNumber) if s else None)
                 for p, s in zip(properties, held, strict=True)}
 
@@ -184,6 +187,7 @@ class SoapRevenuesSystem:
         summaries: list[Any] = self._read("FindAccountsAtProperty", Uprn=sorted(set(uprns))) or []
         open_ones = self._side_by_side([partial(self._read, "GetAccount", AccountNumber=s.AccountNumber)
                                         for s in summaries if s.LiabilityEnd is None])
+        self._just_read.keep(open_ones)
         notes = [n for a in open_ones if a is not None for n in a.Note or []]
         notes += [s.EndedByNote for s in summaries if s.EndedByNote is not None]
         candidates: dict[str, set[str]] = {}
