@@ -56,7 +56,8 @@ from adapters.soap.callers import Caller, CallersPerThread
 from adapters.soap.client import BackOfficeRefusal
 from adapters.soap.field_limits import check_fits
 from adapters.soap.just_read import JustRead
-from adapters.soap.lanes import lanes
+from adapters.soap.keyed_locks import KeyedLocks
+from adapters.soap.lanes import change_keys, lanes
 from adapters.soap.step_notes import (
     StepNote,
     fingerprint_reference,
@@ -89,6 +90,7 @@ class SoapRevenuesSystem:
         self._backoff = backoff_seconds
         self._pool = ThreadPoolExecutor(max_workers=calls_in_flight, thread_name_prefix="soap-call")
         self._just_read = JustRead()
+        self._touching = KeyedLocks()
 
     def _call(self, operation: str, **arguments: Any) -> Any:
         return self._callers.current().call(operation, **arguments)
@@ -232,9 +234,13 @@ class SoapRevenuesSystem:
             settled: dict[str, ApplyResult] = {}
             for position in lane:
                 change = changes[position]
-                if change.notification_id not in settled:  # the same notification twice is in one lane
+                if change.notification_id in settled:  # the same notification twice is in one lane
+                    continue
+                with self._touching.holding(change_keys(change)) as waited:
+                    # Another call of this worker held the change: what it made is looked at again first.
+                    steps = self._steps_done([change.notification_id]) if waited else done
                     settled[change.notification_id] = self._apply_with_retries(
-                        change, done.get(change.notification_id, {}), applied_at)
+                        change, steps.get(change.notification_id, {}), applied_at)
             return {position: settled[changes[position].notification_id] for position in lane}
 
         by_position: dict[int, ApplyResult] = {}

@@ -6,6 +6,7 @@ import threading
 import time
 from collections import Counter
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -43,10 +44,14 @@ class FakeService:
         self.in_flight: Counter[str] = Counter()
         self.overlapped: list[str] = []
         self.writes: list[str] = []
+        self.notes: list[SimpleNamespace] = []
 
     def call(self, operation: str, **arguments: Any) -> Any:
-        if operation in {"ListNotesByReference", "FindAccountsAtProperty"}:
+        if operation == "FindAccountsAtProperty":
             return []
+        if operation == "ListNotesByReference":
+            with self.lock:
+                return [n for n in self.notes if n.Reference in arguments["Reference"]]
         target = str(arguments.get("Uprn") or arguments.get("AccountNumber"))
         with self.lock:
             self.in_flight[target] += 1
@@ -61,6 +66,7 @@ class FakeService:
                     raise RevenuesUnavailableError("the service timed out")
                 with self.lock:
                     self.writes.append(f"{operation}:{target}:{arguments['Note']['Reference']}")
+                    self.notes.append(SimpleNamespace(AccountNumber=target, **arguments["Note"]))
             return target
         finally:
             with self.lock:
@@ -119,3 +125,21 @@ def test_a_lane_that_cannot_reach_the_back_office_lets_the_others_finish_then_as
         system.close()
     assert sorted(w.rsplit(":", 1)[0] for w in service.writes) == [
         f"CreateAccount:10009000005{i}" for i in (0, 1, 3)]
+
+
+def test_one_change_held_by_two_calls_of_a_worker_at_once_is_made_once() -> None:
+    change = moving_in("100090000061")
+    service = FakeService()
+    system = adapter(service, calls_in_flight=2)
+    results: list[Any] = []
+    callers = [threading.Thread(target=lambda: results.extend(system.apply_account_changes([change], AT)))
+               for _ in range(2)]  # e.g. a parked copy retried while the source topic delivers it again
+    try:
+        for caller in callers:
+            caller.start()
+        for caller in callers:
+            caller.join()
+    finally:
+        system.close()
+    assert [w.rsplit(":", 1)[0] for w in service.writes] == ["CreateAccount:100090000061"]
+    assert sorted(r.newly_applied for r in results) == [False, True]
