@@ -109,6 +109,16 @@ class Journal:
             found.setdefault(row["change_fingerprint"], _record(row))
         return found
 
+    def unanswered_files_with_fingerprints(self, fingerprints: Collection[str]) -> set[str]:
+        """Files holding one of these changes whose results have not been read yet."""
+        wanted = sorted(set(fingerprints))
+        if not wanted:
+            return set()
+        marks = ",".join("?" * len(wanted))
+        rows = self._read(f"SELECT DISTINCT f.name FROM file_record r JOIN import_file f USING (sequence) "
+                          f"WHERE r.change_fingerprint IN ({marks}) AND f.answered_at IS NULL", wanted)
+        return {row[0] for row in rows}
+
     def reserve_file(self, name_for: str, records: Sequence[tuple[str, str, str]],
                      content_for: Callable[[int, list[str]], str], created_at: datetime) -> str | None:
         """Give these (notification id, reference, fingerprint) records to a new file, unless another worker

@@ -121,7 +121,14 @@ class FileRevenuesSystem:
 
     def applied_with_fingerprints(self, fingerprints: Collection[str],
                                   uprns: Collection[str] = ()) -> dict[str, AppliedChange]:
+        """By the journal, which holds each change's fingerprint from the moment its file is made. A change in
+        a file still unanswered may be imported already: its answer is waited for (as ``applied_many`` does),
+        so the same change told again meanwhile is not sent a second time."""
         self._collect_results()
+        in_flight = self._journal.unanswered_files_with_fingerprints(fingerprints)
+        if in_flight:
+            self._deliver(in_flight)
+            self._await_results(in_flight)
         return {fp: _applied(r, newly=False) for fp, r in self._journal.records_by_fingerprint(fingerprints).items()}
 
     # -- the write -------------------------------------------------------------------------------------------

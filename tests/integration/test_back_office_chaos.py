@@ -165,7 +165,7 @@ def adapter_settings(style: str, running: RunningBackOffice, folder: Path) -> di
 
 MISBEHAVIOUR = {
     "soap": ("--latency-ms", "30", "--error-rate", "0.02", "--timeout-after-commit-rate", "0.03"),
-    "files": ("--latency-ms", "20", "--record-latency-ms", "40", "--error-rate", "0.05"),
+    "files": ("--latency-ms", "20", "--record-latency-ms", "10", "--error-rate", "0.05"),
 }
 
 

@@ -65,6 +65,15 @@ class TestImportFileRevenues(FileContract):
         assert len(revenues.accounts_at(VACANT)) == 1
         assert len(list((Path(revenues.back_office.address).parent / "archive").glob("*.csv"))) == 1
 
+    def test_the_same_change_told_again_while_its_file_is_unanswered_waits_for_that_answer(
+            self, revenues: Any) -> None:
+        seed(revenues)
+        change = change_for(revenues, move_in(uprn=VACANT))
+        with revenues.import_paused(wait=0.3), pytest.raises(RevenuesUnavailableError, match="no results yet"):
+            revenues.apply_account_changes([change], APPLIED_AT)
+        found = revenues.applied_with_fingerprints([change.change_fingerprint], uprns=[VACANT])
+        assert found[change.change_fingerprint].notification_id == change.notification_id
+
     def test_a_rejected_record_comes_back_with_the_back_offices_code_and_reason(self, seeded: Any) -> None:
         change = change_for(seeded, move_in(uprn=VACANT))
         elsewhere = change.openings[0].model_copy(update={"uprn": "999999999999"})
