@@ -10,7 +10,7 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,12 +42,13 @@ class RunningBackOffice:
     def seed(self, properties: Iterable[RegisterProperty], accounts: Iterable[ExistingAccount]) -> None:
         seed_back_office(self.database, properties, accounts)
 
-    def kill_and_restart(self) -> None:
-        """SIGKILL the back office (the SOAP service, or the import job wherever it is in a file), start it
-        again on the same database, folders and address, and wait until it is back."""
+    def kill_and_restart(self, while_dead: Callable[[], object] = lambda: None) -> None:
+        """SIGKILL the back office (the SOAP service, or the import job wherever it is in a file), call
+        ``while_dead``, start it again on the same database, folders and address, and wait until it is back."""
         self.process.kill()
         self.process.wait()
         _close_output(self.process)
+        while_dead()
         command = list(self.command)
         if "--port" in command:  # the same port again: the worker keeps its address
             command[command.index("--port") + 1] = self.address.rsplit(":", 1)[1].split("/")[0]

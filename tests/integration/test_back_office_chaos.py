@@ -42,7 +42,7 @@ from tests.legacy_back_office import RunningBackOffice, back_office
 
 NOTIFICATIONS = 400
 KILLS = 10
-BACK_OFFICE_KILLS = {3, 7, 11}  # rounds of worker kills after which the back office is killed too
+BACK_OFFICE_KILLS = 3  # times the back office is killed (while the worker is killed, or while it drains)
 RESENDS = 24
 MARKERS_LOST = 12  # of the resends, those whose markers are deleted first (SOAP)
 MAINTENANCE_SECONDS = 30
@@ -181,14 +181,35 @@ def file_mid_import(running: RunningBackOffice) -> bool:
     return any(sequence not in answered for sequence in sequences)
 
 
-def kill_back_office(style: str, running: RunningBackOffice, wait_for_a_file: float = 8.0) -> bool:
-    """Kill and restart the back office; the import job, when it can be caught mid-file. True if it was."""
-    deadline = time.monotonic() + (wait_for_a_file if style == "files" else 0)
-    caught = False
-    while style == "files" and time.monotonic() < deadline and not (caught := file_mid_import(running)):
-        time.sleep(0.02)
-    running.kill_and_restart()
-    return caught
+class BackOfficeKiller(threading.Thread):
+    """Kills and restarts the back office ``times`` times while running: the import job as soon as it is
+    caught part-way through a file, the SOAP service every few seconds (mid-call: it is kept busy)."""
+
+    def __init__(self, style: str, running: RunningBackOffice, times: int) -> None:
+        super().__init__(daemon=True)
+        self.style, self.running, self.times = style, running, times
+        self.kills = {"back office": 0, "import job mid-file": 0}
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while self.kills["back office"] < self.times and not self.stopping.is_set():
+            if self.style == "files" and not file_mid_import(self.running):
+                time.sleep(0.01)
+                continue
+            if self.style == "soap":
+                self.stopping.wait(6)
+            self.running.kill_and_restart(self._note_mid_file)
+            self.kills["back office"] += 1
+            self.stopping.wait(3)
+
+    def _note_mid_file(self) -> None:
+        """Once the job is dead: was it part-way through a file (records logged, its results not written)?"""
+        self.kills["import job mid-file"] += self.style == "files" and file_mid_import(self.running)
+
+    def stop(self) -> dict[str, int]:
+        self.stopping.set()
+        self.join()
+        return self.kills
 
 
 def told_again(batch: Batch, finals: dict[str, list[str]], rng: random.Random) -> list[tuple[Any, Any]]:
@@ -261,16 +282,15 @@ def test_kills_maintenance_refusals_and_timeouts_lose_nothing_and_make_nothing_t
             cut = len(batch.notifications) * 2 // 3
             first, rest = Batch(batch.notifications[:cut], {}), Batch(batch.notifications[cut:], {})
             producing = produce_in_background(stack.bootstrap, stack.prefix, first, per_second=15)
-            kills = {"SIGKILL": 0, "SIGTERM": 0, "back office": 0, "import job mid-file": 0}
+            kills = {"SIGKILL": 0, "SIGTERM": 0}
+            back_office_killer = BackOfficeKiller(style, running, BACK_OFFICE_KILLS)
+            back_office_killer.start()
             for round_number in range(KILLS + 3):
                 time.sleep(rng.uniform(1.0, 4.0))
                 sig = signal.SIGTERM if round_number % 4 == 3 else signal.SIGKILL
                 stack.stop_worker(sig)
                 kills[sig.name] += 1
                 stack.start_worker()
-                if round_number in BACK_OFFICE_KILLS:
-                    kills["back office"] += 1
-                    kills["import job mid-file"] += kill_back_office(style, running)
             producing.join()
             # Then the back office's maintenance window, while the rest arrive and the backlog drains.
             assert running.maintenance_flag is not None
@@ -279,6 +299,7 @@ def test_kills_maintenance_refusals_and_timeouts_lose_nothing_and_make_nothing_t
             window.join()
             finals, reasons = asyncio.run(read_finals(stack.bootstrap, f"{stack.prefix}{STATUS.name}",
                                                       set(batch.expected), seconds=300))
+            kills |= back_office_killer.stop()  # it kills on through the window and the drain after it
             missing = [nid for nid in batch.expected if nid not in finals]
             wrong = [(nid, want, finals[nid]) for nid, want in batch.expected.items()
                      if nid in finals and set(finals[nid]) != {want}]
