@@ -53,7 +53,7 @@ from adapters.revenues_port import (
 )
 from adapters.soap import records
 from adapters.soap.callers import Caller, CallersPerThread
-from adapters.soap.client import BackOfficeRefusal
+from adapters.soap.client import BackOfficeRefusal, CallTimedOut
 from adapters.soap.field_limits import check_fits
 from adapters.soap.just_read import JustRead
 from adapters.soap.keyed_locks import KeyedLocks
@@ -88,6 +88,7 @@ class SoapRevenuesSystem:
         self._callers = CallersPerThread(address, timeout_seconds=timeout_seconds, make=make_caller)
         self._attempts = attempts
         self._backoff = backoff_seconds
+        self._settle_seconds = timeout_seconds
         self._pool = ThreadPoolExecutor(max_workers=calls_in_flight, thread_name_prefix="soap-call")
         self._just_read = JustRead()
         self._touching = KeyedLocks()
@@ -309,6 +310,16 @@ class SoapRevenuesSystem:
         return AppliedChange(change.notification_id, change.reference, tuple(account_nos), applied_at_first, True)
 
     def _write_step(self, change: AccountChange, step: Step, key: str, last: bool, applied_at: datetime) -> str:
+        """Make one step. A write that timed out may still be under way at the service (a busy service
+        finishes what it was sent): as long again is let pass before anyone looks for it, so a look does not
+        miss a write about to land and send it a second time."""
+        try:
+            return self._send_step(change, step, key, last, applied_at)
+        except CallTimedOut:
+            time.sleep(self._settle_seconds)
+            raise
+
+    def _send_step(self, change: AccountChange, step: Step, key: str, last: bool, applied_at: datetime) -> str:
         def note(audit_text: str) -> dict[str, str]:
             text = step_text(audit_text, reference=change.reference, key=key, last=last, applied_at=applied_at,
                              fingerprint=change.change_fingerprint)

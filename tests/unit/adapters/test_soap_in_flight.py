@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from adapters.revenues_port import AppliedChange, RevenuesUnavailableError
+from adapters.soap.client import CallTimedOut
 from adapters.soap.lanes import lanes
 from adapters.soap.revenues import SoapRevenuesSystem
 from processors.rules.liability import assess
@@ -143,3 +144,35 @@ def test_one_change_held_by_two_calls_of_a_worker_at_once_is_made_once() -> None
         system.close()
     assert [w.rsplit(":", 1)[0] for w in service.writes] == ["CreateAccount:100090000061"]
     assert sorted(r.newly_applied for r in results) == [False, True]
+
+
+class LandsAfterTimeout(FakeService):
+    """The first write times out at the caller, and lands at the service a moment later."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.timed_out = False
+        self.landing: threading.Timer | None = None
+
+    def call(self, operation: str, **arguments: Any) -> Any:
+        if operation == "CreateAccount" and not self.timed_out:
+            self.timed_out = True
+            self.landing = threading.Timer(0.1, lambda: super(LandsAfterTimeout, self).call(operation, **arguments))
+            self.landing.start()
+            raise CallTimedOut("revenues service CreateAccount timed out")
+        return super().call(operation, **arguments)
+
+
+def test_a_write_that_timed_out_is_given_time_to_land_before_it_is_looked_for() -> None:
+    change = moving_in("100090000071")
+    service = LandsAfterTimeout()
+    system = SoapRevenuesSystem("http://unused.invalid/revenues", timeout_seconds=1.0, attempts=2,
+                                backoff_seconds=0, make_caller=lambda: service)
+    try:
+        (result,) = system.apply_account_changes([change], AT)
+    finally:
+        system.close()
+    assert service.landing is not None
+    service.landing.join()
+    assert [w.rsplit(":", 1)[0] for w in service.writes] == ["CreateAccount:100090000071"]
+    assert isinstance(result, AppliedChange)
