@@ -29,11 +29,11 @@ from ctax.benchmark.measurements import (
     worker_command,
 )
 from ctax.benchmark.scenario import seed_workload
-from ctax.components import council_rules
-from ctax.legacy_seeding import seed_back_office
+from ctax.kafka_admin.topic_setup import ensure_topics
 from ctax.local_kafka import LocalKafka
+from ctax.running.components import council_rules
+from ctax.seeding.back_office_register import seed_back_office
 from ctax.settings import Settings
-from ctax.topic_setup import ensure_topics
 from legacy.database import create_schema
 from schemas.topics import METRICS, SUBMITTED
 

@@ -14,13 +14,13 @@ from datetime import date
 from processors.rules.charges import charge_lines
 from processors.rules.council import CouncilRules
 from processors.rules.discounts import Discount
-from processors.rules.instalments import PaymentArrangement, instalment_plan
+from processors.rules.instalments import PaymentPlanTerms, instalment_plan
 from schemas.events import ChargeLine, Instalment
 from schemas.financial_year import FinancialYear, financial_year_of
 
 
 @dataclass(frozen=True)
-class YearBill:
+class FinalYearBill:
     """One financial year's final demand after a liability ends.
 
     ``balance_pence`` is the revised charge less what was paid towards the year: positive is due (and has its
@@ -54,11 +54,11 @@ class EndedLiability:
     last_day: date
     band: str
     discount: Discount
-    arrangement: PaymentArrangement
+    arrangement: PaymentPlanTerms
     paid_by_year: Mapping[int, int]  # start year -> pence paid towards that financial year
 
 
-def final_bills(ended: EndedLiability, notice: date, rules: CouncilRules) -> tuple[YearBill, ...]:
+def final_bills(ended: EndedLiability, notice: date, rules: CouncilRules) -> tuple[FinalYearBill, ...]:
     """Return one bill per financial year whose charge the end of liability changes, oldest first.
 
     The years run from the one holding the last day of liability to the notice's year (or just the last
@@ -80,7 +80,7 @@ def final_bills(ended: EndedLiability, notice: date, rules: CouncilRules) -> tup
         balance = sum(line.charge_pence for line in charges) - paid
         plan = instalment_plan(balance, year, notice, ended.arrangement.payment_day,
                                scheme=ended.arrangement.scheme, policy=rules.small_instalments)
-        bills.append(YearBill(year=year, charges=charges, paid_pence=paid, paid_is_assumed=assumed,
+        bills.append(FinalYearBill(year=year, charges=charges, paid_pence=paid, paid_is_assumed=assumed,
                               instalments=plan))
     return tuple(bills)
 

@@ -10,7 +10,7 @@ from processors.rules.charges import charge_lines
 from processors.rules.council import CouncilRules
 from processors.rules.discounts import Discount, discount_for, discount_from_account
 from processors.rules.final_bills import EndedLiability, final_bills
-from processors.rules.instalments import PaymentArrangement, Scheme, instalment_plan
+from processors.rules.instalments import PaymentPlanTerms, Scheme, instalment_plan
 from processors.rules.review import Effects, NeedsReview, Review, settled
 from schemas.events import (
     AccountChange,
@@ -175,13 +175,13 @@ def _previous_occupier_ending(
     return (_ending(facts, move_in_date, notice, rules, "new occupier moved in; previous occupier's liability ended"),)
 
 
-def recorded_arrangement(account: OpenAccount, rules: CouncilRules) -> PaymentArrangement:
+def recorded_arrangement(account: OpenAccount, rules: CouncilRules) -> PaymentPlanTerms:
     """The scheme and payment day an account pays by, for its final bill.
 
     The account keeps the scheme the resident asked for (para 2(3A)) and its payment day (the council's
     unless the resident arranged another).
     """
-    return PaymentArrangement(Scheme.TWELVE if account.twelve_instalments else Scheme.TEN,
+    return PaymentPlanTerms(Scheme.TWELVE if account.twelve_instalments else Scheme.TEN,
                               account.payment_day or rules.payment_day)
 
 
@@ -206,7 +206,7 @@ def final_bill_ending(
     notice: date,
     rules: CouncilRules,
     reason: str,
-    arrangement: PaymentArrangement,
+    arrangement: PaymentPlanTerms,
 ) -> LiabilityEnding:
     """End the open account at ``facts`` the day before ``move_date`` and bill each year the change touches.
 
@@ -266,7 +266,7 @@ def _opening(
     last_year = max(financial_year_of(move_date), financial_year_of(notice))
     lines = charge_lines(move_date, last_year.end, facts.band, discount, rules)
     # A new account's scheme is what the resident asked for (para 2(3A)); its day is the council's.
-    arrangement = PaymentArrangement(Scheme.TWELVE if twelve else Scheme.TEN, rules.payment_day)
+    arrangement = PaymentPlanTerms(Scheme.TWELVE if twelve else Scheme.TEN, rules.payment_day)
     instalments: list[Instalment] = []
     for line in lines:  # each year's demand stands alone (reg. 18(1)), each with its own plan
         instalments.extend(

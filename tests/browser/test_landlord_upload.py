@@ -18,7 +18,7 @@ from tests.builders import existing_account
 from tests.integration.running_stack import RunningStack
 from tests.integration.test_move_journeys import TODAY
 from web.landlords.template import COLUMN_NAMES
-from web.signin.accounts import Role, UserExistsError
+from web.staff_accounts.accounts import Role, UserExistsError
 from web.stores.database import create_store_engine
 from web.stores.users import UserStore
 

@@ -13,7 +13,6 @@ from markupsafe import escape
 from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
-from web.back_office.pages import render_back_office
 from web.http.csrf import MAX_FORM_BYTES
 from web.in_thread import in_thread
 from web.intake.runtime import WebRuntime
@@ -21,8 +20,9 @@ from web.landlords.rows import RowProblem, row_request
 from web.landlords.sending import send_pending
 from web.landlords.spreadsheet import MAX_FILE_BYTES, MAX_ROWS, UploadRefusedError, read_rows
 from web.landlords.template import COLUMNS, csv_template, xlsx_template
-from web.signin.accounts import Role, StaffUser
-from web.signin.guard import page_user
+from web.staff_accounts.accounts import Role, StaffUser
+from web.staff_shell.guard import page_user
+from web.staff_shell.pages import render_staff_page
 from web.stores.landlord_uploads import LandlordUploadStore, NewRow
 
 router = APIRouter(prefix="/landlords", include_in_schema=False)
@@ -43,7 +43,7 @@ def _uploads(request: Request) -> LandlordUploadStore:
 async def _upload_page(request: Request, user: StaffUser, error: str | None = None,
                        status_code: int = 200) -> Response:
     uploads = await in_thread(_uploads(request).uploads, user.username)
-    return render_back_office(request, "landlords/upload.html", user, HOME, {
+    return render_staff_page(request, "landlords/upload.html", user, HOME, {
         "columns": COLUMNS, "uploads": uploads, "upload_error": error, "max_kb": MAX_FILE_BYTES // 1024,
         "max_rows": MAX_ROWS, "errors": {"file": error} if error else {},
     }, status_code=status_code)
@@ -118,10 +118,10 @@ def _result_rows(rows: list[Any]) -> list[list[dict[str, Any]]]:
 async def upload_result(request: Request, upload_id: str, user: LandlordPageUser) -> Response:
     found = await in_thread(_uploads(request).upload, user.username, upload_id[:36])
     if found is None:
-        return render_back_office(request, "staff/not_found.html", user, HOME,
+        return render_staff_page(request, "staff/not_found.html", user, HOME,
                                   {"what": "There is no upload of yours with that id."}, 404)
     upload, rows = found
-    return render_back_office(request, "landlords/result.html", user, HOME, {
+    return render_staff_page(request, "landlords/result.html", user, HOME, {
         "upload": upload, "rows": _result_rows(rows), "invalid": [r for r in rows if r.status == "invalid"],
     })
 
@@ -130,7 +130,7 @@ async def upload_result(request: Request, upload_id: str, user: LandlordPageUser
 async def send_waiting(request: Request, upload_id: str, user: LandlordPageUser) -> Response:
     uploads = _uploads(request)
     if await in_thread(uploads.landlord_of, upload_id[:36]) != user.username:
-        return render_back_office(request, "staff/not_found.html", user, HOME,
+        return render_staff_page(request, "staff/not_found.html", user, HOME,
                                   {"what": "There is no upload of yours with that id."}, 404)
     runtime: WebRuntime = request.app.state.runtime
     await send_pending(runtime, uploads, upload_id[:36])

@@ -61,7 +61,7 @@ def change_rows(answers: JourneyAnswers) -> list[dict[str, Any]]:
     if answers.kind == ChangeKind.PAYMENT_ARRANGEMENT and answers.payment:
         day = answers.payment.payment_day
         rows += [summary_row("Instalments", "/moving/payment", "how many instalments",
-                             text=instalments_label(answers.payment.twelve_instalments)),
+                             text=instalments_label(answers.payment.twelve_instalments, answers.move_date)),
                  summary_row("Day of the month", "/moving/payment", "the day you pay",
                              text=f"The {_ordinal(day)}" if day else "Keep the day I pay now")]
     return rows
@@ -90,7 +90,7 @@ def move_extra_rows(answers: JourneyAnswers) -> list[dict[str, Any]]:
                                 html=address_html(answers.previous_address, in_the_area=False)))
     if answers.kind in {ChangeKind.MOVE_IN, ChangeKind.MOVE_WITHIN} and answers.twelve_instalments is not None:
         rows.append(summary_row("Instalments", "/moving/instalments", "how many instalments",
-                                text=instalments_label(answers.twelve_instalments)))
+                                text=instalments_label(answers.twelve_instalments, answers.move_date)))
     return rows
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
-from web.resident.address_lookup import EmptyRegister, PropertyRegister
+from adapters.revenues_port import PropertyRegister
+from web.resident.address_lookup import EmptyRegister
 from web.resident.address_pages import router as address_router
 from web.resident.answers import JourneyAnswers
 from web.resident.journey_pages import router as journey_router

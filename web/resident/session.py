@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 from fastapi import Request
 from starlette.responses import RedirectResponse, Response
 
+from adapters.revenues_port import PropertyRegister
 from web.in_thread import in_thread
-from web.resident.address_lookup import PropertyRegister
 from web.resident.answers import JourneyAnswers, next_path
 from web.stores.journeys import JourneyStore, cookie_name
 

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 from processors.rules.discounts import NO_DISCOUNT
 from processors.rules.final_bills import EndedLiability, final_bills
-from processors.rules.instalments import PaymentArrangement, Scheme
+from processors.rules.instalments import PaymentPlanTerms, Scheme
 from processors.rules.liability import assess, final_bill_ending, notice_date_for
 from processors.rules.review import NeedsReview
 from schemas.events import AccountChange
@@ -129,7 +129,7 @@ def test_a_discount_over_100_percent_on_the_account_needs_a_person() -> None:
 def test_a_final_bill_is_planned_on_the_accounts_own_scheme_and_payment_day() -> None:
     account = open_account(start=date(2024, 1, 15), paid=53200)
     ending = final_bill_ending(facts(band="D", open_account=account), date(2025, 10, 1), date(2025, 10, 10), RULES,
-                               "moved out", PaymentArrangement(Scheme.TWELVE, 15))
+                               "moved out", PaymentPlanTerms(Scheme.TWELVE, 15))
     # £611.12 due; 12-instalment scheme, notice 10 October: 5 whole months left (para 2(3A)(a)(ii)), 15th of
     # November to March; £611.12 / 5 = £122.224 -> 4 x £122 and £123.12 first (para 2(6))
     assert ending.balance_pence == 61112
@@ -153,7 +153,7 @@ def test_a_backdated_move_out_bills_the_earlier_year_and_the_current_year_separa
 
     earlier, current = final_bills(
         EndedLiability(liability_start=date(2020, 6, 1), last_day=date(2025, 2, 28), band="D",
-                       discount=NO_DISCOUNT, arrangement=PaymentArrangement(Scheme.TEN, 1),
+                       discount=NO_DISCOUNT, arrangement=PaymentPlanTerms(Scheme.TEN, 1),
                        paid_by_year={2025: 40000}),
         date(2025, 5, 10), RULES)
     # 2024/25's own demand: paid assumed as first billed (the full £2,171), so a credit of £184.39
@@ -169,7 +169,7 @@ def test_an_earlier_years_balance_due_gets_its_own_demand() -> None:
     # £986.61 due: a notice after the year has ended demands it in one amount 14 days on.
     earlier, _ = final_bills(
         EndedLiability(liability_start=date(2020, 6, 1), last_day=date(2025, 2, 28), band="D",
-                       discount=NO_DISCOUNT, arrangement=PaymentArrangement(Scheme.TEN, 1),
+                       discount=NO_DISCOUNT, arrangement=PaymentPlanTerms(Scheme.TEN, 1),
                        paid_by_year={2024: 100000, 2025: 40000}),
         date(2025, 5, 10), RULES)
     assert (earlier.balance_pence, earlier.paid_is_assumed) == (98661, False)

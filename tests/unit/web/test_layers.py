@@ -14,12 +14,14 @@ import pytest
 WEB = Path(__file__).resolve().parents[3] / "web"
 
 # Package -> the web modules it may import (a package name allows all its modules). The packages above
-# these (signin, back_office, staff, ops) and app.py may import anything below them; every floor may use
-# the ground floor (web.in_thread: blocking calls off the event loop).
+# these (signin, staff_shell, signin_pages, staff, ops, landlords), staff_routes.py and app.py may import
+# anything below them (pyproject.toml's import contracts order those); every floor may use the ground floor
+# (web.in_thread: blocking calls off the event loop).
 GROUND = {"web.in_thread"}
 LOWER_FLOORS = {
     "http": {"web.http"} | GROUND,
-    "stores": {"web.stores", "web.signin.accounts", "web.signin.passwords"} | GROUND,  # the user store's records
+    "staff_accounts": GROUND,
+    "stores": {"web.stores", "web.staff_accounts"} | GROUND,  # the user store's records
     "kafka": {"web.kafka", "web.stores"} | GROUND,
     "intake": {"web.intake", "web.kafka", "web.stores"} | GROUND,
     "resident": {"web.resident", "web.intake", "web.http", "web.stores"} | GROUND,

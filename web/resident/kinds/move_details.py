@@ -112,7 +112,8 @@ def _keep_instalments(answers: JourneyAnswers, value: str) -> None:
 add_radio_question(router, RadioQuestion(
     route="/instalments", name="instalments", title=lambda _: "How many instalments do you want to pay in?",
     hint="Most people pay in 10 monthly instalments. You can spread the bill over 12 months instead.",
-    options=lambda _: {"10": instalments_label(twelve=False), "12": instalments_label(twelve=True)},
+    options=lambda answers: {"10": instalments_label(False, answers.move_date),
+                             "12": instalments_label(True, answers.move_date)},
     error="Select how many instalments you want to pay in",
     current=lambda answers: None if answers.twelve_instalments is None else (
         "12" if answers.twelve_instalments else "10"),

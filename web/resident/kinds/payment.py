@@ -22,7 +22,8 @@ async def _payment_journey(request: Request) -> Journey | None:
 
 
 def _payment_form(request: Request, journey: Journey, values: dict[str, str], errors: FormErrors) -> Response:
-    labels = {"10": instalments_label(twelve=False), "12": instalments_label(twelve=True)}
+    starts = journey.answers.move_date
+    labels = {"10": instalments_label(False, starts), "12": instalments_label(True, starts)}
     return render_page(request, "resident/payment.html", {
         "errors": errors, "values": values, "instalment_items": radio_items(labels, values.get("instalments")),
         "back": previous_page(journey, "/moving/payment"),

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from adapters.memory_revenues import InMemoryRevenuesSystem
-from ctax.components import council_rules
-from ctax.register_seed import SyntheticRegister, generate_register
+from ctax.running.components import council_rules
+from ctax.seeding.synthetic_register import SyntheticRegister, generate_register
 from ctax.settings import Settings
 from processors.pipeline.register_checks import check_against_register
 from schemas.events import PropertyFacts, Status
@@ -26,7 +26,7 @@ RULES = council_rules(Settings())
 
 @pytest.fixture(scope="module")
 def demo_register() -> SyntheticRegister:
-    # As `ctax demo` seeds it (ctax/demo.py): 2,000 dwellings, seed 2026.
+    # As `ctax demo` seeds it (ctax/demo/stack.py): 2,000 dwellings, seed 2026.
     return generate_register(RULES, properties=2000, seed=2026, as_of=TODAY)
 
 

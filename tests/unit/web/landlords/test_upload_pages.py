@@ -11,15 +11,15 @@ import pytest
 from fastapi import FastAPI
 
 from schemas.notification import Channel, MoveIn, MoveOut
-from tests.unit.web.back_office.fixtures import PASSWORD, back_office_app, csrf_token_from, office_of, running, sign_in
 from tests.unit.web.fake_kafka import FakeKafka, use_fake_kafka
 from tests.unit.web.landlords.files import BAD_POSTCODE, END, START, csv_file, xlsx_file
-from web.signin.accounts import Role
+from tests.unit.web.staff_shell.fixtures import PASSWORD, csrf_token_from, office_of, running, sign_in, staff_shell_app
+from web.staff_accounts.accounts import Role
 
 
 @pytest.fixture
 def app(tmp_path: Path) -> FastAPI:
-    return back_office_app(tmp_path)
+    return staff_shell_app(tmp_path)
 
 
 @pytest.fixture
