@@ -160,7 +160,7 @@ def adapter_settings(style: str, running: RunningBackOffice, folder: Path) -> di
     assert running.results is not None
     return {"CTAX_REVENUES_ADAPTER": "files", "CTAX_FILES_OUTBOX": running.address,
             "CTAX_FILES_RESULTS": str(running.results), "CTAX_FILES_JOURNAL": str(folder / "journal.db"),
-            "CTAX_FILES_REPORTING_DATABASE": str(running.database), "CTAX_FILES_RESULTS_WAIT_SECONDS": "5"}
+            "CTAX_FILES_REPORTING_DATABASE": str(running.database), "CTAX_FILES_RESULTS_WAIT_SECONDS": "15"}
 
 
 MISBEHAVIOUR = {
