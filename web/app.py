@@ -19,7 +19,7 @@ from schemas.topics import STATUS, SUBMITTED
 from web.http.api_docs import install_api_docs
 from web.http.body_size_limit import BodySizeLimit
 from web.http.csrf import CsrfProtection
-from web.http.error_pages import form_expired_page, install_error_pages
+from web.http.error_pages import form_expired_page, form_unreadable_page, install_error_pages
 from web.http.frontend_assets import mount_frontend_assets
 from web.http.page_templates import PageTemplates
 from web.http.rate_limit import IntakeRateLimit
@@ -91,7 +91,8 @@ def create_app(config: WebConfig) -> FastAPI:
         uploads = LandlordUploadStore(engine)
         uploads.create_schema()
         app.state.landlord_uploads = uploads
-        resend = asyncio.create_task(keep_sending(runtime, uploads))  # rows an earlier run left unsent
+        app.state.landlord_rows_waiting = asyncio.Event()  # set by an upload: its rows are sent at once
+        resend = asyncio.create_task(keep_sending(runtime, uploads, app.state.landlord_rows_waiting))
         try:
             yield
         finally:
@@ -115,7 +116,8 @@ def create_app(config: WebConfig) -> FastAPI:
     )
     app.state.pages = PageTemplates(council_name=config.council_name)
     app.add_middleware(CsrfProtection, secret=config.secret_key or secrets.token_bytes(32),
-                       secure_cookie=config.secure_cookies, failure_page=form_expired_page)
+                       secure_cookie=config.secure_cookies, failure_page=form_expired_page,
+                       unreadable_page=form_unreadable_page)
     app.add_middleware(BodySizeLimit, larger_paths={UPLOAD_PATH: UPLOAD_BODY_BYTES})
     app.add_middleware(IntakeRateLimit, per_minute=config.intake_rate_per_minute, burst=config.intake_burst,
                        buckets=shared_buckets)

@@ -12,9 +12,10 @@ from starlette.responses import Response
 from adapters.audit_notes import money
 from web.http.page_templates import PageTemplates
 from web.in_thread import in_thread
+from web.kind_wording import STAFF_LABELS
 from web.ops.charts import OUTCOME_COLOURS, PERCENTILE_COLOURS, STAGE_LABELS, format_ms, latency_chart, per_minute_chart
 from web.staff_shell.guard import OpsApiUser, OpsPageUser, staff_shell
-from web.staff_shell.pages import KIND_LABELS, render_staff_page
+from web.staff_shell.pages import render_staff_page
 from web.stores.metrics import OpsFigures
 
 router = APIRouter(include_in_schema=False)
@@ -35,7 +36,7 @@ def _panel_context(figures: OpsFigures, lag: int | None) -> dict[str, Any]:
         "straight_through": "–" if rate is None else f"{rate * 100:.0f}%",
         "per_minute_svg": per_minute_chart(figures.per_minute), "latency_svg": latency_chart(figures.latency_ms),
         "outcome_colours": OUTCOME_COLOURS, "percentile_colours": PERCENTILE_COLOURS,
-        "stage_labels": STAGE_LABELS, "kind_labels": KIND_LABELS,
+        "stage_labels": STAGE_LABELS, "kind_labels": STAFF_LABELS,
         "outcomes": list(OUTCOME_COLOURS), "last_minute": figures.per_minute[-1].total if figures.per_minute else 0,
     }
 

@@ -15,8 +15,9 @@ from adapters.audit_notes import money
 from adapters.revenues_port import AccountView, RegisterProperty, RevenuesReader
 from schemas.formats import normalise_postcode, normalise_uprn
 from web.in_thread import in_thread
+from web.kind_wording import STAFF_LABELS
 from web.staff_shell.guard import StaffApiUser, StaffPageUser, staff_shell
-from web.staff_shell.pages import KIND_LABELS, render_staff_page
+from web.staff_shell.pages import render_staff_page
 from web.stores.workspace_queries import AccountUpdate
 
 router = APIRouter(include_in_schema=False)
@@ -33,7 +34,7 @@ def _reader(request: Request) -> RevenuesReader:
 
 
 def update_json(update: AccountUpdate) -> dict[str, Any]:
-    return {"reference": update.reference, "kind": KIND_LABELS.get(update.kind, update.kind),
+    return {"reference": update.reference, "kind": STAFF_LABELS.get(update.kind, update.kind),
             "completed_at": update.completed_at.isoformat(), "time": update.completed_at.strftime("%H:%M:%S"),
             "accounts": [{"ref": ref, "href": f"/staff/accounts/{ref}"} for ref in update.account_refs]}
 
@@ -81,7 +82,7 @@ async def account_page(request: Request, account_ref: str, user: StaffPageUser) 
     notifications = await in_thread(staff_shell(request).queries.touching_account, account_ref)
     return render_staff_page(request, "staff/account.html", user, "/staff", {
         "page": AccountPage(account, prop, others), "money": money, "notifications": notifications,
-        "kind_labels": KIND_LABELS,
+        "kind_labels": STAFF_LABELS,
     })
 
 

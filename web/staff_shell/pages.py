@@ -1,4 +1,4 @@
-"""What every staff and ops page shares: the staff navigation, the signed-in bar, error summaries, labels."""
+"""What every staff and ops page shares: the staff navigation, the signed-in bar, error summaries."""
 
 from __future__ import annotations
 
@@ -11,13 +11,6 @@ from web.http.page_templates import render_page
 from web.staff_accounts.accounts import Role, StaffUser
 
 STAFF_SERVICE_NAME = "Council Tax staff workspace"
-# How staff and ops pages name each kind of change.
-KIND_LABELS = {
-    "move_in": "Move in", "move_out": "Move out", "move_within": "Move within the area",
-    "single_person_discount": "Single person discount", "household_change": "Who lives there",
-    "student_exemption": "Student exemption", "change_of_name": "Change of name",
-    "payment_arrangement": "Payment arrangement", "rebill": "Rebill",
-}
 
 
 def navigation(user: StaffUser | None, current: str) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from adapters.revenues_port import AppliedChange, RefusedChangeError, RevenuesUnavailableError, StaleAccountError
-from processors.rules.liability import assess
+from processors.rules.assessment import assess
 from schemas.events import AccountChange
 from tests.builders import (
     RULES,

@@ -130,7 +130,7 @@ def test_the_fused_shape_checks_again_when_another_worker_changed_the_account_me
 
     from processors.pipeline.context import SourceRecord
     from processors.pipeline.fused import BatchOptions, process_batch
-    from processors.rules.liability import assess
+    from processors.rules.assessment import assess
     from tests.builders import RULES, notification, validated
 
     pipeline = Pipeline("fused")

@@ -2,10 +2,11 @@
 
 from datetime import UTC, date, datetime
 
+from processors.rules.assessment import assess
 from processors.rules.discounts import NO_DISCOUNT
 from processors.rules.final_bills import EndedLiability, final_bills
 from processors.rules.instalments import PaymentPlanTerms, Scheme
-from processors.rules.liability import assess, final_bill_ending, notice_date_for
+from processors.rules.liability import final_bill_ending, notice_date_for
 from processors.rules.review import NeedsReview
 from schemas.events import AccountChange
 from schemas.financial_year import FinancialYear

@@ -13,10 +13,11 @@ from schemas.codec import DecodeError
 from schemas.notification import ChangeNotification
 from web.in_thread import in_thread
 from web.intake.runtime import WebRuntime
+from web.kind_wording import STAFF_LABELS
 from web.staff.review.correction_form import (
-    DATE_KEYS,
-    DATE_LABELS,
     corrected_change,
+    date_key,
+    date_label,
     detail_rows,
     errors_from_validation,
     initial_values,
@@ -26,7 +27,7 @@ from web.staff.review.correction_form import (
 from web.staff.review.resubmission import CorrectionNotSentError, correction_request, reject_case, send_correction
 from web.staff_accounts.accounts import StaffUser
 from web.staff_shell.guard import StaffPageUser, staff_shell
-from web.staff_shell.pages import KIND_LABELS, render_staff_page
+from web.staff_shell.pages import render_staff_page
 from web.stores.reviews import AlreadyDecidedError
 
 router = APIRouter(include_in_schema=False)
@@ -40,7 +41,7 @@ async def review_queue(request: Request, user: StaffPageUser) -> Response:
     items = await in_thread(office.queries.review_queue)
     decisions = await in_thread(office.reviews.recent_decisions, 10)
     return render_staff_page(request, "staff/review_queue.html", user, "/staff/review", {
-        "items": items, "decisions": decisions, "kind_labels": KIND_LABELS,
+        "items": items, "decisions": decisions, "kind_labels": STAFF_LABELS,
     })
 
 
@@ -76,8 +77,8 @@ async def _case_page(request: Request, user: StaffUser, notification_id: str, *,
     errors = errors or {}
     return render_staff_page(request, "staff/notification.html", user, "/staff/review", {
         "item": item, "original": original, "change": change, "decisions": decisions, "follow_ups": follow_ups,
-        "kind_labels": KIND_LABELS, "property_fields": property_fields(item.kind),
-        "date_key": DATE_KEYS[item.kind], "date_label": DATE_LABELS[DATE_KEYS[item.kind]],
+        "kind_labels": STAFF_LABELS, "property_fields": property_fields(item.kind),
+        "date_key": date_key(item.kind), "date_label": date_label(item.kind),
         "text_fields": text_fields(change) if change else [], "detail_rows": detail_rows(change) if change else [],
         "values": values or (initial_values(change) if change else {}),
         "errors": errors, "has_errors": bool(errors), "reject_reason": reject_reason,

@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from schemas.notification import ChangeKind, NameChangeReason
+from schemas.notification import NameChangeReason
 from web.http.page_templates import render_page
 from web.resident.change_answers import NAME_REASON_LABELS, NameAnswers
 from web.resident.forms import Form, FormErrors, echo, form_fields, parse_choice, parse_name
 from web.resident.page_flow import answering, previous_page, radio_items, status_for
+from web.resident.question_order import asks
 from web.resident.session import Journey, back_to_start, save_and_continue
 
 router = APIRouter(prefix="/moving/name", include_in_schema=False)
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/moving/name", include_in_schema=False)
 
 async def _name_journey(request: Request) -> Journey | None:
     journey = await answering(request)
-    return journey if journey is not None and journey.answers.kind == ChangeKind.CHANGE_OF_NAME else None
+    return journey if journey is not None and asks(journey.answers, "/moving/name") else None
 
 
 def _name_form(request: Request, journey: Journey, values: dict[str, str], errors: FormErrors) -> Response:

@@ -7,12 +7,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from schemas.notification import ChangeKind, HouseholdEvent
+from schemas.notification import HouseholdEvent
 from web.http.page_templates import render_page
 from web.resident.answers import JourneyAnswers
 from web.resident.change_answers import HOUSEHOLD_EVENT_LABELS
 from web.resident.forms import FormErrors
 from web.resident.page_flow import answering, previous_page, status_for
+from web.resident.question_order import asks
 from web.resident.radio_question import RadioQuestion, add_radio_question
 from web.resident.session import Journey, back_to_start, save_and_continue
 
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/moving/household", include_in_schema=False)
 
 
 def _household_changing(answers: JourneyAnswers) -> bool:
-    return answers.kind == ChangeKind.HOUSEHOLD_CHANGE
+    return asks(answers, "/moving/household")
 
 
 async def _household_journey(request: Request) -> Journey | None:

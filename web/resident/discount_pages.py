@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from schemas.notification import ChangeKind, DiscountAction, SpdReason
+from schemas.notification import DiscountAction, SpdReason
 from web.resident.answers import JourneyAnswers
 from web.resident.change_answers import CLAIM_REASONS, DISCOUNT_ACTION_LABELS, END_REASONS, SPD_REASON_LABELS
+from web.resident.question_order import asks
 from web.resident.radio_question import RadioQuestion, add_radio_question
 
 router = APIRouter(prefix="/moving/discount", include_in_schema=False)
 
 
 def _claiming_or_stopping(answers: JourneyAnswers) -> bool:
-    return answers.kind == ChangeKind.SINGLE_PERSON_DISCOUNT
+    return asks(answers, "/moving/discount")
 
 
 def _keep_action(answers: JourneyAnswers, value: str) -> None:

@@ -7,12 +7,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from schemas.notification import ChangeKind
 from web.http.page_templates import render_page
-from web.resident.answers import JourneyAnswers, asks_for_account_number
+from web.resident.answers import JourneyAnswers
 from web.resident.change_answers import instalments_label
 from web.resident.forms import FormErrors, address_field_values, echo, form_fields, parse_manual_address, text_value
 from web.resident.page_flow import answering, previous_page, status_for
+from web.resident.question_order import asks
 from web.resident.radio_question import RadioQuestion, add_radio_question
 from web.resident.session import Journey, back_to_start, save_and_continue
 
@@ -33,7 +33,7 @@ def _previous_address_form(request: Request, journey: Journey, values: dict[str,
 
 async def _moving_in(request: Request) -> Journey | None:
     journey = await answering(request)
-    return journey if journey is not None and journey.answers.kind == ChangeKind.MOVE_IN else None
+    return journey if journey is not None and asks(journey.answers, "/moving/previous-address") else None
 
 
 @router.get("/previous-address")
@@ -69,7 +69,7 @@ def _account_form(request: Request, journey: Journey, value: str, errors: FormEr
 
 async def _with_account(request: Request) -> Journey | None:
     journey = await answering(request)
-    if journey is None or journey.answers.kind is None or not asks_for_account_number(journey.answers.kind):
+    if journey is None or not asks(journey.answers, "/moving/account-number"):
         return None
     return journey
 
@@ -118,5 +118,5 @@ add_radio_question(router, RadioQuestion(
     current=lambda answers: None if answers.twelve_instalments is None else (
         "12" if answers.twelve_instalments else "10"),
     keep=_keep_instalments,
-    asked=lambda answers: answers.kind in {ChangeKind.MOVE_IN, ChangeKind.MOVE_WITHIN},
+    asked=lambda answers: asks(answers, "/moving/instalments"),
 ))

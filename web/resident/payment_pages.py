@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from schemas.notification import ChangeKind
 from web.http.page_templates import render_page
 from web.resident.change_answers import PaymentAnswers, instalments_label
 from web.resident.forms import Form, FormErrors, echo, form_fields, parse_choice, text_value
 from web.resident.page_flow import answering, previous_page, radio_items, status_for
+from web.resident.question_order import asks
 from web.resident.session import Journey, back_to_start, save_and_continue
 
 router = APIRouter(prefix="/moving/payment", include_in_schema=False)
@@ -18,7 +18,7 @@ LAST_PAYMENT_DAY = 28  # every month has it
 
 async def _payment_journey(request: Request) -> Journey | None:
     journey = await answering(request)
-    return journey if journey is not None and journey.answers.kind == ChangeKind.PAYMENT_ARRANGEMENT else None
+    return journey if journey is not None and asks(journey.answers, "/moving/payment") else None
 
 
 def _payment_form(request: Request, journey: Journey, values: dict[str, str], errors: FormErrors) -> Response:

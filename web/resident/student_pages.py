@@ -6,11 +6,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
-from schemas.notification import MAX_RESIDENTS, ChangeKind
+from schemas.notification import MAX_RESIDENTS
 from web.http.page_templates import render_page
 from web.resident.change_answers import StudentAnswers
 from web.resident.forms import FormErrors, echo, form_fields, parse_choice, parse_name, parse_text
 from web.resident.page_flow import answering, previous_page, status_for
+from web.resident.question_order import asks
 from web.resident.session import Journey, back_to_start, save_and_continue
 
 router = APIRouter(prefix="/moving/students", include_in_schema=False)
@@ -20,7 +21,7 @@ CERTIFICATE = r"[A-Za-z0-9/ -]{1,30}"
 
 async def _student_journey(request: Request) -> Journey | None:
     journey = await answering(request)
-    return journey if journey is not None and journey.answers.kind == ChangeKind.STUDENT_EXEMPTION else None
+    return journey if journey is not None and asks(journey.answers, "/moving/students") else None
 
 
 def _in_range(journey: Journey, number: int) -> bool:
