@@ -15,7 +15,7 @@ from adapters.revenues_port import AppliedChange, RevenuesUnavailableError
 from adapters.soap.client import CallTimedOut
 from adapters.soap.lanes import lanes
 from adapters.soap.revenues import SoapRevenuesSystem
-from processors.rules.liability import assess
+from processors.rules.assessment import assess
 from schemas.events import AccountChange
 from tests.builders import RULES, facts, move_in, move_out, notification, open_account, validated
 
