@@ -6,16 +6,16 @@ over the days of its financial year, less the discount or exemption in force tha
 with the same discount within one year is one period, and each period's amount is rounded to the penny (half up)
 as a demand notice shows it. Amounts are worked in ``Decimal`` pounds; the code works in integer pence.
 
-Payments towards a year are credited to that year's demanded instalments oldest due first (a part payment
-leaves the rest of that instalment outstanding): what is left outstanding of the instalments still demanded
-is what the year's demand asks for. The project's reading of SI 1992/613 reg. 24 and Sch. 1 para 10 (a revised
-demand takes account of what was paid) is that a year's outstanding instalments come to exactly its charge
-less what was paid towards it, and nothing when the payments cover the charge (the rest is a credit).
+A payment is made against one demanded instalment (in full, or a part of it); what is left of the instalments
+still demanded is what the year's demands ask for. The project's reading of SI 1992/613 reg. 24 and Sch. 1
+para 10 (a revised demand takes account of what was paid) is that what is left comes to exactly the year's
+charge less what was paid towards it, and nothing when the payments cover the charge (the rest is a credit):
+never the same money twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -86,15 +86,12 @@ def year_charge_pence(liability: Liability, start_year: int, band_d_pence: int) 
     return int(total * 100)
 
 
-def outstanding_pence(instalments: Sequence[tuple[date, int]], paid_pence: int) -> list[int]:
-    """What is left to pay of each demanded instalment (due date, amount) once payments are credited oldest first."""
-    left = paid_pence
-    outstanding = []
-    for _due, amount in sorted(instalments, key=lambda i: i[0]):
-        covered = min(left, amount)
-        left -= covered
-        outstanding.append(amount - covered)
-    return outstanding
+InstalmentKey = tuple[int, int, date, int]  # financial year, number, due date, amount
+
+
+def left_to_pay(demanded: Iterable[InstalmentKey], paid_against: dict[InstalmentKey, int]) -> int:
+    """What is left of the instalments still demanded, given what was paid against each."""
+    return sum(max(0, key[3] - paid_against.get(key, 0)) for key in demanded)
 
 
 def years_touched(first: date, last: date) -> Iterable[int]:

@@ -14,11 +14,10 @@ the account holds:
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -35,7 +34,7 @@ from schemas.events import NotificationStatus, Status
 from schemas.financial_year import FinancialYear, financial_year_of
 from schemas.topics import STATUS, SUBMITTED
 from tests.builders import RULES, address, notification, register_property
-from tests.unit.rules.ledger_reading import Liability, outstanding_pence, year_charge_pence
+from tests.unit.rules.ledger_reading import InstalmentKey, Liability, left_to_pay, year_charge_pence
 
 UPRN = "100090000002"
 REF = "500000001"
@@ -61,6 +60,8 @@ class Council:
     revenues: InMemoryRevenuesSystem = field(default_factory=InMemoryRevenuesSystem)
     now: datetime = datetime(2026, 4, 1, tzinfo=UTC)
     paid: dict[int, int] = field(default_factory=dict)
+    paid_against: dict[InstalmentKey, int] = field(default_factory=dict)
+    name: str = "Alex Jones"
 
     def __post_init__(self) -> None:
         self.ctx = StageContext(revenues=self.revenues, rules=RULES, cost_model=load_cost_model(),
@@ -79,14 +80,16 @@ class Council:
         assert account is not None
         return account
 
-    def pay(self, year: int, on: date, pence: int) -> None:
+    def pay(self, instalment: InstalmentKey, on: date, pence: int) -> None:
+        """Pay ``pence`` against an instalment; the back office records it as a payment towards its year."""
+        year = instalment[0]
         self.paid[year] = self.paid.get(year, 0) + pence
-        record = getattr(self.revenues, "record_payment", None)
-        if record is not None:
-            record(REF, year, on, pence)
-        else:  # the back office before payments were recorded with dates: only a figure for the year
-            held = self.revenues._state.accounts[REF]
-            held.view = replace(held.view, paid_this_year_pence=held.view.paid_this_year_pence + pence)
+        self.paid_against[instalment] = self.paid_against.get(instalment, 0) + pence
+        self.revenues.record_payment(REF, year, on, pence)
+
+    def demanded(self, year: int) -> list[InstalmentKey]:
+        return sorted(((i.financial_year, i.sequence, i.due_date, i.amount_pence) for i in self.account().instalments
+                       if i.financial_year == year), key=lambda key: key[2])
 
 
 def seeded(band: str, start: date, discount: Discount, paid_before: date) -> Council:
@@ -95,22 +98,22 @@ def seeded(band: str, start: date, discount: Discount, paid_before: date) -> Cou
     council = Council(Liability(start, None, band, ((start, discount.percent),)))
     charges: list[ChargeRow] = []
     instalments: list[InstalmentRow] = []
-    payments: list[tuple[int, date, int]] = []
+    payments: list[InstalmentKey] = []
     for year in (FinancialYear(FIRST_YEAR), FinancialYear(FIRST_YEAR + 1)):
         lines = charge_lines(max(start, year.start), year.end, band, discount, RULES)
         plan = instalment_plan(sum(line.charge_pence for line in lines), year, date(year.start_year, 3, 1),
                                RULES.payment_day)
         charges += [ChargeRow(**line.model_dump()) for line in lines]
         instalments += [InstalmentRow(**i.model_dump()) for i in plan]
-        payments += [(year.start_year, i.due_date, i.amount_pence) for i in plan
+        payments += [(year.start_year, i.sequence, i.due_date, i.amount_pence) for i in plan
                      if year.start_year == FIRST_YEAR or i.due_date < paid_before]
     council.revenues.load_register(
         [register_property(UPRN, band=band, line_1="2 Acacia Avenue")],
         [ExistingAccount(account_ref=REF, uprn=UPRN, liability_start=start, liable_persons=("Alex Jones",),
-                         discount_code=discount.code, discount_percent=discount.percent, paid_this_year_pence=0,
+                         discount_code=discount.code, discount_percent=discount.percent,
                          charges=tuple(charges), instalments=tuple(instalments))])
-    for year, on, pence in payments:
-        council.pay(year, on, pence)
+    for instalment in payments:
+        council.pay(instalment, instalment[2], instalment[3])
     return council
 
 
@@ -148,8 +151,9 @@ def _step(council: Council, kind: str, notice: date, effective: date, draw: st.D
         change = _change("payment_arrangement", twelve_instalments=draw.draw(st.booleans(), label="twelve"),
                          payment_day=draw.draw(st.sampled_from([1, 15, 20, 28]), label="day"), requested_on=notice)
     elif kind == "name_change":
-        change = _change("change_of_name", previous_name="Alex Jones", new_name="Alex Jones-Smith",
-                         reason="marriage", effective_date=notice)
+        new_name = "Alex Jones-Smith" if council.name == "Alex Jones" else "Alex Jones"
+        change = _change("change_of_name", previous_name=council.name, new_name=new_name, reason="marriage",
+                         effective_date=notice)
     elif kind == "move_out":
         change = {"kind": "move_out", "uprn": UPRN, "address": HERE, "move_out_date": effective + timedelta(days=1),
                   "forwarding_address": address("9 Harbour Street", "ZY8 1AA", "Elsewhere")}
@@ -159,7 +163,11 @@ def _step(council: Council, kind: str, notice: date, effective: date, draw: st.D
                   "residents": [{"full_name": "Sam Taylor"}], "tenure": "private_tenant"}
         new = liability.ended(effective)
     status = council.submit(change, notice, channel)
+    if status.status is Status.DUPLICATE:  # the very same change told again: nothing new to bill
+        return True
     assert status.status is Status.APPLIED, (kind, notice, effective, current, status.reasons)
+    if kind in ("name_change", "household"):  # a household change names the liable people again
+        council.name = new_name if kind == "name_change" else "Alex Jones"
     council.liability = new
     _check(council, kind, notice)
     return new.end is None
@@ -178,9 +186,9 @@ def _check(council: Council, kind: str, notice: date) -> None:
             f"{year}/{year + 1 - 2000}: charge {charge} is not the sum over the periods in force")
         paid = council.paid.get(year, 0)
         demanded = [i for i in account.instalments if i.financial_year == year]
-        left = outstanding_pence([(i.due_date, i.amount_pence) for i in demanded], paid)
-        assert sum(left) == max(0, charge - paid), (
-            f"{year}: instalments leave {sum(left)} to pay against charge {charge} less paid {paid}")
+        left = left_to_pay(council.demanded(year), council.paid_against)
+        assert left == max(0, charge - paid), (
+            f"{year}: instalments leave {left} to pay against charge {charge} less paid {paid}")
         assert all(i.amount_pence > 0 for i in demanded), f"{year}: a nil or negative instalment"
         sequences = [i.sequence for i in demanded]
         assert len(sequences) == len(set(sequences)), f"{year}: instalment numbers repeat: {sorted(sequences)}"
@@ -188,24 +196,22 @@ def _check(council: Council, kind: str, notice: date) -> None:
     assert "-£" not in notes, "a credit written as a negative balance"
     if kind != "name_change" and any(council.paid.get(y, 0) > sum(
             c.charge_pence for c in account.charges if c.financial_year == y) for y in years):
-        assert "to refund or transfer" in account.audit_notes[-1].note
+        assert "to refund or transfer" in notes, "a year in credit never said to be a credit"
 
 
 def _pay_what_falls_due(council: Council, until: date, draw: st.DataObject) -> None:
-    """The resident pays (or misses, or part-pays) each instalment that falls due before ``until``."""
-    account = council.account()
-    for year in sorted({i.financial_year for i in account.instalments}):
-        demanded = sorted((i for i in account.instalments if i.financial_year == year), key=lambda i: i.due_date)
-        left = outstanding_pence([(i.due_date, i.amount_pence) for i in demanded], council.paid.get(year, 0))
-        for instalment, owed in zip(demanded, left, strict=True):
-            if owed and instalment.due_date < until:
+    """The resident pays (or misses, or part-pays) each instalment that falls due before ``until``, oldest first."""
+    for year in sorted({i.financial_year for i in council.account().instalments}):
+        for instalment in council.demanded(year):
+            owed = instalment[3] - council.paid_against.get(instalment, 0)
+            if owed > 0 and instalment[2] < until:
                 how = draw.draw(st.sampled_from(["paid", "paid", "paid", "missed", "part"]), label="payment")
                 if how != "missed":
-                    council.pay(year, instalment.due_date, owed if how == "paid" else owed // 2 + 1)
+                    council.pay(instalment, instalment[2], owed if how == "paid" else owed // 2 + 1)
+                if how != "paid":
+                    break  # a back office credits payments oldest first: nothing is paid ahead of what is owed
 
 
-@pytest.mark.xfail(strict=True, reason="issue 19: today's rules bill a final year at the current discount, "
-                   "demand missed instalments twice and leave a reached-back year without a demand")
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], report_multiple_bugs=False,
           phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target])
 @given(
