@@ -45,6 +45,6 @@ def seed_back_office_register(database: Path, rules: CouncilRules, *, properties
 
 def _migrated(a: ExistingAccount) -> Account:
     return Account(a.account_ref, a.uprn, a.liability_start.isoformat(), None, a.discount_code, a.discount_percent,
-                   a.paid_this_year_pence, a.liable_persons,
+                   sum(p.amount_pence for p in a.payments), a.liable_persons,
                    tuple(Charge(**vars(c)) for c in a.charges), tuple(Instalment(**vars(i)) for i in a.instalments),
                    twelve_instalments=a.twelve_instalments, payment_day=a.payment_day)

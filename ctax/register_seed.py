@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from adapters.revenues_port import ChargeRow, ExistingAccount, InstalmentRow, RegisterProperty
+from adapters.revenues_port import ChargeRow, ExistingAccount, InstalmentRow, PaymentRow, RegisterProperty
 from processors.rules.charges import charge_lines
 from processors.rules.council import CouncilRules
 from processors.rules.discounts import NO_DISCOUNT, SINGLE_PERSON
@@ -110,7 +110,6 @@ def _existing_account(
     lines = charge_lines(max(start, year.start), year.end, prop.band, discount, rules)
     total = sum(line.charge_pence for line in lines)
     plan = instalment_plan(total, year, year.start - timedelta(days=30), rules.payment_day)
-    paid = sum(i.amount_pence for i in plan if i.due_date <= as_of)
     return ExistingAccount(
         account_ref=seeded_account_ref(prefix, index),
         uprn=prop.uprn,
@@ -118,7 +117,7 @@ def _existing_account(
         liable_persons=tuple(people),
         discount_code=discount.code,
         discount_percent=discount.percent,
-        paid_this_year_pence=paid,
+        payments=tuple(PaymentRow(i.financial_year, i.due_date, i.amount_pence) for i in plan if i.due_date <= as_of),
         charges=tuple(ChargeRow(**line.model_dump()) for line in lines),
         instalments=tuple(InstalmentRow(**i.model_dump()) for i in plan),
     )

@@ -21,7 +21,7 @@ from adapters.revenues_port import (
     RegisterProperty,
     RevenuesUnavailableError,
 )
-from schemas.events import ChargeLine, EndedAccount, OpenAccount, PropertyFacts
+from schemas.events import ChargeLine, EndedAccount, Instalment, OpenAccount, PropertyFacts
 
 # Our references of the notifications with these ids (the back office's notes carry our notification id).
 ReferencesOf = Callable[[Collection[str]], dict[str, str]]
@@ -98,15 +98,16 @@ class ReportingReader:
 def _open_account(view: AccountView) -> OpenAccount:
     return OpenAccount(account_ref=view.account_ref, liability_start=view.liability_start,
                        discount_code=view.discount_code, discount_percent=view.discount_percent,
-                       paid_this_year_pence=view.paid_this_year_pence, liable_persons=view.liable_persons,
+                       liable_persons=view.liable_persons,
                        charges=tuple(ChargeLine(**vars(c)) for c in view.charges),
+                       instalments=tuple(Instalment(**vars(i)) for i in view.instalments),
                        twelve_instalments=view.twelve_instalments, payment_day=view.payment_day)
 
 
 def _ended_account(row: sqlite3.Row, ended_by_reference: str | None) -> EndedAccount:
     return EndedAccount(account_ref=row["account_no"], liability_start=date.fromisoformat(row["liability_start"]),
                         liability_end=date.fromisoformat(row["liability_end"]), discount_code=row["discount_code"],
-                        discount_percent=row["discount_percent"], paid_this_year_pence=row["paid_this_year_pence"],
+                        discount_percent=row["discount_percent"],
                         ended_by_reference=ended_by_reference, twelve_instalments=bool(row["twelve_instalments"]),
                         payment_day=row["payment_day"])
 
@@ -130,6 +131,6 @@ def _view(conn: sqlite3.Connection, row: sqlite3.Row) -> AccountView:
     return AccountView(account_ref=number, uprn=row["uprn"], liability_start=date.fromisoformat(row["liability_start"]),
                        liability_end=date.fromisoformat(end) if end else None, liable_persons=persons,
                        discount_code=row["discount_code"], discount_percent=row["discount_percent"],
-                       paid_this_year_pence=row["paid_this_year_pence"], charges=charges, instalments=instalments,
+                       charges=charges, instalments=instalments,
                        audit_notes=notes, twelve_instalments=bool(row["twelve_instalments"]),
                        payment_day=row["payment_day"])

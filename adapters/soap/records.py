@@ -27,9 +27,11 @@ def open_account(account: Any) -> OpenAccount:
     """The open account as the rules need it, from the whole account (``GetAccount``)."""
     return OpenAccount(account_ref=account.AccountNumber, liability_start=account.LiabilityStart,
                        discount_code=account.DiscountCode, discount_percent=account.DiscountPercent,
-                       paid_this_year_pence=account.PaidThisYearPence,
                        liable_persons=tuple(account.LiablePerson or ()),
                        charges=tuple(ChargeLine(**vars(c)) for c in _charge_rows(account)),
+                       instalments=tuple(Instalment(financial_year=i.FinancialYear, sequence=i.Sequence,
+                                                    due_date=i.DueDate, amount_pence=i.AmountPence)
+                                         for i in account.Instalment or []),
                        twelve_instalments=bool(account.TwelveInstalments), payment_day=account.PaymentDay)
 
 
@@ -39,7 +41,7 @@ def ended_account(summary: Any) -> EndedAccount:
     fields = tag_fields(note.Text) if note is not None else None
     return EndedAccount(account_ref=summary.AccountNumber, liability_start=summary.LiabilityStart,
                         liability_end=summary.LiabilityEnd, discount_code=summary.DiscountCode,
-                        discount_percent=summary.DiscountPercent, paid_this_year_pence=summary.PaidThisYearPence,
+                        discount_percent=summary.DiscountPercent,
                         ended_by_reference=fields.get("ref") if fields else None,
                         twelve_instalments=bool(summary.TwelveInstalments), payment_day=summary.PaymentDay)
 
@@ -76,7 +78,7 @@ def account_view(a: Any) -> AccountView:
     return AccountView(
         account_ref=a.AccountNumber, uprn=a.Uprn, liability_start=a.LiabilityStart, liability_end=a.LiabilityEnd,
         liable_persons=tuple(a.LiablePerson or ()), discount_code=a.DiscountCode, discount_percent=a.DiscountPercent,
-        paid_this_year_pence=a.PaidThisYearPence, charges=_charge_rows(a),
+        charges=_charge_rows(a),
         instalments=tuple(InstalmentRow(i.FinancialYear, i.Sequence, i.DueDate, i.AmountPence)
                           for i in a.Instalment or []),
         audit_notes=notes, twelve_instalments=bool(a.TwelveInstalments), payment_day=a.PaymentDay,

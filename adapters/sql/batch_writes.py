@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from adapters.audit_notes import amendment_note, ending_note, opening_note, stale_ending_message
-from adapters.revenues_port import PROCESSOR_AUTHOR, AppliedChange, StaleAccountError
+from adapters.revenues_port import PROCESSOR_AUTHOR, AppliedChange, StaleAccountError, superseded_from_day
 from adapters.sql.statements import amend_accounts, bulk_insert, supersede
 from adapters.sql.tables import (
     account_table,
@@ -88,7 +88,9 @@ class BatchWrites:
             self.charges.extend({**line.model_dump(), "account_ref": ref, "notification_id": change.notification_id,
                                  "superseded": False} for line in amendment.charges)
         if amendment.replanned_year is not None:
-            self.replanned.append({"b_ref": ref, "b_year": amendment.replanned_year, "b_notice": change.notice_date})
+            superseded_from = superseded_from_day(change, amendment.year_bills)
+            self.replanned.extend({"b_ref": ref, "b_year": year, "b_notice": superseded_from} for year in sorted(
+                {bill.financial_year for bill in amendment.year_bills} or {amendment.replanned_year}))
             self.instalments.extend({**i.model_dump(), "account_ref": ref, "notification_id": change.notification_id,
                                      "superseded": False} for i in amendment.instalments)
         self.notes.append(note(ref, applied_at, change.notification_id, amendment_note(change, amendment)))
@@ -96,7 +98,7 @@ class BatchWrites:
     def end(self, change: AccountChange, ending: Any, applied_at: datetime) -> None:
         self.supersede.append({"ref": ending.account_ref, "end": ending.liability_end,
                                "first_year": financial_year_of(ending.liability_end).start_year,
-                               "notice": change.notice_date})
+                               "notice": superseded_from_day(change, ending.year_bills)})
         self._lines(ending.account_ref, change.notification_id, ending.charges, ending.instalments)
         self.notes.append(note(ending.account_ref, applied_at, change.notification_id, ending_note(change, ending)))
 

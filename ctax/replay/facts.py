@@ -106,7 +106,7 @@ def _open_account(account: AccountRecord, notification_id: str, day: date, recor
     code, percent = _discount_in_force(account, lines, notification_id, day - timedelta(days=1), recorded)
     return OpenAccount(
         account_ref=account.account_ref, liability_start=account.liability_start, discount_code=code,
-        discount_percent=percent, paid_this_year_pence=account.paid_this_year_pence,
+        discount_percent=percent,
         charges=tuple(_line(c) for c in lines), twelve_instalments=account.twelve_instalments,
         payment_day=account.payment_day,
     )
@@ -134,7 +134,7 @@ def _ended_account(account: AccountRecord, notification_id: str, recorded: Recor
     return EndedAccount(
         account_ref=account.account_ref, liability_start=account.liability_start,
         liability_end=account.liability_end, discount_code=account.discount_code,
-        discount_percent=account.discount_percent, paid_this_year_pence=account.paid_this_year_pence,
+        discount_percent=account.discount_percent,
         ended_by_reference=enders[-1].reference if enders else None,
         twelve_instalments=account.twelve_instalments, payment_day=account.payment_day,
     )
