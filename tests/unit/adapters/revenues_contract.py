@@ -155,7 +155,7 @@ class RevenuesContract:
         assert (vacant.band, vacant.postcode, vacant.open_account) == ("B", "ZY1 5AB", None)
         occupied = facts_of(seeded, OCCUPIED)
         assert occupied.open_account.account_ref == "500000001"
-        assert occupied.open_account.paid_this_year_pence == 91200
+        assert [(p.financial_year, p.amount_pence) for p in occupied.open_account.payments] == [(2025, 91200)]
 
     def test_move_in_opens_an_account_with_charges_instalments_and_a_note(self, seeded: Any) -> None:
         change = change_for(seeded, move_in(uprn=VACANT, move_date=date(2025, 10, 1)))
