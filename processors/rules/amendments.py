@@ -88,6 +88,10 @@ def _amendment(
                                 f"Single person discount {change.action.value} ({why})")
     if isinstance(change, HouseholdChange):
         discount = discount_for(change.residents)
+        if discount == STUDENT_EXEMPTION:  # one evidence rule for class N: certificates, as a student_exemption
+            raise Review("student_certificate_unverified",
+                         "Everyone living there would be a student (exempt, class N): the council needs their "
+                         "student certificates, sent as a student exemption", "residents")
         counted = sum(1 for r in change.residents if r.disregard is None)
         return _discount_change(
             facts, account, change.effective_date, discount, notice, rules,
