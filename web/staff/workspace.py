@@ -18,6 +18,7 @@ from schemas.formats import normalise_postcode, normalise_uprn
 from web.back_office.pages import KIND_LABELS, render_back_office
 from web.in_thread import in_thread
 from web.signin.guard import StaffApiUser, StaffPageUser, back_office
+from web.staff.year_money import YearMoney, money_by_year
 from web.stores.workspace_queries import AccountUpdate
 
 router = APIRouter(include_in_schema=False)
@@ -68,6 +69,7 @@ class AccountPage:
     account: AccountView
     property: RegisterProperty | None
     others: list[AccountView]
+    years: list[YearMoney]
 
 
 @router.get("/staff/accounts/{account_ref}")
@@ -81,7 +83,8 @@ async def account_page(request: Request, account_ref: str, user: StaffPageUser) 
     others = [a for a in await in_thread(reader.accounts_at, account.uprn) if a.account_ref != account_ref]
     notifications = await in_thread(back_office(request).queries.touching_account, account_ref)
     return render_back_office(request, "staff/account.html", user, "/staff", {
-        "page": AccountPage(account, prop, others), "money": money, "notifications": notifications,
+        "page": AccountPage(account, prop, others, money_by_year(account)), "money": money,
+        "notifications": notifications,
         "kind_labels": KIND_LABELS,
     })
 
