@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
-from schemas.events import AccountChange, PropertyFacts, YearBill
+from schemas.events import AccountAmendment, AccountChange, PropertyFacts, YearBill
 
 PROCESSOR_AUTHOR = "ctax-processor"
 
@@ -145,6 +145,15 @@ def superseded_from_day(change: AccountChange, year_bills: Sequence[YearBill]) -
     """
     named = [bill.instalments_from for bill in year_bills if bill.instalments_from is not None]
     return min(named) if named else change.notice_date
+
+
+def replanned_years(amendment: AccountAmendment) -> tuple[int, ...]:
+    """The financial years whose instalments an amendment supersedes: every year it re-bills (each year's demand
+    stands alone); an amendment assessed before each year's bill travelled with it names one year, or none."""
+    years = {bill.financial_year for bill in amendment.year_bills}
+    if not years and amendment.replanned_year is not None:
+        years = {amendment.replanned_year}
+    return tuple(sorted(years))
 
 
 ApplyResult = AppliedChange | StaleAccountError | RefusedChangeError

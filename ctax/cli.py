@@ -542,6 +542,28 @@ def legacy_seed(database: Path, properties: int, random_seed: int) -> None:
         click.echo(f"loaded {loaded[0]} properties and {loaded[1]} open accounts into {database}")
 
 
+@legacy.command("pay")
+@click.option("--database", type=click.Path(path_type=Path), default=Path("var/legacy/revenues.db"),
+              show_default=True, help="The back office's own SQLite database")
+@click.option("--account", "account_no", required=True, help="The back office's account number")
+@click.option("--amount", required=True, help="In pounds, e.g. 123.45")
+@click.option("--paid-on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day it was paid (default today)")
+@click.option("--year", "financial_year", type=int, default=None,
+              help="The financial year it pays towards, by its first calendar year (default the year it was paid in)")
+def legacy_pay(database: Path, account_no: str, amount: str, paid_on: datetime | None,
+               financial_year: int | None) -> None:
+    """Post a payment to an account of the simulated back office, as its cash office would."""
+    from ctax.legacy_payments import post_payment
+
+    day = paid_on.date() if paid_on else date.today()  # noqa: DTZ011 - the council's day
+    try:
+        posted = post_payment(database, account_no, amount, day, financial_year)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    click.echo(posted)
+
+
 @main.command()
 @click.option("--verbose", "-v", is_flag=True, help="List every contract test as it runs")
 def conformance(verbose: bool) -> None:

@@ -31,6 +31,10 @@ CREATE TABLE IF NOT EXISTS instalment (
     id INTEGER PRIMARY KEY, account_no TEXT NOT NULL REFERENCES account (account_no),
     financial_year INTEGER NOT NULL, sequence INTEGER NOT NULL, due_date TEXT NOT NULL,
     amount_pence INTEGER NOT NULL, superseded INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS payment (
+    id INTEGER PRIMARY KEY, account_no TEXT NOT NULL REFERENCES account (account_no),
+    financial_year INTEGER NOT NULL, paid_on TEXT NOT NULL, amount_pence INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS payment_by_account ON payment (account_no);
 CREATE TABLE IF NOT EXISTS note (
     id INTEGER PRIMARY KEY, account_no TEXT NOT NULL REFERENCES account (account_no), reference TEXT NOT NULL,
     text TEXT NOT NULL, created_by TEXT NOT NULL, created_at TEXT NOT NULL);

@@ -37,6 +37,7 @@ from adapters.revenues_port import (
     RegisterProperty,
     RevenuesUnavailableError,
     StaleAccountError,
+    superseded_from_day,
 )
 from adapters.soap import records
 from adapters.soap.client import BackOfficeRefusal, SoapCaller
@@ -106,7 +107,9 @@ class SoapRevenuesSystem:
         for p in properties:
             held = records.open_summary(p, summaries)  # its people and charges come with the whole account
             detail = self._read("GetAccount", AccountNumber=held.AccountNumber) if held is not None else None
-            facts[p.Uprn] = records.property_facts(p, summaries, detail)
+            ended = records.last_ended_summary(p, summaries)  # its money too: a later ending re-bills it
+            ended_detail = self._read("GetAccount", AccountNumber=ended.AccountNumber) if ended is not None else None
+            facts[p.Uprn] = records.property_facts(p, detail, ended_detail)
         return facts
 
     def account(self, account_ref: str) -> AccountView | None:
@@ -218,7 +221,7 @@ class SoapRevenuesSystem:
                 "EndLiability", AccountNumber=step.account_ref, ExpectedLiabilityStart=step.expected_liability_start,
                 ExpectedLiabilityEnd=step.expected_liability_end, LiabilityEnd=step.liability_end,
                 ReplaceFromYear=financial_year_of(step.liability_end).start_year,
-                InstalmentsFrom=change.notice_date, Charge=records.charges(step.charges),
+                InstalmentsFrom=superseded_from_day(change, step.year_bills), Charge=records.charges(step.charges),
                 Instalment=records.instalments(step.instalments), Note=note(ending_note(change, step))))
         return str(self._caller.call(
             "CreateAccount", Uprn=step.uprn, LiabilityStart=step.liability_start,
