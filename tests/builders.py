@@ -90,7 +90,8 @@ def register_property(uprn: str = "100090000004", postcode: str = "ZY1 5AB", ban
 
 
 def existing_account(ref: str = "500000001", uprn: str = "100090000004", start: date = date(2020, 6, 1),
-                     paid: int = 0) -> ExistingAccount:
+                     paid: int = 0, paid_year: int = PAID_YEAR) -> ExistingAccount:
+    """An open account with no lines; ``paid`` was paid on 1 April of ``paid_year`` towards that year."""
     return ExistingAccount(account_ref=ref, uprn=uprn, liability_start=start, liable_persons=("Alex Jones",),
                            discount_code=None, discount_percent=0,
-                           payments=(PaymentRow(PAID_YEAR, date(PAID_YEAR, 4, 1), paid),) if paid else ())
+                           payments=(PaymentRow(paid_year, date(paid_year, 4, 1), paid),) if paid else ())
