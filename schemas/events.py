@@ -208,6 +208,7 @@ class NotificationStatus(Model):
     reasons: tuple[Reason, ...] = ()
     account_refs: tuple[str, ...] = ()
     timings: StageTimings
+    year_bills: tuple[YearBill, ...] = ()  # applied: each year's revised demand or credit
 
 
 class NotificationMetric(Model):
