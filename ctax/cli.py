@@ -335,6 +335,28 @@ def seed(properties: int, seed: int, as_of: object) -> None:
 
 
 @main.command()
+@click.option("--account", "account_ref", required=True, help="The account reference")
+@click.option("--amount", required=True, help="In pounds, e.g. 123.45")
+@click.option("--paid-on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day it was paid (default today)")
+@click.option("--year", "financial_year", type=int, default=None,
+              help="The financial year it pays towards, by its first calendar year (default the year it was paid in)")
+def pay(account_ref: str, amount: str, paid_on: datetime | None, financial_year: int | None) -> None:
+    """Post a payment to an account of the revenues database (the SQL style), as the cash office would."""
+    from ctax.components import revenues_system
+    from ctax.revenues_payments import post_revenues_payment
+
+    revenues = revenues_system(_settings())
+    day = paid_on.date() if paid_on else date.today()  # noqa: DTZ011 - the council's day
+    try:
+        click.echo(post_revenues_payment(revenues, account_ref, amount, day, financial_year))
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    finally:
+        revenues.dispose()
+
+
+@main.command()
 @click.option("--count", type=int, default=50, show_default=True, help="How many notifications")
 @click.option("--url", default=None, help="Base URL of the web app [default: from CTAX_WEB_HOST/PORT]")
 @click.option("--seed", type=int, default=7, show_default=True)
