@@ -26,7 +26,7 @@ def ending_note(change: AccountChange, ending: LiabilityEnding) -> str:
         if ending.balance_pence < 0
         else "nothing further due"
     )
-    if len(ending.year_bills) > 1:  # each year's demand stands alone: say what each year comes to
+    if ending.year_bills:  # each year's demand stands alone: say what each year comes to, a credit with its year
         balance = year_balances(ending.year_bills, ending.instalments)
     forwarding = ending.forwarding_address
     final_bill = f" Final bill to {one_line(forwarding)}." if forwarding else ""
@@ -46,7 +46,7 @@ def _year_balance(bill: YearBill, instalments: Sequence[Instalment]) -> str:
     if bill.balance_pence > 0:
         return f"{bill.label} balance due {money(bill.balance_pence)} in {len(instalments)} instalment(s)"
     if bill.balance_pence < 0:
-        return f"{bill.label} credit {money(-bill.balance_pence)} to refund or transfer"
+        return f"credit {money(-bill.balance_pence)} for {bill.label} to refund or transfer"
     return f"{bill.label} nothing further due"
 
 
