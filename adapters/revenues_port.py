@@ -200,3 +200,25 @@ class RevenuesSystem(Protocol):
     def accounts_at(self, uprn: str) -> list[AccountView]:
         """Return every account at a property, newest first."""
 
+
+class PropertyRegister(Protocol):
+    """The part of the revenues system the address finder reads."""
+
+    def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
+        """Return the register's properties at a normalised postcode, in address order."""
+
+
+class RevenuesReader(Protocol):
+    """What the staff workspace reads from the revenues system."""
+
+    def account(self, account_ref: str) -> AccountView | None:
+        """Return an account with its current charges, instalments and audit notes."""
+
+    def accounts_at(self, uprn: str) -> list[AccountView]:
+        """Return every account at a property, newest first."""
+
+    def property(self, uprn: str) -> RegisterProperty | None:
+        """Return the register entry of a dwelling."""
+
+    def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
+        """Return the dwellings with a postcode (normalised, e.g. ``ZY1 5AB``)."""

@@ -34,8 +34,8 @@ def _on_kafka(settings: Settings, work: Coroutine[Any, Any, T]) -> T:
     """Run ``work``; a broker that cannot be reached or refuses us is one line on stderr and exit 1."""
     from aiokafka.errors import KafkaError
 
-    from ctax.components import kafka_connection
-    from ctax.kafka_access import diagnose
+    from ctax.kafka_admin.access import diagnose
+    from ctax.running.components import kafka_connection
 
     client_log = logging.getLogger("aiokafka")
     level = client_log.level
@@ -53,7 +53,7 @@ def _on_kafka(settings: Settings, work: Coroutine[Any, Any, T]) -> T:
 
 def _kafka_failure(settings: Settings, error: Exception) -> click.ClickException:
     """One line saying which broker could not be used, where its address came from, and what to do."""
-    from ctax.local_services import describe_origin
+    from ctax.running.local_services import describe_origin
 
     origin = describe_origin("kafka_bootstrap")
     return click.ClickException(
@@ -64,7 +64,7 @@ def _kafka_failure(settings: Settings, error: Exception) -> click.ClickException
 
 def _client_options(settings: Settings) -> dict[str, Any]:
     """The aiokafka connection options (address, TLS, SASL) every Kafka-using command shares."""
-    from ctax.components import kafka_connection
+    from ctax.running.components import kafka_connection
 
     return kafka_connection(settings).options()
 
@@ -88,7 +88,7 @@ def kafka_start(state_dir: Path) -> None:
     when CTAX_KAFKA_BOOTSTRAP is not set.
     """
     from ctax import local_kafka
-    from ctax.local_services import export_lines, record_settings
+    from ctax.running.local_services import export_lines, record_settings
 
     try:
         local_kafka.fetch_jars(on_download=lambda: click.echo(
@@ -112,7 +112,7 @@ def kafka_start(state_dir: Path) -> None:
 def kafka_stop(state_dir: Path) -> None:
     """Stop the background broker started by `ctax kafka start`."""
     from ctax import local_kafka
-    from ctax.local_services import forget_settings
+    from ctax.running.local_services import forget_settings
 
     bootstrap = local_kafka.status_detached(state_dir).bootstrap
     stopped = local_kafka.stop_detached(state_dir)
@@ -145,7 +145,7 @@ def kafka_acls(worker_user: str, web_user: str, apply_them: bool) -> None:
     With --apply they are created through the admin API; the settings' login must be allowed to alter the
     cluster's ACLs. Creating a rule that exists already changes nothing.
     """
-    from ctax.kafka_acls import describe, service_acls
+    from ctax.kafka_admin.acls import describe, service_acls
     from ctax.local_kafka.acls import AclError, create_acls
 
     settings = _settings()
@@ -175,7 +175,7 @@ def _filters(function: Any) -> Any:
 @_filters
 def deadletters_list(stage: str | None, reason: str | None, source_topic: str | None) -> None:
     """List dead letters (id, when, stage, reason); never their content."""
-    from ctax.dead_letter_admin import read_dead_letters
+    from ctax.kafka_admin.dead_letters import read_dead_letters
 
     settings = _settings()
     letters = _on_kafka(settings, read_dead_letters(_client_options(settings), settings.topic_prefix))
@@ -192,7 +192,7 @@ def deadletters_list(stage: str | None, reason: str | None, source_topic: str | 
 @click.option("--content", is_flag=True, help="Also print the decoded record (it may hold personal data)")
 def deadletters_show(letter_id: str, content: bool) -> None:
     """Inspect one dead letter by its id (partition:offset, as `list` prints it)."""
-    from ctax.dead_letter_admin import read_dead_letters
+    from ctax.kafka_admin.dead_letters import read_dead_letters
 
     settings = _settings()
     letters = {letter.id: letter for letter in _on_kafka(settings, read_dead_letters(_client_options(settings),
@@ -212,7 +212,7 @@ def deadletters_show(letter_id: str, content: bool) -> None:
 def deadletters_replay(letter_ids: tuple[str, ...], replay_all: bool, stage: str | None, reason: str | None,
                        source_topic: str | None) -> None:
     """Put dead letters back on the topic they came from (one or more ids, or --all matching filters)."""
-    from ctax.dead_letter_admin import read_dead_letters, replay
+    from ctax.kafka_admin.dead_letters import read_dead_letters, replay
 
     if not letter_ids and not replay_all:
         raise click.UsageError("name dead letter ids, or use --all (with filters) to replay every match")
@@ -283,8 +283,8 @@ def worker() -> None:
     """Run the stream processors (validate, assess, apply, metrics) until stopped (SIGTERM/Ctrl-C)."""
     from aiokafka.errors import KafkaError
 
-    from ctax.kafka_access import KafkaAccessError
-    from ctax.worker_runner import run_worker
+    from ctax.kafka_admin.access import KafkaAccessError
+    from ctax.running.worker_runner import run_worker
 
     settings = _settings()
     try:
@@ -307,8 +307,8 @@ def web(host: str | None, port: int | None) -> None:
     /sign-in          staff and ops sign in for the workspace (/staff) and the dashboard (/ops)
     Prometheus metrics have their own listener (CTAX_WEB_METRICS_HOST/PORT, default 127.0.0.1:9101).
     """
-    from ctax.kafka_access import KafkaAccessError
-    from ctax.web_runner import run_web
+    from ctax.kafka_admin.access import KafkaAccessError
+    from ctax.running.web_runner import run_web
 
     settings = _settings()
     try:
@@ -323,7 +323,7 @@ def web(host: str | None, port: int | None) -> None:
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Date the register is as at")
 def seed(properties: int, seed: int, as_of: object) -> None:
     """Load a synthetic property register with open accounts into the revenues database (once)."""
-    from ctax.seeding import seed_register
+    from ctax.seeding.revenues_register import seed_register
 
     settings = _settings()
     day = as_of.date() if hasattr(as_of, "date") else date.today()  # noqa: DTZ011 - the council's local day
@@ -331,7 +331,7 @@ def seed(properties: int, seed: int, as_of: object) -> None:
     if loaded is None:
         click.echo("the revenues database already holds a register; nothing loaded")
     else:
-        click.echo(f"loaded {loaded[0]} properties and {loaded[1]} open accounts into {settings.database_url}")
+        click.echo(f"loaded {loaded[0]} properties and {loaded[1]} open accounts into {settings.revenues_database_url}")
 
 
 @main.command()
@@ -343,8 +343,8 @@ def seed(properties: int, seed: int, as_of: object) -> None:
               help="The financial year it pays towards, by its first calendar year (default the year it was paid in)")
 def pay(account_ref: str, amount: str, paid_on: datetime | None, financial_year: int | None) -> None:
     """Post a payment to an account of the revenues database (the SQL style), as the cash office would."""
-    from ctax.components import revenues_system
-    from ctax.revenues_payments import post_revenues_payment
+    from ctax.admin.payments import post_revenues_payment
+    from ctax.running.components import revenues_system
 
     revenues = revenues_system(_settings())
     day = paid_on.date() if paid_on else date.today()  # noqa: DTZ011 - the council's day
@@ -362,7 +362,7 @@ def pay(account_ref: str, amount: str, paid_on: datetime | None, financial_year:
 @click.option("--seed", type=int, default=7, show_default=True)
 def submit(count: int, url: str | None, seed: int) -> None:
     """Send realistic sample notifications (mostly valid, some to reject or review) to the intake API."""
-    from ctax.sample_runner import submit_sample_traffic
+    from ctax.demo.sample_runner import submit_sample_traffic
 
     settings = _settings()
     report = asyncio.run(submit_sample_traffic(settings, count, url, seed))
@@ -378,7 +378,8 @@ def submit(count: int, url: str | None, seed: int) -> None:
 @click.option("--latency-seconds", type=float, default=20.0, show_default=True)
 @click.option("--database", type=click.Choice(["sqlite", "postgresql"]), default="postgresql", show_default=True)
 @click.option("--postgres-url", default=None,
-              help="Server for --database postgresql [default: CTAX_DATABASE_URL if PostgreSQL, else the local one]")
+              help="Server for --database postgresql "
+                   "[default: CTAX_REVENUES_DATABASE_URL if PostgreSQL, else the local one]")
 @click.option("--scale-workers", type=int, default=2, show_default=True, help="Workers for the scale-out run (1: skip)")
 @click.option("--intake-seconds", type=float, default=10.0, show_default=True)
 @click.option("--output-dir", type=click.Path(path_type=Path), default=Path("var/bench"), show_default=True)
@@ -390,7 +391,7 @@ def bench(backlog: int, naive_backlog: int, latency_rate: float, latency_seconds
 
     server = None
     if database == "postgresql":
-        configured = _settings().database_url
+        configured = _settings().revenues_database_url
         server = postgres_url or (configured if configured.startswith("postgresql") else
                                   "postgresql://ctax:ctax@127.0.0.1:5432/ctax")
     config = BenchConfig(backlog=backlog, naive_backlog=naive_backlog, latency_rate=latency_rate,
@@ -427,7 +428,7 @@ def bench(backlog: int, naive_backlog: int, latency_rate: float, latency_seconds
                    "through web services (soap) or import files (files)")
 def demo(count: int, keep_running: bool, port: int, adapter: str) -> None:
     """Run everything on embedded defaults: broker, worker, web, seeded register and sample traffic."""
-    from ctax.demo import run_demo
+    from ctax.demo.stack import run_demo
 
     sys.exit(run_demo(count=count, keep_running=keep_running, port=port, adapter=adapter))
 
@@ -452,9 +453,9 @@ def _new_password(password_stdin: bool) -> str:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (no prompt)")
 def users_add(username: str, name: str, role: str, password_stdin: bool) -> None:
     """Add a user who signs in with a password (stored as an Argon2 hash)."""
-    from ctax.user_admin import open_user_store
-    from web.signin.accounts import InvalidUsernameError, Role, UserExistsError
-    from web.signin.passwords import WeakPasswordError
+    from ctax.admin.users import open_user_store
+    from web.staff_accounts.accounts import InvalidUsernameError, Role, UserExistsError
+    from web.staff_accounts.passwords import WeakPasswordError
 
     store = open_user_store(_settings())
     try:
@@ -469,7 +470,7 @@ def users_add(username: str, name: str, role: str, password_stdin: bool) -> None
 @users.command("list")
 def users_list() -> None:
     """List users: username, role and name (never passwords)."""
-    from ctax.user_admin import open_user_store
+    from ctax.admin.users import open_user_store
 
     for user in open_user_store(_settings()).users():
         click.echo(f"{user.username:<20} {user.role.value:<8} {user.display_name}")
@@ -479,7 +480,7 @@ def users_list() -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (no prompt)")
 def users_hash(password_stdin: bool) -> None:
     """Print the Argon2 hash of a password, for a user in CTAX_STAFF_USERS."""
-    from web.signin.passwords import WeakPasswordError, hash_password
+    from web.staff_accounts.passwords import WeakPasswordError, hash_password
 
     try:
         click.echo(hash_password(_new_password(password_stdin)))
@@ -495,7 +496,7 @@ def retention() -> None:
 @retention.command("run")
 def retention_run() -> None:
     """Delete expired records from the web store now, and say how many went from each store."""
-    from ctax.retention import run_retention
+    from ctax.admin.retention import run_retention
 
     for store, count in run_retention(_settings()).items():
         click.echo(f"{store:<50} {count} deleted")
@@ -553,8 +554,8 @@ def legacy_serve(style: str, database: Path, host: str, port: int, inbox: Path, 
               help="Random seed (the same as `ctax seed` gives the same register)")
 def legacy_seed(database: Path, properties: int, random_seed: int) -> None:
     """Load the synthetic property register with open accounts into the simulated back office (once)."""
-    from ctax.components import council_rules
-    from ctax.legacy_seeding import seed_back_office_register
+    from ctax.running.components import council_rules
+    from ctax.seeding.back_office_register import seed_back_office_register
 
     loaded = seed_back_office_register(database, council_rules(_settings()), properties=properties,
                                        seed=random_seed, as_of=date.today())  # noqa: DTZ011 - the council's day
@@ -576,7 +577,7 @@ def legacy_seed(database: Path, properties: int, random_seed: int) -> None:
 def legacy_pay(database: Path, account_no: str, amount: str, paid_on: datetime | None,
                financial_year: int | None) -> None:
     """Post a payment to an account of the simulated back office, as its cash office would."""
-    from ctax.legacy_payments import post_payment
+    from ctax.admin.payments import post_payment
 
     day = paid_on.date() if paid_on else date.today()  # noqa: DTZ011 - the council's day
     try:
@@ -598,7 +599,7 @@ def conformance(verbose: bool) -> None:
     soap and files against the simulated back office (`ctax legacy serve`), started per test in a temporary
     folder with the adapter's timeouts from the settings. Exit status 0 when nothing failed.
     """
-    from ctax.conformance import ConformanceKitMissingError, run_conformance
+    from ctax.admin.conformance import ConformanceKitMissingError, run_conformance
 
     try:
         sys.exit(run_conformance(verbose))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,8 +12,14 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
-from ctax.local_services import recorded_settings
-from ctax.topic_retention import TopicRetention
+from ctax.kafka_admin.topic_retention import TopicRetention
+from ctax.running.local_services import recorded_settings
+
+log = logging.getLogger(__name__)
+
+# Settings that were renamed: old name -> new name. The old name (setting or CTAX_ variable) is still read, with a
+# warning, and the new one wins when both are given.
+RENAMED = {"database_url": "revenues_database_url"}
 
 # Band D charges (pence) by the year each financial year starts. The embedded default council is fictional;
 # its figures are close to the 2024/25 and 2025/26 England averages (£2,171 and £2,280) and rise about 5%.
@@ -19,14 +27,38 @@ DEFAULT_BAND_D = {2024: 217100, 2025: 228000, 2026: 239400, 2027: 251400}
 
 
 class LocalServicesSource(PydanticBaseSettingsSource):
-    """Settings recorded by locally started services (the demo, `ctax kafka start`); see ctax/local_services.py."""
+    """Settings recorded by locally started services (the demo, `ctax kafka start`): ctax/running/local_services.py."""
 
     def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
         return None, field_name, False  # unused: __call__ returns every recorded value at once
 
     def __call__(self) -> dict[str, Any]:
         fields = self.settings_cls.model_fields
-        return {name: setting.value for name, setting in recorded_settings().items() if name in fields}
+        return {name: setting.value for name, setting in recorded_settings().items()
+                if name in fields or name in RENAMED}
+
+
+class RenamedVariablesSource(PydanticBaseSettingsSource):
+    """``CTAX_*`` variables under a setting's old name (``CTAX_DATABASE_URL``), from the environment or the
+    ``.env`` file, below every other source."""
+
+    def __init__(self, settings_cls: type[BaseSettings], dotenv: PydanticBaseSettingsSource) -> None:
+        super().__init__(settings_cls)
+        self._dotenv = dotenv
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # unused: __call__ returns every old variable at once
+
+    def __call__(self) -> dict[str, Any]:
+        # The .env file's variables, as pydantic-settings loaded them (names lower-cased).
+        from_file: dict[str, Any] = dict(getattr(self._dotenv, "env_vars", {}))
+        found: dict[str, Any] = {}
+        for old in RENAMED:
+            variable = f"CTAX_{old.upper()}"
+            value = os.environ.get(variable, from_file.get(variable.lower()))
+            if value is not None:
+                found[old] = value
+        return found
 
 
 class Settings(BaseSettings):
@@ -35,10 +67,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CTAX_", env_file=".env", extra="ignore")
 
     kafka_bootstrap: str = Field("127.0.0.1:9092", description="Kafka bootstrap servers, host:port[,host:port]")
-    database_url: str = Field("sqlite:///var/revenues.db", description="The legacy revenues database")
+    revenues_database_url: str = Field("sqlite:///var/revenues.db", description="The legacy revenues database")
     # Which adapter the apply stage talks to the revenues system through, and what each needs (adapters/README.md).
     revenues_adapter: str = Field("sql", pattern="^(sql|soap|files)$",
-                                  description="sql (CTAX_DATABASE_URL), soap (CTAX_SOAP_*) or files (CTAX_FILES_*)")
+                                  description="sql (CTAX_REVENUES_DATABASE_URL), soap or files (CTAX_SOAP_*, _FILES_*)")
     soap_url: str = Field("http://127.0.0.1:8085/revenues", description="The back office's SOAP service address")
     soap_timeout_seconds: float = Field(10.0, gt=0, le=300, description="Per-call timeout of the SOAP adapter")
     files_outbox: Path = Field(Path("var/legacy/inbox"), description="Where import files are put for the back office")
@@ -87,7 +119,7 @@ class Settings(BaseSettings):
     kafka_ssl_cafile: Path | None = Field(None, description="PEM file of the CA(s) the broker's certificate must "
                                           "chain to (SSL, SASL_SSL); the system's trusted CAs if unset")
     # Staff and ops sign-in (web/signin/): users from configuration, session lengths, the metrics listener.
-    # Checked into web.signin.accounts.ConfiguredUser by ctax.components.configured_users at start-up.
+    # Checked into web.staff_accounts.accounts.ConfiguredUser at start-up (ctax.running.web_components).
     staff_users: Annotated[list[dict[str, str]], NoDecode] = Field(
         default_factory=list, description='JSON list of {"username", "name", "role", "password_hash"}')
     session_idle_minutes: int = Field(30, ge=1, le=24 * 60)
@@ -103,7 +135,7 @@ class Settings(BaseSettings):
     oidc_redirect_uri: str | None = Field(None, description="https://<this service>/sign-in/oidc/callback")
     oidc_scopes: str = "openid profile email"
     oidc_role_claim: str = Field("roles", description="The ID token claim holding roles or groups")
-    # Checked into web.signin.accounts.Role by ctax.components.oidc_config at start-up.
+    # Checked into web.staff_accounts.accounts.Role by ctax.running.web_components.oidc_config at start-up.
     oidc_role_map: Annotated[dict[str, str], NoDecode] = Field(
         default_factory=lambda: {"ctax-staff": "staff", "ctax-ops": "ops", "ctax-admin": "admin"},
         description='JSON {"claim value": "staff"|"ops"|"admin"}; values not listed give no role')
@@ -119,10 +151,12 @@ class Settings(BaseSettings):
     retention_sso_user_days: int = Field(400, ge=1, description="Staff known from the identity provider")
     retention_landlord_upload_days: int = Field(180, ge=1, description="Landlords' uploads and each row's result")
     retention_interval_minutes: float = Field(60, ge=0, description="How often the web app purges; 0 = never")
-    retention_notification_topic_days: int = Field(30, ge=1, description="submitted, validated, assessed, retries")
-    retention_status_topic_days: int = Field(30, ge=1)
-    retention_dead_letter_topic_days: int = Field(30, ge=1)
-    retention_metrics_topic_days: int = Field(365, ge=1, description="The metrics stream (no personal data)")
+    retention_notification_topic_days: int = Field(TopicRetention.notification_days, ge=1,
+                                                   description="submitted, validated, assessed, retries")
+    retention_status_topic_days: int = Field(TopicRetention.status_days, ge=1)
+    retention_dead_letter_topic_days: int = Field(TopicRetention.dead_letter_days, ge=1)
+    retention_metrics_topic_days: int = Field(TopicRetention.metrics_days, ge=1,
+                                              description="The metrics stream (no personal data)")
 
     @classmethod
     def settings_customise_sources(
@@ -134,7 +168,21 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # Environment and .env first; what a running demo or `ctax kafka start` recorded fills in the rest.
-        return init_settings, env_settings, dotenv_settings, LocalServicesSource(settings_cls), file_secret_settings
+        return (init_settings, env_settings, dotenv_settings, LocalServicesSource(settings_cls),
+                RenamedVariablesSource(settings_cls, dotenv_settings), file_secret_settings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_names(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        for old, new in RENAMED.items():
+            if old in data:
+                log.warning("setting %s (CTAX_%s) is now %s (CTAX_%s); please rename it",
+                            old, old.upper(), new, new.upper())
+                value = data.pop(old)
+                data.setdefault(new, value)
+        return data
 
     @field_validator("band_d_pence", mode="before")
     @classmethod

@@ -1,4 +1,4 @@
-"""Reads one import file in the back office's documented layout (see adapters/files/README.md).
+"""Reads one import file in the back office's documented layout (adapters/README.md, "The import-file adapter").
 
 CSV (RFC 4180), UTF-8 as the header declares. Record types: ``H`` header, ``C`` change, ``A`` amend an open
 account, ``E`` end a liability, ``O`` open an account, ``P`` liable person of the ``O`` (or replacing ones of the

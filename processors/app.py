@@ -64,10 +64,11 @@ class ProcessorConfig:
     topic_prefix: str = ""  # lets several councils (or test runs) share one Kafka cluster
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     pipeline: str = "fused"  # or "staged"
-    batch_size: int = 500
     batch_wait_seconds: float = 0.005
-    publish_assessed: bool = False
     broker_credentials: Any = None  # faust.SASLCredentials / SSLCredentials, from settings
+    # No defaults here: the settings hold them (CTAX_BATCH_SIZE, CTAX_PUBLISH_ASSESSED).
+    batch_size: int = field(kw_only=True)
+    publish_assessed: bool = field(kw_only=True)
 
 
 def build_app(config: ProcessorConfig, ctx: StageContext, breaker: CircuitBreaker | None = None) -> faust.App:
@@ -91,7 +92,8 @@ def build_app(config: ProcessorConfig, ctx: StageContext, breaker: CircuitBreake
         broker_heartbeat_interval=3.0,
         autodiscover=False,
         # No leader election: nothing here runs on the leader only, and Faust's leader topic
-        # ("<app id>-__assignor-__leader") would be one more topic outside the product's ACLs (ctax/kafka_acls.py).
+        # ("<app id>-__assignor-__leader") would be one more topic outside the product's ACLs
+        # (ctax/kafka_admin/acls.py).
         topic_disable_leader=True,
     )
     runner = StageRunner(ctx, breaker or CircuitBreaker(), config.retry)

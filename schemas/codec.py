@@ -37,7 +37,8 @@ MODEL_FOR_SCHEMA: dict[str, type[Model]] = {
     "NotificationStatus": NotificationStatus,
     "NotificationMetric": NotificationMetric,
 }
-_RECORD_FOR_KIND = {
+# The Avro record (a branch of the ChangeNotification "change" union) of each kind.
+RECORD_FOR_KIND = {
     ChangeKind.MOVE_IN: full_name("MoveIn"),
     ChangeKind.MOVE_OUT: full_name("MoveOut"),
     ChangeKind.MOVE_WITHIN: full_name("MoveWithin"),
@@ -48,7 +49,7 @@ _RECORD_FOR_KIND = {
     ChangeKind.PAYMENT_ARRANGEMENT: full_name("PaymentArrangement"),
     ChangeKind.REBILL: full_name("Rebill"),
 }
-_KIND_FOR_RECORD = {record: kind.value for kind, record in _RECORD_FOR_KIND.items()}
+_KIND_FOR_RECORD = {record: kind.value for kind, record in RECORD_FOR_KIND.items()}
 _HOLDS_CHANGE = frozenset({"ChangeNotification", "ValidatedNotification"})
 
 
@@ -165,7 +166,7 @@ def _to_avro_field(key: str, value: Any) -> Any:
     # The change union is the one place where a branch is chosen by name: Avro has no 'kind' field.
     if key == "change" and isinstance(value, dict):
         body = {k: _to_avro(v) for k, v in value.items() if k != "kind"}
-        return (_RECORD_FOR_KIND[ChangeKind(value["kind"])], body)
+        return (RECORD_FOR_KIND[ChangeKind(value["kind"])], body)
     return _to_avro(value)
 
 

@@ -54,7 +54,8 @@ Phone = Annotated[str, AfterValidator(clean_phone)]
 CouncilCode = Annotated[str, AfterValidator(_council_code)]
 AccountReference = Annotated[str, Field(max_length=20, pattern=r"^[A-Za-z0-9/-]+$")]
 # A student's council-tax certificate from their university or college: see STUDENT_CERTIFICATE in
-# processors/rules/exemptions.py for the format that goes straight through; anything else a person checks.
+# processors/rules/kinds/student_exemption.py for the format that goes straight through; anything else a person
+# checks.
 CertificateReference = Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[A-Za-z0-9/ -]+$")]
 PaymentDay = Annotated[int, Field(ge=1, le=28)]
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from ctax.local_kafka import LocalKafka
-from ctax.local_services import LOCAL_SERVICES_FILE_ENV
+from ctax.running.local_services import LOCAL_SERVICES_FILE_ENV
 
 EXTERNAL_BOOTSTRAP_ENV = "CTAX_TEST_KAFKA_BOOTSTRAP"
 

@@ -20,7 +20,7 @@ import pytest
 from adapters.files.revenues import FileRevenuesSystem
 from adapters.revenues_port import ExistingAccount, RegisterProperty
 from adapters.soap.revenues import SoapRevenuesSystem
-from ctax.legacy_seeding import seed_back_office
+from ctax.seeding.back_office_register import seed_back_office
 from legacy.database import create_schema
 from tests.unit.adapters.revenues_contract import RevenuesContract
 

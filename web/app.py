@@ -11,15 +11,15 @@ from dataclasses import dataclass, field, replace
 
 from fastapi import FastAPI
 
+from adapters.revenues_port import PropertyRegister
 from adapters.sql.engines import is_sqlite
 from schemas.codec import shared_codec
+from schemas.kafka_connection import KafkaConnection
 from schemas.topics import STATUS, SUBMITTED
-from web.back_office.routes import install_back_office
-from web.back_office.services import BackOffice, BackOfficeConfig
 from web.http.api_docs import install_api_docs
 from web.http.body_size_limit import BodySizeLimit
 from web.http.csrf import CsrfProtection
-from web.http.error_pages import form_expired_page, install_error_pages
+from web.http.error_pages import form_expired_page, form_unreadable_page, install_error_pages
 from web.http.frontend_assets import mount_frontend_assets
 from web.http.page_templates import PageTemplates
 from web.http.rate_limit import IntakeRateLimit
@@ -27,12 +27,12 @@ from web.http.security_headers import SecurityHeaders
 from web.intake.api import router as intake_router
 from web.intake.publisher import NotificationPublisher
 from web.intake.runtime import WebRuntime
-from web.kafka.connection import KafkaConnection
 from web.kafka.status_follower import StatusFollower
 from web.landlords.routes import UPLOAD_BODY_BYTES, UPLOAD_PATH
 from web.landlords.sending import keep_sending
-from web.resident.address_lookup import PropertyRegister
 from web.resident.routes import install_resident_pages
+from web.staff_routes import install_staff_pages
+from web.staff_shell.services import StaffShell, StaffShellConfig
 from web.stores.database import create_store_engine
 from web.stores.landlord_uploads import LandlordUploadStore
 from web.stores.progress import ProgressStore
@@ -45,26 +45,26 @@ from web.stores.retention_schedule import RetentionSchedule
 class WebConfig:
     kafka: KafkaConnection
     council_code: str
-    database_url: str
+    web_database_url: str  # the web app's own store (CTAX_WEB_DATABASE_URL)
+    council_name: str  # CTAX_COUNCIL_NAME
     publish_timeout_seconds: float = 10.0
     topic_prefix: str = ""
-    council_name: str = "Exampleshire District Council"
     secret_key: bytes | None = None  # signs CSRF tokens; None = a random key per process
     secure_cookies: bool = True
     register: PropertyRegister | None = None  # the property register the resident pages search
-    back_office: BackOfficeConfig = field(default_factory=BackOfficeConfig)  # staff and ops pages
+    staff_shell: StaffShellConfig = field(default_factory=StaffShellConfig)  # staff and ops pages
     intake_rate_per_minute: float = 600.0  # per client address, public POSTs; 0 turns the limit off
     intake_burst: int = 100
-    retention: StoreRetention = field(default_factory=StoreRetention)  # how long the web store keeps records
+    retention: StoreRetention | None = None  # how long the web store keeps records; None: this process never purges
     retention_interval_seconds: float = 3600.0  # how often this process purges expired records; 0 = never
 
 
 def create_app(config: WebConfig) -> FastAPI:
     # One engine (one pool) for the web database, shared by every store of this process; it connects on first
     # use and is disposed of when the app stops.
-    engine = create_store_engine(config.database_url)
+    engine = create_store_engine(config.web_database_url)
     # Intake buckets shared by every web process through PostgreSQL; in memory with SQLite (one process).
-    shared_buckets = (None if is_sqlite(config.database_url) else
+    shared_buckets = (None if is_sqlite(config.web_database_url) else
                       SharedTokenBuckets(engine, config.intake_rate_per_minute, config.intake_burst))
 
     @asynccontextmanager
@@ -83,15 +83,16 @@ def create_app(config: WebConfig) -> FastAPI:
         )
         app.state.runtime = runtime
         runtime.follower.start()
-        office = BackOffice.open(replace(config.back_office, session_cookie_secure=config.secure_cookies), engine)
-        app.state.back_office = office
+        office = StaffShell.open(replace(config.staff_shell, session_cookie_secure=config.secure_cookies), engine)
+        app.state.staff_shell = office
         office.start_following(config.kafka, codec, config.topic_prefix)
         retention = RetentionSchedule(engine, config.retention, config.retention_interval_seconds)
         retention.start()
         uploads = LandlordUploadStore(engine)
         uploads.create_schema()
         app.state.landlord_uploads = uploads
-        resend = asyncio.create_task(keep_sending(runtime, uploads))  # rows an earlier run left unsent
+        app.state.landlord_rows_waiting = asyncio.Event()  # set by an upload: its rows are sent at once
+        resend = asyncio.create_task(keep_sending(runtime, uploads, app.state.landlord_rows_waiting))
         try:
             yield
         finally:
@@ -115,7 +116,8 @@ def create_app(config: WebConfig) -> FastAPI:
     )
     app.state.pages = PageTemplates(council_name=config.council_name)
     app.add_middleware(CsrfProtection, secret=config.secret_key or secrets.token_bytes(32),
-                       secure_cookie=config.secure_cookies, failure_page=form_expired_page)
+                       secure_cookie=config.secure_cookies, failure_page=form_expired_page,
+                       unreadable_page=form_unreadable_page)
     app.add_middleware(BodySizeLimit, larger_paths={UPLOAD_PATH: UPLOAD_BODY_BYTES})
     app.add_middleware(IntakeRateLimit, per_minute=config.intake_rate_per_minute, burst=config.intake_burst,
                        buckets=shared_buckets)
@@ -123,7 +125,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.include_router(intake_router)
     install_resident_pages(app, engine=engine, register=config.register,
                            secure_cookies=config.secure_cookies)
-    install_back_office(app)
+    install_staff_pages(app)
     mount_frontend_assets(app)
     install_api_docs(app)
 

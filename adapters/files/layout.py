@@ -1,8 +1,8 @@
 """The import file layout (CSV with header and trailer control records), written from account changes.
 
-See adapters/files/README.md for the layout. Values are checked against the field widths the back office
-documents before anything is written: a value that does not fit is refused (the change goes to review),
-never cut short. Text a spreadsheet would run as a formula gets a leading apostrophe.
+See adapters/README.md, "The import-file adapter", for the layout. Values are checked against the field
+widths the back office documents before anything is written: a value that does not fit is refused (the change
+goes to review), never cut short. Text a spreadsheet would run as a formula gets a leading apostrophe.
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ change an account.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
 from sqlalchemy import Engine, select
 
@@ -16,22 +15,6 @@ from adapters.revenues_port import AccountView, RegisterProperty
 from adapters.sql.engines import create_database_engine
 from adapters.sql.revenues import SqlRevenuesSystem
 from adapters.sql.tables import property_table
-
-
-class RevenuesReader(Protocol):
-    """What the staff workspace reads from the revenues system."""
-
-    def account(self, account_ref: str) -> AccountView | None:
-        """Return an account with its current charges, instalments and audit notes."""
-
-    def accounts_at(self, uprn: str) -> list[AccountView]:
-        """Return every account at a property, newest first."""
-
-    def property(self, uprn: str) -> RegisterProperty | None:
-        """Return the register entry of a dwelling."""
-
-    def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
-        """Return the dwellings with a postcode (normalised, e.g. ``ZY1 5AB``)."""
 
 
 @dataclass

@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import statistics
 import subprocess
 import sys
 import threading
@@ -214,7 +213,3 @@ def latency_figures(latencies: list[float], offered: float, cpu: float, measured
                    round(percentile(latencies, 99), 1), round(max(latencies, default=float("nan")), 1),
                    round(cpu / max(measured, 1) * 1000, 3), round(peak_rss, 1),
                    offered=measured, finished=finished)
-
-
-def mean(values: Sequence[float]) -> float:
-    return statistics.fmean(values) if values else float("nan")

@@ -32,10 +32,10 @@ from ctax.benchmark.measurements import (
     worker_command,
 )
 from ctax.benchmark.scenario import Workload, seed_workload
-from ctax.components import council_rules
+from ctax.kafka_admin.topic_setup import ensure_topics
 from ctax.local_kafka import LocalKafka, free_port
+from ctax.running.components import council_rules
 from ctax.settings import Settings
-from ctax.topic_setup import ensure_topics
 from schemas.codec import shared_codec
 from schemas.topics import METRICS, SUBMITTED
 
@@ -50,7 +50,7 @@ class BenchConfig:
     latency_seconds: float = 20.0
     postgres_url: str | None = None
     partitions: int = 4
-    batch_size: int = 500
+    batch_size: int = Settings.model_fields["batch_size"].default  # the worker's own default (CTAX_BATCH_SIZE)
     scale_workers: int = 2
     intake_seconds: float = 10.0
     intake_concurrency: int = 32
@@ -127,7 +127,7 @@ class Bench:
         return prefix
 
     def _pipeline_env(self, prefix: str, pipeline: str, database_url: str) -> dict[str, str]:
-        return child_env(CTAX_KAFKA_BOOTSTRAP=self.broker.bootstrap, CTAX_DATABASE_URL=database_url,
+        return child_env(CTAX_KAFKA_BOOTSTRAP=self.broker.bootstrap, CTAX_REVENUES_DATABASE_URL=database_url,
                          CTAX_TOPIC_PREFIX=prefix, CTAX_PIPELINE=pipeline, CTAX_PARTITIONS=str(self.config.partitions),
                          CTAX_BATCH_SIZE=str(self.config.batch_size))
 
@@ -241,7 +241,7 @@ class Bench:
         prefix = self._prefix()
         port = free_port()
         env = child_env(CTAX_KAFKA_BOOTSTRAP=self.broker.bootstrap, CTAX_TOPIC_PREFIX=prefix,
-                        CTAX_DATABASE_URL=self.database.fresh(f"p{self.phase}"),
+                        CTAX_REVENUES_DATABASE_URL=self.database.fresh(f"p{self.phase}"),
                         CTAX_WEB_DATABASE_URL=f"sqlite:///{self.workdir.resolve()}/web-{self.phase}.db",
                         CTAX_PARTITIONS=str(self.config.partitions),
                         CTAX_INTAKE_RATE_PER_MINUTE="0")  # one load generator address: measure, do not limit

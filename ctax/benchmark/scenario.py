@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from adapters.sql.revenues import SqlRevenuesSystem
-from ctax.register_seed import generate_register
-from ctax.sample_traffic import build_sample
+from ctax.demo.sample_traffic import build_sample
+from ctax.seeding.synthetic_register import generate_register
 from processors.rules.council import CouncilRules
 from schemas.notification import ChangeNotification, Channel, NotificationRequest
 
-# What each sample scenario should end as (the mix is ctax.sample_traffic.MIX).
+# What each sample scenario should end as (the mix is ctax.demo.sample_traffic.MIX).
 EXPECTED_OUTCOME = {"move_in": "applied", "move_out": "applied", "move_within": "applied", "house_sale": "applied",
                     "single_person_discount": "applied", "household_change": "applied",
                     "student_exemption": "applied", "change_of_name": "applied", "payment_arrangement": "applied",

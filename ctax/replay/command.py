@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 from adapters.sql.engines import create_database_engine
 from adapters.sql.history import AppliedRecord, SqlHistory
-from ctax.components import council_rules, kafka_connection
 from ctax.replay.corrections import Correction, corrections
 from ctax.replay.recorded import Recorded
 from ctax.replay.rerun import Period, ReplayResult, rerun
 from ctax.replay.submitted import read_submitted
+from ctax.running.components import council_rules, kafka_connection
 from ctax.settings import Settings
 from schemas.codec import shared_codec
 from schemas.notification import ChangeNotification, Contact
@@ -52,7 +52,7 @@ def load_recorded(history: SqlHistory, applied: list[AppliedRecord], since: list
 async def run_replay(settings: Settings, period: Period, *, officer: Contact | None, today: date,
                      now: datetime) -> ReplayOutcome:
     """Replay the period; with an ``officer`` approving, send the corrections not sent before."""
-    engine = create_database_engine(settings.database_url, read_only=True)
+    engine = create_database_engine(settings.revenues_database_url, read_only=True)
     try:
         history = SqlHistory(engine)
         start, end = period_bounds(period)

@@ -33,6 +33,7 @@ from typing import Any
 
 from adapters.sql.history import AccountRecord, AppliedRecord, WrittenCharge, WrittenInstalment
 from ctax.replay.recorded import Recorded
+from processors.rules.kinds.table import rules_for
 from schemas.events import (
     ChargeLine,
     EndedAccount,
@@ -43,7 +44,7 @@ from schemas.events import (
     StageTimings,
     ValidatedNotification,
 )
-from schemas.notification import ChangeNotification, NameChange
+from schemas.notification import ChangeNotification
 
 
 def validated_as_then(notification: ChangeNotification, applied: AppliedRecord,
@@ -73,9 +74,8 @@ def _property_facts(uprn: str, notification: ChangeNotification, recorded: Recor
         paid_before = applied.applied_at.date()
     open_account = None if account is None else _open_account(account, nid, change.effective_date, recorded,
                                                               paid_before)
-    if open_account is not None and isinstance(change, NameChange):
-        # Names are not read back: the previous name was on the account, or the change would not have applied.
-        open_account = open_account.model_copy(update={"liable_persons": (change.previous_name,)})
+    if open_account is not None:
+        open_account = rules_for(change.kind).account_as_replayed(change, open_account)
     return PropertyFacts(
         uprn=uprn, postcode=prop.postcode, band=prop.band, open_account=open_account,
         last_ended_account=None if ended is None else _ended_account(ended, nid, recorded, paid_before),

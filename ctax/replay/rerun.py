@@ -11,8 +11,8 @@ from ctax.replay.diff import AccountDiff, account_diff
 from ctax.replay.expected import expected_rows
 from ctax.replay.facts import validated_as_then
 from ctax.replay.recorded import Recorded
+from processors.rules.assessment import assess
 from processors.rules.council import CouncilRules
-from processors.rules.liability import assess
 from processors.rules.review import NeedsReview
 from schemas.notification import ChangeNotification
 

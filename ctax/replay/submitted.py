@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from ctax.topic_reading import read_whole_topic
+from ctax.kafka_admin.topic_reading import read_whole_topic
 from schemas.codec import shared_codec
+from schemas.kafka_connection import KafkaConnection
 from schemas.notification import ChangeNotification
 from schemas.topics import SUBMITTED
-from web.kafka.connection import KafkaConnection
 
 log = logging.getLogger(__name__)
 

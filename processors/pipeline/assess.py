@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from processors.pipeline.context import StageContext
 from processors.pipeline.status_events import status_event
 from processors.pipeline.validate import common_fields
-from processors.rules.liability import assess
+from processors.rules.assessment import assess
 from processors.rules.review import NeedsReview
 from schemas.events import AccountChange, NotificationStatus, Stage, Status, ValidatedNotification
 

@@ -28,11 +28,11 @@ STALE_RECHECKS = 3  # times a notification whose accounts changed under it is va
 
 @dataclass(frozen=True)
 class BatchOptions:
-    publish_assessed: bool = True  # keep the assessed topic as the record of every decision
+    publish_assessed: bool  # also keep the assessed topic as a record of every decision (CTAX_PUBLISH_ASSESSED)
 
 
 def process_batch(
-    ctx: StageContext, batch: Sequence[SourceRecord], options: BatchOptions = BatchOptions()
+    ctx: StageContext, batch: Sequence[SourceRecord], options: BatchOptions
 ) -> list[Output]:
     """Everything the pipeline publishes for a batch of submitted notifications, in order."""
     decoded = decode_submitted(ctx, batch)

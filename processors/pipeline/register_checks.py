@@ -7,16 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from processors.rules.council import CouncilRules
+from processors.rules.kinds.table import rules_for
 from schemas.events import PropertyFacts, Reason
-from schemas.notification import (
-    Address,
-    ChangeKind,
-    ChangeNotification,
-    Channel,
-    MoveWithin,
-    NameChange,
-    PaymentArrangement,
-)
+from schemas.notification import ChangeNotification, Channel
 
 
 @dataclass(frozen=True)
@@ -45,12 +38,14 @@ def check_against_register(
             code="wrong_council", field="council_code",
             message=f"This service handles council {rules.council_code}, not {notification.council_code}",
         ))
-    if notification.kind is ChangeKind.REBILL and notification.channel is not Channel.OFFICER_CORRECTION:
+    kind_rules = rules_for(notification.kind)
+    if kind_rules.officers_only and notification.channel is not Channel.OFFICER_CORRECTION:
         rejections.append(Reason(
             code="officers_only", field="change.kind",
             message="Only a revenues officer can ask for an account to be billed again",
         ))
-    for field, uprn, address in _properties_named(notification):
+    for named in kind_rules.properties(notification.change):
+        field, uprn, address = named.field, named.uprn, named.address
         facts = register.get(uprn) if uprn is not None else None
         if uprn is None:
             review.append(Reason(
@@ -80,19 +75,11 @@ def check_against_register(
             code=f"{prefix}_too_far_ahead", field=field,
             message=f"The {what} is more than {rules.move_ahead_days} days away; an officer will confirm it",
         ))
-    # A name or a payment arrangement changes no money backwards in time, so an old date needs no one.
-    backdating_matters = not isinstance(change, NameChange | PaymentArrangement)
-    if backdating_matters and (today - when).days > rules.move_back_days:
+    # A kind that changes no money backwards in time (a name, a payment arrangement): an old date needs no one.
+    if kind_rules.backdating_matters and (today - when).days > rules.move_back_days:
         review.append(Reason(
             code=f"{prefix}_too_far_back", field=field,
             message=f"The {what} is more than {rules.move_back_days} days ago; an officer will check the backdating",
         ))
     return Verdict(tuple(rejections), tuple(review))
 
-
-def _properties_named(notification: ChangeNotification) -> list[tuple[str, str | None, Address]]:
-    change = notification.change
-    if isinstance(change, MoveWithin):
-        return [("change.from_address", change.from_uprn, change.from_address),
-                ("change.to_address", change.to_uprn, change.to_address)]
-    return [("change.address", change.uprn, change.address)]

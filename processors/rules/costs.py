@@ -25,7 +25,8 @@ class CostModel(BaseModel):
     phone_contact: CostFigure
     back_office_keying: CostFigure
     officer_review: CostFigure
-    # Back-office keying differs by kind of change; a kind not listed costs ``back_office_keying``.
+    # Back-office keying differs by kind of change; the shipped model lists every kind (a test keeps it so); in
+    # a council's own file a kind not listed costs ``back_office_keying``.
     keying_by_kind: dict[str, CostFigure] = {}
 
     def keying_for(self, kind: ChangeKind) -> CostFigure:

@@ -60,7 +60,7 @@ class InvalidPaymentDayError(ValueError):
 
 
 @dataclass(frozen=True)
-class PaymentArrangement:
+class PaymentPlanTerms:
     """How an account pays: its scheme (para 2(3) or 2(3A)) and its day of the month (para 2(4))."""
 
     scheme: Scheme

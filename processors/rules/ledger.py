@@ -13,7 +13,7 @@ from datetime import date
 
 from processors.rules.council import CouncilRules
 from processors.rules.discounts import discount_from_account
-from processors.rules.instalments import PaymentArrangement
+from processors.rules.instalments import PaymentPlanTerms
 from processors.rules.periods import LiabilityPeriod, held_periods, lines_for
 from processors.rules.revised_demands import Holdings, RevisedDemands, revised_demands
 from schemas.events import OpenAccount
@@ -42,7 +42,7 @@ def periods_held(account: OpenAccount, band: str, first_day: date, last_day: dat
 
 def rebilled(
     account: OpenAccount, band: str, first: FinancialYear, change: PeriodChange, notice: date,
-    arrangement: PaymentArrangement, rules: CouncilRules,
+    arrangement: PaymentPlanTerms, rules: CouncilRules,
 ) -> RevisedDemands:
     """Re-derive every year from ``first`` with ``change`` made to the account's periods, and bill each year."""
     years = years_reached(first, notice, account)

@@ -1,30 +1,29 @@
-"""Work out who is liable where after a move, and the revised charges and instalments: the assess stage."""
+"""Who is liable where after a move: liabilities that end (with final bills) and accounts that open.
+
+The kinds of move (processors/rules/kinds/move_in.py, move_out.py, move_within.py) put these together."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from processors.rules.amendments import assess_amendment
 from processors.rules.charges import charge_lines
 from processors.rules.council import CouncilRules
 from processors.rules.discounts import Discount, discount_for
-from processors.rules.instalments import PaymentArrangement, Scheme, instalment_plan
+from processors.rules.instalments import PaymentPlanTerms, Scheme, instalment_plan
 from processors.rules.ledger import rebilled
 from processors.rules.periods import ended_at
-from processors.rules.review import Effects, NeedsReview, Review, settled
+from processors.rules.review import Review
 from schemas.events import (
-    AccountChange,
     EndedAccount,
     Instalment,
     LiabilityEnding,
     LiabilityOpening,
     OpenAccount,
     PropertyFacts,
-    ValidatedNotification,
 )
 from schemas.financial_year import FinancialYear, day_before, financial_year_of
-from schemas.notification import Address, MoveIn, MoveOut, MoveWithin, Resident
+from schemas.notification import Address, Resident
 
 UK = ZoneInfo("Europe/London")
 
@@ -38,40 +37,6 @@ CHAIN_CONFLICT_DAYS = 28
 def notice_date_for(submitted_at: datetime) -> date:
     """The demand notice is dated the day the resident told us, in UK time (stable when replayed)."""
     return submitted_at.astimezone(UK).date()
-
-
-def assess(validated: ValidatedNotification, rules: CouncilRules, assessed_at: datetime) -> AccountChange | NeedsReview:
-    """Return the account changes a validated notification causes, or why a person must decide."""
-    notification = validated.notification
-    change = notification.change
-    notice = notice_date_for(notification.submitted_at)
-    if not change.kind.is_move:
-        return assess_amendment(validated, rules, notice, assessed_at)
-
-    def work() -> Effects:
-        endings: tuple[LiabilityEnding, ...]
-        openings: tuple[LiabilityOpening, ...] = ()
-        if isinstance(change, MoveIn):
-            endings = _previous_occupier_ending(validated.facts_for(change.uprn), change.move_in_date, notice, rules,
-                                                notification.reference)
-            openings = (_opening(validated.facts_for(change.uprn), change.move_in_date, change.residents,
-                                 change.twelve_instalments, notice, rules),)
-        elif isinstance(change, MoveOut):
-            endings = (_mover_ending(validated.facts_for(change.uprn), change.move_out_date, notice, rules,
-                                     change.account_reference, change.forwarding_address, notification.reference),)
-        else:
-            assert isinstance(change, MoveWithin)
-            endings = (
-                _mover_ending(validated.facts_for(change.from_uprn), change.move_date, notice, rules, None,
-                              change.to_address, notification.reference),
-                *_previous_occupier_ending(validated.facts_for(change.to_uprn), change.move_date, notice, rules,
-                                           notification.reference),
-            )
-            openings = (_opening(validated.facts_for(change.to_uprn), change.move_date, change.residents,
-                                 change.twelve_instalments, notice, rules),)
-        return endings, openings, ()
-
-    return settled(validated, notice, assessed_at, work)
 
 
 def _mover_ending(
@@ -172,13 +137,13 @@ def _previous_occupier_ending(
     return (_ending(facts, move_in_date, notice, rules, "new occupier moved in; previous occupier's liability ended"),)
 
 
-def recorded_arrangement(account: OpenAccount, rules: CouncilRules) -> PaymentArrangement:
+def recorded_arrangement(account: OpenAccount, rules: CouncilRules) -> PaymentPlanTerms:
     """The scheme and payment day an account pays by, for its final bill.
 
     The account keeps the scheme the resident asked for (para 2(3A)) and its payment day (the council's
     unless the resident arranged another).
     """
-    return PaymentArrangement(Scheme.TWELVE if account.twelve_instalments else Scheme.TEN,
+    return PaymentPlanTerms(Scheme.TWELVE if account.twelve_instalments else Scheme.TEN,
                               account.payment_day or rules.payment_day)
 
 
@@ -198,7 +163,7 @@ def final_bill_ending(
     notice: date,
     rules: CouncilRules,
     reason: str,
-    arrangement: PaymentArrangement,
+    arrangement: PaymentPlanTerms,
 ) -> LiabilityEnding:
     """End the open account at ``facts`` the day before ``move_date`` and bill each year the change touches.
 
@@ -256,7 +221,7 @@ def _opening(
     last_year = max(financial_year_of(move_date), financial_year_of(notice))
     lines = charge_lines(move_date, last_year.end, facts.band, discount, rules)
     # A new account's scheme is what the resident asked for (para 2(3A)); its day is the council's.
-    arrangement = PaymentArrangement(Scheme.TWELVE if twelve else Scheme.TEN, rules.payment_day)
+    arrangement = PaymentPlanTerms(Scheme.TWELVE if twelve else Scheme.TEN, rules.payment_day)
     instalments: list[Instalment] = []
     for line in lines:  # each year's demand stands alone (reg. 18(1)), each with its own plan
         instalments.extend(

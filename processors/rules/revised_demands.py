@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from processors.rules.council import CouncilRules
-from processors.rules.instalments import PaymentArrangement, instalment_plan
+from processors.rules.instalments import PaymentPlanTerms, instalment_plan
 from schemas.events import ChargeLine, Instalment, Payment, YearBill
 from schemas.financial_year import FinancialYear
 
@@ -110,7 +110,7 @@ def revised_demands(
     lines: Sequence[ChargeLine],
     years: Sequence[FinancialYear],
     notice: date,
-    arrangement: PaymentArrangement,
+    arrangement: PaymentPlanTerms,
     rules: CouncilRules,
     first_billed: Mapping[int, int],
 ) -> RevisedDemands:

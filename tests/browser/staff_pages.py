@@ -11,7 +11,7 @@ from playwright.sync_api import Page
 
 from adapters.revenues_port import RegisterProperty
 from tests.integration.running_stack import RunningStack
-from web.signin.accounts import Role, UserExistsError
+from web.staff_accounts.accounts import Role, UserExistsError
 from web.stores.database import create_store_engine
 from web.stores.users import UserStore
 

@@ -17,8 +17,9 @@ from tests.browser.staff_pages import PASSWORD, sign_in
 from tests.builders import existing_account
 from tests.integration.running_stack import RunningStack
 from tests.integration.test_move_journeys import TODAY
+from tests.unit.web.landlords.hostile_files import styles_bomb, xlsx_text_rows
 from web.landlords.template import COLUMN_NAMES
-from web.signin.accounts import Role, UserExistsError
+from web.staff_accounts.accounts import Role, UserExistsError
 from web.stores.database import create_store_engine
 from web.stores.users import UserStore
 
@@ -74,7 +75,10 @@ def _upload(page: Page, name: str, content: bytes, mime: str = "text/csv") -> No
 
 
 def _results(page: Page) -> dict[str, str]:
+    """Each row's result once none is waiting: the upload answers before its rows are sent, and the page
+    follows them."""
     expect(page.locator("h1")).to_have_text("Results of your upload")
+    expect(page.locator("#upload-counts")).to_have_attribute("data-pending", "0", timeout=30_000)
     assert_accessible(page)
     rows = page.locator("#row-results tbody tr")
     return {rows.nth(i).locator("th").inner_text().strip(): rows.nth(i).locator("td").inner_text().strip()
@@ -137,6 +141,9 @@ def test_a_landlord_uploads_tenancy_changes(page: Page, web_stack: RunningStack)
      "Row 2 has a formula"),
     ("picture.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "The file must be a CSV or an XLSX file"),
     ("huge.csv", b"a" * (600 * 1024), "The file must be smaller than 512 KB"),
+    ("styles.xlsx", styles_bomb(), "The workbook is too large: the styles (xl/styles.xml) unpacks to more than 1 MB"),
+    ("hidden-formula.xlsx", xlsx_text_rows([_row("start", GOOD_START, STARTED).replace("Kit Marsh", "\u00a0=1+1")
+                                            .split(",")]), "Row 2 has a formula in tenant_names"),
 ])
 def test_hostile_files_are_refused_with_a_clear_message(page: Page, name: str, content: bytes, message: str) -> None:
     sign_in(page, LANDLORD)

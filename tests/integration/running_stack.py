@@ -21,7 +21,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer
 
 from adapters.sql.revenues import SqlRevenuesSystem
-from ctax.topic_setup import ensure_topics
+from ctax.kafka_admin.topic_setup import ensure_topics
 from schemas.codec import shared_codec
 from schemas.events import NotificationMetric
 from schemas.topics import METRICS
@@ -66,7 +66,7 @@ class RunningStack:
         return {
             **os.environ,
             "CTAX_KAFKA_BOOTSTRAP": self.bootstrap,
-            "CTAX_DATABASE_URL": self.database_url,
+            "CTAX_REVENUES_DATABASE_URL": self.database_url,
             "CTAX_WEB_DATABASE_URL": f"sqlite:///{self.workdir}/web.db",
             "CTAX_TOPIC_PREFIX": self.prefix,
             "CTAX_COUNCIL_CODE": COUNCIL,

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from tests.integration.running_stack import RunningStack, free_port
-from web.signin.accounts import Role
+from web.staff_accounts.accounts import Role
 from web.stores.database import create_store_engine
 from web.stores.users import UserStore
 

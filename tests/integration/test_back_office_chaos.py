@@ -23,7 +23,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 
 from ctax.benchmark.scenario import seed_workload
-from ctax.topic_setup import ensure_topics
+from ctax.kafka_admin.topic_setup import ensure_topics
 from schemas.codec import shared_codec
 from schemas.events import NotificationStatus
 from schemas.notification import ChangeNotification, MoveIn, MoveWithin

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from ctax.dead_letter_admin import read_dead_letters
+from ctax.kafka_admin.dead_letters import read_dead_letters
 from processors.pipeline.context import SourceRecord
 from processors.pipeline.dead_letters import dead_letter
 from schemas.events import Stage

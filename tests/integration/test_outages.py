@@ -50,7 +50,8 @@ def test_the_backlog_drains_by_itself_after_the_legacy_database_comes_back(
     url = make_url(database_url)
     proxy = CuttableProxy(url.host or "127.0.0.1", url.port or 5432)
     through_proxy = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-    stack = RunningStack(kafka_bootstrap, database_url, tmp_path, extra_env={"CTAX_DATABASE_URL": through_proxy})
+    stack = RunningStack(kafka_bootstrap, database_url, tmp_path,
+                         extra_env={"CTAX_REVENUES_DATABASE_URL": through_proxy})
     try:
         stack.start()
         assert stack.revenues is not None

@@ -19,10 +19,10 @@ from sqlalchemy import select
 
 from adapters.sql.revenues import SqlRevenuesSystem
 from adapters.sql.tables import applied_notification_table, audit_note_table, instalment_table
+from ctax.kafka_admin.topic_setup import ensure_topics
 from ctax.replay.corrections import correction_id
 from ctax.replay.rerun import Period
-from ctax.topic_setup import ensure_topics
-from processors.rules.liability import assess
+from processors.rules.assessment import assess
 from schemas.codec import shared_codec
 from schemas.events import AccountChange, Instalment
 from schemas.financial_year import financial_year_of

@@ -17,12 +17,12 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
+from schemas.kafka_connection import KafkaConnection
 from tests.postgres_fixtures import fresh_database
-from tests.unit.web.back_office.fixtures import PASSWORD, office_of, seeded_revenues, sign_in
+from tests.unit.web.staff_shell.fixtures import PASSWORD, office_of, seeded_revenues, sign_in
 from web.app import WebConfig, create_app
-from web.back_office.services import BackOfficeConfig
-from web.kafka.connection import KafkaConnection
-from web.signin.accounts import Role
+from web.staff_accounts.accounts import Role
+from web.staff_shell.services import StaffShellConfig
 from web.stores.database import create_store_engine
 from web.stores.rate_buckets import SharedTokenBuckets, rate_bucket_table
 from web.stores.signin_failures import SharedLoginThrottle
@@ -42,10 +42,11 @@ def revenues_url(tmp_path: Path) -> str:
 
 def web_app(database_url: str, revenues_url: str, *, per_minute: float = 600.0, burst: int = 100) -> FastAPI:
     return create_app(WebConfig(
-        kafka=KafkaConnection("127.0.0.1:1"), council_code="E99999999", database_url=database_url,
+        kafka=KafkaConnection("127.0.0.1:1"), council_code="E99999999",
+        council_name="Exampleshire District Council", web_database_url=database_url,
         secret_key=b"k" * 32, secure_cookies=False, publish_timeout_seconds=0.5,
         intake_rate_per_minute=per_minute, intake_burst=burst, retention_interval_seconds=0,
-        back_office=BackOfficeConfig(revenues_database_url=revenues_url, create_first_admin=False,
+        staff_shell=StaffShellConfig(revenues_database_url=revenues_url, create_first_admin=False,
                                      metrics_port=0, lag_interval_seconds=60),
     ))
 

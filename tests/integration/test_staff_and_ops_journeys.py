@@ -19,7 +19,7 @@ import pytest
 
 from tests.builders import existing_account, register_property
 from tests.integration.staff_stack import StaffClient, StaffStack
-from web.signin.accounts import Role
+from web.staff_accounts.accounts import Role
 
 TODAY = datetime.now(ZoneInfo("Europe/London")).date()
 VACANT_1, VACANT_2, VACANT_3, OCCUPIED = (str(100090000051 + i) for i in range(4))

@@ -8,8 +8,8 @@ import uuid
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
-from ctax.topic_retention import DAY_MS, TopicRetention
-from ctax.topic_setup import ensure_topics
+from ctax.kafka_admin.topic_retention import DAY_MS, TopicRetention
+from ctax.kafka_admin.topic_setup import ensure_topics
 from schemas.topics import DEAD_LETTER_TOPIC, METRICS, STATUS, SUBMITTED, SUBMITTED_RETRY_TOPIC, all_topic_names
 
 

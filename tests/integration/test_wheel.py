@@ -48,7 +48,7 @@ def web_url(installed: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     port = free_port()
     env = {
         "PATH": os.environ.get("PATH", ""), "HOME": str(workdir),
-        "CTAX_DATABASE_URL": f"sqlite:///{workdir}/revenues.db",
+        "CTAX_REVENUES_DATABASE_URL": f"sqlite:///{workdir}/revenues.db",
         "CTAX_WEB_DATABASE_URL": f"sqlite:///{workdir}/web.db",
         "CTAX_KAFKA_BOOTSTRAP": f"127.0.0.1:{free_port()}",  # no broker: the pages still serve
         "CTAX_WEB_FRONTEND_DIR": str(ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"),

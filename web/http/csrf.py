@@ -30,6 +30,8 @@ from http.cookies import SimpleCookie
 from urllib.parse import parse_qs
 
 from markupsafe import Markup
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -39,6 +41,9 @@ HEADER_NAME = "x-csrf-token"
 MAX_FORM_BYTES = 1024 * 1024
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 _COOKIE_VALUE = re.compile(r"^[A-Za-z0-9_-]{43}\Z")
+# What a form of ours can hold: one file at most, a few dozen fields. More is not a form of ours.
+MAX_FORM_FILES = 2
+MAX_FORM_FIELDS = 100
 
 FailurePage = Callable[[Request], Awaitable[Response]]
 
@@ -82,17 +87,27 @@ async def _refused(_request: Request) -> Response:
     return PlainTextResponse("This form has expired. Go back, refresh the page and try again.", status_code=403)
 
 
+async def _unreadable(_request: Request) -> Response:
+    return PlainTextResponse("What was sent is not a form we can read. Go back and try again.", status_code=400)
+
+
+class UnreadableFormError(Exception):
+    """The body claims to be a form but cannot be parsed as one (bad multipart, a part header too long)."""
+
+
 class CsrfProtection:
     """ASGI middleware: hands each request a token source and refuses unsafe requests without a valid token."""
 
     def __init__(self, app: ASGIApp, *, secret: bytes, secure_cookie: bool = True,
-                 exempt_prefixes: tuple[str, ...] = ("/api/",), failure_page: FailurePage | None = None) -> None:
+                 exempt_prefixes: tuple[str, ...] = ("/api/",), failure_page: FailurePage | None = None,
+                 unreadable_page: FailurePage | None = None) -> None:
         self._app = app
         self._secret = secret
         self._secure = secure_cookie
         self._cookie = cookie_name(secure_cookie)
         self._exempt = exempt_prefixes
         self._failure_page = failure_page or _refused
+        self._unreadable_page = unreadable_page or _unreadable
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -109,8 +124,12 @@ class CsrfProtection:
         if body is None:
             await PlainTextResponse("Request body too large", status_code=413)(scope, receive, send)
             return
-        replay = _replaying(body)
-        submitted = await _submitted_token(scope, replay)
+        try:
+            submitted = await _submitted_token(scope, _replaying(body))
+        except UnreadableFormError:
+            response = await self._unreadable_page(Request(scope, _replaying(b"")))
+            await response(scope, _replaying(b""), send)
+            return
         expected = _sign(self._secret, state.cookie_value)
         if existing is None or submitted is None or not hmac.compare_digest(submitted, expected):
             response = await self._failure_page(Request(scope, _replaying(body)))
@@ -190,8 +209,15 @@ async def _submitted_token(scope: Scope, receive: Receive) -> str | None:
     if content_type.startswith("multipart/form-data"):
         request = Request(scope, receive)
         try:
-            value = (await request.form()).get(FIELD_NAME)
+            form = await request.form(max_files=MAX_FORM_FILES, max_fields=MAX_FORM_FIELDS,
+                                      max_part_size=MAX_FORM_BYTES)
+            value = form.get(FIELD_NAME)
             return value if isinstance(value, str) else None
+        except (HTTPException, MultiPartException, ValueError, KeyError, UnicodeError) as error:
+            # Starlette answers a malformed multipart body (a part header over 4 KB, such as a 5,000-character
+            # file name; no boundary; too many parts) with an HTTPException, which here, outside the routes'
+            # error handlers, would become a 500.
+            raise UnreadableFormError from error
         finally:
             await request.close()
     return None

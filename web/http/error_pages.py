@@ -31,6 +31,10 @@ async def form_expired_page(request: Request) -> Response:
     return render_page(request, "errors/form_expired.html", status_code=403)
 
 
+async def form_unreadable_page(request: Request) -> Response:
+    return render_page(request, "errors/form_unreadable.html", status_code=400)
+
+
 def install_error_pages(app: FastAPI) -> None:
     """Answer validation errors, HTTP errors and unexpected exceptions: JSON under /api/, pages elsewhere."""
 

@@ -8,7 +8,7 @@ import logging
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
-from web.kafka.connection import KafkaConnection
+from schemas.kafka_connection import KafkaConnection
 
 log = logging.getLogger(__name__)
 

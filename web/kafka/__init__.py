@@ -1,1 +1,1 @@
-"""The web app's Kafka clients: the connection settings, a topic follower, and the status follower."""
+"""The web app's Kafka clients: the connection settings, a topic follower, the status follower, consumer lag."""

@@ -7,9 +7,9 @@ from typing import Any
 
 from schemas.codec import Codec, DecodeError
 from schemas.events import NotificationStatus
+from schemas.kafka_connection import KafkaConnection
 from schemas.topics import STATUS
 from web.in_thread import in_thread
-from web.kafka.connection import KafkaConnection
 from web.kafka.topic_follower import TopicFollower
 from web.stores.progress import ProgressStore
 

@@ -11,7 +11,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer
 from aiokafka.errors import KafkaError
 
-from web.kafka.connection import KafkaConnection
+from schemas.kafka_connection import KafkaConnection
 
 log = logging.getLogger(__name__)
 

@@ -3,13 +3,17 @@
 The key is the upload and the row number, so a row sent again (after a crash between Kafka's
 acknowledgement and marking the row, or by a second sender) gets the first answer back instead of a
 second notification. Rows Kafka cannot take now stay pending: :func:`keep_sending` retries them while the
-app runs, starting with whatever an earlier run left.
+app runs, starting with whatever an earlier run left, and at once when an upload wakes it
+(:func:`wake_sender`): an upload answers as soon as its rows are stored, and its page follows them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+
+from starlette.applications import Starlette
 
 from schemas.notification import Channel, NotificationRequest
 from web.in_thread import in_thread
@@ -56,11 +60,22 @@ async def send_pending(runtime: WebRuntime, uploads: LandlordUploadStore, upload
     return left
 
 
-async def keep_sending(runtime: WebRuntime, uploads: LandlordUploadStore) -> None:
-    """Every few seconds while the app runs, send whatever rows are pending (run as a task; cancel to stop)."""
+def wake_sender(app: Starlette) -> None:
+    """Ask the app's sender (:func:`keep_sending`) to send pending rows now rather than at its next round."""
+    wake: asyncio.Event | None = getattr(app.state, "landlord_rows_waiting", None)
+    if wake is not None:
+        wake.set()
+
+
+async def keep_sending(runtime: WebRuntime, uploads: LandlordUploadStore, wake: asyncio.Event | None = None) -> None:
+    """Send whatever rows are pending, every few seconds and whenever ``wake`` is set, while the app runs (run
+    as a task; cancel to stop)."""
+    wake = wake or asyncio.Event()
     while True:
+        wake.clear()
         try:
             await send_pending(runtime, uploads)
         except Exception:  # a database hiccup must not end the retries for the rest of the run
             log.exception("sending pending landlord rows failed; trying again shortly")
-        await asyncio.sleep(RETRY_SECONDS)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), RETRY_SECONDS)

@@ -41,6 +41,7 @@ COLUMNS = (
            "500000001"),
 )
 COLUMN_NAMES = tuple(column.name for column in COLUMNS)
+SHEET_TITLE = "Tenancy changes"  # the sheet a workbook is read from, when it has one of that name
 REQUIRED_COLUMNS = ("change", "date", "address_line_1", "town", "postcode", "tenant_names")
 
 
@@ -62,7 +63,7 @@ def xlsx_template() -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "Tenancy changes"
+    sheet.title = SHEET_TITLE
     sheet.append(list(COLUMN_NAMES))
     for row in _example_rows():
         sheet.append(row)

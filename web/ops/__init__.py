@@ -1,1 +1,1 @@
-"""The ops dashboard: figures from the metrics topic, charts, the Prometheus listener and consumer lag."""
+"""The ops dashboard: figures from the metrics topic and their charts."""

@@ -10,11 +10,12 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from adapters.audit_notes import money
-from web.back_office.pages import KIND_LABELS, render_back_office
 from web.http.page_templates import PageTemplates
 from web.in_thread import in_thread
+from web.kind_wording import STAFF_LABELS
 from web.ops.charts import OUTCOME_COLOURS, PERCENTILE_COLOURS, STAGE_LABELS, format_ms, latency_chart, per_minute_chart
-from web.signin.guard import OpsApiUser, OpsPageUser, back_office
+from web.staff_shell.guard import OpsApiUser, OpsPageUser, staff_shell
+from web.staff_shell.pages import render_staff_page
 from web.stores.metrics import OpsFigures
 
 router = APIRouter(include_in_schema=False)
@@ -22,7 +23,7 @@ REFRESH_SECONDS = 5
 
 
 async def _figures(request: Request) -> tuple[OpsFigures, int | None]:
-    office = back_office(request)
+    office = staff_shell(request)
     figures = await in_thread(office.metrics.figures, office.clock())
     lag = office.lag.latest.total if office.lag is not None and office.lag.latest is not None else None
     return figures, lag
@@ -35,8 +36,7 @@ def _panel_context(figures: OpsFigures, lag: int | None) -> dict[str, Any]:
         "straight_through": "–" if rate is None else f"{rate * 100:.0f}%",
         "per_minute_svg": per_minute_chart(figures.per_minute), "latency_svg": latency_chart(figures.latency_ms),
         "outcome_colours": OUTCOME_COLOURS, "percentile_colours": PERCENTILE_COLOURS,
-        "stage_labels": STAGE_LABELS, "kind_labels": KIND_LABELS,
-        "kinds": sorted({kind for kind, _ in figures.by_kind_outcome}),
+        "stage_labels": STAGE_LABELS, "kind_labels": STAFF_LABELS,
         "outcomes": list(OUTCOME_COLOURS), "last_minute": figures.per_minute[-1].total if figures.per_minute else 0,
     }
 
@@ -44,7 +44,7 @@ def _panel_context(figures: OpsFigures, lag: int | None) -> dict[str, Any]:
 @router.get("/ops")
 async def dashboard(request: Request, user: OpsPageUser) -> Response:
     figures, lag = await _figures(request)
-    return render_back_office(request, "ops/dashboard.html", user, "/ops",
+    return render_staff_page(request, "ops/dashboard.html", user, "/ops",
                               {**_panel_context(figures, lag), "refresh_seconds": REFRESH_SECONDS})
 
 

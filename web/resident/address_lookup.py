@@ -2,16 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from adapters.revenues_port import RegisterProperty
-
-
-class PropertyRegister(Protocol):
-    """The part of the revenues system the address finder reads."""
-
-    def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
-        """Return the register's properties at a normalised postcode, in address order."""
 
 
 class EmptyRegister:

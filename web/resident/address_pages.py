@@ -13,7 +13,7 @@ from schemas.notification import ChangeKind
 from web.http.page_templates import render_page
 from web.in_thread import in_thread
 from web.resident.address_lookup import one_line
-from web.resident.answers import AddressRole, ChosenAddress, address_question, address_roles
+from web.resident.answers import AddressRole, ChosenAddress
 from web.resident.forms import (
     FormErrors,
     address_field_values,
@@ -23,6 +23,7 @@ from web.resident.forms import (
     parse_manual_address,
     parse_postcode,
 )
+from web.resident.question_order import address_question, address_roles, asks
 from web.resident.session import Journey, back_to_start, current_journey, save_and_continue, services
 
 router = APIRouter(prefix="/moving", include_in_schema=False)
@@ -126,11 +127,16 @@ async def select_answer(request: Request, role: str) -> Response:
 
 def _same_as_other(journey: Journey, role: AddressRole, uprn: str | None) -> bool:
     other = AddressRole.LEAVING if role == AddressRole.NEW else AddressRole.NEW
-    kind = journey.answers.kind
-    if kind != ChangeKind.MOVE_WITHIN or uprn is None:
+    if uprn is None or not _asks_both(journey):
         return False
     chosen = journey.answers.addresses.get(other)
     return chosen is not None and chosen.uprn == uprn
+
+
+def _asks_both(journey: Journey) -> bool:
+    """Whether the journey asks for both the address left and the one moved into (they must differ)."""
+    kind = journey.answers.kind
+    return kind is not None and {AddressRole.LEAVING, AddressRole.NEW} <= set(address_roles(kind))
 
 
 async def _select_form(request: Request, journey: Journey, role: AddressRole, errors: FormErrors) -> Response:
@@ -177,7 +183,7 @@ async def manual_answer(request: Request, role: str) -> Response:
     if address is not None:
         other = journey.answers.addresses.get(AddressRole.LEAVING if address_role == AddressRole.NEW
                                               else AddressRole.NEW)
-        if (journey.answers.kind == ChangeKind.MOVE_WITHIN and other is not None
+        if (_asks_both(journey) and other is not None
                 and other.as_address() == address.as_address()):
             errors.add("address-line-1", "Your new address must be different from the address you are leaving")
     if errors or address is None:
@@ -200,7 +206,7 @@ def _manual_form(request: Request, journey: Journey, role: AddressRole, values: 
 @router.get("/forwarding-address")
 async def forwarding_page(request: Request) -> Response:
     journey = await current_journey(request)
-    if journey is None or journey.answers.submitted or journey.answers.kind != ChangeKind.MOVE_OUT:
+    if journey is None or journey.answers.submitted or not asks(journey.answers, "/moving/forwarding-address"):
         return back_to_start()
     current = journey.answers.forwarding_address
     return _forwarding_form(request, address_field_values(current), FormErrors())
@@ -209,7 +215,7 @@ async def forwarding_page(request: Request) -> Response:
 @router.post("/forwarding-address")
 async def forwarding_answer(request: Request) -> Response:
     journey = await current_journey(request)
-    if journey is None or journey.answers.submitted or journey.answers.kind != ChangeKind.MOVE_OUT:
+    if journey is None or journey.answers.submitted or not asks(journey.answers, "/moving/forwarding-address"):
         return back_to_start()
     form = await form_fields(request)
     errors = FormErrors()

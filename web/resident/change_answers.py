@@ -3,9 +3,15 @@ name and payment arrangement. :mod:`web.resident.answers` keeps them in the jour
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from pydantic import BaseModel
 
+from schemas.financial_year import financial_year_of
 from schemas.notification import DiscountAction, HouseholdEvent, NameChangeReason, SpdReason
+
+UK = ZoneInfo("Europe/London")
 
 
 class StudentAnswers(BaseModel):
@@ -58,5 +64,19 @@ NAME_REASON_LABELS = {
 }
 
 
-def instalments_label(twelve: bool) -> str:
-    return "12 monthly instalments (April to March)" if twelve else "10 monthly instalments (April to January)"
+def instalments_label(twelve: bool, starts: date | None = None, today: date | None = None) -> str:
+    """The scheme as the resident will get it for a bill that starts on ``starts`` (a move date) and is sent now.
+
+    A demand for a year gives the whole scheme only when it is sent before that year or early in its April
+    (SI 1992/613 Sch. 1 paras 2(3)(a), 2(3A)(a)(i): by 30 April for 10, by 15 April for 12). Sent later, that
+    year's bill is spread over the months left before 31 March (paras 2(3)(b), 2(3A)(a)(ii), 2(4)), or from
+    1 January is one amount (para 2(1)); the chosen scheme then runs from the next April. The bill gives the
+    amounts (the rules in processors/rules/instalments.py work them out; the web side cannot import them).
+    """
+    scheme = "12 monthly instalments (April to March)" if twelve else "10 monthly instalments (April to January)"
+    sent = today or datetime.now(UK).date()
+    year = financial_year_of(max(starts or sent, sent))
+    if sent < year.start or (sent.month == 4 and sent.day <= (15 if twelve else 30)):
+        return scheme
+    this_year = "one payment" if sent.month <= 3 else "monthly instalments up to March"
+    return f"{scheme} from next April. This year's bill: {this_year}"

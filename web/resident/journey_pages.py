@@ -29,18 +29,8 @@ from web.intake.acceptance import (
     accept_notification,
 )
 from web.intake.runtime import WebRuntime
-from web.resident.answers import (
-    DISREGARD_LABELS,
-    KIND_HINTS,
-    KIND_LABELS,
-    TENURE_LABELS,
-    JourneyAnswers,
-    Person,
-    SubmittedReceipt,
-    asks_about_people,
-    needs_review,
-    question_paths,
-)
+from web.kind_wording import RESIDENT_CHOICES
+from web.resident.answers import DISREGARD_LABELS, TENURE_LABELS, JourneyAnswers, Person, SubmittedReceipt
 from web.resident.check_answers import check_answer_sections
 from web.resident.forms import (
     NO_DISREGARD,
@@ -54,8 +44,10 @@ from web.resident.forms import (
     parse_date,
     parse_person,
 )
+from web.resident.kinds.resident_kind import DateQuestion
 from web.resident.notification_builder import notification_request
 from web.resident.page_flow import answering, date_items, date_values, previous_page, status_for
+from web.resident.question_order import asks, needs_review, question_paths, resident_kind
 from web.resident.session import (
     START_PATH,
     Journey,
@@ -96,8 +88,8 @@ async def accessibility_page(request: Request) -> Response:
 
 
 def _kind_form(request: Request, chosen: str | None, errors: FormErrors) -> Response:
-    items: list[dict[str, Any]] = [{"value": kind.value, "text": label, "checked": kind.value == chosen,
-                                    "hint": {"text": KIND_HINTS[kind]}} for kind, label in KIND_LABELS.items()]
+    items: list[dict[str, Any]] = [{"value": kind.value, "text": choice.label, "checked": kind.value == chosen,
+                                    "hint": {"text": choice.hint}} for kind, choice in RESIDENT_CHOICES.items()]
     items.insert(3, {"divider": "or"})
     return render_page(request, "resident/kind.html", {"errors": errors, "kind_items": items, "back": START_PATH},
                        status_code=status_for(errors))
@@ -114,7 +106,7 @@ async def kind_page(request: Request) -> Response:
 async def kind_answer(request: Request) -> Response:
     form = await form_fields(request)
     errors = FormErrors()
-    value = parse_choice(form, errors, "kind", {kind.value for kind in KIND_LABELS},
+    value = parse_choice(form, errors, "kind", {kind.value for kind in RESIDENT_CHOICES},
                          "Select what you are telling us about")
     if value is None:
         return _kind_form(request, None, errors)
@@ -129,28 +121,18 @@ async def kind_answer(request: Request) -> Response:
 
 # -- the move date ------------------------------------------------------------------------------------------
 
-_DATE_QUESTIONS = {
-    ChangeKind.MOVE_IN: ("When did you move in?", "date you moved in",
-                         "If you have not moved in yet, enter the date you will move in. For example, 27 3 2026"),
-    ChangeKind.MOVE_OUT: ("When did you move out?", "date you moved out",
-                          "If you have not moved out yet, enter the date you will move out. For example, 27 3 2026"),
-    ChangeKind.MOVE_WITHIN: ("When did you move?", "date you moved",
-                             "If you have not moved yet, enter the date you will move. For example, 27 3 2026"),
-    ChangeKind.SINGLE_PERSON_DISCOUNT: ("From what date?", "date the change happened",
-                                        "The date the other adults left or stopped counting, or the date someone "
-                                        "moved in or turned 18. For example, 27 3 2026"),
-    ChangeKind.HOUSEHOLD_CHANGE: ("When did this happen?", "date it happened", "For example, 27 3 2026"),
-    ChangeKind.STUDENT_EXEMPTION: ("From what date has everyone been a full-time student?", "date the courses started",
-                                   "Usually the start of the course or of the tenancy. For example, 27 9 2026"),
-    ChangeKind.CHANGE_OF_NAME: ("When did the name change?", "date the name changed", "For example, 27 3 2026"),
-}
+def _date_question(journey: Journey | None) -> DateQuestion | None:
+    """The date page's words for the journey's kind, or None when the kind asks for no date."""
+    if journey is None or journey.answers.kind is None:
+        return None
+    return resident_kind(journey.answers.kind).date_question
 
 
-def _date_form(request: Request, journey: Journey, values: dict[str, str], errors: FormErrors) -> Response:
-    assert journey.answers.kind is not None
-    title, _noun, hint = _DATE_QUESTIONS[journey.answers.kind]
+def _date_form(request: Request, journey: Journey, question: DateQuestion, values: dict[str, str],
+               errors: FormErrors) -> Response:
     return render_page(request, "resident/move_date.html", {
-        "errors": errors, "page_title": title, "hint": hint, "date_items": date_items(values, "move-date", errors),
+        "errors": errors, "page_title": question.title, "hint": question.hint,
+        "date_items": date_items(values, "move-date", errors),
         "back": previous_page(journey, "/moving/date"),
     }, status_code=status_for(errors))
 
@@ -158,26 +140,27 @@ def _date_form(request: Request, journey: Journey, values: dict[str, str], error
 @router.get("/moving/date")
 async def date_page(request: Request) -> Response:
     journey = await answering(request)
-    if journey is None or journey.answers.kind not in _DATE_QUESTIONS:
+    question = _date_question(journey)
+    if journey is None or question is None:
         return back_to_start()
-    return _date_form(request, journey, date_values("move-date", journey.answers.move_date), FormErrors())
+    return _date_form(request, journey, question, date_values("move-date", journey.answers.move_date), FormErrors())
 
 
 @router.post("/moving/date")
 async def date_answer(request: Request) -> Response:
     journey = await answering(request)
-    if journey is None or journey.answers.kind not in _DATE_QUESTIONS:
+    question = _date_question(journey)
+    if journey is None or question is None:
         return back_to_start()
-    assert journey.answers.kind is not None
     form = await form_fields(request)
     errors = FormErrors()
-    wording = DateWording(_DATE_QUESTIONS[journey.answers.kind][1])
+    wording = DateWording(question.noun)
     moved = parse_date(form, errors, "move-date", wording)
     today = uk_today().date()
     if moved is not None:
         check_date_between(moved, today - EARLIEST_MOVE, today + LATEST_MOVE, errors, "move-date", wording)
     if errors or moved is None:
-        return _date_form(request, journey, echo(form), errors)
+        return _date_form(request, journey, question, echo(form), errors)
     journey.answers.move_date = moved
     return await save_and_continue(request, journey)
 
@@ -209,7 +192,7 @@ def _person_form(request: Request, journey: Journey, values: dict[str, str], err
 @router.get("/moving/people")
 async def people_page(request: Request) -> Response:
     journey = await answering(request)
-    if journey is None or not asks_about_people(journey.answers.kind or ChangeKind.MOVE_OUT):
+    if journey is None or not asks(journey.answers, "/moving/people"):
         return back_to_start()
     if not journey.answers.people:
         return RedirectResponse("/moving/people/add", status_code=303)

@@ -7,8 +7,8 @@ from typing import Any
 
 from fastapi import Request
 
-from web.resident.answers import question_paths
 from web.resident.forms import FormErrors
+from web.resident.question_order import question_paths
 from web.resident.session import START_PATH, Journey, current_journey
 
 

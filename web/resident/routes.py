@@ -5,18 +5,19 @@ from __future__ import annotations
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
-from web.resident.address_lookup import EmptyRegister, PropertyRegister
+from adapters.revenues_port import PropertyRegister
+from web.resident.address_lookup import EmptyRegister
 from web.resident.address_pages import router as address_router
 from web.resident.answers import JourneyAnswers
+from web.resident.discount_pages import router as discount_router
+from web.resident.household_pages import router as household_router
 from web.resident.journey_pages import router as journey_router
-from web.resident.kinds.discount import router as discount_router
-from web.resident.kinds.household import router as household_router
-from web.resident.kinds.move_details import router as move_details_router
-from web.resident.kinds.name_change import router as name_change_router
-from web.resident.kinds.payment import router as payment_router
-from web.resident.kinds.students import router as students_router
+from web.resident.move_detail_pages import router as move_details_router
+from web.resident.name_pages import router as name_change_router
+from web.resident.payment_pages import router as payment_router
 from web.resident.session import ResidentServices
 from web.resident.status_page import router as status_router
+from web.resident.student_pages import router as students_router
 from web.stores.journeys import JourneyStore
 
 

@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 from fastapi import Request
 from starlette.responses import RedirectResponse, Response
 
+from adapters.revenues_port import PropertyRegister
 from web.in_thread import in_thread
-from web.resident.address_lookup import PropertyRegister
-from web.resident.answers import JourneyAnswers, next_path
+from web.resident.answers import JourneyAnswers
+from web.resident.question_order import next_path
 from web.stores.journeys import JourneyStore, cookie_name
 
 START_PATH = "/moving"

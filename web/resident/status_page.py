@@ -19,6 +19,7 @@ from web.http.govuk_dates import long_date
 from web.http.page_templates import render_page
 from web.in_thread import in_thread
 from web.intake.runtime import WebRuntime
+from web.kind_wording import wording_for
 from web.resident.forms import FormErrors, form_fields, text_value
 
 router = APIRouter(include_in_schema=False)
@@ -80,28 +81,9 @@ REASON_TEXT = {
     "liability_overlaps_previous_occupier": "The previous occupier's account runs past the date given.",
     "liability_already_ended": "The account at that address has already ended on another date.",
     "move_before_liability_start": "The move date is before the account at that address started.",
+    "later_account_exists": "An account at that address already starts on or after the date given.",
 }
 
-# What "Account updated" means for each kind of change.
-APPLIED_TEXT = {
-    "move_in": "We have opened your Council Tax account. We will send you a bill.",
-    "move_out": "We have closed your Council Tax account at the address you left. We will send you a final bill.",
-    "move_within": "We have moved your Council Tax account to your new address. We will send you a bill.",
-    "single_person_discount": "We have changed your single person discount. We will send you a new bill.",
-    "household_change": "We have updated who lives at the property. We will send you a new bill.",
-    "student_exemption": "We have exempted the property because everyone there is a full-time student. "
-                         "We will send you a new bill.",
-    "change_of_name": "We have changed the name on your Council Tax account.",
-    "payment_arrangement": "We have changed how you pay. We will send you a new instalment plan.",
-}
-
-# How the status page names each kind of change (no personal details).
-KIND_TEXT = {
-    "move_in": "Moving into the area", "move_out": "Moving out of the area",
-    "move_within": "Moving within the area", "single_person_discount": "Single person discount",
-    "household_change": "Who lives there", "student_exemption": "Student exemption",
-    "change_of_name": "Change of name", "payment_arrangement": "How you pay", "rebill": "A new bill",
-}
 GENERAL_REASON = "Some of the details were not complete or not in the right format."
 
 
@@ -150,8 +132,9 @@ def _pounds(pence: int) -> str:
 def stage_for(status: str, kind: str) -> StageView:
     """How the page shows a status; an applied change says what was done for its kind."""
     stage = STAGES.get(status, STAGES["received"])
-    if status == "applied" and kind in APPLIED_TEXT:
-        return StageView(stage.label, stage.tag_colour, APPLIED_TEXT[kind])
+    wording = wording_for(kind)
+    if status == "applied" and wording is not None:
+        return StageView(stage.label, stage.tag_colour, wording.applied)
     return stage
 
 
@@ -183,10 +166,12 @@ async def status_answer(request: Request) -> Response:
             errors.add("reference", "We cannot find a notification with that reference number. Check it and try again")
     if errors or found is None:
         return _find_form(request, raw[:MAX_REFERENCE_LENGTH], errors)
-    stage = stage_for(found["status"], str(found.get("kind", "")))
+    kind = str(found.get("kind", ""))
+    stage = stage_for(found["status"], kind)
+    wording = wording_for(kind)
     submitted: datetime = found["submitted_at"]
     return render_page(request, "status/result.html", {
-        "reference": found["reference"], "stage": stage, "kind": KIND_TEXT.get(str(found.get("kind", ""))),
+        "reference": found["reference"], "stage": stage, "kind": wording.status_label if wording else None,
         "submitted_on": long_date(submitted.astimezone(UK).date()),
         "reasons": reason_lines(found["reasons"]) if found["status"] in {"rejected", "review", "corrected"} else [],
         "final": found["status"] in FINAL,

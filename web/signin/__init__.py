@@ -1,1 +1,1 @@
-"""Sign-in for staff and ops: accounts and roles, passwords, sessions by cookie, throttling, route guards."""
+"""Sign-in for staff and ops: proving who someone is (password or identity provider), throttling, the first admin."""

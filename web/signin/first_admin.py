@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from web.signin.accounts import Role, UserExistsError
-from web.signin.passwords import generate_password
+from web.staff_accounts.accounts import Role, UserExistsError
+from web.staff_accounts.passwords import generate_password
 from web.stores.users import UserStore
 
 FIRST_ADMIN = "admin"

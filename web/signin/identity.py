@@ -3,12 +3,12 @@
 Built in: :class:`PasswordSignIn`, username and password checked against Argon2 hashes. In production a
 council will usually want staff to sign in with its identity provider (Entra ID, Okta, Keycloak...) over
 OpenID Connect instead. Everything after "this person is proven to be X" is shared: an identity provider
-only has to produce a :class:`StaffUser` and hand it to ``web.signin.routes.start_session``, which starts the
+only has to produce a :class:`StaffUser` and hand it to ``web.signin_pages.routes.start_session``, which starts the
 server-side session and sets the cookie exactly as password sign-in does. Roles, route protection,
 session expiry, sign-out and auditing do not change.
 
 :class:`web.signin.oidc_client.OidcSignIn` implements :class:`ExternalIdentityProvider` for OpenID Connect
-(Authlib and joserfc); ``web.signin.oidc_routes`` adds ``/sign-in/oidc`` and its callback beside
+(Authlib and joserfc); ``web.signin_pages.oidc_routes`` adds ``/sign-in/oidc`` and its callback beside
 ``/sign-in``. Roles come from the provider's claims, mapped by configuration (never from the browser).
 See the README section "Staff sign-in (OpenID Connect)".
 """
@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from web.signin.accounts import StaffUser
 from web.signin.oidc_client import ProvenIdentity
-from web.signin.passwords import burn_verification_time, hash_password, needs_rehash, verify_password
+from web.staff_accounts.accounts import StaffUser
+from web.staff_accounts.passwords import burn_verification_time, hash_password, needs_rehash, verify_password
 from web.stores.users import UserStore
 
 

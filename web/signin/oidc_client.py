@@ -23,7 +23,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from web.signin.accounts import Role, StaffUser
+from web.staff_accounts.accounts import Role, StaffUser
 
 # The algorithms a provider may sign ID tokens with; "none" and HMAC (keyed with the client secret) are refused.
 ID_TOKEN_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"]

@@ -2,7 +2,7 @@
 
 :class:`LoginThrottle` counts in the web process's memory (a sliding window): right for SQLite, where one
 process serves. With a PostgreSQL web store every process shares one count instead
-(:class:`web.stores.signin_failures.SharedLoginThrottle`, chosen by ``BackOffice.open``), so several
+(:class:`web.stores.signin_failures.SharedLoginThrottle`, chosen by ``StaffShell.open``), so several
 replicas, or a restart, do not multiply or reset the limit. Both satisfy :class:`SignInThrottle`.
 """
 

@@ -12,13 +12,13 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from starlette.responses import Response
 
 from adapters.audit_notes import money
-from adapters.revenues_port import AccountView, RegisterProperty
-from adapters.sql.reader import RevenuesReader
+from adapters.revenues_port import AccountView, RegisterProperty, RevenuesReader
 from schemas.formats import normalise_postcode, normalise_uprn
-from web.back_office.pages import KIND_LABELS, render_back_office
 from web.in_thread import in_thread
-from web.signin.guard import StaffApiUser, StaffPageUser, back_office
+from web.kind_wording import STAFF_LABELS
 from web.staff.year_money import YearMoney, money_by_year
+from web.staff_shell.guard import StaffApiUser, StaffPageUser, staff_shell
+from web.staff_shell.pages import render_staff_page
 from web.stores.workspace_queries import AccountUpdate
 
 router = APIRouter(include_in_schema=False)
@@ -28,25 +28,25 @@ _UPRN = re.compile(r"^\d{1,12}$")
 
 
 def _reader(request: Request) -> RevenuesReader:
-    reader = back_office(request).revenues
+    reader = staff_shell(request).revenues
     if reader is None:
-        raise HTTPException(503, detail="The revenues database is not configured (CTAX_DATABASE_URL)")
+        raise HTTPException(503, detail="The revenues database is not configured (CTAX_REVENUES_DATABASE_URL)")
     return reader
 
 
 def update_json(update: AccountUpdate) -> dict[str, Any]:
-    return {"reference": update.reference, "kind": KIND_LABELS.get(update.kind, update.kind),
+    return {"reference": update.reference, "kind": STAFF_LABELS.get(update.kind, update.kind),
             "completed_at": update.completed_at.isoformat(), "time": update.completed_at.strftime("%H:%M:%S"),
             "accounts": [{"ref": ref, "href": f"/staff/accounts/{ref}"} for ref in update.account_refs]}
 
 
 @router.get("/staff")
 async def todays_updates(request: Request, user: StaffPageUser) -> Response:
-    office = back_office(request)
+    office = staff_shell(request)
     now = office.clock()
     updates = await in_thread(office.queries.updates_today, now)
     counts = await in_thread(office.queries.counts_today, now)
-    return render_back_office(request, "staff/updates.html", user, "/staff", {
+    return render_staff_page(request, "staff/updates.html", user, "/staff", {
         "updates": [update_json(u) for u in updates], "counts": counts, "as_of": now,
         "newest": updates[0].completed_at.isoformat() if updates else now.isoformat(),
     })
@@ -56,7 +56,7 @@ async def todays_updates(request: Request, user: StaffPageUser) -> Response:
 async def updates_feed(request: Request, _user: StaffApiUser,
                        since: datetime | None = Query(None)) -> dict[str, Any]:  # noqa: B008
     """Account updates completed at or after ``since`` (today's if absent), newest first, for the live page."""
-    office = back_office(request)
+    office = staff_shell(request)
     now = office.clock()
     found = await in_thread(office.queries.updates_since, since, 200) if since else \
         await in_thread(office.queries.updates_today, now)
@@ -77,15 +77,14 @@ async def account_page(request: Request, account_ref: str, user: StaffPageUser) 
     reader = _reader(request)
     account = await in_thread(reader.account, account_ref)
     if account is None:
-        return render_back_office(request, "staff/not_found.html", user, "/staff",
+        return render_staff_page(request, "staff/not_found.html", user, "/staff",
                                   {"what": f"There is no account {account_ref} in the revenues system."}, 404)
     prop = await in_thread(reader.property, account.uprn)
     others = [a for a in await in_thread(reader.accounts_at, account.uprn) if a.account_ref != account_ref]
-    notifications = await in_thread(back_office(request).queries.touching_account, account_ref)
-    return render_back_office(request, "staff/account.html", user, "/staff", {
+    notifications = await in_thread(staff_shell(request).queries.touching_account, account_ref)
+    return render_staff_page(request, "staff/account.html", user, "/staff", {
         "page": AccountPage(account, prop, others, money_by_year(account)), "money": money,
-        "notifications": notifications,
-        "kind_labels": KIND_LABELS,
+        "notifications": notifications, "kind_labels": STAFF_LABELS,
     })
 
 
@@ -94,7 +93,7 @@ async def search(request: Request, user: StaffPageUser, q: str = Query("", max_l
     query = q.strip()
     context: dict[str, Any] = {"q": query, "searched": bool(query), "properties": [], "error": None}
     if query:
-        office = back_office(request)
+        office = staff_shell(request)
         reader = _reader(request)
         upper = query.upper()
         if _NOTIFICATION_REF.match(upper):
@@ -114,7 +113,7 @@ async def search(request: Request, user: StaffPageUser, q: str = Query("", max_l
             else:
                 props = await in_thread(reader.properties_by_postcode, postcode)
                 context["properties"] = [await _with_accounts(reader, p) for p in props[:50]]
-    return render_back_office(request, "staff/search.html", user, "/staff/search", context,
+    return render_staff_page(request, "staff/search.html", user, "/staff/search", context,
                               400 if context["error"] else 200)
 
 

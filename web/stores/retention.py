@@ -28,15 +28,15 @@ MAX_SESSION_LIFETIME = timedelta(days=7)  # the longest CTAX_SESSION_LIFETIME_HO
 
 @dataclass(frozen=True)
 class StoreRetention:
-    """How long the web store keeps each kind of record (defaults as in the README's retention table)."""
+    """How long the web store keeps each kind of record (the defaults are the settings', CTAX_RETENTION_*_DAYS)."""
 
-    review_content: timedelta = timedelta(days=90)  # the notification as sent, for the review page
-    progress: timedelta = timedelta(days=180)  # status, reasons and account references residents look up
-    idempotency_keys: timedelta = timedelta(days=7)  # intake's Idempotency-Key answers
-    review_decisions: timedelta = timedelta(days=6 * 365)  # the officers' audit trail (financial records)
-    metrics: timedelta = timedelta(days=730)  # timings and costs only; no personal data
-    sso_users: timedelta = timedelta(days=400)  # staff name and role, since their last sign-in
-    landlord_uploads: timedelta = timedelta(days=180)  # landlords' files as rows, and each row's result
+    review_content: timedelta  # the notification as sent, for the review page
+    progress: timedelta  # status, reasons and account references residents look up
+    idempotency_keys: timedelta  # intake's Idempotency-Key answers
+    review_decisions: timedelta  # the officers' audit trail (financial records)
+    metrics: timedelta  # timings and costs only; no personal data
+    sso_users: timedelta  # staff name and role, since their last sign-in
+    landlord_uploads: timedelta  # landlords' files as rows, and each row's result
 
 
 @dataclass(frozen=True)

@@ -85,10 +85,6 @@ class SessionStore:
         with self._engine.begin() as conn:
             conn.execute(delete(session_table).where(session_table.c.token_digest == _digest(token)))
 
-    def end_all_for(self, username: str) -> None:
-        with self._engine.begin() as conn:
-            conn.execute(delete(session_table).where(session_table.c.username == username))
-
     def purge_expired(self) -> int:
         now = self._clock()
         with self._engine.begin() as conn:

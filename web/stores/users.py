@@ -2,7 +2,7 @@
 
 Users live in the web app's own database (``ctax users add``) and may also come from configuration
 (``CTAX_STAFF_USERS``, JSON with Argon2 hashes, read-only at run time); the configured ones are read-only.
-Who a user is and what a role allows is in :mod:`web.signin.accounts`. People who sign in through the
+Who a user is and what a role allows is in :mod:`web.staff_accounts.accounts`. People who sign in through the
 council's identity provider are remembered in ``staff_sso_user`` (name and role as of their last sign-in,
 no password) under an ``sso:`` username that no local user can have.
 """
@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, DateTime, Engine, String, Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from web.signin.accounts import ConfiguredUser, Role, StaffUser, UserExistsError, check_username
-from web.signin.passwords import hash_password
+from web.staff_accounts.accounts import ConfiguredUser, Role, StaffUser, UserExistsError, check_username
+from web.staff_accounts.passwords import hash_password
 from web.stores.database import create_tables, metadata
 
 user_table = Table(

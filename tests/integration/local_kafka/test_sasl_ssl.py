@@ -2,13 +2,13 @@
 
 One broker for the module (the plaintext session broker cannot do this): a CA and broker certificate
 made here, SCRAM users created when the storage is formatted, the StandardAuthorizer on, and the ACLs
-``ctax kafka acls`` prints for two principals (``ctax/kafka_acls.py``): the worker (the pipeline's topics and
+``ctax kafka acls`` prints for two principals (``ctax/kafka_admin/acls.py``): the worker (the pipeline's topics and
 its consumer group) and the web app (write submitted; read submitted, status and metrics as its own groups;
 the processors' lag; nothing else).
 
 The clients are built the way the product builds them, from the documented ``CTAX_KAFKA_*`` settings:
-the web app's through ``ctax.components.kafka_connection``, the worker's through the Faust credentials
-of ``ctax.worker_runner.faust_credentials``.
+the web app's through ``ctax.running.components.kafka_connection``, the worker's through the Faust credentials
+of ``ctax.running.worker_runner.faust_credentials``.
 """
 
 from __future__ import annotations
@@ -33,20 +33,20 @@ from aiokafka.errors import ClusterAuthorizationFailedError, TopicAuthorizationF
 from faust.transport.drivers.aiokafka import credentials_to_aiokafka_auth
 
 from adapters.sql.revenues import SqlRevenuesSystem
-from ctax.components import kafka_connection
-from ctax.kafka_access import KafkaAccessError
-from ctax.kafka_acls import service_acls
+from ctax.kafka_admin.access import KafkaAccessError
+from ctax.kafka_admin.acls import service_acls
+from ctax.kafka_admin.topic_setup import ensure_topics
 from ctax.local_kafka import LocalKafka, free_port
 from ctax.local_kafka.acls import create_acls
 from ctax.local_kafka.security import ScramUser, TlsFiles, client_options, make_tls_files, secure_local_kafka
+from ctax.running.components import kafka_connection
+from ctax.running.worker_runner import faust_credentials
 from ctax.settings import Settings
-from ctax.topic_setup import ensure_topics
-from ctax.worker_runner import faust_credentials
 from schemas.codec import shared_codec
 from schemas.events import NotificationMetric, NotificationStatus
 from schemas.topics import ASSESSED, DEAD_LETTER_TOPIC, METRICS, PROCESSOR_APP_ID, STATUS, SUBMITTED, VALIDATED
 from tests.builders import move_in, notification, register_property
-from web.ops.consumer_lag import ConsumerLagMonitor, LagReading
+from web.kafka.consumer_lag import ConsumerLagMonitor, LagReading
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 WORKER_GROUP = "ctax-processor"  # the Faust app id, which Faust uses as the consumer group
@@ -116,7 +116,8 @@ def _web_options(settings: Settings) -> dict[str, Any]:
 
 
 def _worker_options(settings: Settings) -> dict[str, Any]:
-    return {"bootstrap_servers": settings.kafka_bootstrap, **credentials_to_aiokafka_auth(faust_credentials(settings))}
+    credentials = faust_credentials(kafka_connection(settings))
+    return {"bootstrap_servers": settings.kafka_bootstrap, **credentials_to_aiokafka_auth(credentials)}
 
 
 async def _send(options: Mapping[str, Any], topic: str, value: bytes, key: bytes | None = None) -> None:
@@ -289,7 +290,7 @@ async def test_the_real_worker_and_the_web_apps_readers_work_within_their_acls(
     revenues.create_schema()
     revenues.load_register([register_property("100090000004")], [])
     revenues.dispose()
-    env = {**os.environ, **secure.settings_env(secure.worker), "CTAX_DATABASE_URL": revenues_url,
+    env = {**os.environ, **secure.settings_env(secure.worker), "CTAX_REVENUES_DATABASE_URL": revenues_url,
            "CTAX_PARTITIONS": "4", "CTAX_WORKER_METRICS_PORT": "0", "CTAX_LOG_FORMAT": "text"}
     log_path = tmp_path / "worker.log"
     with log_path.open("wb") as log:
@@ -336,9 +337,9 @@ async def test_a_login_without_alter_configs_is_told_the_retention_was_not_set(
     """The web principal may not configure topics: the broker says so in its answer, and the topic check logs it
     (names, no personal data) instead of passing as if the retention had been set."""
     settings = _settings(monkeypatch, secure.settings_env(secure.web))
-    with caplog.at_level(logging.WARNING, logger="ctax.topic_setup"):
+    with caplog.at_level(logging.WARNING, logger="ctax.kafka_admin.topic_setup"):
         await ensure_topics(settings.kafka_bootstrap, 4, client_options=_web_options(settings), attempts=1)
-    (warning,) = [r for r in caplog.records if r.name == "ctax.topic_setup"]
+    (warning,) = [r for r in caplog.records if r.name == "ctax.kafka_admin.topic_setup"]
     assert "could not set the retention" in warning.getMessage()
     assert SUBMITTED.name in warning.topics  # type: ignore[attr-defined]
 

@@ -19,17 +19,17 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from schemas.kafka_connection import KafkaConnection
 from tests.integration.oidc.fixtures import (
     CLIENT_ID,
     REDIRECT_URI,
     running_provider,
     sign_in_at_provider,
 )
-from tests.unit.web.back_office.fixtures import PASSWORD, csrf_token_from, office_of, running, seeded_revenues
+from tests.unit.web.staff_shell.fixtures import PASSWORD, csrf_token_from, office_of, running, seeded_revenues
 from web.app import WebConfig, create_app
-from web.back_office.services import BackOfficeConfig
-from web.kafka.connection import KafkaConnection
 from web.signin.oidc_client import OidcConfig, OidcSignIn, OidcSignInError
+from web.staff_shell.services import StaffShellConfig
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +45,10 @@ def oidc_config(issuer: str, client_id: str = CLIENT_ID) -> OidcConfig:
 
 def oidc_app(tmp_path: Path, issuer: str, *, password_sign_in: bool = True) -> FastAPI:
     return create_app(WebConfig(
-        kafka=KafkaConnection("127.0.0.1:1"), council_code="E99999999", database_url=f"sqlite:///{tmp_path}/web.db",
+        kafka=KafkaConnection("127.0.0.1:1"), council_code="E99999999",
+        council_name="Exampleshire District Council", web_database_url=f"sqlite:///{tmp_path}/web.db",
         secret_key=b"k" * 32, secure_cookies=False, publish_timeout_seconds=0.5,
-        back_office=BackOfficeConfig(revenues_database_url=seeded_revenues(tmp_path), create_first_admin=False,
+        staff_shell=StaffShellConfig(revenues_database_url=seeded_revenues(tmp_path), create_first_admin=False,
                                      metrics_port=0, lag_interval_seconds=60, password_sign_in=password_sign_in,
                                      oidc=oidc_config(issuer)),
     ))

@@ -19,10 +19,10 @@ from adapters.revenues_port import (
     RevenuesUnavailableError,
     StaleAccountError,
 )
+from processors.rules.assessment import assess
 from processors.rules.charges import charge_lines
 from processors.rules.discounts import NO_DISCOUNT
 from processors.rules.instalments import instalment_plan
-from processors.rules.liability import assess
 from schemas.events import AccountChange
 from schemas.financial_year import FinancialYear
 from tests.builders import (

@@ -8,13 +8,13 @@ import pytest
 from adapters.files.revenues import FileRevenuesSystem
 from adapters.soap.revenues import SoapRevenuesSystem
 from adapters.sql.revenues import SqlRevenuesSystem
-from ctax.components import back_office_reader, revenues_adapter
+from ctax.running.components import back_office_reader, revenues_adapter
 from ctax.settings import Settings
 from tests.unit.adapters.revenues_contract import CAPABILITIES, RevenuesContract
 
 
 def test_each_adapter_is_chosen_by_the_settings(tmp_path: Path) -> None:
-    sql = revenues_adapter(Settings(revenues_adapter="sql", database_url=f"sqlite:///{tmp_path}/r.db"))
+    sql = revenues_adapter(Settings(revenues_adapter="sql", revenues_database_url=f"sqlite:///{tmp_path}/r.db"))
     assert isinstance(sql, SqlRevenuesSystem)
     sql.dispose()
     soap = revenues_adapter(Settings(revenues_adapter="soap", soap_url="http://127.0.0.1:9/revenues"))

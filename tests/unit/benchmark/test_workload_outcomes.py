@@ -18,12 +18,14 @@ from adapters.sql.revenues import SqlRevenuesSystem
 from ctax.benchmark.scenario import seed_workload
 from processors.cost_model_file import load_cost_model
 from processors.pipeline.context import SourceRecord, StageContext
-from processors.pipeline.fused import process_batch
+from processors.pipeline.fused import BatchOptions, process_batch
 from processors.pipeline.staged import apply_assessed, assess_validated, validate_submitted
 from processors.rules.council import CouncilRules
 from schemas.codec import shared_codec
 from schemas.events import NotificationStatus
 from schemas.topics import ASSESSED, STATUS, SUBMITTED, VALIDATED
+
+KEEP_ASSESSED = BatchOptions(publish_assessed=True)
 
 YEAR = datetime.now(UTC).year
 RULES = CouncilRules(council_code="E99999999",
@@ -69,7 +71,7 @@ def test_every_scenario_ends_as_it_should(revenues: SqlRevenuesSystem, shape: st
     if shape == "fused":
         for start in range(0, len(values), 50):
             batch = [SourceRecord(SUBMITTED.name, b"k", v) for v in values[start:start + 50]]
-            outputs.extend((o.topic, o.value) for o in process_batch(ctx, batch))
+            outputs.extend((o.topic, o.value) for o in process_batch(ctx, batch, KEEP_ASSESSED))
     else:
         outputs = _staged(ctx, values)
     finals = _finals(outputs)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from ctax.admin.payments import pence_of, post_payment
 from ctax.cli import main
-from ctax.legacy_payments import pence_of, post_payment
 from legacy.database import connect, create_schema
 from legacy.ledger import Ledger, load_register
 from legacy.records import Account, Payment

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from adapters.memory_revenues import InMemoryRevenuesSystem
-from ctax.components import council_rules
+from ctax.running.components import council_rules
 from ctax.settings import Settings
 from processors.app import ProcessorConfig, build_app
 from processors.cost_model_file import load_cost_model
@@ -22,7 +22,8 @@ def test_faust_data_dir_is_outside_the_working_directory_and_can_be_made(
     ctx = StageContext(revenues=InMemoryRevenuesSystem(), rules=council_rules(Settings(_env_file=None)),
                        cost_model=load_cost_model())
 
-    app = build_app(ProcessorConfig(bootstrap="127.0.0.1:1", topic_prefix="t-"), ctx)
+    config = ProcessorConfig(bootstrap="127.0.0.1:1", topic_prefix="t-", batch_size=10, publish_assessed=False)
+    app = build_app(config, ctx)
 
     datadir = Path(app.conf.datadir)
     assert datadir.is_absolute()

@@ -129,8 +129,8 @@ def test_the_fused_shape_checks_again_when_another_worker_changed_the_account_me
     from dataclasses import replace
 
     from processors.pipeline.context import SourceRecord
-    from processors.pipeline.fused import process_batch
-    from processors.rules.liability import assess
+    from processors.pipeline.fused import BatchOptions, process_batch
+    from processors.rules.assessment import assess
     from tests.builders import RULES, notification, validated
 
     pipeline = Pipeline("fused")
@@ -141,7 +141,7 @@ def test_the_fused_shape_checks_again_when_another_worker_changed_the_account_me
     competing = assess(validated(newcomer, facts), RULES, newcomer.submitted_at)
     ctx = replace(pipeline.ctx, revenues=_AnotherWorkerFirst(pipeline.revenues, competing))
     leaving = encode(change=move_out(uprn=HOUSE, move_date=date(2025, 10, 1)), reference=LEAVER)
-    outputs = process_batch(ctx, [SourceRecord("submitted", b"k", leaving)])
+    outputs = process_batch(ctx, [SourceRecord("submitted", b"k", leaving)], BatchOptions(publish_assessed=True))
     pipeline.published[STATUS.name] = [o for o in outputs if o.topic == STATUS.name]
     (status,) = [s for s in pipeline.statuses() if s.status.is_final]
     assert status.status is Status.APPLIED

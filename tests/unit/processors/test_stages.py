@@ -11,12 +11,14 @@ import pytest
 from adapters.memory_revenues import InMemoryRevenuesSystem
 from processors.cost_model_file import load_cost_model
 from processors.pipeline.context import Output, SourceRecord, StageContext
-from processors.pipeline.fused import process_batch
+from processors.pipeline.fused import BatchOptions, process_batch
 from processors.pipeline.staged import apply_assessed, assess_validated, measure_status, validate_submitted
 from schemas.codec import shared_codec
 from schemas.events import NotificationMetric, NotificationStatus, Status
 from schemas.topics import ASSESSED, DEAD_LETTER_TOPIC, METRICS, STATUS, SUBMITTED, VALIDATED
 from tests.builders import RULES, address, existing_account, move_in, move_out, notification, register_property
+
+KEEP_ASSESSED = BatchOptions(publish_assessed=True)
 
 NOW = datetime(2025, 10, 10, 12, 0, tzinfo=UTC)
 HANDLERS = {SUBMITTED.name: validate_submitted, VALIDATED.name: assess_validated,
@@ -41,7 +43,8 @@ class Pipeline:
 
     def submit_batch(self, values: list[bytes]) -> None:
         if self.mode == "fused":
-            for record in process_batch(self.ctx, [SourceRecord(SUBMITTED.name, b"k", v) for v in values]):
+            batch = [SourceRecord(SUBMITTED.name, b"k", v) for v in values]
+            for record in process_batch(self.ctx, batch, KEEP_ASSESSED):
                 self.published[record.topic].append(record)
             return
         for value in values:

@@ -9,7 +9,7 @@ import pytest
 from ctax.replay.diff import Difference
 from ctax.replay.recorded import Recorded
 from ctax.replay.rerun import Period, rerun
-from processors.rules.liability import assess
+from processors.rules.assessment import assess
 from schemas.events import AccountChange, ChargeLine, EndedAccount, OpenAccount, Payment
 from schemas.notification import ChangeNotification
 from tests.builders import RULES, address, facts, move_in, move_out, notification, validated

@@ -25,7 +25,7 @@ from adapters.memory_revenues import InMemoryRevenuesSystem
 from adapters.revenues_port import AccountView, ChargeRow, ExistingAccount, InstalmentRow
 from processors.cost_model_file import load_cost_model
 from processors.pipeline.context import SourceRecord, StageContext
-from processors.pipeline.fused import process_batch
+from processors.pipeline.fused import BatchOptions, process_batch
 from processors.rules.charges import charge_lines
 from processors.rules.discounts import NO_DISCOUNT, SINGLE_PERSON, Discount
 from processors.rules.instalments import instalment_plan
@@ -71,7 +71,8 @@ class Council:
         self.now = datetime(on.year, on.month, on.day, 11, 0, tzinfo=UTC)
         value = shared_codec().encode(notification(change=change, submitted_at=self.now, channel=channel,
                                                    notification_id=str(uuid.uuid4())))
-        outputs = process_batch(self.ctx, [SourceRecord(SUBMITTED.name, b"k", value)])
+        outputs = process_batch(self.ctx, [SourceRecord(SUBMITTED.name, b"k", value)],
+                                BatchOptions(publish_assessed=False))
         statuses = [shared_codec().decode(o.value, NotificationStatus) for o in outputs if o.topic == STATUS.name]
         return next(s for s in statuses if s.status.is_final)
 

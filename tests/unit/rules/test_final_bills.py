@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from processors.rules.discounts import NO_DISCOUNT, SINGLE_PERSON
-from processors.rules.instalments import NOTICE_PERIOD_DAYS, PaymentArrangement, Scheme
+from processors.rules.instalments import NOTICE_PERIOD_DAYS, PaymentPlanTerms, Scheme
 from processors.rules.liability import final_bill_ending
 from schemas.events import OpenAccount, Payment
 from schemas.financial_year import FinancialYear, financial_year_of
@@ -33,7 +33,7 @@ def test_every_year_the_change_touches_gets_its_own_bill(
     notice = date(2024, 4, 1) + timedelta(days=notice_offset)  # 2024/25 to 2026/27, Band D configured to 2027
     last_day = notice - timedelta(days=move_back)
     start = min(last_day, date(2023, 4, 1) + timedelta(days=start_offset))
-    arrangement = PaymentArrangement(Scheme.TWELVE if twelve else Scheme.TEN, payment_day)
+    arrangement = PaymentPlanTerms(Scheme.TWELVE if twelve else Scheme.TEN, payment_day)
     current = financial_year_of(notice)
     discount = SINGLE_PERSON if single else NO_DISCOUNT
     account = OpenAccount(account_ref="500000001", liability_start=start, discount_code=discount.code,

@@ -6,7 +6,7 @@ import pytest
 
 from processors.rules.instalments import (
     InvalidPaymentDayError,
-    PaymentArrangement,
+    PaymentPlanTerms,
     Scheme,
     SmallInstalmentPolicy,
     instalment_amounts,
@@ -98,7 +98,7 @@ def test_a_council_that_uses_neither_rule_keeps_small_instalments_but_never_a_ni
 
 def test_a_payment_day_must_be_a_day_of_the_month() -> None:
     with pytest.raises(InvalidPaymentDayError):
-        PaymentArrangement(Scheme.TEN, 32)
+        PaymentPlanTerms(Scheme.TEN, 32)
     with pytest.raises(InvalidPaymentDayError):
         instalment_plan(10000, FY, date(2025, 5, 1), payment_day=0)
 

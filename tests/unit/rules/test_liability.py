@@ -2,8 +2,9 @@
 
 from datetime import UTC, date, datetime
 
-from processors.rules.instalments import PaymentArrangement, Scheme
-from processors.rules.liability import assess, final_bill_ending, notice_date_for
+from processors.rules.assessment import assess
+from processors.rules.instalments import PaymentPlanTerms, Scheme
+from processors.rules.liability import final_bill_ending, notice_date_for
 from processors.rules.review import NeedsReview
 from schemas.events import AccountChange, Payment
 from tests.builders import RULES, facts, move_in, move_out, move_within, notification, open_account, validated
@@ -126,7 +127,7 @@ def test_a_discount_over_100_percent_on_the_account_needs_a_person() -> None:
 def test_a_final_bill_is_planned_on_the_accounts_own_scheme_and_payment_day() -> None:
     account = open_account(start=date(2024, 1, 15), paid=53200)
     ending = final_bill_ending(facts(band="D", open_account=account), date(2025, 10, 1), date(2025, 10, 10), RULES,
-                               "moved out", PaymentArrangement(Scheme.TWELVE, 15))
+                               "moved out", PaymentPlanTerms(Scheme.TWELVE, 15))
     # £611.12 due; 12-instalment scheme, notice 10 October: 5 whole months left (para 2(3A)(a)(ii)), 15th of
     # November to March; £611.12 / 5 = £122.224 -> 4 x £122 and £123.12 first (para 2(6))
     assert ending.balance_pence == 61112
@@ -161,7 +162,7 @@ def test_an_earlier_years_balance_due_gets_its_own_demand() -> None:
         Payment(financial_year=2024, paid_on=date(2024, 6, 1), amount_pence=100000),
         Payment(financial_year=2025, paid_on=date(2025, 4, 1), amount_pence=40000))})
     ending = final_bill_ending(facts(band="D", open_account=account), date(2025, 3, 1), date(2025, 5, 10), RULES,
-                               "moved out", PaymentArrangement(Scheme.TEN, 1))
+                               "moved out", PaymentPlanTerms(Scheme.TEN, 1))
     earlier = ending.year_bills[0]
     assert (earlier.balance_pence, earlier.paid_is_assumed) == (98661, False)
     assert [(i.financial_year, i.due_date, i.amount_pence) for i in ending.instalments] == [

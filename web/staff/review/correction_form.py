@@ -14,27 +14,30 @@ from typing import Any
 
 from pydantic import ValidationError
 
-DATE_KEYS = {"move_in": "move_in_date", "move_out": "move_out_date", "move_within": "move_date",
-             "single_person_discount": "effective_date", "household_change": "effective_date",
-             "student_exemption": "effective_date", "change_of_name": "effective_date",
-             "payment_arrangement": "requested_on", "rebill": "from_date"}
-DATE_LABELS = {"move_in_date": "Move date", "move_out_date": "Move date", "move_date": "Move date",
-               "effective_date": "Date of the change", "requested_on": "Date asked for", "from_date": "Bill from"}
+from web.kind_wording import CorrectedProperty, KindWording, date_fields, wording_for
+
 ADDRESS_PARTS = ("line_1", "line_2", "town", "postcode")
 
 
-@dataclass(frozen=True)
-class PropertyFields:
-    legend: str
-    uprn_key: str
-    address_key: str
+def _wording(kind: str) -> KindWording:
+    wording = wording_for(kind)
+    if wording is None:
+        raise ValueError(f"no wording for the kind of change {kind!r} in web/kind_wording.py")
+    return wording
 
 
-def property_fields(kind: str) -> list[PropertyFields]:
-    if kind == "move_within":
-        return [PropertyFields("Moving from", "from_uprn", "from_address"),
-                PropertyFields("Moving to", "to_uprn", "to_address")]
-    return [PropertyFields("Property", "uprn", "address")]
+def property_fields(kind: str) -> list[CorrectedProperty]:
+    """The properties of this kind of change, each with its form's legend and the change's field names."""
+    return list(_wording(kind).properties)
+
+
+def date_key(kind: str) -> str:
+    """The change's field holding the date of this kind (corrected as ``<key>-day``, ``-month``, ``-year``)."""
+    return _wording(kind).date_field
+
+
+def date_label(kind: str) -> str:
+    return _wording(kind).date_label
 
 
 @dataclass(frozen=True)
@@ -49,9 +52,7 @@ class TextField:
 
 def text_fields(change: Mapping[str, Any]) -> list[TextField]:
     """The one-line fields an officer may correct on this kind of change."""
-    fields: list[TextField] = []
-    if change["kind"] == "change_of_name":
-        fields.append(TextField("previous_name", "Name on the account now", ("previous_name",)))
+    fields = [TextField(text.key, text.label, (text.key,)) for text in _wording(str(change["kind"])).corrected_text]
     for number, student in enumerate(change.get("students") or ()):
         fields.append(TextField(f"students-{number}-certificate_reference",
                                 f"Certificate reference of {student['full_name']}",
@@ -91,8 +92,8 @@ def initial_values(change: Mapping[str, Any]) -> dict[str, str]:
             values[f"{fields.address_key}-{part}"] = str(address.get(part) or "")
     for text in text_fields(change):
         values[text.key] = str(_value_at(change, text.path) or "")
-    day = date.fromisoformat(str(change[DATE_KEYS[kind]]))
-    key = DATE_KEYS[kind]
+    key = date_key(kind)
+    day = date.fromisoformat(str(change[key]))
     values.update({f"{key}-day": str(day.day), f"{key}-month": str(day.month), f"{key}-year": str(day.year)})
     return values
 
@@ -111,12 +112,12 @@ def corrected_change(change: Mapping[str, Any], form: Mapping[str, str]) -> tupl
         if not typed and not text.optional:
             errors[text.key] = f"Enter the {text.label[0].lower()}{text.label[1:]}"
         _with_value(corrected, text.path, typed or None)
-    key = DATE_KEYS[kind]
+    key = date_key(kind)
     try:
         corrected[key] = date(int(form.get(f"{key}-year", "")), int(form.get(f"{key}-month", "")),
                               int(form.get(f"{key}-day", ""))).isoformat()
     except ValueError:
-        errors[f"{key}-day"] = f"Enter a real {DATE_LABELS[key].lower()}, for example 27 3 2026"
+        errors[f"{key}-day"] = f"Enter a real {date_label(kind).lower()}, for example 27 3 2026"
     return corrected, errors
 
 
@@ -131,7 +132,7 @@ def errors_from_validation(error: ValidationError, kind: str) -> dict[str, str]:
             field = f"students-{parts[1]}-{parts[2]}"
         elif len(parts) >= 2 and parts[0].endswith("address"):
             field = f"{parts[0]}-{parts[1]}"
-        elif parts and parts[0] in DATE_KEYS.values():
+        elif parts and parts[0] in date_fields():
             field = f"{parts[0]}-day"
         elif parts:
             field = parts[0]

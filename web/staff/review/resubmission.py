@@ -16,7 +16,7 @@ from schemas.notification import ChangeNotification, Channel, NotificationReques
 from web.in_thread import in_thread
 from web.intake.acceptance import IntakeUnavailableError, StillProcessingError, accept_notification
 from web.intake.runtime import WebRuntime
-from web.signin.accounts import StaffUser
+from web.staff_accounts.accounts import StaffUser
 from web.stores.reviews import ReviewStore
 
 OFFICER_REJECTED = "officer_rejected"

@@ -11,15 +11,13 @@ from starlette.responses import RedirectResponse, Response
 
 from schemas.codec import DecodeError
 from schemas.notification import ChangeNotification
-from web.back_office.pages import KIND_LABELS, render_back_office
 from web.in_thread import in_thread
 from web.intake.runtime import WebRuntime
-from web.signin.accounts import StaffUser
-from web.signin.guard import StaffPageUser, back_office
+from web.kind_wording import STAFF_LABELS
 from web.staff.review.correction_form import (
-    DATE_KEYS,
-    DATE_LABELS,
     corrected_change,
+    date_key,
+    date_label,
     detail_rows,
     errors_from_validation,
     initial_values,
@@ -27,6 +25,9 @@ from web.staff.review.correction_form import (
     text_fields,
 )
 from web.staff.review.resubmission import CorrectionNotSentError, correction_request, reject_case, send_correction
+from web.staff_accounts.accounts import StaffUser
+from web.staff_shell.guard import StaffPageUser, staff_shell
+from web.staff_shell.pages import render_staff_page
 from web.stores.reviews import AlreadyDecidedError
 
 router = APIRouter(include_in_schema=False)
@@ -36,16 +37,16 @@ MAX_REASON = 500
 
 @router.get("/staff/review")
 async def review_queue(request: Request, user: StaffPageUser) -> Response:
-    office = back_office(request)
+    office = staff_shell(request)
     items = await in_thread(office.queries.review_queue)
     decisions = await in_thread(office.reviews.recent_decisions, 10)
-    return render_back_office(request, "staff/review_queue.html", user, "/staff/review", {
-        "items": items, "decisions": decisions, "kind_labels": KIND_LABELS,
+    return render_staff_page(request, "staff/review_queue.html", user, "/staff/review", {
+        "items": items, "decisions": decisions, "kind_labels": STAFF_LABELS,
     })
 
 
 def _original(request: Request, notification_id: str) -> ChangeNotification | None:
-    office = back_office(request)
+    office = staff_shell(request)
     encoded = office.reviews.content(notification_id)
     if encoded is None:
         return None
@@ -59,10 +60,10 @@ def _original(request: Request, notification_id: str) -> ChangeNotification | No
 async def _case_page(request: Request, user: StaffUser, notification_id: str, *,
                      values: dict[str, str] | None = None, errors: dict[str, str] | None = None,
                      reject_reason: str = "", status_code: int = 200) -> Response:
-    office = back_office(request)
+    office = staff_shell(request)
     item = await in_thread(office.queries.item, notification_id)
     if item is None:
-        return render_back_office(request, "staff/not_found.html", user, "/staff/review",
+        return render_staff_page(request, "staff/not_found.html", user, "/staff/review",
                                   {"what": "There is no notification with that id."}, 404)
     original = await in_thread(_original, request, notification_id) if item.status == "review" else None
     decisions = await in_thread(office.reviews.decisions_for, notification_id)
@@ -74,10 +75,10 @@ async def _case_page(request: Request, user: StaffUser, notification_id: str, *,
                 follow_ups.append(found)
     change = original.change.model_dump(mode="json") if original else None
     errors = errors or {}
-    return render_back_office(request, "staff/notification.html", user, "/staff/review", {
+    return render_staff_page(request, "staff/notification.html", user, "/staff/review", {
         "item": item, "original": original, "change": change, "decisions": decisions, "follow_ups": follow_ups,
-        "kind_labels": KIND_LABELS, "property_fields": property_fields(item.kind),
-        "date_key": DATE_KEYS[item.kind], "date_label": DATE_LABELS[DATE_KEYS[item.kind]],
+        "kind_labels": STAFF_LABELS, "property_fields": property_fields(item.kind),
+        "date_key": date_key(item.kind), "date_label": date_label(item.kind),
         "text_fields": text_fields(change) if change else [], "detail_rows": detail_rows(change) if change else [],
         "values": values or (initial_values(change) if change else {}),
         "errors": errors, "has_errors": bool(errors), "reject_reason": reject_reason,
@@ -92,7 +93,7 @@ async def notification_case(request: Request, notification_id: str, user: StaffP
 
 @router.post("/staff/notifications/{notification_id}/correct")
 async def correct(request: Request, notification_id: str, user: StaffPageUser) -> Response:
-    office = back_office(request)
+    office = staff_shell(request)
     form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
     original = await in_thread(_original, request, notification_id)
     if original is None:
@@ -119,7 +120,7 @@ async def correct(request: Request, notification_id: str, user: StaffPageUser) -
         return await _case_page(request, user, notification_id, status_code=409,
                                 errors={"note": "Another officer decided this case first"})
     except CorrectionNotSentError:
-        return render_back_office(request, "errors/service_unavailable.html", user, "/staff/review", {
+        return render_staff_page(request, "errors/service_unavailable.html", user, "/staff/review", {
             "what_happened": "The corrected notification could not be sent just now.",
             "what_to_do": "Nothing was changed and the case is still in the review queue. Try again shortly.",
             "retry_href": f"/staff/notifications/{notification_id}", "retry_text": "Back to the case",
@@ -130,7 +131,7 @@ async def correct(request: Request, notification_id: str, user: StaffPageUser) -
 
 @router.post("/staff/notifications/{notification_id}/reject")
 async def reject(request: Request, notification_id: str, user: StaffPageUser) -> Response:
-    office = back_office(request)
+    office = staff_shell(request)
     form = await request.form()
     raw = form.get("reason")
     reason = raw.strip() if isinstance(raw, str) else ""

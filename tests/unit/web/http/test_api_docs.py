@@ -9,15 +9,16 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from schemas.kafka_connection import KafkaConnection
 from web.app import WebConfig, create_app
 from web.http.api_docs import SWAGGER_UI_DIR_ENV, swagger_ui_dir
 from web.http.frontend_assets import FrontendMissingError
-from web.kafka.connection import KafkaConnection
 
 
 def _app(tmp_path: Path) -> FastAPI:
     return create_app(WebConfig(kafka=KafkaConnection("127.0.0.1:1"), council_code="E99999999",
-                                database_url=f"sqlite:///{tmp_path}/web.db", secret_key=b"k" * 32))
+                                council_name="Exampleshire District Council",
+                                web_database_url=f"sqlite:///{tmp_path}/web.db", secret_key=b"k" * 32))
 
 
 async def test_docs_load_swagger_ui_from_our_own_origin(tmp_path: Path) -> None:

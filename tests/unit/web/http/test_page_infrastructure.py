@@ -11,14 +11,15 @@ import pytest
 from fastapi import FastAPI, Form, Request
 from starlette.responses import HTMLResponse, PlainTextResponse
 
+from schemas.kafka_connection import KafkaConnection
 from web.app import WebConfig, create_app
 from web.http.csrf import CsrfProtection, cookie_name, csrf_input
-from web.kafka.connection import KafkaConnection
 
 
 def _app(tmp_path: Path) -> FastAPI:
     app = create_app(WebConfig(kafka=KafkaConnection("127.0.0.1:1"), council_code="E99999999",
-                               database_url=f"sqlite:///{tmp_path}/web.db", secret_key=b"k" * 32))
+                               council_name="Exampleshire District Council",
+                               web_database_url=f"sqlite:///{tmp_path}/web.db", secret_key=b"k" * 32))
 
     @app.get("/test-form", include_in_schema=False)
     async def form_page(request: Request) -> HTMLResponse:

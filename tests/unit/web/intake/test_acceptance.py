@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine, select, update
 
 from schemas.codec import shared_codec
+from schemas.kafka_connection import KafkaConnection
 from schemas.notification import ChangeNotification, Channel, NotificationRequest
 from tests.builders import move_in, move_out
 from web.intake.acceptance import (
@@ -21,7 +22,6 @@ from web.intake.acceptance import (
 )
 from web.intake.publisher import NotificationPublisher, PublishUnavailableError
 from web.intake.runtime import WebRuntime
-from web.kafka.connection import KafkaConnection
 from web.kafka.status_follower import StatusFollower
 from web.stores.database import create_store_engine
 from web.stores.progress import ProgressStore, idempotency_table

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+from collections.abc import Callable
 from datetime import datetime
 
 import pytest
+from openpyxl import Workbook
 
 from tests.unit.web.landlords.files import BAD_POSTCODE, END, HEADER, START, csv_file, xlsx_file, zip_not_xlsx
+from tests.unit.web.landlords.hostile_files import good_xlsx, rezipped
 from web.landlords.spreadsheet import MAX_FILE_BYTES, MAX_ROWS, UploadRefusedError, read_rows
-from web.landlords.template import COLUMN_NAMES, csv_template, xlsx_template
+from web.landlords.template import COLUMN_NAMES, SHEET_TITLE, csv_template, xlsx_template
 
 
 def test_the_templates_read_back_as_two_rows() -> None:
@@ -62,7 +67,44 @@ def test_an_xlsx_formula_is_refused() -> None:
         read_rows("t.xlsx", content)
 
 
-def test_a_phone_number_with_a_plus_is_not_a_formula() -> None:
+def test_a_phone_number_with_a_plus_is_not_a_formula_and_is_stored_without_it() -> None:
     (row,) = read_rows("t.csv", csv_file(START.replace("sam@example.com,", "sam@example.com,+44 808 157 0192")))
-    assert row.values["tenant_phone"] == "+44 808 157 0192"
+    assert row.values["tenant_phone"] == "0808 157 0192"
     assert len(COLUMN_NAMES) == 14
+
+
+def test_the_sheet_the_template_names_is_read_even_when_it_is_not_the_first() -> None:
+    book = Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "Notes"
+    notes.append(list(COLUMN_NAMES))
+    notes.append(START.replace("Sam Taylor", "Not This One").split(","))
+    changes = book.create_sheet(SHEET_TITLE)
+    changes.append(list(COLUMN_NAMES))
+    changes.append(END.split(","))
+    out = io.BytesIO()
+    book.save(out)
+    (row,) = read_rows("t.xlsx", out.getvalue())
+    assert row.values["tenant_names"] == "Rosa Singh"
+
+
+@pytest.mark.parametrize(("build", "reason"), [
+    (lambda: rezipped(good_xlsx(), add={f"xl/media/image{i}.png": b"\x89PNG" for i in range(200)}),
+     "more than 200 parts"),
+    (lambda: rezipped(good_xlsx(), add={"../../etc/cron.d/x": b"x"}), "damaged"),
+    (lambda: _without("[Content_Types].xml"), "not an XLSX workbook"),
+    (lambda: rezipped(good_xlsx(), add={"xl/media/big.png": bytes(2 * 1024 * 1024)}), "unpacks to more than 1 MB"),
+])
+def test_archives_no_real_workbook_would_be_are_refused(build: Callable[[], bytes], reason: str) -> None:
+    with pytest.raises(UploadRefusedError, match=reason):
+        read_rows("t.xlsx", build())
+
+
+def _without(name: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good_xlsx())) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            if info.filename != name:
+                target.writestr(info, source.read(info))
+    return out.getvalue()

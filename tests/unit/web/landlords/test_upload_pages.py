@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import cast
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
 from schemas.notification import Channel, MoveIn, MoveOut
-from tests.unit.web.back_office.fixtures import PASSWORD, back_office_app, csrf_token_from, office_of, running, sign_in
 from tests.unit.web.fake_kafka import FakeKafka, use_fake_kafka
 from tests.unit.web.landlords.files import BAD_POSTCODE, END, START, csv_file, xlsx_file
-from web.signin.accounts import Role
+from tests.unit.web.landlords.hostile_files import (
+    chart_only,
+    hidden_first_sheet,
+    macro_workbook,
+    styles_bomb,
+    xlsx_text_rows,
+)
+from tests.unit.web.staff_shell.fixtures import PASSWORD, csrf_token_from, office_of, running, sign_in, staff_shell_app
+from web.intake.publisher import NotificationPublisher
+from web.intake.runtime import WebRuntime
+from web.landlords import parse_process
+from web.staff_accounts.accounts import Role
 
 
 @pytest.fixture
 def app(tmp_path: Path) -> FastAPI:
-    return back_office_app(tmp_path)
+    return staff_shell_app(tmp_path)
 
 
 @pytest.fixture
@@ -40,12 +52,17 @@ async def _upload(client: httpx.AsyncClient, name: str, content: bytes) -> httpx
     return await client.post("/landlords/upload", data={"csrf_token": token}, files={"file": (name, content)})
 
 
-async def _results(client: httpx.AsyncClient, response: httpx.Response) -> tuple[str, str]:
+async def _results(client: httpx.AsyncClient, response: httpx.Response, *, sent: bool = True) -> tuple[str, str]:
+    """The upload's result page; with ``sent``, once no row is waiting (they are sent in the background)."""
     assert response.status_code == 303, response.text[:2000]
     location = response.headers["location"]
-    page = await client.get(location)
-    assert page.status_code == 200
-    return location, page.text
+    for _ in range(100):
+        page = await client.get(location)
+        assert page.status_code == 200
+        if not sent or 'data-pending="0"' in page.text:
+            return location, page.text
+        await asyncio.sleep(0.05)
+    raise AssertionError("the rows were not sent within 5 seconds")
 
 
 def _row_results(html: str) -> dict[int, str]:
@@ -122,8 +139,9 @@ async def test_a_file_far_over_the_limit_is_stopped_before_it_is_read(client: ht
 async def test_rows_kafka_cannot_take_wait_and_are_sent_later(client: httpx.AsyncClient, kafka: FakeKafka) -> None:
     await sign_in(client, "lettings")
     kafka.down = True
-    location, html = await _results(client, await _upload(client, "tenancies.csv", csv_file(START, END)))
+    location, html = await _results(client, await _upload(client, "tenancies.csv", csv_file(START, END)), sent=False)
     assert set(_row_results(html).values()) == {"Waiting to be sent"}  # stored, nothing lost
+    assert "Send waiting rows now" in html
     kafka.down = False
     token = await csrf_token_from(client, location)
     sent = await client.post(f"{location}/send", data={"csrf_token": token})
@@ -140,3 +158,87 @@ async def test_a_landlord_sees_only_their_own_uploads(client: httpx.AsyncClient,
     assert (await client.get(location)).status_code == 404
     assert "tenancies.csv" not in (await client.get("/landlords")).text
     assert len(kafka.records) == 1
+
+
+@pytest.mark.parametrize(("name", "build", "message"), [
+    ("styles.xlsx", styles_bomb, "the styles (xl/styles.xml) unpacks to more than 1 MB"),
+    ("formula.xlsx", lambda: xlsx_text_rows([START.replace("Sam Taylor", "\u00a0=HYPERLINK(\"x\")").split(",")]),
+     "Row 2 has a formula in tenant_names"),
+    ("macros.xlsx", macro_workbook, "macro-enabled workbook (.xlsm)"),
+    ("chart.xlsx", chart_only, "no visible sheet of rows"),
+])
+async def test_hostile_workbooks_are_refused_whole_with_one_sentence(
+        client: httpx.AsyncClient, kafka: FakeKafka, name: str, build: Callable[[], bytes], message: str) -> None:
+    await sign_in(client, "lettings")
+    refused = await _upload(client, name, build())
+    assert refused.status_code == 400
+    assert message in refused.text
+    assert kafka.records == []
+    assert "Your uploads" in refused.text
+    assert name not in refused.text  # nothing of a refused file is kept
+
+
+async def test_the_rows_sent_are_those_of_the_visible_sheet(client: httpx.AsyncClient, kafka: FakeKafka) -> None:
+    await sign_in(client, "lettings")
+    _, html = await _results(client, await _upload(client, "hidden.xlsx", hidden_first_sheet()))
+    assert set(_row_results(html)) == {2}
+    (record,) = kafka.records
+    assert isinstance(record.change, MoveOut)
+
+
+async def test_a_long_file_name_is_kept_short(client: httpx.AsyncClient, kafka: FakeKafka) -> None:
+    await sign_in(client, "lettings")
+    _, html = await _results(client, await _upload(client, "C:\\lettings\\" + "q" * 150 + ".csv", csv_file(START)))
+    assert "C:" not in html
+    assert "q" * 89 + "…" in html
+    assert "q" * 100 not in html
+
+
+async def test_when_every_reader_is_busy_the_landlord_is_told_to_try_again(
+        client: httpx.AsyncClient, kafka: FakeKafka, monkeypatch: pytest.MonkeyPatch) -> None:
+    await sign_in(client, "lettings")
+    monkeypatch.setattr(parse_process, "SLOT_WAIT_SECONDS", 0.1)
+    held = [parse_process._slots.acquire(blocking=False) for _ in range(parse_process.MAX_CONCURRENT_PARSES)]
+    try:
+        busy = await _upload(client, "tenancies.csv", csv_file(START))
+    finally:
+        for _ in range(sum(held)):
+            parse_process._slots.release()
+    assert busy.status_code == 503
+    assert "Try again in a minute" in busy.text
+    assert kafka.records == []
+
+
+class GatedKafka(FakeKafka):
+    """Kafka that takes nothing until the gate opens."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = asyncio.Event()
+
+    async def publish(self, key: bytes, value: bytes) -> None:
+        await self.gate.wait()
+        await super().publish(key, value)
+
+
+async def test_the_upload_answers_before_its_rows_are_sent_and_the_page_follows_them(
+        app: FastAPI, client: httpx.AsyncClient) -> None:
+    gated = GatedKafka()
+    runtime: WebRuntime = app.state.runtime
+    runtime.publisher = cast(NotificationPublisher, gated)
+    await sign_in(client, "lettings")
+    answered = await asyncio.wait_for(_upload(client, "tenancies.csv", csv_file(START, END)), 10)
+    location, html = await _results(client, answered, sent=False)
+    assert set(_row_results(html).values()) == {"Waiting to be sent"}
+    assert f'data-progress="{location}/progress"' in html
+    assert "landlord-upload-progress.js" in html
+    gated.gate.set()
+    await client.post(f"{location}/send", data={"csrf_token": await csrf_token_from(client, location)})
+    for _ in range(100):
+        progress = await client.get(f"{location}/progress")
+        if 'data-pending="0"' in progress.text:
+            break
+        await asyncio.sleep(0.05)
+    assert "<html" not in progress.text  # the fragment the page swaps in
+    assert all(ref.startswith("CTX-") for ref in _row_results(progress.text).values())
+    assert len(gated.records) == 2

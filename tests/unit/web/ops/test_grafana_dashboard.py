@@ -10,7 +10,7 @@ from pathlib import Path
 from prometheus_client import REGISTRY
 
 import processors.worker_metrics  # noqa: F401 - registers the worker's metrics in the default registry
-from web.ops.prometheus import WebPrometheus
+from web.staff_shell.prometheus import WebPrometheus
 from web.stores.database import create_store_engine
 from web.stores.metrics import MetricsStore
 

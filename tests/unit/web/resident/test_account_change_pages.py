@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from schemas.kafka_connection import KafkaConnection
 from tests.unit.web.resident.page_walker import PageWalker
 from web.app import WebConfig, create_app
-from web.kafka.connection import KafkaConnection
 from web.resident.session import uk_today
 
 SOON = uk_today().date()
@@ -22,7 +22,8 @@ CONTACT = {"contact-name": "Sam Taylor", "contact-email": "sam@example.com", "co
 @pytest.fixture
 async def walker(tmp_path: Path) -> AsyncIterator[PageWalker]:
     app = create_app(WebConfig(kafka=KafkaConnection("127.0.0.1:1"), council_code="E99999999",
-                               database_url=f"sqlite:///{tmp_path}/web.db", secret_key=b"k" * 32))
+                               council_name="Exampleshire District Council",
+                               web_database_url=f"sqlite:///{tmp_path}/web.db", secret_key=b"k" * 32))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://testserver") as client:
         yield PageWalker(client)
 

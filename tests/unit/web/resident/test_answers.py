@@ -8,8 +8,9 @@ import pytest
 
 from schemas.notification import ChangeKind, MoveIn, MoveWithin, Tenure
 from tests.unit.web.resident.fixtures import REGISTERED, TYPED, complete_move_within
-from web.resident.answers import AddressRole, JourneyAnswers, needs_review, next_path
+from web.resident.answers import AddressRole, JourneyAnswers
 from web.resident.notification_builder import notification_request
+from web.resident.question_order import needs_review, next_path
 
 
 def test_questions_come_in_order_and_then_check_answers() -> None:

@@ -18,9 +18,10 @@ from schemas.notification import (
     StudentExemption,
 )
 from tests.unit.web.resident.fixtures import account_change
-from web.resident.answers import Person, next_path
+from web.resident.answers import Person
 from web.resident.change_answers import NameAnswers, PaymentAnswers, StudentAnswers
 from web.resident.notification_builder import notification_request
+from web.resident.question_order import next_path
 
 TODAY = date(2026, 5, 12)
 WHEN = date(2026, 5, 1)

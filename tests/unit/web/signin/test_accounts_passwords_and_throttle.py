@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from web.signin.accounts import ConfiguredUser, InvalidUsernameError, Role, UserExistsError
 from web.signin.first_admin import ensure_first_admin
 from web.signin.identity import PasswordSignIn
-from web.signin.passwords import WeakPasswordError, hash_password, verify_password
 from web.signin.throttle import LoginThrottle
+from web.staff_accounts.accounts import ConfiguredUser, InvalidUsernameError, Role, UserExistsError
+from web.staff_accounts.passwords import WeakPasswordError, hash_password, verify_password
 from web.stores.database import create_store_engine
 from web.stores.users import UserStore
 

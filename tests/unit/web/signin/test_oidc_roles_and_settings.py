@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from ctax.components import oidc_config
+from ctax.running.web_components import oidc_config
 from ctax.settings import Settings
-from web.signin.accounts import Role
 from web.signin.oidc_client import role_from_claims, staff_username
+from web.staff_accounts.accounts import Role
 
 ROLE_MAP = {"ctax-staff": Role.STAFF, "ctax-ops": Role.OPS, "ctax-admin": Role.ADMIN}
 

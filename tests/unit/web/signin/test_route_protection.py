@@ -1,7 +1,7 @@
 """Issue 4: every staff and ops route refuses people who are not signed in, or not allowed.
 
 The test enumerates the app's routes, so a new route fails it until it is either protected (a
-``page_user``/``api_user`` dependency from web/signin/guard.py) or listed below as public on purpose.
+``page_user``/``api_user`` dependency from web/staff_shell/guard.py) or listed below as public on purpose.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from tests.unit.web.back_office.fixtures import back_office_app, csrf_token_from, running, sign_in
-from web.signin.accounts import Role
+from tests.unit.web.staff_shell.fixtures import csrf_token_from, running, sign_in, staff_shell_app
+from web.staff_accounts.accounts import Role
 
 # Public on purpose: the resident service, the intake API (its own rules), sign-in, health and API docs.
 PUBLIC = re.compile(r"""^(
@@ -56,7 +56,7 @@ def concrete(path: str) -> str:
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
-    return back_office_app(Path(tmp_path_factory.mktemp("protection")))
+    return staff_shell_app(Path(tmp_path_factory.mktemp("protection")))
 
 
 def protected_routes(app: FastAPI) -> list[tuple[APIRoute, Role]]:
@@ -66,7 +66,7 @@ def protected_routes(app: FastAPI) -> list[tuple[APIRoute, Role]]:
             continue
         role = required_role(route.dependant)
         assert role is not None, (
-            f"{route.path} has no role check: add a page_user/api_user dependency (web/signin/guard.py), "
+            f"{route.path} has no role check: add a page_user/api_user dependency (web/staff_shell/guard.py), "
             f"or list it in PUBLIC in {Path(__file__).name} if residents or machines must reach it")
         found.append((route, role))
     return found

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import httpx
 
-from tests.unit.web.back_office.fixtures import PASSWORD, back_office_app, csrf_token_from, running, sign_in
+from tests.unit.web.staff_shell.fixtures import PASSWORD, csrf_token_from, running, sign_in, staff_shell_app
 
 
 async def test_an_officer_signs_in_and_lands_on_the_workspace(tmp_path: Path) -> None:
-    async with running(back_office_app(tmp_path)) as client:
+    async with running(staff_shell_app(tmp_path)) as client:
         answer = await sign_in(client, "officer")
         assert answer.status_code == 303
         assert answer.headers["location"] == "/staff"
@@ -25,7 +25,7 @@ async def test_an_officer_signs_in_and_lands_on_the_workspace(tmp_path: Path) ->
 
 
 async def test_secure_cookies_are_host_prefixed_and_secure(tmp_path: Path) -> None:
-    async with running(back_office_app(tmp_path, secure_cookies=True), base_url="https://testserver") as client:
+    async with running(staff_shell_app(tmp_path, secure_cookies=True), base_url="https://testserver") as client:
         answer = await sign_in(client, "operator")
         assert answer.headers["location"] == "/ops"
         cookie = next(c for c in answer.headers.get_list("set-cookie") if "ctax_session" in c)
@@ -35,7 +35,7 @@ async def test_secure_cookies_are_host_prefixed_and_secure(tmp_path: Path) -> No
 
 
 async def test_wrong_passwords_are_refused_then_throttled(tmp_path: Path) -> None:
-    async with running(back_office_app(tmp_path)) as client:
+    async with running(staff_shell_app(tmp_path)) as client:
         for _ in range(5):
             refused = await sign_in(client, "officer", "not the password!")
             assert refused.status_code == 400
@@ -47,14 +47,14 @@ async def test_wrong_passwords_are_refused_then_throttled(tmp_path: Path) -> Non
 
 
 async def test_unknown_users_get_the_same_answer(tmp_path: Path) -> None:
-    async with running(back_office_app(tmp_path)) as client:
+    async with running(staff_shell_app(tmp_path)) as client:
         answer = await sign_in(client, "nobody", PASSWORD)
         assert answer.status_code == 400
         assert "Enter a correct username and password" in answer.text
 
 
 async def test_sign_in_returns_to_the_page_asked_for_but_never_off_site(tmp_path: Path) -> None:
-    async with running(back_office_app(tmp_path)) as client:
+    async with running(staff_shell_app(tmp_path)) as client:
         first = await client.get("/staff/review")
         assert first.status_code == 303
         assert first.headers["location"] == "/sign-in?next=/staff/review"
@@ -69,7 +69,7 @@ async def test_sign_in_returns_to_the_page_asked_for_but_never_off_site(tmp_path
 
 
 async def test_signing_out_ends_the_session_on_the_server(tmp_path: Path) -> None:
-    async with running(back_office_app(tmp_path)) as client:
+    async with running(staff_shell_app(tmp_path)) as client:
         await sign_in(client, "officer")
         token = client.cookies["ctax_session"]
         csrf = await csrf_token_from(client, "/staff")
@@ -82,14 +82,14 @@ async def test_signing_out_ends_the_session_on_the_server(tmp_path: Path) -> Non
 
 
 async def test_sign_in_without_the_form_token_is_refused(tmp_path: Path) -> None:
-    async with running(back_office_app(tmp_path)) as client:
+    async with running(staff_shell_app(tmp_path)) as client:
         await client.get("/sign-in")
         answer = await client.post("/sign-in", data={"username": "officer", "password": PASSWORD})
         assert answer.status_code == 403
 
 
 async def test_api_callers_get_401_not_a_redirect(tmp_path: Path) -> None:
-    async with running(back_office_app(tmp_path)) as client:
+    async with running(staff_shell_app(tmp_path)) as client:
         answer = await client.get("/staff/api/updates")
         assert answer.status_code == 401
         assert answer.json()["detail"] == "Sign in first"

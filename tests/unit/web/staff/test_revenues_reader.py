@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 
 from adapters.sql.reader import SqlRevenuesReader
 from adapters.sql.tables import account_table
-from tests.unit.web.back_office.fixtures import OCCUPIED, seeded_revenues
+from tests.unit.web.staff_shell.fixtures import OCCUPIED, seeded_revenues
 
 
 def test_the_reader_reads_accounts_but_cannot_change_them(tmp_path: Path) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.unit.web.back_office.fixtures import OCCUPIED, back_office_app, running, sign_in
+from tests.unit.web.staff_shell.fixtures import OCCUPIED, running, sign_in, staff_shell_app
 
 
 async def test_the_workspace_reads_accounts_and_searches_the_register(tmp_path: Path) -> None:
-    app = back_office_app(tmp_path)
+    app = staff_shell_app(tmp_path)
     async with running(app) as client:
         await sign_in(client, "officer")
         account = await client.get("/staff/accounts/500000021")

@@ -18,24 +18,26 @@ from typing import Any
 import pytest
 from sqlalchemy import Column, Engine, inspect, select, update
 
+from ctax.running.web_components import store_retention
+from ctax.settings import Settings
 from tests.postgres_fixtures import fresh_database
 from tests.unit.web.resident.fixtures import complete_move_within
 from tests.unit.web.stores.fixtures import NOW, metric
 from web.resident.answers import Person
-from web.signin.accounts import Role, StaffUser
+from web.staff_accounts.accounts import Role, StaffUser
 from web.stores.database import create_store_engine, metadata
 from web.stores.journeys import IDLE_LIMIT, JourneyStore, journey_table
 from web.stores.metrics import MetricsStore
 from web.stores.pending_sign_ins import PendingSignIn, PendingSignInStore, pending_sign_in_table
 from web.stores.progress import ProgressStore, idempotency_table, progress_table
-from web.stores.retention import StoreRetention, purge_expired, retention_rules
+from web.stores.retention import purge_expired, retention_rules
 from web.stores.retention_schedule import RetentionSchedule
 from web.stores.reviews import ReviewStore, case_content_table, decision_table
 from web.stores.sessions import SessionStore, session_table
 from web.stores.users import UserStore, sso_user_table
 
 OLD, NEW = "Zebedee Oldrecord", "Nora Newrecord"
-RETENTION = StoreRetention()
+RETENTION = store_retention(Settings(_env_file=None))  # the settings' defaults
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

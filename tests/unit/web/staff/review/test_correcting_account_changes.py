@@ -11,8 +11,8 @@ from fastapi import FastAPI
 from schemas.codec import shared_codec
 from schemas.notification import Channel, NameChange, NotificationRequest, StudentExemption
 from tests.builders import notification
-from tests.unit.web.back_office.fixtures import back_office_app, csrf_token_from, office_of, running, sign_in
 from tests.unit.web.fake_kafka import use_fake_kafka
+from tests.unit.web.staff_shell.fixtures import csrf_token_from, office_of, running, sign_in, staff_shell_app
 from web.intake.api_examples import example_requests
 from web.staff.review.correction_form import initial_values
 from web.stores.database import create_store_engine
@@ -33,7 +33,7 @@ def _review_case(tmp_path: Path, app: FastAPI, name: str, code: str, message: st
 
 
 async def test_an_officer_corrects_a_student_certificate_after_checking_it(tmp_path: Path) -> None:
-    app = back_office_app(tmp_path)
+    app = staff_shell_app(tmp_path)
     async with running(app) as client:
         kafka = use_fake_kafka(app)
         case, values = _review_case(tmp_path, app, "student_exemption", "student_certificate_unverified",
@@ -56,7 +56,7 @@ async def test_an_officer_corrects_a_student_certificate_after_checking_it(tmp_p
 
 
 async def test_an_officer_corrects_the_name_on_the_account(tmp_path: Path) -> None:
-    app = back_office_app(tmp_path)
+    app = staff_shell_app(tmp_path)
     async with running(app) as client:
         kafka = use_fake_kafka(app)
         case, values = _review_case(tmp_path, app, "change_of_name", "name_not_on_account",

@@ -9,14 +9,14 @@ from fastapi import FastAPI
 
 from schemas.codec import shared_codec
 from tests.builders import move_in, notification
-from tests.unit.web.back_office.fixtures import (
+from tests.unit.web.staff_shell.fixtures import (
     OCCUPIED,
     VACANT,
-    back_office_app,
     csrf_token_from,
     office_of,
     running,
     sign_in,
+    staff_shell_app,
 )
 from web.stores.database import create_store_engine
 from web.stores.progress import ProgressStore
@@ -43,7 +43,7 @@ def record_review_again(tmp_path: Path, notification_id: str) -> None:
 
 
 async def test_an_officer_rejects_a_case_and_a_redelivered_review_does_not_undo_it(tmp_path: Path) -> None:
-    app = back_office_app(tmp_path)
+    app = staff_shell_app(tmp_path)
     async with running(app) as client:
         case = review_case(app, tmp_path)
         await sign_in(client, "officer")
@@ -65,7 +65,7 @@ async def test_an_officer_rejects_a_case_and_a_redelivered_review_does_not_undo_
 
 
 async def test_a_correction_kafka_does_not_take_leaves_the_case_in_the_queue(tmp_path: Path) -> None:
-    app = back_office_app(tmp_path)
+    app = staff_shell_app(tmp_path)
     async with running(app) as client:
         case = review_case(app, tmp_path)
         await sign_in(client, "officer")

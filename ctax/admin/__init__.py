@@ -1,0 +1,1 @@
+"""Operators' one-off commands: staff users, the retention purge, the adapter conformance run."""

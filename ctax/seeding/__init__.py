@@ -1,0 +1,1 @@
+"""Seeding registers: the synthetic register, the revenues database's copy, the simulated back office's copy."""

@@ -1,0 +1,35 @@
+"""Moving within the area: a move-out and a move-in at once, all or nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from processors.rules.council import CouncilRules
+from processors.rules.kinds.kind_rules import BackOfficeRequest, KindRules, NamedProperty
+from processors.rules.liability import _mover_ending, _opening, _previous_occupier_ending
+from processors.rules.review import Effects
+from schemas.events import ValidatedNotification
+from schemas.notification import ChangeKind, MoveWithin
+
+
+def assess(change: MoveWithin, validated: ValidatedNotification, notice: date, rules: CouncilRules) -> Effects:
+    reference = validated.notification.reference
+    leaving, arriving = validated.facts_for(change.from_uprn), validated.facts_for(change.to_uprn)
+    endings = (
+        _mover_ending(leaving, change.move_date, notice, rules, None, change.to_address, reference),
+        *_previous_occupier_ending(arriving, change.move_date, notice, rules, reference),
+    )
+    opening = _opening(arriving, change.move_date, change.residents, change.twelve_instalments, notice, rules)
+    return endings, (opening,), ()
+
+
+def properties(change: MoveWithin) -> tuple[NamedProperty, ...]:
+    return (NamedProperty("change.from_address", change.from_uprn, change.from_address),
+            NamedProperty("change.to_address", change.to_uprn, change.to_address))
+
+
+RULES = KindRules(
+    kind=ChangeKind.MOVE_WITHIN, change_type=MoveWithin,
+    asks_back_office=frozenset({BackOfficeRequest.END_LIABILITY, BackOfficeRequest.OPEN_ACCOUNT}),
+    properties=properties, assess=assess,
+)

@@ -1,0 +1,42 @@
+"""Moving out of the area: the address left, the date, the forwarding address and the account number."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from schemas.notification import Change, ChangeKind, MoveOut
+from web.resident.answers import AddressRole, JourneyAnswers
+from web.resident.change_parts import dated
+from web.resident.change_summary import account_rows, address_html, move_section, summary_row
+from web.resident.kinds.resident_kind import DateQuestion, Question, ResidentKind, Section
+
+ADDRESSES = ((AddressRole.LEAVING, "the address you are leaving"),)
+
+
+def questions(answers: JourneyAnswers) -> list[Question]:
+    return [("/moving/date", answers.move_date is not None),
+            ("/moving/forwarding-address", answers.forwarding_address is not None),
+            ("/moving/account-number", answers.account_reference_answered)]
+
+
+def summary(answers: JourneyAnswers) -> list[Section]:
+    forwarding = ([] if answers.forwarding_address is None else
+                  [summary_row("Your new address", "/moving/forwarding-address", "your new address",
+                               html=address_html(answers.forwarding_address, in_the_area=False))])
+    return [move_section(answers, ADDRESSES, forwarding + account_rows(answers))]
+
+
+def build(answers: JourneyAnswers, _today: date) -> Change:
+    leaving = answers.addresses[AddressRole.LEAVING]
+    assert answers.forwarding_address is not None
+    return MoveOut(uprn=leaving.uprn, address=leaving.as_address(), move_out_date=dated(answers),
+                   forwarding_address=answers.forwarding_address.as_address(),
+                   account_reference=answers.account_reference)
+
+
+JOURNEY = ResidentKind(
+    kind=ChangeKind.MOVE_OUT, addresses=ADDRESSES, questions=questions, summary=summary, build=build,
+    date_question=DateQuestion(
+        "When did you move out?", "date you moved out",
+        "If you have not moved out yet, enter the date you will move out. For example, 27 3 2026"),
+)
