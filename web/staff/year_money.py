@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from adapters.audit_notes import money
-from adapters.revenues_port import AccountView
+from adapters.revenues_port import AccountView, InstalmentRow
 from schemas.financial_year import FinancialYear
 
 
@@ -35,6 +35,43 @@ class YearMoney:
         if self.balance_pence < 0:
             return f"Credit {money(-self.balance_pence)} for {self.label} to refund or transfer"
         return "Nothing further due"
+
+
+@dataclass(frozen=True)
+class InstalmentState:
+    """An instalment still demanded, with what is left of it once the year's payments are credited."""
+
+    instalment: InstalmentRow
+    left_pence: int
+
+    @property
+    def state(self) -> str:
+        if self.left_pence == 0:
+            return "Paid"
+        if self.left_pence < self.instalment.amount_pence:
+            return f"Part paid, {money(self.left_pence)} left"
+        return "To pay"
+
+
+def instalment_states(account: AccountView) -> list[InstalmentState]:
+    """Each instalment still demanded, by year and due date, with the year's payments credited oldest due first.
+
+    A revised demand plans a year's charge less what was already paid, so the year's instalments come to less
+    than its charge by the payments they were planned net of; only the rest of the payments goes to them (the
+    reading the rules take: SI 1992/613 reg. 24, processors/rules/revised_demands.py).
+    """
+    states: list[InstalmentState] = []
+    for year in sorted({i.financial_year for i in account.instalments}):
+        demanded = sorted((i for i in account.instalments if i.financial_year == year),
+                          key=lambda i: (i.due_date, i.sequence))
+        charge = sum(c.charge_pence for c in account.charges if c.financial_year == year)
+        paid = sum(p.amount_pence for p in account.payments if p.financial_year == year)
+        credit = max(0, paid - max(0, charge - sum(i.amount_pence for i in demanded)))
+        for instalment in demanded:
+            covered = min(credit, instalment.amount_pence)
+            credit -= covered
+            states.append(InstalmentState(instalment, instalment.amount_pence - covered))
+    return states
 
 
 def money_by_year(account: AccountView) -> list[YearMoney]:

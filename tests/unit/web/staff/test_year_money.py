@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from adapters.revenues_port import AccountView, ChargeRow, InstalmentRow, PaymentRow
-from web.staff.year_money import money_by_year
+from web.staff.year_money import instalment_states, money_by_year
 
 
 def _view(*, charge: int, paid: int, demanded: int) -> AccountView:
@@ -30,3 +30,26 @@ def test_an_overpaid_year_shows_a_credit_to_refund_or_transfer_never_a_negative_
 def test_an_underpaid_year_shows_the_balance_due() -> None:
     (_, this) = money_by_year(_view(charge=97406, paid=50000, demanded=47406))
     assert this.outcome == "Balance due £474.06"
+
+
+def _plan(*amounts: int, first: int = 1) -> tuple[InstalmentRow, ...]:
+    return tuple(InstalmentRow(2026, first + n, date(2026, 3 + first + n, 1), pence) for n, pence in enumerate(amounts))
+
+
+def _states(instalments: tuple[InstalmentRow, ...], *paid: int) -> list[str]:
+    view = AccountView(
+        account_ref="A1", uprn="1", liability_start=date(2020, 4, 1), liability_end=None,
+        liable_persons=("Alex Jones",), discount_code=None, discount_percent=0,
+        charges=(ChargeRow(2026, date(2026, 4, 1), date(2027, 3, 31), 365, "A", 100000, None, 0, 100000),),
+        instalments=instalments, payments=tuple(PaymentRow(2026, date(2026, 4, 1), p) for p in paid))
+    return [s.state for s in instalment_states(view)]
+
+
+def test_payments_are_credited_to_the_instalments_still_demanded_oldest_first() -> None:
+    # Three paid instalments kept beside a revised plan of the rest: the payments are theirs.
+    kept_and_revised = (*_plan(10000, 10000, 10000), *_plan(35000, 35000, first=5))
+    assert _states(kept_and_revised, 10000, 10000, 10000) == ["Paid", "Paid", "Paid", "To pay", "To pay"]
+    # A revised plan of the charge less what was paid: those payments went before it; a later one pays it.
+    revised = _plan(35000, 35000, first=5)
+    assert _states(revised, 10000, 10000, 10000) == ["To pay", "To pay"]
+    assert _states(revised, 10000, 10000, 10000, 5000) == ["Part paid, £300.00 left", "To pay"]
