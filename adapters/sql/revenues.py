@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, insert, select, update
+from sqlalchemy import Connection, Engine, and_, insert, inspect, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from adapters.revenues_port import (
@@ -21,6 +21,7 @@ from adapters.revenues_port import (
 )
 from adapters.sql.batch_writes import BatchWrites, check
 from adapters.sql.engines import create_database_engine
+from adapters.sql.paid_this_year import carry_paid_this_year
 from adapters.sql.rows import (
     account_view,
     add_missing_columns,
@@ -63,8 +64,12 @@ class SqlRevenuesSystem:
     def create_schema(self) -> None:
         """Create the tables if they are missing (the embedded default; a real council's already exist)."""
         with self._transaction() as conn:
+            held = inspect(conn)
+            upgrading = held.has_table(account_table.name) and not held.has_table(payment_table.name)
             metadata.create_all(conn)
             add_missing_columns(conn)
+            if upgrading:  # made before payments: its paid-this-year figures become payments, once
+                carry_paid_this_year(conn, date.today())  # noqa: DTZ011 - the council's day
             if conn.execute(select(account_number_table.c.id)).first() is None:
                 conn.execute(insert(account_number_table).values(id=1, next_number=1))
 

@@ -76,3 +76,19 @@ def test_amounts_in_pounds_are_read_to_the_penny(text: str, pence: int) -> None:
 def test_amounts_that_are_not_whole_pence_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match="amount"):
         pence_of(text)
+
+
+def test_a_database_made_before_payments_carries_its_paid_this_year_figures_once(tmp_path: Path) -> None:
+    database = tmp_path / "old.db"
+    conn = connect(database)
+    conn.execute("CREATE TABLE account (account_no TEXT PRIMARY KEY, uprn TEXT NOT NULL, liability_start TEXT NOT "
+                 "NULL, liability_end TEXT, discount_code TEXT, discount_percent INTEGER NOT NULL DEFAULT 0, "
+                 "paid_this_year_pence INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL)")
+    conn.execute("INSERT INTO account VALUES ('500000001', '1', '2021-03-01', NULL, NULL, 0, 91200, 'migrated'), "
+                 "('500000002', '2', '2021-03-01', NULL, NULL, 0, 0, 'migrated')")
+    conn.close()
+    create_schema(database)
+    create_schema(database)  # a later start-up carries nothing again
+    today = date.today()  # noqa: DTZ011 - the upgrade's day, as the back office takes it
+    year = today.year if today.month >= 4 else today.year - 1
+    assert _payments(database) == (Payment(year, today, 91200),)
