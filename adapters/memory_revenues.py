@@ -132,7 +132,8 @@ class InMemoryRevenuesSystem:
         found = {nid: self._applied(nid) for nid in set(notification_ids)}
         return {nid: result for nid, result in found.items() if result is not None}
 
-    def applied_with_fingerprints(self, fingerprints: Collection[str]) -> dict[str, AppliedChange]:
+    def applied_with_fingerprints(self, fingerprints: Collection[str],
+                                  uprns: Collection[str] = ()) -> dict[str, AppliedChange]:
         found = {fp: self._applied_with_fingerprint(fp) for fp in set(fingerprints)}
         return {fp: result for fp, result in found.items() if result is not None}
 

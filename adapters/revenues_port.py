@@ -179,8 +179,14 @@ class RevenuesSystem(Protocol):
         Applying is idempotent by notification id: this is how a redelivered notification is recognised.
         """
 
-    def applied_with_fingerprints(self, fingerprints: Collection[str]) -> dict[str, AppliedChange]:
-        """For each of these change fingerprints already applied, one notification that applied it."""
+    def applied_with_fingerprints(self, fingerprints: Collection[str],
+                                  uprns: Collection[str] = ()) -> dict[str, AppliedChange]:
+        """For each of these change fingerprints already applied, one notification that applied it.
+
+        ``uprns``: the properties these changes concern. An adapter whose record of a fingerprint can go
+        missing (a marker written after the change) looks there for what the change did; adapters that record
+        the fingerprint with the change itself need not.
+        """
 
     def apply_account_changes(
         self, changes: Sequence[AccountChange], applied_at: datetime

@@ -382,9 +382,13 @@ def submit(count: int, url: str | None, seed: int) -> None:
                    "[default: CTAX_REVENUES_DATABASE_URL if PostgreSQL, else the local one]")
 @click.option("--scale-workers", type=int, default=2, show_default=True, help="Workers for the scale-out run (1: skip)")
 @click.option("--intake-seconds", type=float, default=10.0, show_default=True)
+@click.option("--soap-latency-ms", type=float, default=100.0, show_default=True,
+              help="Per-call latency of the simulated SOAP back office for the SOAP row (0: skip the row)")
+@click.option("--soap-backlog", type=int, default=3_000, show_default=True, help="Notifications the SOAP row drains")
 @click.option("--output-dir", type=click.Path(path_type=Path), default=Path("var/bench"), show_default=True)
 def bench(backlog: int, naive_backlog: int, latency_rate: float, latency_seconds: float, database: str,
-          postgres_url: str | None, scale_workers: int, intake_seconds: float, output_dir: Path) -> None:
+          postgres_url: str | None, scale_workers: int, intake_seconds: float, soap_latency_ms: float,
+          soap_backlog: int, output_dir: Path) -> None:
     """Measure throughput and latency: transport ceiling, naive baseline and our pipeline in one run."""
     from ctax.benchmark.report import render_table, write_json
     from ctax.benchmark.runner import BenchConfig, run_bench
@@ -396,7 +400,8 @@ def bench(backlog: int, naive_backlog: int, latency_rate: float, latency_seconds
                                   "postgresql://ctax:ctax@127.0.0.1:5432/ctax")
     config = BenchConfig(backlog=backlog, naive_backlog=naive_backlog, latency_rate=latency_rate,
                          latency_seconds=latency_seconds, postgres_url=server, scale_workers=scale_workers,
-                         intake_seconds=intake_seconds, output_dir=output_dir)
+                         intake_seconds=intake_seconds, soap_latency_ms=soap_latency_ms, soap_backlog=soap_backlog,
+                         output_dir=output_dir)
     started = time.monotonic()
     interactive = sys.stderr.isatty()
     last = [0.0]
@@ -520,6 +525,8 @@ def legacy() -> None:
               show_default=True, help="Files style: where results files are written")
 @click.option("--poll-seconds", type=float, default=0.2, show_default=True, help="Files style: inbox poll interval")
 @click.option("--latency-ms", type=float, default=0.0, show_default=True, help="Mean delay per call or file")
+@click.option("--record-latency-ms", type=float, default=0.0, show_default=True,
+              help="Files style: the import job's time per change record")
 @click.option("--error-rate", type=float, default=0.0, show_default=True,
               help="Share of calls failing with a server fault (files: of import runs skipped)")
 @click.option("--timeout-after-commit-rate", type=float, default=0.0, show_default=True,
@@ -531,13 +538,14 @@ def legacy() -> None:
               help="SOAP: while this file exists every write commits and then stalls")
 @click.option("--seed", "random_seed", type=int, default=None, help="Seed of the misbehaviour (repeatable runs)")
 def legacy_serve(style: str, database: Path, host: str, port: int, inbox: Path, results: Path, poll_seconds: float,
-                 latency_ms: float, error_rate: float, timeout_after_commit_rate: float, stall_seconds: float,
-                 maintenance_flag: Path | None, stall_flag: Path | None, random_seed: int | None) -> None:
+                 latency_ms: float, record_latency_ms: float, error_rate: float, timeout_after_commit_rate: float,
+                 stall_seconds: float, maintenance_flag: Path | None, stall_flag: Path | None,
+                 random_seed: int | None) -> None:
     """Run the simulated back office until stopped; the first line printed says where it listens."""
     from legacy.behaviour import Behaviour
     from legacy.serve import serve_files_style, serve_soap_style
 
-    behaviour = Behaviour(latency_ms=latency_ms, error_rate=error_rate,
+    behaviour = Behaviour(latency_ms=latency_ms, record_latency_ms=record_latency_ms, error_rate=error_rate,
                           timeout_after_commit_rate=timeout_after_commit_rate, stall_seconds=stall_seconds,
                           maintenance_flag=maintenance_flag, stall_flag=stall_flag, seed=random_seed)
     if style == "soap":

@@ -73,6 +73,8 @@ class Settings(BaseSettings):
                                   description="sql (CTAX_REVENUES_DATABASE_URL), soap or files (CTAX_SOAP_*, _FILES_*)")
     soap_url: str = Field("http://127.0.0.1:8085/revenues", description="The back office's SOAP service address")
     soap_timeout_seconds: float = Field(10.0, gt=0, le=300, description="Per-call timeout of the SOAP adapter")
+    soap_calls_in_flight: int = Field(32, ge=1, le=256, description="Changes to different properties the SOAP "
+                                      "adapter keeps in flight together (a slow service is kept busy)")
     files_outbox: Path = Field(Path("var/legacy/inbox"), description="Where import files are put for the back office")
     files_results: Path = Field(Path("var/legacy/results"), description="Where the back office's results files appear")
     files_journal: Path = Field(Path("var/revenues-files/journal.db"),

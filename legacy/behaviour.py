@@ -19,6 +19,7 @@ class Behaviour:
     """
 
     latency_ms: float = 0.0
+    record_latency_ms: float = 0.0  # files: the import job's time per change record (a file takes a while)
     error_rate: float = 0.0
     timeout_after_commit_rate: float = 0.0
     stall_seconds: float = 30.0
@@ -38,6 +39,10 @@ class Behaviour:
         """The configured latency, with +-50% jitter."""
         if self.latency_ms > 0:
             time.sleep(self.latency_ms / 1000 * (0.5 + self._draw()))
+
+    def wait_record(self) -> None:
+        if self.record_latency_ms > 0:
+            time.sleep(self.record_latency_ms / 1000)
 
     def fails_now(self) -> bool:
         return self._draw() < self.error_rate

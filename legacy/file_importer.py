@@ -3,7 +3,9 @@
 A file is complete once it has its final ``.csv`` name (the sender writes a temporary name and renames it).
 Each change record is imported all-or-nothing; the results file (``<name>.results.csv`` in the results folder)
 is written atomically, then the import file moves to the archive. In the maintenance window nothing is
-imported. The job never checks whether it imported the same changes before.
+imported. The job keeps an import log by file sequence and record (``import_log``): restarted mid-file (or
+after the results, before the archive), it resumes, importing only the records it has not, and writes the
+same results again.
 
 Results layout: ``H,CTAXRES,1,<sequence>,<imported at>,UTF-8``; one ``R,<reference>,A,<account numbers
 separated by ;>,,`` (accepted) or ``R,<reference>,R,,<refusal code>,<reason>`` (rejected) per change record, in
@@ -23,6 +25,7 @@ from pathlib import Path
 from legacy.behaviour import Behaviour
 from legacy.database import connect, write_transaction
 from legacy.import_file import ControlTotalsError, ImportFile, read_import_file
+from legacy.import_log import ImportLog, LoggedRecord
 from legacy.ledger import Ledger
 from legacy.records import Amendment, Ending, Opening, RefusalError
 
@@ -34,6 +37,7 @@ class FileImporter:
     def __init__(self, database: Path, inbox: Path, results: Path, behaviour: Behaviour) -> None:
         self._conn = connect(database)
         self._ledger = Ledger(self._conn)
+        self._log = ImportLog(self._conn)
         self.inbox, self.results, self.archive = inbox, results, inbox.parent / "archive"
         self.behaviour = behaviour
         self._last_skip_logged = 0.0
@@ -73,26 +77,47 @@ class FileImporter:
             parsed = read_import_file(content)
         except ControlTotalsError as error:
             log.warning("import file failed its control totals", extra={"file": path.name})
-            sequence = ""
+            sequence, imported_at = "", _now()
             refusal = RefusalError("FILE_CONTROL_TOTALS", str(error))
             outcomes: list[Outcome] = [(ref, None, refusal) for ref in _references_in(content)]
         else:
-            sequence, outcomes = parsed.sequence, self._import(parsed)
-        write_results(self.results / f"{path.stem}.results.csv", sequence, outcomes)
+            sequence, (outcomes, imported_at) = parsed.sequence, self._import(parsed)
+        write_results(self.results / f"{path.stem}.results.csv", sequence, outcomes, imported_at)
         path.replace(self.archive / path.name)
         accepted = sum(1 for _, refs, _ in outcomes if refs is not None)
         self._ledger.log_import(path.name, len(outcomes), accepted)
 
-    def _import(self, parsed: ImportFile) -> list[Outcome]:
+    def _import(self, parsed: ImportFile) -> tuple[list[Outcome], str]:
+        """Each record's outcome (from the log when imported before), and when the file was first imported."""
+        logged = self._log.records(parsed.sequence)
         outcomes: list[Outcome] = []
-        for record in parsed.records:
-            try:
-                with write_transaction(self._conn):  # every step of the record, or none of them
-                    numbers = [self._apply(step) for step in record.steps]
-                outcomes.append((record.reference, numbers, None))
-            except RefusalError as refusal:
-                outcomes.append((record.reference, None, refusal))
-        return outcomes
+        for position, record in enumerate(parsed.records, start=1):
+            earlier = logged.get(position)
+            if earlier is None:
+                earlier = self._import_record(parsed.sequence, position, record.reference, record.steps)
+            elif earlier.reference != record.reference:  # another file under a sequence already imported
+                earlier = LoggedRecord(record.reference, None, "SEQUENCE_REUSED", f"File sequence {parsed.sequence} "
+                                       "was imported before with other records; nothing of this one is", _now())
+            else:
+                log.info("record imported before: not imported again", extra={"sequence": parsed.sequence})
+            refusal = None if earlier.account_numbers is not None else RefusalError(
+                earlier.refusal_code or "REFUSED", earlier.refusal_message or "")
+            outcomes.append((record.reference, earlier.account_numbers, refusal))
+            logged[position] = earlier
+        return outcomes, min((r.imported_at for r in logged.values()), default=_now())
+
+    def _import_record(self, sequence: str, position: int, reference: str,
+                       steps: list[Amendment | Ending | Opening]) -> LoggedRecord:
+        self.behaviour.wait_record()
+        try:
+            with write_transaction(self._conn):  # every step of the record and its log line, or none of them
+                done = LoggedRecord(reference, [self._apply(step) for step in steps], None, None, _now())
+                self._log.log(sequence, position, done)
+        except RefusalError as refusal:
+            done = LoggedRecord(reference, None, refusal.code, refusal.message, _now())
+            with write_transaction(self._conn):
+                self._log.log(sequence, position, done)
+        return done
 
 
     def _apply(self, step: Amendment | Ending | Opening) -> str:
@@ -108,10 +133,14 @@ def _references_in(content: bytes) -> list[str]:
     return [row[1] for row in rows if len(row) > 1 and row[0] == "C"]
 
 
-def write_results(path: Path, sequence: str, outcomes: list[Outcome]) -> None:
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def write_results(path: Path, sequence: str, outcomes: list[Outcome], imported_at: str) -> None:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
-    writer.writerow(["H", "CTAXRES", "1", sequence, datetime.now(UTC).isoformat(timespec="seconds"), "UTF-8"])
+    writer.writerow(["H", "CTAXRES", "1", sequence, imported_at, "UTF-8"])
     for reference, numbers, refusal in outcomes:
         if refusal is None:
             writer.writerow(["R", reference, "A", ";".join(numbers or []), "", ""])

@@ -19,6 +19,7 @@ from legacy.records import RefusalError
 
 log = logging.getLogger("legacy.soap")
 MAX_BODY = 1_000_000
+WRITE_BUFFER = 64 * 1024
 WRITES = {"EndLiability", "CreateAccount", "AmendAccount", "AddNote"}
 
 
@@ -107,6 +108,10 @@ def serve_soap(back_office: SoapBackOffice, host: str, port: int, ready: Callabl
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # An answer leaves at once and whole: headers and body are buffered into one write, and the socket does
+        # not hold a small segment back for the caller's delayed ACK (Nagle's algorithm: about 40 ms a call).
+        disable_nagle_algorithm = True
+        wbufsize = WRITE_BUFFER
 
         def do_GET(self) -> None:
             if self.path.rstrip("/").lower() in {"/revenues?wsdl", "/revenues.wsdl"}:
@@ -129,6 +134,7 @@ def serve_soap(back_office: SoapBackOffice, host: str, port: int, ready: Callabl
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+                self.wfile.flush()
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the caller gave up waiting (a timeout after commit does this on purpose)
 

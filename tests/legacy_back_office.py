@@ -7,10 +7,11 @@ the adapters only reach it through its SOAP service or its import inbox.
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ import pytest
 from adapters.files.revenues import FileRevenuesSystem
 from adapters.revenues_port import ExistingAccount, RegisterProperty
 from adapters.soap.revenues import SoapRevenuesSystem
+from adapters.soap.step_notes import FINGERPRINT_PREFIX
 from ctax.seeding.back_office_register import seed_back_office
 from legacy.database import create_schema
 from tests.unit.adapters.revenues_contract import RevenuesContract
@@ -27,7 +29,7 @@ from tests.unit.adapters.revenues_contract import RevenuesContract
 NEW_ACCOUNT_REFS = ("80000001", "80000002")  # the back office numbers new accounts its own way
 
 
-@dataclass(frozen=True)
+@dataclass
 class RunningBackOffice:
     process: subprocess.Popen[str]
     database: Path
@@ -35,9 +37,23 @@ class RunningBackOffice:
     results: Path | None = None
     maintenance_flag: Path | None = None
     stall_flag: Path | None = None
+    command: tuple[str, ...] = ()
 
     def seed(self, properties: Iterable[RegisterProperty], accounts: Iterable[ExistingAccount]) -> None:
         seed_back_office(self.database, properties, accounts)
+
+    def kill_and_restart(self, while_dead: Callable[[], object] = lambda: None) -> None:
+        """SIGKILL the back office (the SOAP service, or the import job wherever it is in a file), call
+        ``while_dead``, start it again on the same database, folders and address, and wait until it is back."""
+        self.process.kill()
+        self.process.wait()
+        _close_output(self.process)
+        while_dead()
+        command = list(self.command)
+        if "--port" in command:  # the same port again: the worker keeps its address
+            command[command.index("--port") + 1] = self.address.rsplit(":", 1)[1].split("/")[0]
+        self.process = _start(command)
+        _announced(self.process)
 
 
 @contextmanager
@@ -53,24 +69,48 @@ def back_office(folder: Path, style: str, *extra: str, stall_seconds: float = 3.
         command += ["--port", "0"]
     else:
         command += ["--inbox", str(folder / "inbox"), "--results", str(folder / "results"), "--poll-seconds", "0.05"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    running = RunningBackOffice(_start(command), database, "", None, flag, stall, tuple(command))
     try:
-        assert process.stdout is not None
-        announced = process.stdout.readline().split()
-        if len(announced) < 2:
-            raise RuntimeError(f"the back office did not start (exit {process.poll()})")
-        yield RunningBackOffice(process, database, announced[1],
-                                Path(announced[2]) if style == "files" else None, flag, stall)
+        announced = _announced(running.process)
+        running.address, running.results = announced[1], Path(announced[2]) if style == "files" else None
+        yield running
     finally:
+        process = running.process
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
+        _close_output(process)
+
+
+def _start(command: list[str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+
+
+def _announced(process: subprocess.Popen[str]) -> list[str]:
+    """The back office's first line (where it listens), once it is up."""
+    assert process.stdout is not None
+    announced = process.stdout.readline().split()
+    if len(announced) < 2:
+        raise RuntimeError(f"the back office did not start (exit {process.poll()})")
+    return announced
+
+
+def _close_output(process: subprocess.Popen[str]) -> None:
+    if process.stdout is not None:
+        process.stdout.close()
+
+
+def delete_markers(database: Path, limit: int | None = None) -> int:
+    """Delete (up to ``limit``) change markers, the notes referenced by a fingerprint; return how many."""
+    with closing(sqlite3.connect(database, timeout=30)) as conn, conn:
+        rows = conn.execute("SELECT id FROM note WHERE reference LIKE ? ORDER BY id", (FINGERPRINT_PREFIX + "%",))
+        ids = [row[0] for row in rows][:limit]
+        conn.executemany("DELETE FROM note WHERE id = ?", [(i,) for i in ids])
+    return len(ids)
 
 
 @contextmanager
@@ -156,6 +196,10 @@ class SoapContract(RevenuesContract):
     def unavailable(self, revenues: Any) -> Iterator[None]:
         with flag_raised(revenues.back_office.maintenance_flag):
             yield
+
+    def lose_markers(self, revenues: Any) -> None:
+        """Delete the markers from the back office's notes, as a worker killed before writing them would."""
+        delete_markers(revenues.back_office.database)
 
 
 class FileContract(RevenuesContract):

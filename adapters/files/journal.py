@@ -29,7 +29,12 @@ CREATE TABLE IF NOT EXISTS file_record (
     reference TEXT NOT NULL, change_fingerprint TEXT NOT NULL, applied_at TEXT NOT NULL,
     accepted INTEGER, account_refs TEXT, code TEXT, reason TEXT);
 CREATE INDEX IF NOT EXISTS record_by_fingerprint ON file_record (change_fingerprint);
+CREATE TABLE IF NOT EXISTS results_incident (
+    file_name TEXT NOT NULL, digest TEXT NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL, noted_at TEXT NOT NULL,
+    PRIMARY KEY (file_name, digest, kind));
 """
+# Columns added since the first release: a journal made before them gets them when opened.
+_LATER_COLUMNS = {"results_digest": "TEXT"}
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,10 @@ class Journal:
         self._conn.row_factory = sqlite3.Row
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.executescript(SCHEMA)
+        held = {row["name"] for row in self._conn.execute("PRAGMA table_info(import_file)")}
+        for name, kind in _LATER_COLUMNS.items():
+            if name not in held:
+                self._conn.execute(f"ALTER TABLE import_file ADD COLUMN {name} {kind}")
         self._lock = threading.RLock()  # one connection, shared by the stage threads of a worker
 
     def close(self) -> None:
@@ -99,6 +108,16 @@ class Journal:
         for row in rows:
             found.setdefault(row["change_fingerprint"], _record(row))
         return found
+
+    def unanswered_files_with_fingerprints(self, fingerprints: Collection[str]) -> set[str]:
+        """Files holding one of these changes whose results have not been read yet."""
+        wanted = sorted(set(fingerprints))
+        if not wanted:
+            return set()
+        marks = ",".join("?" * len(wanted))
+        rows = self._read(f"SELECT DISTINCT f.name FROM file_record r JOIN import_file f USING (sequence) "
+                          f"WHERE r.change_fingerprint IN ({marks}) AND f.answered_at IS NULL", wanted)
+        return {row[0] for row in rows}
 
     def reserve_file(self, name_for: str, records: Sequence[tuple[str, str, str]],
                      content_for: Callable[[int, list[str]], str], created_at: datetime) -> str | None:
@@ -141,8 +160,9 @@ class Journal:
                          (at.isoformat(), name))
 
     def record_results(self, name: str, results: Sequence[tuple[str, bool, tuple[str, ...], str, str]],
-                       at: datetime) -> None:
-        """Keep the back office's answer for each record of a file (once; a second reading changes nothing)."""
+                       at: datetime, digest: str | None = None) -> None:
+        """Keep the back office's answer for each record of a file (once; a second reading changes nothing),
+        and the digest of the results file it came in (a later change to that file is an incident)."""
         with self._write() as conn:
             if conn.execute("SELECT answered_at FROM import_file WHERE name = ?", (name,)).fetchone()[0]:
                 return
@@ -151,7 +171,47 @@ class Journal:
                 "UPDATE file_record SET accepted = ?, account_refs = ?, code = ?, reason = ? "
                 "WHERE notification_id = ? AND sequence = ?",
                 [(int(ok), ",".join(refs), code, reason, nid, sequence) for nid, ok, refs, code, reason in results])
-            conn.execute("UPDATE import_file SET answered_at = ? WHERE name = ?", (at.isoformat(), name))
+            conn.execute("UPDATE import_file SET answered_at = ?, results_digest = ? WHERE name = ?",
+                         (at.isoformat(), digest, name))
+
+    def sent(self, name: str) -> tuple[int, list[str]]:
+        """A file's sequence and the notifications it holds."""
+        sequence = self._read("SELECT sequence FROM import_file WHERE name = ?", (name,))[0][0]
+        rows = self._read("SELECT notification_id FROM file_record WHERE sequence = ?", (sequence,))
+        return sequence, [row[0] for row in rows]
+
+    def recently_answered(self, limit: int) -> list[tuple[str, str]]:
+        """(name, results digest) of the latest answered files."""
+        rows = self._read("SELECT name, results_digest FROM import_file WHERE answered_at IS NOT NULL "
+                          "AND results_digest IS NOT NULL ORDER BY sequence DESC LIMIT ?", (limit,))
+        return [(row[0], row[1]) for row in rows]
+
+    def answers(self, name: str) -> dict[str, tuple[bool, tuple[str, ...], str | None]]:
+        """The answers first kept for a file's records: accepted, account references, code."""
+        rows = self._read("SELECT r.* FROM file_record r JOIN import_file f USING (sequence) WHERE f.name = ?",
+                          (name,))
+        return {row["notification_id"]: (bool(row["accepted"]), tuple(x for x in (row["account_refs"] or "")
+                                                                     .split(",") if x), row["code"] or None)
+                for row in rows}
+
+    def known_names(self, names: Collection[str]) -> set[str]:
+        wanted = sorted(set(names))
+        if not wanted:
+            return set()
+        marks = ",".join("?" * len(wanted))
+        return {row[0] for row in self._read(f"SELECT name FROM import_file WHERE name IN ({marks})", wanted)}
+
+    def note_incident(self, file_name: str, digest: str, kind: str, detail: str, at: datetime) -> bool:
+        """Keep an incident; False when it was noted before (it is raised once)."""
+        with self._write() as conn:
+            cursor = conn.execute("INSERT OR IGNORE INTO results_incident (file_name, digest, kind, detail, noted_at) "
+                                  "VALUES (?, ?, ?, ?, ?)", (file_name, digest, kind, detail, at.isoformat()))
+            return cursor.rowcount == 1
+
+    def incidents(self) -> list[tuple[str, str, str]]:
+        """(file name, kind, detail) of every incident noted, oldest first."""
+        rows = self._read("SELECT file_name, kind, detail FROM results_incident ORDER BY noted_at, file_name")
+        return [(row[0], row[1], row[2]) for row in rows]
 
 
 def _record(row: sqlite3.Row) -> JournalRecord:

@@ -8,8 +8,11 @@ from pathlib import Path
 TEMPORARY_SUFFIX = ".part"  # the back office only takes files with their final .csv name
 
 
+RESULTS_SUFFIX = ".results.csv"
+
+
 def results_name(file_name: str) -> str:
-    return f"{Path(file_name).stem}.results.csv"
+    return f"{Path(file_name).stem}{RESULTS_SUFFIX}"
 
 
 class Outbox:
@@ -44,3 +47,7 @@ class Outbox:
             return path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return None
+
+    def answered_names(self) -> set[str]:
+        """The import file names the results folder holds answers for."""
+        return {path.name.removesuffix(RESULTS_SUFFIX) + ".csv" for path in self.results.glob(f"*{RESULTS_SUFFIX}")}

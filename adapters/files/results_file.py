@@ -28,3 +28,9 @@ def read_results(text: str) -> list[RecordResult]:
     if rows[-1][1:2] != [str(len(records))]:
         raise UnreadableResultsError(f"trailer count {rows[-1][1:2]} but {len(records)} result records")
     return [RecordResult(r[1], r[2] == "A", tuple(x for x in r[3].split(";") if x), r[4], r[5]) for r in records]
+
+
+def results_sequence(text: str) -> str:
+    """The sequence the results file's header names (read after ``read_results`` accepted the file)."""
+    header = next(csv.reader(io.StringIO(text, newline="")))
+    return header[3] if len(header) > 3 else ""

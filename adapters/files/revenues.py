@@ -16,17 +16,25 @@ the back office did with each change.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from adapters.files.incidents import (
+    INCIDENT_CODE,
+    Incident,
+    first_reading_incidents,
+    later_reading_incident,
+    raise_incident,
+)
 from adapters.files.journal import Journal, JournalRecord
 from adapters.files.layout import check_fits, import_file
 from adapters.files.outbox import Outbox
 from adapters.files.overdue import report_overdue
 from adapters.files.reporting_reader import ReportingReader
-from adapters.files.results_file import UnreadableResultsError, read_results
+from adapters.files.results_file import UnreadableResultsError, read_results, results_sequence
 from adapters.revenues_port import (
     AccountView,
     AppliedChange,
@@ -40,6 +48,13 @@ from schemas.events import AccountChange, PropertyFacts
 
 STALE_CODES = frozenset({"ACCOUNT_CLOSED", "ACCOUNT_UNKNOWN", "LIABILITY_START_MISMATCH", "LIABILITY_END_MISMATCH",
                          "PROPERTY_OCCUPIED"})
+
+
+RECHECKED_FILES = 20  # latest answered files whose results file is looked at again for a change
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def utc_now() -> datetime:
@@ -104,8 +119,16 @@ class FileRevenuesSystem:
             known = self._journal.records(notification_ids)
         return {nid: _applied(r, newly=False) for nid, r in known.items() if r.accepted}
 
-    def applied_with_fingerprints(self, fingerprints: Collection[str]) -> dict[str, AppliedChange]:
+    def applied_with_fingerprints(self, fingerprints: Collection[str],
+                                  uprns: Collection[str] = ()) -> dict[str, AppliedChange]:
+        """By the journal, which holds each change's fingerprint from the moment its file is made. A change in
+        a file still unanswered may be imported already: its answer is waited for (as ``applied_many`` does),
+        so the same change told again meanwhile is not sent a second time."""
         self._collect_results()
+        in_flight = self._journal.unanswered_files_with_fingerprints(fingerprints)
+        if in_flight:
+            self._deliver(in_flight)
+            self._await_results(in_flight)
         return {fp: _applied(r, newly=False) for fp, r in self._journal.records_by_fingerprint(fingerprints).items()}
 
     # -- the write -------------------------------------------------------------------------------------------
@@ -178,8 +201,21 @@ class FileRevenuesSystem:
             results = read_results(text)
         except UnreadableResultsError:
             return False  # being written, or not ours to judge: waiting longer is safe
-        self._journal.record_results(name, [(r.notification_id, r.accepted, r.account_refs, r.code, r.reason)
-                                            for r in results], self._clock())
+        sequence, sent = self._journal.sent(name)
+        digest = _digest(text)
+        incidents = first_reading_incidents(sequence, results_sequence(text), sent, results)
+        for incident in incidents:
+            if self._journal.note_incident(name, digest, incident.kind, incident.detail, self._clock()):
+                raise_incident(name, incident)
+        if incidents:
+            reason = (f"The results of import file {name} were not as expected "
+                      f"({'; '.join(i.detail for i in incidents)}): check in the revenues system what was made of "
+                      "this change")
+            answers: list[tuple[str, bool, tuple[str, ...], str, str]] = [
+                (nid, False, (), INCIDENT_CODE, reason) for nid in sent]
+        else:
+            answers = [(r.notification_id, r.accepted, r.account_refs, r.code, r.reason) for r in results]
+        self._journal.record_results(name, answers, self._clock(), digest)
         return True
 
     def _collect_results(self) -> None:
@@ -188,6 +224,30 @@ class FileRevenuesSystem:
             if pending.delivered:
                 self._read_results(pending.name)
         report_overdue(self._journal.unanswered_files(), self._clock(), self._alert)
+        self._look_for_unexpected_results()
+
+    def _look_for_unexpected_results(self) -> None:
+        """Results files that changed after they were read, and results for files never sent: incidents."""
+        for name, digest in self._journal.recently_answered(RECHECKED_FILES):
+            text = self._outbox.results_text(name)
+            if text is None or _digest(text) == digest:
+                continue
+            try:
+                again = read_results(text)
+            except UnreadableResultsError:
+                continue  # being rewritten: looked at again next time
+            incident = later_reading_incident(self._journal.answers(name), again)
+            if self._journal.note_incident(name, _digest(text), incident.kind, incident.detail, self._clock()):
+                raise_incident(name, incident)
+        answered = self._outbox.answered_names()
+        for name in sorted(answered - self._journal.known_names(answered)):
+            incident = Incident("results_for_file_not_sent", "a results file for an import file never sent")
+            if self._journal.note_incident(name, "", incident.kind, incident.detail, self._clock()):
+                raise_incident(name, incident)
+
+    def incidents(self) -> list[tuple[str, str, str]]:
+        """Every results incident noted: (import file name, kind, detail)."""
+        return self._journal.incidents()
 
 
 def _applied(record: JournalRecord, *, newly: bool) -> AppliedChange:

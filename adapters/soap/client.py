@@ -30,6 +30,10 @@ class BackOfficeRefusal(Exception):  # noqa: N818 - a refusal is an answer, not 
         self.message = message
 
 
+class CallTimedOut(RevenuesUnavailableError):  # noqa: N818 - a kind of unavailability, named for what happened
+    """No answer in time: the service may still be working on the call, and may yet do it."""
+
+
 class SoapCaller:
     """Calls operations of the revenues service at ``address``, each bounded by ``timeout_seconds``."""
 
@@ -50,7 +54,7 @@ class SoapCaller:
                 raise BackOfficeRefusal(refusal, str(fault.message)) from None
             raise RevenuesUnavailableError(f"revenues service {operation}: {fault.message}") from None
         except requests.Timeout:
-            raise RevenuesUnavailableError(f"revenues service {operation} timed out; it may or may not have "
+            raise CallTimedOut(f"revenues service {operation} timed out; it may or may not have "
                                            "been done") from None
         except (requests.ConnectionError, TransportError, XMLSyntaxError) as error:
             raise RevenuesUnavailableError(f"revenues service {operation} unreachable: "

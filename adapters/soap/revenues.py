@@ -14,6 +14,16 @@ For each change, in order:
    ``CreateAccount`` for each opening.
 4. ``AddNote`` of a marker referenced by the change's fingerprint, so a duplicate notification is recognised.
 
+Every step's note also carries the change's fingerprint in its tag, written with the step itself. So a
+change is recognised by what it did even when its marker is missing (the worker died, or ``AddNote`` failed,
+between the last step and the marker): ``applied_with_fingerprints`` given the properties concerned reads the
+notes of the accounts there, and a missing marker is written again wherever the change is found applied,
+whichever stage finds it (``applied_many`` for a redelivered notification, or the apply itself).
+
+Changes to different properties are in flight together (up to ``calls_in_flight``, one lane per set of
+properties and accounts, see ``lanes``): a slow service is kept busy, and each change still makes its calls
+in the order above, after the changes of its lane before it.
+
 A timeout, a lost connection, a server fault or the maintenance window leaves the outcome unknown: the
 adapter starts the change again at step 1 (a few times, with a short back-off), so it finds what the
 interrupted call did before anything is sent again; then it raises RevenuesUnavailableError and the runner
@@ -23,10 +33,13 @@ StaleAccountError when the account changed meanwhile).
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from adapters.audit_notes import amendment_note, ending_note, opening_note, stale_ending_message
 from adapters.revenues_port import (
@@ -40,8 +53,12 @@ from adapters.revenues_port import (
     superseded_from_day,
 )
 from adapters.soap import records
-from adapters.soap.client import BackOfficeRefusal, SoapCaller
+from adapters.soap.callers import Caller, CallersPerThread
+from adapters.soap.client import BackOfficeRefusal, CallTimedOut
 from adapters.soap.field_limits import check_fits
+from adapters.soap.just_read import JustRead
+from adapters.soap.keyed_locks import KeyedLocks
+from adapters.soap.lanes import change_keys, lanes
 from adapters.soap.step_notes import (
     StepNote,
     fingerprint_reference,
@@ -55,26 +72,36 @@ from schemas.events import AccountAmendment, AccountChange, LiabilityEnding, Lia
 from schemas.financial_year import financial_year_of
 
 # Refusals that mean "the account is not as assessed": the change is re-assessed by a person as stale.
-TAG_ROOM = 100  # room our step tag takes at the end of a note
+TAG_ROOM = 170  # room our step tag (with the change's fingerprint) takes at the end of a note
 STALE_REFUSALS = frozenset({"ACCOUNT_CLOSED", "ACCOUNT_UNKNOWN", "LIABILITY_START_MISMATCH", "LIABILITY_END_MISMATCH",
                             "PROPERTY_OCCUPIED"})
+log = logging.getLogger(__name__)
 Step = AccountAmendment | LiabilityEnding | LiabilityOpening
+T = TypeVar("T")
 
 
 class SoapRevenuesSystem:
     """The revenues port over the back office's SOAP service."""
 
     def __init__(self, address: str, *, timeout_seconds: float = 10.0, attempts: int = 3,
-                 backoff_seconds: float = 0.3) -> None:
-        self._caller = SoapCaller(address, timeout_seconds=timeout_seconds)
+                 backoff_seconds: float = 0.3, calls_in_flight: int = 16,
+                 make_caller: Callable[[], Caller] | None = None) -> None:
+        self._callers = CallersPerThread(address, timeout_seconds=timeout_seconds, make=make_caller)
         self._attempts = attempts
         self._backoff = backoff_seconds
+        self._settle_seconds = timeout_seconds
+        self._pool = ThreadPoolExecutor(max_workers=calls_in_flight, thread_name_prefix="soap-call")
+        self._just_read = JustRead()
+        self._touching = KeyedLocks()
+
+    def _call(self, operation: str, **arguments: Any) -> Any:
+        return self._callers.current().call(operation, **arguments)
 
     def _read(self, operation: str, **arguments: Any) -> Any:
         """A read is safe to repeat: a transient failure is retried here, a few times, before it is raised."""
         for attempt in range(1, self._attempts + 1):
             try:
-                return self._caller.call(operation, **arguments)
+                return self._call(operation, **arguments)
             except RevenuesUnavailableError:
                 if attempt == self._attempts:
                     raise
@@ -82,7 +109,8 @@ class SoapRevenuesSystem:
         raise AssertionError("unreachable")
 
     def close(self) -> None:
-        self._caller.close()
+        self._pool.shutdown(wait=True)
+        self._callers.close()
 
     # -- reads ---------------------------------------------------------------------------------------------
 
@@ -103,14 +131,18 @@ class SoapRevenuesSystem:
         if not properties:
             return {}
         summaries = self._read("FindAccountsAtProperty", Uprn=[p.Uprn for p in properties]) or []
-        facts = {}
-        for p in properties:
-            held = records.open_summary(p, summaries)  # its people and charges come with the whole account
-            detail = self._read("GetAccount", AccountNumber=held.AccountNumber) if held is not None else None
-            ended = records.last_ended_summary(p, summaries)  # its money too: a later ending re-bills it
-            ended_detail = self._read("GetAccount", AccountNumber=ended.AccountNumber) if ended is not None else None
-            facts[p.Uprn] = records.property_facts(p, detail, ended_detail)
-        return facts
+        held = [records.open_summary(p, summaries) for p in properties]  # people and charges: the whole account
+        # The account that ended last, whole too: its money (charges, instalments, payments), as a later ending
+        # (completed or brought back) re-bills it.
+        ended = [records.last_ended_summary(p, summaries) for p in properties]
+        by_number = self._just_read.take()
+        wanted_numbers = sorted({s.AccountNumber for s in (*held, *ended) if s is not None} - set(by_number))
+        details = self._side_by_side([partial(self._read, "GetAccount", AccountNumber=number)
+                                      for number in wanted_numbers])
+        by_number |= {d.AccountNumber: d for d in details if d is not None}
+        return {p.Uprn: records.property_facts(p, by_number.get(s.AccountNumber) if s else None,
+                                               by_number.get(e.AccountNumber) if e else None)
+                for p, s, e in zip(properties, held, ended, strict=True)}
 
     def account(self, account_ref: str) -> AccountView | None:
         found = self._read("GetAccount", AccountNumber=account_ref)
@@ -118,7 +150,7 @@ class SoapRevenuesSystem:
 
     def accounts_at(self, uprn: str) -> list[AccountView]:
         summaries = self._read("FindAccountsAtProperty", Uprn=[uprn]) or []
-        views = [self.account(s.AccountNumber) for s in summaries]
+        views = self._side_by_side([partial(self.account, s.AccountNumber) for s in summaries])
         return [v for v in views if v is not None]
 
     def applied_many(self, notification_ids: Collection[str]) -> dict[str, AppliedChange]:
@@ -127,10 +159,24 @@ class SoapRevenuesSystem:
             return {}
         steps = self._steps_done(wanted)
         found = {nid: _applied_from_steps(nid, done) for nid, done in steps.items()}
-        return {nid: applied for nid, applied in found.items() if applied is not None}
+        applied = {nid: change for nid, change in found.items() if change is not None}
+        # A redelivered notification is settled here, before any apply: its marker is mended here too.
+        self._mend_markers({fp: applied[nid] for nid in applied if (fp := _fingerprint_of(steps[nid])) is not None})
+        return applied
 
-    def applied_with_fingerprints(self, fingerprints: Collection[str]) -> dict[str, AppliedChange]:
-        by_reference = {fingerprint_reference(fp): fp for fp in set(fingerprints)}
+    def applied_with_fingerprints(self, fingerprints: Collection[str],
+                                  uprns: Collection[str] = ()) -> dict[str, AppliedChange]:
+        """By the markers; then, for those without one, by the step notes on the accounts at ``uprns``."""
+        found = self._applied_by_marker(set(fingerprints))
+        unmarked = set(fingerprints) - set(found)
+        if unmarked and uprns:
+            by_effect = self._applied_by_effect(unmarked, uprns)
+            self._mend_markers(by_effect)
+            found.update(by_effect)
+        return found
+
+    def _applied_by_marker(self, fingerprints: Collection[str]) -> dict[str, AppliedChange]:
+        by_reference = {fingerprint_reference(fp): fp for fp in fingerprints}
         if not by_reference:
             return {}
         found: dict[str, AppliedChange] = {}
@@ -143,21 +189,82 @@ class SoapRevenuesSystem:
                 datetime.fromisoformat(fields["at"]), False))
         return found
 
+    def _applied_by_effect(self, fingerprints: set[str], uprns: Collection[str]) -> dict[str, AppliedChange]:
+        """Which of these changes the accounts at ``uprns`` show made: a step note carrying the fingerprint,
+        of a notification whose last step is there. The open accounts are read whole; an ended one shows the
+        note that ended it."""
+        summaries: list[Any] = self._read("FindAccountsAtProperty", Uprn=sorted(set(uprns))) or []
+        open_ones = self._side_by_side([partial(self._read, "GetAccount", AccountNumber=s.AccountNumber)
+                                        for s in summaries if s.LiabilityEnd is None])
+        self._just_read.keep(open_ones)
+        notes = [n for a in open_ones if a is not None for n in a.Note or []]
+        notes += [s.EndedByNote for s in summaries if s.EndedByNote is not None]
+        candidates: dict[str, set[str]] = {}
+        for note in notes:
+            step = read_step(note.Reference, note.AccountNumber, note.Text, 0)
+            if step is not None and step.fingerprint in fingerprints:
+                candidates.setdefault(step.fingerprint, set()).add(step.notification_id)
+        if not candidates:
+            return {}
+        steps = self._steps_done(sorted({nid for nids in candidates.values() for nid in nids}))
+        found: dict[str, AppliedChange] = {}
+        for fingerprint, nids in candidates.items():
+            applied = [a for nid in sorted(nids) if (a := _applied_from_steps(nid, steps.get(nid, {}))) is not None]
+            if applied:
+                found[fingerprint] = min(applied, key=lambda a: a.applied_at)
+        return found
+
+    def _mend_markers(self, applied: dict[str, AppliedChange]) -> None:
+        """Write the marker of each applied change that lacks one; a failure is left for the next look."""
+        if not applied:
+            return
+        try:
+            missing = set(applied) - set(self._applied_by_marker(applied))
+            for fingerprint in sorted(missing):
+                change = applied[fingerprint]
+                self._add_marker(fingerprint, change.notification_id, change.reference, list(change.account_refs),
+                                 change.applied_at)
+                log.info("change marker written again", extra={"notification_id": change.notification_id})
+        except (RevenuesUnavailableError, BackOfficeRefusal) as error:
+            log.warning("change marker not mended yet: %s", type(error).__name__)
+
     # -- the write -------------------------------------------------------------------------------------------
 
     def apply_account_changes(self, changes: Sequence[AccountChange], applied_at: datetime) -> list[ApplyResult]:
-        """Apply changes one after another (the back office has no batch call); see the module docstring."""
+        """Apply changes lane by lane, lanes side by side (the back office has no batch call); see the module
+        docstring. When a lane cannot reach the back office the others still finish, then the error goes up."""
         if not changes:
             return []
         done = self._steps_done(sorted({c.notification_id for c in changes}))
-        settled: dict[str, ApplyResult] = {}
-        results: list[ApplyResult] = []
-        for change in changes:
-            if change.notification_id not in settled:
-                settled[change.notification_id] = self._apply_with_retries(
-                    change, done.get(change.notification_id, {}), applied_at)
-            results.append(settled[change.notification_id])
-        return results
+
+        def run_lane(lane: list[int]) -> dict[int, ApplyResult]:
+            settled: dict[str, ApplyResult] = {}
+            for position in lane:
+                change = changes[position]
+                if change.notification_id in settled:  # the same notification twice is in one lane
+                    continue
+                with self._touching.holding(change_keys(change)) as waited:
+                    # Another call of this worker held the change: what it made is looked at again first.
+                    steps = self._steps_done([change.notification_id]) if waited else done
+                    settled[change.notification_id] = self._apply_with_retries(
+                        change, steps.get(change.notification_id, {}), applied_at)
+            return {position: settled[changes[position].notification_id] for position in lane}
+
+        by_position: dict[int, ApplyResult] = {}
+        for lane_results in self._side_by_side([partial(run_lane, lane) for lane in lanes(changes)]):
+            by_position.update(lane_results)
+        return [by_position[position] for position in range(len(changes))]
+
+    def _side_by_side(self, calls: Sequence[Callable[[], T]]) -> list[T]:
+        """Run calls on the pool, in flight together; every one finishes before the first error is raised."""
+        if len(calls) <= 1:
+            return [call() for call in calls]
+        futures = [self._pool.submit(call) for call in calls]
+        errors = [f.exception() for f in futures]
+        first_error = next((e for e in errors if e is not None), None)
+        if first_error is not None:
+            raise first_error
+        return [f.result() for f in futures]
 
     def _apply_with_retries(self, change: AccountChange, done: dict[str, StepNote],
                             applied_at: datetime) -> ApplyResult:
@@ -209,21 +316,32 @@ class SoapRevenuesSystem:
         return AppliedChange(change.notification_id, change.reference, tuple(account_nos), applied_at_first, True)
 
     def _write_step(self, change: AccountChange, step: Step, key: str, last: bool, applied_at: datetime) -> str:
+        """Make one step. A write that timed out may still be under way at the service (a busy service
+        finishes what it was sent): as long again is let pass before anyone looks for it, so a look does not
+        miss a write about to land and send it a second time."""
+        try:
+            return self._send_step(change, step, key, last, applied_at)
+        except CallTimedOut:
+            time.sleep(self._settle_seconds)
+            raise
+
+    def _send_step(self, change: AccountChange, step: Step, key: str, last: bool, applied_at: datetime) -> str:
         def note(audit_text: str) -> dict[str, str]:
-            text = step_text(audit_text, reference=change.reference, key=key, last=last, applied_at=applied_at)
+            text = step_text(audit_text, reference=change.reference, key=key, last=last, applied_at=applied_at,
+                             fingerprint=change.change_fingerprint)
             return {"Reference": change.notification_id, "Text": text}
 
         if isinstance(step, AccountAmendment):
-            return str(self._caller.call("AmendAccount", **records.amendment_arguments(
+            return str(self._call("AmendAccount", **records.amendment_arguments(
                 change, step), Note=note(amendment_note(change, step))))
         if isinstance(step, LiabilityEnding):
-            return str(self._caller.call(
+            return str(self._call(
                 "EndLiability", AccountNumber=step.account_ref, ExpectedLiabilityStart=step.expected_liability_start,
                 ExpectedLiabilityEnd=step.expected_liability_end, LiabilityEnd=step.liability_end,
                 ReplaceFromYear=financial_year_of(step.liability_end).start_year,
                 InstalmentsFrom=superseded_from_day(change, step.year_bills), Charge=records.charges(step.charges),
                 Instalment=records.instalments(step.instalments), Note=note(ending_note(change, step))))
-        return str(self._caller.call(
+        return str(self._call(
             "CreateAccount", Uprn=step.uprn, LiabilityStart=step.liability_start,
             LiablePerson=list(step.liable_persons), DiscountCode=step.discount_code,
             DiscountPercent=step.discount_percent, TwelveInstalments=step.twelve_instalments,
@@ -254,10 +372,15 @@ class SoapRevenuesSystem:
         return None
 
     def _mark_complete(self, change: AccountChange, account_nos: list[str], applied_at: datetime) -> None:
-        self._caller.call("AddNote", AccountNumber=account_nos[0], Note={
-            "Reference": fingerprint_reference(change.change_fingerprint),
-            "Text": marker_text(notification_id=change.notification_id, reference=change.reference,
-                                account_nos=account_nos, applied_at=applied_at)})
+        self._add_marker(change.change_fingerprint, change.notification_id, change.reference, account_nos,
+                         applied_at)
+
+    def _add_marker(self, fingerprint: str, notification_id: str, reference: str, account_nos: list[str],
+                    applied_at: datetime) -> None:
+        self._call("AddNote", AccountNumber=account_nos[0], Note={
+            "Reference": fingerprint_reference(fingerprint),
+            "Text": marker_text(notification_id=notification_id, reference=reference, account_nos=account_nos,
+                                applied_at=applied_at)})
 
     def _steps_done(self, notification_ids: Sequence[str]) -> dict[str, dict[str, StepNote]]:
         done: dict[str, dict[str, StepNote]] = {}
@@ -282,6 +405,10 @@ def _applied_from_steps(notification_id: str, done: dict[str, StepNote]) -> Appl
         return None  # interrupted part-way: not applied until its last step is made
     return AppliedChange(notification_id, ordered[0].reference, tuple(s.account_no for s in ordered),
                          min(s.applied_at for s in ordered), False)
+
+
+def _fingerprint_of(done: dict[str, StepNote]) -> str | None:
+    return next((s.fingerprint for s in done.values() if s.fingerprint is not None), None)
 
 
 def _refusal_result(change: AccountChange, refusal: BackOfficeRefusal, made: list[str]) -> ApplyResult:

@@ -4,8 +4,10 @@ The back office has no idempotency keys, so the note is the key: every write car
 is our notification id and whose text ends with a tag naming the step (``end:<account>`` or ``open:<UPRN>``)
 and whether it was the last of the change. Steps are named by what they do, not by their position, so a
 change assessed again after it was interrupted part-way (an ending made, the opening not) skips what is made.
-After a change's last step a marker note, referenced by the change's fingerprint, lets a duplicate
-notification be recognised.
+Every step's tag also carries the change's fingerprint, so what a change did names the change in the same
+back-office transaction as the write: a notification telling the same change again is recognised from the
+accounts it would touch even when the marker below is missing. After a change's last step a marker note,
+referenced by the change's fingerprint, lets a duplicate notification be recognised with one call.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class StepNote:
     applied_at: datetime
     account_no: str
     order: int  # the back office's note order: steps are made one after another
+    fingerprint: str | None = None  # the change's; notes written before fingerprints were tagged have none
 
 
 def step_key(kind: str, target: str) -> str:
@@ -40,8 +43,11 @@ def fingerprint_reference(fingerprint: str) -> str:
     return (FINGERPRINT_PREFIX + fingerprint)[:REFERENCE_LENGTH]
 
 
-def step_text(audit_text: str, *, reference: str, key: str, last: bool, applied_at: datetime) -> str:
-    return f"{audit_text} [ctax ref={reference} step={key} last={int(last)} at={applied_at.isoformat()}]"
+def step_text(audit_text: str, *, reference: str, key: str, last: bool, applied_at: datetime,
+              fingerprint: str | None = None) -> str:
+    tagged_fingerprint = f" fp={fingerprint}" if fingerprint else ""
+    return (f"{audit_text} [ctax ref={reference} step={key} last={int(last)} at={applied_at.isoformat()}"
+            f"{tagged_fingerprint}]")
 
 
 def marker_text(*, notification_id: str, reference: str, account_nos: list[str], applied_at: datetime) -> str:
@@ -61,7 +67,7 @@ def read_step(notification_id: str, account_no: str, text: str, order: int) -> S
     if fields is None or "step" not in fields:
         return None
     return StepNote(notification_id, fields.get("ref", ""), fields["step"], fields.get("last") == "1",
-                    datetime.fromisoformat(fields["at"]), account_no, order)
+                    datetime.fromisoformat(fields["at"]), account_no, order, fields.get("fp"))
 
 
 def audit_text_of(text: str) -> str:

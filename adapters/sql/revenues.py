@@ -179,7 +179,8 @@ class SqlRevenuesSystem:
         with self._connection() as conn:
             return applied_by_id(conn, wanted)
 
-    def applied_with_fingerprints(self, fingerprints: Collection[str]) -> dict[str, AppliedChange]:
+    def applied_with_fingerprints(self, fingerprints: Collection[str],
+                                  uprns: Collection[str] = ()) -> dict[str, AppliedChange]:
         """For each fingerprint already applied, one notification that applied it."""
         wanted = sorted(set(fingerprints))
         if not wanted:

@@ -32,6 +32,7 @@ from ctax.benchmark.measurements import (
     worker_command,
 )
 from ctax.benchmark.scenario import Workload, seed_workload
+from ctax.benchmark.soap_row import SoapRow, drain_over_soap
 from ctax.kafka_admin.topic_setup import ensure_topics
 from ctax.local_kafka import LocalKafka, free_port
 from ctax.running.components import council_rules
@@ -54,6 +55,8 @@ class BenchConfig:
     scale_workers: int = 2
     intake_seconds: float = 10.0
     intake_concurrency: int = 32
+    soap_latency_ms: float = 100.0  # the SOAP row's per-call latency (0: no SOAP row)
+    soap_backlog: int = 3_000
     timeout_seconds: float = 1800.0
     output_dir: Path = field(default_factory=lambda: Path("var/bench"))
 
@@ -92,6 +95,9 @@ class Bench:
             if config.scale_workers > 1:
                 rows.append({"name": f"ours, {config.scale_workers} workers",
                              "drain": self._drain_pipeline("fused", config.backlog, config.scale_workers).as_dict()})
+            if config.soap_latency_ms > 0:
+                rows.append(drain_over_soap(SoapRow(config.soap_backlog, config.soap_latency_ms), self.broker.bootstrap,
+                                            self.workdir, "soap.", self.progress))
             intake = self._intake()
             return {
                 "started_at": self.started.isoformat(timespec="seconds"),

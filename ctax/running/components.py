@@ -40,7 +40,8 @@ def revenues_system(settings: Settings) -> SqlRevenuesSystem:
 def soap_adapter(settings: Settings) -> SoapRevenuesSystem:
     from adapters.soap.revenues import SoapRevenuesSystem
 
-    return SoapRevenuesSystem(settings.soap_url, timeout_seconds=settings.soap_timeout_seconds)
+    return SoapRevenuesSystem(settings.soap_url, timeout_seconds=settings.soap_timeout_seconds,
+                              calls_in_flight=settings.soap_calls_in_flight)
 
 
 def files_adapter(settings: Settings) -> FileRevenuesSystem:

@@ -28,8 +28,9 @@ def validate(
         return [], []
     revenues = ctx.revenues
     earlier = revenues.applied_many([n.notification_id for n in notifications])
+    fresh = [n for n in notifications if n.notification_id not in earlier]
     same_change = revenues.applied_with_fingerprints(
-        [n.change_fingerprint for n in notifications if n.notification_id not in earlier])
+        [n.change_fingerprint for n in fresh], uprns=sorted({u for n in fresh for u in n.change.uprns if u}))
     facts = revenues.property_facts_many([u for n in notifications for u in n.change.uprns if u])
     now = ctx.clock()
     settled: list[NotificationStatus] = []

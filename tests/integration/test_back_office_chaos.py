@@ -1,9 +1,12 @@
 """The crash and outage test against the web-service and import-file adapters and the simulated back office.
 
-The worker is killed again and again while notifications flow; the back office goes into its maintenance
-window for 30 s, times out after committing some calls (SOAP) or skips some import runs (files), and 5% of
-the changes carry a name too long for its field. Nothing may be lost, nothing made twice in the back
-office's own database, and every refusal must be in review with its reason.
+The worker is killed again and again while notifications flow; the back office itself is killed too (the
+import job mid-file, the SOAP service mid-call), goes into its maintenance window for 30 s, times out after
+committing some calls (SOAP, answering slowly so that several changes are in flight) or skips some import
+runs (files), and 5% of the changes carry a name too long for its field. Nothing may be lost, nothing made
+twice in the back office's own database, and every refusal must be in review with its reason. Then applied
+changes are told again under new notifications, half of them (SOAP) with their markers deleted first: every
+one must be found `duplicate`, and nothing made for it.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ import signal
 import sqlite3
 import threading
 import time
-from collections import defaultdict
+import uuid
+from collections import Counter, defaultdict
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -22,6 +27,7 @@ from typing import Any, cast
 import pytest
 from aiokafka import AIOKafkaConsumer
 
+from adapters.soap.step_notes import fingerprint_reference
 from ctax.benchmark.scenario import seed_workload
 from ctax.kafka_admin.topic_setup import ensure_topics
 from schemas.codec import shared_codec
@@ -36,6 +42,9 @@ from tests.legacy_back_office import RunningBackOffice, back_office
 
 NOTIFICATIONS = 400
 KILLS = 10
+BACK_OFFICE_KILLS = 3  # times the back office is killed (while the worker is killed, or while it drains)
+RESENDS = 24
+MARKERS_LOST = 12  # of the resends, those whose markers are deleted first (SOAP)
 MAINTENANCE_SECONDS = 30
 LONG_NAME = "Maximilian Alexander Montgomery-Fitzwilliam"  # 43 characters: the back office holds 40
 FINAL = {"applied", "rejected", "review", "duplicate"}
@@ -151,13 +160,96 @@ def adapter_settings(style: str, running: RunningBackOffice, folder: Path) -> di
     assert running.results is not None
     return {"CTAX_REVENUES_ADAPTER": "files", "CTAX_FILES_OUTBOX": running.address,
             "CTAX_FILES_RESULTS": str(running.results), "CTAX_FILES_JOURNAL": str(folder / "journal.db"),
-            "CTAX_FILES_REPORTING_DATABASE": str(running.database), "CTAX_FILES_RESULTS_WAIT_SECONDS": "5"}
+            "CTAX_FILES_REPORTING_DATABASE": str(running.database), "CTAX_FILES_RESULTS_WAIT_SECONDS": "15"}
 
 
 MISBEHAVIOUR = {
-    "soap": ("--latency-ms", "2", "--error-rate", "0.02", "--timeout-after-commit-rate", "0.03"),
-    "files": ("--latency-ms", "20", "--error-rate", "0.05"),
+    "soap": ("--latency-ms", "30", "--error-rate", "0.02", "--timeout-after-commit-rate", "0.03"),
+    "files": ("--latency-ms", "20", "--record-latency-ms", "10", "--error-rate", "0.05"),
 }
+
+
+def file_mid_import(running: RunningBackOffice) -> bool:
+    """Whether the import job is part-way through a file: records of it logged, its results not written."""
+    assert running.results is not None
+    with closing(sqlite3.connect(running.database, timeout=30)) as conn:
+        try:
+            sequences = [row[0] for row in conn.execute("SELECT DISTINCT sequence FROM import_record")]
+        except sqlite3.OperationalError:
+            return False  # no import yet
+    answered = {path.name.split("_")[-1].split(".")[0] for path in running.results.glob("*.results.csv")}
+    return any(sequence not in answered for sequence in sequences)
+
+
+class BackOfficeKiller(threading.Thread):
+    """Kills and restarts the back office ``times`` times while running: the import job as soon as it is
+    caught part-way through a file, the SOAP service every few seconds (mid-call: it is kept busy)."""
+
+    def __init__(self, style: str, running: RunningBackOffice, times: int) -> None:
+        super().__init__(daemon=True)
+        self.style, self.running, self.times = style, running, times
+        self.kills = {"back office": 0, "import job mid-file": 0}
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while self.kills["back office"] < self.times and not self.stopping.is_set():
+            if self.style == "files" and not file_mid_import(self.running):
+                time.sleep(0.01)
+                continue
+            if self.style == "soap":
+                self.stopping.wait(6)
+            self.running.kill_and_restart(self._note_mid_file)
+            self.kills["back office"] += 1
+            self.stopping.wait(3)
+
+    def _note_mid_file(self) -> None:
+        """Once the job is dead: was it part-way through a file (records logged, its results not written)?"""
+        self.kills["import job mid-file"] += self.style == "files" and file_mid_import(self.running)
+
+    def stop(self) -> dict[str, int]:
+        self.stopping.set()
+        self.join()
+        return self.kills
+
+
+def told_again(batch: Batch, finals: dict[str, list[str]], rng: random.Random) -> list[tuple[Any, Any]]:
+    """(original, resend) pairs: applied changes whose properties nothing else in the batch touched (so what
+    they did is still what the back office shows), each told again under a new notification."""
+    touched = Counter(u for n in batch.notifications for u in n.change.uprns if u)
+    candidates = [n for n in batch.notifications if set(finals.get(n.notification_id, ())) == {"applied"}
+                  and all(touched[u] == 1 for u in n.change.uprns if u)]
+    chosen = rng.sample(candidates, RESENDS)
+    return [(n, n.model_copy(update={"notification_id": str(uuid.uuid4()), "reference": new_reference()}))
+            for n in chosen]
+
+
+def new_reference() -> str:
+    code = uuid.uuid4().hex.upper()
+    return f"CTX-{code[:4]}-{code[4:8]}"
+
+
+def delete_markers_of(database: Path, fingerprints: list[str]) -> int:
+    with closing(sqlite3.connect(database, timeout=30)) as conn, conn:
+        return sum(conn.execute("DELETE FROM note WHERE reference = ?", (fingerprint_reference(fp),)).rowcount
+                   for fp in fingerprints)
+
+
+def markers_present(database: Path, fingerprints: list[str]) -> int:
+    with closing(sqlite3.connect(database, timeout=30)) as conn:
+        return sum(1 for fp in fingerprints if conn.execute(
+            "SELECT 1 FROM note WHERE reference = ?", (fingerprint_reference(fp),)).fetchone())
+
+
+def made_for(database: Path, notification_ids: set[str]) -> int:
+    """Notes (so writes) the back office holds for these notifications."""
+    with closing(sqlite3.connect(database, timeout=30)) as conn:
+        return sum(conn.execute("SELECT count(*) FROM note WHERE reference = ?", (nid,)).fetchone()[0]
+                   for nid in notification_ids)
+
+
+def incidents_raised(journal: Path) -> int:
+    with closing(sqlite3.connect(journal, timeout=30)) as conn:
+        return int(conn.execute("SELECT count(*) FROM results_incident").fetchone()[0])
 
 
 def hold_maintenance(flag: Path, after: float, seconds: float) -> threading.Thread:
@@ -191,6 +283,8 @@ def test_kills_maintenance_refusals_and_timeouts_lose_nothing_and_make_nothing_t
             first, rest = Batch(batch.notifications[:cut], {}), Batch(batch.notifications[cut:], {})
             producing = produce_in_background(stack.bootstrap, stack.prefix, first, per_second=15)
             kills = {"SIGKILL": 0, "SIGTERM": 0}
+            back_office_killer = BackOfficeKiller(style, running, BACK_OFFICE_KILLS)
+            back_office_killer.start()
             for round_number in range(KILLS + 3):
                 time.sleep(rng.uniform(1.0, 4.0))
                 sig = signal.SIGTERM if round_number % 4 == 3 else signal.SIGKILL
@@ -205,6 +299,7 @@ def test_kills_maintenance_refusals_and_timeouts_lose_nothing_and_make_nothing_t
             window.join()
             finals, reasons = asyncio.run(read_finals(stack.bootstrap, f"{stack.prefix}{STATUS.name}",
                                                       set(batch.expected), seconds=300))
+            kills |= back_office_killer.stop()  # it kills on through the window and the drain after it
             missing = [nid for nid in batch.expected if nid not in finals]
             wrong = [(nid, want, finals[nid]) for nid, want in batch.expected.items()
                      if nid in finals and set(finals[nid]) != {want}]
@@ -225,5 +320,28 @@ def test_kills_maintenance_refusals_and_timeouts_lose_nothing_and_make_nothing_t
             assert not without_reason, without_reason[:5]
             assert not problems
             assert kills["SIGKILL"] >= KILLS
+
+            # The same changes told again, some (SOAP) with their markers gone: each must be a duplicate.
+            pairs = told_again(batch, finals, rng)
+            lost = [original.change_fingerprint for original, _ in pairs[:MARKERS_LOST]] if style == "soap" else []
+            deleted = delete_markers_of(running.database, lost)
+            resends = Batch([resend for _, resend in pairs], {})
+            produce_in_background(stack.bootstrap, stack.prefix, resends, per_second=20).join()
+            again, _ = asyncio.run(read_finals(stack.bootstrap, f"{stack.prefix}{STATUS.name}",
+                                               {r.notification_id for r in resends.notifications}, seconds=120))
+            outcome = Counter(v for r in resends.notifications for v in again.get(r.notification_id, ["none"]))
+            made_again = made_for(running.database, {r.notification_id for r in resends.notifications})
+            mended = markers_present(running.database, lost)
+            incidents = incidents_raised(tmp_path / "adapter" / "journal.db") if style == "files" else 0
+            print(f"{style} resends: {len(pairs)} told again ({deleted} markers deleted first, {mended} written "  # noqa: T201
+                  f"again since); outcomes {dict(outcome)}; writes made for them {made_again}; back office "
+                  f"problems {doubled_in_back_office(running.database, batch)}; results incidents raised {incidents}")
+            assert outcome == Counter({"duplicate": RESENDS})
+            assert made_again == 0
+            assert not doubled_in_back_office(running.database, batch)
+            assert deleted == len(lost)
+            assert incidents == 0  # the import job, killed mid-file, resumed: nothing unexpected came back
+            if style == "files":
+                assert kills["import job mid-file"] >= 1
         finally:
             stack.stop()

@@ -19,14 +19,15 @@ def test_a_tiny_benchmark_prints_the_table_and_writes_json(tmp_path: Path) -> No
     result = subprocess.run(
         [sys.executable, "-m", "ctax", "bench", "--backlog", "120", "--naive-backlog", "40", "--latency-rate", "40",
          "--latency-seconds", "1", "--scale-workers", "1", "--intake-seconds", "1", "--postgres-url", server,
-         "--output-dir", str(tmp_path)],
+         "--soap-backlog", "30", "--soap-latency-ms", "5", "--output-dir", str(tmp_path)],
         capture_output=True, text=True, timeout=600, check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    for row in ("transport ceiling", "naive (staged", "ours (fused", "HTTP intake", "ours / naive"):
+    for row in ("transport ceiling", "naive (staged", "ours (fused", "ours over SOAP, 5 ms a call", "HTTP intake",
+                "ours / naive"):
         assert row in result.stdout
     (report,) = tmp_path.glob("bench-*.json")
     data = json.loads(report.read_text())
-    assert [row["drain"]["notifications"] for row in data["rows"]] == [120, 40, 120]
+    assert [row["drain"]["notifications"] for row in data["rows"]] == [120, 40, 120, 30]
     assert data["machine"]["cores"] == os.cpu_count()
     assert data["intake"]["codes"].get("202", 0) > 0

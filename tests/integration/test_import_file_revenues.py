@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from adapters.files.incidents import INCIDENTS
 from adapters.files.overdue import OVERDUE_FILES
-from adapters.revenues_port import RefusedChangeError, RevenuesUnavailableError
+from adapters.revenues_port import AppliedChange, RefusedChangeError, RevenuesUnavailableError
 from tests.builders import move_in, move_within
 from tests.legacy_back_office import FileContract
 from tests.unit.adapters.revenues_contract import (
@@ -64,6 +65,15 @@ class TestImportFileRevenues(FileContract):
         assert len(revenues.accounts_at(VACANT)) == 1
         assert len(list((Path(revenues.back_office.address).parent / "archive").glob("*.csv"))) == 1
 
+    def test_the_same_change_told_again_while_its_file_is_unanswered_waits_for_that_answer(
+            self, revenues: Any) -> None:
+        seed(revenues)
+        change = change_for(revenues, move_in(uprn=VACANT))
+        with revenues.import_paused(wait=0.3), pytest.raises(RevenuesUnavailableError, match="no results yet"):
+            revenues.apply_account_changes([change], APPLIED_AT)
+        found = revenues.applied_with_fingerprints([change.change_fingerprint], uprns=[VACANT])
+        assert found[change.change_fingerprint].notification_id == change.notification_id
+
     def test_a_rejected_record_comes_back_with_the_back_offices_code_and_reason(self, seeded: Any) -> None:
         change = change_for(seeded, move_in(uprn=VACANT))
         elsewhere = change.openings[0].model_copy(update={"uprn": "999999999999"})
@@ -80,3 +90,54 @@ class TestImportFileRevenues(FileContract):
     def test_one_property_is_read_for_the_staff_workspace(self, seeded: Any) -> None:
         assert seeded.property(VACANT).address_line_1 == "4 Acacia Avenue"
         assert seeded.property("999999999999") is None
+
+    def test_results_for_records_not_sent_are_an_incident_and_every_record_of_the_file_goes_to_review(
+            self, revenues: Any) -> None:
+        seed(revenues)
+        change = change_for(revenues, move_in(uprn=VACANT))
+        before = incident_count("records_not_sent")
+        with revenues.import_paused(wait=0.3):
+            with pytest.raises(RevenuesUnavailableError):
+                revenues.apply_account_changes([change], APPLIED_AT)
+            # An answer the back office should not give: our record and one it was never sent.
+            results_of(revenues, "CTAXCHG_E99999999_000001.csv").write_text(
+                f"H,CTAXRES,1,000001,2025-10-10T12:00:00+00:00,UTF-8\r\nR,{change.notification_id},A,80000001,,\r\n"
+                "R,0b5d4b7e-4c1a-4bb0-9c55-2b4a1f3c9d10,A,80000002,,\r\nT,2\r\n", encoding="utf-8")
+            (result,) = revenues.apply_account_changes([change], APPLIED_AT)
+        assert isinstance(result, RefusedChangeError)
+        assert result.code == "RESULTS_INCIDENT"
+        assert "1 result(s) for records the file did not hold" in str(result)
+        assert incident_count("records_not_sent") == before + 1
+        assert [kind for _, kind, _ in revenues.incidents()] == ["records_not_sent"]
+
+    def test_a_results_file_that_changes_after_it_was_read_is_an_incident_and_the_first_answer_stands(
+            self, seeded: Any) -> None:
+        change = change_for(seeded, move_in(uprn=VACANT))
+        applied = apply_one(seeded, change)
+        before = incident_count("results_contradicted")
+        results_of(seeded, "CTAXCHG_E99999999_000001.csv").write_text(
+            f"H,CTAXRES,1,000001,2025-10-10T12:00:00+00:00,UTF-8\r\nR,{change.notification_id},R,,PROPERTY_OCCUPIED,"
+            "occupied\r\nT,1\r\n", encoding="utf-8")  # as a job importing the file again would answer
+        again = seeded.applied_many([change.notification_id])[change.notification_id]
+        assert isinstance(again, AppliedChange)
+        assert again.account_refs == applied.account_refs
+        assert incident_count("results_contradicted") == before + 1
+        seeded.applied_many([change.notification_id])
+        assert incident_count("results_contradicted") == before + 1  # raised once
+
+    def test_a_results_file_for_a_file_never_sent_is_an_incident(self, seeded: Any) -> None:
+        before = incident_count("results_for_file_not_sent")
+        results_of(seeded, "CTAXCHG_E99999999_000777.csv").write_text(
+            "H,CTAXRES,1,000777,2025-10-10T12:00:00+00:00,UTF-8\r\nT,0\r\n", encoding="utf-8")
+        seeded.applied_many(["0b5d4b7e-4c1a-4bb0-9c55-2b4a1f3c9d10"])
+        assert incident_count("results_for_file_not_sent") == before + 1
+        assert seeded.incidents() == [("CTAXCHG_E99999999_000777.csv", "results_for_file_not_sent",
+                                       "a results file for an import file never sent")]
+
+
+def incident_count(kind: str) -> float:
+    return float(INCIDENTS.labels(kind=kind)._value.get())
+
+
+def results_of(revenues: Any, file_name: str) -> Path:
+    return Path(revenues.back_office.results) / file_name.replace(".csv", ".results.csv")

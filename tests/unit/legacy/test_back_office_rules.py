@@ -1,5 +1,6 @@
 """The simulated back office's own rules: what it refuses, and that it never de-duplicates for its callers."""
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -188,3 +189,70 @@ def test_a_database_made_before_payment_arrangements_gets_their_columns(tmp_path
     conn = connect(tmp_path / "old.db")
     columns = {row["name"] for row in conn.execute("PRAGMA table_info(account)")}
     assert {"twelve_instalments", "payment_day", "end_note_id"} <= columns
+
+
+class Killed(BaseException):
+    """The import job's process dying (SIGKILL) between two records."""
+
+
+@dataclass
+class DiesBeforeRecord(Behaviour):
+    """Dies as the job comes to the record numbered ``dies_at`` (from 1), once."""
+
+    dies_at: int = 0
+    records_seen: int = 0
+
+    def wait_record(self) -> None:
+        self.records_seen += 1
+        if self.records_seen == self.dies_at:
+            raise Killed
+
+
+THREE_MOVES_IN = (
+    "H,CTAXCHG,1,000009,2025-10-10T12:00:00+00:00,E99999999,UTF-8\r\n"
+    + "".join(f"C,n-{i},CTX-{i},move_in,2025-10-10\r\nO,n-{i},10009000000{i},2025-10-01,,0,opened\r\n"
+              f"P,n-{i},Sam Taylor\r\n" for i in (1, 2, 3))
+    + "T,9,0\r\n")
+
+
+def test_a_job_killed_mid_file_resumes_and_imports_each_record_once(tmp_path: Path) -> None:
+    create_schema(tmp_path / "bo.db")
+    conn = connect(tmp_path / "bo.db")
+    load_register(conn, [{"uprn": f"10009000000{i}", "property_ref": f"P{i}", "address_line_1": f"{i} Acacia Avenue",
+                          "address_line_2": None, "town": "Exampleton", "postcode": "ZY1 5AB", "band": "C"}
+                         for i in (1, 2, 3)], [])
+    inbox, results = tmp_path / "inbox", tmp_path / "results"
+    FileImporter(tmp_path / "bo.db", inbox, results, Behaviour()).inbox.mkdir(parents=True, exist_ok=True)
+    (inbox / "F9.csv").write_text(THREE_MOVES_IN, encoding="utf-8")
+    with pytest.raises(Killed):
+        FileImporter(tmp_path / "bo.db", inbox, results, DiesBeforeRecord(dies_at=3)).import_waiting()
+    assert not (results / "F9.results.csv").exists()
+    assert conn.execute("SELECT count(*) FROM account").fetchone()[0] == 2  # two records in, then killed
+
+    restarted = FileImporter(tmp_path / "bo.db", inbox, results, Behaviour())
+    assert restarted.import_waiting() == 1
+    answer = (results / "F9.results.csv").read_text(encoding="utf-8")
+    assert answer.splitlines()[1:4] == ["R,n-1,A,80000001,,", "R,n-2,A,80000002,,", "R,n-3,A,80000003,,"]
+    assert conn.execute("SELECT count(*) FROM account").fetchone()[0] == 3  # not 5: the first two not again
+
+    # Killed after the results, before the archive: the file is taken again, and answered the same.
+    (inbox / "F9.csv").write_text(THREE_MOVES_IN, encoding="utf-8")
+    assert restarted.import_waiting() == 1
+    assert (results / "F9.results.csv").read_text(encoding="utf-8") == answer
+    assert conn.execute("SELECT count(*) FROM account").fetchone()[0] == 3
+
+
+def test_another_file_under_a_sequence_already_imported_is_refused_not_imported(tmp_path: Path) -> None:
+    create_schema(tmp_path / "bo.db")
+    conn = connect(tmp_path / "bo.db")
+    load_register(conn, [{"uprn": f"10009000000{i}", "property_ref": f"P{i}", "address_line_1": f"{i} Acacia Avenue",
+                          "address_line_2": None, "town": "Exampleton", "postcode": "ZY1 5AB", "band": "C"}
+                         for i in (1, 2, 3)], [])
+    importer = FileImporter(tmp_path / "bo.db", tmp_path / "inbox", tmp_path / "results", Behaviour())
+    (tmp_path / "inbox" / "F9.csv").write_text(THREE_MOVES_IN, encoding="utf-8")
+    importer.import_waiting()
+    (tmp_path / "inbox" / "G9.csv").write_text(THREE_MOVES_IN.replace("n-1", "n-7"), encoding="utf-8")
+    importer.import_waiting()
+    answer = (tmp_path / "results" / "G9.results.csv").read_text(encoding="utf-8").splitlines()
+    assert answer[1].startswith("R,n-7,R,,SEQUENCE_REUSED,")
+    assert conn.execute("SELECT count(*) FROM account").fetchone()[0] == 3
