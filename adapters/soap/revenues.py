@@ -135,7 +135,10 @@ class SoapRevenuesSystem:
         # The account that ended last, whole too: its money (charges, instalments, payments), as a later ending
         # (completed or brought back) re-bills it.
         ended = [records.last_ended_summary(p, summaries) for p in properties]
-        by_number = self._just_read.take()
+        # The duplicate look just read only accounts then open: an ended one is always read afresh.
+        just_read = self._just_read.take()
+        by_number = {s.AccountNumber: just_read[s.AccountNumber] for s in held
+                     if s is not None and s.AccountNumber in just_read}
         wanted_numbers = sorted({s.AccountNumber for s in (*held, *ended) if s is not None} - set(by_number))
         details = self._side_by_side([partial(self._read, "GetAccount", AccountNumber=number)
                                       for number in wanted_numbers])
