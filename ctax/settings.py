@@ -104,6 +104,12 @@ class Settings(BaseSettings):
     topic_prefix: str = Field("", pattern=r"^[A-Za-z0-9._-]*$", max_length=60)
     cost_model_path: Path | None = None
     publish_timeout_seconds: float = Field(10.0, gt=0, le=120)
+    # The intake's back-pressure (web/intake/admission.py): beyond these it answers 503 with Retry-After.
+    publish_ack_timeout_seconds: float = Field(2.0, gt=0, le=120, description="Longest wait for Kafka's "
+                                               "acknowledgement of one notification before answering 503")
+    intake_in_flight: int = Field(64, ge=1, description="Notifications the intake stores and publishes at once")
+    intake_waiting: int = Field(64, ge=0, description="Requests that may wait for one of those places")
+    intake_wait_ms: float = Field(500.0, ge=0, le=10_000, description="Longest wait for a place")
     worker_metrics_host: str = "127.0.0.1"
     worker_metrics_port: int = Field(9102, ge=0, le=65535, description="Prometheus /metrics of the worker; 0 = off")
     intake_rate_per_minute: float = Field(600.0, ge=0, description="Public POSTs per client address; 0 = off")

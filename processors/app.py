@@ -71,9 +71,9 @@ class ProcessorConfig:
     publish_assessed: bool = field(kw_only=True)
 
 
-def build_app(config: ProcessorConfig, ctx: StageContext, breaker: CircuitBreaker | None = None) -> faust.App:
-    """Create the Faust app with its stage agents; nothing connects until the worker starts."""
-    app = faust.App(
+def faust_app(config: ProcessorConfig) -> faust.App:
+    """The Faust app with the worker's broker, consumer and producer settings, and no agents yet."""
+    return faust.App(
         f"{config.topic_prefix}{config.app_id}",
         broker=f"kafka://{config.bootstrap}",
         broker_credentials=config.broker_credentials,
@@ -96,10 +96,15 @@ def build_app(config: ProcessorConfig, ctx: StageContext, breaker: CircuitBreake
         # (ctax/kafka_admin/acls.py).
         topic_disable_leader=True,
     )
+
+
+def build_app(config: ProcessorConfig, ctx: StageContext, breaker: CircuitBreaker | None = None) -> faust.App:
+    """Create the Faust app with its stage agents; nothing connects until the worker starts."""
+    app = faust_app(config)
     runner = StageRunner(ctx, breaker or CircuitBreaker(), config.retry)
     # Keyed by catalogue name (what handlers return); the Kafka topic carries the deployment's prefix.
     names = [spec.name for spec in ALL_TOPICS] + list(INTERNAL_TOPICS)
-    topics = {name: _topic(app, f"{config.topic_prefix}{name}", config.partitions) for name in names}
+    topics = {name: raw_topic(app, f"{config.topic_prefix}{name}", config.partitions) for name in names}
 
     async def publish(outputs: list[Output]) -> None:
         # Straight to the producer (Faust's Topic.send adds a future and callbacks per message). Offsets are
@@ -185,6 +190,7 @@ def _source_record(topic: str, event: Any) -> SourceRecord:
     )
 
 
-def _topic(app: faust.App, name: str, partitions: int) -> Any:
+def raw_topic(app: faust.App, name: str, partitions: int) -> Any:
+    """A topic of raw bytes (keys and values), as every agent here reads and writes them."""
     return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw",
                      partitions=partitions)

@@ -24,6 +24,7 @@ from web.http.frontend_assets import mount_frontend_assets
 from web.http.page_templates import PageTemplates
 from web.http.rate_limit import IntakeRateLimit
 from web.http.security_headers import SecurityHeaders
+from web.intake.admission import AdmissionLimits
 from web.intake.api import router as intake_router
 from web.intake.publisher import NotificationPublisher
 from web.intake.runtime import WebRuntime
@@ -47,7 +48,9 @@ class WebConfig:
     council_code: str
     web_database_url: str  # the web app's own store (CTAX_WEB_DATABASE_URL)
     council_name: str  # CTAX_COUNCIL_NAME
-    publish_timeout_seconds: float = 10.0
+    publish_timeout_seconds: float = 10.0  # connecting to Kafka
+    publish_ack_timeout_seconds: float = 2.0  # Kafka's acknowledgement of one notification; then 503
+    admission: AdmissionLimits = field(default_factory=AdmissionLimits)  # the intake's back-pressure
     topic_prefix: str = ""
     secret_key: bytes | None = None  # signs CSRF tokens; None = a random key per process
     secure_cookies: bool = True
@@ -77,9 +80,11 @@ def create_app(config: WebConfig) -> FastAPI:
         runtime = WebRuntime(
             council_code=config.council_code, codec=codec, store=store,
             publisher=NotificationPublisher(config.kafka, f"{config.topic_prefix}{SUBMITTED.name}",
-                                            timeout_seconds=config.publish_timeout_seconds),
+                                            timeout_seconds=config.publish_timeout_seconds,
+                                            ack_timeout_seconds=config.publish_ack_timeout_seconds),
             follower=StatusFollower(config.kafka, store, codec, topic=f"{config.topic_prefix}{STATUS.name}",
                                     group_id=f"{config.topic_prefix}ctax-web-progress"),
+            admission=config.admission.gate(),
         )
         app.state.runtime = runtime
         runtime.follower.start()
@@ -103,6 +108,7 @@ def create_app(config: WebConfig) -> FastAPI:
             await office.stop()
             await runtime.follower.stop()
             await runtime.publisher.stop()
+            await asyncio.to_thread(store.writes.stop)  # the writes already queued are committed first
             engine.dispose()
 
     app = FastAPI(

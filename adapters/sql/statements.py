@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, String, Table, and_, any_, bindparam, delete, insert, text, update
@@ -65,20 +66,25 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
         conn.execute(insert(table), rows)
         return
     columns = [c.name for c in table.columns if c.name in rows[0]]
+    values = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
     driver = conn.connection.driver_connection
     assert driver is not None
     with driver.cursor() as cursor, cursor.copy(
         f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
     ) as copy:
         for row in rows:
-            copy.write_row(tuple(row[c] for c in columns))
+            copy.write_row(values(row))
 
 
 def amend_accounts(conn: Connection, accounts: list[dict[str, Any]], replaced_persons: list[str],
                    recharged: list[dict[str, Any]], replanned: list[dict[str, Any]]) -> None:
     """Amend open accounts: their discount and payment arrangement, who is liable (the new people are inserted
-    with the batch's other rows), charges from the first year recharged, and instalments of the year replanned
-    that are not yet due."""
+    with the batch's other rows), charges from the first year recharged, and instalments of each year replanned
+    that are not yet due. On PostgreSQL one set-based statement per table (an account is amended at most once
+    per batch, so each joins one row of the arrays), elsewhere executemany."""
+    if conn.dialect.name == "postgresql":
+        _amend_accounts_set_based(conn, accounts, replaced_persons, recharged, replanned)
+        return
     conn.execute(update(account_table).where(account_table.c.account_ref == bindparam("b_ref")).values(
         discount_code=bindparam("b_code"), discount_percent=bindparam("b_percent"),
         twelve_instalments=bindparam("b_twelve"), payment_day=bindparam("b_day")), accounts)
@@ -95,3 +101,45 @@ def amend_accounts(conn: Connection, accounts: list[dict[str, Any]], replaced_pe
             instalment_table.c.financial_year == bindparam("b_year"),
             instalment_table.c.due_date >= bindparam("b_notice"),
             instalment_table.c.superseded.is_(False))).values(superseded=True), replanned)
+
+
+def _column(rows: list[dict[str, Any]], key: str) -> list[Any]:
+    return [row[key] for row in rows]
+
+
+def _amend_accounts_set_based(conn: Connection, accounts: list[dict[str, Any]], replaced_persons: list[str],
+                              recharged: list[dict[str, Any]], replanned: list[dict[str, Any]]) -> None:
+    conn.execute(_AMEND_ACCOUNTS, {
+        "refs": _column(accounts, "b_ref"), "codes": _column(accounts, "b_code"),
+        "percents": _column(accounts, "b_percent"), "twelves": _column(accounts, "b_twelve"),
+        "days": _column(accounts, "b_day")})
+    if replaced_persons:
+        conn.execute(_FORGET_PERSONS, {"refs": replaced_persons})
+    if recharged:
+        conn.execute(_SUPERSEDE_RECHARGED, {"refs": _column(recharged, "b_ref"),
+                                            "first_years": _column(recharged, "b_first_year")})
+    if replanned:
+        conn.execute(_SUPERSEDE_REPLANNED, {"refs": _column(replanned, "b_ref"), "years": _column(replanned, "b_year"),
+                                            "notices": _column(replanned, "b_notice")})
+
+
+# Statement texts built once; the ``= ANY`` keeps the planner on the account_ref indexes (see supersede).
+_AMEND_ACCOUNTS = text(
+    "UPDATE account SET discount_code = v.code, discount_percent = v.percent, twelve_instalments = v.twelve,"
+    " payment_day = v.day"
+    " FROM unnest(CAST(:refs AS text[]), CAST(:codes AS text[]), CAST(:percents AS integer[]),"
+    " CAST(:twelves AS boolean[]), CAST(:days AS integer[])) AS v(ref, code, percent, twelve, day)"
+    " WHERE account.account_ref = ANY(CAST(:refs AS text[])) AND account.account_ref = v.ref")
+_FORGET_PERSONS = text("DELETE FROM liable_person WHERE account_ref = ANY(CAST(:refs AS text[]))")
+_SUPERSEDE_RECHARGED = text(
+    "UPDATE charge SET superseded = true"
+    " FROM unnest(CAST(:refs AS text[]), CAST(:first_years AS integer[])) AS v(ref, first_year)"
+    " WHERE charge.account_ref = ANY(CAST(:refs AS text[])) AND charge.account_ref = v.ref"
+    " AND charge.financial_year >= v.first_year AND charge.superseded = false")
+_SUPERSEDE_REPLANNED = text(
+    "UPDATE instalment SET superseded = true"
+    " FROM unnest(CAST(:refs AS text[]), CAST(:years AS integer[]), CAST(:notices AS date[]))"
+    " AS v(ref, year, notice)"
+    " WHERE instalment.account_ref = ANY(CAST(:refs AS text[])) AND instalment.account_ref = v.ref"
+    " AND instalment.financial_year = v.year AND instalment.due_date >= v.notice"
+    " AND instalment.superseded = false")

@@ -35,6 +35,8 @@ class Drain:
     cpu_seconds_per_1000: float
     peak_rss_mb: float
     processes: int
+    broker_cpu_seconds_per_1000: float | None = None  # the Kafka broker's CPU over the same stretch
+    database_cpu_seconds_per_1000: float | None = None  # the PostgreSQL backends serving the phase's database
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -92,6 +94,9 @@ class Processes:
         return (sum(u.cpu_seconds for u in self._last.values()),
                 sum(u.peak_rss_mb for u in self._last.values()))
 
+    def pids(self) -> list[int]:
+        return [proc.pid for proc in self._procs]
+
     def alive(self) -> bool:
         return all(proc.poll() is None for proc in self._procs)
 
@@ -115,6 +120,12 @@ def worker_command() -> list[str]:
 
 def relay_command(bootstrap: str, source: str, target: str, group: str) -> list[str]:
     return [sys.executable, "-m", "ctax.benchmark.relay", bootstrap, source, target, group]
+
+
+def faust_reference_command(mode: str, bootstrap: str, source: str, target: str, app_id: str,
+                            partitions: int) -> list[str]:
+    return [sys.executable, "-m", "ctax.benchmark.faust_reference", mode, bootstrap, source, target, app_id,
+            str(partitions)]
 
 
 def child_env(**settings: str) -> dict[str, str]:
@@ -199,12 +210,18 @@ def relayed_identity(record: Any) -> tuple[str, float | None]:
 
 
 def drain_figures(arrivals: dict[str, tuple[float, float | None]], cpu_at_first: float, cpu_at_end: float,
-                  peak_rss: float, processes: int) -> Drain:
+                  peak_rss: float, processes: int, support: dict[str, float | None] | None = None) -> Drain:
     times = sorted(arrival for arrival, _ in arrivals.values())
     seconds = max(times[-1] - times[0], 1e-9) if len(times) > 1 else float("nan")
     count = len(times)
+
+    def per_1000(cpu: float | None) -> float | None:
+        return None if cpu is None else round(cpu / max(count, 1) * 1000, 3)
+
+    support = support or {}
     return Drain(count, round(seconds, 2), round((count - 1) / seconds, 1),
-                 round((cpu_at_end - cpu_at_first) / max(count, 1) * 1000, 3), round(peak_rss, 1), processes)
+                 round((cpu_at_end - cpu_at_first) / max(count, 1) * 1000, 3), round(peak_rss, 1), processes,
+                 per_1000(support.get("broker")), per_1000(support.get("database")))
 
 
 def latency_figures(latencies: list[float], offered: float, cpu: float, measured: int, peak_rss: float,

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy.engine import make_url
 
 from ctax.benchmark.bench_database import BenchDatabase, seed_template
 from ctax.benchmark.machine import describe_machine
@@ -22,6 +23,7 @@ from ctax.benchmark.measurements import (
     await_arrivals,
     child_env,
     drain_figures,
+    faust_reference_command,
     latency_figures,
     metric_identity,
     percentile,
@@ -31,8 +33,10 @@ from ctax.benchmark.measurements import (
     relayed_identity,
     worker_command,
 )
+from ctax.benchmark.process_probe import SupportCpu
 from ctax.benchmark.scenario import Workload, seed_workload
 from ctax.benchmark.soap_row import SoapRow, drain_over_soap
+from ctax.benchmark.stage_profile import StageProfile, split_by_stage
 from ctax.kafka_admin.topic_setup import ensure_topics
 from ctax.local_kafka import LocalKafka, free_port
 from ctax.running.components import council_rules
@@ -59,6 +63,14 @@ class BenchConfig:
     soap_backlog: int = 3_000
     timeout_seconds: float = 1800.0
     output_dir: Path = field(default_factory=lambda: Path("var/bench"))
+    profile: bool = False  # sample the one-worker drain with py-spy for the per-stage CPU split
+
+
+CEILING = "transport ceiling (aiokafka relay)"
+FAUST_FORWARD = "bare Faust agent, forwarding bytes"
+FAUST_DVE = "bare Faust agent, decode-validate-encode"
+NAIVE = "naive (staged, one event at a time)"
+OURS = "ours (fused, batched), 1 worker"
 
 
 class Bench:
@@ -83,15 +95,16 @@ class Bench:
             self.progress(f"seeding a register for {size:,} notifications ({self.database.kind})")
             seed_template(self.database.template_url(), self._seed(size))
             rows: list[dict[str, Any]] = []
-            rows.append({"name": "transport ceiling (aiokafka relay)",
-                         "drain": self._drain_relay(config.backlog).as_dict(),
+            rows.append({"name": CEILING, "drain": self._drain_relay(config.backlog).as_dict(),
                          "latency": self._latency_relay().as_dict()})
-            rows.append({"name": "naive (staged, one event at a time)",
-                         "drain": self._drain_pipeline("staged", config.naive_backlog, 1).as_dict(),
+            rows.append({"name": FAUST_FORWARD, "drain": self._drain_faust("forward", config.backlog).as_dict()})
+            rows.append({"name": FAUST_DVE,
+                         "drain": self._drain_faust("decode-validate-encode", config.backlog).as_dict()})
+            rows.append({"name": NAIVE, "drain": self._drain_pipeline("staged", config.naive_backlog, 1).as_dict(),
                          "latency": self._latency_pipeline("staged").as_dict()})
-            rows.append({"name": "ours (fused, batched), 1 worker",
-                         "drain": self._drain_pipeline("fused", config.backlog, 1).as_dict(),
+            rows.append({"name": OURS, "drain": self._drain_pipeline("fused", config.backlog, 1).as_dict(),
                          "latency": self._latency_pipeline("fused").as_dict()})
+            split = self._profile_split(config.backlog) if config.profile else None
             if config.scale_workers > 1:
                 rows.append({"name": f"ours, {config.scale_workers} workers",
                              "drain": self._drain_pipeline("fused", config.backlog, config.scale_workers).as_dict()})
@@ -104,7 +117,8 @@ class Bench:
                 "machine": describe_machine(self.database.server_version()),
                 "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(config).items()
                            if k != "postgres_url"},
-                "rows": rows, "intake": intake, "ratios": _ratios(rows),
+                "rows": rows, "intake": intake, "ratios": _ratios(rows, intake),
+                **({"worker_cpu_by_stage": split} if split is not None else {}),
                 "notes": [
                     "drain n/s: notifications finished (metrics event published after the account change "
                     "committed) per second, from the first to the last to finish; worker start-up excluded",
@@ -146,12 +160,40 @@ class Bench:
                                     self.workload.notifications[:count], self._tagged(label)))
         procs = Processes([worker_command()] * workers, self._pipeline_env(prefix, pipeline, database_url),
                           self.workdir, f"worker-{self.phase}")
+        return self._drain(prefix, METRICS.name, count, procs, label, metric_identity, database_url)
+
+    def _profile_split(self, count: int) -> dict[str, float]:
+        """Drain the backlog again with one worker under py-spy: the share of its busy CPU in each stage."""
+        assert self.workload is not None
+        prefix = self._prefix()
+        database_url = self.database.fresh(f"p{self.phase}")
+        asyncio.run(produce_backlog(self.broker.bootstrap, f"{prefix}{SUBMITTED.name}",
+                                    self.workload.notifications[:count], self._tagged("profile")))
+        procs = Processes([worker_command()], self._pipeline_env(prefix, "fused", database_url), self.workdir,
+                          f"worker-{self.phase}")
+        profiles: list[StageProfile] = []
+
+        def start_profile() -> None:  # at the first finished notification: start-up is not the steady state
+            profiles.append(StageProfile(procs.pids()[0], self.workdir / f"profile-{self.phase}.txt"))
+
         try:
-            arrivals, cpu_first = self._await(prefix, METRICS.name, count, procs, label, metric_identity)
-            cpu_end, rss = procs.snapshot()
+            self._await(prefix, METRICS.name, count, procs, "fused x1, profiled", metric_identity, start_profile)
         finally:
+            split = profiles[0].stop() if profiles else split_by_stage([])  # drained before it could start
             procs.stop()
-        return drain_figures(arrivals, cpu_first, cpu_end, rss, workers)
+        return split
+
+    def _drain_faust(self, mode: str, count: int) -> Any:
+        """A bare Faust agent (the worker's Faust settings) copying the backlog to another topic."""
+        assert self.workload is not None
+        prefix = self._prefix()
+        source, target = f"{prefix}{SUBMITTED.name}", f"{prefix}relayed"
+        asyncio.run(produce_backlog(self.broker.bootstrap, source, self.workload.notifications[:count],
+                                    self._tagged(f"faust {mode}")))
+        command = faust_reference_command(mode, self.broker.bootstrap, source, target, f"{prefix}reference",
+                                          self.config.partitions)
+        procs = Processes([command], child_env(), self.workdir, f"faust-{self.phase}")
+        return self._drain("", target, count, procs, f"faust {mode}", relayed_identity)
 
     def _drain_relay(self, count: int) -> Any:
         assert self.workload is not None
@@ -161,20 +203,18 @@ class Bench:
                                     self._tagged("relay")))
         procs = Processes([relay_command(self.broker.bootstrap, source, target, f"{prefix}relay")],
                           child_env(), self.workdir, f"relay-{self.phase}")
-        try:
-            arrivals, cpu_first = self._await("", target, count, procs, "relay", relayed_identity)
-            cpu_end, rss = procs.snapshot()
-        finally:
-            procs.stop()
-        return drain_figures(arrivals, cpu_first, cpu_end, rss, 1)
+        return self._drain("", target, count, procs, "relay", relayed_identity)
 
     def _await(self, prefix: str, topic: str, count: int, procs: Processes, label: str,
-               identify: Callable[[Any], tuple[str, float | None]]) -> tuple[dict[str, Any], float]:
+               identify: Callable[[Any], tuple[str, float | None]],
+               on_first: Callable[[], None] | None = None) -> tuple[dict[str, Any], float]:
         cpu_at_first: list[float] = []
 
         def progress(message: str) -> None:
             if not cpu_at_first and not message.startswith("0/"):
                 cpu_at_first.append(procs.snapshot()[0])
+                if on_first is not None:
+                    on_first()
             self.progress(f"[{label}] {message}")
 
         arrivals = asyncio.run(await_arrivals(self.broker.bootstrap, f"{prefix}{topic}", count,
@@ -182,6 +222,20 @@ class Bench:
         if len(arrivals) < count:
             raise RuntimeError(f"[{label}] only {len(arrivals):,}/{count:,} finished; logs in {self.workdir}")
         return arrivals, (cpu_at_first or [0.0])[0]
+
+    def _drain(self, prefix: str, topic: str, count: int, procs: Processes, label: str,
+               identify: Callable[[Any], tuple[str, float | None]], database_url: str | None = None) -> Any:
+        """Wait for the drain, then its figures, with the broker's and the database's CPU over the same stretch."""
+        support = SupportCpu(self.broker.pid, _database_name(database_url))
+        first: list[dict[str, dict[int, float]]] = []
+        try:
+            arrivals, cpu_first = self._await(prefix, topic, count, procs, label, identify,
+                                              lambda: first.append(support.sample()))
+            cpu_end, rss = procs.snapshot()
+            spent = SupportCpu.spent(first[0] if first else {}, support.sample())
+        finally:
+            procs.stop()
+        return drain_figures(arrivals, cpu_first, cpu_end, rss, len(procs.pids()), spent)
 
     def _latency_pipeline(self, pipeline: str) -> Any:
         assert self.workload is not None
@@ -257,29 +311,27 @@ class Bench:
             {"contact": n.contact.model_dump(mode="json"), "change": n.change.model_dump(mode="json")}
             for n in self.workload.notifications[:2000]]))
         try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.3)
+            _wait_until_answering(f"http://127.0.0.1:{port}/healthz", web, self.workdir)
             self.progress(f"[intake] {self.config.intake_concurrency} connections for "
-                          f"{self.config.intake_seconds:g} s from a separate process")
-            out = subprocess.run(
-                [sys.executable, "-m", "ctax.benchmark.http_load", f"http://127.0.0.1:{port}/api/v1/notifications",
-                 str(bodies_file), str(self.config.intake_seconds), str(self.config.intake_concurrency)],
-                capture_output=True, text=True, check=True, timeout=self.config.intake_seconds + 120)
+                          f"{self.config.intake_seconds:g} s from a separate process: /healthz, then notifications")
+            bare = self._http_load(f"http://127.0.0.1:{port}/healthz", "-")
+            intake = self._http_load(f"http://127.0.0.1:{port}/api/v1/notifications", str(bodies_file))
             _, rss = web.snapshot()
         finally:
             web.stop()
+        return {**intake, "bare_http": bare, "web_peak_rss_mb": round(rss, 1)}
+
+    def _http_load(self, url: str, bodies: str) -> dict[str, Any]:
+        out = subprocess.run(
+            [sys.executable, "-m", "ctax.benchmark.http_load", url, bodies, str(self.config.intake_seconds),
+             str(self.config.intake_concurrency)],
+            capture_output=True, text=True, check=True, timeout=self.config.intake_seconds + 120)
         load = json.loads(out.stdout.strip().splitlines()[-1])
         latencies = load["latencies_ms"]
         return {"concurrency": self.config.intake_concurrency, "seconds": load["seconds"], "codes": load["codes"],
                 "accepted_per_second": round(len(latencies) / load["seconds"], 1),
                 "p50_ms": round(percentile(latencies, 50), 1), "p95_ms": round(percentile(latencies, 95), 1),
-                "p99_ms": round(percentile(latencies, 99), 1), "max_ms": round(max(latencies, default=0.0), 1),
-                "web_peak_rss_mb": round(rss, 1)}
+                "p99_ms": round(percentile(latencies, 99), 1), "max_ms": round(max(latencies, default=0.0), 1)}
 
     def _tagged(self, label: str) -> Progress:
         return lambda message: self.progress(f"[{label}] {message}")
@@ -293,23 +345,57 @@ async def _produce_while_reading(producing: Coroutine[Any, Any, None],
     return arrivals
 
 
+def _database_name(url: str | None) -> str | None:
+    """The PostgreSQL database a phase uses (None for SQLite, which runs inside the worker)."""
+    return make_url(url).database if url and url.startswith("postgresql") else None
+
+
+def _wait_until_answering(url: str, web: Processes, logs: Path, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and web.alive():
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    raise RuntimeError(f"the web app did not answer {url}; its log is in {logs}")
+
+
 def _stamp(codec: Any, notification: Any) -> Callable[[], bytes]:
     return lambda: codec.encode(notification.model_copy(update={"submitted_at": datetime.now(UTC)}))
 
 
-def _ratios(rows: list[dict[str, Any]]) -> dict[str, str]:
-    by_name = {row["name"]: row for row in rows}
-    ours = by_name.get("ours (fused, batched), 1 worker", {}).get("drain")
-    naive = by_name.get("naive (staged, one event at a time)", {}).get("drain")
-    ceiling = by_name.get("transport ceiling (aiokafka relay)", {}).get("drain")
-    ratios = {}
-    if ours and naive:
-        ratios["ours / naive"] = f"{ours['per_second'] / naive['per_second']:.1f}x"
-    if ours and ceiling:
+def _ratios(rows: list[dict[str, Any]], intake: dict[str, Any] | None = None) -> dict[str, str]:
+    """Ours against each reference measured in the same run (ratios travel between machines; rates do not)."""
+    drains = {row["name"]: row.get("drain") for row in rows}
+    ours = drains.get(OURS)
+    ratios: dict[str, str] = {}
+    if not ours:
+        return ratios
+    for name, label in ((NAIVE, "naive"), (FAUST_FORWARD, "bare Faust forwarding"),
+                        (FAUST_DVE, "bare Faust decode-validate-encode")):
+        other = drains.get(name)
+        if other:
+            ratios[f"ours / {label}"] = f"{ours['per_second'] / other['per_second']:.2f}x"
+    forward = drains.get(FAUST_FORWARD)
+    if forward and forward["cpu_seconds_per_1000"] > 0:
+        ratios["ours CPU per notification / bare Faust forwarding CPU per event"] = (
+            f"{ours['cpu_seconds_per_1000'] / forward['cpu_seconds_per_1000']:.2f}x")
+    ceiling = drains.get(CEILING)
+    if ceiling:
         ratios["ours / transport ceiling"] = f"{ours['per_second'] / ceiling['per_second'] * 100:.0f}%"
+    latencies = {row["name"]: row.get("latency") or {} for row in rows}
+    ours_p99, ceiling_p99 = latencies.get(OURS, {}).get("p99_ms"), latencies.get(CEILING, {}).get("p99_ms")
+    if ours_p99 and ceiling_p99:
+        ratios["ours p99 / transport ceiling p99"] = f"{ours_p99 / ceiling_p99:.1f}x"
     scaled = [row for row in rows if row["name"].startswith("ours, ")]
-    if ours and scaled:
+    if scaled:
         ratios["scale-out speed-up"] = f"{scaled[0]['drain']['per_second'] / ours['per_second']:.2f}x"
+    bare = (intake or {}).get("bare_http")
+    if intake and bare and bare["accepted_per_second"] > 0:
+        ratios["intake / bare HTTP rate"] = f"{intake['accepted_per_second'] / bare['accepted_per_second']:.2f}x"
+        if bare["p99_ms"] > 0:
+            ratios["intake p99 / bare HTTP p99"] = f"{intake['p99_ms'] / bare['p99_ms']:.1f}x"
     return ratios
 
 

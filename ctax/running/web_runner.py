@@ -10,10 +10,12 @@ import uvicorn
 from ctax.kafka_admin.access import KafkaAccessError
 from ctax.kafka_admin.topic_setup import ensure_topics
 from ctax.running.components import ensure_sqlite_folder, kafka_connection
+from ctax.running.garbage_collection import tune_for_service
 from ctax.running.logging_setup import configure_logging
 from ctax.running.web_components import configured_users, oidc_config, revenues_reader, store_retention
 from ctax.settings import Settings
 from web.app import WebConfig, create_app
+from web.intake.admission import AdmissionLimits
 from web.staff_shell.services import StaffShellConfig
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,8 @@ def run_web(settings: Settings, host: str, port: int) -> None:
         kafka=kafka_connection(settings), council_code=settings.council_code,
         web_database_url=settings.web_database_url, topic_prefix=settings.topic_prefix,
         publish_timeout_seconds=settings.publish_timeout_seconds, council_name=settings.council_name,
+        publish_ack_timeout_seconds=settings.publish_ack_timeout_seconds,
+        admission=AdmissionLimits(settings.intake_in_flight, settings.intake_waiting, settings.intake_wait_ms / 1000),
         intake_rate_per_minute=settings.intake_rate_per_minute, intake_burst=settings.intake_burst,
         retention=store_retention(settings), retention_interval_seconds=settings.retention_interval_minutes * 60,
         secret_key=settings.web_secret_key.get_secret_value().encode() if settings.web_secret_key else None,
@@ -54,4 +58,5 @@ def run_web(settings: Settings, host: str, port: int) -> None:
         ),
     ))
     # Access logs are off: request paths carry notification ids only, but we keep logs to our own lines.
+    tune_for_service()
     uvicorn.run(app, host=host, port=port, access_log=False, log_config=None, server_header=False)

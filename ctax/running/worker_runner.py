@@ -11,6 +11,7 @@ from prometheus_client import start_http_server
 
 from ctax.kafka_admin.topic_setup import ensure_topics
 from ctax.running.components import kafka_connection, revenues_adapter, stage_context
+from ctax.running.garbage_collection import tune_for_service
 from ctax.running.logging_setup import configure_logging
 from ctax.settings import Settings
 from processors.app import ProcessorConfig, build_app
@@ -53,4 +54,5 @@ def run_worker(settings: Settings) -> None:
     # Our own Worker rather than `faust worker`, so Faust's web server stays off (web_enabled=False).
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False,
                           override_logging=False)  # keep our JSON-lines logging
+    tune_for_service()
     worker.execute_from_commandline()

@@ -4,7 +4,11 @@ Both ways in use this: the JSON API (channel ``api``) and the resident pages (ch
 A notification counts as received only once Kafka has stored it (acks from all in-sync replicas); if
 Kafka does not confirm in time nothing is kept and :class:`IntakeUnavailableError` tells the caller to
 say so. An idempotency key makes a retry (a refresh, a double click, a client timeout) return the first
-answer instead of sending the notification again.
+answer instead of sending the notification again; after a write Kafka did not confirm (which may still
+land), a retry with the key sends it again under the same notification id, which the worker applies once.
+
+At most a bounded number of accepts run at once (web/intake/admission.py): when the line is full or the
+broker is slow, :class:`IntakeBusyError` says to come back shortly rather than keeping the caller waiting.
 """
 
 from __future__ import annotations
@@ -13,12 +17,14 @@ import contextlib
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
 from schemas.notification import ChangeNotification, Channel, NotificationRequest
 from web.in_thread import in_thread
+from web.intake.admission import NoPlaceFreeError
 from web.intake.publisher import PublishUnavailableError
 from web.intake.references import new_notification_id, new_reference
 from web.intake.runtime import WebRuntime
@@ -49,6 +55,10 @@ class IntakeUnavailableError(Exception):
     """Kafka did not confirm the write: nothing was received; the sender should try again shortly."""
 
 
+class IntakeBusyError(IntakeUnavailableError):
+    """Too many notifications are being stored just now: nothing was received; try again in a second."""
+
+
 class IdempotencyKeyReusedError(Exception):
     """The idempotency key was used before with a different notification."""
 
@@ -64,17 +74,31 @@ async def accept_notification(
     """Publish the notification and return its receipt only once Kafka has stored it.
 
     An officer's correction of a review case (channel ``officer_correction``) names the notification it
-    corrects. Raises IntakeUnavailableError (nothing kept), IdempotencyKeyReusedError, or StillProcessingError.
+    corrects. Raises IntakeUnavailableError (nothing kept; IntakeBusyError when there was no room),
+    IdempotencyKeyReusedError, or StillProcessingError.
     """
+    try:
+        async with runtime.admission.admitted():
+            return await _accept(runtime, request, channel, council_code, idempotency_key, corrects_notification_id)
+    except NoPlaceFreeError as error:
+        raise IntakeBusyError(str(error)) from None
+
+
+async def _accept(
+    runtime: WebRuntime, request: NotificationRequest, channel: Channel, council_code: str,
+    idempotency_key: str | None, corrects_notification_id: str | None,
+) -> Receipt:
     notification_id, reference = new_notification_id(), new_reference()
     submitted_at = datetime.now(UTC)
     recorded = False
     if idempotency_key is not None:
         request_hash = hashlib.sha256(request.model_dump_json().encode()).hexdigest()
         try:
-            earlier = await in_thread(
-                runtime.store.claim_key, idempotency_key, request_hash, notification_id, reference,
-                (request.change.kind.value, submitted_at))
+            claim: dict[str, Any] = {"key": idempotency_key, "request_hash": request_hash,
+                                     "notification_id": notification_id, "reference": reference,
+                                     "received": (request.change.kind.value, submitted_at)}
+            earlier = await runtime.store.writes.run(partial(runtime.store.claim_in, **claim),
+                                                     alone=partial(runtime.store.claim_key, **claim))
         except IdempotencyConflictError:
             raise IdempotencyKeyReusedError(idempotency_key) from None
         if earlier is not None:
@@ -98,11 +122,14 @@ async def accept_notification(
     except PublishUnavailableError as error:
         await in_thread(runtime.store.forget, notification_id)
         if idempotency_key is not None:
-            await in_thread(runtime.store.release_key, idempotency_key)
+            # The write may still land (a timed-out send stays in the producer's batch): a retry with this key
+            # must send it under the same id, which the worker applies once, not as a second notification.
+            await in_thread(runtime.store.backdate_key, idempotency_key, datetime.now(UTC) - STALE_CLAIM)
         raise IntakeUnavailableError(str(error)) from error
     receipt = Receipt(notification_id, reference)
     if idempotency_key is not None:
-        await in_thread(runtime.store.complete_key, idempotency_key, receipt.as_record())
+        await runtime.store.writes.run(partial(runtime.store.complete_key_in, key=idempotency_key,
+                                               response=receipt.as_record()))
     return receipt
 
 

@@ -13,6 +13,7 @@ from schemas.notification import Channel, NotificationRequest
 from web.in_thread import in_thread
 from web.intake.acceptance import (
     IdempotencyKeyReusedError,
+    IntakeBusyError,
     IntakeUnavailableError,
     StillProcessingError,
     accept_notification,
@@ -22,6 +23,7 @@ from web.intake.runtime import WebRuntime
 
 router = APIRouter(prefix="/api/v1", tags=["notifications"])
 RETRY_AFTER_SECONDS = "5"
+BUSY_RETRY_AFTER_SECONDS = "1"
 
 
 class Accepted(BaseModel):
@@ -80,7 +82,8 @@ class Progress(BaseModel):
     responses={
         409: {"description": "A request with this Idempotency-Key is still being processed"},
         422: {"description": "The notification is not valid; each error names the field"},
-        503: {"description": "Kafka did not confirm the write; nothing was stored; retry after Retry-After"},
+        503: {"description": "Kafka did not confirm the write in time, or the intake is full; nothing was "
+                            "received; retry after Retry-After (with the same Idempotency-Key)"},
     },
     summary="Tell the council about a change of circumstance",
 )
@@ -105,6 +108,12 @@ async def submit_notification(
     except StillProcessingError:
         return JSONResponse({"detail": "A request with this Idempotency-Key is still being processed"},
                             status_code=409, headers={"Retry-After": "1"})
+    except IntakeBusyError:
+        return JSONResponse(
+            {"detail": "Too many notifications are being received just now; nothing was received. "
+                       "Try again in a second."},
+            status_code=503, headers={"Retry-After": BUSY_RETRY_AFTER_SECONDS},
+        )
     except IntakeUnavailableError:
         return JSONResponse(
             {"detail": "The notification could not be stored just now; nothing was received. Try again shortly."},

@@ -18,10 +18,12 @@ class PublishUnavailableError(Exception):
 
 
 class NotificationPublisher:
-    def __init__(self, connection: KafkaConnection, topic: str, *, timeout_seconds: float = 10.0) -> None:
+    def __init__(self, connection: KafkaConnection, topic: str, *, timeout_seconds: float = 10.0,
+                 ack_timeout_seconds: float = 2.0) -> None:
         self._connection = connection
         self._topic = topic
-        self._timeout = timeout_seconds
+        self._timeout = timeout_seconds  # connecting, and the producer's own request timeout
+        self._ack_timeout = ack_timeout_seconds  # what one caller waits for the acknowledgement
         self._producer: AIOKafkaProducer | None = None
         self._lock = asyncio.Lock()
 
@@ -44,7 +46,7 @@ class NotificationPublisher:
         """Return only once Kafka has stored the record; raise PublishUnavailableError otherwise."""
         producer = await self._started()
         try:
-            await asyncio.wait_for(producer.send_and_wait(self._topic, value=value, key=key), self._timeout)
+            await asyncio.wait_for(producer.send_and_wait(self._topic, value=value, key=key), self._ack_timeout)
         except (KafkaError, OSError, TimeoutError) as error:
             log.warning("publish failed", extra={"error": type(error).__name__})
             raise PublishUnavailableError(f"Kafka did not confirm the write: {type(error).__name__}") from error

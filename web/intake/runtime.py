@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from schemas.codec import Codec
+from web.intake.admission import AdmissionGate
 from web.intake.publisher import NotificationPublisher
 from web.kafka.status_follower import StatusFollower
 from web.stores.progress import ProgressStore
@@ -17,3 +18,4 @@ class WebRuntime:
     store: ProgressStore
     publisher: NotificationPublisher
     follower: StatusFollower
+    admission: AdmissionGate = field(default_factory=AdmissionGate)  # back-pressure on the accept path

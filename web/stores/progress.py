@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from web.stores.column_widening import add_missing_text_column, widen_to_declared
 from web.stores.database import as_utc, create_tables, metadata
+from web.stores.group_commit import GroupCommit
 
 progress_table = Table(
     "notification_progress", metadata,
@@ -75,6 +76,7 @@ def _utc(value: datetime | None) -> datetime | None:
 class ProgressStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self.writes = GroupCommit(engine)  # the intake's claims and answers, many requests to a commit
 
     def create_schema(self) -> None:
         create_tables(self._engine, progress_table, idempotency_table)
@@ -175,18 +177,52 @@ class ProgressStore:
                 row = conn.execute(select(idempotency_table).where(idempotency_table.c.key == key)).mappings().first()
             if row is None:  # released between our insert and read: treat as new next time
                 raise
-            if row["request_hash"] != request_hash:
-                raise IdempotencyConflictError(key) from None
-            response = json.loads(row["response"]) if row["response"] else None
-            created = _utc(row["created_at"])
-            assert created is not None
-            return StoredKey(row["notification_id"], row["reference"], response, created)
+            return _stored_key(row, key, request_hash)
+
+    def claim_in(self, conn: Connection, key: str, request_hash: str, notification_id: str, reference: str,
+                 received: tuple[str, datetime] | None = None) -> StoredKey | None:
+        """:meth:`claim_key` inside a transaction shared with other writes (web/stores/group_commit.py).
+
+        It looks before it inserts, so a key used before is answered without a failed insert spoiling the
+        shared transaction; a claim another process makes at the same moment still fails the insert, and the
+        group then runs :meth:`claim_key` alone.
+        """
+        row = conn.execute(select(idempotency_table).where(idempotency_table.c.key == key)).mappings().first()
+        if row is not None:
+            return _stored_key(row, key, request_hash)
+        conn.execute(insert(idempotency_table).values(
+            key=key, request_hash=request_hash, notification_id=notification_id,
+            reference=reference, response=None, created_at=datetime.now(UTC),
+        ))
+        if received is not None:
+            self._insert_received(conn, notification_id, reference, *received)
+        return None
 
     def complete_key(self, key: str, response: dict[str, Any]) -> None:
         with self._engine.begin() as conn:
+            self.complete_key_in(conn, key, response)
+
+    @staticmethod
+    def complete_key_in(conn: Connection, key: str, response: dict[str, Any]) -> None:
+        conn.execute(update(idempotency_table).where(idempotency_table.c.key == key)
+                     .values(response=json.dumps(response)))
+
+    def backdate_key(self, key: str, claimed_at: datetime) -> None:
+        """Move a claim's time back (to when a retry may take it over), keeping its notification id."""
+        with self._engine.begin() as conn:
             conn.execute(update(idempotency_table).where(idempotency_table.c.key == key)
-                         .values(response=json.dumps(response)))
+                         .values(created_at=claimed_at))
 
     def release_key(self, key: str) -> None:
         with self._engine.begin() as conn:
             conn.execute(delete(idempotency_table).where(idempotency_table.c.key == key))
+
+
+def _stored_key(row: Any, key: str, request_hash: str) -> StoredKey:
+    """The earlier claim of a key, if it was for the same request (IdempotencyConflictError if not)."""
+    if row["request_hash"] != request_hash:
+        raise IdempotencyConflictError(key)
+    response = json.loads(row["response"]) if row["response"] else None
+    created = _utc(row["created_at"])
+    assert created is not None
+    return StoredKey(row["notification_id"], row["reference"], response, created)

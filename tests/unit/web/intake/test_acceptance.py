@@ -15,11 +15,13 @@ from schemas.notification import ChangeNotification, Channel, NotificationReques
 from tests.builders import move_in, move_out
 from web.intake.acceptance import (
     IdempotencyKeyReusedError,
+    IntakeBusyError,
     IntakeUnavailableError,
     Receipt,
     StillProcessingError,
     accept_notification,
 )
+from web.intake.admission import AdmissionGate
 from web.intake.publisher import NotificationPublisher, PublishUnavailableError
 from web.intake.runtime import WebRuntime
 from web.kafka.status_follower import StatusFollower
@@ -82,18 +84,34 @@ async def test_a_notification_is_received_once_published_and_carries_its_referen
     assert (progress["status"], progress["reference"]) == ("received", receipt.reference)
 
 
-async def test_when_kafka_does_not_confirm_nothing_is_kept_and_the_key_is_free_again(tmp_path: Path) -> None:
+async def test_when_kafka_does_not_confirm_nothing_is_kept_and_a_retry_sends_under_the_same_id(
+        tmp_path: Path) -> None:
     rt, publisher = runtime(tmp_path)
     publisher.down = True
     with pytest.raises(IntakeUnavailableError):
         await accept(rt, request(), key="retry-me")
     assert publisher.sent == []
     with web_store(tmp_path).connect() as conn:
-        assert conn.execute(select(idempotency_table)).first() is None
+        (claim,) = conn.execute(select(idempotency_table)).mappings().all()
+    assert rt.store.progress(claim["notification_id"]) is None  # nothing claims it was received
     publisher.down = False
+    # The unconfirmed write may still land: the retry is the same notification, not a second one.
     receipt = await accept(rt, request(), key="retry-me")
+    assert receipt.notification_id == claim["notification_id"]
     assert len(publisher.sent) == 1
     assert rt.store.progress(receipt.notification_id) is not None
+
+
+async def test_a_full_intake_turns_a_notification_away_without_storing_anything(tmp_path: Path) -> None:
+    rt, publisher = runtime(tmp_path)
+    rt.admission = AdmissionGate(in_flight=1, waiting=0, wait_seconds=0)
+    async with rt.admission.admitted():  # another request holds the only place
+        with pytest.raises(IntakeBusyError):
+            await accept(rt, request(), key="busy")
+    assert publisher.sent == []
+    with web_store(tmp_path).connect() as conn:
+        assert conn.execute(select(idempotency_table)).first() is None
+    assert (await accept(rt, request(), key="busy")).status == "received"
 
 
 async def test_a_retry_with_the_same_key_gets_the_first_answer_and_sends_nothing_twice(tmp_path: Path) -> None:

@@ -1,0 +1,120 @@
+"""Group commit for the web store's short writes: many requests' writes in one transaction, one commit.
+
+Every accepted notification writes to the web store twice (its idempotency claim with its "received" row, then
+the answer kept against the key). One transaction each, on SQLite's single connection, capped the intake far
+below what its HTTP stack serves. Here one writer thread takes every write waiting when it is free and runs
+them in one transaction: under load a commit (and its fsync) is shared by dozens of requests; alone, a write
+costs what it did.
+
+A job that raises an error of its own (not a database error) before writing gets that error and the others go
+on. A database error anywhere rolls the group back, and each job then runs alone in its own transaction (its
+``alone`` form if it has one), so one bad write never fails the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+log = logging.getLogger(__name__)
+
+R = TypeVar("R")
+MAX_GROUP = 128  # writes per transaction at most
+
+
+@dataclass(frozen=True)
+class _Job(Generic[R]):
+    work: Callable[[Connection], R]
+    alone: Callable[[], R] | None
+    future: Future[R]
+
+
+class GroupCommit:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._jobs: queue.SimpleQueue[_Job[Any] | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    async def run(self, work: Callable[[Connection], R], *, alone: Callable[[], R] | None = None) -> R:
+        """Run ``work`` in the next group's transaction and return its result once that committed."""
+        future: Future[R] = Future()
+        self._started()
+        self._jobs.put(_Job(work, alone, future))
+        return await asyncio.wrap_future(future)
+
+    def stop(self) -> None:
+        """Finish the writes already queued, then stop the writer thread."""
+        with self._lock:
+            thread, self._thread = self._thread, None
+        if thread is not None:
+            self._jobs.put(None)
+            thread.join()
+
+    def _started(self) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._write, name="web-store-group-commit", daemon=True)
+                self._thread.start()
+
+    def _write(self) -> None:
+        while (first := self._jobs.get()) is not None:
+            group = [first]
+            stopping = False
+            while len(group) < MAX_GROUP:
+                try:
+                    job = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if job is None:
+                    stopping = True
+                    break
+                group.append(job)
+            self._commit(group)
+            if stopping:
+                return
+
+    def _commit(self, group: list[_Job[Any]]) -> None:
+        outcomes: list[tuple[_Job[Any], bool, Any]] = []
+        try:
+            with self._engine.begin() as conn:
+                for job in group:
+                    try:
+                        outcomes.append((job, True, job.work(conn)))
+                    except SQLAlchemyError:
+                        raise
+                    except Exception as error:  # noqa: BLE001 - the job's own refusal goes back to its caller
+                        outcomes.append((job, False, error))
+        except Exception as error:  # noqa: BLE001 - a database error: each job again, alone
+            if len(group) > 1:
+                log.warning("group write failed; writing one by one",
+                            extra={"writes": len(group), "error": type(error).__name__})
+            for job in group:
+                self._alone(job)
+            return
+        for job, ok, value in outcomes:
+            if ok:
+                job.future.set_result(value)
+            else:
+                job.future.set_exception(value)
+
+    def _alone(self, job: _Job[Any]) -> None:
+        try:
+            if job.alone is not None:
+                result = job.alone()
+            else:
+                with self._engine.begin() as conn:
+                    result = job.work(conn)
+        except Exception as error:  # noqa: BLE001 - delivered to the caller, who decides
+            job.future.set_exception(error)
+        else:
+            job.future.set_result(result)
