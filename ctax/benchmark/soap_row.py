@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -67,6 +68,7 @@ def soap_back_office(folder: Path, latency_ms: float) -> Iterator[tuple[Path, st
     """``ctax legacy serve --style soap`` with its own database: (database, service address)."""
     folder.mkdir(parents=True, exist_ok=True)
     database = folder / "back-office.db"
+    database.unlink(missing_ok=True)  # each run seeds a back office of its own: a rerun must not meet the last one's
     create_schema(database)
     with (folder / "back-office.log").open("ab") as log:
         process = subprocess.Popen(
@@ -124,7 +126,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     row = SoapRow(count=args.count, latency_ms=args.latency_ms, calls_in_flight=args.calls_in_flight)
     workdir = args.output_dir / "soap-row"
-    workdir.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(workdir, ignore_errors=True)  # a fresh broker and back office each run, as in `ctax bench`
+    workdir.mkdir(parents=True)
     broker = LocalKafka(workdir / "kafka", heap="1g")
     broker.start()
     try:

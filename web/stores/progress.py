@@ -165,12 +165,7 @@ class ProgressStore:
         """
         try:
             with self._engine.begin() as conn:
-                conn.execute(insert(idempotency_table).values(
-                    key=key, request_hash=request_hash, notification_id=notification_id,
-                    reference=reference, response=None, created_at=datetime.now(UTC),
-                ))
-                if received is not None:
-                    self._insert_received(conn, notification_id, reference, *received)
+                self._insert_claim(conn, key, request_hash, notification_id, reference, received)
             return None
         except IntegrityError:
             with self._engine.connect() as conn:
@@ -190,13 +185,17 @@ class ProgressStore:
         row = conn.execute(select(idempotency_table).where(idempotency_table.c.key == key)).mappings().first()
         if row is not None:
             return _stored_key(row, key, request_hash)
+        self._insert_claim(conn, key, request_hash, notification_id, reference, received)
+        return None
+
+    def _insert_claim(self, conn: Connection, key: str, request_hash: str, notification_id: str, reference: str,
+                      received: tuple[str, datetime] | None) -> None:
         conn.execute(insert(idempotency_table).values(
             key=key, request_hash=request_hash, notification_id=notification_id,
             reference=reference, response=None, created_at=datetime.now(UTC),
         ))
         if received is not None:
             self._insert_received(conn, notification_id, reference, *received)
-        return None
 
     def complete_key(self, key: str, response: dict[str, Any]) -> None:
         with self._engine.begin() as conn:
