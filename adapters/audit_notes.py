@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from schemas.events import AccountAmendment, AccountChange, LiabilityEnding, LiabilityOpening, YearBill
+from collections.abc import Sequence
+
+from schemas.events import AccountAmendment, AccountChange, Instalment, LiabilityEnding, LiabilityOpening, YearBill
 from schemas.notification import Address
 
 
@@ -24,8 +26,8 @@ def ending_note(change: AccountChange, ending: LiabilityEnding) -> str:
         if ending.balance_pence < 0
         else "nothing further due"
     )
-    if len(ending.year_bills) > 1:  # each year's demand stands alone: say what each year comes to
-        balance = "; ".join(_year_balance(bill) for bill in ending.year_bills)
+    if ending.year_bills:  # each year's demand stands alone: say what each year comes to, a credit with its year
+        balance = year_balances(ending.year_bills, ending.instalments)
     forwarding = ending.forwarding_address
     final_bill = f" Final bill to {one_line(forwarding)}." if forwarding else ""
     return (
@@ -34,13 +36,18 @@ def ending_note(change: AccountChange, ending: LiabilityEnding) -> str:
     )
 
 
-def _year_balance(bill: YearBill) -> str:
-    label = f"{bill.financial_year}/{(bill.financial_year + 1) % 100:02d}"
+def year_balances(bills: Sequence[YearBill], instalments: Sequence[Instalment]) -> str:
+    """Each year's revised demand or credit, in words: a credit is an amount to refund or transfer, never negative."""
+    return "; ".join(_year_balance(bill, [i for i in instalments if i.financial_year == bill.financial_year])
+                     for bill in bills)
+
+
+def _year_balance(bill: YearBill, instalments: Sequence[Instalment]) -> str:
     if bill.balance_pence > 0:
-        return f"{label} balance due {money(bill.balance_pence)}"
+        return f"{bill.label} balance due {money(bill.balance_pence)} in {len(instalments)} instalment(s)"
     if bill.balance_pence < 0:
-        return f"{label} credit {money(-bill.balance_pence)}"
-    return f"{label} nothing further due"
+        return f"credit {money(-bill.balance_pence)} for {bill.label} to refund or transfer"
+    return f"{bill.label} nothing further due"
 
 
 def stale_ending_message(ending: LiabilityEnding) -> str:
@@ -62,8 +69,13 @@ def opening_note(change: AccountChange, opening: LiabilityOpening) -> str:
 
 
 def amendment_note(change: AccountChange, amendment: AccountAmendment) -> str:
-    replanned = (f" Balance for the year {money(amendment.balance_pence)} in {len(amendment.instalments)} "
-                 "instalment(s)." if amendment.replanned_year is not None else "")
+    replanned = ""
+    if amendment.year_bills:
+        replanned = f" Revised: {year_balances(amendment.year_bills, amendment.instalments)}."
+    elif amendment.replanned_year is not None:  # assessed before each year's bill travelled with the amendment
+        replanned = (f" Balance for the year {money(amendment.balance_pence)} in {len(amendment.instalments)} "
+                     "instalment(s)." if amendment.balance_pence >= 0 else
+                     f" Credit for the year {money(-amendment.balance_pence)} to refund or transfer.")
     return (
         f"Account changed from {amendment.effective_date.isoformat()}: {amendment.description}.{replanned} "
         f"Notification {change.reference} ({change.kind.value}), notice dated {change.notice_date.isoformat()}."

@@ -6,7 +6,8 @@ import copy
 import threading
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from adapters.audit_notes import amendment_note, ending_note, opening_note, stale_ending_message
 from adapters.revenues_port import (
@@ -18,10 +19,21 @@ from adapters.revenues_port import (
     ChargeRow,
     ExistingAccount,
     InstalmentRow,
+    PaymentRow,
     RegisterProperty,
     StaleAccountError,
+    superseded_from_day,
 )
-from schemas.events import AccountAmendment, AccountChange, ChargeLine, EndedAccount, OpenAccount, PropertyFacts
+from schemas.events import (
+    AccountAmendment,
+    AccountChange,
+    ChargeLine,
+    EndedAccount,
+    Instalment,
+    OpenAccount,
+    Payment,
+    PropertyFacts,
+)
 from schemas.financial_year import financial_year_of
 
 
@@ -62,10 +74,17 @@ class InMemoryRevenuesSystem:
                     account_ref=account.account_ref, uprn=account.uprn, liability_start=account.liability_start,
                     liability_end=None, liable_persons=account.liable_persons,
                     discount_code=account.discount_code, discount_percent=account.discount_percent,
-                    paid_this_year_pence=account.paid_this_year_pence, charges=account.charges,
-                    instalments=account.instalments, twelve_instalments=account.twelve_instalments,
-                    payment_day=account.payment_day,
+                    charges=account.charges, instalments=account.instalments,
+                    twelve_instalments=account.twelve_instalments, payment_day=account.payment_day,
+                    payments=account.payments,
                 ))
+
+    def record_payment(self, account_ref: str, financial_year: int, paid_on: date, amount_pence: int) -> None:
+        """Record a payment towards a year of an account, as the back office's cash posting would."""
+        with self._lock:
+            held = self._state.accounts[account_ref]
+            held.view = replace(held.view, payments=(*held.view.payments,
+                                                     PaymentRow(financial_year, paid_on, amount_pence)))
 
     def _property_facts(self, uprn: str) -> PropertyFacts | None:
         prop = self._state.properties.get(uprn)
@@ -81,9 +100,8 @@ class InMemoryRevenuesSystem:
             open_account = OpenAccount(
                 account_ref=view.account_ref, liability_start=view.liability_start,
                 discount_code=view.discount_code, discount_percent=view.discount_percent,
-                paid_this_year_pence=view.paid_this_year_pence, liable_persons=view.liable_persons,
-                charges=tuple(ChargeLine(**vars(c)) for c in view.charges),
-                twelve_instalments=view.twelve_instalments, payment_day=view.payment_day,
+                liable_persons=view.liable_persons, twelve_instalments=view.twelve_instalments,
+                payment_day=view.payment_day, **_money(view),
             )
         ended = sorted((a.view for a in self._state.accounts.values() if a.view.uprn == uprn and not a.view.is_open),
                        key=lambda v: (v.liability_end, v.liability_start))
@@ -96,9 +114,8 @@ class InMemoryRevenuesSystem:
             last_ended = EndedAccount(
                 account_ref=view.account_ref, liability_start=view.liability_start, liability_end=view.liability_end,
                 discount_code=view.discount_code, discount_percent=view.discount_percent,
-                paid_this_year_pence=view.paid_this_year_pence,
                 ended_by_reference=ender.reference if ender else None,
-                twelve_instalments=view.twelve_instalments, payment_day=view.payment_day,
+                twelve_instalments=view.twelve_instalments, payment_day=view.payment_day, **_money(view),
             )
         return PropertyFacts(uprn=uprn, postcode=prop.postcode, band=prop.band, open_account=open_account,
                              last_ended_account=last_ended)
@@ -165,8 +182,9 @@ class InMemoryRevenuesSystem:
                 first_year = financial_year_of(ending.liability_end).start_year
                 kept_charges = [c for c in account.view.charges if c.financial_year < first_year]
                 account.superseded_charges += [c for c in account.view.charges if c.financial_year >= first_year]
+                superseded_from = superseded_from_day(change, ending.year_bills)
                 replaced = [i for i in account.view.instalments
-                            if i.financial_year >= first_year and i.due_date >= change.notice_date]
+                            if i.financial_year >= first_year and i.due_date >= superseded_from]
                 account.superseded_instalments += replaced
                 kept_instalments = [i for i in account.view.instalments if i not in replaced]
                 account.view = replace(
@@ -189,7 +207,6 @@ class InMemoryRevenuesSystem:
                     account_ref=account_ref, uprn=opening.uprn, liability_start=opening.liability_start,
                     liability_end=None, liable_persons=opening.liable_persons,
                     discount_code=opening.discount_code, discount_percent=opening.discount_percent,
-                    paid_this_year_pence=0,
                     charges=tuple(ChargeRow(**c.model_dump()) for c in opening.charges),
                     instalments=tuple(InstalmentRow(**i.model_dump()) for i in opening.instalments),
                     audit_notes=(AuditNote(applied_at, PROCESSOR_AUTHOR, change.notification_id,
@@ -218,8 +235,9 @@ def _amend(work: _State, change: AccountChange, amendment: AccountAmendment, app
         charges = [c for c in charges if c.financial_year < first] + [ChargeRow(**c.model_dump())
                                                                      for c in amendment.charges]
     if amendment.replanned_year is not None:
-        replaced = [i for i in instalments
-                    if i.financial_year == amendment.replanned_year and i.due_date >= change.notice_date]
+        years = {b.financial_year for b in amendment.year_bills} or {amendment.replanned_year}
+        superseded_from = superseded_from_day(change, amendment.year_bills)
+        replaced = [i for i in instalments if i.financial_year in years and i.due_date >= superseded_from]
         account.superseded_instalments += replaced
         instalments = [i for i in instalments if i not in replaced] + [InstalmentRow(**i.model_dump())
                                                                        for i in amendment.instalments]
@@ -233,3 +251,9 @@ def _amend(work: _State, change: AccountChange, amendment: AccountAmendment, app
         audit_notes=(*view.audit_notes, AuditNote(applied_at, PROCESSOR_AUTHOR, change.notification_id,
                                                   amendment_note(change, amendment))),
     )
+
+
+def _money(view: AccountView) -> dict[str, Any]:
+    return {"charges": tuple(ChargeLine(**vars(c)) for c in view.charges),
+            "instalments": tuple(Instalment(**vars(i)) for i in view.instalments),
+            "payments": tuple(Payment(**vars(p)) for p in view.payments)}

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
-from schemas.events import AccountChange, PropertyFacts
+from schemas.events import AccountAmendment, AccountChange, PropertyFacts, YearBill
 
 PROCESSOR_AUTHOR = "ctax-processor"
 
@@ -70,6 +70,15 @@ class InstalmentRow:
 
 
 @dataclass(frozen=True)
+class PaymentRow:
+    """A payment the back office recorded towards one financial year of an account."""
+
+    financial_year: int
+    paid_on: date
+    amount_pence: int
+
+
+@dataclass(frozen=True)
 class AuditNote:
     noted_at: datetime
     author: str
@@ -87,16 +96,16 @@ class ExistingAccount:
     liable_persons: tuple[str, ...]
     discount_code: str | None
     discount_percent: int
-    paid_this_year_pence: int
     charges: tuple[ChargeRow, ...] = ()
     instalments: tuple[InstalmentRow, ...] = ()
     twelve_instalments: bool = False
     payment_day: int | None = None
+    payments: tuple[PaymentRow, ...] = ()
 
 
 @dataclass(frozen=True)
 class AccountView:
-    """An account as the legacy system holds it now (current charges and instalments only)."""
+    """An account as the legacy system holds it now (current charges and instalments only, every payment)."""
 
     account_ref: str
     uprn: str
@@ -105,12 +114,12 @@ class AccountView:
     liable_persons: tuple[str, ...]
     discount_code: str | None
     discount_percent: int
-    paid_this_year_pence: int
     charges: tuple[ChargeRow, ...] = ()
     instalments: tuple[InstalmentRow, ...] = ()
     audit_notes: tuple[AuditNote, ...] = field(default=())
     twelve_instalments: bool = False
     payment_day: int | None = None
+    payments: tuple[PaymentRow, ...] = ()
 
     @property
     def is_open(self) -> bool:
@@ -126,6 +135,25 @@ class AppliedChange:
     account_refs: tuple[str, ...]
     applied_at: datetime
     newly_applied: bool
+
+
+def superseded_from_day(change: AccountChange, year_bills: Sequence[YearBill]) -> date:
+    """The day from which a change supersedes the instalments still demanded of the years it re-bills.
+
+    The rules name it with each year's bill (the first instalment the payments do not cover: arrears are folded
+    into the revised plan); a change assessed before they did supersedes those due from its notice date.
+    """
+    named = [bill.instalments_from for bill in year_bills if bill.instalments_from is not None]
+    return min(named) if named else change.notice_date
+
+
+def replanned_years(amendment: AccountAmendment) -> tuple[int, ...]:
+    """The financial years whose instalments an amendment supersedes: every year it re-bills (each year's demand
+    stands alone); an amendment assessed before each year's bill travelled with it names one year, or none."""
+    years = {bill.financial_year for bill in amendment.year_bills}
+    if not years and amendment.replanned_year is not None:
+        years = {amendment.replanned_year}
+    return tuple(sorted(years))
 
 
 ApplyResult = AppliedChange | StaleAccountError | RefusedChangeError

@@ -335,6 +335,28 @@ def seed(properties: int, seed: int, as_of: object) -> None:
 
 
 @main.command()
+@click.option("--account", "account_ref", required=True, help="The account reference")
+@click.option("--amount", required=True, help="In pounds, e.g. 123.45")
+@click.option("--paid-on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day it was paid (default today)")
+@click.option("--year", "financial_year", type=int, default=None,
+              help="The financial year it pays towards, by its first calendar year (default the year it was paid in)")
+def pay(account_ref: str, amount: str, paid_on: datetime | None, financial_year: int | None) -> None:
+    """Post a payment to an account of the revenues database (the SQL style), as the cash office would."""
+    from ctax.admin.payments import post_revenues_payment
+    from ctax.running.components import revenues_system
+
+    revenues = revenues_system(_settings())
+    day = paid_on.date() if paid_on else date.today()  # noqa: DTZ011 - the council's day
+    try:
+        click.echo(post_revenues_payment(revenues, account_ref, amount, day, financial_year))
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    finally:
+        revenues.dispose()
+
+
+@main.command()
 @click.option("--count", type=int, default=50, show_default=True, help="How many notifications")
 @click.option("--url", default=None, help="Base URL of the web app [default: from CTAX_WEB_HOST/PORT]")
 @click.option("--seed", type=int, default=7, show_default=True)
@@ -551,6 +573,28 @@ def legacy_seed(database: Path, properties: int, random_seed: int) -> None:
         click.echo("the back office already holds a register; nothing loaded")
     else:
         click.echo(f"loaded {loaded[0]} properties and {loaded[1]} open accounts into {database}")
+
+
+@legacy.command("pay")
+@click.option("--database", type=click.Path(path_type=Path), default=Path("var/legacy/revenues.db"),
+              show_default=True, help="The back office's own SQLite database")
+@click.option("--account", "account_no", required=True, help="The back office's account number")
+@click.option("--amount", required=True, help="In pounds, e.g. 123.45")
+@click.option("--paid-on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day it was paid (default today)")
+@click.option("--year", "financial_year", type=int, default=None,
+              help="The financial year it pays towards, by its first calendar year (default the year it was paid in)")
+def legacy_pay(database: Path, account_no: str, amount: str, paid_on: datetime | None,
+               financial_year: int | None) -> None:
+    """Post a payment to an account of the simulated back office, as its cash office would."""
+    from ctax.admin.payments import post_payment
+
+    day = paid_on.date() if paid_on else date.today()  # noqa: DTZ011 - the council's day
+    try:
+        posted = post_payment(database, account_no, amount, day, financial_year)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    click.echo(posted)
 
 
 @main.command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 FIRST_ACCOUNT_NUMBER = 80_000_001  # its own numbering, nothing like ours
@@ -31,6 +32,10 @@ CREATE TABLE IF NOT EXISTS instalment (
     id INTEGER PRIMARY KEY, account_no TEXT NOT NULL REFERENCES account (account_no),
     financial_year INTEGER NOT NULL, sequence INTEGER NOT NULL, due_date TEXT NOT NULL,
     amount_pence INTEGER NOT NULL, superseded INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS payment (
+    id INTEGER PRIMARY KEY, account_no TEXT NOT NULL REFERENCES account (account_no),
+    financial_year INTEGER NOT NULL, paid_on TEXT NOT NULL, amount_pence INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS payment_by_account ON payment (account_no);
 CREATE TABLE IF NOT EXISTS note (
     id INTEGER PRIMARY KEY, account_no TEXT NOT NULL REFERENCES account (account_no), reference TEXT NOT NULL,
     text TEXT NOT NULL, created_by TEXT NOT NULL, created_at TEXT NOT NULL);
@@ -61,11 +66,23 @@ def create_schema(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = connect(path)
     try:
+        held = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         conn.executescript(SCHEMA)
         _add_missing_columns(conn)
+        if "account" in held and "payment" not in held:
+            _carry_paid_this_year(conn, date.today())  # noqa: DTZ011 - the back office's own day
         conn.execute("INSERT OR IGNORE INTO account_counter (id, next_number) VALUES (1, ?)", (FIRST_ACCOUNT_NUMBER,))
     finally:
         conn.close()
+
+
+def _carry_paid_this_year(conn: sqlite3.Connection, today: date) -> None:
+    """A database made before payments kept one paid-this-year figure per account: once, each becomes a payment
+    towards the financial year of the upgrade, dated that day (the real dates were never recorded)."""
+    year = today.year if today.month >= 4 else today.year - 1
+    conn.execute("INSERT INTO payment (account_no, financial_year, paid_on, amount_pence) "
+                 "SELECT account_no, ?, ?, paid_this_year_pence FROM account WHERE paid_this_year_pence > 0",
+                 (year, today.isoformat()))
 
 
 @contextmanager

@@ -100,7 +100,8 @@ def _step(kind: str, row: list[str], layout: str) -> Amendment | Ending | Openin
          instalments_from, note) = row[2:14]
         return Amendment(account_no, date.fromisoformat(expected), date.fromisoformat(effective),
                          _yes_no(replace_persons), (), code or None, int(percent), _twelve(scheme),
-                         _optional_int(payment_day), _optional_int(recharge), (), _optional_int(replan),
+                         _optional_int(payment_day), _optional_int(recharge), (),
+                         tuple(int(year) for year in replan.split()),
                          date.fromisoformat(instalments_from), (), NoteInput(row[1], note))
     if kind == "E":
         if layout == "1":

@@ -13,7 +13,18 @@ from datetime import UTC, date, datetime
 
 from legacy.database import write_transaction
 from legacy.field_limits import check_discount_code, check_name, check_note, check_payment_day
-from legacy.records import Account, Amendment, Charge, Ending, Instalment, Note, NoteInput, Opening, RefusalError
+from legacy.records import (
+    Account,
+    Amendment,
+    Charge,
+    Ending,
+    Instalment,
+    Note,
+    NoteInput,
+    Opening,
+    Payment,
+    RefusalError,
+)
 
 AUTHOR = "INTERFACE"  # who the back office says wrote a note that came in through an interface
 
@@ -54,11 +65,13 @@ class Ledger:
             "SELECT * FROM charge WHERE account_no = ? AND superseded = 0 ORDER BY period_start, id", (account_no,)))
         instalments = tuple(_instalment(r) for r in self._conn.execute(
             "SELECT * FROM instalment WHERE account_no = ? AND superseded = 0 ORDER BY due_date, id", (account_no,)))
+        payments = tuple(_payment(r) for r in self._conn.execute(
+            "SELECT * FROM payment WHERE account_no = ? ORDER BY paid_on, id", (account_no,)))
         notes = tuple(_note(r) for r in self._conn.execute(
             "SELECT * FROM note WHERE account_no = ? ORDER BY id", (account_no,)))
         summary = self._summary(row)
         return Account(**{**vars(summary), "liable_persons": persons, "charges": charges,
-                          "instalments": instalments, "notes": notes})
+                          "instalments": instalments, "payments": payments, "notes": notes})
 
     def notes_by_reference(self, references: Sequence[str]) -> list[Note]:
         if not references:
@@ -127,10 +140,11 @@ class Ledger:
                 conn.execute("UPDATE charge SET superseded = 1 WHERE account_no = ? AND financial_year >= ? "
                              "AND superseded = 0", (number, amendment.recharge_from_year))
                 charges = amendment.charges
-            if amendment.replan_year is not None:
-                conn.execute("UPDATE instalment SET superseded = 1 WHERE account_no = ? AND financial_year = ? "
-                             "AND due_date >= ? AND superseded = 0",
-                             (number, amendment.replan_year, amendment.instalments_from.isoformat()))
+            if amendment.replan_years:
+                conn.executemany("UPDATE instalment SET superseded = 1 WHERE account_no = ? AND financial_year = ? "
+                                 "AND due_date >= ? AND superseded = 0",
+                                 [(number, year, amendment.instalments_from.isoformat())
+                                  for year in amendment.replan_years])
                 instalments = amendment.instalments
             self._write_lines(number, charges, instalments)
             self._write_note(number, amendment.note)
@@ -166,6 +180,15 @@ class Ledger:
             self._write_lines(account_no, opening.charges, opening.instalments)
             self._write_note(account_no, opening.note)
         return account_no
+
+    def record_payment(self, account_no: str, payment: Payment) -> None:
+        """Post a payment towards one financial year of an account (the cash office's posting)."""
+        if payment.amount_pence <= 0:
+            raise RefusalError("PAYMENT_NOT_POSITIVE", "A payment is a positive amount (a refund is not a payment)")
+        with write_transaction(self._conn) as conn:
+            if conn.execute("SELECT 1 FROM account WHERE account_no = ?", (account_no,)).fetchone() is None:
+                raise RefusalError("ACCOUNT_UNKNOWN", f"There is no account {account_no}")
+            _write_payments(conn, account_no, (payment,))
 
     def add_note(self, account_no: str, note: NoteInput) -> None:
         check_note(note.reference, note.text)
@@ -209,9 +232,8 @@ class Ledger:
             ended_by = _note(found) if found is not None else None
         return Account(account_no=row["account_no"], uprn=row["uprn"], liability_start=row["liability_start"],
                        liability_end=row["liability_end"], discount_code=row["discount_code"],
-                       discount_percent=row["discount_percent"], paid_this_year_pence=row["paid_this_year_pence"],
-                       twelve_instalments=bool(row["twelve_instalments"]), payment_day=row["payment_day"],
-                       ended_by_note=ended_by)
+                       discount_percent=row["discount_percent"], twelve_instalments=bool(row["twelve_instalments"]),
+                       payment_day=row["payment_day"], ended_by_note=ended_by)
 
     def _now(self) -> str:
         return self._clock.now(UTC).isoformat(timespec="milliseconds")
@@ -244,6 +266,15 @@ def _instalment(row: sqlite3.Row) -> Instalment:
                       row["amount_pence"])
 
 
+def _payment(row: sqlite3.Row) -> Payment:
+    return Payment(row["financial_year"], date.fromisoformat(row["paid_on"]), row["amount_pence"])
+
+
+def _write_payments(conn: sqlite3.Connection, account_no: str, payments: Iterable[Payment]) -> None:
+    conn.executemany("INSERT INTO payment (account_no, financial_year, paid_on, amount_pence) VALUES (?, ?, ?, ?)",
+                     [(account_no, p.financial_year, p.paid_on.isoformat(), p.amount_pence) for p in payments])
+
+
 def _note(row: sqlite3.Row) -> Note:
     return Note(row["account_no"], row["reference"], row["text"], row["created_by"], row["created_at"])
 
@@ -258,10 +289,11 @@ def load_register(conn: sqlite3.Connection, properties: Iterable[dict[str, str |
         for account in accounts:
             conn.execute("INSERT INTO account (account_no, uprn, liability_start, liability_end, discount_code, "
                          "discount_percent, paid_this_year_pence, created_at, twelve_instalments, payment_day) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
                          (account.account_no, account.uprn, account.liability_start, account.liability_end,
-                          account.discount_code, account.discount_percent, account.paid_this_year_pence,
+                          account.discount_code, account.discount_percent,
                           "migrated", int(account.twelve_instalments), account.payment_day))
             conn.executemany("INSERT INTO liable_person (account_no, position, full_name) VALUES (?, ?, ?)",
                              [(account.account_no, i, n) for i, n in enumerate(account.liable_persons, start=1)])
             Ledger(conn)._write_lines(account.account_no, account.charges, account.instalments)
+            _write_payments(conn, account.account_no, account.payments)

@@ -28,6 +28,15 @@ class Instalment:
 
 
 @dataclass(frozen=True)
+class Payment:
+    """A payment the cash office posted towards one financial year of an account."""
+
+    financial_year: int
+    paid_on: date
+    amount_pence: int
+
+
+@dataclass(frozen=True)
 class NoteInput:
     """A note a caller asks to be written: its reference is the caller's own, searched later."""
 
@@ -75,7 +84,8 @@ class Opening:
 class Amendment:
     """Change an open account from ``effective_date``: its liable people (when ``replace_liable_persons``), its
     discount, its payment arrangement; charges of ``recharge_from_year`` on are superseded by ``charges``, and
-    instalments of ``replan_year`` due from ``instalments_from`` by ``instalments`` (each only when given)."""
+    instalments of each of the ``replan_years`` due from ``instalments_from`` by ``instalments`` (each only when
+    given)."""
 
     account_no: str
     expected_liability_start: date
@@ -88,7 +98,7 @@ class Amendment:
     payment_day: int | None
     recharge_from_year: int | None
     charges: tuple[Charge, ...]
-    replan_year: int | None
+    replan_years: tuple[int, ...]
     instalments_from: date
     instalments: tuple[Instalment, ...]
     note: NoteInput
@@ -120,10 +130,10 @@ class Account:
     liability_end: str | None
     discount_code: str | None
     discount_percent: int
-    paid_this_year_pence: int
     liable_persons: tuple[str, ...] = ()
     charges: tuple[Charge, ...] = ()
     instalments: tuple[Instalment, ...] = ()
+    payments: tuple[Payment, ...] = ()
     notes: tuple[Note, ...] = field(default=())
     twelve_instalments: bool = False
     payment_day: int | None = None

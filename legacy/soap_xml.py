@@ -112,7 +112,7 @@ def amendment(element: Any) -> Amendment:
         liable_persons=tuple(texts(element, "LiablePerson")), discount_code=optional_text(element, "DiscountCode"),
         discount_percent=int(text(element, "DiscountPercent")), twelve_instalments=flag(element, "TwelveInstalments"),
         payment_day=optional_int(element, "PaymentDay"), recharge_from_year=optional_int(element, "RechargeFromYear"),
-        charges=_charges(element), replan_year=optional_int(element, "ReplanYear"),
+        charges=_charges(element), replan_years=tuple(int(year) for year in texts(element, "ReplanYear")),
         instalments_from=day(element, "InstalmentsFrom"), instalments=_instalments(element),
         note=note_input(element))
 
@@ -155,7 +155,6 @@ def _summary(parent: Any, account: Account) -> None:
     _add(parent, "LiabilityEnd", account.liability_end)
     _add(parent, "DiscountCode", account.discount_code)
     _add(parent, "DiscountPercent", account.discount_percent)
-    _add(parent, "PaidThisYearPence", account.paid_this_year_pence)
     _add(parent, "TwelveInstalments", "true" if account.twelve_instalments else "false")
     _add(parent, "PaymentDay", account.payment_day)
     if account.ended_by_note is not None:
@@ -196,6 +195,11 @@ def account_response(account: Account | None) -> bytes:
             for name, value in (("FinancialYear", i.financial_year), ("Sequence", i.sequence),
                                 ("DueDate", i.due_date), ("AmountPence", i.amount_pence)):
                 _add(instalment, name, value)
+        for p in account.payments:
+            payment = etree.SubElement(element, f"{{{NS}}}Payment")
+            for name, value in (("FinancialYear", p.financial_year), ("PaidOn", p.paid_on),
+                                ("AmountPence", p.amount_pence)):
+                _add(payment, name, value)
         for note in account.notes:
             _note(element, note)
     return response("GetAccount", fill)

@@ -58,16 +58,25 @@ class Instalment(Model):
     amount_pence: int
 
 
+class Payment(Model):
+    """A payment as the back office records it, towards one financial year."""
+
+    financial_year: int
+    paid_on: date
+    amount_pence: int
+
+
 class OpenAccount(Model):
     account_ref: str
     liability_start: date
     discount_code: str | None = None
     discount_percent: int
-    paid_this_year_pence: int
     liable_persons: tuple[str, ...] = ()
     charges: tuple[ChargeLine, ...] = ()
     twelve_instalments: bool = False
     payment_day: int | None = None
+    payments: tuple[Payment, ...] = ()
+    instalments: tuple[Instalment, ...] = ()  # still demanded (not superseded), every year
 
 
 class EndedAccount(Model):
@@ -76,10 +85,12 @@ class EndedAccount(Model):
     liability_end: date
     discount_code: str | None = None
     discount_percent: int
-    paid_this_year_pence: int
     ended_by_reference: str | None = None
     twelve_instalments: bool = False
     payment_day: int | None = None
+    charges: tuple[ChargeLine, ...] = ()
+    payments: tuple[Payment, ...] = ()
+    instalments: tuple[Instalment, ...] = ()
 
 
 class PropertyFacts(Model):
@@ -108,11 +119,18 @@ class ValidatedNotification(Model):
 
 
 class YearBill(Model):
+    """One financial year's revised demand (a positive balance) or credit (a negative one)."""
+
     financial_year: int
     charge_pence: int
     paid_pence: int
     paid_is_assumed: bool
     balance_pence: int
+    instalments_from: date | None = None  # the year's unpaid instalments from this day are superseded
+
+    @property
+    def label(self) -> str:
+        return f"{self.financial_year}/{(self.financial_year + 1) % 100:02d}"
 
 
 class LiabilityEnding(Model):
@@ -158,6 +176,7 @@ class AccountAmendment(Model):
     replanned_year: int | None = None
     balance_pence: int
     instalments: tuple[Instalment, ...]
+    year_bills: tuple[YearBill, ...] = ()
 
 
 class AccountChange(Model):
@@ -189,6 +208,7 @@ class NotificationStatus(Model):
     reasons: tuple[Reason, ...] = ()
     account_refs: tuple[str, ...] = ()
     timings: StageTimings
+    year_bills: tuple[YearBill, ...] = ()  # applied: each year's revised demand or credit
 
 
 class NotificationMetric(Model):

@@ -6,9 +6,9 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from adapters.revenues_port import ExistingAccount, RegisterProperty
+from adapters.revenues_port import ExistingAccount, PaymentRow, RegisterProperty
 from processors.rules.council import CouncilRules
-from schemas.events import OpenAccount, PropertyFacts, StageTimings, ValidatedNotification
+from schemas.events import OpenAccount, Payment, PropertyFacts, StageTimings, ValidatedNotification
 from schemas.notification import ChangeNotification
 
 COUNCIL = "E99999999"
@@ -17,6 +17,8 @@ RULES = CouncilRules(
     band_d_pence={2023: 207000, 2024: 217100, 2025: 228000, 2026: 239400, 2027: 251400},
     payment_day=1,
 )
+# ``paid`` in the account builders is a payment towards 2025/26, the year the builders' notices fall in.
+PAID_YEAR = 2025
 
 
 def address(line_1: str = "4 Acacia Avenue", postcode: str = "ZY1 5AB", town: str = "Exampleton") -> dict[str, Any]:
@@ -69,7 +71,9 @@ def facts(uprn: str = "100090000004", band: str = "B", postcode: str = "ZY1 5AB"
 def open_account(ref: str = "500000001", start: date = date(2020, 6, 1), paid: int = 0,
                  discount_code: str | None = None, discount_percent: int = 0) -> OpenAccount:
     return OpenAccount(account_ref=ref, liability_start=start, discount_code=discount_code,
-                       discount_percent=discount_percent, paid_this_year_pence=paid)
+                       discount_percent=discount_percent,
+                       payments=(Payment(financial_year=PAID_YEAR, paid_on=date(PAID_YEAR, 4, 1), amount_pence=paid),)
+                       if paid else ())
 
 
 def validated(n: ChangeNotification, *properties: PropertyFacts) -> ValidatedNotification:
@@ -86,6 +90,8 @@ def register_property(uprn: str = "100090000004", postcode: str = "ZY1 5AB", ban
 
 
 def existing_account(ref: str = "500000001", uprn: str = "100090000004", start: date = date(2020, 6, 1),
-                     paid: int = 0) -> ExistingAccount:
+                     paid: int = 0, paid_year: int = PAID_YEAR) -> ExistingAccount:
+    """An open account with no lines; ``paid`` was paid on 1 April of ``paid_year`` towards that year."""
     return ExistingAccount(account_ref=ref, uprn=uprn, liability_start=start, liable_persons=("Alex Jones",),
-                           discount_code=None, discount_percent=0, paid_this_year_pence=paid)
+                           discount_code=None, discount_percent=0,
+                           payments=(PaymentRow(paid_year, date(paid_year, 4, 1), paid),) if paid else ())

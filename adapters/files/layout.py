@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from adapters.audit_notes import amendment_note, ending_note, opening_note
-from adapters.revenues_port import RefusedChangeError
+from adapters.revenues_port import RefusedChangeError, replanned_years, superseded_from_day
 from schemas.events import AccountChange, ChargeLine, Instalment
 from schemas.financial_year import financial_year_of
 
@@ -75,7 +75,8 @@ def change_rows(change: AccountChange) -> list[list[str]]:
         rows.append(["A", nid, a.account_ref, a.expected_liability_start.isoformat(), a.effective_date.isoformat(),
                      "Y" if a.replaces_liable_persons else "N", a.discount_code or "", str(a.discount_percent),
                      _scheme(a.twelve_instalments), _optional(a.payment_day), _optional(a.first_recharged_year),
-                     _optional(a.replanned_year), change.notice_date.isoformat(), amendment_note(change, a)])
+                     " ".join(str(year) for year in replanned_years(a)),
+                     superseded_from_day(change, a.year_bills).isoformat(), amendment_note(change, a)])
         rows += [["P", nid, name] for name in (a.liable_persons if a.replaces_liable_persons else ())]
         rows += _lines(nid, a.charges if a.first_recharged_year is not None else (),
                        a.instalments if a.replanned_year is not None else ())
@@ -83,7 +84,8 @@ def change_rows(change: AccountChange) -> list[list[str]]:
         expected_end = ending.expected_liability_end
         rows.append(["E", nid, ending.account_ref, ending.expected_liability_start.isoformat(),
                      expected_end.isoformat() if expected_end else "", ending.liability_end.isoformat(),
-                     str(financial_year_of(ending.liability_end).start_year), change.notice_date.isoformat(),
+                     str(financial_year_of(ending.liability_end).start_year),
+                     superseded_from_day(change, ending.year_bills).isoformat(),
                      ending_note(change, ending)])
         rows += _lines(nid, ending.charges, ending.instalments)
     for opening in change.openings:

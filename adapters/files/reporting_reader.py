@@ -12,16 +12,18 @@ from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from adapters.revenues_port import (
     AccountView,
     AuditNote,
     ChargeRow,
     InstalmentRow,
+    PaymentRow,
     RegisterProperty,
     RevenuesUnavailableError,
 )
-from schemas.events import ChargeLine, EndedAccount, OpenAccount, PropertyFacts
+from schemas.events import ChargeLine, EndedAccount, Instalment, OpenAccount, Payment, PropertyFacts
 
 # Our references of the notifications with these ids (the back office's notes carry our notification id).
 ReferencesOf = Callable[[Collection[str]], dict[str, str]]
@@ -72,14 +74,16 @@ class ReportingReader:
                 f"WHERE a.uprn IN ({marks}) AND a.liability_end IS NOT NULL "
                 f"ORDER BY a.liability_end, a.liability_start", wanted).fetchall()
             open_by_uprn = {row["uprn"]: _view(conn, row) for row in open_rows}  # the latest start wins
-        ended_by_uprn = {row["uprn"]: row for row in ended_rows}  # the latest end wins, as ordered
+            ended_by_uprn = {row["uprn"]: row for row in ended_rows}  # the latest end wins, as ordered
+            # The ended account's money too: a later ending (completed or brought back) re-bills it.
+            ended_views = {uprn: _view(conn, row) for uprn, row in ended_by_uprn.items()}
         references = references_of({row["ended_by"] for row in ended_by_uprn.values() if row["ended_by"]})
         facts = {}
         for uprn, postcode, band in props:
             view, ended = open_by_uprn.get(uprn), ended_by_uprn.get(uprn)
             facts[uprn] = PropertyFacts(
                 uprn=uprn, postcode=postcode, band=band, open_account=_open_account(view) if view else None,
-                last_ended_account=_ended_account(ended, references.get(ended["ended_by"] or ""))
+                last_ended_account=_ended_account(ended_views[uprn], references.get(ended["ended_by"] or ""))
                 if ended else None)
         return facts
 
@@ -95,20 +99,26 @@ class ReportingReader:
             return [_view(conn, row) for row in rows]
 
 
+def _money(view: AccountView) -> dict[str, Any]:
+    """The account's current charge lines, the instalments it still demands and its payments, for the rules."""
+    return {"charges": tuple(ChargeLine(**vars(c)) for c in view.charges),
+            "instalments": tuple(Instalment(**vars(i)) for i in view.instalments),
+            "payments": tuple(Payment(**vars(p)) for p in view.payments)}
+
+
 def _open_account(view: AccountView) -> OpenAccount:
     return OpenAccount(account_ref=view.account_ref, liability_start=view.liability_start,
                        discount_code=view.discount_code, discount_percent=view.discount_percent,
-                       paid_this_year_pence=view.paid_this_year_pence, liable_persons=view.liable_persons,
-                       charges=tuple(ChargeLine(**vars(c)) for c in view.charges),
-                       twelve_instalments=view.twelve_instalments, payment_day=view.payment_day)
+                       liable_persons=view.liable_persons, twelve_instalments=view.twelve_instalments,
+                       payment_day=view.payment_day, **_money(view))
 
 
-def _ended_account(row: sqlite3.Row, ended_by_reference: str | None) -> EndedAccount:
-    return EndedAccount(account_ref=row["account_no"], liability_start=date.fromisoformat(row["liability_start"]),
-                        liability_end=date.fromisoformat(row["liability_end"]), discount_code=row["discount_code"],
-                        discount_percent=row["discount_percent"], paid_this_year_pence=row["paid_this_year_pence"],
-                        ended_by_reference=ended_by_reference, twelve_instalments=bool(row["twelve_instalments"]),
-                        payment_day=row["payment_day"])
+def _ended_account(view: AccountView, ended_by_reference: str | None) -> EndedAccount:
+    assert view.liability_end is not None
+    return EndedAccount(account_ref=view.account_ref, liability_start=view.liability_start,
+                        liability_end=view.liability_end, discount_code=view.discount_code,
+                        discount_percent=view.discount_percent, ended_by_reference=ended_by_reference,
+                        twelve_instalments=view.twelve_instalments, payment_day=view.payment_day, **_money(view))
 
 
 def _view(conn: sqlite3.Connection, row: sqlite3.Row) -> AccountView:
@@ -124,12 +134,15 @@ def _view(conn: sqlite3.Connection, row: sqlite3.Row) -> AccountView:
                                       r["amount_pence"])
                         for r in conn.execute("SELECT * FROM instalment WHERE account_no = ? AND superseded = 0 "
                                               "ORDER BY due_date, id", (number,)))
+    payments = tuple(PaymentRow(r["financial_year"], date.fromisoformat(r["paid_on"]), r["amount_pence"])
+                     for r in conn.execute("SELECT * FROM payment WHERE account_no = ? ORDER BY paid_on, id",
+                                           (number,)))
     notes = tuple(AuditNote(datetime.fromisoformat(r["created_at"]), r["created_by"], r["reference"], r["text"])
                   for r in conn.execute("SELECT * FROM note WHERE account_no = ? ORDER BY id", (number,)))
     end = row["liability_end"]
     return AccountView(account_ref=number, uprn=row["uprn"], liability_start=date.fromisoformat(row["liability_start"]),
                        liability_end=date.fromisoformat(end) if end else None, liable_persons=persons,
                        discount_code=row["discount_code"], discount_percent=row["discount_percent"],
-                       paid_this_year_pence=row["paid_this_year_pence"], charges=charges, instalments=instalments,
+                       charges=charges, instalments=instalments,
                        audit_notes=notes, twelve_instalments=bool(row["twelve_instalments"]),
-                       payment_day=row["payment_day"])
+                       payment_day=row["payment_day"], payments=payments)

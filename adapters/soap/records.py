@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from adapters.revenues_port import AccountView, AuditNote, ChargeRow, InstalmentRow, RegisterProperty
+from adapters.revenues_port import (
+    AccountView,
+    AuditNote,
+    ChargeRow,
+    InstalmentRow,
+    PaymentRow,
+    RegisterProperty,
+    replanned_years,
+    superseded_from_day,
+)
 from adapters.soap.step_notes import FINGERPRINT_PREFIX, audit_text_of, tag_fields
 from schemas.events import (
     AccountAmendment,
@@ -14,6 +23,7 @@ from schemas.events import (
     EndedAccount,
     Instalment,
     OpenAccount,
+    Payment,
     PropertyFacts,
 )
 
@@ -23,25 +33,37 @@ def register_property(p: Any) -> RegisterProperty:
                             address_line_2=p.AddressLine2, town=p.Town, postcode=p.Postcode, band=p.Band)
 
 
+def _money(account: Any) -> dict[str, Any]:
+    """An account's current charge lines, the instalments it still demands and its payments, from ``GetAccount``."""
+    return {
+        "charges": tuple(ChargeLine(**vars(c)) for c in _charge_rows(account)),
+        "instalments": tuple(Instalment(financial_year=i.FinancialYear, sequence=i.Sequence, due_date=i.DueDate,
+                                        amount_pence=i.AmountPence) for i in account.Instalment or []),
+        "payments": tuple(Payment(financial_year=p.FinancialYear, paid_on=p.PaidOn, amount_pence=p.AmountPence)
+                          for p in account.Payment or []),
+    }
+
+
 def open_account(account: Any) -> OpenAccount:
     """The open account as the rules need it, from the whole account (``GetAccount``)."""
     return OpenAccount(account_ref=account.AccountNumber, liability_start=account.LiabilityStart,
                        discount_code=account.DiscountCode, discount_percent=account.DiscountPercent,
-                       paid_this_year_pence=account.PaidThisYearPence,
                        liable_persons=tuple(account.LiablePerson or ()),
-                       charges=tuple(ChargeLine(**vars(c)) for c in _charge_rows(account)),
-                       twelve_instalments=bool(account.TwelveInstalments), payment_day=account.PaymentDay)
+                       twelve_instalments=bool(account.TwelveInstalments), payment_day=account.PaymentDay,
+                       **_money(account))
 
 
-def ended_account(summary: Any) -> EndedAccount:
-    """A closed account, with the reference of our notification whose note ended it (if one of ours did)."""
-    note = summary.EndedByNote
+def ended_account(account: Any) -> EndedAccount:
+    """A closed account (from ``GetAccount``, with its money), with the reference of our notification whose note
+    ended it (if one of ours did)."""
+    note = account.EndedByNote
     fields = tag_fields(note.Text) if note is not None else None
-    return EndedAccount(account_ref=summary.AccountNumber, liability_start=summary.LiabilityStart,
-                        liability_end=summary.LiabilityEnd, discount_code=summary.DiscountCode,
-                        discount_percent=summary.DiscountPercent, paid_this_year_pence=summary.PaidThisYearPence,
+    return EndedAccount(account_ref=account.AccountNumber, liability_start=account.LiabilityStart,
+                        liability_end=account.LiabilityEnd, discount_code=account.DiscountCode,
+                        discount_percent=account.DiscountPercent,
                         ended_by_reference=fields.get("ref") if fields else None,
-                        twelve_instalments=bool(summary.TwelveInstalments), payment_day=summary.PaymentDay)
+                        twelve_instalments=bool(account.TwelveInstalments), payment_day=account.PaymentDay,
+                        **_money(account))
 
 
 def open_summary(p: Any, summaries: list[Any]) -> Any | None:
@@ -51,12 +73,17 @@ def open_summary(p: Any, summaries: list[Any]) -> Any | None:
     return open_ones[0] if open_ones else None
 
 
-def property_facts(p: Any, summaries: list[Any], open_detail: Any | None) -> PropertyFacts:
+def last_ended_summary(p: Any, summaries: list[Any]) -> Any | None:
+    """The account at a property whose liability ended last (the latest start among those ending that day)."""
     ended = sorted((s for s in summaries if s.Uprn == p.Uprn and s.LiabilityEnd is not None),
                    key=lambda s: (s.LiabilityEnd, s.LiabilityStart))
+    return ended[-1] if ended else None
+
+
+def property_facts(p: Any, open_detail: Any | None, ended_detail: Any | None) -> PropertyFacts:
     return PropertyFacts(uprn=p.Uprn, postcode=p.Postcode, band=p.Band,
                          open_account=open_account(open_detail) if open_detail is not None else None,
-                         last_ended_account=ended_account(ended[-1]) if ended else None)
+                         last_ended_account=ended_account(ended_detail) if ended_detail is not None else None)
 
 
 def _charge_rows(a: Any) -> tuple[ChargeRow, ...]:
@@ -76,10 +103,11 @@ def account_view(a: Any) -> AccountView:
     return AccountView(
         account_ref=a.AccountNumber, uprn=a.Uprn, liability_start=a.LiabilityStart, liability_end=a.LiabilityEnd,
         liable_persons=tuple(a.LiablePerson or ()), discount_code=a.DiscountCode, discount_percent=a.DiscountPercent,
-        paid_this_year_pence=a.PaidThisYearPence, charges=_charge_rows(a),
+        charges=_charge_rows(a),
         instalments=tuple(InstalmentRow(i.FinancialYear, i.Sequence, i.DueDate, i.AmountPence)
                           for i in a.Instalment or []),
         audit_notes=notes, twelve_instalments=bool(a.TwelveInstalments), payment_day=a.PaymentDay,
+        payments=tuple(PaymentRow(p.FinancialYear, p.PaidOn, p.AmountPence) for p in a.Payment or []),
     )
 
 
@@ -96,7 +124,8 @@ def instalments(plan: tuple[Instalment, ...]) -> list[dict[str, Any]]:
 
 
 def amendment_arguments(change: AccountChange, a: AccountAmendment) -> dict[str, Any]:
-    """``AmendAccount``'s arguments but its note: instalments are replanned from the change's notice date."""
+    """``AmendAccount``'s arguments but its note: the instalments of every year the amendment re-bills are
+    superseded from the day the rules name (the first one the payments do not cover)."""
     return {"AccountNumber": a.account_ref, "ExpectedLiabilityStart": a.expected_liability_start,
             "EffectiveDate": a.effective_date, "ReplaceLiablePersons": a.replaces_liable_persons,
             "LiablePerson": list(a.liable_persons) if a.replaces_liable_persons else [],
@@ -104,7 +133,7 @@ def amendment_arguments(change: AccountChange, a: AccountAmendment) -> dict[str,
             "TwelveInstalments": a.twelve_instalments, "PaymentDay": a.payment_day,
             "RechargeFromYear": a.first_recharged_year,
             "Charge": charges(a.charges) if a.first_recharged_year is not None else [],
-            "ReplanYear": a.replanned_year, "InstalmentsFrom": change.notice_date,
+            "ReplanYear": list(replanned_years(a)), "InstalmentsFrom": superseded_from_day(change, a.year_bills),
             "Instalment": instalments(a.instalments) if a.replanned_year is not None else []}
 
 

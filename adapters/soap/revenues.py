@@ -50,6 +50,7 @@ from adapters.revenues_port import (
     RegisterProperty,
     RevenuesUnavailableError,
     StaleAccountError,
+    superseded_from_day,
 )
 from adapters.soap import records
 from adapters.soap.callers import Caller, CallersPerThread
@@ -131,12 +132,20 @@ class SoapRevenuesSystem:
             return {}
         summaries = self._read("FindAccountsAtProperty", Uprn=[p.Uprn for p in properties]) or []
         held = [records.open_summary(p, summaries) for p in properties]  # people and charges: the whole account
-        by_number = self._just_read.take()
-        details = self._side_by_side([partial(self._read, "GetAccount", AccountNumber=s.AccountNumber)
-                                      for s in held if s is not None and s.AccountNumber not in by_number])
+        # The account that ended last, whole too: its money (charges, instalments, payments), as a later ending
+        # (completed or brought back) re-bills it.
+        ended = [records.last_ended_summary(p, summaries) for p in properties]
+        # The duplicate look just read only accounts then open: an ended one is always read afresh.
+        just_read = self._just_read.take()
+        by_number = {s.AccountNumber: just_read[s.AccountNumber] for s in held
+                     if s is not None and s.AccountNumber in just_read}
+        wanted_numbers = sorted({s.AccountNumber for s in (*held, *ended) if s is not None} - set(by_number))
+        details = self._side_by_side([partial(self._read, "GetAccount", AccountNumber=number)
+                                      for number in wanted_numbers])
         by_number |= {d.AccountNumber: d for d in details if d is not None}
-        return {p.Uprn: records.property_facts(p, summaries, by_number.get(s.AccountNumber) if s else None)
-                for p, s in zip(properties, held, strict=True)}
+        return {p.Uprn: records.property_facts(p, by_number.get(s.AccountNumber) if s else None,
+                                               by_number.get(e.AccountNumber) if e else None)
+                for p, s, e in zip(properties, held, ended, strict=True)}
 
     def account(self, account_ref: str) -> AccountView | None:
         found = self._read("GetAccount", AccountNumber=account_ref)
@@ -333,7 +342,7 @@ class SoapRevenuesSystem:
                 "EndLiability", AccountNumber=step.account_ref, ExpectedLiabilityStart=step.expected_liability_start,
                 ExpectedLiabilityEnd=step.expected_liability_end, LiabilityEnd=step.liability_end,
                 ReplaceFromYear=financial_year_of(step.liability_end).start_year,
-                InstalmentsFrom=change.notice_date, Charge=records.charges(step.charges),
+                InstalmentsFrom=superseded_from_day(change, step.year_bills), Charge=records.charges(step.charges),
                 Instalment=records.instalments(step.instalments), Note=note(ending_note(change, step))))
         return str(self._call(
             "CreateAccount", Uprn=step.uprn, LiabilityStart=step.liability_start,

@@ -10,7 +10,13 @@ from typing import Any
 from sqlalchemy import Connection
 
 from adapters.audit_notes import amendment_note, ending_note, opening_note, stale_ending_message
-from adapters.revenues_port import PROCESSOR_AUTHOR, AppliedChange, StaleAccountError
+from adapters.revenues_port import (
+    PROCESSOR_AUTHOR,
+    AppliedChange,
+    StaleAccountError,
+    replanned_years,
+    superseded_from_day,
+)
 from adapters.sql.statements import amend_accounts, bulk_insert, supersede
 from adapters.sql.tables import (
     account_table,
@@ -87,14 +93,16 @@ class BatchWrites:
             self.recharged.append({"b_ref": ref, "b_first_year": amendment.first_recharged_year})
             self._lines(ref, change.notification_id, amendment.charges, ())
         if amendment.replanned_year is not None:
-            self.replanned.append({"b_ref": ref, "b_year": amendment.replanned_year, "b_notice": change.notice_date})
+            superseded_from = superseded_from_day(change, amendment.year_bills)
+            self.replanned.extend({"b_ref": ref, "b_year": year, "b_notice": superseded_from}
+                                  for year in replanned_years(amendment))
             self._lines(ref, change.notification_id, (), amendment.instalments)
         self.notes.append(note(ref, applied_at, change.notification_id, amendment_note(change, amendment)))
 
     def end(self, change: AccountChange, ending: Any, applied_at: datetime) -> None:
         self.supersede.append({"ref": ending.account_ref, "end": ending.liability_end,
                                "first_year": financial_year_of(ending.liability_end).start_year,
-                               "notice": change.notice_date})
+                               "notice": superseded_from_day(change, ending.year_bills)})
         self._lines(ending.account_ref, change.notification_id, ending.charges, ending.instalments)
         self.notes.append(note(ending.account_ref, applied_at, change.notification_id, ending_note(change, ending)))
 

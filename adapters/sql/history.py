@@ -2,7 +2,7 @@
 
 Nothing here writes. The replay asks which notifications were applied in a period, the accounts and
 properties they touched, and every charge and instalment row of those accounts with the notification
-that wrote it and whether it is superseded.
+that wrote it and whether it is superseded, and the payments recorded towards them.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from adapters.sql.tables import (
     applied_notification_table,
     charge_table,
     instalment_table,
+    payment_table,
     property_table,
 )
 
@@ -55,7 +56,6 @@ class AccountRecord:
     liability_end: date | None
     discount_code: str | None
     discount_percent: int
-    paid_this_year_pence: int
     opened_by_notification: str | None
     twelve_instalments: bool
     payment_day: int | None
@@ -88,6 +88,16 @@ class WrittenInstalment:
     amount_pence: int
     notification_id: str | None
     superseded: bool
+
+
+@dataclass(frozen=True)
+class RecordedPayment:
+    """A payment the back office recorded towards one financial year of an account."""
+
+    account_ref: str
+    financial_year: int
+    paid_on: date
+    amount_pence: int
 
 
 class SqlHistory:
@@ -167,6 +177,18 @@ class SqlHistory:
                                 .where(one_of(conn, instalment_table.c.account_ref, wanted))
                                 .order_by(instalment_table.c.id)).mappings().all()
         return [WrittenInstalment(**{k: row[k] for k in WrittenInstalment.__dataclass_fields__}) for row in rows]
+
+    def payments(self, account_refs: Collection[str]) -> list[RecordedPayment]:
+        """Every payment recorded towards these accounts, oldest first (none in a database made before payments)."""
+        wanted = sorted(set(account_refs))
+        if not wanted:
+            return []
+        with self._engine.connect() as conn:
+            if not inspect(conn).has_table(payment_table.name):
+                return []
+            rows = conn.execute(select(payment_table).where(one_of(conn, payment_table.c.account_ref, wanted))
+                                .order_by(payment_table.c.paid_on, payment_table.c.id)).mappings().all()
+        return [RecordedPayment(**{k: row[k] for k in RecordedPayment.__dataclass_fields__}) for row in rows]
 
 
 def _applied(row: RowMapping) -> AppliedRecord:

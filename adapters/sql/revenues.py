@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, insert, select, update
+from sqlalchemy import Connection, Engine, and_, insert, inspect, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from adapters.revenues_port import (
@@ -21,6 +21,7 @@ from adapters.revenues_port import (
 )
 from adapters.sql.batch_writes import BatchWrites, check
 from adapters.sql.engines import create_database_engine
+from adapters.sql.paid_this_year import carry_paid_this_year
 from adapters.sql.rows import (
     account_view,
     add_missing_columns,
@@ -38,6 +39,7 @@ from adapters.sql.tables import (
     instalment_table,
     liable_person_table,
     metadata,
+    payment_table,
     property_table,
 )
 from schemas.events import AccountChange, OpenAccount, PropertyFacts
@@ -62,8 +64,12 @@ class SqlRevenuesSystem:
     def create_schema(self) -> None:
         """Create the tables if they are missing (the embedded default; a real council's already exist)."""
         with self._transaction() as conn:
+            held = inspect(conn)
+            upgrading = held.has_table(account_table.name) and not held.has_table(payment_table.name)
             metadata.create_all(conn)
             add_missing_columns(conn)
+            if upgrading:  # made before payments: its paid-this-year figures become payments, once
+                carry_paid_this_year(conn, date.today())  # noqa: DTZ011 - the council's day
             if conn.execute(select(account_number_table.c.id)).first() is None:
                 conn.execute(insert(account_number_table).values(id=1, next_number=1))
 
@@ -83,7 +89,7 @@ class SqlRevenuesSystem:
                 bulk_insert(conn, account_table, [
                     {"account_ref": a.account_ref, "uprn": a.uprn, "liability_start": a.liability_start,
                      "liability_end": None, "discount_code": a.discount_code,
-                     "discount_percent": a.discount_percent, "paid_this_year_pence": a.paid_this_year_pence,
+                     "discount_percent": a.discount_percent, "paid_this_year_pence": 0,
                      "opened_by_notification": None, "twelve_instalments": a.twelve_instalments,
                      "payment_day": a.payment_day}
                     for a in account_list
@@ -104,6 +110,15 @@ class SqlRevenuesSystem:
                 ]
                 if instalments:
                     bulk_insert(conn, instalment_table, instalments)
+                payments = [{"account_ref": a.account_ref, **vars(p)} for a in account_list for p in a.payments]
+                if payments:
+                    bulk_insert(conn, payment_table, payments)
+
+    def record_payment(self, account_ref: str, financial_year: int, paid_on: date, amount_pence: int) -> None:
+        """Record a payment towards a year of an account, as the back office's cash posting would."""
+        with self._transaction() as conn:
+            conn.execute(insert(payment_table).values(account_ref=account_ref, financial_year=financial_year,
+                                                      paid_on=paid_on, amount_pence=amount_pence))
 
     # -- reads ---------------------------------------------------------------------------------------------
 
@@ -129,10 +144,9 @@ class SqlRevenuesSystem:
             open_account = None if account is None else OpenAccount(
                 account_ref=account["account_ref"], liability_start=account["liability_start"],
                 discount_code=account["discount_code"], discount_percent=account["discount_percent"],
-                paid_this_year_pence=account["paid_this_year_pence"],
                 liable_persons=held.persons.get(account["account_ref"], ()),
-                charges=held.charges.get(account["account_ref"], ()),
                 twelve_instalments=account["twelve_instalments"], payment_day=account["payment_day"],
+                **held.money(account["account_ref"]),
             )
             facts[uprn] = PropertyFacts(uprn=uprn, postcode=postcode, band=band, open_account=open_account,
                                         last_ended_account=ended.get(uprn))

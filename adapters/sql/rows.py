@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, inspect, select, text
 
-from adapters.revenues_port import AccountView, AppliedChange, AuditNote, ChargeRow, InstalmentRow
+from adapters.revenues_port import AccountView, AppliedChange, AuditNote, ChargeRow, InstalmentRow, PaymentRow
 from adapters.sql.statements import one_of
 from adapters.sql.tables import (
     account_table,
@@ -17,8 +17,9 @@ from adapters.sql.tables import (
     charge_table,
     instalment_table,
     liable_person_table,
+    payment_table,
 )
-from schemas.events import ChargeLine, EndedAccount
+from schemas.events import ChargeLine, EndedAccount, Instalment, Payment
 
 
 def applied_by_id(conn: Connection, notification_ids: list[str]) -> dict[str, AppliedChange]:
@@ -56,12 +57,16 @@ def account_view(conn: Connection, row: Any) -> AccountView:
     notes = conn.execute(
         select(audit_note_table).where(audit_note_table.c.account_ref == ref).order_by(audit_note_table.c.id)
     ).mappings().all()
+    payments = conn.execute(
+        select(payment_table).where(payment_table.c.account_ref == ref).order_by(payment_table.c.paid_on,
+                                                                                  payment_table.c.id)
+    ).mappings().all()
     return AccountView(
         account_ref=ref, uprn=row["uprn"], liability_start=row["liability_start"],
         liability_end=row["liability_end"], liable_persons=tuple(persons),
         discount_code=row["discount_code"], discount_percent=row["discount_percent"],
-        paid_this_year_pence=row["paid_this_year_pence"],
         twelve_instalments=row["twelve_instalments"], payment_day=row["payment_day"],
+        payments=tuple(PaymentRow(**{k: p[k] for k in PaymentRow.__dataclass_fields__}) for p in payments),
         charges=tuple(ChargeRow(**{k: c[k] for k in ChargeRow.__dataclass_fields__}) for c in charges),
         instalments=tuple(InstalmentRow(**{k: i[k] for k in InstalmentRow.__dataclass_fields__})
                           for i in instalments),
@@ -95,26 +100,34 @@ def last_ended_accounts(conn: Connection, uprns: list[str]) -> dict[str, EndedAc
         .join(applied_notification_table,
               applied_notification_table.c.notification_id == audit_note_table.c.notification_id)
     ).all())
+    held = current_holdings(conn, refs)
     return {uprn: EndedAccount(
         account_ref=row["account_ref"], liability_start=row["liability_start"], liability_end=row["liability_end"],
         discount_code=row["discount_code"], discount_percent=row["discount_percent"],
-        paid_this_year_pence=row["paid_this_year_pence"], ended_by_reference=enders.get(row["account_ref"]),
+        ended_by_reference=enders.get(row["account_ref"]),
         twelve_instalments=row["twelve_instalments"], payment_day=row["payment_day"],
+        **held.money(row["account_ref"]),
     ) for uprn, row in latest.items()}
 
 
 @dataclass(frozen=True)
 class Holdings:
-    """What open accounts hold besides their own row: liable people and current charge lines."""
+    """What accounts hold besides their own row: liable people, current charge lines and instalments, payments."""
 
     persons: dict[str, tuple[str, ...]]
     charges: dict[str, tuple[ChargeLine, ...]]
+    instalments: dict[str, tuple[Instalment, ...]]
+    payments: dict[str, tuple[Payment, ...]]
+
+    def money(self, ref: str) -> dict[str, Any]:
+        return {"charges": self.charges.get(ref, ()), "instalments": self.instalments.get(ref, ()),
+                "payments": self.payments.get(ref, ())}
 
 
 def current_holdings(conn: Connection, account_refs: list[str]) -> Holdings:
-    """The liable people and current charge lines of these accounts, two queries for the lot."""
+    """The liable people, current charge lines and instalments, and payments of these accounts: a query each."""
     if not account_refs:
-        return Holdings({}, {})
+        return Holdings({}, {}, {}, {})
     persons: dict[str, list[str]] = {}
     for ref, name in conn.execute(
             select(liable_person_table.c.account_ref, liable_person_table.c.full_name)
@@ -129,8 +142,24 @@ def current_holdings(conn: Connection, account_refs: list[str]) -> Holdings:
     ).mappings():
         charges.setdefault(row["account_ref"], []).append(
             ChargeLine(**{k: row[k] for k in ChargeLine.model_fields}))
+    instalments: dict[str, list[Instalment]] = {}
+    for row in conn.execute(
+            select(instalment_table).where(and_(one_of(conn, instalment_table.c.account_ref, account_refs),
+                                                instalment_table.c.superseded.is_(False)))
+            .order_by(instalment_table.c.account_ref, instalment_table.c.due_date, instalment_table.c.id)
+    ).mappings():
+        instalments.setdefault(row["account_ref"], []).append(
+            Instalment(**{k: row[k] for k in Instalment.model_fields}))
+    payments: dict[str, list[Payment]] = {}
+    for row in conn.execute(
+            select(payment_table).where(one_of(conn, payment_table.c.account_ref, account_refs))
+            .order_by(payment_table.c.account_ref, payment_table.c.paid_on, payment_table.c.id)
+    ).mappings():
+        payments.setdefault(row["account_ref"], []).append(Payment(**{k: row[k] for k in Payment.model_fields}))
     return Holdings({ref: tuple(names) for ref, names in persons.items()},
-                    {ref: tuple(lines) for ref, lines in charges.items()})
+                    {ref: tuple(lines) for ref, lines in charges.items()},
+                    {ref: tuple(rows) for ref, rows in instalments.items()},
+                    {ref: tuple(rows) for ref, rows in payments.items()})
 
 
 def add_missing_columns(conn: Connection) -> None:

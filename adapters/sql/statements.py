@@ -79,7 +79,7 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
 def amend_accounts(conn: Connection, accounts: list[dict[str, Any]], replaced_persons: list[str],
                    recharged: list[dict[str, Any]], replanned: list[dict[str, Any]]) -> None:
     """Amend open accounts: their discount and payment arrangement, who is liable (the new people are inserted
-    with the batch's other rows), charges from the first year recharged, and instalments of the year replanned
+    with the batch's other rows), charges from the first year recharged, and instalments of each year replanned
     that are not yet due. On PostgreSQL one set-based statement per table (an account is amended at most once
     per batch, so each joins one row of the arrays), elsewhere executemany."""
     if conn.dialect.name == "postgresql":

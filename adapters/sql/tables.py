@@ -44,6 +44,7 @@ account_table = Table(
     Column("liability_end", Date),
     Column("discount_code", String(10)),
     Column("discount_percent", Integer, nullable=False, default=0),
+    # No longer read (payments are rows of ``payment``); kept so databases made before still take new accounts.
     Column("paid_this_year_pence", BigInteger, nullable=False, default=0),
     Column("opened_by_notification", String(36)),
     # The payment arrangement the account keeps for every later demand (SI 1992/613 Sch. 1 para 2(3A)).
@@ -89,6 +90,16 @@ instalment_table = Table(
     Column("notification_id", String(36)),
     Column("superseded", Boolean, nullable=False, default=False),
     Index("instalment_by_account", "account_ref", "superseded"),
+)
+
+# Payments as the back office's cash posting records them, each towards one financial year of an account.
+payment_table = Table(
+    "payment", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_ref", String(20), ForeignKey("account.account_ref"), nullable=False, index=True),
+    Column("financial_year", Integer, nullable=False),
+    Column("paid_on", Date, nullable=False),
+    Column("amount_pence", BigInteger, nullable=False),
 )
 
 audit_note_table = Table(

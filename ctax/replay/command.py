@@ -45,7 +45,8 @@ def load_recorded(history: SqlHistory, applied: list[AppliedRecord], since: list
     accounts = history.accounts(uprns, refs)
     touched = [a.account_ref for a in accounts]
     return Recorded(applied=since, properties=history.properties(uprns | {a.uprn for a in accounts}),
-                    accounts=accounts, charges=history.charges(touched), instalments=history.instalments(touched))
+                    accounts=accounts, charges=history.charges(touched), instalments=history.instalments(touched),
+                    payments=history.payments(touched))
 
 
 async def run_replay(settings: Settings, period: Period, *, officer: Contact | None, today: date,

@@ -16,7 +16,12 @@ approximations (the README lists them for officers):
   writes the days before it again at the discount they had), else as the account is now (so a discount
   claimed from the first day of a year with no earlier lines replays as a claim on an account that already
   has it, and goes to review);
-- paid this year, the 12-instalment scheme and the payment day are as the account records them now;
+- its payments are those the account records as paid before the day the notification was applied;
+- the instalments it still demanded are, for each financial year, those the last writer of that year's
+  instalments before the notification wrote, with the earlier-written ones still live now (a revised demand
+  keeps the instalments before the day it supersedes from; one superseded since by a later notification is
+  not told apart from one that was superseded before, and is left out);
+- the 12-instalment scheme and the payment day are as the account records them now;
 - the band is the property's band now; liable people's names are not read (a change of name is replayed
   as if its previous name was on the account, as it must have been to be applied).
 """
@@ -24,11 +29,21 @@ approximations (the README lists them for officers):
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
-from adapters.sql.history import AccountRecord, AppliedRecord, WrittenCharge
+from adapters.sql.history import AccountRecord, AppliedRecord, WrittenCharge, WrittenInstalment
 from ctax.replay.recorded import Recorded
 from processors.rules.kinds.table import rules_for
-from schemas.events import ChargeLine, EndedAccount, OpenAccount, PropertyFacts, StageTimings, ValidatedNotification
+from schemas.events import (
+    ChargeLine,
+    EndedAccount,
+    Instalment,
+    OpenAccount,
+    Payment,
+    PropertyFacts,
+    StageTimings,
+    ValidatedNotification,
+)
 from schemas.notification import ChangeNotification
 
 
@@ -53,12 +68,17 @@ def _property_facts(uprn: str, notification: ChangeNotification, recorded: Recor
     ended = max(ended_then, key=lambda a: (a.liability_end or a.liability_start, a.liability_start), default=None)
     change = notification.change
     prop = recorded.properties[uprn]
-    open_account = None if account is None else _open_account(account, nid, change.effective_date, recorded)
+    paid_before = notification.submitted_at.date()
+    applied = next((a for a in recorded.applied if a.notification_id == nid), None)
+    if applied is not None:
+        paid_before = applied.applied_at.date()
+    open_account = None if account is None else _open_account(account, nid, change.effective_date, recorded,
+                                                              paid_before)
     if open_account is not None:
         open_account = rules_for(change.kind).account_as_replayed(change, open_account)
     return PropertyFacts(
         uprn=uprn, postcode=prop.postcode, band=prop.band, open_account=open_account,
-        last_ended_account=None if ended is None else _ended_account(ended, nid, recorded),
+        last_ended_account=None if ended is None else _ended_account(ended, nid, recorded, paid_before),
     )
 
 
@@ -101,14 +121,37 @@ def lines_before(account_ref: str, notification_id: str, recorded: Recorded) -> 
                   key=lambda c: (c.financial_year, c.period_start))
 
 
-def _open_account(account: AccountRecord, notification_id: str, day: date, recorded: Recorded) -> OpenAccount:
+def instalments_before(account_ref: str, notification_id: str, recorded: Recorded) -> list[WrittenInstalment]:
+    """The instalments the account still demanded just before the notification (see the module's notes)."""
+    earlier = [i for i in recorded.instalments_of(account_ref) if i.notification_id != notification_id
+               and recorded.applied_before(i.notification_id, notification_id)]
+    last_writer: dict[int, str | None] = {}
+    for row in earlier:
+        last_writer[row.financial_year] = row.notification_id
+    return sorted((i for i in earlier if last_writer[i.financial_year] == i.notification_id or not i.superseded),
+                  key=lambda i: (i.financial_year, i.due_date, i.sequence))
+
+
+def _money_before(account_ref: str, notification_id: str, recorded: Recorded, paid_before: date,
+                  lines: list[WrittenCharge]) -> dict[str, Any]:
+    return {
+        "charges": tuple(_line(c) for c in lines),
+        "instalments": tuple(Instalment(financial_year=i.financial_year, sequence=i.sequence, due_date=i.due_date,
+                                        amount_pence=i.amount_pence)
+                             for i in instalments_before(account_ref, notification_id, recorded)),
+        "payments": tuple(Payment(financial_year=p.financial_year, paid_on=p.paid_on, amount_pence=p.amount_pence)
+                          for p in recorded.payments_of(account_ref) if p.paid_on < paid_before),
+    }
+
+
+def _open_account(account: AccountRecord, notification_id: str, day: date, recorded: Recorded,
+                  paid_before: date) -> OpenAccount:
     lines = lines_before(account.account_ref, notification_id, recorded)
     code, percent = _discount_in_force(account, lines, notification_id, day - timedelta(days=1), recorded)
     return OpenAccount(
         account_ref=account.account_ref, liability_start=account.liability_start, discount_code=code,
-        discount_percent=percent, paid_this_year_pence=account.paid_this_year_pence,
-        charges=tuple(_line(c) for c in lines), twelve_instalments=account.twelve_instalments,
-        payment_day=account.payment_day,
+        discount_percent=percent, twelve_instalments=account.twelve_instalments, payment_day=account.payment_day,
+        **_money_before(account.account_ref, notification_id, recorded, paid_before, lines),
     )
 
 
@@ -127,16 +170,19 @@ def _discount_in_force(account: AccountRecord, lines: list[WrittenCharge], notif
     return account.discount_code, account.discount_percent
 
 
-def _ended_account(account: AccountRecord, notification_id: str, recorded: Recorded) -> EndedAccount:
+def _ended_account(account: AccountRecord, notification_id: str, recorded: Recorded,
+                   paid_before: date) -> EndedAccount:
     assert account.liability_end is not None
     enders = [t for t in recorded.touchers(account.account_ref)
               if recorded.applied_before(t.notification_id, notification_id)]
     return EndedAccount(
         account_ref=account.account_ref, liability_start=account.liability_start,
         liability_end=account.liability_end, discount_code=account.discount_code,
-        discount_percent=account.discount_percent, paid_this_year_pence=account.paid_this_year_pence,
+        discount_percent=account.discount_percent,
         ended_by_reference=enders[-1].reference if enders else None,
         twelve_instalments=account.twelve_instalments, payment_day=account.payment_day,
+        **_money_before(account.account_ref, notification_id, recorded, paid_before,
+                        lines_before(account.account_ref, notification_id, recorded)),
     )
 
 

@@ -11,6 +11,7 @@ from adapters.sql.history import (
     AccountRecord,
     AppliedRecord,
     PropertyRecord,
+    RecordedPayment,
     WrittenCharge,
     WrittenInstalment,
 )
@@ -25,6 +26,7 @@ class Recorded:
     accounts: Sequence[AccountRecord] = ()
     charges: Sequence[WrittenCharge] = ()  # in the order they were written
     instalments: Sequence[WrittenInstalment] = ()
+    payments: Sequence[RecordedPayment] = ()
 
     @cached_property
     def order(self) -> dict[str, int]:
@@ -83,6 +85,13 @@ class Recorded:
 
     def charges_written_by(self, notification_id: str, account_ref: str) -> list[WrittenCharge]:
         return [c for c in self.charges_of(account_ref) if c.notification_id == notification_id]
+
+    def instalments_of(self, account_ref: str) -> list[WrittenInstalment]:
+        """Every instalment row of an account, in the order written."""
+        return self._instalments_by_ref.get(account_ref, [])
+
+    def payments_of(self, account_ref: str) -> list[RecordedPayment]:
+        return [p for p in self.payments if p.account_ref == account_ref]
 
     def instalments_written_by(self, notification_id: str, account_ref: str) -> list[WrittenInstalment]:
         return [i for i in self._instalments_by_ref.get(account_ref, []) if i.notification_id == notification_id]

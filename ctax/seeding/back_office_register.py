@@ -14,7 +14,7 @@ from adapters.revenues_port import ExistingAccount, RegisterProperty
 from ctax.seeding.synthetic_register import generate_register
 from legacy.database import connect, create_schema
 from legacy.ledger import load_register
-from legacy.records import Account, Charge, Instalment
+from legacy.records import Account, Charge, Instalment, Payment
 from processors.rules.council import CouncilRules
 
 
@@ -45,6 +45,6 @@ def seed_back_office_register(database: Path, rules: CouncilRules, *, properties
 
 def _migrated(a: ExistingAccount) -> Account:
     return Account(a.account_ref, a.uprn, a.liability_start.isoformat(), None, a.discount_code, a.discount_percent,
-                   a.paid_this_year_pence, a.liable_persons,
-                   tuple(Charge(**vars(c)) for c in a.charges), tuple(Instalment(**vars(i)) for i in a.instalments),
+                   a.liable_persons, tuple(Charge(**vars(c)) for c in a.charges),
+                   tuple(Instalment(**vars(i)) for i in a.instalments), tuple(Payment(**vars(p)) for p in a.payments),
                    twelve_instalments=a.twelve_instalments, payment_day=a.payment_day)

@@ -10,11 +10,12 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from adapters.revenues_port import ChargeRow, ExistingAccount, InstalmentRow, RegisterProperty
+from adapters.revenues_port import ChargeRow, ExistingAccount, InstalmentRow, PaymentRow, RegisterProperty
 from processors.rules.charges import charge_lines
 from processors.rules.council import CouncilRules
 from processors.rules.discounts import NO_DISCOUNT, SINGLE_PERSON
 from processors.rules.instalments import instalment_plan
+from schemas.events import Instalment
 from schemas.financial_year import financial_year_of
 
 FIRST_UPRN = 100_090_000_001
@@ -37,6 +38,8 @@ SURNAMES = (
 # Share of England's dwellings in each band (rounded, VOA 2024).
 BAND_WEIGHTS = {"A": 24, "B": 20, "C": 22, "D": 15, "E": 9, "F": 5, "G": 3, "H": 2}
 _INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+# One seeded account in this many missed its latest instalment due, so arrears exist in tests and the demo.
+ARREARS_EVERY = 10
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,14 @@ def generate_register(
     return SyntheticRegister(tuple(props), tuple(accounts))
 
 
+def _payments(plan: tuple[Instalment, ...], as_of: date, *, in_arrears: bool) -> tuple[PaymentRow, ...]:
+    """One payment on each instalment's due day up to ``as_of``; an account ``in_arrears`` missed the latest."""
+    due = [i for i in plan if i.due_date <= as_of]
+    if in_arrears and due:
+        due = due[:-1]
+    return tuple(PaymentRow(i.financial_year, i.due_date, i.amount_pence) for i in due)
+
+
 def seeded_account_ref(prefix: str, index: int) -> str:
     # Seeded accounts number from 500,000,000 so they never meet the ones the processor opens.
     return f"{prefix}{500_000_000 + index:09d}"
@@ -110,7 +121,6 @@ def _existing_account(
     lines = charge_lines(max(start, year.start), year.end, prop.band, discount, rules)
     total = sum(line.charge_pence for line in lines)
     plan = instalment_plan(total, year, year.start - timedelta(days=30), rules.payment_day)
-    paid = sum(i.amount_pence for i in plan if i.due_date <= as_of)
     return ExistingAccount(
         account_ref=seeded_account_ref(prefix, index),
         uprn=prop.uprn,
@@ -118,7 +128,7 @@ def _existing_account(
         liable_persons=tuple(people),
         discount_code=discount.code,
         discount_percent=discount.percent,
-        paid_this_year_pence=paid,
+        payments=_payments(plan, as_of, in_arrears=index % ARREARS_EVERY == ARREARS_EVERY - 1),
         charges=tuple(ChargeRow(**line.model_dump()) for line in lines),
         instalments=tuple(InstalmentRow(**i.model_dump()) for i in plan),
     )

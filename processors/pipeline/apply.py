@@ -9,7 +9,7 @@ from typing import Any
 from adapters.revenues_port import ApplyResult, RefusedChangeError, StaleAccountError
 from processors.pipeline.context import StageContext
 from processors.pipeline.status_events import status_event
-from schemas.events import AccountChange, NotificationStatus, Reason, Stage, Status
+from schemas.events import AccountChange, NotificationStatus, Reason, Stage, Status, YearBill
 
 
 def apply_changes(ctx: StageContext, changes: Sequence[AccountChange]) -> list[NotificationStatus]:
@@ -46,4 +46,11 @@ def apply_outcome(
     # Completed when the transaction committed, or when an earlier delivery applied it.
     completed_at = committed_at if result.newly_applied else result.applied_at
     return status_event(ctx, **common, status=Status.APPLIED, account_refs=result.account_refs,
-                        timings=change.timings.model_copy(update={"completed_at": completed_at}))
+                        timings=change.timings.model_copy(update={"completed_at": completed_at}),
+                        year_bills=year_bills_of(change))
+
+
+def year_bills_of(change: AccountChange) -> tuple[YearBill, ...]:
+    """The revised demands and credits the change made on the accounts it ended or amended, year by year."""
+    return (*(bill for ending in change.endings for bill in ending.year_bills),
+            *(bill for amendment in change.amendments for bill in amendment.year_bills))

@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 from processors.rules.charges import charge_lines
 from processors.rules.council import CouncilRules
-from processors.rules.discounts import Discount, discount_for, discount_from_account
-from processors.rules.final_bills import EndedLiability, final_bills
+from processors.rules.discounts import Discount, discount_for
 from processors.rules.instalments import PaymentPlanTerms, Scheme, instalment_plan
+from processors.rules.ledger import rebilled
+from processors.rules.periods import ended_at
 from processors.rules.review import Review
 from schemas.events import (
     EndedAccount,
@@ -20,7 +21,6 @@ from schemas.events import (
     LiabilityOpening,
     OpenAccount,
     PropertyFacts,
-    YearBill,
 )
 from schemas.financial_year import FinancialYear, day_before, financial_year_of
 from schemas.notification import Address, Resident
@@ -103,10 +103,7 @@ def _completed_ending(
             f"({reference}) gives {last_day.isoformat()}",
             "move_date",
         )
-    account = OpenAccount(account_ref=ended.account_ref, liability_start=ended.liability_start,
-                          discount_code=ended.discount_code, discount_percent=ended.discount_percent,
-                          paid_this_year_pence=ended.paid_this_year_pence,
-                          twelve_instalments=ended.twelve_instalments, payment_day=ended.payment_day)
+    account = OpenAccount(**ended.model_dump(exclude={"liability_end", "ended_by_reference"}))
     completing = facts.model_copy(update={"open_account": account})
     reason = ("moved out (resident's notification), completing the ending made when the next occupier moved in"
               if follows_newcomer else "moved out (resident's notification), completing an earlier ending")
@@ -150,11 +147,6 @@ def recorded_arrangement(account: OpenAccount, rules: CouncilRules) -> PaymentPl
                               account.payment_day or rules.payment_day)
 
 
-def recorded_payments(account: OpenAccount, notice: date) -> dict[int, int]:
-    """What the account says was paid towards each financial year: today only the notice's year."""
-    return {financial_year_of(notice).start_year: account.paid_this_year_pence}
-
-
 def _ending(
     facts: PropertyFacts, move_date: date, notice: date, rules: CouncilRules, reason: str, *,
     forwarding: Address | None = None, expected_end: date | None = None,
@@ -178,6 +170,8 @@ def final_bill_ending(
     ``balance_pence`` is the latest year's (the notice's year, or the next one for a move notified ahead
     across 1 April); every year's bill is in ``year_bills`` and every year's instalments (each on the
     account's ``arrangement``) in ``instalments``. A negative balance is a credit and has no instalments.
+    The years run from the last day's year to the later of the notice's year and the last year the account
+    holds (``processors/rules/ledger.py``).
     """
     account = facts.open_account
     assert account is not None
@@ -189,25 +183,21 @@ def final_bill_ending(
             f"({account.liability_start.isoformat()})",
             "move_date",
         )
-    discount = discount_from_account(account.discount_code, account.discount_percent)
-    bills = final_bills(
-        EndedLiability(liability_start=account.liability_start, last_day=last_day, band=facts.band,
-                       discount=discount, arrangement=arrangement,
-                       paid_by_year=recorded_payments(account, notice)),
-        notice, rules)
-    latest = bills[-1]
+    # The final bill is the sum over the periods in force up to the last day (their discount history), each
+    # year billed on its own revised demand or credit (SI 1992/613 Sch. 1 para 9, reg. 24, reg. 31).
+    first = financial_year_of(last_day)
+    demands = rebilled(account, facts.band, first, lambda periods: ended_at(periods, last_day), notice,
+                       arrangement, rules)
     return LiabilityEnding(
         account_ref=account.account_ref,
         uprn=facts.uprn,
         expected_liability_start=account.liability_start,
         liability_end=last_day,
         reason=reason,
-        charges=tuple(line for bill in bills for line in bill.charges),
-        balance_pence=latest.balance_pence,
-        instalments=tuple(i for bill in bills for i in bill.instalments),
-        year_bills=tuple(YearBill(financial_year=bill.year.start_year, charge_pence=bill.charge_pence,
-                                  paid_pence=bill.paid_pence, paid_is_assumed=bill.paid_is_assumed,
-                                  balance_pence=bill.balance_pence) for bill in bills),
+        charges=demands.charges,
+        balance_pence=demands.latest.balance_pence,
+        instalments=demands.instalments,
+        year_bills=demands.year_bills,
     )
 
 

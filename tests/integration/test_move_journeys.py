@@ -75,7 +75,8 @@ def stack(request: pytest.FixtureRequest, kafka_bootstrap: str, tmp_path_factory
                  register_property(VACANT_A, band="A", line_1="15 Acacia Avenue"),
                  register_property(VACANT_IDEM, band="B", line_1="16 Acacia Avenue"),
                  register_property(VACANT_DUP, band="B", line_1="17 Acacia Avenue")],
-                [existing_account("500000012", OCCUPIED_D, start=date(2021, 3, 1), paid=50000),
+                [existing_account("500000012", OCCUPIED_D, start=date(2021, 3, 1), paid=50000,
+                                  paid_year=fy_start(TODAY).year),
                  existing_account("500000013", OCCUPIED_C, start=date(2019, 8, 14), paid=0)],
             )
             yield running

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, HTTPException, Request, status
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from schemas.notification import Channel, NotificationRequest
 from web.in_thread import in_thread
@@ -44,6 +44,22 @@ class HistoryItem(BaseModel):
     at: datetime
 
 
+class YearBillOut(BaseModel):
+    """One financial year's bill after an applied change: a balance due, or a credit to refund or transfer."""
+
+    financial_year: int = Field(description="The year the bill is for, by its first calendar year (2026: 2026/27)")
+    year: str = Field(description="The year as bills write it, e.g. 2026/27")
+    balance_due_pence: int = Field(ge=0, description="Left to pay for the year (0 when nothing is due)")
+    credit_pence: int = Field(ge=0, description="Paid beyond the year's charge: to refund or transfer to the "
+                                               "resident's other account (0 when there is none)")
+
+
+def year_bill_out(bill: dict[str, int]) -> YearBillOut:
+    year, balance = int(bill["financial_year"]), int(bill["balance_pence"])
+    return YearBillOut(financial_year=year, year=f"{year}/{(year + 1) % 100:02d}",
+                       balance_due_pence=max(balance, 0), credit_pence=max(-balance, 0))
+
+
 class Progress(BaseModel):
     notification_id: str
     reference: str
@@ -55,6 +71,8 @@ class Progress(BaseModel):
     reasons: list[ReasonOut]
     account_refs: list[str]
     history: list[HistoryItem]
+    year_bills: list[YearBillOut] = Field(default_factory=list,
+                                          description="Once applied: each year's balance due or credit")
 
 
 @router.post(
@@ -115,4 +133,4 @@ async def notification_progress(notification_id: str, request: Request) -> Any:
     found = await in_thread(runtime.store.progress, notification_id)
     if found is None:
         raise HTTPException(404, detail="No notification with that id")
-    return found
+    return {**found, "year_bills": [year_bill_out(bill) for bill in found.get("year_bills", [])]}

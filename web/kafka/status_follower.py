@@ -51,4 +51,6 @@ class StatusFollower:
             status.notification_id, status.reference, status.kind.value, status.status.value, at,
             timings.submitted_at, timings.validated_at, timings.completed_at,
             [reason.model_dump() for reason in status.reasons], list(status.account_refs),
+            year_bills=[{"financial_year": b.financial_year, "balance_pence": b.balance_pence}
+                        for b in status.year_bills],
         )

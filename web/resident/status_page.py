@@ -105,6 +105,30 @@ def reason_lines(reasons: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def bill_lines(year_bills: list[dict[str, int]]) -> list[str]:
+    """Each year's bill after the change, in words: what is left to pay, or a credit and where it goes.
+
+    A credit is never a negative balance: it is refunded, or transferred to the resident's other Council Tax
+    account (SI 1992/613 reg. 24(3), Sch. 1 para 9(4)).
+    """
+    lines = []
+    for bill in year_bills:
+        year = int(bill["financial_year"])
+        label, balance = f"{year}/{(year + 1) % 100:02d}", int(bill["balance_pence"])
+        if balance > 0:
+            lines.append(f"{label}: {_pounds(balance)} left to pay. Your bill will show the instalments.")
+        elif balance < 0:
+            lines.append(f"{label}: you have paid {_pounds(-balance)} more than you owe. This is a credit: we will "
+                         "refund it or transfer it to your other Council Tax account.")
+        else:
+            lines.append(f"{label}: nothing more to pay.")
+    return lines
+
+
+def _pounds(pence: int) -> str:
+    return f"£{pence // 100:,}.{pence % 100:02d}"
+
+
 def stage_for(status: str, kind: str) -> StageView:
     """How the page shows a status; an applied change says what was done for its kind."""
     stage = STAGES.get(status, STAGES["received"])
@@ -153,4 +177,5 @@ async def status_answer(request: Request) -> Response:
         "final": found["status"] in FINAL,
         "rejected": found["status"] == "rejected",
         "reasons_heading": REASONS_HEADINGS.get(found["status"], "Why"),
+        "bills": bill_lines(found.get("year_bills", [])) if found["status"] == "applied" else [],
     })

@@ -1,4 +1,5 @@
-"""Widening a text column that an earlier release created too narrow, where the database enforces the width.
+"""Widening a text column that an earlier release created too narrow, where the database enforces the width, and
+adding a text column an earlier release did not have.
 
 ``create_all`` creates missing tables but never changes existing ones: a PostgreSQL web store created when
 ``kind`` was ``VARCHAR(20)`` would refuse ``single_person_discount`` (22 characters). SQLite does not
@@ -22,3 +23,13 @@ def widen_to_declared(engine: Engine, column: Column[str]) -> None:
     with engine.begin() as conn:
         # Names come from our own table definitions, never from input.
         conn.execute(text(f'ALTER TABLE "{table}" ALTER COLUMN "{column.name}" TYPE VARCHAR({column.type.length})'))
+
+
+def add_missing_text_column(engine: Engine, column: Column[str]) -> None:
+    """Add a text column a later release declared to a table an earlier one created (empty list ``[]`` in each row)."""
+    table = column.table.name
+    if column.name in {c["name"] for c in inspect(engine).get_columns(table)}:
+        return
+    with engine.begin() as conn:
+        # Names come from our own table definitions, never from input.
+        conn.execute(text(f"ALTER TABLE \"{table}\" ADD COLUMN \"{column.name}\" TEXT NOT NULL DEFAULT '[]'"))

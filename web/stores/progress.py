@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from web.stores.column_widening import widen_to_declared
+from web.stores.column_widening import add_missing_text_column, widen_to_declared
 from web.stores.database import as_utc, create_tables, metadata
 from web.stores.group_commit import GroupCommit
 
@@ -38,6 +38,8 @@ progress_table = Table(
     Column("reasons", Text, nullable=False, default="[]"),
     Column("account_refs", Text, nullable=False, default="[]"),
     Column("history", Text, nullable=False, default="[]"),
+    # Once applied: each year's balance due or credit, as JSON [{"financial_year", "balance_pence"}].
+    Column("year_bills", Text, nullable=False, default="[]", server_default="[]"),
 )
 
 idempotency_table = Table(
@@ -79,6 +81,7 @@ class ProgressStore:
     def create_schema(self) -> None:
         create_tables(self._engine, progress_table, idempotency_table)
         widen_to_declared(self._engine, progress_table.c.kind)
+        add_missing_text_column(self._engine, progress_table.c.year_bills)
 
     def record_received(self, notification_id: str, reference: str, kind: str, submitted_at: datetime) -> None:
         """Record a notification the intake is about to publish (raises IntegrityError on a reused reference)."""
@@ -102,7 +105,7 @@ class ProgressStore:
     def record_status(
         self, notification_id: str, reference: str, kind: str, status: str, at: datetime,
         submitted_at: datetime, validated_at: datetime | None, completed_at: datetime | None,
-        reasons: list[dict[str, Any]], account_refs: list[str],
+        reasons: list[dict[str, Any]], account_refs: list[str], year_bills: list[dict[str, int]] | None = None,
     ) -> None:
         """Apply a status event from the stream (idempotent; never moves a notification backwards)."""
         with self._engine.begin() as conn:
@@ -115,6 +118,7 @@ class ProgressStore:
                     submitted_at=submitted_at, validated_at=validated_at, completed_at=completed_at,
                     reasons=json.dumps(reasons), account_refs=json.dumps(account_refs),
                     history=json.dumps([{"status": status, "at": at.isoformat()}]),
+                    year_bills=json.dumps(year_bills or []),
                 ))
                 return
             if _RANK.get(status, 0) < _RANK.get(row["status"], 0):
@@ -128,6 +132,7 @@ class ProgressStore:
                 status=status, validated_at=validated_at or row["validated_at"],
                 completed_at=completed_at or row["completed_at"], reasons=json.dumps(reasons),
                 account_refs=json.dumps(account_refs), history=json.dumps(history),
+                year_bills=json.dumps(year_bills) if year_bills else row["year_bills"],
             ))
 
     def progress(self, notification_id: str) -> dict[str, Any] | None:
@@ -146,7 +151,7 @@ class ProgressStore:
             "status": row["status"], "submitted_at": _utc(row["submitted_at"]),
             "validated_at": _utc(row["validated_at"]), "completed_at": _utc(row["completed_at"]),
             "reasons": json.loads(row["reasons"]), "account_refs": json.loads(row["account_refs"]),
-            "history": json.loads(row["history"]),
+            "history": json.loads(row["history"]), "year_bills": json.loads(row["year_bills"] or "[]"),
         }
 
     # -- idempotency keys ----------------------------------------------------------------------------------

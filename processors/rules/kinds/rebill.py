@@ -7,7 +7,6 @@ from datetime import date
 
 from processors.rules.amendments import _account_for, _discount_change
 from processors.rules.council import CouncilRules
-from processors.rules.discounts import discount_from_account
 from processors.rules.kinds.kind_rules import BackOfficeRequest, KindRules, the_address
 from processors.rules.review import Effects
 from schemas.events import ValidatedNotification
@@ -17,8 +16,8 @@ from schemas.notification import ChangeKind, Rebill
 def assess(change: Rebill, validated: ValidatedNotification, notice: date, rules: CouncilRules) -> Effects:
     facts = validated.facts_for(change.uprn)
     account = _account_for(facts, change.account_reference)
-    current = discount_from_account(account.discount_code, account.discount_percent)
-    return (), (), (_discount_change(facts, account, change.from_date, current, notice, rules,
+    # The periods as they stand (each with the discount it had), worked out again under the current rules.
+    return (), (), (_discount_change(facts, account, change.from_date, None, notice, rules,
                                      f"Charge from {change.from_date.isoformat()} and instalments worked out again "
                                      f"under the current rules: {change.reason}"),)
 

@@ -9,9 +9,22 @@ from typing import Any
 
 import pytest
 
-from adapters.revenues_port import AppliedChange, RefusedChangeError, RevenuesUnavailableError, StaleAccountError
+from adapters.revenues_port import (
+    AppliedChange,
+    ChargeRow,
+    ExistingAccount,
+    InstalmentRow,
+    PaymentRow,
+    RefusedChangeError,
+    RevenuesUnavailableError,
+    StaleAccountError,
+)
 from processors.rules.assessment import assess
+from processors.rules.charges import charge_lines
+from processors.rules.discounts import NO_DISCOUNT
+from processors.rules.instalments import instalment_plan
 from schemas.events import AccountChange
+from schemas.financial_year import FinancialYear
 from tests.builders import (
     RULES,
     address,
@@ -23,6 +36,7 @@ from tests.builders import (
     register_property,
     validated,
 )
+from tests.unit.rules.ledger_reading import Liability, year_charge_pence
 
 APPLIED_AT = datetime(2025, 10, 10, 12, 0, tzinfo=UTC)
 
@@ -55,6 +69,10 @@ CAPABILITIES: dict[str, tuple[str, ...]] = {
         "test_facts_show_what_an_open_account_holds",
         "test_an_amendment_changes_the_discount_people_and_charges_from_a_date"),
     "payment arrangements kept": ("test_the_account_keeps_its_payment_arrangement",),
+    "periods, payments and revised demands": (
+        "test_payments_are_read_back_with_their_dates",
+        "test_a_revised_demand_folds_the_arrears_and_never_asks_twice",
+        "test_a_final_bill_is_the_sum_over_the_periods_in_force"),
     "a change recognised by what it did (its marker lost)": (
         "test_a_resend_is_recognised_by_what_the_change_did_when_its_marker_is_lost",
         "test_a_resent_move_out_is_recognised_by_the_ending_when_its_marker_is_lost",
@@ -69,6 +87,26 @@ def seed(revenues: Any) -> None:
         [register_property(VACANT, band="B"), register_property(OCCUPIED, band="D", line_1="2 Acacia Avenue"),
          register_property(OTHER_VACANT, band="E", line_1="3 Acacia Avenue")],
         [existing_account("500000001", OCCUPIED, start=date(2021, 3, 1), paid=91200)],
+    )
+
+
+# An account with a year's money: billed for 2025/26 in 10 instalments, paid April to August, September missed.
+LEDGERED = "500000009"
+LEDGER_BILLED = charge_lines(date(2025, 4, 1), date(2026, 3, 31), "D", NO_DISCOUNT, RULES)
+LEDGER_PLAN = instalment_plan(sum(c.charge_pence for c in LEDGER_BILLED), FinancialYear(2025), date(2025, 3, 1),
+                              RULES.payment_day)
+LEDGER_PAID = tuple(PaymentRow(2025, i.due_date, i.amount_pence) for i in LEDGER_PLAN if i.due_date < date(2025, 9, 1))
+
+
+def seed_ledgered(revenues: Any) -> None:
+    revenues.create_schema()
+    revenues.load_register(
+        [register_property(OCCUPIED, band="D", line_1="2 Acacia Avenue")],
+        [ExistingAccount(account_ref=LEDGERED, uprn=OCCUPIED, liability_start=date(2019, 5, 1),
+                         liable_persons=("Alex Jones",), discount_code=None, discount_percent=0,
+                         charges=tuple(ChargeRow(**c.model_dump()) for c in LEDGER_BILLED),
+                         instalments=tuple(InstalmentRow(**i.model_dump()) for i in LEDGER_PLAN),
+                         payments=LEDGER_PAID)],
     )
 
 
@@ -164,7 +202,7 @@ class RevenuesContract:
         assert (vacant.band, vacant.postcode, vacant.open_account) == ("B", "ZY1 5AB", None)
         occupied = facts_of(seeded, OCCUPIED)
         assert occupied.open_account.account_ref == "500000001"
-        assert occupied.open_account.paid_this_year_pence == 91200
+        assert [(p.financial_year, p.amount_pence) for p in occupied.open_account.payments] == [(2025, 91200)]
 
     def test_move_in_opens_an_account_with_charges_instalments_and_a_note(self, seeded: Any) -> None:
         change = change_for(seeded, move_in(uprn=VACANT, move_date=date(2025, 10, 1)))
@@ -388,6 +426,72 @@ class RevenuesContract:
         assert (held.twelve_instalments, held.payment_day) == (True, 15)
         opened = apply_one(seeded, change_for(seeded, move_in(uprn=VACANT, twelve_instalments=True)))
         assert seeded.account(opened.account_refs[0]).twelve_instalments
+
+    @pytest.fixture
+    def ledgered(self, revenues: Any) -> Any:
+        seed_ledgered(revenues)
+        return revenues
+
+    def test_payments_are_read_back_with_their_dates(self, ledgered: Any) -> None:
+        held = facts_of(ledgered, OCCUPIED).open_account
+        assert [(p.financial_year, p.paid_on, p.amount_pence) for p in held.payments] == [
+            (p.financial_year, p.paid_on, p.amount_pence) for p in LEDGER_PAID]
+        assert [(i.sequence, i.due_date, i.amount_pence) for i in held.instalments] == [
+            (i.sequence, i.due_date, i.amount_pence) for i in LEDGER_PLAN]
+        account = ledgered.account(LEDGERED)
+        assert [(p.paid_on, p.amount_pence) for p in account.payments] == [(p.paid_on, p.amount_pence)
+                                                                          for p in LEDGER_PAID]
+
+    def _claim_from_october(self, ledgered: Any) -> AccountChange:
+        claim = {"kind": "single_person_discount", "uprn": OCCUPIED, "address": address("2 Acacia Avenue"),
+                 "action": "claim", "effective_date": date(2025, 10, 1), "reason": "others_left"}
+        change = change_for(ledgered, claim)
+        apply_one(ledgered, change)
+        return change
+
+    def test_a_revised_demand_folds_the_arrears_and_never_asks_twice(self, ledgered: Any) -> None:
+        """SI 1992/613 reg. 24, Sch. 1 para 10: the missed September instalment is folded into the revised plan,
+        not kept beside it; the instalments still to pay come to the year's charge less what was paid."""
+        change = self._claim_from_october(ledgered)
+        account = ledgered.account(LEDGERED)
+        charge = sum(c.charge_pence for c in account.charges if c.financial_year == 2025)
+        liability = Liability(date(2019, 5, 1), None, "D", ((date(2019, 5, 1), 0), (date(2025, 10, 1), 25)))
+        assert charge == year_charge_pence(liability, 2025, RULES.band_d_pence[2025])
+        paid = sum(p.amount_pence for p in LEDGER_PAID)
+        paid_dates = {p.paid_on for p in LEDGER_PAID}
+        live = [i for i in account.instalments if i.financial_year == 2025]
+        unpaid = [i for i in live if i.due_date not in paid_dates]
+        assert sum(i.amount_pence for i in unpaid) == charge - paid
+        missed = next(i for i in LEDGER_PLAN if i.due_date.month == 9)
+        assert (missed.sequence, missed.due_date) not in {(i.sequence, i.due_date) for i in live}
+        sequences = [i.sequence for i in live]
+        assert len(sequences) == len(set(sequences)), sequences
+        assert min(i.sequence for i in unpaid) > max(i.sequence for i in live if i.due_date in paid_dates)
+        assert "-£" not in account.audit_notes[-1].note
+        assert change.reference in account.audit_notes[-1].note
+
+    def test_a_final_bill_is_the_sum_over_the_periods_in_force(self, ledgered: Any) -> None:
+        """A move-out after a discount claim bills each period at the discount it had (LGFA 1992 s.2, s.11)."""
+        self._claim_from_october(ledgered)
+        leaving = change_for(ledgered, move_out(uprn=OCCUPIED, move_date=date(2025, 10, 20),
+                                                address=address("2 Acacia Avenue")))
+        apply_one(ledgered, leaving)
+        account = ledgered.account(LEDGERED)
+        assert account.liability_end == date(2025, 10, 19)
+        assert [(c.period_start, c.period_end, c.discount_percent) for c in account.charges] == [
+            (date(2025, 4, 1), date(2025, 9, 30), 0), (date(2025, 10, 1), date(2025, 10, 19), 25)]
+        liability = Liability(date(2019, 5, 1), date(2025, 10, 19), "D",
+                              ((date(2019, 5, 1), 0), (date(2025, 10, 1), 25)))
+        charge = sum(c.charge_pence for c in account.charges)
+        assert charge == year_charge_pence(liability, 2025, RULES.band_d_pence[2025])
+        paid_dates = {p.paid_on for p in LEDGER_PAID}
+        unpaid = [i for i in account.instalments if i.due_date not in paid_dates]
+        assert sum(i.amount_pence for i in unpaid) == max(0, charge - sum(p.amount_pence for p in LEDGER_PAID))
+        ended = facts_of(ledgered, OCCUPIED).last_ended_account
+        assert ended.account_ref == LEDGERED
+        assert [(p.paid_on, p.amount_pence) for p in ended.payments] == [(p.paid_on, p.amount_pence)
+                                                                        for p in LEDGER_PAID]
+        assert [c.discount_percent for c in ended.charges] == [0, 25]
 
     def test_a_resend_is_recognised_by_what_the_change_did_when_its_marker_is_lost(self, seeded: Any) -> None:
         arrangement = {"kind": "payment_arrangement", "uprn": OCCUPIED, "address": address("2 Acacia Avenue"),

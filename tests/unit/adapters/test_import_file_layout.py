@@ -8,7 +8,7 @@ import pytest
 
 from adapters.files.layout import check_fits, hash_total, import_file, neutralised
 from adapters.memory_revenues import InMemoryRevenuesSystem
-from adapters.revenues_port import RefusedChangeError
+from adapters.revenues_port import RefusedChangeError, superseded_from_day
 from legacy.import_file import read_import_file
 from legacy.records import Amendment
 from schemas.events import AccountChange
@@ -71,7 +71,9 @@ def test_an_amendment_is_an_a_record_with_its_people_and_lines_and_reads_back_wh
     assert (step.account_no, step.replace_liable_persons, step.liable_persons) == (
         "500000001", True, ("Alex Jones", "Kim Lee"))
     assert (step.discount_code, step.discount_percent, step.twelve_instalments) == ("SPD", 25, False)
-    assert (step.recharge_from_year, step.replan_year) == (amendment.first_recharged_year, amendment.replanned_year)
+    assert step.recharge_from_year == amendment.first_recharged_year
+    assert step.replan_years == tuple(sorted({bill.financial_year for bill in amendment.year_bills}))
+    assert step.instalments_from == superseded_from_day(change, amendment.year_bills)
     assert [c.charge_pence for c in step.charges] == [c.charge_pence for c in amendment.charges]
     assert [i.amount_pence for i in step.instalments] == [i.amount_pence for i in amendment.instalments]
 

@@ -21,7 +21,7 @@ def ledger(tmp_path: Path) -> Ledger:
     conn = connect(tmp_path / "bo.db")
     load_register(conn, [{"uprn": UPRN, "property_ref": "P1", "address_line_1": "1 Acacia Avenue",
                           "address_line_2": None, "town": "Exampleton", "postcode": "ZY1 5AB", "band": "C"}],
-                  [Account("500000001", UPRN, "2021-03-01", "2024-03-31", None, 0, 0, ("Ann Example",))])
+                  [Account("500000001", UPRN, "2021-03-01", "2024-03-31", None, 0, ("Ann Example",))])
     return Ledger(conn)
 
 
@@ -98,7 +98,7 @@ def amendment(**changes: object) -> Amendment:
         "replace_liable_persons": True, "liable_persons": ("Sam Taylor", "Kim Lee"), "discount_code": None,
         "discount_percent": 0, "twelve_instalments": True, "payment_day": 15, "recharge_from_year": 2025,
         "charges": (Charge(2025, date(2025, 10, 1), date(2026, 3, 31), 182, "C", 200000, None, 0, 99726),),
-        "replan_year": 2025, "instalments_from": date(2025, 11, 1),
+        "replan_years": (2025,), "instalments_from": date(2025, 11, 1),
         "instalments": (Instalment(2025, 1, date(2025, 11, 15), 99726),), "note": NoteInput("n-6", "amended")}
     return Amendment(**{**fields, **changes})  # type: ignore[arg-type]
 
@@ -142,7 +142,7 @@ def test_a_change_record_is_imported_all_or_nothing(tmp_path: Path) -> None:
     conn = connect(tmp_path / "bo.db")
     load_register(conn, [{"uprn": UPRN, "property_ref": "P1", "address_line_1": "1 Acacia Avenue",
                           "address_line_2": None, "town": "Exampleton", "postcode": "ZY1 5AB", "band": "C"}],
-                  [Account("500000001", UPRN, "2021-03-01", None, None, 0, 0, ("Ann Example",))])
+                  [Account("500000001", UPRN, "2021-03-01", None, None, 0, ("Ann Example",))])
     importer = FileImporter(tmp_path / "bo.db", tmp_path / "inbox", tmp_path / "results", Behaviour())
     # The amendment is fine; the ending after it expects the account closed already: the record is rejected.
     (tmp_path / "inbox" / "F2.csv").write_text(

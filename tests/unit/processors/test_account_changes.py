@@ -180,3 +180,11 @@ def test_each_kind_is_costed_with_its_own_back_office_figure(mode: str) -> None:
     assert (metric.digital_cost_pence, metric.baseline_cost_pence) == (
         model.web_contact.pence, model.phone_contact.pence + keying.pence)
     assert metric.cost_model_version == model.version
+
+
+def test_a_household_of_students_only_needs_their_certificates_as_a_student_exemption_does(mode: str) -> None:
+    residents = [{"full_name": "Alex Jones", "disregard": "full_time_student"}]
+    pipeline = _run(mode, _change("household_change", effective_date=date(2025, 10, 1), event="disregard_started",
+                                  residents=residents, liable_persons=["Alex Jones"]))
+    (status,) = pipeline.finals()
+    assert (status.status, status.reasons[0].code) == (Status.REVIEW, "student_certificate_unverified")

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
-from adapters.sql.history import AccountRecord, AppliedRecord, PropertyRecord, WrittenCharge, WrittenInstalment
+from adapters.sql.history import (
+    AccountRecord,
+    AppliedRecord,
+    PropertyRecord,
+    RecordedPayment,
+    WrittenCharge,
+    WrittenInstalment,
+)
 from schemas.events import ChargeLine, Instalment
 
 UPRN = "100090000004"
@@ -44,8 +51,12 @@ def register(uprn: str = UPRN, band: str = "B") -> PropertyRecord:
                           postcode="ZY1 5AB", band=band)
 
 
-def account(ref: str, start: date, *, end: date | None = None, opened_by: str | None = None, paid: int = 0,
+def account(ref: str, start: date, *, end: date | None = None, opened_by: str | None = None,
             uprn: str = UPRN, code: str | None = None, percent: int = 0, twelve: bool = False) -> AccountRecord:
     return AccountRecord(account_ref=ref, uprn=uprn, liability_start=start, liability_end=end, discount_code=code,
-                         discount_percent=percent, paid_this_year_pence=paid, opened_by_notification=opened_by,
+                         discount_percent=percent, opened_by_notification=opened_by,
                          twelve_instalments=twelve, payment_day=None)
+
+
+def payment(ref: str, paid_on: date, pence: int, year: int = 2026) -> RecordedPayment:
+    return RecordedPayment(account_ref=ref, financial_year=year, paid_on=paid_on, amount_pence=pence)

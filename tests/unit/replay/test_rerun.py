@@ -10,7 +10,7 @@ from ctax.replay.diff import Difference
 from ctax.replay.recorded import Recorded
 from ctax.replay.rerun import Period, rerun
 from processors.rules.assessment import assess
-from schemas.events import AccountChange, ChargeLine, EndedAccount, OpenAccount
+from schemas.events import AccountChange, ChargeLine, EndedAccount, OpenAccount, Payment
 from schemas.notification import ChangeNotification
 from tests.builders import RULES, address, facts, move_in, move_out, notification, validated
 from tests.unit.replay.fixtures import (
@@ -18,6 +18,7 @@ from tests.unit.replay.fixtures import (
     UPRN,
     account,
     applied,
+    payment,
     register,
     written_charges,
     written_instalments,
@@ -40,7 +41,7 @@ def _move_in_history(*, date_bug: bool) -> tuple[ChangeNotification, Recorded]:
     """A move-in on 10 April 2026 (12 instalments) that ended A1's liability and opened A2."""
     n = notification(move_in(UPRN, date(2026, 4, 10), twelve_instalments=True), submitted_at=NOTICE)
     right = _assessed(n, facts(UPRN, open_account=OpenAccount(
-        account_ref="A1", liability_start=date(2020, 6, 1), discount_percent=0, paid_this_year_pence=0)))
+        account_ref="A1", liability_start=date(2020, 6, 1), discount_percent=0)))
     opening, (ending,) = right.openings[0], right.endings
     plan = list(opening.instalments)
     if date_bug:  # as an old version wrote it: the last of 12 instalments on 1 April of the next year
@@ -94,8 +95,9 @@ def test_a_discount_claim_is_replayed_with_the_discount_the_account_had_before_i
     """The account row now carries the discount the claim added; the replay takes the one in force before."""
     seed_line = ChargeLine(financial_year=2026, period_start=date(2026, 4, 1), period_end=date(2027, 3, 31),
                            days=365, band="B", annual_charge_pence=186200, discount_percent=0, charge_pence=186200)
+    paid = Payment(financial_year=2026, paid_on=date(2026, 4, 1), amount_pence=15000)
     before = OpenAccount(account_ref="A3", liability_start=date(2020, 6, 1), discount_percent=0,
-                         paid_this_year_pence=15000, charges=(seed_line,))
+                         charges=(seed_line,), payments=(paid,))
     claim = notification({"kind": "single_person_discount", "uprn": OTHER_UPRN, "address": address("5 Acacia Avenue"),
                           "action": "claim", "effective_date": date(2026, 5, 1), "reason": "only_adult"},
                          submitted_at=NOTICE)
@@ -104,10 +106,11 @@ def test_a_discount_claim_is_replayed_with_the_discount_the_account_had_before_i
     recorded = Recorded(
         applied=[applied(nid, "A3")],
         properties={OTHER_UPRN: register(OTHER_UPRN)},
-        accounts=[account("A3", date(2020, 6, 1), uprn=OTHER_UPRN, code="SPD", percent=25, paid=15000)],
+        accounts=[account("A3", date(2020, 6, 1), uprn=OTHER_UPRN, code="SPD", percent=25)],
         charges=[*written_charges("A3", [seed_line], None, superseded=True),
                  *written_charges("A3", amendment.charges, nid)],
         instalments=written_instalments("A3", amendment.instalments, nid),
+        payments=[payment("A3", paid.paid_on, paid.amount_pence)],
     )
     result = rerun(recorded.applied, {nid: claim}, recorded, RULES, PERIOD, TODAY, NOW)
     assert result.not_replayed == ()
@@ -136,13 +139,13 @@ def test_a_move_out_told_after_the_newcomer_moved_in_is_replayed_as_completing_t
                             reference="CTX-0000-000A")
     leaving = notification(move_out(UPRN, left), submitted_at=datetime(2026, 5, 3, 9, 0, tzinfo=UTC),
                            reference="CTX-0000-000B")
-    a1 = OpenAccount(account_ref="A1", liability_start=date(2020, 6, 1), discount_percent=0,
-                     paid_this_year_pence=0)
+    a1 = OpenAccount(account_ref="A1", liability_start=date(2020, 6, 1), discount_percent=0)
     first = _assessed(incoming, facts(UPRN, open_account=a1))
-    a2 = OpenAccount(account_ref="A2", liability_start=moving, discount_percent=0, paid_this_year_pence=0,
-                     charges=first.openings[0].charges)
+    a2 = OpenAccount(account_ref="A2", liability_start=moving, discount_percent=0,
+                     charges=first.openings[0].charges, instalments=first.openings[0].instalments)
     ended = EndedAccount(account_ref="A1", liability_start=date(2020, 6, 1), liability_end=date(2026, 4, 30),
-                         discount_percent=0, paid_this_year_pence=0, ended_by_reference="CTX-0000-000A")
+                         discount_percent=0, ended_by_reference="CTX-0000-000A",
+                         charges=first.endings[0].charges, instalments=first.endings[0].instalments)
     second = _assessed(leaving, facts(UPRN, open_account=a2).model_copy(update={"last_ended_account": ended}))
     (completion,) = second.endings
     assert completion.account_ref == "A1"

@@ -3,13 +3,10 @@
 from datetime import UTC, date, datetime
 
 from processors.rules.assessment import assess
-from processors.rules.discounts import NO_DISCOUNT
-from processors.rules.final_bills import EndedLiability, final_bills
 from processors.rules.instalments import PaymentPlanTerms, Scheme
 from processors.rules.liability import final_bill_ending, notice_date_for
 from processors.rules.review import NeedsReview
-from schemas.events import AccountChange
-from schemas.financial_year import FinancialYear
+from schemas.events import AccountChange, Payment
 from tests.builders import RULES, facts, move_in, move_out, move_within, notification, open_account, validated
 
 NOW = datetime(2025, 10, 10, 12, tzinfo=UTC)
@@ -152,29 +149,23 @@ def test_a_backdated_move_out_bills_the_earlier_year_and_the_current_year_separa
     assert [(b.financial_year, b.charge_pence, b.paid_pence, b.balance_pence) for b in ending.year_bills] == [
         (2024, 198661, 217100, -18439), (2025, 0, 40000, -40000)]
 
-    earlier, current = final_bills(
-        EndedLiability(liability_start=date(2020, 6, 1), last_day=date(2025, 2, 28), band="D",
-                       discount=NO_DISCOUNT, arrangement=PaymentPlanTerms(Scheme.TEN, 1),
-                       paid_by_year={2025: 40000}),
-        date(2025, 5, 10), RULES)
-    # 2024/25's own demand: paid assumed as first billed (the full £2,171), so a credit of £184.39
-    assert (earlier.year, earlier.charge_pence, earlier.paid_pence, earlier.paid_is_assumed) == (
-        FinancialYear(2024), 198661, 217100, True)
-    assert (earlier.balance_pence, earlier.credit_pence, earlier.instalments) == (-18439, 18439, ())
-    assert (current.year, current.charge_pence, current.balance_pence, current.credit_pence) == (
-        FinancialYear(2025), 0, -40000, 40000)
+    # 2024/25's own demand: the account records nothing of that year, so it is taken as paid as first billed
+    # (the full £2,171): a credit of £184.39, with no instalments
+    assert ending.year_bills[0].paid_is_assumed
+    assert not ending.year_bills[1].paid_is_assumed
 
 
 def test_an_earlier_years_balance_due_gets_its_own_demand() -> None:
     # When the account records that only £1,000 was paid towards 2024/25, that year's revised charge leaves
     # £986.61 due: a notice after the year has ended demands it in one amount 14 days on.
-    earlier, _ = final_bills(
-        EndedLiability(liability_start=date(2020, 6, 1), last_day=date(2025, 2, 28), band="D",
-                       discount=NO_DISCOUNT, arrangement=PaymentPlanTerms(Scheme.TEN, 1),
-                       paid_by_year={2024: 100000, 2025: 40000}),
-        date(2025, 5, 10), RULES)
+    account = open_account(start=date(2020, 6, 1)).model_copy(update={"payments": (
+        Payment(financial_year=2024, paid_on=date(2024, 6, 1), amount_pence=100000),
+        Payment(financial_year=2025, paid_on=date(2025, 4, 1), amount_pence=40000))})
+    ending = final_bill_ending(facts(band="D", open_account=account), date(2025, 3, 1), date(2025, 5, 10), RULES,
+                               "moved out", PaymentPlanTerms(Scheme.TEN, 1))
+    earlier = ending.year_bills[0]
     assert (earlier.balance_pence, earlier.paid_is_assumed) == (98661, False)
-    assert [(i.financial_year, i.due_date, i.amount_pence) for i in earlier.instalments] == [
+    assert [(i.financial_year, i.due_date, i.amount_pence) for i in ending.instalments] == [
         (2024, date(2025, 5, 24), 98661)]
 
 

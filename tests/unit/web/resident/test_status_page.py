@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from web.resident.status_page import GENERAL_REASON, STAGES, normalise_reference, reason_lines, stage_for
+from web.resident.status_page import GENERAL_REASON, STAGES, bill_lines, normalise_reference, reason_lines, stage_for
 
 
 def test_references_are_read_however_they_are_typed() -> None:
@@ -39,3 +39,15 @@ def test_an_applied_change_says_what_was_done_for_its_kind() -> None:
     assert "final bill" in stage_for("applied", "move_out").explanation
     assert stage_for("applied", "rebill") == STAGES["applied"]  # an officer's rebill: the general words
     assert stage_for("applied", "a_kind_this_version_does_not_know") == STAGES["applied"]
+
+
+def test_a_credit_is_shown_as_a_credit_for_its_year_to_refund_or_transfer() -> None:
+    lines = bill_lines([{"financial_year": 2025, "balance_pence": 0},
+                        {"financial_year": 2026, "balance_pence": -46205},
+                        {"financial_year": 2027, "balance_pence": 123456}])
+    assert lines[0] == "2025/26: nothing more to pay."
+    assert "2026/27" in lines[1]
+    assert "£462.05" in lines[1]
+    assert "refund it or transfer it" in lines[1]
+    assert "-£" not in " ".join(lines)
+    assert lines[2].startswith("2027/28: £1,234.56 left to pay")

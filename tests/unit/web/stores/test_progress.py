@@ -84,3 +84,32 @@ def test_an_idempotency_key_is_claimed_once_and_remembers_its_answer(tmp_path: P
     assert answered.response == {"notification_id": ID, "reference": "CTX-AAAA-BBBB"}
     progress.release_key("k")
     assert progress.claim_key("k", "hash-2", ID, "CTX-AAAA-BBBB") is None
+
+
+def test_each_years_bill_is_kept_with_the_applied_status(tmp_path: Path) -> None:
+    progress, _ = stores(tmp_path)
+    bills = [{"financial_year": 2025, "balance_pence": 12000}, {"financial_year": 2026, "balance_pence": -46205}]
+    progress.record_status(ID, "CTX-AAAA-BBBB", "move_out", "applied", AT, AT, AT, AT, [], ["500000021"],
+                           year_bills=bills)
+    progress.record_status(ID, "CTX-AAAA-BBBB", "move_out", "applied", AT, AT, AT, AT, [], ["500000021"])
+    found = progress.progress(ID)
+    assert found is not None
+    assert found["year_bills"] == bills  # a redelivery without them does not wipe them
+
+
+def test_a_store_made_before_year_bills_gains_the_column(tmp_path: Path) -> None:
+    engine = create_store_engine(f"sqlite:///{tmp_path}/web.db")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TABLE notification_progress (notification_id VARCHAR(36) PRIMARY KEY, reference VARCHAR(20) "
+            "NOT NULL UNIQUE, kind VARCHAR(40) NOT NULL, status VARCHAR(20) NOT NULL, submitted_at DATETIME NOT NULL, "
+            "validated_at DATETIME, completed_at DATETIME, reasons TEXT NOT NULL, account_refs TEXT NOT NULL, "
+            "history TEXT NOT NULL)")
+        conn.exec_driver_sql(
+            "INSERT INTO notification_progress VALUES ('" + ID + "', 'CTX-AAAA-BBBB', 'move_in', 'applied', "
+            "'2026-06-01 09:00:00', NULL, NULL, '[]', '[]', '[]')")
+    progress = ProgressStore(engine)
+    progress.create_schema()
+    found = progress.progress(ID)
+    assert found is not None
+    assert found["year_bills"] == []
