@@ -37,7 +37,7 @@ from datetime import date, timedelta
 from processors.rules.council import CouncilRules
 from processors.rules.instalments import PaymentPlanTerms, instalment_plan
 from schemas.events import ChargeLine, Instalment, Payment, YearBill
-from schemas.financial_year import FinancialYear
+from schemas.financial_year import FinancialYear, financial_year_of
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def revised_demands(
     ``first_billed`` gives, for a year the account records nothing of, what it was first billed (and is taken
     as paid); see the module's readings.
     """
-    current = FinancialYear(notice.year if notice.month >= 4 else notice.year - 1)
+    current = financial_year_of(notice)
     paid = {y.start_year: _paid(holdings, y, current, first_billed) for y in years}
     superseded_from = _superseded_from(holdings, years, paid, notice)
     bills: list[YearBill] = []
@@ -154,9 +154,10 @@ def _superseded_from(holdings: Holdings, years: Sequence[FinancialYear], paid: M
     The earliest instalment any of the years' payments do not cover (arrears are folded into the revised
     plans); when every instalment is covered, the day after the last of them (nothing is superseded).
     """
-    unpaid = [day for y in years if (day := first_unpaid_due(holdings.demanded(y), credited_to_instalments(
-        holdings.demanded(y), holdings.charged(y), paid[y.start_year][0])))]
+    demanded = {y.start_year: holdings.demanded(y) for y in years}
+    unpaid = [day for y in years if (day := first_unpaid_due(demanded[y.start_year], credited_to_instalments(
+        demanded[y.start_year], holdings.charged(y), paid[y.start_year][0])))]
     if unpaid:
         return min(unpaid)
-    dues = [i.due_date for y in years for i in holdings.demanded(y)]
+    dues = [i.due_date for held in demanded.values() for i in held]
     return max(dues) + timedelta(days=1) if dues else notice
