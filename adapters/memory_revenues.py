@@ -28,6 +28,7 @@ from schemas.events import (
     AccountAmendment,
     AccountChange,
     ChargeLine,
+    CreditTransfer,
     EndedAccount,
     Instalment,
     OpenAccount,
@@ -196,6 +197,7 @@ class InMemoryRevenuesSystem:
                         key=lambda i: i.due_date)),
                     audit_notes=(*account.view.audit_notes, AuditNote(
                         applied_at, PROCESSOR_AUTHOR, change.notification_id, ending_note(change, ending))),
+                    payments=(*account.view.payments, *transfer_postings(ending.credit_transfers)),
                 )
                 touched.append(ending.account_ref)
             for opening in change.openings:
@@ -212,6 +214,7 @@ class InMemoryRevenuesSystem:
                     audit_notes=(AuditNote(applied_at, PROCESSOR_AUTHOR, change.notification_id,
                                            opening_note(change, opening)),),
                     twelve_instalments=opening.twelve_instalments, payment_day=opening.payment_day,
+                    payments=transfer_postings(opening.credit_transfers),
                 ))
                 touched.append(account_ref)
             result = AppliedChange(change.notification_id, change.reference, tuple(touched), applied_at, True)
@@ -251,6 +254,11 @@ def _amend(work: _State, change: AccountChange, amendment: AccountAmendment, app
         audit_notes=(*view.audit_notes, AuditNote(applied_at, PROCESSOR_AUTHOR, change.notification_id,
                                                   amendment_note(change, amendment))),
     )
+
+
+def transfer_postings(transfers: Iterable[CreditTransfer]) -> tuple[PaymentRow, ...]:
+    """Credit moved off or onto an account, as the payment rows the back office posts for it."""
+    return tuple(PaymentRow(t.financial_year, t.transferred_on, t.amount_pence) for t in transfers)
 
 
 def _money(view: AccountView) -> dict[str, Any]:

@@ -100,6 +100,7 @@ class Ledger:
                          "AND due_date >= ? AND superseded = 0",
                          (ending.account_no, ending.replace_from_year, ending.instalments_from.isoformat()))
             self._write_lines(ending.account_no, ending.charges, ending.instalments)
+            _write_payments(conn, ending.account_no, ending.credit_transfers)
             note_id = self._write_note(ending.account_no, ending.note)
             conn.execute("UPDATE account SET liability_end = ?, end_note_id = ? WHERE account_no = ?",
                          (ending.liability_end.isoformat(), note_id, ending.account_no))
@@ -178,6 +179,7 @@ class Ledger:
             conn.executemany("INSERT INTO liable_person (account_no, position, full_name) VALUES (?, ?, ?)",
                              [(account_no, i, name) for i, name in enumerate(opening.liable_persons, start=1)])
             self._write_lines(account_no, opening.charges, opening.instalments)
+            _write_payments(conn, account_no, opening.credit_transfers)
             self._write_note(account_no, opening.note)
         return account_no
 

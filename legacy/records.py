@@ -62,6 +62,7 @@ class Ending:
     instalments: tuple[Instalment, ...]
     note: NoteInput
     expected_liability_end: date | None = None
+    credit_transfers: tuple[Payment, ...] = ()  # credit moved off the account: posted as (negative) payments
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Opening:
     note: NoteInput
     twelve_instalments: bool = False  # the payment scheme: 10 monthly instalments, or 12 on request
     payment_day: int | None = None  # day of the month instalments fall due (None: the council's default)
+    credit_transfers: tuple[Payment, ...] = ()  # credit moved onto the new account: posted as payments
 
 
 @dataclass(frozen=True)

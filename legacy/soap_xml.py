@@ -8,7 +8,7 @@ from typing import Any
 
 from lxml import etree
 
-from legacy.records import Account, Amendment, Charge, Ending, Instalment, Note, NoteInput, Opening
+from legacy.records import Account, Amendment, Charge, Ending, Instalment, Note, NoteInput, Opening, Payment
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 NS = "urn:example:legacy-revenues:1"
@@ -83,6 +83,11 @@ def _instalments(element: Any) -> tuple[Instalment, ...]:
                  for i in element.findall(f"{{{NS}}}Instalment"))
 
 
+def _credit_transfers(element: Any) -> tuple[Payment, ...]:
+    return tuple(Payment(int(text(t, "FinancialYear")), day(t, "PaidOn"), int(text(t, "AmountPence")))
+                 for t in element.findall(f"{{{NS}}}CreditTransfer"))
+
+
 def note_input(element: Any) -> NoteInput:
     note = element.find(f"{{{NS}}}Note")
     if note is None:
@@ -94,7 +99,8 @@ def ending(element: Any) -> Ending:
     return Ending(text(element, "AccountNumber"), day(element, "ExpectedLiabilityStart"),
                   day(element, "LiabilityEnd"), int(text(element, "ReplaceFromYear")), day(element, "InstalmentsFrom"),
                   _charges(element), _instalments(element), note_input(element),
-                  expected_liability_end=optional_day(element, "ExpectedLiabilityEnd"))
+                  expected_liability_end=optional_day(element, "ExpectedLiabilityEnd"),
+                  credit_transfers=_credit_transfers(element))
 
 
 def opening(element: Any) -> Opening:
@@ -102,7 +108,7 @@ def opening(element: Any) -> Opening:
                    optional_text(element, "DiscountCode"), int(text(element, "DiscountPercent")),
                    _charges(element), _instalments(element), note_input(element),
                    twelve_instalments=flag(element, "TwelveInstalments"),
-                   payment_day=optional_int(element, "PaymentDay"))
+                   payment_day=optional_int(element, "PaymentDay"), credit_transfers=_credit_transfers(element))
 
 
 def amendment(element: Any) -> Amendment:

@@ -66,6 +66,19 @@ class Payment(Model):
     amount_pence: int
 
 
+class CreditTransfer(Model):
+    """Credit moved between two accounts of the same person, posted on each as a payment towards one year.
+
+    Negative on the account the credit leaves, positive on the account it reaches; ``other_account_ref`` None: the
+    account the same change opens at ``other_uprn``."""
+
+    financial_year: int
+    transferred_on: date
+    amount_pence: int
+    other_uprn: str
+    other_account_ref: str | None = None
+
+
 class OpenAccount(Model):
     account_ref: str
     liability_start: date
@@ -145,6 +158,7 @@ class LiabilityEnding(Model):
     expected_liability_end: date | None = None
     forwarding_address: Address | None = None
     year_bills: tuple[YearBill, ...] = ()
+    credit_transfers: tuple[CreditTransfer, ...] = ()  # credit moved off the account (negative amounts)
 
 
 class LiabilityOpening(Model):
@@ -157,6 +171,7 @@ class LiabilityOpening(Model):
     instalments: tuple[Instalment, ...]
     twelve_instalments: bool = False
     payment_day: int | None = None
+    credit_transfers: tuple[CreditTransfer, ...] = ()  # credit moved onto the new account (positive amounts)
 
 
 class AccountAmendment(Model):

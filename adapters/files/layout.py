@@ -14,7 +14,7 @@ from datetime import datetime
 
 from adapters.audit_notes import amendment_note, ending_note, opening_note
 from adapters.revenues_port import RefusedChangeError, replanned_years, superseded_from_day
-from schemas.events import AccountChange, ChargeLine, Instalment
+from schemas.events import AccountChange, ChargeLine, CreditTransfer, Instalment
 from schemas.financial_year import financial_year_of
 
 FILE_TYPE, LAYOUT_VERSION = "CTAXCHG", "2"  # 2: expected current end, payment arrangements, amendments
@@ -59,6 +59,11 @@ def _lines(nid: str, charges: Sequence[ChargeLine], instalments: Sequence[Instal
     return rows
 
 
+def _transfers(nid: str, transfers: Sequence[CreditTransfer]) -> list[list[str]]:
+    """``M`` records: credit moved off (negative) or onto (positive) the account of the ``E`` or ``O`` before."""
+    return [["M", nid, str(t.financial_year), t.transferred_on.isoformat(), str(t.amount_pence)] for t in transfers]
+
+
 def _scheme(twelve_instalments: bool) -> str:
     return "12" if twelve_instalments else "10"
 
@@ -88,18 +93,21 @@ def change_rows(change: AccountChange) -> list[list[str]]:
                      superseded_from_day(change, ending.year_bills).isoformat(),
                      ending_note(change, ending)])
         rows += _lines(nid, ending.charges, ending.instalments)
+        rows += _transfers(nid, ending.credit_transfers)
     for opening in change.openings:
         rows.append(["O", nid, opening.uprn, opening.liability_start.isoformat(), opening.discount_code or "",
                      str(opening.discount_percent), _scheme(opening.twelve_instalments),
                      _optional(opening.payment_day), opening_note(change, opening)])
         rows += [["P", nid, name] for name in opening.liable_persons]
         rows += _lines(nid, opening.charges, opening.instalments)
+        rows += _transfers(nid, opening.credit_transfers)
     return rows
 
 
 def hash_total(rows: Sequence[Sequence[str]]) -> int:
-    """The sum of every charge (``L``) and instalment (``I``) amount in pence."""
-    return sum(int(r[10]) for r in rows if r[0] == "L") + sum(int(r[5]) for r in rows if r[0] == "I")
+    """The sum of every charge (``L``), instalment (``I``) and credit moved (``M``, unsigned) amount in pence."""
+    return (sum(int(r[10]) for r in rows if r[0] == "L") + sum(int(r[5]) for r in rows if r[0] == "I")
+            + sum(abs(int(r[4])) for r in rows if r[0] == "M"))
 
 
 def import_file(sequence: int, council_code: str, created_at: datetime, changes: Sequence[AccountChange]) -> str:

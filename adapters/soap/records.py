@@ -20,6 +20,7 @@ from schemas.events import (
     AccountAmendment,
     AccountChange,
     ChargeLine,
+    CreditTransfer,
     EndedAccount,
     Instalment,
     OpenAccount,
@@ -121,6 +122,12 @@ def charges(lines: tuple[ChargeLine, ...]) -> list[dict[str, Any]]:
 def instalments(plan: tuple[Instalment, ...]) -> list[dict[str, Any]]:
     return [{"FinancialYear": i.financial_year, "Sequence": i.sequence, "DueDate": i.due_date,
              "AmountPence": i.amount_pence} for i in plan]
+
+
+def credit_transfers(transfers: tuple[CreditTransfer, ...]) -> list[dict[str, Any]]:
+    """Credit moved off or onto an account, as the payments the back office posts for it."""
+    return [{"FinancialYear": t.financial_year, "PaidOn": t.transferred_on, "AmountPence": t.amount_pence}
+            for t in transfers]
 
 
 def amendment_arguments(change: AccountChange, a: AccountAmendment) -> dict[str, Any]:

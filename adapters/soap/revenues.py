@@ -343,13 +343,15 @@ class SoapRevenuesSystem:
                 ExpectedLiabilityEnd=step.expected_liability_end, LiabilityEnd=step.liability_end,
                 ReplaceFromYear=financial_year_of(step.liability_end).start_year,
                 InstalmentsFrom=superseded_from_day(change, step.year_bills), Charge=records.charges(step.charges),
-                Instalment=records.instalments(step.instalments), Note=note(ending_note(change, step))))
+                Instalment=records.instalments(step.instalments),
+                CreditTransfer=records.credit_transfers(step.credit_transfers), Note=note(ending_note(change, step))))
         return str(self._call(
             "CreateAccount", Uprn=step.uprn, LiabilityStart=step.liability_start,
             LiablePerson=list(step.liable_persons), DiscountCode=step.discount_code,
             DiscountPercent=step.discount_percent, TwelveInstalments=step.twelve_instalments,
             PaymentDay=step.payment_day, Charge=records.charges(step.charges),
-            Instalment=records.instalments(step.instalments), Note=note(opening_note(change, step))))
+            Instalment=records.instalments(step.instalments),
+            CreditTransfer=records.credit_transfers(step.credit_transfers), Note=note(opening_note(change, step))))
 
     def _stale_problem(self, change: AccountChange) -> str | None:
         uprns = sorted({a.uprn for a in change.amendments} | {e.uprn for e in change.endings}

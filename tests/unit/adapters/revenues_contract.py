@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from adapters.audit_notes import money
 from adapters.revenues_port import (
     AppliedChange,
     ChargeRow,
@@ -77,6 +78,9 @@ CAPABILITIES: dict[str, tuple[str, ...]] = {
         "test_a_resend_is_recognised_by_what_the_change_did_when_its_marker_is_lost",
         "test_a_resent_move_out_is_recognised_by_the_ending_when_its_marker_is_lost",
         "test_a_redelivered_notification_writes_its_lost_marker_again"),
+    "credit transfers (a final bill's credit to the mover's new account)": (
+        "test_a_move_within_carries_the_final_bills_credit_to_the_new_account",
+        "test_a_credit_transfer_is_made_once_after_an_answer_lost_after_commit"),
 }
 VACANT, OCCUPIED, OTHER_VACANT = "100090000001", "100090000002", "100090000003"
 
@@ -524,3 +528,39 @@ class RevenuesContract:
         assert applied_of(seeded, change.notification_id).account_refs == applied.account_refs  # redelivered
         by_marker = seeded.applied_with_fingerprints([change.change_fingerprint])
         assert by_marker[change.change_fingerprint].notification_id == change.notification_id
+
+    def _move_within_in_credit(self, seeded: Any) -> tuple[AccountChange, int]:
+        """The seeded occupier paid £912 towards 2025/26 and moves on 1 June: their final bill is in credit."""
+        change = change_for(seeded, move_within(from_uprn=OCCUPIED, to_uprn=OTHER_VACANT,
+                                                move_date=date(2025, 6, 1)))
+        kept = year_charge_pence(Liability(date(2021, 3, 1), date(2025, 5, 31), "D", ((date(2021, 3, 1), 0),)),
+                                 2025, RULES.band_d_pence[2025])
+        return change, 91200 - kept
+
+    def test_a_move_within_carries_the_final_bills_credit_to_the_new_account(self, seeded: Any) -> None:
+        change, credit = self._move_within_in_credit(seeded)
+        applied = apply_one(seeded, change)
+        old, new = seeded.account("500000001"), seeded.account(applied.account_refs[1])
+        assert [(p.financial_year, p.paid_on, p.amount_pence) for p in old.payments] == [
+            (2025, date(2025, 4, 1), 91200), (2025, change.notice_date, -credit)]
+        assert [(p.financial_year, p.paid_on, p.amount_pence) for p in new.payments] == [
+            (2025, change.notice_date, credit)]
+        assert sum(p.amount_pence for p in (*old.payments, *new.payments)) == 91200  # to the penny
+        new_charge = sum(c.charge_pence for c in new.charges)
+        assert sum(i.amount_pence for i in new.instalments) == new_charge - credit
+        old_note, new_note = old.audit_notes[-1].note, new.audit_notes[-1].note
+        assert f"credit {money(credit)} for 2025/26 transferred to the mover's new account at property " \
+               f"{OTHER_VACANT}" in old_note
+        assert f"Credit {money(credit)} transferred from account 500000001 (property {OCCUPIED})" in new_note
+        assert change.reference in old_note and change.reference in new_note
+        held = facts_of(seeded, OTHER_VACANT).open_account  # what the next change to the new account starts from
+        assert [(p.financial_year, p.amount_pence) for p in held.payments] == [(2025, credit)]
+
+    def test_a_credit_transfer_is_made_once_after_an_answer_lost_after_commit(self, seeded: Any) -> None:
+        change, credit = self._move_within_in_credit(seeded)
+        with self.interrupted_after_commit(seeded), pytest.raises(RevenuesUnavailableError):
+            seeded.apply_account_changes([change], APPLIED_AT)
+        applied = apply_one(seeded, change)
+        apply_one(seeded, change)
+        assert [p.amount_pence for p in seeded.account("500000001").payments] == [91200, -credit]
+        assert [p.amount_pence for p in seeded.account(applied.account_refs[1]).payments] == [credit]
