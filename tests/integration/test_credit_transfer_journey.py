@@ -91,8 +91,10 @@ def test_each_credit_reaches_the_new_account_once_to_the_penny_with_the_worker_k
         assert final["status"] == "applied", final
         old_ref, new_ref = final["account_refs"]
         old, new = stack.revenues.account(old_ref), stack.revenues.account(new_ref)
-        assert old is not None and new is not None
-        assert old_ref == f"5000001{i:02d}" and new.uprn == _new_uprn(i)
+        assert old is not None
+        assert new is not None
+        assert old_ref == f"5000001{i:02d}"
+        assert new.uprn == _new_uprn(i)
         assert [p.amount_pence for p in old.payments] == [PAID, -moved]
         assert [(p.financial_year, p.amount_pence) for p in new.payments] == [(YEAR, moved)]
         assert sum(i.amount_pence for i in new.instalments) == sum(c.charge_pence for c in new.charges) - moved

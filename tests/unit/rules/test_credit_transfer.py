@@ -42,7 +42,8 @@ def test_the_whole_credit_moves_when_the_new_account_can_take_it() -> None:
     paid = 150000
     change = _moved(paid, "E")
     credit = paid - _old_charge()
-    assert credit > 0 and _new_charge("E") > credit
+    assert credit > 0
+    assert _new_charge("E") > credit
     (ending,), (opening,) = change.endings, change.openings
     assert [(t.financial_year, t.amount_pence, t.other_uprn, t.other_account_ref)
             for t in ending.credit_transfers] == [(2025, -credit, TO, None)]
@@ -74,7 +75,8 @@ def test_a_credit_larger_than_the_new_charge_moves_what_fits_and_the_rest_stays_
 def test_a_final_bill_with_a_balance_due_moves_nothing() -> None:
     change = _moved(10000, "E")
     (ending,), (opening,) = change.endings, change.openings
-    assert ending.credit_transfers == () and opening.credit_transfers == ()
+    assert ending.credit_transfers == ()
+    assert opening.credit_transfers == ()
     assert sum(i.amount_pence for i in opening.instalments) == _new_charge("E")
 
 
