@@ -27,6 +27,7 @@ from web.http.security_headers import SecurityHeaders
 from web.intake.admission import AdmissionLimits
 from web.intake.api import router as intake_router
 from web.intake.publisher import NotificationPublisher
+from web.intake.refund_details import RefundDetails
 from web.intake.runtime import WebRuntime
 from web.kafka.status_follower import StatusFollower
 from web.landlords.routes import UPLOAD_BODY_BYTES, UPLOAD_PATH
@@ -60,6 +61,7 @@ class WebConfig:
     intake_burst: int = 100
     retention: StoreRetention | None = None  # how long the web store keeps records; None: this process never purges
     retention_interval_seconds: float = 3600.0  # how often this process purges expired records; 0 = never
+    refunds: RefundDetails | None = None  # bank details for refunds: checked and sealed with these; None: not taken
 
 
 def create_app(config: WebConfig) -> FastAPI:
@@ -84,7 +86,7 @@ def create_app(config: WebConfig) -> FastAPI:
                                             ack_timeout_seconds=config.publish_ack_timeout_seconds),
             follower=StatusFollower(config.kafka, store, codec, topic=f"{config.topic_prefix}{STATUS.name}",
                                     group_id=f"{config.topic_prefix}ctax-web-progress"),
-            admission=config.admission.gate(),
+            admission=config.admission.gate(), refunds=config.refunds,
         )
         app.state.runtime = runtime
         runtime.follower.start()
