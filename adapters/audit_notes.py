@@ -11,6 +11,7 @@ from schemas.events import (
     Instalment,
     LiabilityEnding,
     LiabilityOpening,
+    RefundInstruction,
     YearBill,
 )
 from schemas.notification import Address
@@ -35,7 +36,7 @@ def ending_note(change: AccountChange, ending: LiabilityEnding) -> str:
         else "nothing further due"
     )
     if ending.year_bills:  # each year's demand stands alone: say what each year comes to, a credit with its year
-        balance = year_balances(ending.year_bills, ending.instalments, ending.credit_transfers)
+        balance = year_balances(ending.year_bills, ending.instalments, ending.credit_transfers, ending.refunds)
     forwarding = ending.forwarding_address
     final_bill = f" Final bill to {one_line(forwarding)}." if forwarding else ""
     return (
@@ -45,27 +46,42 @@ def ending_note(change: AccountChange, ending: LiabilityEnding) -> str:
 
 
 def year_balances(bills: Sequence[YearBill], instalments: Sequence[Instalment],
-                  transfers: Sequence[CreditTransfer] = ()) -> str:
+                  transfers: Sequence[CreditTransfer] = (), refunds: Sequence[RefundInstruction] = ()) -> str:
     """Each year's revised demand or credit, in words: a credit is an amount to refund or transfer (or, with
-    ``transfers`` moving it off the account, where it went), never negative."""
+    ``transfers`` and ``refunds`` taking it off the account, where it went), never negative."""
     return "; ".join(_year_balance(bill, [i for i in instalments if i.financial_year == bill.financial_year],
-                                   [t for t in transfers if t.financial_year == bill.financial_year])
+                                   [t for t in transfers if t.financial_year == bill.financial_year],
+                                   [r for r in refunds if r.financial_year == bill.financial_year])
                      for bill in bills)
 
 
-def _year_balance(bill: YearBill, instalments: Sequence[Instalment], transfers: Sequence[CreditTransfer]) -> str:
+def _year_balance(bill: YearBill, instalments: Sequence[Instalment], transfers: Sequence[CreditTransfer],
+                  refunds: Sequence[RefundInstruction]) -> str:
     if bill.balance_pence > 0:
         return f"{bill.label} balance due {money(bill.balance_pence)} in {len(instalments)} instalment(s)"
-    if bill.balance_pence < 0:
-        credit, moved = -bill.balance_pence, -sum(t.amount_pence for t in transfers)
-        if not moved:
-            return f"credit {money(credit)} for {bill.label} to refund or transfer"
-        where = " and ".join(sorted({_other_account(t) for t in transfers}))
-        if moved >= credit:
-            return f"credit {money(credit)} for {bill.label} transferred to {where}"
-        return (f"credit {money(credit)} for {bill.label}: {money(moved)} transferred to {where}, "
-                f"{money(credit - moved)} to refund")
-    return f"{bill.label} nothing further due"
+    if bill.balance_pence == 0:
+        return f"{bill.label} nothing further due"
+    credit = -bill.balance_pence
+    moved, refunded = -sum(t.amount_pence for t in transfers), sum(r.amount_pence for r in refunds)
+    if not moved and not refunded:
+        return f"credit {money(credit)} for {bill.label} to refund or transfer"
+    went = []  # (amount, where it went)
+    if moved:
+        went.append((moved, "transferred to " + " and ".join(sorted({_other_account(t) for t in transfers}))))
+    for refund in refunds:
+        went.append((refund.amount_pence, _refunded(refund)))
+    left = credit - moved - refunded
+    if len(went) == 1 and left <= 0:
+        return f"credit {money(credit)} for {bill.label} {went[0][1]}"
+    parts = [f"{money(amount)} {where}" for amount, where in went]
+    return f"credit {money(credit)} for {bill.label}: " + ", ".join(parts + ([f"{money(left)} to refund"]
+                                                                             if left > 0 else []))
+
+
+def _refunded(refund: RefundInstruction) -> str:
+    if refund.held_for_approval:
+        return f"to be refunded to {refund.bank.masked} once an officer approves (above the council's limit)"
+    return f"refunded to {refund.bank.masked}"
 
 
 def _other_account(transfer: CreditTransfer) -> str:

@@ -20,6 +20,7 @@ from adapters.revenues_port import (
     ExistingAccount,
     InstalmentRow,
     PaymentRow,
+    RefundRow,
     RegisterProperty,
     StaleAccountError,
     superseded_from_day,
@@ -34,6 +35,7 @@ from schemas.events import (
     OpenAccount,
     Payment,
     PropertyFacts,
+    RefundInstruction,
 )
 from schemas.financial_year import financial_year_of
 
@@ -197,7 +199,9 @@ class InMemoryRevenuesSystem:
                         key=lambda i: i.due_date)),
                     audit_notes=(*account.view.audit_notes, AuditNote(
                         applied_at, PROCESSOR_AUTHOR, change.notification_id, ending_note(change, ending))),
-                    payments=(*account.view.payments, *transfer_postings(ending.credit_transfers)),
+                    payments=(*account.view.payments, *transfer_postings(ending.credit_transfers),
+                              *refund_postings(ending.refunds)),
+                    refunds=(*account.view.refunds, *refund_rows(ending.refunds)),
                 )
                 touched.append(ending.account_ref)
             for opening in change.openings:
@@ -259,6 +263,17 @@ def _amend(work: _State, change: AccountChange, amendment: AccountAmendment, app
 def transfer_postings(transfers: Iterable[CreditTransfer]) -> tuple[PaymentRow, ...]:
     """Credit moved off or onto an account, as the payment rows the back office posts for it."""
     return tuple(PaymentRow(t.financial_year, t.transferred_on, t.amount_pence) for t in transfers)
+
+
+def refund_postings(refunds: Iterable[RefundInstruction]) -> tuple[PaymentRow, ...]:
+    """A refund not held for approval is posted at once, as a negative payment towards its year."""
+    return tuple(PaymentRow(r.financial_year, r.instructed_on, -r.amount_pence) for r in refunds
+                 if not r.held_for_approval)
+
+
+def refund_rows(refunds: Iterable[RefundInstruction]) -> tuple[RefundRow, ...]:
+    return tuple(RefundRow(r.financial_year, r.amount_pence, r.bank.masked, r.held_for_approval, r.instructed_on)
+                 for r in refunds)
 
 
 def _money(view: AccountView) -> dict[str, Any]:

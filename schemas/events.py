@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from schemas.notification import Address, ChangeKind, ChangeNotification, Model
+from schemas.notification import Address, ChangeKind, ChangeNotification, Model, SealedBankAccount
 
 
 class Stage(StrEnum):
@@ -77,6 +77,19 @@ class CreditTransfer(Model):
     amount_pence: int
     other_uprn: str
     other_account_ref: str | None = None
+
+
+class RefundInstruction(Model):
+    """Refund a year's credit on a final bill to the bank account the mover gave (sealed).
+
+    Held for an officer's approval when the refund is above the council's threshold; otherwise the back office
+    posts it at once, as a negative payment towards the year."""
+
+    financial_year: int
+    amount_pence: int
+    bank: SealedBankAccount
+    instructed_on: date
+    held_for_approval: bool = False
 
 
 class OpenAccount(Model):
@@ -159,6 +172,7 @@ class LiabilityEnding(Model):
     forwarding_address: Address | None = None
     year_bills: tuple[YearBill, ...] = ()
     credit_transfers: tuple[CreditTransfer, ...] = ()  # credit moved off the account (negative amounts)
+    refunds: tuple[RefundInstruction, ...] = ()  # credit refunded to the mover's bank account
 
 
 class LiabilityOpening(Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from adapters.revenues_port import (
     ChargeRow,
     InstalmentRow,
     PaymentRow,
+    RefundRow,
     RegisterProperty,
     replanned_years,
     superseded_from_day,
@@ -26,7 +28,9 @@ from schemas.events import (
     OpenAccount,
     Payment,
     PropertyFacts,
+    RefundInstruction,
 )
+from schemas.notification import BankAccountDetails, SealedBankAccount
 
 
 def register_property(p: Any) -> RegisterProperty:
@@ -109,6 +113,8 @@ def account_view(a: Any) -> AccountView:
                           for i in a.Instalment or []),
         audit_notes=notes, twelve_instalments=bool(a.TwelveInstalments), payment_day=a.PaymentDay,
         payments=tuple(PaymentRow(p.FinancialYear, p.PaidOn, p.AmountPence) for p in a.Payment or []),
+        refunds=tuple(RefundRow(r.FinancialYear, r.AmountPence, r.MaskedBankAccount, bool(r.HeldForApproval),
+                                r.InstructedOn) for r in a.Refund or []),
     )
 
 
@@ -128,6 +134,20 @@ def credit_transfers(transfers: tuple[CreditTransfer, ...]) -> list[dict[str, An
     """Credit moved off or onto an account, as the payments the back office posts for it."""
     return [{"FinancialYear": t.financial_year, "PaidOn": t.transferred_on, "AmountPence": t.amount_pence}
             for t in transfers]
+
+
+def refunds(instructions: tuple[RefundInstruction, ...], opened: Callable[[SealedBankAccount], BankAccountDetails]
+            ) -> list[dict[str, Any]]:
+    """Each refund with its bank account in clear, as the back office must have it to pay (over the service's
+    transport only: nothing of ours keeps it)."""
+    arguments = []
+    for refund in instructions:
+        bank = opened(refund.bank)
+        arguments.append({"FinancialYear": refund.financial_year, "AmountPence": refund.amount_pence,
+                          "AccountHolder": bank.account_holder, "SortCode": bank.sort_code,
+                          "AccountNumber": bank.account_number, "InstructedOn": refund.instructed_on,
+                          "HeldForApproval": refund.held_for_approval})
+    return arguments
 
 
 def amendment_arguments(change: AccountChange, a: AccountAmendment) -> dict[str, Any]:
