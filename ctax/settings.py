@@ -173,6 +173,9 @@ class Settings(BaseSettings):
                                             "scsubtab.txt; none: bank details for refunds are not taken")
     refund_approval_threshold_pence: int = Field(50000, ge=0, description="Refunds above this wait for an "
                                                  "officer's approval (not the officer who corrected the case)")
+    retention_refund_bank_details_days: int = Field(
+        35, ge=1, description="A paid refund's sealed bank details are kept this long (a returned payment), then "
+        "purged by `ctax retention run`")
 
     @classmethod
     def settings_customise_sources(
