@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from schemas.bank_details import BankDetailsKeyError, BankDetailsSealer, UnreadableBankDetailsError, new_key
-from schemas.notification import BankAccountDetails, NotificationRequest
+from schemas.notification import BankAccountDetails, MoveOut, NotificationRequest
 from tests.builders import address, move_in, move_out, notification
 
 DETAILS = BankAccountDetails(account_holder="Robin Moss", sort_code="30-94-30", account_number="0073 3445")
@@ -70,6 +70,8 @@ def test_bank_details_come_only_with_a_move_out() -> None:
 def test_the_same_move_out_has_one_fingerprint_whatever_the_sealed_details() -> None:
     sealer = BankDetailsSealer([new_key()])
     one, two = (notification(move_out(refund_to=sealer.seal(DETAILS).model_dump())) for _ in range(2))
+    assert isinstance(one.change, MoveOut)
+    assert isinstance(two.change, MoveOut)
     assert one.change.refund_to != two.change.refund_to
     assert one.change_fingerprint == two.change_fingerprint
     assert one.change_fingerprint == notification(move_out()).change_fingerprint
