@@ -8,6 +8,7 @@ change an account.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import Engine, select
 
@@ -15,6 +16,7 @@ from adapters.revenues_port import AccountView, RegisterProperty
 from adapters.sql.engines import create_database_engine
 from adapters.sql.revenues import SqlRevenuesSystem
 from adapters.sql.tables import property_table
+from adapters.sql.unclaimed_credits import CreditsBand, unclaimed_credits
 
 
 @dataclass
@@ -40,6 +42,11 @@ class SqlRevenuesReader:
 
     def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
         return SqlRevenuesSystem(self.engine).properties_by_postcode(postcode)
+
+    def unclaimed_credits(self, today: date) -> list[CreditsBand]:
+        """Credits left on closed accounts by age band (adapters/sql/unclaimed_credits.py)."""
+        with self.engine.connect() as conn:
+            return unclaimed_credits(conn, today)
 
     def dispose(self) -> None:
         self.engine.dispose()
