@@ -1,4 +1,5 @@
-"""``ctax retention run`` purges the configured web store with the configured periods and says what went."""
+"""``ctax retention run`` purges the configured web store with the configured periods and says what went; and
+``ctax bank-details-key`` makes a key for sealing refunds' bank details."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from sqlalchemy import select
 from adapters.sql.revenues import SqlRevenuesSystem
 from adapters.sql.tables import refund_table
 from ctax.cli import main
+from schemas.bank_details import BankDetailsSealer
+from schemas.notification import BankAccountDetails
 from tests.builders import existing_account, register_property
 from web.stores.database import create_store_engine
 from web.stores.progress import ProgressStore, idempotency_table
@@ -65,3 +68,11 @@ def test_the_command_purges_the_sealed_bank_details_of_refunds_paid_long_enough_
     assert [(nid, sealed) for nid, sealed, _ in kept] == [("n0", ""), ("n1", "gAAAA-token"), ("n2", "gAAAA-token")]
     assert {masked for _, _, masked in kept} == {"sort code **-**-99, account ****4958"}
     revenues.dispose()
+
+
+def test_a_new_bank_details_key_seals_and_opens() -> None:
+    result = CliRunner().invoke(main, ["bank-details-key"])
+    assert result.exit_code == 0, result.output
+    sealer = BankDetailsSealer([result.output.strip()])
+    details = BankAccountDetails(account_holder="Alex Jones", sort_code="089999", account_number="66374958")
+    assert sealer.open(sealer.seal(details)) == details
