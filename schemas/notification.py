@@ -469,7 +469,10 @@ class NotificationRequest(Model):
     contact: Contact
     change: Change
     # A move-out may say where to refund a final bill in credit (checked and sealed at intake).
-    refund_bank_account: BankAccountDetails | None = None
+    refund_bank_account: BankAccountDetails | None = Field(
+        None, description="Move-outs only: a UK bank account to refund a final bill in credit to. Checked with "
+        "Vocalink's modulus rules (422 naming the field when the numbers do not belong together), then sealed: it "
+        "is never stored or passed on in clear. Refused (422 refunds_not_offered) where the council takes none.")
 
     @model_validator(mode="after")
     def _refund_for_a_move_out(self) -> NotificationRequest:
