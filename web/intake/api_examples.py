@@ -85,3 +85,16 @@ def openapi_examples() -> dict[str, dict[str, Any]]:
     today = date.today()  # noqa: DTZ011 - an example for people to read
     return {name: {"summary": summary, "value": {"contact": CONTACT, "change": change}}
             for name, (summary, change) in _changes(today).items()}
+
+
+def preview_examples() -> dict[str, dict[str, Any]]:
+    """The bill preview's examples: each kind's notification (an estimate of the bill), and a move out without the
+    account number (no figures: ``account_not_confirmed``)."""
+    examples = openapi_examples()
+    move_out = examples["move_out"]["value"]
+    without_number = {key: value for key, value in move_out["change"].items() if key != "account_reference"}
+    examples["move_out_without_account_number"] = {
+        "summary": "Moving out, without the account number: no figures are shown",
+        "value": {**move_out, "change": without_number},
+    }
+    return examples
