@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 
 from schemas.bill_preview import BillPreview
 from schemas.notification import Channel, NotificationRequest
-from web.intake.api_examples import preview_examples
+from web.intake.api_examples import preview_answer_examples, preview_examples
 from web.intake.bill_preview import PreviewUnavailableError, bill_preview
 from web.intake.runtime import WebRuntime
 
@@ -46,6 +46,7 @@ the previous occupier's final bill, and the final bill at the address a mover wi
     "/notifications/preview",
     response_model=BillPreview,
     responses={
+        200: {"content": {"application/json": {"examples": preview_answer_examples()}}},
         422: {"description": "The notification is not valid; each error names the field"},
         503: {"description": "The register could not be read just now; try again after Retry-After"},
     },

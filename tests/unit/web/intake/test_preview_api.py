@@ -177,3 +177,6 @@ async def test_the_api_docs_describe_the_preview_with_an_example_of_each_kind(tm
         "change_of_name", "payment_arrangement"}
     assert "account_reference" not in examples["move_out_without_account_number"]["value"]["change"]
     assert "BillPreview" in spec["components"]["schemas"]
+    answers = operation["responses"]["200"]["content"]["application/json"]["examples"]
+    assert {name: answer["value"]["status"] for name, answer in answers.items()} == {
+        "move_in": "estimate", "move_out": "estimate", "move_out_without_account_number": "account_not_confirmed"}
