@@ -14,6 +14,8 @@ import hashlib
 from datetime import date
 from enum import StrEnum
 
+from pydantic import Field
+
 from schemas.events import Reason
 from schemas.notification import ChangeKind, Model
 
@@ -52,11 +54,11 @@ class PreviewInstalment(Model):
 class PreviewYear(Model):
     """One financial year of the bill: its charge, what was paid towards it, and the balance (negative: a credit)."""
 
-    financial_year: int
-    charge_pence: int
-    paid_pence: int
-    balance_pence: int
-    instalments: tuple[PreviewInstalment, ...] = ()
+    financial_year: int = Field(description="The year by its first calendar year (2026: 2026/27)")
+    charge_pence: int = Field(description="The year's Council Tax for the days liable, after any discount")
+    paid_pence: int = Field(description="Paid towards the year already (0 for a new account)")
+    balance_pence: int = Field(description="Left to pay; negative: a credit (paid more than the charge)")
+    instalments: tuple[PreviewInstalment, ...] = Field((), description="The instalments the balance is demanded in")
 
     @property
     def label(self) -> str:
@@ -81,12 +83,14 @@ class PreviewBill(Model):
 class BillPreview(Model):
     """The answer to "what will this change mean for my bill?" (an estimate: the bill sent is what counts)."""
 
-    status: PreviewStatus
+    status: PreviewStatus = Field(description="estimate: the figures are in bills; otherwise there are none")
     kind: ChangeKind
-    notice_date: date  # the date the bill would be issued on: instalment dates follow from it
-    bills: tuple[PreviewBill, ...] = ()
-    reasons: tuple[Reason, ...] = ()
-    digest: str | None = None  # of ``bills``, when status is estimate
+    notice_date: date = Field(description="The day the bill would be issued, if sent today: the instalment dates "
+                                          "follow from it")
+    bills: tuple[PreviewBill, ...] = Field((), description="The notifier's own bills as the change would leave them")
+    reasons: tuple[Reason, ...] = Field((), description="Why there are no figures")
+    digest: str | None = Field(None, description="Identifies the figures: send it as preview_digest with the "
+                                                 "notification")
 
     @property
     def is_estimate(self) -> bool:
