@@ -89,3 +89,22 @@ async def test_another_accounts_number_shows_no_figures_and_sends_no_digest(tmp_
         await walker.answer("/moving/check", {})
     (sent,) = fake.records
     assert sent.preview_digest is None
+
+
+async def test_a_change_of_name_says_the_bill_does_not_change(tmp_path: Path) -> None:
+    async with resident_app(tmp_path) as (walker, fake):
+        await walker.answer("/moving/kind", {"kind": "change_of_name"})
+        await walker.answer("/moving/address/home/postcode", {"postcode": POSTCODE})
+        await walker.answer("/moving/address/home/select", {"uprn": HOME})
+        await walker.answer("/moving/account-number", {"account-number": "500001641"})
+        await walker.answer("/moving/name", {"previous-name": "Alex Jones", "new-name": "Alex Smith",
+                                             "reason": "marriage"})
+        await walker.answer("/moving/date", DATE)
+        assert await walker.answer_then("/moving/contact", CONTACT) == "/moving/check"
+        page = (await walker.page("/moving/check")).text
+        assert "Your bill once the name on the account is changed." in page
+        assert "This change does not change what you pay." in page
+        assert "Estimated instalments" not in page
+        await walker.answer("/moving/check", {})
+    (sent,) = fake.records
+    assert sent.preview_digest is not None
