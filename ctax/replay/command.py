@@ -10,6 +10,7 @@ from adapters.sql.engines import create_database_engine
 from adapters.sql.history import AppliedRecord, SqlHistory
 from ctax.replay.corrections import Correction, corrections
 from ctax.replay.recorded import Recorded
+from ctax.replay.rederived import BillCheck, check_bills
 from ctax.replay.rerun import Period, ReplayResult, rerun
 from ctax.replay.submitted import read_submitted
 from ctax.running.components import council_rules, kafka_connection
@@ -25,6 +26,7 @@ UK = ZoneInfo("Europe/London")
 @dataclass(frozen=True)
 class ReplayOutcome:
     result: ReplayResult
+    bills: BillCheck
     sent: tuple[Correction, ...] = ()
     already_sent: tuple[Correction, ...] = ()
 
@@ -60,15 +62,16 @@ async def run_replay(settings: Settings, period: Period, *, officer: Contact | N
         notifications = await read_submitted(kafka_connection(settings), settings.topic_prefix)
         recorded = load_recorded(history, applied, since, notifications)
         result = rerun(applied, notifications, recorded, council_rules(settings), period, today, now)
+        bills = check_bills(notifications, recorded, council_rules(settings), now)
         if officer is None:
-            return ReplayOutcome(result)
-        issued = corrections(result.accounts, recorded, period, settings.council_code, officer, now)
+            return ReplayOutcome(result, bills)
+        issued = corrections(result.accounts, recorded, period, settings.council_code, officer, now, bills.wrong)
         known = set(notifications) | history.applied_ids([c.notification.notification_id for c in issued])
     finally:
         engine.dispose()
     fresh = [c for c in issued if c.notification.notification_id not in known]
     await publish(settings, fresh)
-    return ReplayOutcome(result, tuple(fresh), tuple(c for c in issued if c not in fresh))
+    return ReplayOutcome(result, bills, tuple(fresh), tuple(c for c in issued if c not in fresh))
 
 
 async def publish(settings: Settings, issued: list[Correction]) -> None:
