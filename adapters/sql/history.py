@@ -88,6 +88,7 @@ class WrittenInstalment:
     amount_pence: int
     notification_id: str | None
     superseded: bool
+    superseded_by: str | None = None  # the notification that superseded it, where the database recorded it
 
 
 @dataclass(frozen=True)
@@ -173,10 +174,13 @@ class SqlHistory:
         if not wanted:
             return []
         with self._engine.connect() as conn:
-            rows = conn.execute(select(instalment_table)
+            # ``superseded_by`` is missing from a database made before it until the worker starts and adds it.
+            present = {column["name"] for column in inspect(conn).get_columns(instalment_table.name)}
+            rows = conn.execute(select(*(c for c in instalment_table.c if c.name in present))
                                 .where(one_of(conn, instalment_table.c.account_ref, wanted))
                                 .order_by(instalment_table.c.id)).mappings().all()
-        return [WrittenInstalment(**{k: row[k] for k in WrittenInstalment.__dataclass_fields__}) for row in rows]
+        return [WrittenInstalment(**{k: row[k] for k in WrittenInstalment.__dataclass_fields__ if k in row})
+                for row in rows]
 
     def payments(self, account_refs: Collection[str]) -> list[RecordedPayment]:
         """Every payment recorded towards these accounts, oldest first (none in a database made before payments)."""

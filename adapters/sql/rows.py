@@ -172,3 +172,5 @@ def add_missing_columns(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE account ADD COLUMN twelve_instalments BOOLEAN NOT NULL DEFAULT false"))
     if "payment_day" not in have:
         conn.execute(text("ALTER TABLE account ADD COLUMN payment_day INTEGER"))
+    if "superseded_by" not in {column["name"] for column in inspect(conn).get_columns(instalment_table.name)}:
+        conn.execute(text("ALTER TABLE instalment ADD COLUMN superseded_by VARCHAR(36)"))

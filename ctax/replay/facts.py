@@ -17,10 +17,11 @@ approximations (the README lists them for officers):
   claimed from the first day of a year with no earlier lines replays as a claim on an account that already
   has it, and goes to review);
 - its payments are those the account records as paid before the day the notification was applied;
-- the instalments it still demanded are, for each financial year, those the last writer of that year's
-  instalments before the notification wrote, with the earlier-written ones still live now (a revised demand
-  keeps the instalments before the day it supersedes from; one superseded since by a later notification is
-  not told apart from one that was superseded before, and is left out);
+- the instalments it still demanded are those written before it and not superseded by then: exact where the
+  database records which notification superseded each row (``superseded_by``, kept since it was added);
+  for a row superseded before that, the approximation: per financial year, those the last writer of that
+  year's instalments before the notification wrote, with the earlier-written ones still live now (one
+  superseded since by a later notification is not told apart from one superseded before, and is left out);
 - the 12-instalment scheme and the payment day are as the account records them now;
 - the band is the property's band now; liable people's names are not read (a change of name is replayed
   as if its previous name was on the account, as it must have been to be applied).
@@ -128,8 +129,23 @@ def instalments_before(account_ref: str, notification_id: str, recorded: Recorde
     last_writer: dict[int, str | None] = {}
     for row in earlier:
         last_writer[row.financial_year] = row.notification_id
-    return sorted((i for i in earlier if last_writer[i.financial_year] == i.notification_id or not i.superseded),
+    return sorted((i for i in earlier if _live_before(i, notification_id, last_writer, recorded)),
                   key=lambda i: (i.financial_year, i.due_date, i.sequence))
+
+
+def _live_before(row: WrittenInstalment, notification_id: str, last_writer: dict[int, str | None],
+                 recorded: Recorded) -> bool:
+    """Whether an instalment written earlier was still demanded just before the notification.
+
+    Exact where the database recorded which notification superseded it (still demanded unless that one was
+    applied before this notification); otherwise the approximation in the module's notes.
+    """
+    if not row.superseded:
+        return True
+    if row.superseded_by is not None:
+        return row.superseded_by == notification_id or not recorded.applied_before(row.superseded_by,
+                                                                                    notification_id)
+    return last_writer[row.financial_year] == row.notification_id
 
 
 def _money_before(account_ref: str, notification_id: str, recorded: Recorded, paid_before: date,
