@@ -39,7 +39,7 @@ def period_bounds(period: Period) -> tuple[datetime, datetime]:
 
 
 def load_recorded(history: SqlHistory, applied: list[AppliedRecord], since: list[AppliedRecord],
-                  notifications: dict[str, ChangeNotification]) -> Recorded:
+                  notifications: dict[str, ChangeNotification], today: date | None = None) -> Recorded:
     """Read the properties, accounts and rows the period's notifications touched."""
     uprns = {uprn for record in applied if (n := notifications.get(record.notification_id)) is not None
              for uprn in n.change.uprns}
@@ -48,7 +48,7 @@ def load_recorded(history: SqlHistory, applied: list[AppliedRecord], since: list
     touched = [a.account_ref for a in accounts]
     return Recorded(applied=since, properties=history.properties(uprns | {a.uprn for a in accounts}),
                     accounts=accounts, charges=history.charges(touched), instalments=history.instalments(touched),
-                    payments=history.payments(touched))
+                    payments=history.payments(touched, today))
 
 
 async def run_replay(settings: Settings, period: Period, *, officer: Contact | None, today: date,
@@ -60,7 +60,7 @@ async def run_replay(settings: Settings, period: Period, *, officer: Contact | N
         start, end = period_bounds(period)
         applied, since = history.applied_between(start, end), history.applied_since(start)
         notifications = await read_submitted(kafka_connection(settings), settings.topic_prefix)
-        recorded = load_recorded(history, applied, since, notifications)
+        recorded = load_recorded(history, applied, since, notifications, today)
         result = rerun(applied, notifications, recorded, council_rules(settings), period, today, now)
         bills = check_bills(notifications, recorded, council_rules(settings), now)
         if officer is None:

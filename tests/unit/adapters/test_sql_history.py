@@ -100,3 +100,15 @@ def test_starting_on_a_database_made_before_superseded_by_adds_the_column(tmp_pa
             assert "superseded_by" in {c["name"] for c in inspect(conn).get_columns("instalment")}
     finally:
         again.dispose()
+
+
+def test_a_database_made_before_payments_reads_paid_this_year_as_paid_at_the_years_start() -> None:
+    """The rules that wrote such a history took the figure as paid before every notice of the year."""
+    engine = _database()
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE payment"))
+        conn.execute(text("UPDATE account SET paid_this_year_pence = 91200 WHERE account_ref = 'A1'"))
+    history = SqlHistory(engine)
+    (carried,) = history.payments(["A1"], today=date(2026, 12, 6))
+    assert (carried.financial_year, carried.paid_on, carried.amount_pence) == (2026, date(2026, 4, 1), 91200)
+    assert history.payments(["A1"]) == []
