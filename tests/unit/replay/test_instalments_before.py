@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from adapters.sql.history import WrittenInstalment
 from ctax.replay.facts import instalments_before
 from ctax.replay.recorded import Recorded
 from tests.unit.replay.fixtures import UPRN, account, applied, instalment, register, written_instalments
@@ -14,9 +15,9 @@ SEEDED = written_instalments("A1", [instalment(1, date(2026, 4, 1), 100), instal
 REVISED = written_instalments("A1", [instalment(4, date(2026, 6, 1), 90)], "n-1")
 
 
-def _recorded(seeded: list[object], revised: list[object]) -> Recorded:
+def _recorded(seeded: list[WrittenInstalment], revised: list[WrittenInstalment]) -> Recorded:
     return Recorded(applied=[applied("n-1", "A1"), applied("n-2", "A1")], properties={UPRN: register()},
-                    accounts=[account("A1", date(2020, 6, 1))], instalments=[*seeded, *revised])  # type: ignore[list-item]
+                    accounts=[account("A1", date(2020, 6, 1))], instalments=[*seeded, *revised])
 
 
 def test_rows_superseded_by_a_later_notification_were_still_demanded_before_it() -> None:
