@@ -7,8 +7,9 @@ thing the case is about, against ``ledger_reading`` / ``sch1_reading`` (written 
 
 - a leap year (2027/28, 29 February 2028) on payment day 28 in twelve instalments (SI 1992/613 Sch. 1 para
   2(3A), 2(4)), then a change from 29 February after 31 December (para 2(1): one amount);
-- a change dated into the previous financial year: that year gets its own revised demand or credit (reg. 24;
-  the project's reading: a past year's balance is one amount 14 days after the notice);
+- a change, a move-out or a newcomer's move-in dated into the previous financial year: that year gets its own
+  revised demand or credit (reg. 24; the project's reading: a past year's balance is one amount 14 days after
+  the notice), arrears of that year folded into it;
 - a move-out after missed instalments: the final bill is the sum over the periods in force and the arrears are
   folded into it, never demanded twice (reg. 24, Sch. 1 paras 9 and 10).
 """
@@ -21,9 +22,9 @@ from typing import Any
 from processors.rules.discounts import NO_DISCOUNT, SINGLE_PERSON
 from schemas.events import Status
 from tests.builders import RULES, address
-from tests.unit.rules.ledger_reading import InstalmentKey, year_charge_pence
+from tests.unit.rules.ledger_reading import InstalmentKey, Liability, year_charge_pence
 from tests.unit.rules.sch1_reading import read_schedule_1
-from tests.unit.rules.test_a_year_of_changes import HERE, UPRN, Council, seeded
+from tests.unit.rules.test_a_year_of_changes import HERE, REF, UPRN, Council, seeded
 from tests.unit.rules.test_a_year_of_changes import _check as check
 
 SINCE = date(2024, 1, 1)
@@ -180,3 +181,36 @@ def test_a_change_into_a_previous_year_with_arrears_folds_them_into_that_years_o
     expected = read_schedule_1(bills[2027].balance_pence, 2027, notice, RULES.payment_day, twelve=False)
     assert [(due, pence) for _, _, due, pence in this_year] == list(zip(expected.due_dates, expected.amounts_pence,
                                                                         strict=True))
+
+
+def test_a_newcomers_move_in_dated_into_the_previous_year_gives_the_leaver_a_bill_for_each_year() -> None:
+    """Told on 20 April of a move-in on 10 March: the previous occupier's liability ends on 9 March, and each year
+    the ending reaches gets its own demand or credit, as a move-out would (reg. 24)."""
+    notice = date(2026, 4, 20)
+    council = seeded("G", SINCE, SINGLE_PERSON, paid_before=notice)
+    status = _send(council, {"kind": "move_in", "move_in_date": date(2026, 3, 10),
+                             "residents": [{"full_name": "Sam Taylor"}], "tenure": "private_tenant"},
+                   notice, "newcomer")
+    council.liability = council.liability.ended(date(2026, 3, 9))
+    check(council, "newcomer", notice)
+    bills = {b.financial_year: b for b in status.year_bills}
+    assert sorted(bills) == [2025, 2026]
+    assert bills[2025].balance_pence < 0
+    assert (bills[2026].charge_pence, bills[2026].balance_pence) == (0, -council.paid[2026])
+    assert _unpaid(council, 2025) == []
+    assert _unpaid(council, 2026) == []
+    note = council.account().audit_notes[-1].note
+    assert "for 2025/26 to refund or transfer" in note
+    assert "for 2026/27 to refund or transfer" in note
+    (newcomer,) = [a for a in council.revenues.accounts_at(UPRN) if a.account_ref != REF]
+    newcomer_liability = Liability(date(2026, 3, 10), None, "G", ((date(2026, 3, 10), 25),))  # one adult: 25%
+    for year in (2025, 2026):
+        charged = sum(c.charge_pence for c in newcomer.charges if c.financial_year == year)
+        assert charged == year_charge_pence(newcomer_liability, year, RULES.band_d_pence[year])
+    past = [i for i in newcomer.instalments if i.financial_year == 2025]
+    assert [(i.due_date, i.amount_pence) for i in past] == [
+        (notice + timedelta(days=14), sum(c.charge_pence for c in newcomer.charges if c.financial_year == 2025))]
+    this_year = read_schedule_1(sum(c.charge_pence for c in newcomer.charges if c.financial_year == 2026), 2026,
+                                notice, RULES.payment_day, twelve=False)
+    assert [(i.due_date, i.amount_pence) for i in newcomer.instalments if i.financial_year == 2026] == list(
+        zip(this_year.due_dates, this_year.amounts_pence, strict=True))
