@@ -90,7 +90,8 @@ class BatchWrites:
             self.persons.extend({"account_ref": ref, "position": i, "full_name": name}
                                 for i, name in enumerate(amendment.liable_persons, start=1))
         if amendment.first_recharged_year is not None:
-            self.recharged.append({"b_ref": ref, "b_first_year": amendment.first_recharged_year})
+            self.recharged.append({"b_ref": ref, "b_first_year": amendment.first_recharged_year,
+                                   "b_by": change.notification_id})
             self._lines(ref, change.notification_id, amendment.charges, ())
         if amendment.replanned_year is not None:
             superseded_from = superseded_from_day(change, amendment.year_bills)

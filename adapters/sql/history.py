@@ -78,6 +78,7 @@ class WrittenCharge:
     charge_pence: int
     notification_id: str | None
     superseded: bool
+    superseded_by: str | None = None  # the notification that superseded it, where the database recorded it
 
 
 @dataclass(frozen=True)
@@ -165,9 +166,11 @@ class SqlHistory:
         if not wanted:
             return []
         with self._engine.connect() as conn:
-            rows = conn.execute(select(charge_table).where(one_of(conn, charge_table.c.account_ref, wanted))
+            present = {column["name"] for column in inspect(conn).get_columns(charge_table.name)}
+            rows = conn.execute(select(*(c for c in charge_table.c if c.name in present))
+                                .where(one_of(conn, charge_table.c.account_ref, wanted))
                                 .order_by(charge_table.c.id)).mappings().all()
-        return [WrittenCharge(**{k: row[k] for k in WrittenCharge.__dataclass_fields__}) for row in rows]
+        return [WrittenCharge(**{k: row[k] for k in WrittenCharge.__dataclass_fields__ if k in row}) for row in rows]
 
     def instalments(self, account_refs: Collection[str]) -> list[WrittenInstalment]:
         """Every instalment row of these accounts, superseded or not."""

@@ -172,5 +172,6 @@ def add_missing_columns(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE account ADD COLUMN twelve_instalments BOOLEAN NOT NULL DEFAULT false"))
     if "payment_day" not in have:
         conn.execute(text("ALTER TABLE account ADD COLUMN payment_day INTEGER"))
-    if "superseded_by" not in {column["name"] for column in inspect(conn).get_columns(instalment_table.name)}:
-        conn.execute(text("ALTER TABLE instalment ADD COLUMN superseded_by VARCHAR(36)"))
+    for table in (charge_table, instalment_table):
+        if "superseded_by" not in {column["name"] for column in inspect(conn).get_columns(table.name)}:
+            conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN superseded_by VARCHAR(36)"))

@@ -25,8 +25,9 @@ def supersede(conn: Connection, rows: list[dict[str, Any]]) -> None:
             " FROM unnest(CAST(:refs AS text[]), CAST(:ends AS date[])) AS v(ref, end_date)"
             " WHERE account.account_ref = ANY(CAST(:refs AS text[])) AND account.account_ref = v.ref"), arrays)
         conn.execute(text(
-            "UPDATE charge SET superseded = true"
-            " FROM unnest(CAST(:refs AS text[]), CAST(:first_years AS integer[])) AS v(ref, first_year)"
+            "UPDATE charge SET superseded = true, superseded_by = v.by_nid"
+            " FROM unnest(CAST(:refs AS text[]), CAST(:first_years AS integer[]), CAST(:by_nids AS text[]))"
+            " AS v(ref, first_year, by_nid)"
             " WHERE charge.account_ref = ANY(CAST(:refs AS text[])) AND charge.account_ref = v.ref"
             " AND charge.financial_year >= v.first_year"
             " AND charge.superseded = false"), arrays)
@@ -44,7 +45,7 @@ def supersede(conn: Connection, rows: list[dict[str, Any]]) -> None:
     conn.execute(update(charge_table).where(and_(
         charge_table.c.account_ref == bindparam("ref"),
         charge_table.c.financial_year >= bindparam("first_year"),
-        charge_table.c.superseded.is_(False))).values(superseded=True), rows)
+        charge_table.c.superseded.is_(False))).values(superseded=True, superseded_by=bindparam("by_nid")), rows)
     conn.execute(update(instalment_table).where(and_(
         instalment_table.c.account_ref == bindparam("ref"),
         instalment_table.c.financial_year >= bindparam("first_year"),
@@ -96,7 +97,8 @@ def amend_accounts(conn: Connection, accounts: list[dict[str, Any]], replaced_pe
         conn.execute(update(charge_table).where(and_(
             charge_table.c.account_ref == bindparam("b_ref"),
             charge_table.c.financial_year >= bindparam("b_first_year"),
-            charge_table.c.superseded.is_(False))).values(superseded=True), recharged)
+            charge_table.c.superseded.is_(False))).values(superseded=True, superseded_by=bindparam("b_by")),
+            recharged)
     if replanned:
         conn.execute(update(instalment_table).where(and_(
             instalment_table.c.account_ref == bindparam("b_ref"),
@@ -120,7 +122,8 @@ def _amend_accounts_set_based(conn: Connection, accounts: list[dict[str, Any]], 
         conn.execute(_FORGET_PERSONS, {"refs": replaced_persons})
     if recharged:
         conn.execute(_SUPERSEDE_RECHARGED, {"refs": _column(recharged, "b_ref"),
-                                            "first_years": _column(recharged, "b_first_year")})
+                                            "first_years": _column(recharged, "b_first_year"),
+                                            "by_nids": _column(recharged, "b_by")})
     if replanned:
         conn.execute(_SUPERSEDE_REPLANNED, {"refs": _column(replanned, "b_ref"), "years": _column(replanned, "b_year"),
                                             "notices": _column(replanned, "b_notice"),
@@ -136,8 +139,9 @@ _AMEND_ACCOUNTS = text(
     " WHERE account.account_ref = ANY(CAST(:refs AS text[])) AND account.account_ref = v.ref")
 _FORGET_PERSONS = text("DELETE FROM liable_person WHERE account_ref = ANY(CAST(:refs AS text[]))")
 _SUPERSEDE_RECHARGED = text(
-    "UPDATE charge SET superseded = true"
-    " FROM unnest(CAST(:refs AS text[]), CAST(:first_years AS integer[])) AS v(ref, first_year)"
+    "UPDATE charge SET superseded = true, superseded_by = v.by_nid"
+    " FROM unnest(CAST(:refs AS text[]), CAST(:first_years AS integer[]), CAST(:by_nids AS text[]))"
+    " AS v(ref, first_year, by_nid)"
     " WHERE charge.account_ref = ANY(CAST(:refs AS text[])) AND charge.account_ref = v.ref"
     " AND charge.financial_year >= v.first_year AND charge.superseded = false")
 _SUPERSEDE_REPLANNED = text(

@@ -76,6 +76,7 @@ charge_table = Table(
     Column("charge_pence", BigInteger, nullable=False),
     Column("notification_id", String(36)),
     Column("superseded", Boolean, nullable=False, default=False),
+    Column("superseded_by", String(36)),  # as on instalment: the notification that superseded the line
     Index("charge_by_account", "account_ref", "superseded"),
 )
 

@@ -8,9 +8,10 @@ approximations (the README lists them for officers):
   an earlier notification) and is still open, or was ended by this notification or a later one (see
   ``ended_by``: the move-in that opened the next account there, or the notification that wrote its final
   line);
-- its charge lines are, for each financial year, the last lines written for that year by anything applied
-  earlier (rows are never deleted, so this is exact unless a year's lines were superseded without being
-  re-written);
+- its charge lines are those written before it and current then: exact where the database records which
+  notification superseded each line (``superseded_by``); for a line superseded before that was recorded, per
+  financial year the last lines written for that year by anything applied earlier (exact unless a year's
+  lines were superseded without being re-written);
 - its discount is the one on the last charge line written before (lines run to the end of the year at the
   account's discount), else on the notification's own line for the day before its date (a change from a date
   writes the days before it again at the discount they had), else as the account is now (so a discount
@@ -112,14 +113,24 @@ def ended_by(account: AccountRecord, recorded: Recorded) -> str | None:
 
 
 def lines_before(account_ref: str, notification_id: str, recorded: Recorded) -> list[WrittenCharge]:
-    """The account's charge lines as they stood just before the notification: per year, the last written."""
+    """The account's charge lines as they stood just before the notification (see the module's notes)."""
     earlier = [c for c in recorded.charges_of(account_ref) if c.notification_id != notification_id
                and recorded.applied_before(c.notification_id, notification_id)]
     last_writer: dict[int, str | None] = {}
     for line in earlier:  # in writing order, so the last writer of each year wins
         last_writer[line.financial_year] = line.notification_id
-    return sorted((c for c in earlier if last_writer[c.financial_year] == c.notification_id),
+    return sorted((c for c in earlier if _current_before(c, notification_id, recorded, last_writer)),
                   key=lambda c: (c.financial_year, c.period_start))
+
+
+def _current_before(line: WrittenCharge, notification_id: str, recorded: Recorded,
+                    last_writer: dict[int, str | None]) -> bool:
+    """Whether a line written earlier was current just before the notification: exact where the database recorded
+    which notification superseded it; else (a line superseded before it did) whether the year's last writer wrote
+    it."""
+    if line.superseded_by is not None or not line.superseded:
+        return _live_by_record(line.superseded, line.superseded_by, notification_id, recorded)
+    return last_writer[line.financial_year] == line.notification_id
 
 
 def instalments_before(account_ref: str, notification_id: str, recorded: Recorded) -> list[WrittenInstalment]:
@@ -140,12 +151,16 @@ def _live_before(row: WrittenInstalment, notification_id: str, last_writer: dict
     Exact where the database recorded which notification superseded it (still demanded unless that one was
     applied before this notification); otherwise the approximation in the module's notes.
     """
-    if not row.superseded:
-        return True
-    if row.superseded_by is not None:
-        return row.superseded_by == notification_id or not recorded.applied_before(row.superseded_by,
-                                                                                    notification_id)
+    if row.superseded_by is not None or not row.superseded:
+        return _live_by_record(row.superseded, row.superseded_by, notification_id, recorded)
     return last_writer[row.financial_year] == row.notification_id
+
+
+def _live_by_record(superseded: bool, superseded_by: str | None, notification_id: str, recorded: Recorded) -> bool:
+    """Still current now, or superseded by this notification or a later one."""
+    if not superseded or superseded_by is None:
+        return not superseded
+    return superseded_by == notification_id or not recorded.applied_before(superseded_by, notification_id)
 
 
 def _money_before(account_ref: str, notification_id: str, recorded: Recorded, paid_before: date,

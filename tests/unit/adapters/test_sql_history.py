@@ -58,7 +58,7 @@ def test_applied_between_includes_the_start_and_excludes_the_end() -> None:
     assert history.applied_ids(["n1", "n9"]) == {"n1"}
 
 
-def test_each_superseded_instalment_names_the_notification_that_superseded_it(tmp_path: Path) -> None:
+def test_each_superseded_instalment_and_charge_line_names_the_notification_that_superseded_it(tmp_path: Path) -> None:
     """So a replay knows exactly what an account still demanded before each notification."""
     revenues = SqlRevenuesSystem.from_url(f"sqlite:///{tmp_path}/revenues.db")
     try:
@@ -67,23 +67,31 @@ def test_each_superseded_instalment_names_the_notification_that_superseded_it(tm
                                       "address": address("2 Acacia Avenue"), "action": "claim",
                                       "effective_date": date(2025, 10, 1), "reason": "others_left"})
         apply_one(revenues, claim)
-        rows = SqlHistory(revenues.engine).instalments([LEDGERED])
+        history = SqlHistory(revenues.engine)
+        rows, lines = history.instalments([LEDGERED]), history.charges([LEDGERED])
     finally:
         revenues.dispose()
-    superseded = [r for r in rows if r.superseded]
-    assert superseded
-    assert {r.superseded_by for r in superseded} == {claim.notification_id}
-    assert {r.superseded_by for r in rows if not r.superseded} == {None}
+    for written in (rows, lines):
+        superseded = [r for r in written if r.superseded]
+        assert superseded
+        assert {r.superseded_by for r in superseded} == {claim.notification_id}
+        assert {r.superseded_by for r in written if not r.superseded} == {None}
 
 
-def test_instalments_of_a_database_made_before_superseded_by_was_recorded_read_without_it() -> None:
+def test_rows_of_a_database_made_before_superseded_by_was_recorded_read_without_it() -> None:
     engine = _database()
     with engine.begin() as conn:
         conn.execute(text("ALTER TABLE instalment DROP COLUMN superseded_by"))
+        conn.execute(text("ALTER TABLE charge DROP COLUMN superseded_by"))
+        conn.execute(text("INSERT INTO charge (account_ref, financial_year, period_start, period_end, days, band, "
+                          "annual_charge_pence, discount_percent, charge_pence, superseded) "
+                          "VALUES ('A1', 2026, '2026-04-01', '2027-03-31', 365, 'B', 100, 0, 100, 1)"))
         conn.execute(text("INSERT INTO instalment (account_ref, financial_year, sequence, due_date, amount_pence, "
                           "superseded) VALUES ('A1', 2026, 1, '2026-04-01', 100, 1)"))
     (row,) = SqlHistory(engine).instalments(["A1"])
     assert (row.superseded, row.superseded_by) == (True, None)
+    (line,) = SqlHistory(engine).charges(["A1"])
+    assert (line.superseded, line.superseded_by) == (True, None)
 
 
 def test_starting_on_a_database_made_before_superseded_by_adds_the_column(tmp_path: Path) -> None:
@@ -92,12 +100,14 @@ def test_starting_on_a_database_made_before_superseded_by_adds_the_column(tmp_pa
     first.create_schema()
     with first.engine.begin() as conn:
         conn.execute(text("ALTER TABLE instalment DROP COLUMN superseded_by"))
+        conn.execute(text("ALTER TABLE charge DROP COLUMN superseded_by"))
     first.dispose()
     again = SqlRevenuesSystem.from_url(url)
     try:
         again.create_schema()
         with again.engine.connect() as conn:
-            assert "superseded_by" in {c["name"] for c in inspect(conn).get_columns("instalment")}
+            for table in ("charge", "instalment"):
+                assert "superseded_by" in {c["name"] for c in inspect(conn).get_columns(table)}
     finally:
         again.dispose()
 
