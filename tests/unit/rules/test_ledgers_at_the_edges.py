@@ -214,3 +214,28 @@ def test_a_newcomers_move_in_dated_into_the_previous_year_gives_the_leaver_a_bil
                                 notice, RULES.payment_day, twelve=False)
     assert [(i.due_date, i.amount_pence) for i in newcomer.instalments if i.financial_year == 2026] == list(
         zip(this_year.due_dates, this_year.amounts_pence, strict=True))
+
+
+def test_a_final_bill_on_the_twelve_instalment_scheme_keeps_the_scheme_and_day_for_what_is_left() -> None:
+    """Twelve instalments on the 28th from April; August missed; a move-out told on 10 October: the balance (with
+    August folded in) is demanded under para 2(3A) on the 28th, as the account chose."""
+    asked = date(2026, 4, 5)
+    council = seeded("A", SINCE, NO_DISCOUNT, paid_before=asked)
+    _send(council, {"kind": "payment_arrangement", "twelve_instalments": True, "payment_day": 28,
+                    "requested_on": asked}, asked, "payment_arrangement")
+    check(council, "payment_arrangement", asked)
+    _pay_due_before(council, date(2026, 8, 1), 2026)  # April to July paid; August and September missed
+    notice = date(2026, 10, 10)
+    _send(council, {"kind": "move_out", "move_out_date": date(2026, 10, 1),
+                    "forwarding_address": address("9 Harbour Street", "ZY8 1AA", "Elsewhere")}, notice, "move_out")
+    council.liability = council.liability.ended(date(2026, 9, 30))
+    check(council, "move_out", notice)
+    charge = sum(c.charge_pence for c in council.account().charges if c.financial_year == 2026)
+    balance = charge - council.paid[2026]
+    assert balance > 0
+    reading = read_schedule_1(balance, 2026, notice, 28, twelve=True)
+    assert [(due, pence) for _, _, due, pence in _unpaid(council, 2026)] == list(
+        zip(reading.due_dates, reading.amounts_pence, strict=True))
+    # para 2(3A)(a)(ii): five, the whole months left after the notice; the first on the first 28th at least 14 days
+    # after it (para 2(4)), so 28 October to 28 February.
+    assert reading.due_dates == tuple(date(2026 + (m < 4), m, 28) for m in (10, 11, 12, 1, 2))
