@@ -138,3 +138,4 @@ class Account:
     twelve_instalments: bool = False
     payment_day: int | None = None
     ended_by_note: Note | None = None  # the note written with the account's (latest) liability end
+    superseded_instalments: tuple[Instalment, ...] = ()  # given only when asked for
