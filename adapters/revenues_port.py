@@ -116,7 +116,11 @@ class ExistingAccount:
 
 @dataclass(frozen=True)
 class AccountView:
-    """An account as the legacy system holds it now (current charges and instalments only, every payment)."""
+    """An account as the legacy system holds it now: current charges, the instalments still demanded, every payment.
+
+    ``superseded_instalments``: the instalments a revised demand (or a final bill) replaced, as the back office
+    keeps them, for the staff account page; the rules never read them.
+    """
 
     account_ref: str
     uprn: str
@@ -132,6 +136,7 @@ class AccountView:
     payment_day: int | None = None
     payments: tuple[PaymentRow, ...] = ()
     refunds: tuple[RefundRow, ...] = ()  # refunds of its final bill's credit
+    superseded_instalments: tuple[InstalmentRow, ...] = ()
 
     @property
     def is_open(self) -> bool:

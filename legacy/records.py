@@ -166,3 +166,4 @@ class Account:
     payment_day: int | None = None
     ended_by_note: Note | None = None  # the note written with the account's (latest) liability end
     refunds: tuple[RefundHeld, ...] = ()
+    superseded_instalments: tuple[Instalment, ...] = ()  # given only when asked for

@@ -68,6 +68,8 @@ AccountReference = Annotated[str, Field(max_length=20, pattern=r"^[A-Za-z0-9/-]+
 # checks.
 CertificateReference = Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[A-Za-z0-9/ -]+$")]
 PaymentDay = Annotated[int, Field(ge=1, le=28)]
+# The digest of the bill preview the notifier was shown (schemas/bill_preview.py), sent back with the notification.
+PreviewDigest = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
 class Model(BaseModel):
@@ -468,6 +470,7 @@ class NotificationRequest(Model):
     council_code: CouncilCode | None = None
     contact: Contact
     change: Change
+    preview_digest: PreviewDigest | None = None  # from POST /api/v1/notifications/preview, when one was shown
     # A move-out may say where to refund a final bill in credit (checked and sealed at intake).
     refund_bank_account: BankAccountDetails | None = Field(
         None, description="Move-outs only: a UK bank account to refund a final bill in credit to. Checked with "
@@ -492,6 +495,7 @@ class ChangeNotification(Model):
     contact: Contact
     corrects_notification_id: str | None = None
     change: Change
+    preview_digest: PreviewDigest | None = None
 
     @property
     def kind(self) -> ChangeKind:

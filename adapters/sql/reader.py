@@ -7,6 +7,7 @@ change an account.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,6 +18,7 @@ from adapters.sql.engines import create_database_engine
 from adapters.sql.revenues import SqlRevenuesSystem
 from adapters.sql.tables import property_table
 from adapters.sql.unclaimed_credits import CreditsBand, unclaimed_credits
+from schemas.events import PropertyFacts
 
 
 @dataclass
@@ -47,6 +49,10 @@ class SqlRevenuesReader:
         """Credits left on closed accounts by age band (adapters/sql/unclaimed_credits.py)."""
         with self.engine.connect() as conn:
             return unclaimed_credits(conn, today)
+
+    def property_facts_many(self, uprns: Collection[str]) -> dict[str, PropertyFacts]:
+        """The register facts the validate stage reads, by the same query (the bill preview reads them)."""
+        return SqlRevenuesSystem(self.engine).property_facts_many(uprns)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -13,6 +13,7 @@ from ctax.running.components import ensure_sqlite_folder, kafka_connection
 from ctax.running.garbage_collection import tune_for_service
 from ctax.running.logging_setup import configure_logging
 from ctax.running.web_components import (
+    bill_previewer,
     configured_users,
     oidc_config,
     refund_details,
@@ -54,6 +55,7 @@ def run_web(settings: Settings, host: str, port: int) -> None:
         secret_key=settings.web_secret_key.get_secret_value().encode() if settings.web_secret_key else None,
         secure_cookies=settings.web_secure_cookies,
         register=reader, refunds=refund_details(settings),
+        bill_preview=bill_previewer(settings, reader),
         staff_shell=StaffShellConfig(
             revenues_reader=reader,
             configured_users=configured_users(settings),

@@ -24,4 +24,5 @@ RULES = KindRules(
     kind=ChangeKind.MOVE_OUT, change_type=MoveOut,
     asks_back_office=frozenset({BackOfficeRequest.END_LIABILITY}),
     properties=the_address, assess=assess,
+    preview_shows=frozenset({BackOfficeRequest.END_LIABILITY}),
 )
