@@ -168,9 +168,14 @@ class Settings(BaseSettings):
     # Credits (issue 16): a final bill's credit to the mover's other account, or refunded; README "Credits".
     bank_details_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list, description="Fernet keys sealing refund bank details, comma-separated, the newest "
-        "first (`ctax bank-details-key` makes one); none: bank details for refunds are not taken")
+        "first (`ctax bank-details-key` makes one); none: a local key made once in CTAX_BANK_DETAILS_LOCAL_KEY_FILE "
+        "(fine on one machine, not for production)")
+    bank_details_local_key_file: Path = Field(Path("var/bank-details.key"), description="Where the local key is "
+                                              "kept when CTAX_BANK_DETAILS_KEYS is not set (mode 0600)")
     modulus_tables_dir: Path | None = Field(None, description="Folder of Vocalink's current valacdos.txt and "
-                                            "scsubtab.txt; none: bank details for refunds are not taken")
+                                            "scsubtab.txt; none: the copy shipped with ctax (version 8.50)")
+    refunds_offered: bool = Field(True, description="Whether the move-out form and the API take bank details to "
+                                  "refund a final bill's credit to; false: credit stays for the council to settle")
     refund_approval_threshold_pence: int = Field(50000, ge=0, description="Refunds above this wait for an "
                                                  "officer's approval (not the officer who corrected the case)")
     retention_refund_bank_details_days: int = Field(

@@ -3,7 +3,8 @@ numbers" specification, with its exceptions 1 to 14.
 
 The weight table (``valacdos.txt``) and sort code substitution table (``scsubtab.txt``) are Vocalink's; they
 change several times a year, so a council downloads the current ones and names their folder in its settings
-(``CTAX_MODULUS_TABLES_DIR``): this module only reads them. A sort code the table does not cover cannot be
+(``CTAX_MODULUS_TABLES_DIR``): this module only reads them. Without that setting, the copy shipped in
+``modulus_tables/`` (version 8.50, see its README) is used. A sort code the table does not cover cannot be
 checked and is taken as valid, as the specification says.
 
 Positions follow the specification: the sort code is ``u v w x y z`` and the eight-digit account number
@@ -25,6 +26,7 @@ EXCEPTION_2_G9_WEIGHTS = (0, 0, 0, 0, 0, 0, 0, 0, 8, 7, 10, 9, 3, 1)
 EXCEPTION_8_SORT_CODE = "090126"
 EXCEPTION_9_SORT_CODE = "309634"
 EXCEPTION_1_ADDED = 27
+SHIPPED_TABLES_DIR = Path(__file__).parent / "modulus_tables"
 
 
 class Method(StrEnum):
@@ -87,8 +89,9 @@ def parse_substitutions(lines: Iterable[str]) -> dict[str, str]:
     return {pair[0]: pair[1] for pair in pairs}
 
 
-def load_tables(folder: Path) -> ModulusTables:
-    """Read ``valacdos.txt`` and ``scsubtab.txt`` from the folder a council configured."""
+def load_tables(folder: Path = SHIPPED_TABLES_DIR) -> ModulusTables:
+    """Read ``valacdos.txt`` and ``scsubtab.txt`` from the folder a council configured (by default, the copy
+    shipped with this package)."""
     with (folder / "valacdos.txt").open(encoding="ascii") as weights, \
             (folder / "scsubtab.txt").open(encoding="ascii") as substitutions:
         return ModulusTables(parse_weight_table(weights), parse_substitutions(substitutions))

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Protocol
 
 from adapters.revenues_port import RevenuesReader, RevenuesSystem
 from adapters.sql.revenues import SqlRevenuesSystem
+from ctax.running.bank_details_key import bank_details_sealer
 from ctax.settings import Settings
 from processors.cost_model_file import DEFAULT_COST_MODEL, load_cost_model
 from processors.pipeline.context import StageContext
 from processors.preview.previewer import RegisterFacts
 from processors.rules.council import CouncilRules
-from schemas.bank_details import BankDetailsSealer
 from schemas.kafka_connection import KafkaConnection
 
 if TYPE_CHECKING:  # imported when chosen, so a SQL deployment never loads zeep
@@ -37,12 +37,6 @@ def revenues_system(settings: Settings) -> SqlRevenuesSystem:
                                           account_ref_prefix=settings.account_ref_prefix)
     revenues.create_schema()
     return revenues
-
-
-def bank_details_sealer(settings: Settings) -> BankDetailsSealer | None:
-    """Opens refunds' sealed bank details for the back office; None when no key is configured."""
-    keys = [key.get_secret_value() for key in settings.bank_details_keys]
-    return BankDetailsSealer(keys) if keys else None
 
 
 def soap_adapter(settings: Settings) -> SoapRevenuesSystem:

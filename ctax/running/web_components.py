@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from adapters.sql.reader import SqlRevenuesReader
+from ctax.running.bank_details_key import bank_details_sealer
 from ctax.running.components import RegisterReader, back_office_reader, council_rules, ensure_sqlite_folder
 from ctax.settings import Settings
 from processors.preview.previewer import BillPreviewer, RegisterFacts
-from schemas.bank_details import BankDetailsSealer
 from schemas.modulus_check import load_tables
 from web.intake.refund_details import RefundDetails
 from web.signin.oidc_client import OidcConfig
@@ -64,9 +64,10 @@ def configured_users(settings: Settings) -> tuple[ConfiguredUser, ...]:
 
 
 def refund_details(settings: Settings) -> RefundDetails | None:
-    """The key and modulus tables bank details for refunds are checked and sealed with; None unless both are set
-    (a malformed key or table stops the start with its error)."""
-    if not settings.bank_details_keys or settings.modulus_tables_dir is None:
+    """The key and modulus tables bank details for refunds are checked and sealed with (the council's, else the
+    local key and the shipped tables); None only where the council turned refunds off (a malformed key or table
+    stops the start with its error)."""
+    if not settings.refunds_offered:
         return None
-    return RefundDetails(BankDetailsSealer([key.get_secret_value() for key in settings.bank_details_keys]),
-                         load_tables(settings.modulus_tables_dir))
+    tables = load_tables(settings.modulus_tables_dir) if settings.modulus_tables_dir else load_tables()
+    return RefundDetails(bank_details_sealer(settings), tables)

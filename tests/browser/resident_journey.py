@@ -113,6 +113,11 @@ class Resident:
         self.page.fill("#account-number", number)
         self.continue_()
 
+    def no_refund(self) -> None:
+        """Leave the optional refund page blank (the embedded defaults take bank details for refunds)."""
+        self.arrive("If your final bill is in credit, where should we refund it?")
+        self.continue_()
+
     def choose(self, question: str, label: str) -> None:
         """Answer a one-question radios page."""
         self.arrive(question)

@@ -50,6 +50,7 @@ def test_a_move_out_shows_its_final_bill_estimate_only_once_the_account_number_i
     resident.move_date("When did you move out?", moved)
     resident.forwarding_address("1 Harbour Street", "Elsewhere", "ZY8 1AA")
     resident.account_number("")  # not given: no account's figures are shown
+    resident.no_refund()
     resident.contact("Alex Jones", phone="01632 960 123")
     resident.arrive(CHECK)
     estimate = page.locator("#bill-estimate")

@@ -45,6 +45,7 @@ def test_sending_while_kafka_is_down_shows_503_and_keeps_the_answers(kafka_down_
     resident.move_date("When did you move out?", TODAY)
     resident.forwarding_address("1 Harbour Street", "Elsewhere", "ZY8 1AA")
     resident.account_number()
+    resident.no_refund()
     resident.contact("Alex Jones", phone="01632 960 123")
     resident.arrive("Check your answers")
     with page.expect_response("**/moving/check") as sent:

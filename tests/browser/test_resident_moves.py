@@ -32,6 +32,7 @@ def test_moving_out_ends_the_liability_the_day_before(page: Page, web_stack: Run
     resident.move_date("When did you move out?", moved)
     resident.forwarding_address("1 Harbour Street", "Elsewhere", "ZY8 1AA")
     resident.account_number(MOVE_OUT_ACCOUNT)
+    resident.no_refund()
     resident.contact("Alex Jones", phone="01632 960 123")
     reference = resident.send()
     wait_for_status(resident, reference, "Account updated")

@@ -22,7 +22,8 @@ class BankDetailsRefusedError(ValueError):
 
 @dataclass(frozen=True)
 class RefundDetails:
-    """The council's key and modulus tables: refunds to a bank account are offered only when both are set."""
+    """The key and modulus tables bank details for refunds are sealed and checked with (none: the council turned
+    refunds off with CTAX_REFUNDS_OFFERED=false)."""
 
     sealer: BankDetailsSealer
     tables: ModulusTables

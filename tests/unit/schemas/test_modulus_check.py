@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from schemas.modulus_check import ModulusTableError, load_tables, parse_weight_table
+from schemas.modulus_check import SHIPPED_TABLES_DIR, ModulusTableError, load_tables, parse_weight_table
 
 TABLES = load_tables(Path(__file__).parent / "modulus_tables")
+SHIPPED = load_tables()  # Vocalink's full tables as the package ships them (version 8.50)
 
 PUBLISHED = [  # (sort code, account number, valid, what the case shows), in the specification's order
     ("089999", "66374958", True, "pass modulus 10 check"),
@@ -52,6 +53,19 @@ PUBLISHED = [  # (sort code, account number, valid, what the case shows), in the
                          ids=[case[3] for case in PUBLISHED])
 def test_the_published_test_cases(sort_code: str, account_number: str, valid: bool, shows: str) -> None:
     assert TABLES.is_valid(sort_code, account_number) is valid, shows
+
+
+@pytest.mark.parametrize(("sort_code", "account_number", "valid", "shows"), PUBLISHED,
+                         ids=[case[3] for case in PUBLISHED])
+def test_the_published_test_cases_on_the_shipped_full_tables(sort_code: str, account_number: str, valid: bool,
+                                                            shows: str) -> None:
+    assert SHIPPED.is_valid(sort_code, account_number) is valid, shows
+
+
+def test_the_shipped_tables_are_the_full_ones() -> None:
+    assert len(SHIPPED.rules) > 1000
+    assert len(SHIPPED.substitutions) > 10
+    assert (SHIPPED_TABLES_DIR / "README.md").read_text(encoding="utf-8").count("8.50")
 
 
 def test_a_sort_code_the_table_does_not_cover_cannot_be_checked_and_is_taken_as_valid() -> None:
