@@ -20,9 +20,12 @@ from adapters.revenues_port import (
     ExistingAccount,
     InstalmentRow,
     PaymentRow,
+    RefundDecision,
     RefundRow,
+    RefusedChangeError,
     RegisterProperty,
     StaleAccountError,
+    refund_decision_refusal,
     superseded_from_day,
 )
 from schemas.events import (
@@ -30,6 +33,7 @@ from schemas.events import (
     AccountChange,
     ChargeLine,
     CreditTransfer,
+    DecidedRefund,
     EndedAccount,
     Instalment,
     OpenAccount,
@@ -152,8 +156,8 @@ class InMemoryRevenuesSystem:
         for change in changes:
             try:
                 results.append(self._apply_account_change(change, applied_at))
-            except StaleAccountError as stale:
-                results.append(stale)
+            except (StaleAccountError, RefusedChangeError) as not_applied:
+                results.append(not_applied)
         return results
 
     def _applied(self, notification_id: str) -> AppliedChange | None:
@@ -182,6 +186,9 @@ class InMemoryRevenuesSystem:
             for amendment in change.amendments:
                 _amend(work, change, amendment, applied_at)
                 touched.append(amendment.account_ref)
+            for decided in change.refund_decisions:
+                _decide(work, change, decided, applied_at)
+                touched.append(decided.account_ref)
             for ending in change.endings:
                 account = work.accounts.get(ending.account_ref)
                 if (account is None or account.view.liability_end != ending.expected_liability_end
@@ -263,6 +270,26 @@ def _amend(work: _State, change: AccountChange, amendment: AccountAmendment, app
         audit_notes=(*view.audit_notes, AuditNote(applied_at, PROCESSOR_AUTHOR, change.notification_id,
                                                   amendment_note(change, amendment))),
     )
+
+
+def _decide(work: _State, change: AccountChange, decided: DecidedRefund, applied_at: datetime) -> None:
+    """Release a held refund (posted as a negative payment) or keep its credit; once, by the refund's id."""
+    account = work.accounts.get(decided.account_ref)
+    refunds = list(account.view.refunds) if account else []
+    at = next((i for i, r in enumerate(refunds) if r.financial_year == decided.financial_year), None)
+    refusal = refund_decision_refusal(None if at is None else refunds[at], decided)
+    if refusal is not None:
+        raise refusal
+    assert account is not None and at is not None
+    refund = refunds[at]
+    if refund.decision is not None:
+        return  # decided the same way already
+    refunds[at] = replace(refund, decision=RefundDecision.APPROVED if decided.approved else RefundDecision.REJECTED,
+                          decided_on=decided.decided_on)
+    paid = (PaymentRow(refund.financial_year, decided.decided_on, -refund.amount_pence),) if decided.approved else ()
+    account.view = replace(account.view, refunds=tuple(refunds), payments=(*account.view.payments, *paid),
+                           audit_notes=(*account.view.audit_notes, AuditNote(
+                               applied_at, PROCESSOR_AUTHOR, change.notification_id, decided.note)))
 
 
 def transfer_postings(transfers: Iterable[CreditTransfer]) -> tuple[PaymentRow, ...]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Protocol
 
-from schemas.events import AccountAmendment, AccountChange, PropertyFacts, YearBill
+from schemas.events import AccountAmendment, AccountChange, DecidedRefund, PropertyFacts, YearBill
 
 PROCESSOR_AUTHOR = "ctax-processor"
 
@@ -78,15 +79,46 @@ class PaymentRow:
     amount_pence: int
 
 
+class RefundDecision(StrEnum):
+    """An officer's decision on a refund held for approval."""
+
+    APPROVED = "approved"  # released: posted as a negative payment towards its year
+    REJECTED = "rejected"  # not paid: the credit stays on the account
+
+
 @dataclass(frozen=True)
 class RefundRow:
-    """A refund of a final bill's credit the back office holds: to the account shown masked, or held for approval."""
+    """A refund of a final bill's credit the back office holds: to the account shown masked, or held for approval
+    (until an officer decides it). Its id in every back office: the account and the year (``refund_id``)."""
 
     financial_year: int
     amount_pence: int
     masked_bank_account: str
     held_for_approval: bool
     instructed_on: date
+    decision: RefundDecision | None = None  # held refunds only, once an officer decided
+    decided_on: date | None = None
+
+    @property
+    def awaiting_approval(self) -> bool:
+        return self.held_for_approval and self.decision is None
+
+    @property
+    def paid(self) -> bool:
+        return not self.held_for_approval or self.decision is RefundDecision.APPROVED
+
+
+def refund_decision_refusal(refund: RefundRow | None, decided: DecidedRefund) -> RefusedChangeError | None:
+    """Why the back office refuses a decision on a refund (none held for approval; decided the other way), or None
+    when it may be applied. A refund already decided the same way is applied already: the caller leaves it."""
+    if refund is None or not refund.held_for_approval:
+        return RefusedChangeError(f"Account {decided.account_ref} has no refund for {decided.financial_year} held "
+                                  "for approval", "NO_HELD_REFUND")
+    wanted = RefundDecision.APPROVED if decided.approved else RefundDecision.REJECTED
+    if refund.decision is not None and refund.decision is not wanted:
+        return RefusedChangeError(f"The refund {decided.refund_id} was already {refund.decision.value}",
+                                  "REFUND_ALREADY_DECIDED")
+    return None
 
 
 @dataclass(frozen=True)

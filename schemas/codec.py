@@ -48,6 +48,7 @@ RECORD_FOR_KIND = {
     ChangeKind.CHANGE_OF_NAME: full_name("NameChange"),
     ChangeKind.PAYMENT_ARRANGEMENT: full_name("PaymentArrangement"),
     ChangeKind.REBILL: full_name("Rebill"),
+    ChangeKind.REFUND_DECISION: full_name("RefundDecision"),
 }
 _KIND_FOR_RECORD = {record: kind.value for kind, record in RECORD_FOR_KIND.items()}
 _HOLDS_CHANGE = frozenset({"ChangeNotification", "ValidatedNotification"})

@@ -92,6 +92,27 @@ class RefundInstruction(Model):
     held_for_approval: bool = False
 
 
+class DecidedRefund(Model):
+    """What the back office does with a held refund (its id: the account and the year): release it, posted as a
+    negative payment towards the year, or keep the credit on the account. Done once: a refund already decided
+    the same way is left as it is."""
+
+    account_ref: str
+    financial_year: int
+    approved: bool
+    decided_on: date
+    note: str
+
+    @property
+    def refund_id(self) -> str:
+        return refund_id(self.account_ref, self.financial_year)
+
+
+def refund_id(account_ref: str, financial_year: int) -> str:
+    """A refund's id in every back office: an account's final bill refunds each year's credit at most once."""
+    return f"{account_ref}/{financial_year}"
+
+
 class OpenAccount(Model):
     account_ref: str
     liability_start: date
@@ -218,6 +239,7 @@ class AccountChange(Model):
     endings: tuple[LiabilityEnding, ...]
     openings: tuple[LiabilityOpening, ...]
     amendments: tuple[AccountAmendment, ...] = ()
+    refund_decisions: tuple[DecidedRefund, ...] = ()  # officers' decisions on held refunds
     timings: StageTimings
     preview_digest: str | None = None  # the notification's, compared with what is applied
 

@@ -120,6 +120,7 @@ class ChangeKind(StrEnum):
     CHANGE_OF_NAME = "change_of_name"
     PAYMENT_ARRANGEMENT = "payment_arrangement"
     REBILL = "rebill"
+    REFUND_DECISION = "refund_decision"
 
     @property
     def is_move(self) -> bool:
@@ -458,10 +459,32 @@ class Rebill(Model):
         return _known(self.uprn)
 
 
+class RefundDecision(Model):
+    """An officer's decision on a refund held for approval (officers only): release it to the bank account the
+    mover gave, or keep the credit on the account. A refund is one account's one year."""
+
+    kind: Literal[ChangeKind.REFUND_DECISION] = ChangeKind.REFUND_DECISION
+    uprn: Uprn | None
+    address: Address
+    account_reference: AccountReference
+    financial_year: Annotated[int, Field(ge=1990, le=2200)]
+    approved: bool
+    decided_on: date
+    reason: Annotated[str, Field(min_length=1, max_length=300)]
+
+    @property
+    def effective_date(self) -> date:
+        return self.decided_on
+
+    @property
+    def uprns(self) -> tuple[str, ...]:
+        return _known(self.uprn)
+
+
 AccountChangeKind = (SinglePersonDiscount | HouseholdChange | StudentExemption | NameChange | PaymentArrangement
-                     | Rebill)
+                     | Rebill | RefundDecision)
 Change = Annotated[MoveIn | MoveOut | MoveWithin | SinglePersonDiscount | HouseholdChange | StudentExemption
-                   | NameChange | PaymentArrangement | Rebill, Field(discriminator="kind")]
+                   | NameChange | PaymentArrangement | Rebill | RefundDecision, Field(discriminator="kind")]
 
 
 class NotificationRequest(Model):

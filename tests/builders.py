@@ -51,6 +51,16 @@ def move_within(from_uprn: str | None = "100090000004", to_uprn: str | None = "1
     }
 
 
+def refund_decision(account_reference: str, financial_year: int, *, approved: bool = True,
+                    uprn: str | None = "100090000004", line_1: str = "4 Acacia Avenue",
+                    decided_on: date = date(2025, 10, 10), **extra: Any) -> dict[str, Any]:
+    return {
+        "kind": "refund_decision", "uprn": uprn, "address": address(line_1), "account_reference": account_reference,
+        "financial_year": financial_year, "approved": approved, "decided_on": decided_on,
+        "reason": "Checked against the payment record", **extra,
+    }
+
+
 def notification(change: dict[str, Any] | None = None, *, submitted_at: datetime | None = None,
                  **extra: Any) -> ChangeNotification:
     return ChangeNotification.model_validate({

@@ -101,6 +101,9 @@ KIND_WORDING: dict[ChangeKind, KindWording] = {
     ChangeKind.REBILL: KindWording(
         "Rebill", "A new bill", "We have updated your Council Tax account. We will send you a bill.",
         "from_date", "Bill from", resident=None),
+    ChangeKind.REFUND_DECISION: KindWording(
+        "Refund decision", "A refund of credit", "We have recorded our decision on the refund of your credit.",
+        "decided_on", "Decided on", resident=None),
 }
 
 # For templates and pages that hold a kind as the string a store or a metric recorded.

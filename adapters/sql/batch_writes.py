@@ -13,6 +13,7 @@ from adapters.audit_notes import amendment_note, ending_note, opening_note, stal
 from adapters.revenues_port import (
     PROCESSOR_AUTHOR,
     AppliedChange,
+    ApplyResult,
     StaleAccountError,
     replanned_years,
     superseded_from_day,
@@ -26,6 +27,7 @@ from adapters.sql.tables import (
     instalment_table,
     liable_person_table,
     payment_table,
+    refund_decision_table,
     refund_table,
 )
 from schemas.events import AccountAmendment, AccountChange, ChargeLine, CreditTransfer, Instalment, LiabilityEnding
@@ -73,6 +75,7 @@ class BatchWrites:
         self.notes: list[dict[str, Any]] = []
         self.payments: list[dict[str, Any]] = []  # credit moved off or onto accounts, posted as payments
         self.refunds: list[dict[str, Any]] = []  # final bills' credit refunded (bank details sealed)
+        self.refund_decisions: list[dict[str, Any]] = []  # officers' decisions on held refunds
         self.applied_rows: list[dict[str, Any]] = []
         self.amended_accounts: list[dict[str, Any]] = []
         self.replaced_persons: list[str] = []
@@ -168,7 +171,7 @@ class BatchWrites:
             for row in rows:
                 row["account_ref"] = refs.get(row["account_ref"], row["account_ref"])
 
-    def resolve(self, result: AppliedChange | StaleAccountError) -> AppliedChange | StaleAccountError:
+    def resolve(self, result: ApplyResult) -> ApplyResult:
         if isinstance(result, AppliedChange) and result.newly_applied:
             return replace(result, account_refs=tuple(self._refs.get(r, r) for r in result.account_refs))
         return result
@@ -184,7 +187,7 @@ class BatchWrites:
         for table, rows in ((account_table, self.accounts), (liable_person_table, self.persons),
                             (charge_table, self.charges), (instalment_table, self.instalments),
                             (audit_note_table, self.notes), (payment_table, self.payments),
-                            (refund_table, self.refunds),
+                            (refund_table, self.refunds), (refund_decision_table, self.refund_decisions),
                             (applied_notification_table, applied_rows)):
             if rows:
                 bulk_insert(conn, table, rows)

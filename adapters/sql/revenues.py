@@ -19,9 +19,10 @@ from adapters.revenues_port import (
     RevenuesUnavailableError,
     StaleAccountError,
 )
-from adapters.sql.batch_writes import BatchWrites, check
+from adapters.sql.batch_writes import BatchWrites, check, note
 from adapters.sql.engines import create_database_engine
 from adapters.sql.paid_this_year import carry_paid_this_year
+from adapters.sql.refund_decisions import decision_rows, refunds_decided, refusal
 from adapters.sql.rows import (
     account_view,
     add_missing_columns,
@@ -254,8 +255,9 @@ class SqlRevenuesSystem:
                 one_of(conn, account_table.c.uprn, uprns), account_table.c.liability_end.is_(None)))).all():
             open_at.setdefault(uprn, set()).add(ref)
 
+        refunds = refunds_decided(conn, [c for c in changes if c.notification_id not in earlier])
         plan = BatchWrites()
-        results: list[AppliedChange | StaleAccountError] = []
+        results: list[ApplyResult] = []
         opened_in_batch: dict[str, int] = {}
         for change in changes:
             if change.notification_id in earlier:
@@ -268,7 +270,16 @@ class SqlRevenuesSystem:
             if problem is not None:
                 results.append(StaleAccountError(problem))
                 continue
+            refused = refusal(change, refunds)
+            if refused is not None:
+                results.append(refused)
+                continue
             touched: list[str] = []
+            decisions, postings, notes = decision_rows(change, refunds, applied_at, note)
+            plan.refund_decisions += decisions
+            plan.payments += postings
+            plan.notes += notes
+            touched += [d.account_ref for d in change.refund_decisions]
             for amendment in change.amendments:
                 plan.amend(change, amendment, applied_at)
                 touched.append(amendment.account_ref)

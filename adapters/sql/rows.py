@@ -15,6 +15,7 @@ from adapters.revenues_port import (
     ChargeRow,
     InstalmentRow,
     PaymentRow,
+    RefundDecision,
     RefundRow,
 )
 from adapters.sql.statements import one_of
@@ -26,6 +27,7 @@ from adapters.sql.tables import (
     instalment_table,
     liable_person_table,
     payment_table,
+    refund_decision_table,
     refund_table,
 )
 from schemas.events import ChargeLine, EndedAccount, Instalment, Payment
@@ -72,6 +74,8 @@ def account_view(conn: Connection, row: Any) -> AccountView:
     refunds = conn.execute(
         select(refund_table).where(refund_table.c.account_ref == ref).order_by(refund_table.c.id)
     ).mappings().all()
+    decisions = {d["financial_year"]: (RefundDecision(d["decision"]), d["decided_on"]) for d in conn.execute(
+        select(refund_decision_table).where(refund_decision_table.c.account_ref == ref)).mappings()}
     return AccountView(
         account_ref=ref, uprn=row["uprn"], liability_start=row["liability_start"],
         liability_end=row["liability_end"], liable_persons=tuple(persons),
@@ -84,7 +88,8 @@ def account_view(conn: Connection, row: Any) -> AccountView:
         audit_notes=tuple(AuditNote(utc(n["noted_at"]), n["author"], n["notification_id"], n["note"])
                           for n in notes),
         refunds=tuple(RefundRow(r["financial_year"], r["amount_pence"], r["bank_masked"], r["held_for_approval"],
-                                r["instructed_on"]) for r in refunds),
+                                r["instructed_on"], *decisions.get(r["financial_year"], (None, None)))
+                      for r in refunds),
     )
 
 

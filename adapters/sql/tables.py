@@ -120,6 +120,17 @@ refund_table = Table(
     Column("instructed_on", Date, nullable=False),
 )
 
+# Officers' decisions on refunds held for approval, one per refund (its id: the account and the year). A released
+# refund is also posted as a negative payment; a refund not released leaves the credit on the account.
+refund_decision_table = Table(
+    "refund_decision", metadata,
+    Column("account_ref", String(20), ForeignKey("account.account_ref"), primary_key=True),
+    Column("financial_year", Integer, primary_key=True),
+    Column("decision", String(10), nullable=False),
+    Column("decided_on", Date, nullable=False),
+    Column("notification_id", String(36), nullable=False),
+)
+
 audit_note_table = Table(
     "audit_note", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),

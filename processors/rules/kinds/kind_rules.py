@@ -10,7 +10,7 @@ from typing import Any, Generic, TypeVar
 
 from processors.rules.council import CouncilRules
 from processors.rules.review import Effects
-from schemas.events import OpenAccount, ValidatedNotification
+from schemas.events import DecidedRefund, OpenAccount, ValidatedNotification
 from schemas.notification import Address, ChangeKind
 
 ChangeT = TypeVar("ChangeT")
@@ -22,6 +22,7 @@ class BackOfficeRequest(StrEnum):
     END_LIABILITY = "end_liability"  # a liability ends, with its final bill
     OPEN_ACCOUNT = "open_account"  # a new account opens, with its charges and instalments
     AMEND_ACCOUNT = "amend_account"  # an open account changes from a date, its year re-planned
+    DECIDE_REFUND = "decide_refund"  # a refund held for approval released, or its credit kept on the account
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class KindRules(Generic[ChangeT]):
     # an account they open, or one of theirs that ends or is amended (shown only when they give its number).
     # Empty: no preview figures (a kind only an officer sends).
     preview_shows: frozenset[BackOfficeRequest] = frozenset()
+    # The refunds held for approval the change decides (asks DECIDE_REFUND); None: a kind that decides none.
+    decides_refunds: Callable[[ChangeT, ValidatedNotification, date], tuple[DecidedRefund, ...]] | None = None
 
 
 def the_address(change: Any) -> tuple[NamedProperty, ...]:

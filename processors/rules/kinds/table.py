@@ -12,6 +12,7 @@ from processors.rules.kinds import (
     move_within,
     payment_arrangement,
     rebill,
+    refund_decision,
     single_person_discount,
     student_exemption,
 )
@@ -28,6 +29,7 @@ KIND_RULES: dict[ChangeKind, KindRules[Any]] = {
     ChangeKind.CHANGE_OF_NAME: change_of_name.RULES,
     ChangeKind.PAYMENT_ARRANGEMENT: payment_arrangement.RULES,
     ChangeKind.REBILL: rebill.RULES,
+    ChangeKind.REFUND_DECISION: refund_decision.RULES,
 }
 
 

@@ -13,6 +13,7 @@ import pytest
 from adapters.audit_notes import money
 from adapters.revenues_port import (
     AppliedChange,
+    RefundDecision,
     ChargeRow,
     ExistingAccount,
     InstalmentRow,
@@ -38,6 +39,7 @@ from tests.builders import (
     move_out,
     move_within,
     notification,
+    refund_decision,
     register_property,
     validated,
 )
@@ -92,6 +94,11 @@ CAPABILITIES: dict[str, tuple[str, ...]] = {
         "test_a_move_out_refunds_the_final_bills_credit_to_the_bank_account_given",
         "test_a_refund_above_the_councils_threshold_is_held_for_approval_not_posted",
         "test_a_refund_is_instructed_once_after_an_answer_lost_after_commit"),
+    "refund decisions (a held refund released or kept, once by its id)": (
+        "test_an_officer_releases_a_held_refund_once_by_its_id",
+        "test_a_refund_not_released_leaves_the_credit_on_the_account",
+        "test_a_decision_on_a_refund_not_held_or_decided_otherwise_is_refused",
+        "test_a_refund_is_released_once_after_an_answer_lost_after_commit"),
 }
 VACANT, OCCUPIED, OTHER_VACANT = "100090000001", "100090000002", "100090000003"
 
@@ -639,3 +646,57 @@ class RevenuesContract:
         account = seeded.account("500000001")
         assert [r.amount_pence for r in account.refunds] == [credit]
         assert [p.amount_pence for p in account.payments] == [91200, -credit]
+
+    def _held_refund(self, seeded: Any) -> int:
+        """The seeded occupier moves out with a credit above the threshold: its refund is held for approval."""
+        change, credit = self._move_out_with_refund(seeded, date(2025, 6, 1))
+        apply_one(seeded, change)
+        return credit
+
+    def _decision(self, seeded: Any, *, approved: bool) -> AccountChange:
+        return change_for(seeded, refund_decision("500000001", 2025, approved=approved, uprn=OCCUPIED,
+                                                  line_1="2 Acacia Avenue"))
+
+    def test_an_officer_releases_a_held_refund_once_by_its_id(self, seeded: Any) -> None:
+        credit = self._held_refund(seeded)
+        release = self._decision(seeded, approved=True)
+        assert apply_one(seeded, release).account_refs == ("500000001",)
+        apply_one(seeded, release)  # the same notification again
+        apply_one(seeded, self._decision(seeded, approved=True))  # another release of the same refund (its id)
+        account = seeded.account("500000001")
+        assert [(r.amount_pence, r.held_for_approval, r.decision, r.decided_on) for r in account.refunds] == [
+            (credit, True, RefundDecision.APPROVED, date(2025, 10, 10))]
+        assert [(p.paid_on, p.amount_pence) for p in account.payments] == [
+            (date(2025, 4, 1), 91200), (date(2025, 10, 10), -credit)]  # posted once, on the day decided
+        assert [n.notification_id for n in account.audit_notes].count(release.notification_id) == 1
+        assert "approved by an officer and released" in account.audit_notes[-1].note
+        assert REFUND_TO.account_number not in account.audit_notes[-1].note
+
+    def test_a_refund_not_released_leaves_the_credit_on_the_account(self, seeded: Any) -> None:
+        credit = self._held_refund(seeded)
+        apply_one(seeded, self._decision(seeded, approved=False))
+        account = seeded.account("500000001")
+        assert [(r.amount_pence, r.decision, r.paid) for r in account.refunds] == [
+            (credit, RefundDecision.REJECTED, False)]
+        assert [p.amount_pence for p in account.payments] == [91200]  # the credit stays
+        assert "the credit stays on the account" in account.audit_notes[-1].note
+
+    def test_a_decision_on_a_refund_not_held_or_decided_otherwise_is_refused(self, seeded: Any) -> None:
+        with pytest.raises(RefusedChangeError) as none_held:
+            apply_one(seeded, self._decision(seeded, approved=True))  # no refund at all yet
+        assert none_held.value.code == "NO_HELD_REFUND"
+        self._held_refund(seeded)
+        apply_one(seeded, self._decision(seeded, approved=False))
+        with pytest.raises(RefusedChangeError) as decided:
+            apply_one(seeded, self._decision(seeded, approved=True))
+        assert decided.value.code == "REFUND_ALREADY_DECIDED"
+        assert [p.amount_pence for p in seeded.account("500000001").payments] == [91200]
+
+    def test_a_refund_is_released_once_after_an_answer_lost_after_commit(self, seeded: Any) -> None:
+        credit = self._held_refund(seeded)
+        release = self._decision(seeded, approved=True)
+        with self.interrupted_after_commit(seeded), contextlib.suppress(RevenuesUnavailableError):
+            seeded.apply_account_changes([release], APPLIED_AT)
+        apply_one(seeded, release)
+        apply_one(seeded, release)
+        assert [p.amount_pence for p in seeded.account("500000001").payments] == [91200, -credit]
