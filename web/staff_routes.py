@@ -11,6 +11,7 @@ from web.ops.credits import router as ops_credits_router
 from web.ops.dashboard import router as ops_router
 from web.signin_pages.oidc_routes import router as oidc_router
 from web.signin_pages.routes import router as auth_router
+from web.staff.refunds.routes import router as refunds_router
 from web.staff.review.routes import router as review_router
 from web.staff.workspace import router as workspace_router
 from web.staff_shell.guard import PageForbiddenError, SignInRequiredError, sign_in_path
@@ -18,8 +19,8 @@ from web.staff_shell.pages import render_staff_page
 
 
 def install_staff_pages(app: FastAPI) -> None:
-    for router in (auth_router, oidc_router, workspace_router, review_router, ops_router, ops_credits_router,
-                   landlords_router):
+    for router in (auth_router, oidc_router, workspace_router, review_router, refunds_router, ops_router,
+                   ops_credits_router, landlords_router):
         app.include_router(router)
 
     @app.exception_handler(SignInRequiredError)

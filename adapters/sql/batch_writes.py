@@ -14,7 +14,6 @@ from adapters.revenues_port import (
     PROCESSOR_AUTHOR,
     AppliedChange,
     ApplyResult,
-    StaleAccountError,
     replanned_years,
     superseded_from_day,
 )

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 
 from adapters.revenues_port import AccountView, RegisterProperty
 from adapters.sql.engines import create_database_engine
+from adapters.sql.held_refunds import HeldRefund, held_refunds
 from adapters.sql.revenues import SqlRevenuesSystem
 from adapters.sql.tables import property_table
 from adapters.sql.unclaimed_credits import CreditsBand, unclaimed_credits
@@ -49,6 +50,11 @@ class SqlRevenuesReader:
         """Credits left on closed accounts by age band (adapters/sql/unclaimed_credits.py)."""
         with self.engine.connect() as conn:
             return unclaimed_credits(conn, today)
+
+    def held_refunds(self) -> list[HeldRefund]:
+        """Refunds waiting for an officer's approval, oldest first (adapters/sql/held_refunds.py)."""
+        with self.engine.connect() as conn:
+            return held_refunds(conn)
 
     def property_facts_many(self, uprns: Collection[str]) -> dict[str, PropertyFacts]:
         """The register facts the validate stage reads, by the same query (the bill preview reads them)."""

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, and_, func, select
 
-from adapters.sql.tables import account_table, charge_table, payment_table, refund_table
+from adapters.sql.tables import account_table, charge_table, payment_table, refund_decision_table, refund_table
 
 AGE_BANDS = ((30, "Up to 30 days"), (90, "31 to 90 days"), (365, "91 days to a year"), (None, "Over a year"))
 
@@ -25,13 +25,18 @@ def unclaimed_credits(conn: Connection, today: date) -> list[CreditsBand]:
     """Each age band's closed accounts whose payments exceed their current charges, and the credit they hold.
 
     Credit transferred or refunded was posted as a negative payment, so it is no longer counted; a refund held for
-    approval was not, so its credit still counts (and is shown beside it)."""
+    approval was not, so its credit still counts (and is shown beside it until an officer decides it; one not
+    released leaves its credit unclaimed)."""
     paid = (select(payment_table.c.account_ref, func.sum(payment_table.c.amount_pence).label("pence"))
             .group_by(payment_table.c.account_ref).subquery())
     charged = (select(charge_table.c.account_ref, func.sum(charge_table.c.charge_pence).label("pence"))
                .where(charge_table.c.superseded.is_(False)).group_by(charge_table.c.account_ref).subquery())
+    decided = refund_decision_table
     held = (select(refund_table.c.account_ref, func.sum(refund_table.c.amount_pence).label("pence"))
-            .where(refund_table.c.held_for_approval.is_(True)).group_by(refund_table.c.account_ref).subquery())
+            .outerjoin(decided, and_(decided.c.account_ref == refund_table.c.account_ref,
+                                     decided.c.financial_year == refund_table.c.financial_year))
+            .where(refund_table.c.held_for_approval.is_(True), decided.c.decision.is_(None))
+            .group_by(refund_table.c.account_ref).subquery())
     rows = conn.execute(
         select(account_table.c.liability_end, paid.c.pence, func.coalesce(charged.c.pence, 0),
                func.coalesce(held.c.pence, 0))

@@ -16,7 +16,8 @@ STAFF_SERVICE_NAME = "Council Tax staff workspace"
 def navigation(user: StaffUser | None, current: str) -> list[dict[str, Any]]:
     items: list[tuple[str, str]] = []
     if user is not None and user.may(Role.STAFF):
-        items += [("/staff", "Today's updates"), ("/staff/review", "Review queue"), ("/staff/search", "Search")]
+        items += [("/staff", "Today's updates"), ("/staff/review", "Review queue"), ("/staff/refunds", "Refunds"),
+                  ("/staff/search", "Search")]
     if user is not None and user.may(Role.OPS):
         items.append(("/ops", "Ops dashboard"))
     if user is not None and user.may(Role.LANDLORD):

@@ -177,6 +177,13 @@ class ReviewStore:
                                 .order_by(decision_table.c.id)).mappings().all()
         return [_decision(row) for row in rows]
 
+    def correction_decision(self, new_notification_id: str) -> Decision | None:
+        """The officer's decision whose correction is this notification (None: it was no correction)."""
+        with self._engine.connect() as conn:
+            row = conn.execute(select(decision_table).where(decision_table.c.new_notification_id
+                                                            == new_notification_id)).mappings().first()
+        return _decision(row) if row else None
+
     def recent_decisions(self, limit: int = 20) -> list[Decision]:
         with self._engine.connect() as conn:
             rows = conn.execute(select(decision_table).order_by(decision_table.c.id.desc()).limit(limit)

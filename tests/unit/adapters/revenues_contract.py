@@ -13,11 +13,11 @@ import pytest
 from adapters.audit_notes import money
 from adapters.revenues_port import (
     AppliedChange,
-    RefundDecision,
     ChargeRow,
     ExistingAccount,
     InstalmentRow,
     PaymentRow,
+    RefundDecision,
     RefusedChangeError,
     RevenuesUnavailableError,
     StaleAccountError,

@@ -1,0 +1,49 @@
+"""Refunds waiting for an officer's approval, read from the SQL revenues database for the staff approval queue:
+oldest first, the bank account only masked, with the property the account was for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Connection, and_, select
+
+from adapters.sql.tables import account_table, property_table, refund_decision_table, refund_table
+from schemas.events import refund_id
+
+
+@dataclass(frozen=True)
+class HeldRefund:
+    """A refund held for approval and not yet decided. ``notification_id``: the notification whose final bill
+    instructed it (the case an officer may have corrected)."""
+
+    account_ref: str
+    financial_year: int
+    amount_pence: int
+    masked_bank_account: str
+    instructed_on: date
+    notification_id: str
+    uprn: str
+    address_line_1: str
+    town: str
+    postcode: str
+
+    @property
+    def refund_id(self) -> str:
+        return refund_id(self.account_ref, self.financial_year)
+
+
+def held_refunds(conn: Connection) -> list[HeldRefund]:
+    decided = refund_decision_table
+    rows = conn.execute(
+        select(refund_table.c.account_ref, refund_table.c.financial_year, refund_table.c.amount_pence,
+               refund_table.c.bank_masked, refund_table.c.instructed_on, refund_table.c.notification_id,
+               property_table.c.uprn, property_table.c.address_line_1, property_table.c.town,
+               property_table.c.postcode)
+        .join(account_table, account_table.c.account_ref == refund_table.c.account_ref)
+        .join(property_table, property_table.c.uprn == account_table.c.uprn)
+        .outerjoin(decided, and_(decided.c.account_ref == refund_table.c.account_ref,
+                                 decided.c.financial_year == refund_table.c.financial_year))
+        .where(refund_table.c.held_for_approval.is_(True), decided.c.decision.is_(None))
+        .order_by(refund_table.c.instructed_on, refund_table.c.id)).all()
+    return [HeldRefund(*row) for row in rows]
