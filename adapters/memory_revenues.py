@@ -280,7 +280,8 @@ def _decide(work: _State, change: AccountChange, decided: DecidedRefund, applied
     refusal = refund_decision_refusal(None if at is None else refunds[at], decided)
     if refusal is not None:
         raise refusal
-    assert account is not None and at is not None
+    assert account is not None
+    assert at is not None
     refund = refunds[at]
     if refund.decision is not None:
         return  # decided the same way already

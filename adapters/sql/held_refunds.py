@@ -46,4 +46,6 @@ def held_refunds(conn: Connection) -> list[HeldRefund]:
                                  decided.c.financial_year == refund_table.c.financial_year))
         .where(refund_table.c.held_for_approval.is_(True), decided.c.decision.is_(None))
         .order_by(refund_table.c.instructed_on, refund_table.c.id)).all()
-    return [HeldRefund(*row) for row in rows]
+    return [HeldRefund(account_ref=row[0], financial_year=row[1], amount_pence=row[2], masked_bank_account=row[3],
+                       instructed_on=row[4], notification_id=row[5], uprn=row[6], address_line_1=row[7], town=row[8],
+                       postcode=row[9]) for row in rows]

@@ -8,6 +8,7 @@ and is lost with the folder: production sets CTAX_BANK_DETAILS_KEYS, and a warni
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from pathlib import Path
@@ -31,10 +32,8 @@ def local_key(path: Path) -> str:
         try:
             with os.fdopen(descriptor, "w", encoding="ascii") as file:
                 file.write(new_key() + "\n")
-            try:
+            with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
                 os.link(temporary, path)
-            except FileExistsError:
-                pass  # another process made it first: use theirs
         finally:
             temporary.unlink(missing_ok=True)
     return path.read_text(encoding="ascii").strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ from tests.builders import BANK_KEY
 DETAILS = BankAccountDetails(account_holder="Alex Jones", sort_code="089999", account_number="66374958")
 
 
-def _settings(tmp_path: Path, **given: object) -> Settings:
+def _settings(tmp_path: Path, **given: Any) -> Settings:
     return Settings(_env_file=None, bank_details_local_key_file=tmp_path / "state" / "bank-details.key", **given)
 
 
