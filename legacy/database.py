@@ -41,6 +41,9 @@ CREATE TABLE IF NOT EXISTS refund (
     financial_year INTEGER NOT NULL, amount_pence INTEGER NOT NULL, account_holder TEXT NOT NULL,
     sort_code TEXT NOT NULL, account_number TEXT NOT NULL, instructed_on TEXT NOT NULL,
     held_for_approval INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS refund_decision (
+    account_no TEXT NOT NULL REFERENCES account (account_no), financial_year INTEGER NOT NULL,
+    decision TEXT NOT NULL, decided_on TEXT NOT NULL, PRIMARY KEY (account_no, financial_year));
 CREATE TABLE IF NOT EXISTS note (
     id INTEGER PRIMARY KEY, account_no TEXT NOT NULL REFERENCES account (account_no), reference TEXT NOT NULL,
     text TEXT NOT NULL, created_by TEXT NOT NULL, created_at TEXT NOT NULL);

@@ -24,6 +24,7 @@ from legacy.records import (
     Opening,
     Payment,
     Refund,
+    RefundDecisionInput,
     RefundHeld,
     RefusalError,
 )
@@ -74,7 +75,9 @@ class Ledger:
         notes = tuple(_note(r) for r in self._conn.execute(
             "SELECT * FROM note WHERE account_no = ? ORDER BY id", (account_no,)))
         refunds = tuple(_refund(r) for r in self._conn.execute(
-            "SELECT * FROM refund WHERE account_no = ? ORDER BY id", (account_no,)))
+            "SELECT refund.*, refund_decision.decision, refund_decision.decided_on FROM refund LEFT JOIN "
+            "refund_decision ON refund_decision.account_no = refund.account_no AND refund_decision.financial_year "
+            "= refund.financial_year WHERE refund.account_no = ? ORDER BY refund.id", (account_no,)))
         summary = self._summary(row)
         return Account(**{**vars(summary), "liable_persons": persons, "charges": charges,
                           "instalments": instalments, "payments": payments, "notes": notes, "refunds": refunds,
@@ -113,6 +116,32 @@ class Ledger:
             conn.execute("UPDATE account SET liability_end = ?, end_note_id = ? WHERE account_no = ?",
                          (ending.liability_end.isoformat(), note_id, ending.account_no))
         return ending.account_no
+
+    def decide_refund(self, decided: RefundDecisionInput) -> str:
+        """Release a refund held for approval or keep its credit, once; refused when no such refund is held or it
+        was decided the other way. The note is written either way (the caller's record of the call)."""
+        check_note(decided.note.reference, decided.note.text)
+        wanted = "approved" if decided.approved else "rejected"
+        with write_transaction(self._conn) as conn:
+            refund = conn.execute("SELECT amount_pence FROM refund WHERE account_no = ? AND financial_year = ? "
+                                  "AND held_for_approval = 1", (decided.account_no, decided.financial_year)).fetchone()
+            if refund is None:
+                raise RefusalError("NO_HELD_REFUND", f"Account {decided.account_no} has no refund for "
+                                                     f"{decided.financial_year} held for approval")
+            earlier = conn.execute("SELECT decision FROM refund_decision WHERE account_no = ? AND financial_year = ?",
+                                   (decided.account_no, decided.financial_year)).fetchone()
+            if earlier is not None and earlier["decision"] != wanted:
+                raise RefusalError("REFUND_ALREADY_DECIDED", f"The refund {decided.account_no}/"
+                                                             f"{decided.financial_year} was already {earlier['decision']}")
+            if earlier is None:
+                conn.execute("INSERT INTO refund_decision (account_no, financial_year, decision, decided_on) "
+                             "VALUES (?, ?, ?, ?)", (decided.account_no, decided.financial_year, wanted,
+                                                     decided.decided_on.isoformat()))
+                if decided.approved:
+                    _write_payments(conn, decided.account_no, (Payment(decided.financial_year, decided.decided_on,
+                                                                       -refund["amount_pence"]),))
+            self._write_note(decided.account_no, decided.note)
+        return decided.account_no
 
     def amend_account(self, amendment: Amendment) -> str:
         """Change an open account from a date; refused whole if any value does not fit or the account moved on."""
@@ -304,7 +333,8 @@ def _write_refunds(conn: sqlite3.Connection, account_no: str, refunds: Iterable[
 def _refund(row: sqlite3.Row) -> RefundHeld:
     masked = f"sort code **-**-{row['sort_code'][-2:]}, account ****{row['account_number'][-4:]}"
     return RefundHeld(row["financial_year"], row["amount_pence"], masked, bool(row["held_for_approval"]),
-                      date.fromisoformat(row["instructed_on"]))
+                      date.fromisoformat(row["instructed_on"]), row["decision"],
+                      date.fromisoformat(row["decided_on"]) if row["decided_on"] else None)
 
 
 def _note(row: sqlite3.Row) -> Note:

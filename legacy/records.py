@@ -58,6 +58,21 @@ class RefundHeld:
     masked: str
     held_for_approval: bool
     instructed_on: date
+    decision: str | None = None  # held refunds, once an officer decided: "approved" (paid) or "rejected"
+    decided_on: date | None = None
+
+
+@dataclass(frozen=True)
+class RefundDecisionInput:
+    """An officer's decision on a refund held for approval (the refund: the account and the year): approved, it is
+    paid (posted as a negative payment); rejected, the credit stays. Made once; the same decision again changes
+    nothing."""
+
+    account_no: str
+    financial_year: int
+    approved: bool
+    decided_on: date
+    note: NoteInput
 
 
 @dataclass(frozen=True)

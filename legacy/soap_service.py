@@ -20,7 +20,7 @@ from legacy.records import RefusalError
 log = logging.getLogger("legacy.soap")
 MAX_BODY = 1_000_000
 WRITE_BUFFER = 64 * 1024
-WRITES = {"EndLiability", "CreateAccount", "AmendAccount", "AddNote"}
+WRITES = {"EndLiability", "CreateAccount", "AmendAccount", "AddNote", "DecideRefund"}
 
 
 def wsdl_text(address: str) -> str:
@@ -92,6 +92,8 @@ class SoapBackOffice:
                 "CreateAccount", ledger.create_account(soap_xml.opening(r))),
             "AmendAccount": lambda r: soap_xml.account_number_response(
                 "AmendAccount", ledger.amend_account(soap_xml.amendment(r))),
+            "DecideRefund": lambda r: soap_xml.account_number_response(
+                "DecideRefund", ledger.decide_refund(soap_xml.refund_decision(r))),
             "AddNote": lambda r: self._add_note(ledger, r),
             "ListNotesByReference": lambda r: soap_xml.notes_response(
                 ledger.notes_by_reference(soap_xml.texts(r, "Reference"))),

@@ -19,6 +19,7 @@ from legacy.records import (
     Opening,
     Payment,
     Refund,
+    RefundDecisionInput,
 )
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -119,6 +120,14 @@ def ending(element: Any) -> Ending:
                   _charges(element), _instalments(element), note_input(element),
                   expected_liability_end=optional_day(element, "ExpectedLiabilityEnd"),
                   credit_transfers=_credit_transfers(element), refunds=_refunds(element))
+
+
+def refund_decision(element: Any) -> RefundDecisionInput:
+    decision = text(element, "Decision")
+    if decision not in {"approved", "rejected"}:
+        raise BadRequestError("Decision is approved or rejected")
+    return RefundDecisionInput(text(element, "AccountNumber"), int(text(element, "FinancialYear")),
+                               decision == "approved", day(element, "DecidedOn"), note_input(element))
 
 
 def opening(element: Any) -> Opening:
@@ -225,7 +234,8 @@ def account_response(account: Account | None) -> bytes:
             refund = etree.SubElement(element, f"{{{NS}}}Refund")
             for name, value in (("FinancialYear", r.financial_year), ("AmountPence", r.amount_pence),
                                 ("MaskedBankAccount", r.masked), ("InstructedOn", r.instructed_on),
-                                ("HeldForApproval", "true" if r.held_for_approval else "false")):
+                                ("HeldForApproval", "true" if r.held_for_approval else "false"),
+                                ("Decision", r.decision), ("DecidedOn", r.decided_on)):
                 _add(refund, name, value)
         for note in account.notes:
             _note(element, note)

@@ -17,6 +17,7 @@ def change_keys(change: AccountChange) -> list[str]:
     keys += [f"uprn:{o.uprn}" for o in change.openings]
     keys += [f"account:{a.account_ref}" for a in change.amendments]
     keys += [f"account:{e.account_ref}" for e in change.endings]
+    keys += [f"account:{d.account_ref}" for d in change.refund_decisions]
     return [*keys, f"id:{change.notification_id}"]
 
 

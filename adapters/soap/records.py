@@ -12,6 +12,7 @@ from adapters.revenues_port import (
     ChargeRow,
     InstalmentRow,
     PaymentRow,
+    RefundDecision,
     RefundRow,
     RegisterProperty,
     replanned_years,
@@ -117,7 +118,8 @@ def account_view(a: Any) -> AccountView:
         audit_notes=notes, twelve_instalments=bool(a.TwelveInstalments), payment_day=a.PaymentDay,
         payments=tuple(PaymentRow(p.FinancialYear, p.PaidOn, p.AmountPence) for p in a.Payment or []),
         refunds=tuple(RefundRow(r.FinancialYear, r.AmountPence, r.MaskedBankAccount, bool(r.HeldForApproval),
-                                r.InstructedOn) for r in a.Refund or []),
+                                r.InstructedOn, RefundDecision(r.Decision) if r.Decision else None,
+                                r.DecidedOn) for r in a.Refund or []),
     )
 
 

@@ -69,7 +69,14 @@ from adapters.soap.step_notes import (
     tag_fields,
 )
 from schemas.bank_details import BankDetailsSealer, UnreadableBankDetailsError
-from schemas.events import AccountAmendment, AccountChange, LiabilityEnding, LiabilityOpening, PropertyFacts
+from schemas.events import (
+    AccountAmendment,
+    AccountChange,
+    DecidedRefund,
+    LiabilityEnding,
+    LiabilityOpening,
+    PropertyFacts,
+)
 from schemas.financial_year import financial_year_of
 from schemas.notification import BankAccountDetails, SealedBankAccount
 
@@ -78,7 +85,7 @@ TAG_ROOM = 170  # room our step tag (with the change's fingerprint) takes at the
 STALE_REFUSALS = frozenset({"ACCOUNT_CLOSED", "ACCOUNT_UNKNOWN", "LIABILITY_START_MISMATCH", "LIABILITY_END_MISMATCH",
                             "PROPERTY_OCCUPIED"})
 log = logging.getLogger(__name__)
-Step = AccountAmendment | LiabilityEnding | LiabilityOpening
+Step = AccountAmendment | LiabilityEnding | LiabilityOpening | DecidedRefund
 T = TypeVar("T")
 
 
@@ -342,6 +349,10 @@ class SoapRevenuesSystem:
         if isinstance(step, AccountAmendment):
             return str(self._call("AmendAccount", **records.amendment_arguments(
                 change, step), Note=note(amendment_note(change, step))))
+        if isinstance(step, DecidedRefund):  # once per refund at the service; our note records the step
+            return str(self._call("DecideRefund", AccountNumber=step.account_ref, FinancialYear=step.financial_year,
+                                  Decision="approved" if step.approved else "rejected", DecidedOn=step.decided_on,
+                                  Note=note(step.note)))
         if isinstance(step, LiabilityEnding):
             return str(self._call(
                 "EndLiability", AccountNumber=step.account_ref, ExpectedLiabilityStart=step.expected_liability_start,
@@ -371,6 +382,8 @@ class SoapRevenuesSystem:
     def _stale_problem(self, change: AccountChange) -> str | None:
         uprns = sorted({a.uprn for a in change.amendments} | {e.uprn for e in change.endings}
                        | {o.uprn for o in change.openings})
+        if not uprns:
+            return None  # a refund decision only: the service checks the refund itself
         summaries: list[Any] = self._read("FindAccountsAtProperty", Uprn=uprns) or []
         by_number = {s.AccountNumber: s for s in summaries}
         for amendment in change.amendments:
@@ -412,10 +425,11 @@ class SoapRevenuesSystem:
 
 
 def _planned_steps(change: AccountChange) -> list[tuple[str, Step]]:
-    """The change's calls in the order the port makes them: amendments, endings, openings."""
+    """The change's calls in the order the port makes them: amendments, endings, openings, refund decisions."""
     steps: list[tuple[str, Step]] = [(step_key("amend", a.account_ref), a) for a in change.amendments]
     steps += [(step_key("end", e.account_ref), e) for e in change.endings]
-    return steps + [(step_key("open", o.uprn), o) for o in change.openings]
+    steps += [(step_key("open", o.uprn), o) for o in change.openings]
+    return steps + [(step_key("refund", d.refund_id), d) for d in change.refund_decisions]
 
 
 def _applied_from_steps(notification_id: str, done: dict[str, StepNote]) -> AppliedChange | None:
