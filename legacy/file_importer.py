@@ -24,10 +24,10 @@ from pathlib import Path
 
 from legacy.behaviour import Behaviour
 from legacy.database import connect, write_transaction
-from legacy.import_file import ControlTotalsError, ImportFile, read_import_file
+from legacy.import_file import ControlTotalsError, ImportFile, Step, read_import_file
 from legacy.import_log import ImportLog, LoggedRecord
 from legacy.ledger import Ledger
-from legacy.records import Amendment, Ending, Opening, RefusalError
+from legacy.records import Amendment, Ending, RefundDecisionInput, RefusalError
 
 log = logging.getLogger("legacy.files")
 Outcome = tuple[str, list[str] | None, RefusalError | None]  # (reference, account numbers, refusal)
@@ -107,7 +107,7 @@ class FileImporter:
         return outcomes, min((r.imported_at for r in logged.values()), default=_now())
 
     def _import_record(self, sequence: str, position: int, reference: str,
-                       steps: list[Amendment | Ending | Opening]) -> LoggedRecord:
+                       steps: list[Step]) -> LoggedRecord:
         self.behaviour.wait_record()
         try:
             with write_transaction(self._conn):  # every step of the record and its log line, or none of them
@@ -120,7 +120,9 @@ class FileImporter:
         return done
 
 
-    def _apply(self, step: Amendment | Ending | Opening) -> str:
+    def _apply(self, step: Step) -> str:
+        if isinstance(step, RefundDecisionInput):
+            return self._ledger.decide_refund(step)
         if isinstance(step, Amendment):
             return self._ledger.amend_account(step)
         if isinstance(step, Ending):

@@ -4,7 +4,8 @@ CSV (RFC 4180), UTF-8 as the header declares. Record types: ``H`` header, ``C`` 
 account, ``E`` end a liability, ``O`` open an account, ``P`` liable person of the ``O`` (or replacing ones of the
 ``A``) before it, ``L`` charge line and ``I`` instalment of the ``A``, ``E`` or ``O`` before them, ``M`` credit
 moved off (negative) or onto (positive) the account of the ``E`` or ``O`` before it, posted as a payment, ``F``
-refund of the final bill's credit of the ``E`` before it, ``T`` trailer
+refund of the final bill's credit of the ``E`` before it, ``D`` an officer's decision on a refund held for
+approval (the account and year, approved or rejected, the day, the note), ``T`` trailer
 with the count of records between header and trailer and the hash total (the sum of every ``L`` charge and ``I``
 amount, in pence). Layout 1 (moves only) is still read: its ``E`` has no expected current end, its ``O`` no
 payment arrangement, and it has no ``A``. A field that starts with an apostrophe followed by
@@ -18,9 +19,20 @@ import io
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from legacy.records import Amendment, Charge, Ending, Instalment, NoteInput, Opening, Payment, Refund
+from legacy.records import (
+    Amendment,
+    Charge,
+    Ending,
+    Instalment,
+    NoteInput,
+    Opening,
+    Payment,
+    Refund,
+    RefundDecisionInput,
+)
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+Step = Amendment | Ending | Opening | RefundDecisionInput
 
 
 @dataclass
@@ -28,7 +40,7 @@ class ChangeRecord:
     """One notification's writes: its ``C`` record and the ``E``/``O`` records (with their lines) after it."""
 
     reference: str
-    steps: list[Amendment | Ending | Opening] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -87,6 +99,8 @@ def _read(content: bytes) -> ImportFile:
             records.append(ChangeRecord(reference=row[1]))
         elif kind in {"A", "E", "O"}:
             records[-1].steps.append(_step(kind, row, layout=rows[0][2]))
+        elif kind == "D":
+            records[-1].steps.append(_decision(row))
         elif kind in {"P", "L", "I", "M", "F"}:
             _attach(records[-1], kind, row)
         else:
@@ -125,6 +139,14 @@ def _step(kind: str, row: list[str], layout: str) -> Amendment | Ending | Openin
                    twelve_instalments=_twelve(scheme), payment_day=_optional_int(payment_day))
 
 
+def _decision(row: list[str]) -> RefundDecisionInput:
+    account_no, year, decision, decided_on, note = row[2:7]
+    if decision not in {"approved", "rejected"}:
+        raise ValueError(f"a refund decision is approved or rejected, not {decision!r}")
+    return RefundDecisionInput(account_no, int(year), decision == "approved", date.fromisoformat(decided_on),
+                               NoteInput(row[1], note))
+
+
 def _yes_no(value: str) -> bool:
     if value not in {"Y", "N"}:
         raise ValueError(f"expected Y or N, not {value!r}")
@@ -139,6 +161,8 @@ def _twelve(scheme: str) -> bool:
 
 def _attach(record: ChangeRecord, kind: str, row: list[str]) -> None:
     step = record.steps[-1]
+    if isinstance(step, RefundDecisionInput):
+        raise ControlTotalsError(f"a {kind} record cannot follow a D record")
     if kind == "P":
         if not isinstance(step, Opening | Amendment):
             raise ControlTotalsError("a P record must follow an O or A record")

@@ -131,8 +131,9 @@ class Ledger:
             earlier = conn.execute("SELECT decision FROM refund_decision WHERE account_no = ? AND financial_year = ?",
                                    (decided.account_no, decided.financial_year)).fetchone()
             if earlier is not None and earlier["decision"] != wanted:
-                raise RefusalError("REFUND_ALREADY_DECIDED", f"The refund {decided.account_no}/"
-                                                             f"{decided.financial_year} was already {earlier['decision']}")
+                refund_id = f"{decided.account_no}/{decided.financial_year}"
+                raise RefusalError("REFUND_ALREADY_DECIDED",
+                                   f"The refund {refund_id} was already {earlier['decision']}")
             if earlier is None:
                 conn.execute("INSERT INTO refund_decision (account_no, financial_year, decision, decided_on) "
                              "VALUES (?, ?, ?, ?)", (decided.account_no, decided.financial_year, wanted,

@@ -48,6 +48,7 @@ def check_fits(change: AccountChange) -> None:
         if amendment.replaces_liable_persons:
             values += [("liable person name", name) for name in amendment.liable_persons]
         values += [("discount code", amendment.discount_code or ""), ("note", amendment_note(change, amendment))]
+    values += [("note", decided.note) for decided in change.refund_decisions]
     for field, value in values:
         if len(neutralised(value)) > WIDTHS[field]:
             raise RefusedChangeError(
@@ -108,7 +109,8 @@ def _optional(value: object | None) -> str:
 
 
 def change_rows(change: AccountChange) -> list[list[str]]:
-    """The change's records, in the order the back office applies them: amendments, endings, openings."""
+    """The change's records, in the order the back office applies them: amendments, endings, openings, then ``D``
+    records (an officer's decision on a refund held for approval)."""
     nid = change.notification_id
     rows = [["C", nid, change.reference, change.kind.value, change.notice_date.isoformat()]]
     for a in change.amendments:
@@ -137,6 +139,8 @@ def change_rows(change: AccountChange) -> list[list[str]]:
         rows += [["P", nid, name] for name in opening.liable_persons]
         rows += _lines(nid, opening.charges, opening.instalments)
         rows += _transfers(nid, opening.credit_transfers)
+    rows += [["D", nid, d.account_ref, str(d.financial_year), "approved" if d.approved else "rejected",
+              d.decided_on.isoformat(), d.note] for d in change.refund_decisions]
     return rows
 
 

@@ -20,6 +20,7 @@ from adapters.revenues_port import (
     ChargeRow,
     InstalmentRow,
     PaymentRow,
+    RefundDecision,
     RefundRow,
     RegisterProperty,
     RevenuesUnavailableError,
@@ -148,8 +149,14 @@ def _view(conn: sqlite3.Connection, row: sqlite3.Row, *, with_superseded: bool =
                   for r in conn.execute("SELECT * FROM note WHERE account_no = ? ORDER BY id", (number,)))
     refunds = tuple(RefundRow(r["financial_year"], r["amount_pence"],
                               f"sort code **-**-{r['sort_code'][-2:]}, account ****{r['account_number'][-4:]}",
-                              bool(r["held_for_approval"]), date.fromisoformat(r["instructed_on"]))
-                    for r in conn.execute("SELECT * FROM refund WHERE account_no = ? ORDER BY id", (number,)))
+                              bool(r["held_for_approval"]), date.fromisoformat(r["instructed_on"]),
+                              RefundDecision(r["decision"]) if r["decision"] else None,
+                              date.fromisoformat(r["decided_on"]) if r["decided_on"] else None)
+                    for r in conn.execute(
+                        "SELECT refund.*, refund_decision.decision, refund_decision.decided_on FROM refund LEFT JOIN "
+                        "refund_decision ON refund_decision.account_no = refund.account_no AND "
+                        "refund_decision.financial_year = refund.financial_year WHERE refund.account_no = ? "
+                        "ORDER BY refund.id", (number,)))
     end = row["liability_end"]
     return AccountView(account_ref=number, uprn=row["uprn"], liability_start=date.fromisoformat(row["liability_start"]),
                        liability_end=date.fromisoformat(end) if end else None, liable_persons=persons,
