@@ -250,6 +250,22 @@ class Reason(Model):
     message: str
 
 
+class CreditWay(StrEnum):
+    TRANSFERRED = "transferred"  # to the mover's other account here
+    REFUNDED = "refunded"  # to the bank account they gave
+    HELD = "held"  # a refund waiting for an officer's approval
+
+
+class CreditOutcome(Model):
+    """Where a year's credit went, for the resident's status page: ``to`` is the account it was transferred to,
+    or the last four digits of the bank account refunded (or to be refunded once approved)."""
+
+    financial_year: int
+    amount_pence: int
+    way: CreditWay
+    to: str
+
+
 class NotificationStatus(Model):
     notification_id: str
     reference: str
@@ -262,6 +278,7 @@ class NotificationStatus(Model):
     timings: StageTimings
     year_bills: tuple[YearBill, ...] = ()  # applied: each year's revised demand or credit
     preview_matched: bool | None = None  # applied: the bill as previewed? None: no preview
+    credits: tuple[CreditOutcome, ...] = ()  # applied: where each year's credit went
 
 
 class NotificationMetric(Model):

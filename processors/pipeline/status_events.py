@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from processors.pipeline.context import Output, StageContext, output
-from schemas.events import NotificationStatus, Reason, Stage, StageTimings, Status, YearBill
+from schemas.events import CreditOutcome, NotificationStatus, Reason, Stage, StageTimings, Status, YearBill
 from schemas.notification import ChangeKind
 from schemas.topics import STATUS
 
@@ -32,6 +32,7 @@ def status_event(
     account_refs: Iterable[str] = (),
     year_bills: Iterable[YearBill] = (),
     preview_matched: bool | None = None,
+    credits: Iterable[CreditOutcome] = (),
 ) -> NotificationStatus:
     """A status event; a final one gets its completion time now unless it has one."""
     if status.is_final and timings.completed_at is None:
@@ -39,7 +40,7 @@ def status_event(
     return NotificationStatus(
         notification_id=notification_id, reference=reference, council_code=council_code, kind=kind,
         stage=stage, status=status, reasons=tuple(reasons), account_refs=tuple(account_refs), timings=timings,
-        year_bills=tuple(year_bills), preview_matched=preview_matched,
+        year_bills=tuple(year_bills), preview_matched=preview_matched, credits=tuple(credits),
     )
 
 

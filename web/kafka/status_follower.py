@@ -51,6 +51,8 @@ class StatusFollower:
             status.notification_id, status.reference, status.kind.value, status.status.value, at,
             timings.submitted_at, timings.validated_at, timings.completed_at,
             [reason.model_dump() for reason in status.reasons], list(status.account_refs),
-            year_bills=[{"financial_year": b.financial_year, "balance_pence": b.balance_pence}
+            year_bills=[{"financial_year": b.financial_year, "balance_pence": b.balance_pence,
+                         "credits": [{"amount_pence": c.amount_pence, "way": c.way.value, "to": c.to}
+                                     for c in status.credits if c.financial_year == b.financial_year]}
                         for b in status.year_bills],
         )

@@ -105,11 +105,12 @@ def reason_lines(reasons: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def bill_lines(year_bills: list[dict[str, int]]) -> list[str]:
-    """Each year's bill after the change, in words: what is left to pay, or a credit and where it goes.
+def bill_lines(year_bills: list[dict[str, Any]]) -> list[str]:
+    """Each year's bill after the change, in words: what is left to pay, or a credit and where it went.
 
     A credit is never a negative balance: it is refunded, or transferred to the resident's other Council Tax
-    account (SI 1992/613 reg. 24(3), Sch. 1 para 9(4)).
+    account (SI 1992/613 reg. 24(3), Sch. 1 para 9(4)); the status event says which (``credits``), and any part
+    it does not place is still to refund or transfer.
     """
     lines = []
     for bill in year_bills:
@@ -118,11 +119,27 @@ def bill_lines(year_bills: list[dict[str, int]]) -> list[str]:
         if balance > 0:
             lines.append(f"{label}: {_pounds(balance)} left to pay. Your bill will show the instalments.")
         elif balance < 0:
-            lines.append(f"{label}: you have paid {_pounds(-balance)} more than you owe. This is a credit: we will "
-                         "refund it or transfer it to your other Council Tax account.")
+            lines.append(f"{label}: you have paid {_pounds(-balance)} more than you owe. This is a credit: "
+                         + credit_words(-balance, bill.get("credits") or []))
         else:
             lines.append(f"{label}: nothing more to pay.")
     return lines
+
+
+def credit_words(credit: int, credits: list[dict[str, Any]]) -> str:
+    """Where a year's credit went, in words (the bank account by its last four digits only)."""
+    parts = []
+    for placed in credits:
+        amount, to = _pounds(int(placed["amount_pence"])), str(placed["to"])
+        parts.append({"transferred": f"we have transferred {amount} to your Council Tax account {to}",
+                      "refunded": f"we are refunding {amount} to the bank account ending {to}",
+                      "held": f"a refund of {amount} to the bank account ending {to} is waiting for a member of "
+                              "our team to approve it"}.get(str(placed["way"]), f"{amount} is being dealt with"))
+    left = credit - sum(int(placed["amount_pence"]) for placed in credits)
+    if left > 0:
+        parts.append(f"we will refund {_pounds(left)} or transfer it to your other Council Tax account"
+                     if parts else "we will refund it or transfer it to your other Council Tax account")
+    return ", and ".join(parts) + "."
 
 
 def _pounds(pence: int) -> str:

@@ -105,7 +105,7 @@ class ProgressStore:
     def record_status(
         self, notification_id: str, reference: str, kind: str, status: str, at: datetime,
         submitted_at: datetime, validated_at: datetime | None, completed_at: datetime | None,
-        reasons: list[dict[str, Any]], account_refs: list[str], year_bills: list[dict[str, int]] | None = None,
+        reasons: list[dict[str, Any]], account_refs: list[str], year_bills: list[dict[str, Any]] | None = None,
     ) -> None:
         """Apply a status event from the stream (idempotent; never moves a notification backwards)."""
         with self._engine.begin() as conn:

@@ -51,3 +51,19 @@ def test_a_credit_is_shown_as_a_credit_for_its_year_to_refund_or_transfer() -> N
     assert "refund it or transfer it" in lines[1]
     assert "-£" not in " ".join(lines)
     assert lines[2].startswith("2027/28: £1,234.56 left to pay")
+
+
+def test_the_status_page_says_where_each_credit_went() -> None:
+    moved, refunded, held = bill_lines([
+        {"financial_year": 2024, "balance_pence": -10000,
+         "credits": [{"amount_pence": 10000, "way": "transferred", "to": "500000042"}]},
+        {"financial_year": 2025, "balance_pence": -46205,
+         "credits": [{"amount_pence": 40000, "way": "refunded", "to": "4958"}]},
+        {"financial_year": 2026, "balance_pence": -75000,
+         "credits": [{"amount_pence": 75000, "way": "held", "to": "4958"}]}])
+    assert moved == ("2024/25: you have paid £100.00 more than you owe. This is a credit: we have transferred "
+                     "£100.00 to your Council Tax account 500000042.")
+    assert refunded.endswith("we are refunding £400.00 to the bank account ending 4958, and we will refund £62.05 "
+                             "or transfer it to your other Council Tax account.")
+    assert held.endswith("a refund of £750.00 to the bank account ending 4958 is waiting for a member of our team "
+                         "to approve it.")
