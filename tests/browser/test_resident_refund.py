@@ -88,6 +88,7 @@ def test_moving_out_with_a_bank_account_for_the_credit(refund_page: Page, refund
     assert "66374958" not in page.content()
     reference = resident.send()
     wait_for_status(resident, reference, "Account updated")
+    assert "we are refunding £43.21 to the bank account ending 4958" in page.content()  # where the credit went
     assert refund_stack.revenues is not None
     account = refund_stack.revenues.account(ACCOUNT)
     assert account is not None
