@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -66,16 +67,16 @@ def ended_account(account: Any) -> EndedAccount:
                         **_money(account))
 
 
-def open_summary(p: Any, summaries: list[Any]) -> Any | None:
+def open_summary(uprn: str, summaries: Iterable[Any]) -> Any | None:
     """The open account at a property (the latest start, should there be more than one)."""
-    open_ones = sorted((s for s in summaries if s.Uprn == p.Uprn and s.LiabilityEnd is None),
+    open_ones = sorted((s for s in summaries if s.Uprn == uprn and s.LiabilityEnd is None),
                        key=lambda s: s.LiabilityStart, reverse=True)
     return open_ones[0] if open_ones else None
 
 
-def last_ended_summary(p: Any, summaries: list[Any]) -> Any | None:
+def last_ended_summary(uprn: str, summaries: Iterable[Any]) -> Any | None:
     """The account at a property whose liability ended last (the latest start among those ending that day)."""
-    ended = sorted((s for s in summaries if s.Uprn == p.Uprn and s.LiabilityEnd is not None),
+    ended = sorted((s for s in summaries if s.Uprn == uprn and s.LiabilityEnd is not None),
                    key=lambda s: (s.LiabilityEnd, s.LiabilityStart))
     return ended[-1] if ended else None
 
