@@ -73,7 +73,7 @@ class Settings(BaseSettings):
                                   description="sql (CTAX_REVENUES_DATABASE_URL), soap or files (CTAX_SOAP_*, _FILES_*)")
     soap_url: str = Field("http://127.0.0.1:8085/revenues", description="The back office's SOAP service address")
     soap_timeout_seconds: float = Field(10.0, gt=0, le=300, description="Per-call timeout of the SOAP adapter")
-    soap_calls_in_flight: int = Field(32, ge=1, le=256, description="Changes to different properties the SOAP "
+    soap_calls_in_flight: int = Field(64, ge=1, le=256, description="Changes to different properties the SOAP "
                                       "adapter keeps in flight together (a slow service is kept busy)")
     soap_batch_wait_ms: float = Field(100.0, ge=0, le=1000, description="Fused pipeline over soap: how long a "
                                       "batch is let fill (each batch makes a few look-ups one after another)")
