@@ -56,7 +56,7 @@ from adapters.soap import records
 from adapters.soap.callers import Caller, CallersPerThread
 from adapters.soap.client import BackOfficeRefusal, CallTimedOut
 from adapters.soap.field_limits import check_fits
-from adapters.soap.just_read import AccountsLook, JustRead
+from adapters.soap.just_read import AccountsLook, JustRead, StepsLook
 from adapters.soap.keyed_locks import KeyedLocks
 from adapters.soap.lanes import change_keys, lanes
 from adapters.soap.step_notes import (
@@ -78,6 +78,9 @@ STALE_REFUSALS = frozenset({"ACCOUNT_CLOSED", "ACCOUNT_UNKNOWN", "LIABILITY_STAR
 log = logging.getLogger(__name__)
 Step = AccountAmendment | LiabilityEnding | LiabilityOpening
 T = TypeVar("T")
+# How old validate's look for the steps made may be when the apply on the same thread takes it: the gap is the
+# batch's other look-ups and its assessment. A change another call of this worker held since is looked up again.
+STEPS_LOOK_MAX_AGE_SECONDS = 10.0
 
 
 class SoapRevenuesSystem:
@@ -91,7 +94,8 @@ class SoapRevenuesSystem:
         self._backoff = backoff_seconds
         self._settle_seconds = timeout_seconds
         self._pool = ThreadPoolExecutor(max_workers=calls_in_flight, thread_name_prefix="soap-call")
-        self._just_read = JustRead()
+        self._just_read: JustRead[AccountsLook] = JustRead()
+        self._steps_just_read: JustRead[StepsLook] = JustRead(max_age_seconds=STEPS_LOOK_MAX_AGE_SECONDS)
         self._touching = KeyedLocks()
 
     def _call(self, operation: str, **arguments: Any) -> Any:
@@ -129,7 +133,7 @@ class SoapRevenuesSystem:
             return {}
         # The duplicate look has usually just read the summaries and accounts at these properties: what it
         # covers is taken from it, the rest is asked for beside the register search.
-        look = self._just_read.take()
+        look = self._just_read.take() or AccountsLook()
         unseen = [u for u in wanted if u not in look.uprns]
         calls: list[Callable[[], Any]] = [partial(self._read, "SearchProperties", Uprn=wanted)]
         if unseen:
@@ -169,7 +173,9 @@ class SoapRevenuesSystem:
         wanted = sorted(set(notification_ids))
         if not wanted:
             return {}
+        mark = self._touching.mark()
         steps = self._steps_done(wanted)
+        self._steps_just_read.keep(StepsLook(mark, frozenset(wanted), steps))  # the apply that follows needs it
         found = {nid: _applied_from_steps(nid, done) for nid, done in steps.items()}
         applied = {nid: change for nid, change in found.items() if change is not None}
         # A redelivered notification is settled here, before any apply: its marker is mended here too.
@@ -261,7 +267,7 @@ class SoapRevenuesSystem:
         docstring. When a lane cannot reach the back office the others still finish, then the error goes up."""
         if not changes:
             return []
-        done = self._steps_done(sorted({c.notification_id for c in changes}))
+        look = self._steps_look(sorted({c.notification_id for c in changes}))
 
         def run_lane(lane: list[int]) -> dict[int, ApplyResult]:
             settled: dict[str, ApplyResult] = {}
@@ -269,9 +275,9 @@ class SoapRevenuesSystem:
                 change = changes[position]
                 if change.notification_id in settled:  # the same notification twice is in one lane
                     continue
-                with self._touching.holding(change_keys(change)) as waited:
-                    # Another call of this worker held the change: what it made is looked at again first.
-                    steps = self._steps_done([change.notification_id]) if waited else done
+                with self._touching.holding(change_keys(change), look.mark) as touched:
+                    # Another call of this worker held the change since the look: what it made is looked at again.
+                    steps = self._steps_done([change.notification_id]) if touched else look.steps
                     settled[change.notification_id] = self._apply_with_retries(
                         change, steps.get(change.notification_id, {}), applied_at)
             return {position: settled[changes[position].notification_id] for position in lane}
@@ -280,6 +286,14 @@ class SoapRevenuesSystem:
         for lane_results in self._side_by_side([partial(run_lane, lane) for lane in lanes(changes)]):
             by_position.update(lane_results)
         return [by_position[position] for position in range(len(changes))]
+
+    def _steps_look(self, notification_ids: list[str]) -> StepsLook:
+        """The steps made of each notification: as validate just looked them up on this thread, or afresh."""
+        look = self._steps_just_read.take()
+        if look is not None and look.notification_ids.issuperset(notification_ids):
+            return look
+        mark = self._touching.mark()
+        return StepsLook(mark, frozenset(notification_ids), self._steps_done(notification_ids))
 
     def _side_by_side(self, calls: Sequence[Callable[[], T]]) -> list[T]:
         """Run calls on the pool, in flight together; every one finishes before the first error is raised."""
