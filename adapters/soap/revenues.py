@@ -145,8 +145,9 @@ class SoapRevenuesSystem:
         summaries = look.summaries_at(wanted) + (list(found[1] or []) if unseen else [])
         # People and charges: the open account whole. The account that ended last, whole too: its money
         # (charges, instalments, payments), as a later ending (completed or brought back) re-bills it.
-        held = [records.open_summary(p.Uprn, summaries) for p in properties]
-        ended = [records.last_ended_summary(p.Uprn, summaries) for p in properties]
+        at_property = records.summaries_by_property(summaries)
+        held = [records.open_summary(at_property.get(p.Uprn, ())) for p in properties]
+        ended = [records.last_ended_summary(at_property.get(p.Uprn, ())) for p in properties]
         by_number = {n: a for n, a in look.accounts.items() if a is not None}
         wanted_numbers = sorted({s.AccountNumber for s in (*held, *ended) if s is not None} - set(by_number))
         by_number |= self._whole_accounts(wanted_numbers)
@@ -207,7 +208,8 @@ class SoapRevenuesSystem:
     def _accounts_look(self, uprns: list[str], summaries: list[Any]) -> AccountsLook:
         """The summaries at ``uprns`` with the open and the last ended account at each read whole."""
         whole = {s.AccountNumber for s in summaries if s.LiabilityEnd is None}
-        whole |= {s.AccountNumber for u in uprns if (s := records.last_ended_summary(u, summaries)) is not None}
+        whole |= {s.AccountNumber for at_property in records.summaries_by_property(summaries).values()
+                  if (s := records.last_ended_summary(at_property)) is not None}
         return AccountsLook(frozenset(uprns), tuple(summaries), self._whole_accounts(sorted(whole)))
 
     def _applied_by_marker(self, fingerprints: Collection[str]) -> dict[str, AppliedChange]:
