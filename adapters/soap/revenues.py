@@ -80,7 +80,7 @@ Step = AccountAmendment | LiabilityEnding | LiabilityOpening
 T = TypeVar("T")
 # How old validate's look for the steps made may be when the apply on the same thread takes it: the gap is the
 # batch's other look-ups and its assessment. A change another call of this worker held since is looked up again.
-STEPS_LOOK_MAX_AGE_SECONDS = 10.0
+STEPS_LOOK_MAX_AGE_SECONDS = 5.0
 
 
 class SoapRevenuesSystem:
