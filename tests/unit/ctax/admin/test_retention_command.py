@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from adapters.sql.revenues import SqlRevenuesSystem
-from adapters.sql.tables import refund_table
+from adapters.sql.tables import refund_decision_table, refund_table
 from ctax.cli import main
 from schemas.bank_details import BankDetailsSealer
 from schemas.notification import BankAccountDetails
@@ -76,3 +76,32 @@ def test_a_new_bank_details_key_seals_and_opens() -> None:
     sealer = BankDetailsSealer([result.output.strip()])
     details = BankAccountDetails(account_holder="Alex Jones", sort_code="089999", account_number="66374958")
     assert sealer.open(sealer.seal(details)) == details
+
+
+def test_a_held_refund_keeps_its_bank_details_until_decided_long_enough_ago(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    revenues_url = f"sqlite:///{tmp_path}/revenues.db"
+    revenues = SqlRevenuesSystem.from_url(revenues_url)
+    revenues.create_schema()
+    revenues.load_register([register_property("100090000004")], [existing_account("500000001", "100090000004")])
+    today = date.today()  # noqa: DTZ011 - the command purges by the council's day
+    long_ago = today - timedelta(days=100)
+    decided = {2022: (today - timedelta(days=40), "approved"), 2023: (today - timedelta(days=40), "rejected"),
+               2024: (today - timedelta(days=5), "approved")}  # 2025: still waiting
+    with revenues.engine.begin() as conn:
+        conn.execute(refund_table.insert(), [
+            {"account_ref": "500000001", "notification_id": f"n{year}", "financial_year": year, "amount_pence": 100,
+             "bank_sealed": "gAAAA-token", "bank_masked": "sort code **-**-99, account ****4958",
+             "held_for_approval": True, "instructed_on": long_ago} for year in (2022, 2023, 2024, 2025)])
+        conn.execute(refund_decision_table.insert(), [
+            {"account_ref": "500000001", "financial_year": year, "decision": decision, "decided_on": day,
+             "notification_id": f"d{year}"} for year, (day, decision) in decided.items()])
+    monkeypatch.setenv("CTAX_WEB_DATABASE_URL", f"sqlite:///{tmp_path}/web.db")
+    monkeypatch.setenv("CTAX_REVENUES_DATABASE_URL", revenues_url)
+    monkeypatch.setenv("CTAX_RETENTION_REFUND_BANK_DETAILS_DAYS", "35")
+    result = CliRunner().invoke(main, ["retention", "run"])
+    assert result.exit_code == 0, result.output
+    with revenues.engine.connect() as conn:
+        kept = dict(conn.execute(select(refund_table.c.financial_year, refund_table.c.bank_sealed)).all())
+    assert kept == {2022: "", 2023: "", 2024: "gAAAA-token", 2025: "gAAAA-token"}
+    revenues.dispose()

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, update
 
 from adapters.revenues_port import ChargeRow, ExistingAccount, PaymentRow
 from adapters.sql.revenues import SqlRevenuesSystem
-from adapters.sql.tables import account_table, refund_table
+from adapters.sql.tables import account_table, refund_decision_table, refund_table
 from tests.builders import existing_account, register_property
 from tests.unit.web.staff_shell.fixtures import running, sign_in, staff_shell_app
 
@@ -59,3 +59,32 @@ async def test_the_page_shows_each_age_bands_accounts_and_credit(tmp_path: Path)
     assert rows == {"Up to 30 days": ["1", "£300.00", "£0.00"], "31 to 90 days": ["1", "£50.00", "£0.00"],
                     "91 days to a year": ["1", "£600.00", "£600.00"], "Over a year": ["0", "£0.00", "£0.00"]}
     assert "3 account(s), £950.00 in credit" in page
+
+
+async def test_a_refund_not_approved_is_unclaimed_credit_and_an_approved_one_is_settled(tmp_path: Path) -> None:
+    app = staff_shell_app(tmp_path)
+    seeded = [_closed("700000011", "100090000711", 10, 100000, (160000,)),  # £600 credit, refund rejected
+              _closed("700000012", "100090000712", 10, 100000, (170000, -70000))]  # £700 refund approved: paid
+    revenues = SqlRevenuesSystem(create_engine(f"sqlite:///{tmp_path}/revenues.db"))
+    revenues.load_register([register_property(a.uprn) for a, _ in seeded], [a for a, _ in seeded])
+    with revenues.engine.begin() as conn:
+        for (account, ended), (pence, decision) in zip(seeded, ((60000, "rejected"), (70000, "approved")),
+                                                       strict=True):
+            conn.execute(update(account_table).where(account_table.c.account_ref == account.account_ref)
+                         .values(liability_end=ended))
+            conn.execute(refund_table.insert().values(
+                account_ref=account.account_ref, notification_id="n", financial_year=2025, amount_pence=pence,
+                bank_sealed="token", bank_masked="sort code **-**-99, account ****4958", held_for_approval=True,
+                instructed_on=TODAY))
+            conn.execute(refund_decision_table.insert().values(
+                account_ref=account.account_ref, financial_year=2025, decision=decision, decided_on=TODAY,
+                notification_id="d"))
+    revenues.dispose()
+    async with running(app) as client:
+        await sign_in(client, "operator")
+        page = (await client.get("/ops/credits")).text
+    assert "1 account(s), £600.00 in credit" in page  # the rejected refund's credit, no longer awaiting approval
+    rows = {label: cells for label, *cells in re.findall(
+        r'<th scope="row" class="govuk-table__header">([^<]+)</th>\s*'
+        r'<td[^>]*>(\d+)</td>\s*<td[^>]*>([^<]+)</td>\s*<td[^>]*>([^<]+)</td>', page)}
+    assert rows["Up to 30 days"] == ["1", "£600.00", "£0.00"]
