@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine
 
-from adapters.sql.tables import refund_table
+from adapters.sql.tables import refund_decision_table, refund_table
 from schemas.bank_details import BankDetailsSealer
 from schemas.notification import BankAccountDetails
 from tests.builders import BANK_KEY
@@ -44,11 +44,10 @@ async def test_an_accounts_refunds_show_the_bank_account_masked_and_their_status
     engine = create_engine(f"sqlite:///{tmp_path}/revenues.db")
     with engine.begin() as conn:
         conn.execute(refund_table.insert(), [
-            {"account_ref": "500000021", "notification_id": f"n{held}", "financial_year": 2025,
+            {"account_ref": "500000021", "notification_id": f"n{held}", "financial_year": 2024 if held else 2025,
              "amount_pence": pence, "bank_sealed": sealed.ciphertext, "bank_masked": sealed.masked,
              "held_for_approval": held, "instructed_on": date(2025, 10, 10)}
             for held, pence in ((False, 12345), (True, 67890))])
-    engine.dispose()
     async with running(app) as client:
         await sign_in(client, "officer")
         page = (await client.get("/staff/accounts/500000021")).text
@@ -60,3 +59,11 @@ async def test_an_accounts_refunds_show_the_bank_account_masked_and_their_status
         assert "£678.90" in refunds
         assert "66374958" not in page
         assert "089999" not in page
+        with engine.begin() as conn:  # an officer rejects the held one (2024/25): the credit stays
+            conn.execute(refund_decision_table.insert().values(
+                account_ref="500000021", financial_year=2024, decision="rejected", decided_on=date(2025, 10, 20),
+                notification_id="d"))
+        page = (await client.get("/staff/accounts/500000021")).text
+        assert "Not approved 20 October 2025: the credit stays on the account" in page
+        assert "Refunded 10 October 2025" in page
+    engine.dispose()
