@@ -8,7 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
-from schemas.events import AccountAmendment, AccountChange, DecidedRefund, PropertyFacts, YearBill
+from schemas.events import AccountAmendment, AccountChange, DecidedRefund, PropertyFacts, YearBill, refund_id
 
 PROCESSOR_AUTHOR = "ctax-processor"
 
@@ -106,6 +106,27 @@ class RefundRow:
     @property
     def paid(self) -> bool:
         return not self.held_for_approval or self.decision is RefundDecision.APPROVED
+
+
+@dataclass(frozen=True)
+class HeldRefund:
+    """A refund held for approval and not yet decided. ``notification_id``: the notification whose final bill
+    instructed it (the case an officer may have corrected)."""
+
+    account_ref: str
+    financial_year: int
+    amount_pence: int
+    masked_bank_account: str
+    instructed_on: date
+    notification_id: str
+    uprn: str
+    address_line_1: str
+    town: str
+    postcode: str
+
+    @property
+    def refund_id(self) -> str:
+        return refund_id(self.account_ref, self.financial_year)
 
 
 def refund_decision_refusal(refund: RefundRow | None, decided: DecidedRefund) -> RefusedChangeError | None:

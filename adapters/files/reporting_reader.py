@@ -18,6 +18,7 @@ from adapters.revenues_port import (
     AccountView,
     AuditNote,
     ChargeRow,
+    HeldRefund,
     InstalmentRow,
     PaymentRow,
     RefundDecision,
@@ -89,6 +90,24 @@ class ReportingReader:
                 if ended else None)
         return facts
 
+    def held_refunds(self) -> list[HeldRefund]:
+        """Refunds held for approval that no officer decided, oldest first; the notification that instructed each
+        is the reference of the note written with the liability's end (our notification id)."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT refund.account_no, refund.financial_year, refund.amount_pence, refund.sort_code, "
+                "refund.account_number, refund.instructed_on, note.reference, property.uprn, property.address_line_1, "
+                "property.town, property.postcode FROM refund JOIN account ON account.account_no = refund.account_no "
+                "JOIN property ON property.uprn = account.uprn LEFT JOIN note ON note.id = account.end_note_id "
+                "LEFT JOIN refund_decision ON refund_decision.account_no = refund.account_no AND "
+                "refund_decision.financial_year = refund.financial_year WHERE refund.held_for_approval = 1 AND "
+                "refund_decision.decision IS NULL ORDER BY refund.instructed_on, refund.id").fetchall()
+        return [HeldRefund(account_ref=r["account_no"], financial_year=r["financial_year"],
+                           amount_pence=r["amount_pence"], masked_bank_account=_masked(r),
+                           instructed_on=date.fromisoformat(r["instructed_on"]), notification_id=r["reference"] or "",
+                           uprn=r["uprn"], address_line_1=r["address_line_1"], town=r["town"],
+                           postcode=r["postcode"]) for r in rows]
+
     def account(self, account_ref: str) -> AccountView | None:
         with self._connect() as conn:
             row = conn.execute("SELECT * FROM account WHERE account_no = ?", (account_ref,)).fetchone()
@@ -99,6 +118,10 @@ class ReportingReader:
             rows = conn.execute("SELECT * FROM account WHERE uprn = ? ORDER BY liability_start DESC, account_no DESC",
                                 (uprn,)).fetchall()
             return [_view(conn, row, with_superseded=True) for row in rows]
+
+
+def _masked(row: sqlite3.Row) -> str:
+    return f"sort code **-**-{row['sort_code'][-2:]}, account ****{row['account_number'][-4:]}"
 
 
 def _money(view: AccountView) -> dict[str, Any]:
@@ -147,8 +170,7 @@ def _view(conn: sqlite3.Connection, row: sqlite3.Row, *, with_superseded: bool =
                                            (number,)))
     notes = tuple(AuditNote(datetime.fromisoformat(r["created_at"]), r["created_by"], r["reference"], r["text"])
                   for r in conn.execute("SELECT * FROM note WHERE account_no = ? ORDER BY id", (number,)))
-    refunds = tuple(RefundRow(r["financial_year"], r["amount_pence"],
-                              f"sort code **-**-{r['sort_code'][-2:]}, account ****{r['account_number'][-4:]}",
+    refunds = tuple(RefundRow(r["financial_year"], r["amount_pence"], _masked(r),
                               bool(r["held_for_approval"]), date.fromisoformat(r["instructed_on"]),
                               RefundDecision(r["decision"]) if r["decision"] else None,
                               date.fromisoformat(r["decided_on"]) if r["decided_on"] else None)

@@ -39,6 +39,7 @@ from adapters.revenues_port import (
     AccountView,
     AppliedChange,
     ApplyResult,
+    HeldRefund,
     RefusedChangeError,
     RegisterProperty,
     RevenuesUnavailableError,
@@ -104,6 +105,10 @@ class FileRevenuesSystem:
     def _references_of(self, notification_ids: Collection[str]) -> dict[str, str]:
         """Our references of notifications this adapter sent (an ending keyed in by an officer has none)."""
         return {nid: record.reference for nid, record in self._journal.records(notification_ids).items()}
+
+    def held_refunds(self) -> list[HeldRefund]:
+        """Refunds waiting for an officer's approval, from the reporting database (the staff approval queue)."""
+        return self._reader.held_refunds()
 
     def account(self, account_ref: str) -> AccountView | None:
         return self._reader.account(account_ref)

@@ -3,34 +3,10 @@ oldest first, the bank account only masked, with the property the account was fo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 from sqlalchemy import Connection, and_, select
 
+from adapters.revenues_port import HeldRefund
 from adapters.sql.tables import account_table, property_table, refund_decision_table, refund_table
-from schemas.events import refund_id
-
-
-@dataclass(frozen=True)
-class HeldRefund:
-    """A refund held for approval and not yet decided. ``notification_id``: the notification whose final bill
-    instructed it (the case an officer may have corrected)."""
-
-    account_ref: str
-    financial_year: int
-    amount_pence: int
-    masked_bank_account: str
-    instructed_on: date
-    notification_id: str
-    uprn: str
-    address_line_1: str
-    town: str
-    postcode: str
-
-    @property
-    def refund_id(self) -> str:
-        return refund_id(self.account_ref, self.financial_year)
 
 
 def held_refunds(conn: Connection) -> list[HeldRefund]:

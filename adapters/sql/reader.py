@@ -13,9 +13,9 @@ from datetime import date
 
 from sqlalchemy import Engine, select
 
-from adapters.revenues_port import AccountView, RegisterProperty
+from adapters.revenues_port import AccountView, HeldRefund, RegisterProperty
 from adapters.sql.engines import create_database_engine
-from adapters.sql.held_refunds import HeldRefund, held_refunds
+from adapters.sql.held_refunds import held_refunds
 from adapters.sql.revenues import SqlRevenuesSystem
 from adapters.sql.tables import property_table
 from adapters.sql.unclaimed_credits import CreditsBand, unclaimed_credits

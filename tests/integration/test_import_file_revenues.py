@@ -1,6 +1,6 @@
 """The revenues contract against the import-file adapter, with the simulated back office importing its files."""
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -9,11 +9,12 @@ import pytest
 from adapters.files.incidents import INCIDENTS
 from adapters.files.overdue import OVERDUE_FILES
 from adapters.revenues_port import AppliedChange, RefusedChangeError, RevenuesUnavailableError
-from tests.builders import move_in, move_within
+from tests.builders import move_in, move_within, refund_decision
 from tests.legacy_back_office import FileContract
 from tests.unit.adapters.revenues_contract import (
     APPLIED_AT,
     OTHER_VACANT,
+    REFUND_TO,
     VACANT,
     applied_of,
     apply_one,
@@ -23,6 +24,17 @@ from tests.unit.adapters.revenues_contract import (
 
 
 class TestImportFileRevenues(FileContract):
+    def test_the_approval_queue_reads_held_refunds_from_the_reporting_database(self, seeded: Any) -> None:
+        change, credit = self._move_out_with_refund(seeded, date(2025, 6, 1))
+        apply_one(seeded, change)
+        (held,) = seeded.held_refunds()
+        assert (held.account_ref, held.financial_year, held.amount_pence, held.masked_bank_account,
+                held.notification_id, held.uprn) == ("500000001", 2025, credit, REFUND_TO.masked,
+                                                     change.notification_id, "100090000002")
+        apply_one(seeded, change_for(seeded, refund_decision("500000001", 2025, uprn="100090000002",
+                                                             line_1="2 Acacia Avenue")))
+        assert seeded.held_refunds() == []
+
     def test_a_crash_between_the_journal_and_the_outbox_sends_the_same_file_once(self, seeded: Any) -> None:
         change = change_for(seeded, move_within(from_uprn="100090000002", to_uprn=OTHER_VACANT))
         seeded._reserve([change], APPLIED_AT)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from adapters.sql.held_refunds import HeldRefund
+from adapters.revenues_port import HeldRefund
 from schemas.notification import Channel, NotificationRequest
 from web.intake.acceptance import Receipt, accept_notification
 from web.intake.runtime import WebRuntime

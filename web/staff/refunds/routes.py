@@ -1,6 +1,7 @@
 """The refund approval queue: refunds above the council's threshold, waiting for an officer's decision (approve:
 released to the bank account; reject: the credit stays on the account). The officer who corrected a case may not
-approve its refund. Read from the revenues database where it is ours (the SQL adapter). Role: staff."""
+approve its refund. Read from the SQL revenues database or an import-file back office's reporting database (a
+SOAP back office keeps its own list). Role: staff."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
 from adapters.audit_notes import money
-from adapters.sql.held_refunds import HeldRefund
+from adapters.revenues_port import HeldRefund
 from schemas.financial_year import FinancialYear
 from web.in_thread import in_thread
 from web.intake.acceptance import IdempotencyKeyReusedError, IntakeUnavailableError, StillProcessingError
