@@ -1,0 +1,42 @@
+"""Reads on the database driver itself: a connection that broke while pooled is reported and thrown away."""
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from adapters.revenues_port import RevenuesUnavailableError
+from adapters.sql.engines import create_database_engine
+from adapters.sql.revenues import SqlRevenuesSystem
+from tests.integration.tcp_proxy import CuttableProxy
+from tests.postgres_fixtures import fresh_database
+from tests.unit.adapters.revenues_contract import OCCUPIED, seed
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def through_proxy() -> Iterator[tuple[SqlRevenuesSystem, CuttableProxy]]:
+    for url in fresh_database():
+        parsed = make_url(url)
+        proxy = CuttableProxy(parsed.host or "127.0.0.1", parsed.port or 5432)
+        through = parsed.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        system = SqlRevenuesSystem(create_database_engine(through, pool_size=1))  # no pre-ping, as the worker
+        try:
+            yield system, proxy
+        finally:
+            system.dispose()
+            proxy.close()
+
+
+def test_a_pooled_connection_that_broke_is_unavailable_once_then_replaced(
+        through_proxy: tuple[SqlRevenuesSystem, CuttableProxy]) -> None:
+    revenues, proxy = through_proxy
+    seed(revenues)
+    assert revenues.property_facts_many([OCCUPIED])[OCCUPIED].open_account is not None  # one connection pooled
+    proxy.cut()  # drops it
+    proxy.restore()
+    with pytest.raises(RevenuesUnavailableError):
+        revenues.property_facts_many([OCCUPIED])
+    assert revenues.property_facts_many([OCCUPIED])[OCCUPIED].open_account is not None
+    assert revenues.applied_many(["none"]) == {}
