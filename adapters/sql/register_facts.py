@@ -149,7 +149,8 @@ def _grouped(rows: list[Row], value: Any) -> dict[str, list[Any]]:
 
 
 def _records(rows: list[Row], model: type[M], fields: tuple[str, ...]) -> dict[str, tuple[M, ...]]:
-    grouped = _grouped(rows, lambda row: model(**dict(zip(fields, row[1:], strict=True))))
+    validate = model.model_validate
+    grouped = _grouped(rows, lambda row: validate(dict(zip(fields, row[1:], strict=True))))
     return {ref: tuple(records) for ref, records in grouped.items()}
 
 

@@ -288,8 +288,10 @@ class SqlRevenuesSystem:
 
     @contextmanager
     def _connection(self) -> Iterator[Connection]:
+        """A connection for reads, outside any transaction: each statement sees what was committed when it
+        started, as it would in a READ COMMITTED transaction, without a BEGIN and a ROLLBACK round trip."""
         try:
-            with self._engine.connect() as conn:
+            with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 yield conn
         except OperationalError as error:
             raise RevenuesUnavailableError(f"revenues database unavailable: {describe(error)}") from error
