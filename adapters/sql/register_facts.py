@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from sqlalchemy import Connection, Table, and_, func, select
 
-from adapters.sql.driver_reads import Row, select_where_in
+from adapters.sql.driver_sql import Row, select_where_in
 from adapters.sql.statements import one_of
 from adapters.sql.tables import (
     account_table,

@@ -20,7 +20,7 @@ from adapters.revenues_port import (
     StaleAccountError,
 )
 from adapters.sql.batch_writes import BatchWrites, check
-from adapters.sql.driver_reads import select_where_in
+from adapters.sql.driver_sql import select_where_in
 from adapters.sql.engines import create_database_engine
 from adapters.sql.paid_this_year import carry_paid_this_year
 from adapters.sql.register_facts import liable_persons, read_property_facts

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, inspect, select, text
 
 from adapters.revenues_port import AccountView, AppliedChange, AuditNote, ChargeRow, InstalmentRow, PaymentRow
-from adapters.sql.driver_reads import select_where_in
+from adapters.sql.driver_sql import select_where_in
 from adapters.sql.tables import (
     account_table,
     applied_notification_table,

@@ -1,13 +1,18 @@
-"""Reads on the database driver itself: a connection that broke while pooled is reported and thrown away."""
+"""SQL on the database driver itself: a pooled connection that broke is reported and replaced, and a broken
+constraint is the error the apply retries on."""
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
 from adapters.revenues_port import RevenuesUnavailableError
 from adapters.sql.engines import create_database_engine
 from adapters.sql.revenues import SqlRevenuesSystem
+from adapters.sql.statements import COPY_FROM_ROWS, bulk_insert
+from adapters.sql.tables import applied_notification_table
 from tests.integration.tcp_proxy import CuttableProxy
 from tests.postgres_fixtures import fresh_database
 from tests.unit.adapters.revenues_contract import OCCUPIED, seed
@@ -40,3 +45,17 @@ def test_a_pooled_connection_that_broke_is_unavailable_once_then_replaced(
         revenues.property_facts_many([OCCUPIED])
     assert revenues.property_facts_many([OCCUPIED])[OCCUPIED].open_account is not None
     assert revenues.applied_many(["none"]) == {}
+
+
+@pytest.mark.parametrize("rows", [1, COPY_FROM_ROWS], ids=["one INSERT", "COPY"])
+def test_a_notification_recorded_twice_is_sqlalchemys_integrity_error(
+        through_proxy: tuple[SqlRevenuesSystem, CuttableProxy], rows: int) -> None:
+    revenues, _ = through_proxy
+    seed(revenues)
+    applied = [{"notification_id": f"n{i}", "reference": f"CTX-{i}", "change_fingerprint": f"f{i}",
+                "applied_at": datetime.now(UTC), "account_refs": ""} for i in range(rows)]
+    with revenues.engine.begin() as conn:
+        bulk_insert(conn, applied_notification_table, applied)
+    with pytest.raises(IntegrityError), revenues.engine.begin() as conn:  # the apply retries on this one
+        bulk_insert(conn, applied_notification_table, applied)
+    assert len(revenues.applied_many([row["notification_id"] for row in applied])) == rows

@@ -7,7 +7,7 @@ import pytest
 from pydantic import BaseModel
 from sqlalchemy import Table
 
-from adapters.sql.driver_reads import select_where_in
+from adapters.sql.driver_sql import select_where_in
 from adapters.sql.register_facts import COMPOSED, SOURCE_TABLE, columns_of
 from adapters.sql.revenues import SqlRevenuesSystem
 from adapters.sql.tables import account_table

@@ -1,4 +1,4 @@
-"""Batch reads run straight on the database driver beneath a SQLAlchemy connection.
+"""Batch reads and writes run straight on the database driver beneath a SQLAlchemy connection.
 
 The validate stage reads hundreds of rows per batch. Through SQLAlchemy each statement is built, keyed for its
 cache and wrapped, and each row comes back through a mapping: more CPU than the database's own work. Here the
@@ -6,17 +6,20 @@ statement text is made once per table, columns and filter, and rows come back fr
 tuples. Only what the driver cannot give is added: SQLite's dates and booleans are converted with the column
 types' own result processors (PostgreSQL's driver returns them typed, so its rows are used as they come).
 
-A dropped connection is thrown out of SQLAlchemy's pool and reported as the revenues system being unavailable,
-exactly as the adapter's SQLAlchemy statements are.
+The driver's errors are reported as the adapter's SQLAlchemy statements report them: a dropped connection is
+thrown out of SQLAlchemy's pool and reported as the revenues system being unavailable, and a broken constraint
+is SQLAlchemy's IntegrityError (which the apply retries once: another worker applied the same notification).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table
+from sqlalchemy.exc import IntegrityError
 
 from adapters.revenues_port import RevenuesUnavailableError
 
@@ -48,21 +51,36 @@ def select_where_in(
             for row in rows]
 
 
-def run(conn: Connection, sql: str, params: Sequence[Any]) -> list[Row]:
+def run(conn: Connection, sql: str, params: Sequence[Any] | Mapping[str, Any]) -> list[Row]:
     """Run one SELECT on the connection's DB-API cursor and return every row."""
+    with driver_cursor(conn) as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def execute(conn: Connection, sql: str, params: Sequence[Any] | Mapping[str, Any]) -> None:
+    """Run one statement that returns no rows on the connection's DB-API cursor."""
+    with driver_cursor(conn) as cursor:
+        cursor.execute(sql, params)
+
+
+@contextmanager
+def driver_cursor(conn: Connection) -> Iterator[Any]:
+    """The DB-API cursor of a SQLAlchemy connection, its errors reported as SQLAlchemy's statements report them."""
     driver = conn.connection.driver_connection
     assert driver is not None
     dbapi = conn.dialect.loaded_dbapi
     try:
         cursor = driver.cursor()
         try:
-            cursor.execute(sql, params)
-            return list(cursor.fetchall())
+            yield cursor
         finally:
             cursor.close()
     except (dbapi.OperationalError, dbapi.InterfaceError) as error:
         conn.invalidate(error)  # a broken connection must not go back into the pool
         raise RevenuesUnavailableError(f"revenues database unavailable: {type(error).__name__}") from error
+    except dbapi.IntegrityError as error:
+        raise IntegrityError(None, None, error) from error
 
 
 @lru_cache(maxsize=512)  # SQLite makes one text per batch size
