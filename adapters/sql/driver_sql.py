@@ -52,9 +52,16 @@ def select_where_in(
 
 
 def run(conn: Connection, sql: str, params: Sequence[Any] | Mapping[str, Any]) -> list[Row]:
-    """Run one SELECT on the connection's DB-API cursor and return every row."""
+    """Run one SELECT on the connection's DB-API cursor and return every row.
+
+    On PostgreSQL the statement is planned for its own values every time, never prepared: a prepared statement
+    soon gets a generic plan, which cannot see how many values the array holds and scans whole tables.
+    """
     with driver_cursor(conn) as cursor:
-        cursor.execute(sql, params)
+        if conn.dialect.name == "postgresql":
+            cursor.execute(sql, params, prepare=False)
+        else:
+            cursor.execute(sql, params)
         return list(cursor.fetchall())
 
 
