@@ -20,6 +20,7 @@ from adapters.revenues_port import (
     ExistingAccount,
     InstalmentRow,
     PaymentRow,
+    RefundRow,
     RegisterProperty,
     StaleAccountError,
     superseded_from_day,
@@ -28,11 +29,13 @@ from schemas.events import (
     AccountAmendment,
     AccountChange,
     ChargeLine,
+    CreditTransfer,
     EndedAccount,
     Instalment,
     OpenAccount,
     Payment,
     PropertyFacts,
+    RefundInstruction,
 )
 from schemas.financial_year import financial_year_of
 
@@ -42,6 +45,11 @@ class _Account:
     view: AccountView
     superseded_charges: list[ChargeRow] = field(default_factory=list)
     superseded_instalments: list[InstalmentRow] = field(default_factory=list)
+
+    def whole_view(self) -> AccountView:
+        """The account as its readers see it: the view with the instalments it no longer demands."""
+        return replace(self.view, superseded_instalments=tuple(
+            sorted(self.superseded_instalments, key=lambda i: (i.due_date, i.sequence))))
 
 
 @dataclass
@@ -158,10 +166,10 @@ class InMemoryRevenuesSystem:
 
     def account(self, account_ref: str) -> AccountView | None:
         found = self._state.accounts.get(account_ref)
-        return found.view if found else None
+        return found.whole_view() if found else None
 
     def accounts_at(self, uprn: str) -> list[AccountView]:
-        views = [a.view for a in self._state.accounts.values() if a.view.uprn == uprn]
+        views = [a.whole_view() for a in self._state.accounts.values() if a.view.uprn == uprn]
         return sorted(views, key=lambda v: (v.liability_start, v.account_ref), reverse=True)
 
     def _apply_account_change(self, change: AccountChange, applied_at: datetime) -> AppliedChange:
@@ -196,6 +204,9 @@ class InMemoryRevenuesSystem:
                         key=lambda i: i.due_date)),
                     audit_notes=(*account.view.audit_notes, AuditNote(
                         applied_at, PROCESSOR_AUTHOR, change.notification_id, ending_note(change, ending))),
+                    payments=(*account.view.payments, *transfer_postings(ending.credit_transfers),
+                              *refund_postings(ending.refunds)),
+                    refunds=(*account.view.refunds, *refund_rows(ending.refunds)),
                 )
                 touched.append(ending.account_ref)
             for opening in change.openings:
@@ -212,6 +223,7 @@ class InMemoryRevenuesSystem:
                     audit_notes=(AuditNote(applied_at, PROCESSOR_AUTHOR, change.notification_id,
                                            opening_note(change, opening)),),
                     twelve_instalments=opening.twelve_instalments, payment_day=opening.payment_day,
+                    payments=transfer_postings(opening.credit_transfers),
                 ))
                 touched.append(account_ref)
             result = AppliedChange(change.notification_id, change.reference, tuple(touched), applied_at, True)
@@ -251,6 +263,22 @@ def _amend(work: _State, change: AccountChange, amendment: AccountAmendment, app
         audit_notes=(*view.audit_notes, AuditNote(applied_at, PROCESSOR_AUTHOR, change.notification_id,
                                                   amendment_note(change, amendment))),
     )
+
+
+def transfer_postings(transfers: Iterable[CreditTransfer]) -> tuple[PaymentRow, ...]:
+    """Credit moved off or onto an account, as the payment rows the back office posts for it."""
+    return tuple(PaymentRow(t.financial_year, t.transferred_on, t.amount_pence) for t in transfers)
+
+
+def refund_postings(refunds: Iterable[RefundInstruction]) -> tuple[PaymentRow, ...]:
+    """A refund not held for approval is posted at once, as a negative payment towards its year."""
+    return tuple(PaymentRow(r.financial_year, r.instructed_on, -r.amount_pence) for r in refunds
+                 if not r.held_for_approval)
+
+
+def refund_rows(refunds: Iterable[RefundInstruction]) -> tuple[RefundRow, ...]:
+    return tuple(RefundRow(r.financial_year, r.amount_pence, r.bank.masked, r.held_for_approval, r.instructed_on)
+                 for r in refunds)
 
 
 def _money(view: AccountView) -> dict[str, Any]:

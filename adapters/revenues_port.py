@@ -79,6 +79,17 @@ class PaymentRow:
 
 
 @dataclass(frozen=True)
+class RefundRow:
+    """A refund of a final bill's credit the back office holds: to the account shown masked, or held for approval."""
+
+    financial_year: int
+    amount_pence: int
+    masked_bank_account: str
+    held_for_approval: bool
+    instructed_on: date
+
+
+@dataclass(frozen=True)
 class AuditNote:
     noted_at: datetime
     author: str
@@ -105,7 +116,11 @@ class ExistingAccount:
 
 @dataclass(frozen=True)
 class AccountView:
-    """An account as the legacy system holds it now (current charges and instalments only, every payment)."""
+    """An account as the legacy system holds it now: current charges, the instalments still demanded, every payment.
+
+    ``superseded_instalments``: the instalments a revised demand (or a final bill) replaced, as the back office
+    keeps them, for the staff account page; the rules never read them.
+    """
 
     account_ref: str
     uprn: str
@@ -120,6 +135,8 @@ class AccountView:
     twelve_instalments: bool = False
     payment_day: int | None = None
     payments: tuple[PaymentRow, ...] = ()
+    refunds: tuple[RefundRow, ...] = ()  # refunds of its final bill's credit
+    superseded_instalments: tuple[InstalmentRow, ...] = ()
 
     @property
     def is_open(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from schemas.notification import Address, ChangeKind, ChangeNotification, Model
+from schemas.notification import Address, ChangeKind, ChangeNotification, Model, SealedBankAccount
 
 
 class Stage(StrEnum):
@@ -64,6 +64,32 @@ class Payment(Model):
     financial_year: int
     paid_on: date
     amount_pence: int
+
+
+class CreditTransfer(Model):
+    """Credit moved between two accounts of the same person, posted on each as a payment towards one year.
+
+    Negative on the account the credit leaves, positive on the account it reaches; ``other_account_ref`` None: the
+    account the same change opens at ``other_uprn``."""
+
+    financial_year: int
+    transferred_on: date
+    amount_pence: int
+    other_uprn: str
+    other_account_ref: str | None = None
+
+
+class RefundInstruction(Model):
+    """Refund a year's credit on a final bill to the bank account the mover gave (sealed).
+
+    Held for an officer's approval when the refund is above the council's threshold; otherwise the back office
+    posts it at once, as a negative payment towards the year."""
+
+    financial_year: int
+    amount_pence: int
+    bank: SealedBankAccount
+    instructed_on: date
+    held_for_approval: bool = False
 
 
 class OpenAccount(Model):
@@ -145,6 +171,8 @@ class LiabilityEnding(Model):
     expected_liability_end: date | None = None
     forwarding_address: Address | None = None
     year_bills: tuple[YearBill, ...] = ()
+    credit_transfers: tuple[CreditTransfer, ...] = ()  # credit moved off the account (negative amounts)
+    refunds: tuple[RefundInstruction, ...] = ()  # credit refunded to the mover's bank account
 
 
 class LiabilityOpening(Model):
@@ -157,6 +185,7 @@ class LiabilityOpening(Model):
     instalments: tuple[Instalment, ...]
     twelve_instalments: bool = False
     payment_day: int | None = None
+    credit_transfers: tuple[CreditTransfer, ...] = ()  # credit moved onto the new account (positive amounts)
 
 
 class AccountAmendment(Model):
@@ -190,6 +219,7 @@ class AccountChange(Model):
     openings: tuple[LiabilityOpening, ...]
     amendments: tuple[AccountAmendment, ...] = ()
     timings: StageTimings
+    preview_digest: str | None = None  # the notification's, compared with what is applied
 
 
 class Reason(Model):
@@ -209,6 +239,7 @@ class NotificationStatus(Model):
     account_refs: tuple[str, ...] = ()
     timings: StageTimings
     year_bills: tuple[YearBill, ...] = ()  # applied: each year's revised demand or credit
+    preview_matched: bool | None = None  # applied: the bill as previewed? None: no preview
 
 
 class NotificationMetric(Model):
@@ -227,3 +258,4 @@ class NotificationMetric(Model):
     baseline_cost_pence: int
     saving_pence: int
     cost_model_version: str
+    preview_matched: bool | None = None  # applied: the bill as previewed? None: no preview, or not applied

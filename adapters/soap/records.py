@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from adapters.revenues_port import (
     ChargeRow,
     InstalmentRow,
     PaymentRow,
+    RefundRow,
     RegisterProperty,
     replanned_years,
     superseded_from_day,
@@ -20,12 +22,15 @@ from schemas.events import (
     AccountAmendment,
     AccountChange,
     ChargeLine,
+    CreditTransfer,
     EndedAccount,
     Instalment,
     OpenAccount,
     Payment,
     PropertyFacts,
+    RefundInstruction,
 )
+from schemas.notification import BankAccountDetails, SealedBankAccount
 
 
 def register_property(p: Any) -> RegisterProperty:
@@ -95,6 +100,10 @@ def _noted_at(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+def _instalment_rows(found: Any) -> tuple[InstalmentRow, ...]:
+    return tuple(InstalmentRow(i.FinancialYear, i.Sequence, i.DueDate, i.AmountPence) for i in found or [])
+
+
 def account_view(a: Any) -> AccountView:
     notes = tuple(
         AuditNote(noted_at=_noted_at(n.CreatedAt), author=n.CreatedBy,
@@ -104,10 +113,11 @@ def account_view(a: Any) -> AccountView:
         account_ref=a.AccountNumber, uprn=a.Uprn, liability_start=a.LiabilityStart, liability_end=a.LiabilityEnd,
         liable_persons=tuple(a.LiablePerson or ()), discount_code=a.DiscountCode, discount_percent=a.DiscountPercent,
         charges=_charge_rows(a),
-        instalments=tuple(InstalmentRow(i.FinancialYear, i.Sequence, i.DueDate, i.AmountPence)
-                          for i in a.Instalment or []),
+        instalments=_instalment_rows(a.Instalment), superseded_instalments=_instalment_rows(a.SupersededInstalment),
         audit_notes=notes, twelve_instalments=bool(a.TwelveInstalments), payment_day=a.PaymentDay,
         payments=tuple(PaymentRow(p.FinancialYear, p.PaidOn, p.AmountPence) for p in a.Payment or []),
+        refunds=tuple(RefundRow(r.FinancialYear, r.AmountPence, r.MaskedBankAccount, bool(r.HeldForApproval),
+                                r.InstructedOn) for r in a.Refund or []),
     )
 
 
@@ -121,6 +131,26 @@ def charges(lines: tuple[ChargeLine, ...]) -> list[dict[str, Any]]:
 def instalments(plan: tuple[Instalment, ...]) -> list[dict[str, Any]]:
     return [{"FinancialYear": i.financial_year, "Sequence": i.sequence, "DueDate": i.due_date,
              "AmountPence": i.amount_pence} for i in plan]
+
+
+def credit_transfers(transfers: tuple[CreditTransfer, ...]) -> list[dict[str, Any]]:
+    """Credit moved off or onto an account, as the payments the back office posts for it."""
+    return [{"FinancialYear": t.financial_year, "PaidOn": t.transferred_on, "AmountPence": t.amount_pence}
+            for t in transfers]
+
+
+def refunds(instructions: tuple[RefundInstruction, ...], opened: Callable[[SealedBankAccount], BankAccountDetails]
+            ) -> list[dict[str, Any]]:
+    """Each refund with its bank account in clear, as the back office must have it to pay (over the service's
+    transport only: nothing of ours keeps it)."""
+    arguments = []
+    for refund in instructions:
+        bank = opened(refund.bank)
+        arguments.append({"FinancialYear": refund.financial_year, "AmountPence": refund.amount_pence,
+                          "AccountHolder": bank.account_holder, "SortCode": bank.sort_code,
+                          "AccountNumber": bank.account_number, "InstructedOn": refund.instructed_on,
+                          "HeldForApproval": refund.held_for_approval})
+    return arguments
 
 
 def amendment_arguments(change: AccountChange, a: AccountAmendment) -> dict[str, Any]:

@@ -7,7 +7,15 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, inspect, select, text
 
-from adapters.revenues_port import AccountView, AppliedChange, AuditNote, ChargeRow, InstalmentRow, PaymentRow
+from adapters.revenues_port import (
+    AccountView,
+    AppliedChange,
+    AuditNote,
+    ChargeRow,
+    InstalmentRow,
+    PaymentRow,
+    RefundRow,
+)
 from adapters.sql.driver_sql import select_where_in
 from adapters.sql.tables import (
     account_table,
@@ -17,6 +25,7 @@ from adapters.sql.tables import (
     instalment_table,
     liable_person_table,
     payment_table,
+    refund_table,
 )
 
 APPLIED_COLUMNS = ("notification_id", "reference", "applied_at", "account_refs")
@@ -46,9 +55,8 @@ def account_view(conn: Connection, row: Any) -> AccountView:
         select(charge_table).where(and_(charge_table.c.account_ref == ref, charge_table.c.superseded.is_(False)))
         .order_by(charge_table.c.financial_year, charge_table.c.period_start)
     ).mappings().all()
-    instalments = conn.execute(
-        select(instalment_table)
-        .where(and_(instalment_table.c.account_ref == ref, instalment_table.c.superseded.is_(False)))
+    instalments = conn.execute(  # still demanded and superseded alike: the back office keeps both
+        select(instalment_table).where(instalment_table.c.account_ref == ref)
         .order_by(instalment_table.c.due_date, instalment_table.c.id)
     ).mappings().all()
     notes = conn.execute(
@@ -58,6 +66,9 @@ def account_view(conn: Connection, row: Any) -> AccountView:
         select(payment_table).where(payment_table.c.account_ref == ref).order_by(payment_table.c.paid_on,
                                                                                   payment_table.c.id)
     ).mappings().all()
+    refunds = conn.execute(
+        select(refund_table).where(refund_table.c.account_ref == ref).order_by(refund_table.c.id)
+    ).mappings().all()
     return AccountView(
         account_ref=ref, uprn=row["uprn"], liability_start=row["liability_start"],
         liability_end=row["liability_end"], liable_persons=tuple(persons),
@@ -65,11 +76,17 @@ def account_view(conn: Connection, row: Any) -> AccountView:
         twelve_instalments=row["twelve_instalments"], payment_day=row["payment_day"],
         payments=tuple(PaymentRow(**{k: p[k] for k in PaymentRow.__dataclass_fields__}) for p in payments),
         charges=tuple(ChargeRow(**{k: c[k] for k in ChargeRow.__dataclass_fields__}) for c in charges),
-        instalments=tuple(InstalmentRow(**{k: i[k] for k in InstalmentRow.__dataclass_fields__})
-                          for i in instalments),
+        instalments=tuple(_instalment_row(i) for i in instalments if not i["superseded"]),
+        superseded_instalments=tuple(_instalment_row(i) for i in instalments if i["superseded"]),
         audit_notes=tuple(AuditNote(utc(n["noted_at"]), n["author"], n["notification_id"], n["note"])
                           for n in notes),
+        refunds=tuple(RefundRow(r["financial_year"], r["amount_pence"], r["bank_masked"], r["held_for_approval"],
+                                r["instructed_on"]) for r in refunds),
     )
+
+
+def _instalment_row(row: Any) -> InstalmentRow:
+    return InstalmentRow(**{k: row[k] for k in InstalmentRow.__dataclass_fields__})
 
 
 def add_missing_columns(conn: Connection) -> None:
@@ -79,3 +96,6 @@ def add_missing_columns(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE account ADD COLUMN twelve_instalments BOOLEAN NOT NULL DEFAULT false"))
     if "payment_day" not in have:
         conn.execute(text("ALTER TABLE account ADD COLUMN payment_day INTEGER"))
+    for table in (charge_table, instalment_table):
+        if "superseded_by" not in {column["name"] for column in inspect(conn).get_columns(table.name)}:
+            conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN superseded_by VARCHAR(36)"))

@@ -76,6 +76,7 @@ charge_table = Table(
     Column("charge_pence", BigInteger, nullable=False),
     Column("notification_id", String(36)),
     Column("superseded", Boolean, nullable=False, default=False),
+    Column("superseded_by", String(36)),  # as on instalment: the notification that superseded the line
     Index("charge_by_account", "account_ref", "superseded"),
 )
 
@@ -89,6 +90,9 @@ instalment_table = Table(
     Column("amount_pence", BigInteger, nullable=False),
     Column("notification_id", String(36)),
     Column("superseded", Boolean, nullable=False, default=False),
+    # The notification whose revised demand superseded the row (None: still demanded, or superseded before the
+    # column was added): so a replay knows exactly what an account still demanded before each notification.
+    Column("superseded_by", String(36)),
     Index("instalment_by_account", "account_ref", "superseded"),
 )
 
@@ -100,6 +104,20 @@ payment_table = Table(
     Column("financial_year", Integer, nullable=False),
     Column("paid_on", Date, nullable=False),
     Column("amount_pence", BigInteger, nullable=False),
+)
+
+# Refunds of final bills' credit: the bank details only sealed (a Fernet token under the council's key) and masked.
+refund_table = Table(
+    "refund_instruction", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_ref", String(20), ForeignKey("account.account_ref"), nullable=False, index=True),
+    Column("notification_id", String(36), nullable=False),
+    Column("financial_year", Integer, nullable=False),
+    Column("amount_pence", BigInteger, nullable=False),
+    Column("bank_sealed", Text, nullable=False),
+    Column("bank_masked", String(60), nullable=False),
+    Column("held_for_approval", Boolean, nullable=False),
+    Column("instructed_on", Date, nullable=False),
 )
 
 audit_note_table = Table(

@@ -6,14 +6,16 @@ Nothing here imports the web side: the worker loads this module (the web-only pa
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from adapters.revenues_port import RevenuesReader, RevenuesSystem
 from adapters.sql.revenues import SqlRevenuesSystem
 from ctax.settings import Settings
 from processors.cost_model_file import DEFAULT_COST_MODEL, load_cost_model
 from processors.pipeline.context import StageContext
+from processors.preview.previewer import RegisterFacts
 from processors.rules.council import CouncilRules
+from schemas.bank_details import BankDetailsSealer
 from schemas.kafka_connection import KafkaConnection
 
 if TYPE_CHECKING:  # imported when chosen, so a SQL deployment never loads zeep
@@ -37,11 +39,17 @@ def revenues_system(settings: Settings) -> SqlRevenuesSystem:
     return revenues
 
 
+def bank_details_sealer(settings: Settings) -> BankDetailsSealer | None:
+    """Opens refunds' sealed bank details for the back office; None when no key is configured."""
+    keys = [key.get_secret_value() for key in settings.bank_details_keys]
+    return BankDetailsSealer(keys) if keys else None
+
+
 def soap_adapter(settings: Settings) -> SoapRevenuesSystem:
     from adapters.soap.revenues import SoapRevenuesSystem
 
     return SoapRevenuesSystem(settings.soap_url, timeout_seconds=settings.soap_timeout_seconds,
-                              calls_in_flight=settings.soap_calls_in_flight)
+                              calls_in_flight=settings.soap_calls_in_flight, bank_details=bank_details_sealer(settings))
 
 
 def files_adapter(settings: Settings) -> FileRevenuesSystem:
@@ -51,7 +59,7 @@ def files_adapter(settings: Settings) -> FileRevenuesSystem:
         outbox=settings.files_outbox, results=settings.files_results, journal=settings.files_journal,
         reporting_database=settings.files_reporting_database, council_code=settings.council_code,
         results_wait_seconds=settings.files_results_wait_seconds,
-        results_alert_seconds=settings.files_results_alert_seconds)
+        results_alert_seconds=settings.files_results_alert_seconds, bank_details=bank_details_sealer(settings))
 
 
 def revenues_adapter(settings: Settings) -> RevenuesSystem:
@@ -63,7 +71,11 @@ def revenues_adapter(settings: Settings) -> RevenuesSystem:
     return revenues_system(settings)
 
 
-def back_office_reader(settings: Settings) -> RevenuesReader | None:
+class RegisterReader(RevenuesReader, RegisterFacts, Protocol):
+    """The revenues system read-only: what the staff pages read, and the register facts the bill preview reads."""
+
+
+def back_office_reader(settings: Settings) -> RegisterReader | None:
     """The register and accounts as a SOAP or import-file back office holds them; None: the SQL database."""
     if settings.revenues_adapter == "soap":
         return soap_adapter(settings)
@@ -82,6 +94,7 @@ def council_rules(settings: Settings) -> CouncilRules:
         move_back_days=settings.move_back_days,
         fold_small_first_instalment=settings.fold_small_first_instalment,
         five_pound_minimum_instalment=settings.five_pound_minimum_instalment,
+        refund_approval_threshold_pence=settings.refund_approval_threshold_pence,
     )
 
 

@@ -30,6 +30,7 @@ class CouncilRules:
     # SI 1992/613 Sch. 1: where a notice "may" avoid instalments under £5, does this council?
     fold_small_first_instalment: bool = True  # para 2(7): fold the second instalment into a small first
     five_pound_minimum_instalment: bool = True  # para 3: under £10 in one, else at most one per £5
+    refund_approval_threshold_pence: int = 50000  # a refund above this waits for an officer's approval
 
     @property
     def small_instalments(self) -> SmallInstalmentPolicy:

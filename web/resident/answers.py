@@ -12,7 +12,16 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
-from schemas.notification import Address, ChangeKind, DiscountAction, DisregardReason, HouseholdEvent, SpdReason, Tenure
+from schemas.notification import (
+    Address,
+    ChangeKind,
+    DiscountAction,
+    DisregardReason,
+    HouseholdEvent,
+    SealedBankAccount,
+    SpdReason,
+    Tenure,
+)
 from web.resident.change_answers import NameAnswers, PaymentAnswers, StudentAnswers
 
 
@@ -74,6 +83,11 @@ class JourneyAnswers(BaseModel):
     account_reference: str | None = None
     account_reference_answered: bool = False
     twelve_instalments: bool | None = None
+    # Moving out: where to refund a final bill in credit, sealed on its page (never kept in clear); asked only
+    # where the council takes bank details (a key and the modulus tables configured).
+    refunds_offered: bool = False
+    refund_to: SealedBankAccount | None = None
+    refund_answered: bool = False
     # The everyday account changes.
     discount_action: DiscountAction | None = None
     discount_reason: SpdReason | None = None
@@ -85,6 +99,7 @@ class JourneyAnswers(BaseModel):
     payment: PaymentAnswers | None = None
     contact: ContactAnswers | None = None
     idempotency_key: str | None = None
+    preview_digest: str | None = None  # of the bill estimate last shown on check answers, sent with the notification
     submitted: SubmittedReceipt | None = None
 
 

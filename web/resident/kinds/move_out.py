@@ -1,8 +1,10 @@
-"""Moving out of the area: the address left, the date, the forwarding address and the account number."""
+"""Moving out of the area: the address left, the date, the forwarding address, the account number and where to
+refund a final bill in credit."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from schemas.notification import Change, ChangeKind, MoveOut
 from web.resident.answers import AddressRole, JourneyAnswers
@@ -16,14 +18,24 @@ ADDRESSES = ((AddressRole.LEAVING, "the address you are leaving"),)
 def questions(answers: JourneyAnswers) -> list[Question]:
     return [("/moving/date", answers.move_date is not None),
             ("/moving/forwarding-address", answers.forwarding_address is not None),
-            ("/moving/account-number", answers.account_reference_answered)]
+            ("/moving/account-number", answers.account_reference_answered),
+            *([("/moving/refund", answers.refund_answered)] if answers.refunds_offered else [])]
 
 
 def summary(answers: JourneyAnswers) -> list[Section]:
     forwarding = ([] if answers.forwarding_address is None else
                   [summary_row("Your new address", "/moving/forwarding-address", "your new address",
                                html=address_html(answers.forwarding_address, in_the_area=False))])
-    return [move_section(answers, ADDRESSES, forwarding + account_rows(answers))]
+    return [move_section(answers, ADDRESSES, forwarding + account_rows(answers) + refund_rows(answers))]
+
+
+def refund_rows(answers: JourneyAnswers) -> list[dict[str, Any]]:
+    """Where any credit is refunded: the bank account masked, once the question is answered."""
+    if not answers.refund_answered:
+        return []
+    return [summary_row("Refund of any credit", "/moving/refund", "where to refund any credit",
+                        text=answers.refund_to.masked.capitalize() if answers.refund_to else "Not given: "
+                        "we will write to you about any credit")]
 
 
 def build(answers: JourneyAnswers, _today: date) -> Change:
@@ -31,7 +43,7 @@ def build(answers: JourneyAnswers, _today: date) -> Change:
     assert answers.forwarding_address is not None
     return MoveOut(uprn=leaving.uprn, address=leaving.as_address(), move_out_date=dated(answers),
                    forwarding_address=answers.forwarding_address.as_address(),
-                   account_reference=answers.account_reference)
+                   account_reference=answers.account_reference, refund_to=answers.refund_to)
 
 
 JOURNEY = ResidentKind(
@@ -39,4 +51,5 @@ JOURNEY = ResidentKind(
     date_question=DateQuestion(
         "When did you move out?", "date you moved out",
         "If you have not moved out yet, enter the date you will move out. For example, 27 3 2026"),
+    bill_estimate="Your final bill for the address you are leaving, up to the day before you move out.",
 )
