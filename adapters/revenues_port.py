@@ -46,6 +46,7 @@ class RegisterProperty:
     town: str
     postcode: str
     band: str
+    owner_name: str | None = None  # liable while no one lives there (LGFA 1992 s.6(2)(f)); None: not known
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class ExistingAccount:
     twelve_instalments: bool = False
     payment_day: int | None = None
     payments: tuple[PaymentRow, ...] = ()
+    unoccupied_since: date | None = None  # an owner's liability for the dwelling empty since this day
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ class AccountView:
     twelve_instalments: bool = False
     payment_day: int | None = None
     payments: tuple[PaymentRow, ...] = ()
+    unoccupied_since: date | None = None  # an owner's liability for the dwelling empty since this day
 
     @property
     def is_open(self) -> bool:

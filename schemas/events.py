@@ -77,6 +77,7 @@ class OpenAccount(Model):
     payment_day: int | None = None
     payments: tuple[Payment, ...] = ()
     instalments: tuple[Instalment, ...] = ()  # still demanded (not superseded), every year
+    unoccupied_since: date | None = None  # an owner's liability for an empty dwelling: empty since this day
 
 
 class EndedAccount(Model):
@@ -91,6 +92,7 @@ class EndedAccount(Model):
     charges: tuple[ChargeLine, ...] = ()
     payments: tuple[Payment, ...] = ()
     instalments: tuple[Instalment, ...] = ()
+    unoccupied_since: date | None = None
 
 
 class PropertyFacts(Model):
@@ -99,6 +101,7 @@ class PropertyFacts(Model):
     band: str
     open_account: OpenAccount | None = None
     last_ended_account: EndedAccount | None = None
+    owner_name: str | None = None  # liable while no one lives there (LGFA 1992 s.6(2)(f)); None: not known
 
 
 class ValidatedNotification(Model):
@@ -157,6 +160,8 @@ class LiabilityOpening(Model):
     instalments: tuple[Instalment, ...]
     twelve_instalments: bool = False
     payment_day: int | None = None
+    unoccupied_since: date | None = None  # the owner's liability for an empty dwelling, empty since this day
+    liability_end: date | None = None  # opened for days already over (between two occupiers); None: open
 
 
 class AccountAmendment(Model):

@@ -47,13 +47,13 @@ class ReportingReader:
 
     def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
         with self._connect() as conn:
-            rows = conn.execute("SELECT uprn, property_ref, address_line_1, address_line_2, town, postcode, band "
+            rows = conn.execute("SELECT uprn, property_ref, address_line_1, address_line_2, town, postcode, band, owner_name "
                                 "FROM property WHERE postcode = ? ORDER BY address_line_1", (postcode,)).fetchall()
         return [RegisterProperty(**dict(row)) for row in rows]
 
     def property(self, uprn: str) -> RegisterProperty | None:
         with self._connect() as conn:
-            row = conn.execute("SELECT uprn, property_ref, address_line_1, address_line_2, town, postcode, band "
+            row = conn.execute("SELECT uprn, property_ref, address_line_1, address_line_2, town, postcode, band, owner_name "
                                "FROM property WHERE uprn = ?", (uprn,)).fetchone()
         return RegisterProperty(**dict(row)) if row else None
 
@@ -65,7 +65,7 @@ class ReportingReader:
             return {}
         marks = ",".join("?" * len(wanted))
         with self._connect() as conn:
-            props = conn.execute(f"SELECT uprn, postcode, band FROM property WHERE uprn IN ({marks})",
+            props = conn.execute(f"SELECT uprn, postcode, band, owner_name FROM property WHERE uprn IN ({marks})",
                                  wanted).fetchall()
             open_rows = conn.execute(f"SELECT * FROM account WHERE uprn IN ({marks}) AND liability_end IS NULL "
                                      f"ORDER BY liability_start", wanted).fetchall()
@@ -79,10 +79,11 @@ class ReportingReader:
             ended_views = {uprn: _view(conn, row) for uprn, row in ended_by_uprn.items()}
         references = references_of({row["ended_by"] for row in ended_by_uprn.values() if row["ended_by"]})
         facts = {}
-        for uprn, postcode, band in props:
+        for uprn, postcode, band, owner_name in props:
             view, ended = open_by_uprn.get(uprn), ended_by_uprn.get(uprn)
             facts[uprn] = PropertyFacts(
-                uprn=uprn, postcode=postcode, band=band, open_account=_open_account(view) if view else None,
+                uprn=uprn, postcode=postcode, band=band, owner_name=owner_name,
+                open_account=_open_account(view) if view else None,
                 last_ended_account=_ended_account(ended_views[uprn], references.get(ended["ended_by"] or ""))
                 if ended else None)
         return facts
@@ -110,7 +111,7 @@ def _open_account(view: AccountView) -> OpenAccount:
     return OpenAccount(account_ref=view.account_ref, liability_start=view.liability_start,
                        discount_code=view.discount_code, discount_percent=view.discount_percent,
                        liable_persons=view.liable_persons, twelve_instalments=view.twelve_instalments,
-                       payment_day=view.payment_day, **_money(view))
+                       payment_day=view.payment_day, unoccupied_since=view.unoccupied_since, **_money(view))
 
 
 def _ended_account(view: AccountView, ended_by_reference: str | None) -> EndedAccount:
@@ -118,7 +119,8 @@ def _ended_account(view: AccountView, ended_by_reference: str | None) -> EndedAc
     return EndedAccount(account_ref=view.account_ref, liability_start=view.liability_start,
                         liability_end=view.liability_end, discount_code=view.discount_code,
                         discount_percent=view.discount_percent, ended_by_reference=ended_by_reference,
-                        twelve_instalments=view.twelve_instalments, payment_day=view.payment_day, **_money(view))
+                        twelve_instalments=view.twelve_instalments, payment_day=view.payment_day,
+                        unoccupied_since=view.unoccupied_since, **_money(view))
 
 
 def _view(conn: sqlite3.Connection, row: sqlite3.Row) -> AccountView:
@@ -145,4 +147,5 @@ def _view(conn: sqlite3.Connection, row: sqlite3.Row) -> AccountView:
                        discount_code=row["discount_code"], discount_percent=row["discount_percent"],
                        charges=charges, instalments=instalments,
                        audit_notes=notes, twelve_instalments=bool(row["twelve_instalments"]),
-                       payment_day=row["payment_day"], payments=payments)
+                       payment_day=row["payment_day"], payments=payments,
+                       unoccupied_since=date.fromisoformat(row["unoccupied_since"]) if row["unoccupied_since"] else None)

@@ -30,7 +30,8 @@ from schemas.events import (
 
 def register_property(p: Any) -> RegisterProperty:
     return RegisterProperty(uprn=p.Uprn, property_ref=p.PropertyRef, address_line_1=p.AddressLine1,
-                            address_line_2=p.AddressLine2, town=p.Town, postcode=p.Postcode, band=p.Band)
+                            address_line_2=p.AddressLine2, town=p.Town, postcode=p.Postcode, band=p.Band,
+                            owner_name=p.OwnerName)
 
 
 def _money(account: Any) -> dict[str, Any]:
@@ -50,7 +51,7 @@ def open_account(account: Any) -> OpenAccount:
                        discount_code=account.DiscountCode, discount_percent=account.DiscountPercent,
                        liable_persons=tuple(account.LiablePerson or ()),
                        twelve_instalments=bool(account.TwelveInstalments), payment_day=account.PaymentDay,
-                       **_money(account))
+                       unoccupied_since=account.UnoccupiedSince, **_money(account))
 
 
 def ended_account(account: Any) -> EndedAccount:
@@ -63,7 +64,7 @@ def ended_account(account: Any) -> EndedAccount:
                         discount_percent=account.DiscountPercent,
                         ended_by_reference=fields.get("ref") if fields else None,
                         twelve_instalments=bool(account.TwelveInstalments), payment_day=account.PaymentDay,
-                        **_money(account))
+                        unoccupied_since=account.UnoccupiedSince, **_money(account))
 
 
 def open_summary(p: Any, summaries: list[Any]) -> Any | None:
@@ -81,7 +82,7 @@ def last_ended_summary(p: Any, summaries: list[Any]) -> Any | None:
 
 
 def property_facts(p: Any, open_detail: Any | None, ended_detail: Any | None) -> PropertyFacts:
-    return PropertyFacts(uprn=p.Uprn, postcode=p.Postcode, band=p.Band,
+    return PropertyFacts(uprn=p.Uprn, postcode=p.Postcode, band=p.Band, owner_name=p.OwnerName,
                          open_account=open_account(open_detail) if open_detail is not None else None,
                          last_ended_account=ended_account(ended_detail) if ended_detail is not None else None)
 
@@ -107,6 +108,7 @@ def account_view(a: Any) -> AccountView:
         instalments=tuple(InstalmentRow(i.FinancialYear, i.Sequence, i.DueDate, i.AmountPence)
                           for i in a.Instalment or []),
         audit_notes=notes, twelve_instalments=bool(a.TwelveInstalments), payment_day=a.PaymentDay,
+        unoccupied_since=a.UnoccupiedSince,
         payments=tuple(PaymentRow(p.FinancialYear, p.PaidOn, p.AmountPence) for p in a.Payment or []),
     )
 

@@ -49,7 +49,7 @@ def check(
         if found is None or found[2] != ending.expected_liability_end or found[1] != ending.expected_liability_start:
             return stale_ending_message(ending)
         ending_refs.add(ending.account_ref)
-    for opening in change.openings:
+    for opening in (o for o in change.openings if o.liability_end is None):  # a closed one lies between others
         still_open = open_at.get(opening.uprn, set()) - ending_refs
         if still_open:
             shown = sorted(ref for ref in still_open if not ref.startswith("@"))
@@ -109,10 +109,10 @@ class BatchWrites:
     def open(self, change: AccountChange, opening: Any, placeholder: str, applied_at: datetime) -> None:
         self.accounts.append({
             "account_ref": placeholder, "uprn": opening.uprn, "liability_start": opening.liability_start,
-            "liability_end": None, "discount_code": opening.discount_code,
+            "liability_end": opening.liability_end, "discount_code": opening.discount_code,
             "discount_percent": opening.discount_percent, "paid_this_year_pence": 0,
             "opened_by_notification": change.notification_id, "twelve_instalments": opening.twelve_instalments,
-            "payment_day": opening.payment_day,
+            "payment_day": opening.payment_day, "unoccupied_since": opening.unoccupied_since,
         })
         self.persons.extend({"account_ref": placeholder, "position": i, "full_name": name}
                             for i, name in enumerate(opening.liable_persons, start=1))

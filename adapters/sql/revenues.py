@@ -91,7 +91,7 @@ class SqlRevenuesSystem:
                      "liability_end": None, "discount_code": a.discount_code,
                      "discount_percent": a.discount_percent, "paid_this_year_pence": 0,
                      "opened_by_notification": None, "twelve_instalments": a.twelve_instalments,
-                     "payment_day": a.payment_day}
+                     "payment_day": a.payment_day, "unoccupied_since": a.unoccupied_since}
                     for a in account_list
                 ])
                 persons = [
@@ -128,7 +128,8 @@ class SqlRevenuesSystem:
         if not wanted:
             return {}
         with self._connection() as conn:
-            props = conn.execute(select(property_table.c.uprn, property_table.c.postcode, property_table.c.band)
+            props = conn.execute(select(property_table.c.uprn, property_table.c.postcode, property_table.c.band,
+                                        property_table.c.owner_name)
                                  .where(one_of(conn, property_table.c.uprn, wanted))).all()
             accounts = conn.execute(
                 select(account_table)
@@ -139,17 +140,17 @@ class SqlRevenuesSystem:
             open_by_uprn = {row["uprn"]: row for row in accounts}  # the latest start wins, as ordered
             held = current_holdings(conn, [row["account_ref"] for row in open_by_uprn.values()])
         facts = {}
-        for uprn, postcode, band in props:
+        for uprn, postcode, band, owner_name in props:
             account = open_by_uprn.get(uprn)
             open_account = None if account is None else OpenAccount(
                 account_ref=account["account_ref"], liability_start=account["liability_start"],
                 discount_code=account["discount_code"], discount_percent=account["discount_percent"],
                 liable_persons=held.persons.get(account["account_ref"], ()),
                 twelve_instalments=account["twelve_instalments"], payment_day=account["payment_day"],
-                **held.money(account["account_ref"]),
+                unoccupied_since=account["unoccupied_since"], **held.money(account["account_ref"]),
             )
             facts[uprn] = PropertyFacts(uprn=uprn, postcode=postcode, band=band, open_account=open_account,
-                                        last_ended_account=ended.get(uprn))
+                                        last_ended_account=ended.get(uprn), owner_name=owner_name)
         return facts
 
     def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
@@ -281,7 +282,8 @@ class SqlRevenuesSystem:
             for opening in change.openings:
                 placeholder = f"@new{len(opened_in_batch)}"
                 opened_in_batch[placeholder] = len(opened_in_batch)
-                open_at.setdefault(opening.uprn, set()).add(placeholder)
+                if opening.liability_end is None:
+                    open_at.setdefault(opening.uprn, set()).add(placeholder)
                 plan.open(change, opening, placeholder, applied_at)
                 touched.append(placeholder)
             plan.record(change, touched, applied_at)

@@ -18,6 +18,7 @@ from adapters.sql.tables import (
     instalment_table,
     liable_person_table,
     payment_table,
+    property_table,
 )
 from schemas.events import ChargeLine, EndedAccount, Instalment, Payment
 
@@ -66,6 +67,7 @@ def account_view(conn: Connection, row: Any) -> AccountView:
         liability_end=row["liability_end"], liable_persons=tuple(persons),
         discount_code=row["discount_code"], discount_percent=row["discount_percent"],
         twelve_instalments=row["twelve_instalments"], payment_day=row["payment_day"],
+        unoccupied_since=row["unoccupied_since"],
         payments=tuple(PaymentRow(**{k: p[k] for k in PaymentRow.__dataclass_fields__}) for p in payments),
         charges=tuple(ChargeRow(**{k: c[k] for k in ChargeRow.__dataclass_fields__}) for c in charges),
         instalments=tuple(InstalmentRow(**{k: i[k] for k in InstalmentRow.__dataclass_fields__})
@@ -106,7 +108,7 @@ def last_ended_accounts(conn: Connection, uprns: list[str]) -> dict[str, EndedAc
         discount_code=row["discount_code"], discount_percent=row["discount_percent"],
         ended_by_reference=enders.get(row["account_ref"]),
         twelve_instalments=row["twelve_instalments"], payment_day=row["payment_day"],
-        **held.money(row["account_ref"]),
+        unoccupied_since=row["unoccupied_since"], **held.money(row["account_ref"]),
     ) for uprn, row in latest.items()}
 
 
@@ -169,3 +171,7 @@ def add_missing_columns(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE account ADD COLUMN twelve_instalments BOOLEAN NOT NULL DEFAULT false"))
     if "payment_day" not in have:
         conn.execute(text("ALTER TABLE account ADD COLUMN payment_day INTEGER"))
+    if "unoccupied_since" not in have:
+        conn.execute(text("ALTER TABLE account ADD COLUMN unoccupied_since DATE"))
+    if "owner_name" not in {column["name"] for column in inspect(conn).get_columns(property_table.name)}:
+        conn.execute(text("ALTER TABLE property ADD COLUMN owner_name VARCHAR(100)"))

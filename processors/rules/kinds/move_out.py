@@ -1,4 +1,5 @@
-"""Moving out of the area: the mover's liability ends the day before the move date, with its final bill."""
+"""Moving out of the area: the mover's liability ends the day before the move date, with its final bill; with
+no next occupier, the owner is liable for the empty dwelling from the move date (``processors/rules/unoccupied.py``)."""
 
 from __future__ import annotations
 
@@ -8,18 +9,20 @@ from processors.rules.council import CouncilRules
 from processors.rules.kinds.kind_rules import BackOfficeRequest, KindRules, the_address
 from processors.rules.liability import _mover_ending
 from processors.rules.review import Effects
+from processors.rules.unoccupied import owner_liability_after
 from schemas.events import ValidatedNotification
 from schemas.notification import ChangeKind, MoveOut
 
 
 def assess(change: MoveOut, validated: ValidatedNotification, notice: date, rules: CouncilRules) -> Effects:
-    ending = _mover_ending(validated.facts_for(change.uprn), change.move_out_date, notice, rules,
+    facts = validated.facts_for(change.uprn)
+    ending = _mover_ending(facts, change.move_out_date, notice, rules,
                            change.account_reference, change.forwarding_address, validated.notification.reference)
-    return (ending,), (), ()
+    return (ending,), owner_liability_after(facts, ending, notice, rules), ()
 
 
 RULES = KindRules(
     kind=ChangeKind.MOVE_OUT, change_type=MoveOut,
-    asks_back_office=frozenset({BackOfficeRequest.END_LIABILITY}),
+    asks_back_office=frozenset({BackOfficeRequest.END_LIABILITY, BackOfficeRequest.OPEN_ACCOUNT}),
     properties=the_address, assess=assess,
 )

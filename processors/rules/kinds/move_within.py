@@ -1,4 +1,5 @@
-"""Moving within the area: a move-out and a move-in at once, all or nothing."""
+"""Moving within the area: a move-out and a move-in at once, all or nothing (the owner of the home left liable
+while no one lives there)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from processors.rules.council import CouncilRules
 from processors.rules.kinds.kind_rules import BackOfficeRequest, KindRules, NamedProperty
 from processors.rules.liability import _mover_ending, _opening, _previous_occupier_ending
 from processors.rules.review import Effects
+from processors.rules.unoccupied import owner_liability_after
 from schemas.events import ValidatedNotification
 from schemas.notification import ChangeKind, MoveWithin
 
@@ -15,12 +17,10 @@ from schemas.notification import ChangeKind, MoveWithin
 def assess(change: MoveWithin, validated: ValidatedNotification, notice: date, rules: CouncilRules) -> Effects:
     reference = validated.notification.reference
     leaving, arriving = validated.facts_for(change.from_uprn), validated.facts_for(change.to_uprn)
-    endings = (
-        _mover_ending(leaving, change.move_date, notice, rules, None, change.to_address, reference),
-        *_previous_occupier_ending(arriving, change.move_date, notice, rules, reference),
-    )
+    left = _mover_ending(leaving, change.move_date, notice, rules, None, change.to_address, reference)
+    endings = (left, *_previous_occupier_ending(arriving, change.move_date, notice, rules, reference))
     opening = _opening(arriving, change.move_date, change.residents, change.twelve_instalments, notice, rules)
-    return endings, (opening,), ()
+    return endings, (opening, *owner_liability_after(leaving, left, notice, rules)), ()
 
 
 def properties(change: MoveWithin) -> tuple[NamedProperty, ...]:
