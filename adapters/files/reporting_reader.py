@@ -25,6 +25,7 @@ from adapters.revenues_port import (
 )
 from schemas.events import ChargeLine, EndedAccount, Instalment, OpenAccount, Payment, PropertyFacts
 
+_PROPERTY_COLUMNS = "SELECT uprn, property_ref, address_line_1, address_line_2, town, postcode, band, owner_name"
 # Our references of the notifications with these ids (the back office's notes carry our notification id).
 ReferencesOf = Callable[[Collection[str]], dict[str, str]]
 
@@ -47,14 +48,13 @@ class ReportingReader:
 
     def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
         with self._connect() as conn:
-            rows = conn.execute("SELECT uprn, property_ref, address_line_1, address_line_2, town, postcode, band, owner_name "
-                                "FROM property WHERE postcode = ? ORDER BY address_line_1", (postcode,)).fetchall()
+            rows = conn.execute(_PROPERTY_COLUMNS + " FROM property WHERE postcode = ? ORDER BY address_line_1",
+                                (postcode,)).fetchall()
         return [RegisterProperty(**dict(row)) for row in rows]
 
     def property(self, uprn: str) -> RegisterProperty | None:
         with self._connect() as conn:
-            row = conn.execute("SELECT uprn, property_ref, address_line_1, address_line_2, town, postcode, band, owner_name "
-                               "FROM property WHERE uprn = ?", (uprn,)).fetchone()
+            row = conn.execute(_PROPERTY_COLUMNS + " FROM property WHERE uprn = ?", (uprn,)).fetchone()
         return RegisterProperty(**dict(row)) if row else None
 
     def property_facts_many(self, uprns: Collection[str], references_of: ReferencesOf) -> dict[str, PropertyFacts]:
@@ -148,4 +148,8 @@ def _view(conn: sqlite3.Connection, row: sqlite3.Row) -> AccountView:
                        charges=charges, instalments=instalments,
                        audit_notes=notes, twelve_instalments=bool(row["twelve_instalments"]),
                        payment_day=row["payment_day"], payments=payments,
-                       unoccupied_since=date.fromisoformat(row["unoccupied_since"]) if row["unoccupied_since"] else None)
+                       unoccupied_since=_optional_day(row["unoccupied_since"]))
+
+
+def _optional_day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None

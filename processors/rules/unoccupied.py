@@ -31,6 +31,8 @@ from schemas.financial_year import FinancialYear, financial_year_of
 ONE_DAY = timedelta(days=1)
 # s.11B(8): a period of occupation of not more than six weeks does not restart the clock.
 SHORT_OCCUPATION_DAYS = 42
+# s.11B(1) before the Levelling-up and Regeneration Act 2023: a premium only after two years empty.
+TWO_YEARS = 2
 
 EMPTY_DISCOUNT_CODE = "EMPTY"
 LONG_TERM_EMPTY_PREMIUM_CODE = "LTEP"
@@ -64,8 +66,9 @@ def _changes(since: date, settings: EmptyHomeRules) -> list[tuple[date, Discount
         changes = [(since, empty_discount(settings)), (add_months(since, settings.discount_months), NO_DISCOUNT)]
     for years, percent in sorted(settings.long_term_premiums):
         starts = add_years(since, years)
-        if years < 2:  # a premium after under two years empty only from the day the 2023 Act allowed it
-            starts = max(starts, settings.one_year_premium_from)
+        if years < TWO_YEARS and starts < settings.one_year_premium_from:
+            # Before the 2023 Act's change the premium came after two years empty; after one year only from then.
+            starts = min(add_years(since, TWO_YEARS), settings.one_year_premium_from)
         changes.append((starts, long_term_premium(percent)))
     changes.sort(key=lambda change: change[0])
     return changes
