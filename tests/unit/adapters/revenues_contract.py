@@ -555,11 +555,14 @@ class RevenuesContract:
 
     def test_a_resent_move_out_is_recognised_by_the_ending_when_its_marker_is_lost(self, seeded: Any) -> None:
         change = change_for(seeded, move_out(uprn=OCCUPIED, move_date=date(2025, 10, 1)))
-        apply_one(seeded, change)
+        applied = apply_one(seeded, change)
         self.lose_markers(seeded)
         found = seeded.applied_with_fingerprints([change.change_fingerprint], uprns=[OCCUPIED])
         assert found[change.change_fingerprint].notification_id == change.notification_id
-        assert found[change.change_fingerprint].account_refs == ("500000001",)
+        # The ending and the owner's account for the home left empty.
+        assert found[change.change_fingerprint].account_refs == applied.account_refs
+        assert applied.account_refs[0] == "500000001"
+        assert len(applied.account_refs) == 2
 
     def test_a_redelivered_notification_writes_its_lost_marker_again(self, seeded: Any) -> None:
         change = change_for(seeded, move_in(uprn=VACANT))
