@@ -119,7 +119,9 @@ class InMemoryRevenuesSystem:
                 unoccupied_since=view.unoccupied_since, **_money(view),
             )
         return PropertyFacts(uprn=uprn, postcode=prop.postcode, band=prop.band, open_account=open_account,
-                             last_ended_account=last_ended, owner_name=prop.owner_name)
+                             last_ended_account=last_ended, owner_name=prop.owner_name, furnished=prop.furnished,
+                             premium_exception=prop.premium_exception,
+                             premium_exception_from=prop.premium_exception_from)
 
     def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
         return sorted((p for p in self._state.properties.values() if p.postcode == postcode),

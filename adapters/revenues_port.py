@@ -47,6 +47,9 @@ class RegisterProperty:
     postcode: str
     band: str
     owner_name: str | None = None  # liable while no one lives there (LGFA 1992 s.6(2)(f)); None: not known
+    furnished: bool = False  # empty and furnished: a second home (s.11C premium)
+    premium_exception: str | None = None  # a statutory exception class from the premiums (E to M)
+    premium_exception_from: date | None = None  # the day it began
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ FIRST_ACCOUNT_NUMBER = 80_000_001  # its own numbering, nothing like ours
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS property (
     uprn TEXT PRIMARY KEY, property_ref TEXT NOT NULL, address_line_1 TEXT NOT NULL, address_line_2 TEXT,
-    town TEXT NOT NULL, postcode TEXT NOT NULL, band TEXT NOT NULL, owner_name TEXT);
+    town TEXT NOT NULL, postcode TEXT NOT NULL, band TEXT NOT NULL, owner_name TEXT,
+    furnished INTEGER NOT NULL DEFAULT 0, premium_exception TEXT, premium_exception_from TEXT);
 CREATE INDEX IF NOT EXISTS property_by_postcode ON property (postcode);
 CREATE TABLE IF NOT EXISTS account (
     account_no TEXT PRIMARY KEY, uprn TEXT NOT NULL REFERENCES property (uprn), liability_start TEXT NOT NULL,
@@ -113,7 +114,8 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 # Columns added since the first release: a database made before them gets them on start-up.
 _LATER_COLUMNS = {"account": {"twelve_instalments": "INTEGER NOT NULL DEFAULT 0", "payment_day": "INTEGER",
                               "end_note_id": "INTEGER", "unoccupied_since": "TEXT"},
-                  "property": {"owner_name": "TEXT"}}
+                  "property": {"owner_name": "TEXT", "furnished": "INTEGER NOT NULL DEFAULT 0",
+                               "premium_exception": "TEXT", "premium_exception_from": "TEXT"}}
 
 
 def _add_missing_columns(conn: sqlite3.Connection) -> None:

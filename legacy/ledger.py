@@ -304,9 +304,11 @@ def load_register(conn: sqlite3.Connection, properties: Iterable[dict[str, str |
     """Load a register and accounts migrated from an older system (they keep their numbers)."""
     with write_transaction(conn):
         conn.executemany("INSERT INTO property (uprn, property_ref, address_line_1, address_line_2, town, postcode, "
-                         "band, owner_name) VALUES (:uprn, :property_ref, :address_line_1, :address_line_2, :town, "
-                         ":postcode, :band, :owner_name)",
-                         [{"owner_name": None, **prop} for prop in properties])
+                         "band, owner_name, furnished, premium_exception, premium_exception_from) VALUES (:uprn, "
+                         ":property_ref, :address_line_1, :address_line_2, :town, :postcode, :band, :owner_name, "
+                         ":furnished, :premium_exception, :premium_exception_from)",
+                         [{"owner_name": None, "furnished": False, "premium_exception": None,
+                           "premium_exception_from": None, **prop} for prop in properties])
         for account in accounts:
             conn.execute("INSERT INTO account (account_no, uprn, liability_start, liability_end, discount_code, "
                          "discount_percent, paid_this_year_pence, created_at, twelve_instalments, payment_day, "

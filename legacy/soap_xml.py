@@ -145,8 +145,11 @@ def properties_response(rows: Iterable[Any]) -> bytes:
             prop = etree.SubElement(payload, f"{{{NS}}}Property")
             for name, column in (("Uprn", "uprn"), ("PropertyRef", "property_ref"), ("AddressLine1", "address_line_1"),
                                  ("AddressLine2", "address_line_2"), ("Town", "town"), ("Postcode", "postcode"),
-                                 ("Band", "band"), ("OwnerName", "owner_name")):
+                                 ("Band", "band"), ("OwnerName", "owner_name"),
+                                 ("PremiumException", "premium_exception"),
+                                 ("PremiumExceptionFrom", "premium_exception_from")):
                 _add(prop, name, row[column])
+            _add(prop, "Furnished", "true" if row["furnished"] else "false")
     return response("SearchProperties", fill)
 
 

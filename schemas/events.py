@@ -102,6 +102,9 @@ class PropertyFacts(Model):
     open_account: OpenAccount | None = None
     last_ended_account: EndedAccount | None = None
     owner_name: str | None = None  # liable while no one lives there (LGFA 1992 s.6(2)(f)); None: not known
+    furnished: bool = False  # empty and furnished: a second home (s.11C), not an empty home (s.11A, s.11B)
+    premium_exception: str | None = None  # a statutory exception class from the premiums (E to M)
+    premium_exception_from: date | None = None  # the day it began
 
 
 class ValidatedNotification(Model):

@@ -31,7 +31,13 @@ from schemas.events import (
 def register_property(p: Any) -> RegisterProperty:
     return RegisterProperty(uprn=p.Uprn, property_ref=p.PropertyRef, address_line_1=p.AddressLine1,
                             address_line_2=p.AddressLine2, town=p.Town, postcode=p.Postcode, band=p.Band,
-                            owner_name=p.OwnerName)
+                            **_register_facts(p))
+
+
+def _register_facts(p: Any) -> dict[str, Any]:
+    """The owner and the empty-home facts of a register entry (``SearchProperties``)."""
+    return {"owner_name": p.OwnerName, "furnished": bool(p.Furnished), "premium_exception": p.PremiumException,
+            "premium_exception_from": p.PremiumExceptionFrom}
 
 
 def _money(account: Any) -> dict[str, Any]:
@@ -82,7 +88,7 @@ def last_ended_summary(p: Any, summaries: list[Any]) -> Any | None:
 
 
 def property_facts(p: Any, open_detail: Any | None, ended_detail: Any | None) -> PropertyFacts:
-    return PropertyFacts(uprn=p.Uprn, postcode=p.Postcode, band=p.Band, owner_name=p.OwnerName,
+    return PropertyFacts(uprn=p.Uprn, postcode=p.Postcode, band=p.Band, **_register_facts(p),
                          open_account=open_account(open_detail) if open_detail is not None else None,
                          last_ended_account=ended_account(ended_detail) if ended_detail is not None else None)
 

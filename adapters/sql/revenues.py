@@ -44,6 +44,9 @@ from adapters.sql.tables import (
 )
 from schemas.events import AccountChange, OpenAccount, PropertyFacts
 
+# What the rules read of a property's register entry (PropertyFacts) besides its accounts.
+REGISTER_FACTS = ("uprn", "postcode", "band", "owner_name", "furnished", "premium_exception", "premium_exception_from")
+
 
 class SqlRevenuesSystem:
     """The revenues-system port over a relational database, one transaction per applied notification."""
@@ -128,9 +131,8 @@ class SqlRevenuesSystem:
         if not wanted:
             return {}
         with self._connection() as conn:
-            props = conn.execute(select(property_table.c.uprn, property_table.c.postcode, property_table.c.band,
-                                        property_table.c.owner_name)
-                                 .where(one_of(conn, property_table.c.uprn, wanted))).all()
+            props = conn.execute(select(property_table).where(one_of(conn, property_table.c.uprn, wanted))
+                                 ).mappings().all()
             accounts = conn.execute(
                 select(account_table)
                 .where(and_(one_of(conn, account_table.c.uprn, wanted), account_table.c.liability_end.is_(None)))
@@ -140,7 +142,8 @@ class SqlRevenuesSystem:
             open_by_uprn = {row["uprn"]: row for row in accounts}  # the latest start wins, as ordered
             held = current_holdings(conn, [row["account_ref"] for row in open_by_uprn.values()])
         facts = {}
-        for uprn, postcode, band, owner_name in props:
+        for prop in props:
+            uprn = prop["uprn"]
             account = open_by_uprn.get(uprn)
             open_account = None if account is None else OpenAccount(
                 account_ref=account["account_ref"], liability_start=account["liability_start"],
@@ -149,8 +152,8 @@ class SqlRevenuesSystem:
                 twelve_instalments=account["twelve_instalments"], payment_day=account["payment_day"],
                 unoccupied_since=account["unoccupied_since"], **held.money(account["account_ref"]),
             )
-            facts[uprn] = PropertyFacts(uprn=uprn, postcode=postcode, band=band, open_account=open_account,
-                                        last_ended_account=ended.get(uprn), owner_name=owner_name)
+            facts[uprn] = PropertyFacts(**{name: prop[name] for name in REGISTER_FACTS}, open_account=open_account,
+                                        last_ended_account=ended.get(uprn))
         return facts
 
     def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:

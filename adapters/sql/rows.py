@@ -173,5 +173,8 @@ def add_missing_columns(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE account ADD COLUMN payment_day INTEGER"))
     if "unoccupied_since" not in have:
         conn.execute(text("ALTER TABLE account ADD COLUMN unoccupied_since DATE"))
-    if "owner_name" not in {column["name"] for column in inspect(conn).get_columns(property_table.name)}:
-        conn.execute(text("ALTER TABLE property ADD COLUMN owner_name VARCHAR(100)"))
+    held = {column["name"] for column in inspect(conn).get_columns(property_table.name)}
+    for name, kind in (("owner_name", "VARCHAR(100)"), ("furnished", "BOOLEAN NOT NULL DEFAULT false"),
+                       ("premium_exception", "VARCHAR(1)"), ("premium_exception_from", "DATE")):
+        if name not in held:
+            conn.execute(text(f"ALTER TABLE property ADD COLUMN {name} {kind}"))

@@ -36,6 +36,10 @@ property_table = Table(
     Column("band", String(1), nullable=False),
     # Liable while no one lives there (LGFA 1992 s.6(2)(f)); null: not known.
     Column("owner_name", String(100)),
+    # Empty and furnished: a second home (s.11C); a statutory exception class from the premiums, and its start.
+    Column("furnished", Boolean, nullable=False, default=False, server_default=false()),
+    Column("premium_exception", String(1)),
+    Column("premium_exception_from", Date),
 )
 
 account_table = Table(

@@ -14,6 +14,7 @@ from processors.rules.instalments import PaymentPlanTerms, Scheme, instalment_pl
 from processors.rules.ledger import rebilled
 from processors.rules.periods import ended_at
 from processors.rules.review import Review
+from processors.rules.unoccupied import owner_schedule
 from schemas.events import (
     EndedAccount,
     Instalment,
@@ -209,7 +210,7 @@ def final_bill_ending(
     # year billed on its own revised demand or credit (SI 1992/613 Sch. 1 para 9, reg. 24, reg. 31).
     first = financial_year_of(last_day)
     demands = rebilled(account, facts.band, first, lambda periods: ended_at(periods, last_day), notice,
-                       arrangement, rules)
+                       arrangement, rules, owner_schedule(facts, account, rules))
     return LiabilityEnding(
         account_ref=account.account_ref,
         uprn=facts.uprn,

@@ -3,27 +3,24 @@
 When the last occupier leaves and no one moves in, the owner is liable (LGFA 1992 s.6(2)(f)) from the day after
 the occupier's last day until the day before the next occupier's move-in. While the dwelling is empty:
 
-- the council's empty-home discount (s.11A; class C of the Prescribed Classes of Dwellings Regulations) applies
-  for the months it chose, counted from the day the dwelling became empty;
-- the long-term empty premium (s.11B) applies once it has been empty a year (two years before 1 April 2024), at
-  the highest tier of years reached;
-- in counting how long it has been empty, a period of occupation of not more than six weeks is disregarded
-  (s.11B(8)): the clock carries on from the empty spell before it (``unoccupied_since_after``).
+each day carries the council's empty-home discount or a premium (``processors/rules/empty_home_terms.py``),
+counted from the day the dwelling became empty. In counting how long it has been empty, a period of occupation of
+not more than six weeks is disregarded (s.11B(8)): the clock carries on from the empty spell before it
+(``unoccupied_since_after``).
 
-Each day's terms come from ``unoccupied_periods``, so a later change (the next occupier's move-in, a year not
-billed yet) re-derives the same days the same way (``processors/rules/ledger.py``). A premium is its own charge
-line beside the band's charge (``processors/rules/charges.py``).
+The same schedule gives the days a later change re-bills that the account's lines do not cover (the next
+occupier's move-in in a year not billed yet: ``owner_schedule``).
 """
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
 
-from processors.rules.council import CouncilRules, EmptyHomeRules
-from processors.rules.discounts import NO_DISCOUNT, Discount
+from processors.rules.council import CouncilRules
+from processors.rules.discounts import NO_DISCOUNT
+from processors.rules.empty_home_terms import EmptyHome, unoccupied_periods
 from processors.rules.instalments import Scheme, instalment_plan
-from processors.rules.periods import LiabilityPeriod, lines_for, merged
+from processors.rules.periods import LiabilityPeriod, UncoveredDays, lines_for
 from processors.rules.review import Review
 from schemas.events import EndedAccount, Instalment, LiabilityEnding, LiabilityOpening, OpenAccount, PropertyFacts
 from schemas.financial_year import FinancialYear, financial_year_of
@@ -31,61 +28,23 @@ from schemas.financial_year import FinancialYear, financial_year_of
 ONE_DAY = timedelta(days=1)
 # s.11B(8): a period of occupation of not more than six weeks does not restart the clock.
 SHORT_OCCUPATION_DAYS = 42
-# s.11B(1) before the Levelling-up and Regeneration Act 2023: a premium only after two years empty.
-TWO_YEARS = 2
-
-EMPTY_DISCOUNT_CODE = "EMPTY"
-LONG_TERM_EMPTY_PREMIUM_CODE = "LTEP"
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day of the month ``months`` later, or that month's last day when it is shorter."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+def empty_home(facts: PropertyFacts, since: date) -> EmptyHome:
+    """The register's facts that decide the owner's terms, for a dwelling empty since ``since``."""
+    return EmptyHome(since, facts.furnished, facts.premium_exception, facts.premium_exception_from)
 
 
-def add_years(day: date, years: int) -> date:
-    return add_months(day, 12 * years)
+def owner_schedule(facts: PropertyFacts, account: OpenAccount, rules: CouncilRules) -> UncoveredDays | None:
+    """For an owner's account for the empty home, its terms on days its charge lines do not cover; else None."""
+    since = account.unoccupied_since
+    if since is None:
+        return None
+    home = empty_home(facts, since)
 
-
-def empty_discount(settings: EmptyHomeRules) -> Discount:
-    return Discount(EMPTY_DISCOUNT_CODE, settings.discount_percent,
-                    f"empty-home discount: {settings.discount_percent}% (unoccupied, s.11A)")
-
-
-def long_term_premium(percent: int) -> Discount:
-    # A premium is a discount below nothing: its line charges the band's charge times the percent on top.
-    return Discount(LONG_TERM_EMPTY_PREMIUM_CODE, -percent, f"long-term empty premium: {percent}% (s.11B)")
-
-
-def _changes(since: date, settings: EmptyHomeRules) -> list[tuple[date, Discount]]:
-    """The days the terms change on, from the day the dwelling became empty, each with the terms from then."""
-    changes = [(since, NO_DISCOUNT)]
-    if settings.discount_percent and settings.discount_months:
-        changes = [(since, empty_discount(settings)), (add_months(since, settings.discount_months), NO_DISCOUNT)]
-    for years, percent in sorted(settings.long_term_premiums):
-        starts = add_years(since, years)
-        if years < TWO_YEARS and starts < settings.one_year_premium_from:
-            # Before the 2023 Act's change the premium came after two years empty; after one year only from then.
-            starts = min(add_years(since, TWO_YEARS), settings.one_year_premium_from)
-        changes.append((starts, long_term_premium(percent)))
-    changes.sort(key=lambda change: change[0])
-    return changes
-
-
-def unoccupied_periods(
-    first_day: date, last_day: date, band: str, since: date, settings: EmptyHomeRules
-) -> tuple[LiabilityPeriod, ...]:
-    """The owner's periods from ``first_day`` to ``last_day`` for a dwelling empty since ``since``."""
-    changes = _changes(since, settings)
-    periods: list[LiabilityPeriod] = []
-    for index, (starts, discount) in enumerate(changes):
-        ends = changes[index + 1][0] - ONE_DAY if index + 1 < len(changes) else last_day
-        start, end = max(starts, first_day), min(ends, last_day)
-        if start <= end:
-            periods.append(LiabilityPeriod(start, end, band, discount))
-    return merged(periods)
+    def uncovered(first_day: date, last_day: date) -> tuple[LiabilityPeriod, ...]:
+        return unoccupied_periods(first_day, last_day, facts.band, home, rules.empty_homes)
+    return uncovered
 
 
 def unoccupied_since_after(leaver: OpenAccount | None, before: EndedAccount | None, first_day: date) -> date:
@@ -134,7 +93,8 @@ def owner_opening(
     """Open the owner's account from ``first_day`` (to ``last_day``, when it is already over), each year billed
     on its own demand (reg. 18(1))."""
     last_year = max(financial_year_of(first_day), financial_year_of(notice))
-    periods = unoccupied_periods(first_day, last_day or last_year.end, facts.band, since, rules.empty_homes)
+    periods = unoccupied_periods(first_day, last_day or last_year.end, facts.band, empty_home(facts, since),
+                                 rules.empty_homes)
     lines = lines_for(periods, rules)
     instalments: list[Instalment] = []
     for year in range(financial_year_of(first_day).start_year, last_year.start_year + 1):

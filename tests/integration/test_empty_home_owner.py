@@ -71,7 +71,8 @@ def move_out_body(uprn: str) -> dict[str, Any]:
     return {"contact": {"full_name": "Alex Jones", "email": "alex.jones@example.com"},
             "change": {"kind": "move_out", "uprn": uprn, "address": _address(uprn),
                        "move_out_date": MOVE.isoformat(),
-                       "forwarding_address": {"line_1": "1 Harbour Street", "town": "Elsewhere", "postcode": "ZY8 1AA"}}}
+                       "forwarding_address": {"line_1": "1 Harbour Street", "town": "Elsewhere",
+                                              "postcode": "ZY8 1AA"}}}
 
 
 def move_in_body(uprn: str, arrives: date = ARRIVES) -> dict[str, Any]:
@@ -110,7 +111,8 @@ def test_move_out_opens_the_owners_account_and_the_move_in_ends_it(stack: Runnin
         owner_ref, MOVE, None, MOVE)
     assert stack.revenues is not None
     tenant = stack.revenues.account(tenant_ref)
-    assert tenant is not None and tenant.liability_end == MOVE - timedelta(days=1)
+    assert tenant is not None
+    assert tenant.liability_end == MOVE - timedelta(days=1)
     assert sum(i.amount_pence for i in owner.instalments) == sum(c.charge_pence for c in owner.charges)
     arrived = final_of(stack, move_in_body(LEAVER_FIRST))
     assert arrived["status"] == "applied", arrived

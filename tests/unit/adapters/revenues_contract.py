@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -72,6 +73,7 @@ CAPABILITIES: dict[str, tuple[str, ...]] = {
     "payment arrangements kept": ("test_the_account_keeps_its_payment_arrangement",),
     "owners and empty dwellings (s.6(2)(f))": (
         "test_the_register_names_each_propertys_owner",
+        "test_the_register_holds_the_empty_home_facts_the_premiums_need",
         "test_premium_lines_and_the_owners_account_round_trip",
         "test_an_owners_account_for_days_already_over_opens_ended"),
     "periods, payments and revised demands": (
@@ -258,6 +260,17 @@ class RevenuesContract:
     def test_the_register_names_each_propertys_owner(self, seeded: Any) -> None:
         assert facts_of(seeded, OCCUPIED).owner_name == OWNER
         assert [p.owner_name for p in seeded.properties_by_postcode("ZY1 5AB")] == [OWNER, None, OWNER]
+
+    def test_the_register_holds_the_empty_home_facts_the_premiums_need(self, revenues: Any) -> None:
+        revenues.create_schema()
+        second_home = replace(register_property(VACANT, line_1="1 Quay Street"), furnished=True,
+                              premium_exception="F", premium_exception_from=date(2025, 5, 20))
+        revenues.load_register([second_home, register_property(OTHER_VACANT, line_1="3 Quay Street")], [])
+        held = facts_of(revenues, VACANT)
+        assert (held.furnished, held.premium_exception, held.premium_exception_from) == (True, "F", date(2025, 5, 20))
+        plain = facts_of(revenues, OTHER_VACANT)
+        assert (plain.furnished, plain.premium_exception, plain.premium_exception_from) == (False, None, None)
+        assert revenues.properties_by_postcode("ZY1 5AB")[0] == second_home
 
     def test_premium_lines_and_the_owners_account_round_trip(self, seeded: Any) -> None:
         # An owner's account with a premium line (its own line, at -100%) beside the band's line for the same days.

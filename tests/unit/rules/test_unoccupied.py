@@ -6,17 +6,20 @@ days of the financial year, the discount or premium percent), not with ``process
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import pytest
 
 from processors.rules.assessment import assess
-from processors.rules.council import EmptyHomeRules
+from processors.rules.council import CouncilRules, EmptyHomeRules
+from processors.rules.empty_home_terms import EmptyHome, unoccupied_periods
+from processors.rules.periods import LiabilityPeriod, lines_for
 from processors.rules.review import NeedsReview
-from processors.rules.unoccupied import unoccupied_periods
-from schemas.events import AccountChange, EndedAccount, LiabilityOpening, OpenAccount, PropertyFacts
+from schemas.events import AccountChange, ChargeLine, EndedAccount, LiabilityOpening, OpenAccount, PropertyFacts
 from tests.builders import OWNER, RULES, facts, move_in, move_out, notification, open_account, validated
 
 NINTHS = {"A": 6, "B": 7, "C": 8, "D": 9, "E": 11}
@@ -32,9 +35,9 @@ def pence(start: date, end: date, band: str, percent_of_charge: int) -> int:
     return int((amount * 100).quantize(Decimal("1"), ROUND_HALF_UP))
 
 
-def assessed(change: dict[str, object], *props: PropertyFacts, submitted: datetime,
-             rules: object = RULES) -> AccountChange:
-    result = assess(validated(notification(change, submitted_at=submitted), *props), rules, submitted)  # type: ignore[arg-type]
+def assessed(change: dict[str, Any], *props: PropertyFacts, submitted: datetime,
+             rules: CouncilRules = RULES) -> AccountChange:
+    result = assess(validated(notification(change, submitted_at=submitted), *props), rules, submitted)
     assert isinstance(result, AccountChange), result
     return result
 
@@ -47,9 +50,8 @@ def as_open(opening: LiabilityOpening, ref: str = "000000009") -> OpenAccount:
                        unoccupied_since=opening.unoccupied_since)
 
 
-def lines_of(charges: tuple[object, ...]) -> list[tuple[object, ...]]:
-    return [(c.period_start, c.period_end, c.discount_code, c.discount_percent, c.charge_pence)  # type: ignore[attr-defined]
-            for c in charges]
+def lines_of(charges: Iterable[ChargeLine]) -> list[tuple[date, date, str | None, int, int]]:
+    return [(c.period_start, c.period_end, c.discount_code, c.discount_percent, c.charge_pence) for c in charges]
 
 
 def test_the_owner_is_liable_from_the_move_date_and_the_move_in_ends_it_across_a_year_boundary() -> None:
@@ -110,7 +112,7 @@ def test_the_premium_lines_are_kept_when_the_owners_account_is_billed_again() ->
     # Empty since 10 January 2024: a year empty on 10 January 2025. The owner's account from 1 April 2025 (a
     # tenant of under six weeks came between) bills the premium all year; ending it re-derives the same lines.
     settings = RULES.empty_homes
-    periods = unoccupied_periods(date(2025, 4, 1), date(2026, 3, 31), "C", date(2024, 1, 10), settings)
+    periods = unoccupied_periods(date(2025, 4, 1), date(2026, 3, 31), "C", EmptyHome(date(2024, 1, 10)), settings)
     assert [(p.first_day, p.last_day, p.discount.code, p.discount.percent) for p in periods] == [
         (date(2025, 4, 1), date(2026, 3, 31), "LTEP", -100)]
     held = OpenAccount(account_ref="000000010", liability_start=date(2025, 4, 1), discount_percent=0,
@@ -123,10 +125,8 @@ def test_the_premium_lines_are_kept_when_the_owners_account_is_billed_again() ->
         (date(2025, 4, 1), date(2025, 10, 31), "LTEP", -100, pence(date(2025, 4, 1), date(2025, 10, 31), "C", 100))]
 
 
-def assessed_lines(periods: tuple[object, ...]) -> tuple[object, ...]:
-    from processors.rules.periods import lines_for
-
-    return lines_for(periods, RULES)  # type: ignore[arg-type]
+def assessed_lines(periods: Iterable[LiabilityPeriod]) -> tuple[ChargeLine, ...]:
+    return lines_for(periods, RULES)
 
 
 @pytest.mark.parametrize(("tenant_from", "premium"), [
@@ -155,12 +155,12 @@ def test_an_occupation_of_not_more_than_six_weeks_does_not_restart_the_clock(ten
 
 def test_before_april_2024_the_premium_came_after_two_years_and_after_one_only_from_then() -> None:
     settings = RULES.empty_homes
-    two_years = unoccupied_periods(date(2023, 4, 1), date(2024, 3, 31), "D", date(2021, 6, 1), settings)
+    two_years = unoccupied_periods(date(2023, 4, 1), date(2024, 3, 31), "D", EmptyHome(date(2021, 6, 1)), settings)
     assert [(p.first_day, p.discount.percent) for p in two_years] == [(date(2023, 4, 1), 0), (date(2023, 6, 1), -100)]
-    one_year = unoccupied_periods(date(2023, 4, 1), date(2024, 6, 30), "D", date(2023, 1, 1), settings)
+    one_year = unoccupied_periods(date(2023, 4, 1), date(2024, 6, 30), "D", EmptyHome(date(2023, 1, 1)), settings)
     assert [(p.first_day, p.last_day, p.discount.percent) for p in one_year] == [
         (date(2023, 4, 1), date(2024, 3, 31), 0), (date(2024, 4, 1), date(2024, 6, 30), -100)]
-    tiers = unoccupied_periods(date(2025, 4, 1), date(2026, 3, 31), "D", date(2015, 9, 1), settings)
+    tiers = unoccupied_periods(date(2025, 4, 1), date(2026, 3, 31), "D", EmptyHome(date(2015, 9, 1)), settings)
     assert [(p.first_day, p.last_day, p.discount.percent) for p in tiers] == [
         (date(2025, 4, 1), date(2025, 8, 31), -200), (date(2025, 9, 1), date(2026, 3, 31), -300)]
 
@@ -194,3 +194,55 @@ def test_a_move_out_from_a_home_already_empty_goes_to_a_person() -> None:
     result = assess(validated(n, facts(open_account=owner)), RULES, datetime(2025, 10, 2, tzinfo=UTC))
     assert isinstance(result, NeedsReview)
     assert result.reasons[0].code == "no_open_account"
+
+
+def test_a_furnished_home_no_one_lives_in_pays_the_second_homes_premium_from_1_april_2025() -> None:
+    tenant = open_account(start=date(2021, 3, 1))
+    furnished = facts(band="E", open_account=tenant).model_copy(update={"furnished": True})
+    left = assessed(move_out(move_date=date(2025, 2, 1)), furnished, submitted=datetime(2025, 2, 3, tzinfo=UTC))
+    (owner,) = left.openings
+    # Before 1 April 2025 no second homes premium could be charged (s.11C); no empty-home discount either.
+    assert lines_of(owner.charges) == [
+        (date(2025, 2, 1), date(2025, 3, 31), None, 0, pence(date(2025, 2, 1), date(2025, 3, 31), "E", 100))]
+    arrived = assessed(move_in(move_date=date(2025, 8, 1)),
+                       furnished.model_copy(update={"open_account": as_open(owner)}),
+                       submitted=datetime(2025, 8, 4, tzinfo=UTC))
+    assert lines_of(arrived.endings[0].charges) == [
+        (date(2025, 4, 1), date(2025, 7, 31), None, 0, pence(date(2025, 4, 1), date(2025, 7, 31), "E", 100)),
+        (date(2025, 4, 1), date(2025, 7, 31), "SHP", -100, pence(date(2025, 4, 1), date(2025, 7, 31), "E", 100))]
+
+
+@pytest.mark.parametrize(("exception", "excepted_to"), [
+    ("F", date(2026, 5, 19)),  # actively marketed for sale: 12 months from 20 May 2025
+    ("H", date(2026, 5, 19)),  # probate: 12 months from the grant on 20 May 2025
+    ("M", date(2027, 3, 31)),  # armed forces accommodation: while the register records it
+], ids=["marketed-for-sale", "probate", "armed-forces"])
+def test_an_exception_takes_the_premium_off_while_it_lasts(exception: str, excepted_to: date) -> None:
+    home = EmptyHome(date(2023, 6, 1), exception=exception, exception_from=date(2025, 5, 20))
+    periods = unoccupied_periods(date(2025, 4, 1), date(2027, 3, 31), "B", home, RULES.empty_homes)
+    expected = [(date(2025, 4, 1), date(2025, 5, 19), -100), (date(2025, 5, 20), excepted_to, 0)]
+    if excepted_to < date(2027, 3, 31):
+        expected.append((excepted_to + (date(2025, 1, 2) - date(2025, 1, 1)), date(2027, 3, 31), -100))
+    assert [(p.first_day, p.last_day, p.discount.percent) for p in periods] == expected
+    lines = lines_of(assessed_lines(periods))
+    # 2025/26: the premium's own line for 1 April to 19 May only, at 100% of the band's charge for those days.
+    assert [line for line in lines if line[2] == "LTEP" and line[0].year == 2025] == [
+        (date(2025, 4, 1), date(2025, 5, 19), "LTEP", -100, pence(date(2025, 4, 1), date(2025, 5, 19), "B", 100))]
+
+
+def test_an_exception_for_second_homes_only_leaves_the_long_term_empty_premium() -> None:
+    job_related = EmptyHome(date(2023, 6, 1), exception="I", exception_from=date(2023, 6, 1))
+    periods = unoccupied_periods(date(2025, 4, 1), date(2026, 3, 31), "B", job_related, RULES.empty_homes)
+    assert [(p.discount.code, p.discount.percent) for p in periods] == [("LTEP", -100)]
+    furnished = replace(job_related, furnished=True)
+    periods = unoccupied_periods(date(2025, 4, 1), date(2026, 3, 31), "B", furnished, RULES.empty_homes)
+    assert [(p.discount.code, p.discount.percent) for p in periods] == [(None, 0)]
+
+
+def test_an_exception_class_the_rules_do_not_know_goes_to_a_person() -> None:
+    tenant = open_account(start=date(2021, 3, 1))
+    odd = facts(open_account=tenant).model_copy(update={"premium_exception": "Z"})
+    n = notification(move_out(move_date=date(2025, 10, 1)), submitted_at=datetime(2025, 10, 2, tzinfo=UTC))
+    result = assess(validated(n, odd), RULES, datetime(2025, 10, 2, tzinfo=UTC))
+    assert isinstance(result, NeedsReview)
+    assert (result.reasons[0].code, result.reasons[0].field) == ("premium_exception_unknown", "premium_exception")
