@@ -18,6 +18,7 @@ from schemas.formats import (
     MAX_ADDRESS_LINE_LENGTH,
     clean_email,
     clean_name,
+    clean_owner_name,
     clean_phone,
     clean_text,
     normalise_postcode,
@@ -49,6 +50,7 @@ def _council_code(value: str) -> str:
 Uprn = Annotated[str, AfterValidator(normalise_uprn)]
 Postcode = Annotated[str, AfterValidator(normalise_postcode)]
 PersonName = Annotated[str, AfterValidator(clean_name)]
+OwnerName = Annotated[str, AfterValidator(clean_owner_name)]
 Email = Annotated[str, AfterValidator(clean_email)]
 Phone = Annotated[str, AfterValidator(clean_phone)]
 CouncilCode = Annotated[str, AfterValidator(_council_code)]
@@ -231,6 +233,9 @@ class MoveOut(Model):
     move_out_date: date
     forwarding_address: Address
     account_reference: AccountReference | None = None
+    # The landlord or letting agent of a rented home (asked when the register does not know the owner, or named
+    # by an officer): liable while it is empty (LGFA 1992 s.6(2)(f)).
+    landlord_name: OwnerName | None = None
 
     @model_validator(mode="after")
     def _forwarding_elsewhere(self) -> MoveOut:

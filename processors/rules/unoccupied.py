@@ -62,13 +62,16 @@ def unoccupied_since_after(leaver: OpenAccount | None, before: EndedAccount | No
 
 
 def owner_liability_after(
-    facts: PropertyFacts, ending: LiabilityEnding, notice: date, rules: CouncilRules
+    facts: PropertyFacts, ending: LiabilityEnding, notice: date, rules: CouncilRules, named: str | None = None,
+    *, named_first: bool = False,
 ) -> tuple[LiabilityOpening, ...]:
     """The owner's liability from the day after a move-out's last day, when no one is liable from then.
 
     Nothing when the next occupier's (or the owner's) liability already begins that day; when it begins later (the
     next occupier told us first), the owner's account for the days between, opened and ended at once. Review when
-    the register does not know the owner.
+    the register does not know the owner and the notification names no landlord or agent (``named``: the
+    resident's answer, a landlord's own row, or an officer's correction). An officer's naming (``named_first``)
+    corrects the register's.
     """
     first_day = ending.liability_end + ONE_DAY
     following = facts.open_account
@@ -77,13 +80,16 @@ def owner_liability_after(
         if following.liability_start <= first_day:
             return ()
         last_day = following.liability_start - ONE_DAY
-    if facts.owner_name is None or not facts.owner_name.strip():
+    registered, told = (facts.owner_name or "").strip(), (named or "").strip()
+    owner = (told or registered) if named_first else (registered or told)
+    if not owner:
         raise Review("owner_unknown",
                      f"No one lives at the property from {first_day.isoformat()} and the register does not name its "
-                     "owner, who is liable while it is empty: name the owner to open their account", "owner_name")
+                     "owner, who is liable while it is empty: name the owner (or their letting agent) to open "
+                     "their account", "landlord_name")
     leaver = facts.open_account if last_day is None else None
     since = unoccupied_since_after(leaver, facts.last_ended_account, first_day)
-    return (owner_opening(facts, facts.owner_name.strip(), first_day, since, notice, rules, last_day),)
+    return (owner_opening(facts, owner, first_day, since, notice, rules, last_day),)
 
 
 def owner_opening(

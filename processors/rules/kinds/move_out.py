@@ -11,14 +11,16 @@ from processors.rules.liability import _mover_ending
 from processors.rules.review import Effects
 from processors.rules.unoccupied import owner_liability_after
 from schemas.events import ValidatedNotification
-from schemas.notification import ChangeKind, MoveOut
+from schemas.notification import ChangeKind, Channel, MoveOut
 
 
 def assess(change: MoveOut, validated: ValidatedNotification, notice: date, rules: CouncilRules) -> Effects:
     facts = validated.facts_for(change.uprn)
     ending = _mover_ending(facts, change.move_out_date, notice, rules,
                            change.account_reference, change.forwarding_address, validated.notification.reference)
-    return (ending,), owner_liability_after(facts, ending, notice, rules), ()
+    officer = validated.notification.channel is Channel.OFFICER_CORRECTION
+    return (ending,), owner_liability_after(facts, ending, notice, rules, change.landlord_name,
+                                            named_first=officer), ()
 
 
 RULES = KindRules(

@@ -183,7 +183,7 @@ def test_an_owner_the_register_does_not_know_goes_to_a_person_with_that_reason()
     result = assess(validated(n, facts(open_account=tenant, owner_name=None)), RULES, datetime(2025, 10, 2, tzinfo=UTC))
     assert isinstance(result, NeedsReview)
     (reason,) = result.reasons
-    assert (reason.code, reason.field) == ("owner_unknown", "owner_name")
+    assert (reason.code, reason.field) == ("owner_unknown", "landlord_name")
     assert "2025-10-01" in reason.message
 
 
@@ -246,3 +246,25 @@ def test_an_exception_class_the_rules_do_not_know_goes_to_a_person() -> None:
     result = assess(validated(n, odd), RULES, datetime(2025, 10, 2, tzinfo=UTC))
     assert isinstance(result, NeedsReview)
     assert (result.reasons[0].code, result.reasons[0].field) == ("premium_exception_unknown", "premium_exception")
+
+
+def test_the_landlord_the_move_out_names_is_liable_when_the_register_does_not_know_the_owner() -> None:
+    tenant = open_account(start=date(2021, 3, 1))
+    unknown = facts(open_account=tenant, owner_name=None)
+    told = move_out(move_date=date(2025, 10, 1), landlord_name="Quayside Homes Ltd")
+    (owner,) = assessed(told, unknown, submitted=datetime(2025, 10, 2, tzinfo=UTC)).openings
+    assert owner.liable_persons == ("Quayside Homes Ltd",)
+    # The register's owner stands against a resident's answer ...
+    (owner,) = assessed(told, facts(open_account=tenant), submitted=datetime(2025, 10, 2, tzinfo=UTC)).openings
+    assert owner.liable_persons == (OWNER,)
+
+
+def test_an_officer_naming_the_owner_opens_their_account_and_corrects_the_register() -> None:
+    tenant = open_account(start=date(2021, 3, 1))
+    submitted = datetime(2025, 10, 2, tzinfo=UTC)
+    corrected = notification(move_out(move_date=date(2025, 10, 1), landlord_name="Quayside Homes Ltd"),
+                             submitted_at=submitted, channel="officer_correction")
+    for props in (facts(open_account=tenant, owner_name=None), facts(open_account=tenant)):
+        result = assess(validated(corrected, props), RULES, submitted)
+        assert isinstance(result, AccountChange), result
+        assert result.openings[0].liable_persons == ("Quayside Homes Ltd",)
