@@ -18,9 +18,11 @@ def assess(change: MoveOut, validated: ValidatedNotification, notice: date, rule
     facts = validated.facts_for(change.uprn)
     ending = _mover_ending(facts, change.move_out_date, notice, rules,
                            change.account_reference, change.forwarding_address, validated.notification.reference)
-    officer = validated.notification.channel is Channel.OFFICER_CORRECTION
+    # An officer's correction, or the landlord's own row, corrects the register's owner; a resident's answer
+    # only fills in an owner the register does not know.
+    corrects = validated.notification.channel in {Channel.OFFICER_CORRECTION, Channel.LANDLORD_BULK}
     return (ending,), owner_liability_after(facts, ending, notice, rules, change.landlord_name,
-                                            named_first=officer), ()
+                                            named_first=corrects), ()
 
 
 RULES = KindRules(
