@@ -32,6 +32,7 @@ class ChosenAddress(BaseModel):
     line_2: str | None = None
     town: str
     postcode: str
+    owner_known: bool = False  # the register names the owner (never shown to the resident)
 
     def as_address(self) -> Address:
         return Address(line_1=self.line_1, line_2=self.line_2, town=self.town, postcode=self.postcode)
@@ -73,6 +74,10 @@ class JourneyAnswers(BaseModel):
     previous_address: ChosenAddress | None = None
     account_reference: str | None = None
     account_reference_answered: bool = False
+    # Leaving a home whose owner the register does not know: was it rented, and from whom.
+    rented: bool | None = None
+    landlord_name: str | None = None
+    landlord_answered: bool = False
     twelve_instalments: bool | None = None
     # The everyday account changes.
     discount_action: DiscountAction | None = None
