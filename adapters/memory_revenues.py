@@ -218,6 +218,9 @@ class InMemoryRevenuesSystem:
                     twelve_instalments=opening.twelve_instalments, payment_day=opening.payment_day,
                     unoccupied_since=opening.unoccupied_since,
                 ))
+                if opening.unoccupied_since is not None and opening.liable_persons:  # the owner, as registered
+                    work.properties[opening.uprn] = replace(work.properties[opening.uprn],
+                                                            owner_name=opening.liable_persons[0])
                 touched.append(account_ref)
             result = AppliedChange(change.notification_id, change.reference, tuple(touched), applied_at, True)
             work.applied[change.notification_id] = result

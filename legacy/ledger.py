@@ -181,6 +181,9 @@ class Ledger:
             conn.executemany("INSERT INTO liable_person (account_no, position, full_name) VALUES (?, ?, ?)",
                              [(account_no, i, name) for i, name in enumerate(opening.liable_persons, start=1)])
             self._write_lines(account_no, opening.charges, opening.instalments)
+            if opening.unoccupied_since is not None:  # the owner's account: the register names them owner
+                conn.execute("UPDATE property SET owner_name = ? WHERE uprn = ?",
+                             (opening.liable_persons[0], opening.uprn))
             note_id = self._write_note(account_no, opening.note)
             if opening.liability_end is not None:  # the note that opened it also ended it
                 conn.execute("UPDATE account SET end_note_id = ? WHERE account_no = ?", (note_id, account_no))

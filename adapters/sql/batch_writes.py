@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam, update
 
 from adapters.audit_notes import amendment_note, ending_note, opening_note, stale_ending_message
 from adapters.revenues_port import (
@@ -25,6 +25,7 @@ from adapters.sql.tables import (
     charge_table,
     instalment_table,
     liable_person_table,
+    property_table,
 )
 from schemas.events import AccountAmendment, AccountChange, ChargeLine, Instalment
 from schemas.financial_year import financial_year_of
@@ -65,6 +66,7 @@ class BatchWrites:
         self.applied_ids: dict[str, AppliedChange] = {}
         self.supersede: list[dict[str, Any]] = []
         self.accounts: list[dict[str, Any]] = []
+        self.owners: list[dict[str, Any]] = []  # the register's owner of each home an owner's account opened for
         self.persons: list[dict[str, Any]] = []
         self.charges: list[dict[str, Any]] = []
         self.instalments: list[dict[str, Any]] = []
@@ -116,6 +118,8 @@ class BatchWrites:
         })
         self.persons.extend({"account_ref": placeholder, "position": i, "full_name": name}
                             for i, name in enumerate(opening.liable_persons, start=1))
+        if opening.unoccupied_since is not None and opening.liable_persons:  # the owner, as the register's
+            self.owners.append({"b_uprn": opening.uprn, "b_owner": opening.liable_persons[0]})
         self._lines(placeholder, change.notification_id, opening.charges, opening.instalments)
         self.notes.append(note(placeholder, applied_at, change.notification_id, opening_note(change, opening)))
 
@@ -154,6 +158,9 @@ class BatchWrites:
             supersede(conn, self.supersede)
         if self.amended_accounts:
             amend_accounts(conn, self.amended_accounts, self.replaced_persons, self.recharged, self.replanned)
+        if self.owners:
+            conn.execute(update(property_table).where(property_table.c.uprn == bindparam("b_uprn"))
+                         .values(owner_name=bindparam("b_owner")), self.owners)
         applied_rows = [{**row, "account_refs": ",".join(self._refs.get(r, r) for r in row["account_refs"])}
                         for row in self.applied_rows]
         for table, rows in ((account_table, self.accounts), (liable_person_table, self.persons),

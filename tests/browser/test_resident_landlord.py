@@ -44,5 +44,9 @@ def test_leaving_a_rented_home_names_the_landlord_who_pays_while_it_is_empty(
     assert web_stack.revenues is not None
     accounts = web_stack.revenues.accounts_at(OWNER_UNKNOWN_OCCUPIED.uprn)
     assert [(a.liable_persons, a.liability_start, a.liability_end) for a in accounts] == [
-        (("Quayside Homes Ltd",), moved, None), (("Alex Jones",), accounts[1].liability_start, moved - timedelta(days=1))]
+        (("Quayside Homes Ltd",), moved, None),
+        (("Alex Jones",), accounts[1].liability_start, moved - timedelta(days=1))]
+    # The register names the landlord as owner from now on.
+    assert web_stack.revenues.property_facts_many([OWNER_UNKNOWN_OCCUPIED.uprn])[
+        OWNER_UNKNOWN_OCCUPIED.uprn].owner_name == "Quayside Homes Ltd"
     assert accounts[0].unoccupied_since == moved

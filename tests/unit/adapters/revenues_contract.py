@@ -73,6 +73,7 @@ CAPABILITIES: dict[str, tuple[str, ...]] = {
     "payment arrangements kept": ("test_the_account_keeps_its_payment_arrangement",),
     "owners and empty dwellings (s.6(2)(f))": (
         "test_the_register_names_each_propertys_owner",
+        "test_an_owner_named_for_the_owners_account_is_the_registers_owner_from_then",
         "test_the_register_holds_the_empty_home_facts_the_premiums_need",
         "test_premium_lines_and_the_owners_account_round_trip",
         "test_an_owners_account_for_days_already_over_opens_ended"),
@@ -271,6 +272,15 @@ class RevenuesContract:
         plain = facts_of(revenues, OTHER_VACANT)
         assert (plain.furnished, plain.premium_exception, plain.premium_exception_from) == (False, None, None)
         assert revenues.properties_by_postcode("ZY1 5AB")[0] == second_home
+
+    def test_an_owner_named_for_the_owners_account_is_the_registers_owner_from_then(self, seeded: Any) -> None:
+        n = notification(move_out(uprn=OCCUPIED, move_date=date(2025, 10, 1), address=address("2 Acacia Avenue"),
+                                  landlord_name="Quayside Homes Ltd"), channel="officer_correction")
+        change = assess(validated(n, facts_of(seeded, OCCUPIED)), RULES, APPLIED_AT)
+        assert isinstance(change, AccountChange)
+        apply_one(seeded, change)
+        assert facts_of(seeded, OCCUPIED).owner_name == "Quayside Homes Ltd"
+        assert facts_of(seeded, OCCUPIED).open_account.liable_persons == ("Quayside Homes Ltd",)
 
     def test_premium_lines_and_the_owners_account_round_trip(self, seeded: Any) -> None:
         # An owner's account with a premium line (its own line, at -100%) beside the band's line for the same days.

@@ -27,5 +27,5 @@ def test_a_councils_choices_come_from_its_environment(monkeypatch: pytest.Monkey
 @pytest.mark.parametrize("premiums", ['{"1": 150}', '{"5": 250}', '{"0": 100}', '{"10": -1}'])
 def test_a_premium_the_act_does_not_allow_is_refused(monkeypatch: pytest.MonkeyPatch, premiums: str) -> None:
     monkeypatch.setenv("CTAX_LONG_TERM_EMPTY_PREMIUMS", premiums)
-    with pytest.raises(ValidationError, match="outside s.11B"):
+    with pytest.raises(ValidationError, match=r"outside s\.11B"):
         Settings()
