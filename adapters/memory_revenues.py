@@ -43,6 +43,11 @@ class _Account:
     superseded_charges: list[ChargeRow] = field(default_factory=list)
     superseded_instalments: list[InstalmentRow] = field(default_factory=list)
 
+    def whole_view(self) -> AccountView:
+        """The account as its readers see it: the view with the instalments it no longer demands."""
+        return replace(self.view, superseded_instalments=tuple(
+            sorted(self.superseded_instalments, key=lambda i: (i.due_date, i.sequence))))
+
 
 @dataclass
 class _State:
@@ -161,10 +166,10 @@ class InMemoryRevenuesSystem:
 
     def account(self, account_ref: str) -> AccountView | None:
         found = self._state.accounts.get(account_ref)
-        return found.view if found else None
+        return found.whole_view() if found else None
 
     def accounts_at(self, uprn: str) -> list[AccountView]:
-        views = [a.view for a in self._state.accounts.values() if a.view.uprn == uprn]
+        views = [a.whole_view() for a in self._state.accounts.values() if a.view.uprn == uprn]
         return sorted(views, key=lambda v: (v.liability_start, v.account_ref), reverse=True)
 
     def _apply_account_change(self, change: AccountChange, applied_at: datetime) -> AppliedChange:

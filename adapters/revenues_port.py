@@ -110,7 +110,11 @@ class ExistingAccount:
 
 @dataclass(frozen=True)
 class AccountView:
-    """An account as the legacy system holds it now (current charges and instalments only, every payment)."""
+    """An account as the legacy system holds it now: current charges, the instalments still demanded, every payment.
+
+    ``superseded_instalments``: the instalments a revised demand (or a final bill) replaced, as the back office
+    keeps them, for the staff account page; the rules never read them.
+    """
 
     account_ref: str
     uprn: str
@@ -125,6 +129,7 @@ class AccountView:
     twelve_instalments: bool = False
     payment_day: int | None = None
     payments: tuple[PaymentRow, ...] = ()
+    superseded_instalments: tuple[InstalmentRow, ...] = ()
     unoccupied_since: date | None = None  # an owner's liability for the dwelling empty since this day
 
     @property

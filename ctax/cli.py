@@ -246,7 +246,7 @@ def replay(first: datetime, last: datetime, csv_path: Path | None, apply_correct
            officer_email: str | None) -> None:
     """Re-run the notifications applied in a period through the current rules and list what would change."""
     from ctax.replay.command import run_replay
-    from ctax.replay.report import render_csv, render_table
+    from ctax.replay.report import render_bill_check, render_csv, render_table
     from ctax.replay.rerun import Period
     from schemas.notification import Contact
 
@@ -264,8 +264,10 @@ def replay(first: datetime, last: datetime, csv_path: Path | None, apply_correct
     outcome = asyncio.run(run_replay(_settings(), Period(first.date(), last.date()), officer=officer,
                                      today=now.astimezone(UK).date(), now=now))
     click.echo(render_table(outcome.result))
+    click.echo("")
+    click.echo(render_bill_check(outcome.bills))
     if csv_path is not None:
-        csv_path.write_text(render_csv(outcome.result.accounts), encoding="utf-8")
+        csv_path.write_text(render_csv(outcome.result.accounts, outcome.bills.wrong), encoding="utf-8")
         click.echo(f"\nCSV: {csv_path}")
     if apply_corrections:
         click.echo("")

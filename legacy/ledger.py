@@ -55,7 +55,7 @@ class Ledger:
             tuple(uprns)).fetchall()
         return [self._summary(row) for row in rows]
 
-    def account(self, account_no: str) -> Account | None:
+    def account(self, account_no: str, *, include_superseded: bool = False) -> Account | None:
         row = self._conn.execute("SELECT * FROM account WHERE account_no = ?", (account_no,)).fetchone()
         if row is None:
             return None
@@ -63,15 +63,18 @@ class Ledger:
             "SELECT full_name FROM liable_person WHERE account_no = ? ORDER BY position", (account_no,)))
         charges = tuple(_charge(r) for r in self._conn.execute(
             "SELECT * FROM charge WHERE account_no = ? AND superseded = 0 ORDER BY period_start, id", (account_no,)))
-        instalments = tuple(_instalment(r) for r in self._conn.execute(
-            "SELECT * FROM instalment WHERE account_no = ? AND superseded = 0 ORDER BY due_date, id", (account_no,)))
+        held = self._conn.execute("SELECT * FROM instalment WHERE account_no = ? " + (
+            "" if include_superseded else "AND superseded = 0 ") + "ORDER BY due_date, id", (account_no,)).fetchall()
+        instalments = tuple(_instalment(r) for r in held if not r["superseded"])
+        superseded = tuple(_instalment(r) for r in held if r["superseded"])
         payments = tuple(_payment(r) for r in self._conn.execute(
             "SELECT * FROM payment WHERE account_no = ? ORDER BY paid_on, id", (account_no,)))
         notes = tuple(_note(r) for r in self._conn.execute(
             "SELECT * FROM note WHERE account_no = ? ORDER BY id", (account_no,)))
         summary = self._summary(row)
         return Account(**{**vars(summary), "liable_persons": persons, "charges": charges,
-                          "instalments": instalments, "payments": payments, "notes": notes})
+                          "instalments": instalments, "payments": payments, "notes": notes,
+                          "superseded_instalments": superseded})
 
     def notes_by_reference(self, references: Sequence[str]) -> list[Note]:
         if not references:

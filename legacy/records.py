@@ -140,4 +140,5 @@ class Account:
     twelve_instalments: bool = False
     payment_day: int | None = None
     ended_by_note: Note | None = None  # the note written with the account's (latest) liability end
+    superseded_instalments: tuple[Instalment, ...] = ()  # given only when asked for
     unoccupied_since: str | None = None  # the owner's account for an empty dwelling: empty since this day

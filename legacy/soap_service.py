@@ -84,7 +84,8 @@ class SoapBackOffice:
                 postcode=soap_xml.optional_text(r, "Postcode"), uprns=soap_xml.texts(r, "Uprn"))),
             "FindAccountsAtProperty": lambda r: soap_xml.summaries_response(
                 ledger.accounts_at(soap_xml.texts(r, "Uprn"))),
-            "GetAccount": lambda r: soap_xml.account_response(ledger.account(soap_xml.text(r, "AccountNumber"))),
+            "GetAccount": lambda r: soap_xml.account_response(ledger.account(
+                soap_xml.text(r, "AccountNumber"), include_superseded=soap_xml.flag(r, "IncludeSuperseded"))),
             "EndLiability": lambda r: soap_xml.account_number_response(
                 "EndLiability", ledger.end_liability(soap_xml.ending(r))),
             "CreateAccount": lambda r: soap_xml.account_number_response(

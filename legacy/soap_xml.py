@@ -197,10 +197,7 @@ def account_response(account: Account | None) -> bytes:
                                 ("DiscountPercent", c.discount_percent), ("ChargePence", c.charge_pence)):
                 _add(charge, name, value)
         for i in account.instalments:
-            instalment = etree.SubElement(element, f"{{{NS}}}Instalment")
-            for name, value in (("FinancialYear", i.financial_year), ("Sequence", i.sequence),
-                                ("DueDate", i.due_date), ("AmountPence", i.amount_pence)):
-                _add(instalment, name, value)
+            _instalment(element, i, "Instalment")
         for p in account.payments:
             payment = etree.SubElement(element, f"{{{NS}}}Payment")
             for name, value in (("FinancialYear", p.financial_year), ("PaidOn", p.paid_on),
@@ -208,7 +205,16 @@ def account_response(account: Account | None) -> bytes:
                 _add(payment, name, value)
         for note in account.notes:
             _note(element, note)
+        for i in account.superseded_instalments:
+            _instalment(element, i, "SupersededInstalment")
     return response("GetAccount", fill)
+
+
+def _instalment(parent: Any, i: Instalment, name: str) -> None:
+    instalment = etree.SubElement(parent, f"{{{NS}}}{name}")
+    for field, value in (("FinancialYear", i.financial_year), ("Sequence", i.sequence), ("DueDate", i.due_date),
+                         ("AmountPence", i.amount_pence)):
+        _add(instalment, field, value)
 
 
 def account_number_response(operation: str, account_no: str) -> bytes:

@@ -198,6 +198,7 @@ class AccountChange(Model):
     openings: tuple[LiabilityOpening, ...]
     amendments: tuple[AccountAmendment, ...] = ()
     timings: StageTimings
+    preview_digest: str | None = None  # the notification's, compared with what is applied
 
 
 class Reason(Model):
@@ -217,6 +218,7 @@ class NotificationStatus(Model):
     account_refs: tuple[str, ...] = ()
     timings: StageTimings
     year_bills: tuple[YearBill, ...] = ()  # applied: each year's revised demand or credit
+    preview_matched: bool | None = None  # applied: the bill as previewed? None: no preview
 
 
 class NotificationMetric(Model):
@@ -235,3 +237,4 @@ class NotificationMetric(Model):
     baseline_cost_pence: int
     saving_pence: int
     cost_model_version: str
+    preview_matched: bool | None = None  # applied: the bill as previewed? None: no preview, or not applied

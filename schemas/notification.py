@@ -60,6 +60,8 @@ AccountReference = Annotated[str, Field(max_length=20, pattern=r"^[A-Za-z0-9/-]+
 # checks.
 CertificateReference = Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[A-Za-z0-9/ -]+$")]
 PaymentDay = Annotated[int, Field(ge=1, le=28)]
+# The digest of the bill preview the notifier was shown (schemas/bill_preview.py), sent back with the notification.
+PreviewDigest = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
 class Model(BaseModel):
@@ -439,6 +441,7 @@ class NotificationRequest(Model):
     council_code: CouncilCode | None = None
     contact: Contact
     change: Change
+    preview_digest: PreviewDigest | None = None  # from POST /api/v1/notifications/preview, when one was shown
 
 
 class ChangeNotification(Model):
@@ -452,6 +455,7 @@ class ChangeNotification(Model):
     contact: Contact
     corrects_notification_id: str | None = None
     change: Change
+    preview_digest: PreviewDigest | None = None
 
     @property
     def kind(self) -> ChangeKind:

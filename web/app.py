@@ -26,6 +26,8 @@ from web.http.rate_limit import IntakeRateLimit
 from web.http.security_headers import SecurityHeaders
 from web.intake.admission import AdmissionLimits
 from web.intake.api import router as intake_router
+from web.intake.bill_preview import Previewer
+from web.intake.preview_api import router as preview_router
 from web.intake.publisher import NotificationPublisher
 from web.intake.runtime import WebRuntime
 from web.kafka.status_follower import StatusFollower
@@ -60,6 +62,7 @@ class WebConfig:
     intake_burst: int = 100
     retention: StoreRetention | None = None  # how long the web store keeps records; None: this process never purges
     retention_interval_seconds: float = 3600.0  # how often this process purges expired records; 0 = never
+    bill_preview: Previewer | None = None  # the bill before sending (ctax wires the worker's rules in); None: not shown
 
 
 def create_app(config: WebConfig) -> FastAPI:
@@ -121,6 +124,7 @@ def create_app(config: WebConfig) -> FastAPI:
         docs_url=None,  # served by install_api_docs from local files, not a CDN
     )
     app.state.pages = PageTemplates(council_name=config.council_name)
+    app.state.bill_preview = config.bill_preview
     app.add_middleware(CsrfProtection, secret=config.secret_key or secrets.token_bytes(32),
                        secure_cookie=config.secure_cookies, failure_page=form_expired_page,
                        unreadable_page=form_unreadable_page)
@@ -128,6 +132,7 @@ def create_app(config: WebConfig) -> FastAPI:
     app.add_middleware(IntakeRateLimit, per_minute=config.intake_rate_per_minute, burst=config.intake_burst,
                        buckets=shared_buckets)
     app.add_middleware(SecurityHeaders)
+    app.include_router(preview_router)  # before the intake's /notifications/{notification_id}
     app.include_router(intake_router)
     install_resident_pages(app, engine=engine, register=config.register,
                            secure_cookies=config.secure_cookies)

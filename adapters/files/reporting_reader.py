@@ -93,13 +93,13 @@ class ReportingReader:
     def account(self, account_ref: str) -> AccountView | None:
         with self._connect() as conn:
             row = conn.execute("SELECT * FROM account WHERE account_no = ?", (account_ref,)).fetchone()
-            return None if row is None else _view(conn, row)
+            return None if row is None else _view(conn, row, with_superseded=True)
 
     def accounts_at(self, uprn: str) -> list[AccountView]:
         with self._connect() as conn:
             rows = conn.execute("SELECT * FROM account WHERE uprn = ? ORDER BY liability_start DESC, account_no DESC",
                                 (uprn,)).fetchall()
-            return [_view(conn, row) for row in rows]
+            return [_view(conn, row, with_superseded=True) for row in rows]
 
 
 def _money(view: AccountView) -> dict[str, Any]:
@@ -125,7 +125,12 @@ def _ended_account(view: AccountView, ended_by_reference: str | None) -> EndedAc
                         unoccupied_since=view.unoccupied_since, **_money(view))
 
 
-def _view(conn: sqlite3.Connection, row: sqlite3.Row) -> AccountView:
+def _instalment(row: sqlite3.Row) -> InstalmentRow:
+    return InstalmentRow(row["financial_year"], row["sequence"], date.fromisoformat(row["due_date"]),
+                         row["amount_pence"])
+
+
+def _view(conn: sqlite3.Connection, row: sqlite3.Row, *, with_superseded: bool = False) -> AccountView:
     number = row["account_no"]
     persons = tuple(r[0] for r in conn.execute(
         "SELECT full_name FROM liable_person WHERE account_no = ? ORDER BY position", (number,)))
@@ -134,10 +139,11 @@ def _view(conn: sqlite3.Connection, row: sqlite3.Row) -> AccountView:
                               r["discount_code"], r["discount_percent"], r["charge_pence"])
                     for r in conn.execute("SELECT * FROM charge WHERE account_no = ? AND superseded = 0 "
                                           "ORDER BY period_start, id", (number,)))
-    instalments = tuple(InstalmentRow(r["financial_year"], r["sequence"], date.fromisoformat(r["due_date"]),
-                                      r["amount_pence"])
-                        for r in conn.execute("SELECT * FROM instalment WHERE account_no = ? AND superseded = 0 "
-                                              "ORDER BY due_date, id", (number,)))
+    # The rules read the instalments still demanded; the staff page the superseded ones too.
+    held = conn.execute("SELECT * FROM instalment WHERE account_no = ? " + ("" if with_superseded else
+                        "AND superseded = 0 ") + "ORDER BY due_date, id", (number,)).fetchall()
+    instalments = tuple(_instalment(r) for r in held if not r["superseded"])
+    superseded = tuple(_instalment(r) for r in held if r["superseded"])
     payments = tuple(PaymentRow(r["financial_year"], date.fromisoformat(r["paid_on"]), r["amount_pence"])
                      for r in conn.execute("SELECT * FROM payment WHERE account_no = ? ORDER BY paid_on, id",
                                            (number,)))
@@ -149,7 +155,7 @@ def _view(conn: sqlite3.Connection, row: sqlite3.Row) -> AccountView:
                        discount_code=row["discount_code"], discount_percent=row["discount_percent"],
                        charges=charges, instalments=instalments,
                        audit_notes=notes, twelve_instalments=bool(row["twelve_instalments"]),
-                       payment_day=row["payment_day"], payments=payments,
+                       payment_day=row["payment_day"], payments=payments, superseded_instalments=superseded,
                        unoccupied_since=_optional_day(row["unoccupied_since"]))
 
 

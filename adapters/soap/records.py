@@ -102,6 +102,10 @@ def _noted_at(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+def _instalment_rows(found: Any) -> tuple[InstalmentRow, ...]:
+    return tuple(InstalmentRow(i.FinancialYear, i.Sequence, i.DueDate, i.AmountPence) for i in found or [])
+
+
 def account_view(a: Any) -> AccountView:
     notes = tuple(
         AuditNote(noted_at=_noted_at(n.CreatedAt), author=n.CreatedBy,
@@ -111,8 +115,7 @@ def account_view(a: Any) -> AccountView:
         account_ref=a.AccountNumber, uprn=a.Uprn, liability_start=a.LiabilityStart, liability_end=a.LiabilityEnd,
         liable_persons=tuple(a.LiablePerson or ()), discount_code=a.DiscountCode, discount_percent=a.DiscountPercent,
         charges=_charge_rows(a),
-        instalments=tuple(InstalmentRow(i.FinancialYear, i.Sequence, i.DueDate, i.AmountPence)
-                          for i in a.Instalment or []),
+        instalments=_instalment_rows(a.Instalment), superseded_instalments=_instalment_rows(a.SupersededInstalment),
         audit_notes=notes, twelve_instalments=bool(a.TwelveInstalments), payment_day=a.PaymentDay,
         unoccupied_since=a.UnoccupiedSince,
         payments=tuple(PaymentRow(p.FinancialYear, p.PaidOn, p.AmountPence) for p in a.Payment or []),

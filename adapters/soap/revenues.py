@@ -148,7 +148,8 @@ class SoapRevenuesSystem:
                 for p, s, e in zip(properties, held, ended, strict=True)}
 
     def account(self, account_ref: str) -> AccountView | None:
-        found = self._read("GetAccount", AccountNumber=account_ref)
+        """The whole account for the staff workspace, with the instalments revised demands superseded."""
+        found = self._read("GetAccount", AccountNumber=account_ref, IncludeSuperseded=True)
         return records.account_view(found) if found is not None else None
 
     def accounts_at(self, uprn: str) -> list[AccountView]:

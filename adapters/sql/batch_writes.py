@@ -92,11 +92,13 @@ class BatchWrites:
             self.persons.extend({"account_ref": ref, "position": i, "full_name": name}
                                 for i, name in enumerate(amendment.liable_persons, start=1))
         if amendment.first_recharged_year is not None:
-            self.recharged.append({"b_ref": ref, "b_first_year": amendment.first_recharged_year})
+            self.recharged.append({"b_ref": ref, "b_first_year": amendment.first_recharged_year,
+                                   "b_by": change.notification_id})
             self._lines(ref, change.notification_id, amendment.charges, ())
         if amendment.replanned_year is not None:
             superseded_from = superseded_from_day(change, amendment.year_bills)
-            self.replanned.extend({"b_ref": ref, "b_year": year, "b_notice": superseded_from}
+            self.replanned.extend({"b_ref": ref, "b_year": year, "b_notice": superseded_from,
+                                   "b_by": change.notification_id}
                                   for year in replanned_years(amendment))
             self._lines(ref, change.notification_id, (), amendment.instalments)
         self.notes.append(note(ref, applied_at, change.notification_id, amendment_note(change, amendment)))
@@ -104,7 +106,8 @@ class BatchWrites:
     def end(self, change: AccountChange, ending: Any, applied_at: datetime) -> None:
         self.supersede.append({"ref": ending.account_ref, "end": ending.liability_end,
                                "first_year": financial_year_of(ending.liability_end).start_year,
-                               "notice": superseded_from_day(change, ending.year_bills)})
+                               "notice": superseded_from_day(change, ending.year_bills),
+                               "by_nid": change.notification_id})
         self._lines(ending.account_ref, change.notification_id, ending.charges, ending.instalments)
         self.notes.append(note(ending.account_ref, applied_at, change.notification_id, ending_note(change, ending)))
 

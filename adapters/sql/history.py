@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, RowMapping, and_, inspect, or_, select
+from sqlalchemy import Connection, Engine, RowMapping, and_, inspect, or_, select
 
 from adapters.sql.rows import utc
 from adapters.sql.statements import one_of
@@ -24,6 +24,7 @@ from adapters.sql.tables import (
     payment_table,
     property_table,
 )
+from schemas.financial_year import financial_year_of
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,10 @@ class PropertyRecord:
     town: str
     postcode: str
     band: str
+    owner_name: str | None = None  # the owner (liable while empty), and the facts the empty-home premiums need
+    furnished: bool = False
+    premium_exception: str | None = None
+    premium_exception_from: date | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,7 @@ class AccountRecord:
     opened_by_notification: str | None
     twelve_instalments: bool
     payment_day: int | None
+    unoccupied_since: date | None = None  # an owner's account for the empty home
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,7 @@ class WrittenCharge:
     charge_pence: int
     notification_id: str | None
     superseded: bool
+    superseded_by: str | None = None  # the notification that superseded it, where the database recorded it
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,7 @@ class WrittenInstalment:
     amount_pence: int
     notification_id: str | None
     superseded: bool
+    superseded_by: str | None = None  # the notification that superseded it, where the database recorded it
 
 
 @dataclass(frozen=True)
@@ -163,9 +171,11 @@ class SqlHistory:
         if not wanted:
             return []
         with self._engine.connect() as conn:
-            rows = conn.execute(select(charge_table).where(one_of(conn, charge_table.c.account_ref, wanted))
+            present = {column["name"] for column in inspect(conn).get_columns(charge_table.name)}
+            rows = conn.execute(select(*(c for c in charge_table.c if c.name in present))
+                                .where(one_of(conn, charge_table.c.account_ref, wanted))
                                 .order_by(charge_table.c.id)).mappings().all()
-        return [WrittenCharge(**{k: row[k] for k in WrittenCharge.__dataclass_fields__}) for row in rows]
+        return [WrittenCharge(**{k: row[k] for k in WrittenCharge.__dataclass_fields__ if k in row}) for row in rows]
 
     def instalments(self, account_refs: Collection[str]) -> list[WrittenInstalment]:
         """Every instalment row of these accounts, superseded or not."""
@@ -173,22 +183,39 @@ class SqlHistory:
         if not wanted:
             return []
         with self._engine.connect() as conn:
-            rows = conn.execute(select(instalment_table)
+            # ``superseded_by`` is missing from a database made before it until the worker starts and adds it.
+            present = {column["name"] for column in inspect(conn).get_columns(instalment_table.name)}
+            rows = conn.execute(select(*(c for c in instalment_table.c if c.name in present))
                                 .where(one_of(conn, instalment_table.c.account_ref, wanted))
                                 .order_by(instalment_table.c.id)).mappings().all()
-        return [WrittenInstalment(**{k: row[k] for k in WrittenInstalment.__dataclass_fields__}) for row in rows]
+        return [WrittenInstalment(**{k: row[k] for k in WrittenInstalment.__dataclass_fields__ if k in row})
+                for row in rows]
 
-    def payments(self, account_refs: Collection[str]) -> list[RecordedPayment]:
-        """Every payment recorded towards these accounts, oldest first (none in a database made before payments)."""
+    def payments(self, account_refs: Collection[str], today: date | None = None) -> list[RecordedPayment]:
+        """Every payment recorded towards these accounts, oldest first.
+
+        A database made before payments holds one paid-this-year figure per account, towards the financial year
+        of ``today`` (when given): each non-zero one is read as a payment dated the first day of that year (its
+        real dates were never recorded; the rules that wrote the history took it as paid before every notice of
+        the year). Without ``today``, such a database has no payments.
+        """
         wanted = sorted(set(account_refs))
         if not wanted:
             return []
         with self._engine.connect() as conn:
             if not inspect(conn).has_table(payment_table.name):
-                return []
+                return [] if today is None else _paid_this_year(conn, wanted, today)
             rows = conn.execute(select(payment_table).where(one_of(conn, payment_table.c.account_ref, wanted))
                                 .order_by(payment_table.c.paid_on, payment_table.c.id)).mappings().all()
         return [RecordedPayment(**{k: row[k] for k in RecordedPayment.__dataclass_fields__}) for row in rows]
+
+
+def _paid_this_year(conn: Connection, account_refs: list[str], today: date) -> list[RecordedPayment]:
+    year = financial_year_of(today)
+    rows = conn.execute(select(account_table.c.account_ref, account_table.c.paid_this_year_pence).where(and_(
+        one_of(conn, account_table.c.account_ref, account_refs), account_table.c.paid_this_year_pence > 0))
+        .order_by(account_table.c.account_ref)).all()
+    return [RecordedPayment(ref, year.start_year, year.start, pence) for ref, pence in rows]
 
 
 def _applied(row: RowMapping) -> AppliedRecord:
@@ -197,7 +224,7 @@ def _applied(row: RowMapping) -> AppliedRecord:
 
 
 # The values columns added to ``account`` since the first version take when they are missing.
-_ADDED_ACCOUNT_COLUMNS: dict[str, Any] = {"twelve_instalments": False, "payment_day": None}
+_ADDED_ACCOUNT_COLUMNS: dict[str, Any] = {"twelve_instalments": False, "payment_day": None, "unoccupied_since": None}
 
 
 def _account(row: RowMapping, present: set[str]) -> AccountRecord:

@@ -7,6 +7,7 @@ change an account.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, select
@@ -15,6 +16,7 @@ from adapters.revenues_port import AccountView, RegisterProperty
 from adapters.sql.engines import create_database_engine
 from adapters.sql.revenues import SqlRevenuesSystem
 from adapters.sql.tables import property_table
+from schemas.events import PropertyFacts
 
 
 @dataclass
@@ -40,6 +42,10 @@ class SqlRevenuesReader:
 
     def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
         return SqlRevenuesSystem(self.engine).properties_by_postcode(postcode)
+
+    def property_facts_many(self, uprns: Collection[str]) -> dict[str, PropertyFacts]:
+        """The register facts the validate stage reads, by the same query (the bill preview reads them)."""
+        return SqlRevenuesSystem(self.engine).property_facts_many(uprns)
 
     def dispose(self) -> None:
         self.engine.dispose()

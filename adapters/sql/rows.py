@@ -50,9 +50,8 @@ def account_view(conn: Connection, row: Any) -> AccountView:
         select(charge_table).where(and_(charge_table.c.account_ref == ref, charge_table.c.superseded.is_(False)))
         .order_by(charge_table.c.financial_year, charge_table.c.period_start)
     ).mappings().all()
-    instalments = conn.execute(
-        select(instalment_table)
-        .where(and_(instalment_table.c.account_ref == ref, instalment_table.c.superseded.is_(False)))
+    instalments = conn.execute(  # still demanded and superseded alike: the back office keeps both
+        select(instalment_table).where(instalment_table.c.account_ref == ref)
         .order_by(instalment_table.c.due_date, instalment_table.c.id)
     ).mappings().all()
     notes = conn.execute(
@@ -70,11 +69,15 @@ def account_view(conn: Connection, row: Any) -> AccountView:
         unoccupied_since=row["unoccupied_since"],
         payments=tuple(PaymentRow(**{k: p[k] for k in PaymentRow.__dataclass_fields__}) for p in payments),
         charges=tuple(ChargeRow(**{k: c[k] for k in ChargeRow.__dataclass_fields__}) for c in charges),
-        instalments=tuple(InstalmentRow(**{k: i[k] for k in InstalmentRow.__dataclass_fields__})
-                          for i in instalments),
+        instalments=tuple(_instalment_row(i) for i in instalments if not i["superseded"]),
+        superseded_instalments=tuple(_instalment_row(i) for i in instalments if i["superseded"]),
         audit_notes=tuple(AuditNote(utc(n["noted_at"]), n["author"], n["notification_id"], n["note"])
                           for n in notes),
     )
+
+
+def _instalment_row(row: Any) -> InstalmentRow:
+    return InstalmentRow(**{k: row[k] for k in InstalmentRow.__dataclass_fields__})
 
 
 def last_ended_accounts(conn: Connection, uprns: list[str]) -> dict[str, EndedAccount]:
@@ -171,6 +174,9 @@ def add_missing_columns(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE account ADD COLUMN twelve_instalments BOOLEAN NOT NULL DEFAULT false"))
     if "payment_day" not in have:
         conn.execute(text("ALTER TABLE account ADD COLUMN payment_day INTEGER"))
+    for table in (charge_table, instalment_table):
+        if "superseded_by" not in {column["name"] for column in inspect(conn).get_columns(table.name)}:
+            conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN superseded_by VARCHAR(36)"))
     if "unoccupied_since" not in have:
         conn.execute(text("ALTER TABLE account ADD COLUMN unoccupied_since DATE"))
     held = {column["name"] for column in inspect(conn).get_columns(property_table.name)}

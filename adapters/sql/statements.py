@@ -18,22 +18,24 @@ def supersede(conn: Connection, rows: list[dict[str, Any]]) -> None:
     planner on the account_ref indexes rather than hashing whole tables), elsewhere executemany."""
     if conn.dialect.name == "postgresql":
         arrays = {"refs": [r["ref"] for r in rows], "ends": [r["end"] for r in rows],
-                  "first_years": [r["first_year"] for r in rows], "notices": [r["notice"] for r in rows]}
+                  "first_years": [r["first_year"] for r in rows], "notices": [r["notice"] for r in rows],
+                  "by_nids": [r["by_nid"] for r in rows]}
         conn.execute(text(
             "UPDATE account SET liability_end = v.end_date"
             " FROM unnest(CAST(:refs AS text[]), CAST(:ends AS date[])) AS v(ref, end_date)"
             " WHERE account.account_ref = ANY(CAST(:refs AS text[])) AND account.account_ref = v.ref"), arrays)
         conn.execute(text(
-            "UPDATE charge SET superseded = true"
-            " FROM unnest(CAST(:refs AS text[]), CAST(:first_years AS integer[])) AS v(ref, first_year)"
+            "UPDATE charge SET superseded = true, superseded_by = v.by_nid"
+            " FROM unnest(CAST(:refs AS text[]), CAST(:first_years AS integer[]), CAST(:by_nids AS text[]))"
+            " AS v(ref, first_year, by_nid)"
             " WHERE charge.account_ref = ANY(CAST(:refs AS text[])) AND charge.account_ref = v.ref"
             " AND charge.financial_year >= v.first_year"
             " AND charge.superseded = false"), arrays)
         # Instalments already due are history (paid or being chased); only future ones are replaced.
         conn.execute(text(
-            "UPDATE instalment SET superseded = true"
-            " FROM unnest(CAST(:refs AS text[]), CAST(:first_years AS integer[]), CAST(:notices AS date[]))"
-            " AS v(ref, first_year, notice)"
+            "UPDATE instalment SET superseded = true, superseded_by = v.by_nid"
+            " FROM unnest(CAST(:refs AS text[]), CAST(:first_years AS integer[]), CAST(:notices AS date[]),"
+            " CAST(:by_nids AS text[])) AS v(ref, first_year, notice, by_nid)"
             " WHERE instalment.account_ref = ANY(CAST(:refs AS text[])) AND instalment.account_ref = v.ref"
             " AND instalment.financial_year >= v.first_year"
             " AND instalment.due_date >= v.notice AND instalment.superseded = false"), arrays)
@@ -43,12 +45,13 @@ def supersede(conn: Connection, rows: list[dict[str, Any]]) -> None:
     conn.execute(update(charge_table).where(and_(
         charge_table.c.account_ref == bindparam("ref"),
         charge_table.c.financial_year >= bindparam("first_year"),
-        charge_table.c.superseded.is_(False))).values(superseded=True), rows)
+        charge_table.c.superseded.is_(False))).values(superseded=True, superseded_by=bindparam("by_nid")), rows)
     conn.execute(update(instalment_table).where(and_(
         instalment_table.c.account_ref == bindparam("ref"),
         instalment_table.c.financial_year >= bindparam("first_year"),
         instalment_table.c.due_date >= bindparam("notice"),
-        instalment_table.c.superseded.is_(False))).values(superseded=True), rows)
+        instalment_table.c.superseded.is_(False))).values(superseded=True, superseded_by=bindparam("by_nid")),
+        rows)
 
 
 def one_of(conn: Connection, column: Any, values: Sequence[str]) -> Any:
@@ -94,13 +97,15 @@ def amend_accounts(conn: Connection, accounts: list[dict[str, Any]], replaced_pe
         conn.execute(update(charge_table).where(and_(
             charge_table.c.account_ref == bindparam("b_ref"),
             charge_table.c.financial_year >= bindparam("b_first_year"),
-            charge_table.c.superseded.is_(False))).values(superseded=True), recharged)
+            charge_table.c.superseded.is_(False))).values(superseded=True, superseded_by=bindparam("b_by")),
+            recharged)
     if replanned:
         conn.execute(update(instalment_table).where(and_(
             instalment_table.c.account_ref == bindparam("b_ref"),
             instalment_table.c.financial_year == bindparam("b_year"),
             instalment_table.c.due_date >= bindparam("b_notice"),
-            instalment_table.c.superseded.is_(False))).values(superseded=True), replanned)
+            instalment_table.c.superseded.is_(False))).values(superseded=True, superseded_by=bindparam("b_by")),
+            replanned)
 
 
 def _column(rows: list[dict[str, Any]], key: str) -> list[Any]:
@@ -117,10 +122,12 @@ def _amend_accounts_set_based(conn: Connection, accounts: list[dict[str, Any]], 
         conn.execute(_FORGET_PERSONS, {"refs": replaced_persons})
     if recharged:
         conn.execute(_SUPERSEDE_RECHARGED, {"refs": _column(recharged, "b_ref"),
-                                            "first_years": _column(recharged, "b_first_year")})
+                                            "first_years": _column(recharged, "b_first_year"),
+                                            "by_nids": _column(recharged, "b_by")})
     if replanned:
         conn.execute(_SUPERSEDE_REPLANNED, {"refs": _column(replanned, "b_ref"), "years": _column(replanned, "b_year"),
-                                            "notices": _column(replanned, "b_notice")})
+                                            "notices": _column(replanned, "b_notice"),
+                                            "by_nids": _column(replanned, "b_by")})
 
 
 # Statement texts built once; the ``= ANY`` keeps the planner on the account_ref indexes (see supersede).
@@ -132,14 +139,15 @@ _AMEND_ACCOUNTS = text(
     " WHERE account.account_ref = ANY(CAST(:refs AS text[])) AND account.account_ref = v.ref")
 _FORGET_PERSONS = text("DELETE FROM liable_person WHERE account_ref = ANY(CAST(:refs AS text[]))")
 _SUPERSEDE_RECHARGED = text(
-    "UPDATE charge SET superseded = true"
-    " FROM unnest(CAST(:refs AS text[]), CAST(:first_years AS integer[])) AS v(ref, first_year)"
+    "UPDATE charge SET superseded = true, superseded_by = v.by_nid"
+    " FROM unnest(CAST(:refs AS text[]), CAST(:first_years AS integer[]), CAST(:by_nids AS text[]))"
+    " AS v(ref, first_year, by_nid)"
     " WHERE charge.account_ref = ANY(CAST(:refs AS text[])) AND charge.account_ref = v.ref"
     " AND charge.financial_year >= v.first_year AND charge.superseded = false")
 _SUPERSEDE_REPLANNED = text(
-    "UPDATE instalment SET superseded = true"
-    " FROM unnest(CAST(:refs AS text[]), CAST(:years AS integer[]), CAST(:notices AS date[]))"
-    " AS v(ref, year, notice)"
+    "UPDATE instalment SET superseded = true, superseded_by = v.by_nid"
+    " FROM unnest(CAST(:refs AS text[]), CAST(:years AS integer[]), CAST(:notices AS date[]),"
+    " CAST(:by_nids AS text[])) AS v(ref, year, notice, by_nid)"
     " WHERE instalment.account_ref = ANY(CAST(:refs AS text[])) AND instalment.account_ref = v.ref"
     " AND instalment.financial_year = v.year AND instalment.due_date >= v.notice"
     " AND instalment.superseded = false")

@@ -84,6 +84,7 @@ charge_table = Table(
     Column("charge_pence", BigInteger, nullable=False),
     Column("notification_id", String(36)),
     Column("superseded", Boolean, nullable=False, default=False),
+    Column("superseded_by", String(36)),  # as on instalment: the notification that superseded the line
     Index("charge_by_account", "account_ref", "superseded"),
 )
 
@@ -97,6 +98,9 @@ instalment_table = Table(
     Column("amount_pence", BigInteger, nullable=False),
     Column("notification_id", String(36)),
     Column("superseded", Boolean, nullable=False, default=False),
+    # The notification whose revised demand superseded the row (None: still demanded, or superseded before the
+    # column was added): so a replay knows exactly what an account still demanded before each notification.
+    Column("superseded_by", String(36)),
     Index("instalment_by_account", "account_ref", "superseded"),
 )
 

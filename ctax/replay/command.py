@@ -10,6 +10,7 @@ from adapters.sql.engines import create_database_engine
 from adapters.sql.history import AppliedRecord, SqlHistory
 from ctax.replay.corrections import Correction, corrections
 from ctax.replay.recorded import Recorded
+from ctax.replay.rederived import BillCheck, check_bills
 from ctax.replay.rerun import Period, ReplayResult, rerun
 from ctax.replay.submitted import read_submitted
 from ctax.running.components import council_rules, kafka_connection
@@ -25,6 +26,7 @@ UK = ZoneInfo("Europe/London")
 @dataclass(frozen=True)
 class ReplayOutcome:
     result: ReplayResult
+    bills: BillCheck
     sent: tuple[Correction, ...] = ()
     already_sent: tuple[Correction, ...] = ()
 
@@ -37,7 +39,7 @@ def period_bounds(period: Period) -> tuple[datetime, datetime]:
 
 
 def load_recorded(history: SqlHistory, applied: list[AppliedRecord], since: list[AppliedRecord],
-                  notifications: dict[str, ChangeNotification]) -> Recorded:
+                  notifications: dict[str, ChangeNotification], today: date | None = None) -> Recorded:
     """Read the properties, accounts and rows the period's notifications touched."""
     uprns = {uprn for record in applied if (n := notifications.get(record.notification_id)) is not None
              for uprn in n.change.uprns}
@@ -46,7 +48,7 @@ def load_recorded(history: SqlHistory, applied: list[AppliedRecord], since: list
     touched = [a.account_ref for a in accounts]
     return Recorded(applied=since, properties=history.properties(uprns | {a.uprn for a in accounts}),
                     accounts=accounts, charges=history.charges(touched), instalments=history.instalments(touched),
-                    payments=history.payments(touched))
+                    payments=history.payments(touched, today))
 
 
 async def run_replay(settings: Settings, period: Period, *, officer: Contact | None, today: date,
@@ -58,17 +60,18 @@ async def run_replay(settings: Settings, period: Period, *, officer: Contact | N
         start, end = period_bounds(period)
         applied, since = history.applied_between(start, end), history.applied_since(start)
         notifications = await read_submitted(kafka_connection(settings), settings.topic_prefix)
-        recorded = load_recorded(history, applied, since, notifications)
+        recorded = load_recorded(history, applied, since, notifications, today)
         result = rerun(applied, notifications, recorded, council_rules(settings), period, today, now)
+        bills = check_bills(notifications, recorded, council_rules(settings), now)
         if officer is None:
-            return ReplayOutcome(result)
-        issued = corrections(result.accounts, recorded, period, settings.council_code, officer, now)
+            return ReplayOutcome(result, bills)
+        issued = corrections(result.accounts, recorded, period, settings.council_code, officer, now, bills.wrong)
         known = set(notifications) | history.applied_ids([c.notification.notification_id for c in issued])
     finally:
         engine.dispose()
     fresh = [c for c in issued if c.notification.notification_id not in known]
     await publish(settings, fresh)
-    return ReplayOutcome(result, tuple(fresh), tuple(c for c in issued if c not in fresh))
+    return ReplayOutcome(result, bills, tuple(fresh), tuple(c for c in issued if c not in fresh))
 
 
 async def publish(settings: Settings, issued: list[Correction]) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ctax.replay.recorded import Recorded
+from ctax.replay.rederived import AccountBillCheck
 from ctax.replay.rerun import Period, ReplayedAccount
 from schemas.financial_year import FinancialYear
 from schemas.notification import Address, ChangeNotification, Channel, Contact, Rebill
@@ -60,18 +61,28 @@ def rebill_from(replayed: Sequence[ReplayedAccount], recorded: Recorded) -> date
 
 
 def corrections(result_accounts: Sequence[ReplayedAccount], recorded: Recorded, period: Period, council_code: str,
-                officer: Contact, submitted_at: datetime) -> list[Correction]:
-    """One Rebill for each open account with a difference a Rebill can still put right."""
+                officer: Contact, submitted_at: datetime,
+                bills: Sequence[AccountBillCheck] = ()) -> list[Correction]:
+    """One Rebill for each open account with a difference a Rebill can still put right: rows a notification
+    wrote differently from the current rules, or a bill the current rules re-derive otherwise (``bills``: e.g. a
+    plan that demands missed instalments twice; the Rebill folds them, SI 1992/613 Sch. 1 para 10)."""
     by_account: dict[str, list[ReplayedAccount]] = {}
     for replayed in result_accounts:
         if replayed.needs_rebill:
             by_account.setdefault(replayed.account_ref, []).append(replayed)
+    wrong_bills = {b.account_ref: b for b in bills if not b.closed and b.account_ref in recorded.account_by_ref}
     found = []
-    for ref, differing in sorted(by_account.items()):
+    for ref in sorted(by_account.keys() | wrong_bills.keys()):
+        differing, bill = by_account.get(ref, []), wrong_bills.get(ref)
         account = recorded.account_by_ref[ref]
         prop = recorded.properties[account.uprn]
-        from_date = rebill_from(differing, recorded)
-        references = tuple(dict.fromkeys(r.reference for r in differing))
+        days = [rebill_from(differing, recorded)] if differing else []
+        if bill is not None:
+            days.append(max(FinancialYear(bill.first_year).start, account.liability_start))
+        from_date = min(days)
+        references = tuple(dict.fromkeys([*(r.reference for r in differing),
+                                           *(t.reference for t in recorded.touchers(ref)
+                                             if bill is not None)]))
         reason = (f"replay {period.label}: {', '.join(references)} billed under earlier rules; "
                   f"charge and instalments worked out again")
         nid = correction_id(council_code, period, ref)

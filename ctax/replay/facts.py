@@ -8,19 +8,21 @@ approximations (the README lists them for officers):
   an earlier notification) and is still open, or was ended by this notification or a later one (see
   ``ended_by``: the move-in that opened the next account there, or the notification that wrote its final
   line);
-- its charge lines are, for each financial year, the last lines written for that year by anything applied
-  earlier (rows are never deleted, so this is exact unless a year's lines were superseded without being
-  re-written);
+- its charge lines are those written before it and current then: exact where the database records which
+  notification superseded each line (``superseded_by``); for a line superseded before that was recorded, per
+  financial year the last lines written for that year by anything applied earlier (exact unless a year's
+  lines were superseded without being re-written);
 - its discount is the one on the last charge line written before (lines run to the end of the year at the
   account's discount), else on the notification's own line for the day before its date (a change from a date
   writes the days before it again at the discount they had), else as the account is now (so a discount
   claimed from the first day of a year with no earlier lines replays as a claim on an account that already
   has it, and goes to review);
 - its payments are those the account records as paid before the day the notification was applied;
-- the instalments it still demanded are, for each financial year, those the last writer of that year's
-  instalments before the notification wrote, with the earlier-written ones still live now (a revised demand
-  keeps the instalments before the day it supersedes from; one superseded since by a later notification is
-  not told apart from one that was superseded before, and is left out);
+- the instalments it still demanded are those written before it and not superseded by then: exact where the
+  database records which notification superseded each row (``superseded_by``, kept since it was added);
+  for a row superseded before that, the approximation: per financial year, those the last writer of that
+  year's instalments before the notification wrote, with the earlier-written ones still live now (one
+  superseded since by a later notification is not told apart from one superseded before, and is left out);
 - the 12-instalment scheme and the payment day are as the account records them now;
 - the band is the property's band now; liable people's names are not read (a change of name is replayed
   as if its previous name was on the account, as it must have been to be applied).
@@ -77,7 +79,9 @@ def _property_facts(uprn: str, notification: ChangeNotification, recorded: Recor
     if open_account is not None:
         open_account = rules_for(change.kind).account_as_replayed(change, open_account)
     return PropertyFacts(
-        uprn=uprn, postcode=prop.postcode, band=prop.band, open_account=open_account,
+        uprn=uprn, postcode=prop.postcode, band=prop.band, open_account=open_account, owner_name=prop.owner_name,
+        furnished=prop.furnished, premium_exception=prop.premium_exception,
+        premium_exception_from=prop.premium_exception_from,
         last_ended_account=None if ended is None else _ended_account(ended, nid, recorded, paid_before),
     )
 
@@ -111,14 +115,24 @@ def ended_by(account: AccountRecord, recorded: Recorded) -> str | None:
 
 
 def lines_before(account_ref: str, notification_id: str, recorded: Recorded) -> list[WrittenCharge]:
-    """The account's charge lines as they stood just before the notification: per year, the last written."""
+    """The account's charge lines as they stood just before the notification (see the module's notes)."""
     earlier = [c for c in recorded.charges_of(account_ref) if c.notification_id != notification_id
                and recorded.applied_before(c.notification_id, notification_id)]
     last_writer: dict[int, str | None] = {}
     for line in earlier:  # in writing order, so the last writer of each year wins
         last_writer[line.financial_year] = line.notification_id
-    return sorted((c for c in earlier if last_writer[c.financial_year] == c.notification_id),
+    return sorted((c for c in earlier if _current_before(c, notification_id, recorded, last_writer)),
                   key=lambda c: (c.financial_year, c.period_start))
+
+
+def _current_before(line: WrittenCharge, notification_id: str, recorded: Recorded,
+                    last_writer: dict[int, str | None]) -> bool:
+    """Whether a line written earlier was current just before the notification: exact where the database recorded
+    which notification superseded it; else (a line superseded before it did) whether the year's last writer wrote
+    it."""
+    if line.superseded_by is not None or not line.superseded:
+        return _live_by_record(line.superseded, line.superseded_by, notification_id, recorded)
+    return last_writer[line.financial_year] == line.notification_id
 
 
 def instalments_before(account_ref: str, notification_id: str, recorded: Recorded) -> list[WrittenInstalment]:
@@ -128,8 +142,27 @@ def instalments_before(account_ref: str, notification_id: str, recorded: Recorde
     last_writer: dict[int, str | None] = {}
     for row in earlier:
         last_writer[row.financial_year] = row.notification_id
-    return sorted((i for i in earlier if last_writer[i.financial_year] == i.notification_id or not i.superseded),
+    return sorted((i for i in earlier if _live_before(i, notification_id, last_writer, recorded)),
                   key=lambda i: (i.financial_year, i.due_date, i.sequence))
+
+
+def _live_before(row: WrittenInstalment, notification_id: str, last_writer: dict[int, str | None],
+                 recorded: Recorded) -> bool:
+    """Whether an instalment written earlier was still demanded just before the notification.
+
+    Exact where the database recorded which notification superseded it (still demanded unless that one was
+    applied before this notification); otherwise the approximation in the module's notes.
+    """
+    if row.superseded_by is not None or not row.superseded:
+        return _live_by_record(row.superseded, row.superseded_by, notification_id, recorded)
+    return last_writer[row.financial_year] == row.notification_id
+
+
+def _live_by_record(superseded: bool, superseded_by: str | None, notification_id: str, recorded: Recorded) -> bool:
+    """Still current now, or superseded by this notification or a later one."""
+    if not superseded or superseded_by is None:
+        return not superseded
+    return superseded_by == notification_id or not recorded.applied_before(superseded_by, notification_id)
 
 
 def _money_before(account_ref: str, notification_id: str, recorded: Recorded, paid_before: date,
@@ -151,6 +184,7 @@ def _open_account(account: AccountRecord, notification_id: str, day: date, recor
     return OpenAccount(
         account_ref=account.account_ref, liability_start=account.liability_start, discount_code=code,
         discount_percent=percent, twelve_instalments=account.twelve_instalments, payment_day=account.payment_day,
+        unoccupied_since=account.unoccupied_since,
         **_money_before(account.account_ref, notification_id, recorded, paid_before, lines),
     )
 
@@ -181,6 +215,7 @@ def _ended_account(account: AccountRecord, notification_id: str, recorded: Recor
         discount_percent=account.discount_percent,
         ended_by_reference=enders[-1].reference if enders else None,
         twelve_instalments=account.twelve_instalments, payment_day=account.payment_day,
+        unoccupied_since=account.unoccupied_since,
         **_money_before(account.account_ref, notification_id, recorded, paid_before,
                         lines_before(account.account_ref, notification_id, recorded)),
     )

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 
 from ctax.replay.diff import ChargeDifference, InstalmentDifference
+from ctax.replay.rederived import AccountBillCheck, BillCheck
 from ctax.replay.rerun import ReplayedAccount, ReplayResult
 
 CSV_COLUMNS = ("account_ref", "notification_reference", "notification_id", "applied_at", "kind", "item",
@@ -76,6 +77,42 @@ def _instalment_line(d: InstalmentDifference) -> str:
     return f"  {item:<22} {was:<24} {now:<24} {d.difference.value:<18} {_signed(d.money_pence)}{mark}"
 
 
+def render_bill_check(bills: BillCheck) -> str:
+    """The accounts whose bill now differs from the one the current rules re-derive, with the money per account."""
+    lines = [f"Bills now against the current rules: {bills.compared} account(s) compared; {len(bills.wrong)} billed "
+             f"wrong; {len(bills.not_compared)} not compared (a notification on them could not be re-assessed)"]
+    for account in bills.wrong:
+        lines.extend(["", *_bill_lines(account)])
+    return "\n".join(lines)
+
+
+def _bill_lines(account: AccountBillCheck) -> Iterator[str]:
+    state = "account closed: re-issue its final bill by hand" if account.closed else "needs a Rebill"
+    yield (f"Account {account.account_ref}  charge {_signed(account.charge_difference_pence)}, instalments demanded "
+           f"{_signed(account.demanded_difference_pence)}  [{state}]")
+    yield f"  {'year':<8} {'paid':>12} {'charge held':>14} {'re-derived':>14} {'demanded held':>14} {'re-derived':>14}"
+    for y in account.years:
+        repeated = (f"  instalment number(s) {', '.join(map(str, y.repeated_numbers))} demanded twice"
+                    if y.repeated_numbers else "")
+        yield (f"  {y.label:<8} {pounds(y.paid_pence):>12} {pounds(y.charge_held_pence):>14} "
+               f"{pounds(y.charge_rederived_pence):>14} {pounds(y.demanded_held_pence):>14} "
+               f"{pounds(y.demanded_rederived_pence):>14}{repeated}")
+
+
+def bill_csv_rows(bills: Sequence[AccountBillCheck]) -> Iterator[dict[str, str | int]]:
+    """Per account and year that differs: the charge and the instalments demanded, held against re-derived."""
+    for account in bills:
+        for y in account.years:
+            base: dict[str, str | int] = {
+                "account_ref": account.account_ref, "financial_year": y.financial_year,
+                "account_closed": "yes" if account.closed else "no", "correctable": "no" if account.closed else "yes"}
+            for item, was, now in (("bill charge", y.charge_held_pence, y.charge_rederived_pence),
+                                   ("bill instalments demanded", y.demanded_held_pence, y.demanded_rederived_pence)):
+                if was != now:
+                    yield {**base, "item": item, "difference": "changed", "was_pence": was, "now_pence": now,
+                           "difference_pence": now - was}
+
+
 def csv_rows(accounts: Sequence[ReplayedAccount]) -> Iterator[dict[str, str | int]]:
     """One row per charge-line or instalment difference."""
     for account in accounts:
@@ -96,10 +133,13 @@ def csv_rows(accounts: Sequence[ReplayedAccount]) -> Iterator[dict[str, str | in
                    "correctable": "yes" if i.correctable else "no"}
 
 
-def render_csv(accounts: Sequence[ReplayedAccount]) -> str:
-    """The differences as CSV (charge rows give period ends as dates; instalment rows give due dates)."""
+def render_csv(accounts: Sequence[ReplayedAccount], bills: Sequence[AccountBillCheck] = ()) -> str:
+    """The differences as CSV (charge rows give period ends as dates; instalment rows give due dates), then each
+    account's bill per year where it differs from the re-derived one (items ``bill charge`` and
+    ``bill instalments demanded``)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n", restval="")
     writer.writeheader()
     writer.writerows(csv_rows(accounts))
+    writer.writerows(bill_csv_rows(bills))
     return out.getvalue()

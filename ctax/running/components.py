@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from adapters.revenues_port import RevenuesReader, RevenuesSystem
 from adapters.sql.revenues import SqlRevenuesSystem
 from ctax.settings import Settings
 from processors.cost_model_file import DEFAULT_COST_MODEL, load_cost_model
 from processors.pipeline.context import StageContext
+from processors.preview.previewer import RegisterFacts
 from processors.rules.council import CouncilRules, EmptyHomeRules
 from schemas.kafka_connection import KafkaConnection
 
@@ -64,7 +65,11 @@ def revenues_adapter(settings: Settings) -> RevenuesSystem:
     return revenues_system(settings)
 
 
-def back_office_reader(settings: Settings) -> RevenuesReader | None:
+class RegisterReader(RevenuesReader, RegisterFacts, Protocol):
+    """The revenues system read-only: what the staff pages read, and the register facts the bill preview reads."""
+
+
+def back_office_reader(settings: Settings) -> RegisterReader | None:
     """The register and accounts as a SOAP or import-file back office holds them; None: the SQL database."""
     if settings.revenues_adapter == "soap":
         return soap_adapter(settings)

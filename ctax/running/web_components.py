@@ -4,22 +4,28 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from adapters.revenues_port import RevenuesReader
 from adapters.sql.reader import SqlRevenuesReader
-from ctax.running.components import back_office_reader, ensure_sqlite_folder
+from ctax.running.components import RegisterReader, back_office_reader, council_rules, ensure_sqlite_folder
 from ctax.settings import Settings
+from processors.preview.previewer import BillPreviewer, RegisterFacts
 from web.signin.oidc_client import OidcConfig
 from web.staff_accounts.accounts import ConfiguredUser, Role
 from web.stores.retention import StoreRetention
 
 
-def revenues_reader(settings: Settings) -> RevenuesReader:
+def revenues_reader(settings: Settings) -> RegisterReader:
     """The one way the web app reads the revenues system: the chosen adapter's reads, or SQL on a read-only pool."""
     reader = back_office_reader(settings)
     if reader is not None:
         return reader
     ensure_sqlite_folder(settings.revenues_database_url)
     return SqlRevenuesReader.from_url(settings.revenues_database_url)
+
+
+def bill_previewer(settings: Settings, register: RegisterFacts) -> BillPreviewer:
+    """The bill before sending: the worker's own checks and rules (processors/preview) over the register as the
+    read-only ``register`` reads it, for the check-answers page and ``POST /api/v1/notifications/preview``."""
+    return BillPreviewer(register=register, rules=council_rules(settings))
 
 
 def oidc_config(settings: Settings) -> OidcConfig | None:

@@ -12,7 +12,13 @@ from ctax.kafka_admin.topic_setup import ensure_topics
 from ctax.running.components import ensure_sqlite_folder, kafka_connection
 from ctax.running.garbage_collection import tune_for_service
 from ctax.running.logging_setup import configure_logging
-from ctax.running.web_components import configured_users, oidc_config, revenues_reader, store_retention
+from ctax.running.web_components import (
+    bill_previewer,
+    configured_users,
+    oidc_config,
+    revenues_reader,
+    store_retention,
+)
 from ctax.settings import Settings
 from web.app import WebConfig, create_app
 from web.intake.admission import AdmissionLimits
@@ -48,6 +54,7 @@ def run_web(settings: Settings, host: str, port: int) -> None:
         secret_key=settings.web_secret_key.get_secret_value().encode() if settings.web_secret_key else None,
         secure_cookies=settings.web_secure_cookies,
         register=reader,
+        bill_preview=bill_previewer(settings, reader),
         staff_shell=StaffShellConfig(
             revenues_reader=reader,
             configured_users=configured_users(settings),

@@ -9,6 +9,7 @@ from typing import Any
 from adapters.revenues_port import ApplyResult, RefusedChangeError, StaleAccountError
 from processors.pipeline.context import StageContext
 from processors.pipeline.status_events import status_event
+from processors.preview.own_bills import preview_matched
 from schemas.events import AccountChange, NotificationStatus, Reason, Stage, Status, YearBill
 
 
@@ -47,7 +48,7 @@ def apply_outcome(
     completed_at = committed_at if result.newly_applied else result.applied_at
     return status_event(ctx, **common, status=Status.APPLIED, account_refs=result.account_refs,
                         timings=change.timings.model_copy(update={"completed_at": completed_at}),
-                        year_bills=year_bills_of(change))
+                        year_bills=year_bills_of(change), preview_matched=preview_matched(change))
 
 
 def year_bills_of(change: AccountChange) -> tuple[YearBill, ...]:

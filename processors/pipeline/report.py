@@ -7,7 +7,7 @@ from datetime import datetime
 
 from processors.pipeline.context import Output, StageContext, output
 from processors.rules.costs import route_costs
-from schemas.events import NotificationMetric, NotificationStatus
+from schemas.events import NotificationMetric, NotificationStatus, Status
 from schemas.topics import METRICS, STATUS
 
 
@@ -59,4 +59,6 @@ def metric_for(ctx: StageContext, status: NotificationStatus) -> NotificationMet
         baseline_cost_pence=costs.baseline_pence,
         saving_pence=costs.saving_pence,
         cost_model_version=ctx.cost_model.version,
+        # Whether the applied amounts equal the bill preview the notifier was shown (None: no preview).
+        preview_matched=status.preview_matched if status.status is Status.APPLIED else None,
     )

@@ -31,6 +31,7 @@ def status_event(
     reasons: Iterable[Reason] = (),
     account_refs: Iterable[str] = (),
     year_bills: Iterable[YearBill] = (),
+    preview_matched: bool | None = None,
 ) -> NotificationStatus:
     """A status event; a final one gets its completion time now unless it has one."""
     if status.is_final and timings.completed_at is None:
@@ -38,7 +39,7 @@ def status_event(
     return NotificationStatus(
         notification_id=notification_id, reference=reference, council_code=council_code, kind=kind,
         stage=stage, status=status, reasons=tuple(reasons), account_refs=tuple(account_refs), timings=timings,
-        year_bills=tuple(year_bills),
+        year_bills=tuple(year_bills), preview_matched=preview_matched,
     )
 
 

@@ -61,4 +61,5 @@ def settled(
         openings=openings,
         amendments=amendments,
         timings=StageTimings(**{**validated.timings.model_dump(), "assessed_at": assessed_at}),
+        preview_digest=notification.preview_digest,
     )

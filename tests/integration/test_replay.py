@@ -17,12 +17,16 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from sqlalchemy import select
 
+from adapters.revenues_port import ChargeRow, ExistingAccount, InstalmentRow, PaymentRow
 from adapters.sql.revenues import SqlRevenuesSystem
 from adapters.sql.tables import applied_notification_table, audit_note_table, instalment_table
 from ctax.kafka_admin.topic_setup import ensure_topics
 from ctax.replay.corrections import correction_id
 from ctax.replay.rerun import Period
 from processors.rules.assessment import assess
+from processors.rules.charges import charge_lines
+from processors.rules.discounts import NO_DISCOUNT
+from processors.rules.instalments import instalment_plan
 from schemas.codec import shared_codec
 from schemas.events import AccountChange, Instalment
 from schemas.financial_year import financial_year_of
@@ -217,3 +221,74 @@ def _assert_in_line(revenues: SqlRevenuesSystem, ref: str, today: date, correcti
     assert all(row["due_date"] <= date(row["financial_year"] + 1, 3, 31) for row in pending)
     assert len(notes) == 1
     assert "replay" in notes[0][0]
+
+
+P4 = "100090000004"
+
+
+def _seed_double_demand(revenues: SqlRevenuesSystem, submitted_at: datetime) -> tuple[ChangeNotification, int]:
+    """An account billed for this year in 10 instalments, every one due paid but the latest, and a single person
+    discount claim written as versions before issue 19 did: the missed instalment kept live beside a plan of the
+    year's balance (demanded twice), the new plan numbered from 1 again. Returns the claim and the money demanded
+    twice."""
+    day = submitted_at.astimezone(UK).date()
+    year = financial_year_of(day)
+    lines = charge_lines(year.start, year.end, "D", NO_DISCOUNT, RULES)
+    plan = instalment_plan(sum(c.charge_pence for c in lines), year, year.start - timedelta(days=30),
+                           RULES.payment_day)
+    due = [i for i in plan if i.due_date < day]
+    if len(due) < 2:
+        pytest.skip("needs two instalments of this year due before the claim (run after early May)")
+    revenues.load_register([register_property(P4, band="D", line_1="4 Acacia Avenue")], [ExistingAccount(
+        account_ref="500000004", uprn=P4, liability_start=date(2019, 5, 1), liable_persons=("Alex Jones",),
+        discount_code=None, discount_percent=0, charges=tuple(ChargeRow(**c.model_dump()) for c in lines),
+        instalments=tuple(InstalmentRow(**i.model_dump()) for i in plan),
+        payments=tuple(PaymentRow(i.financial_year, i.due_date, i.amount_pence) for i in due[:-1]))])
+    claim = notification({"kind": "single_person_discount", "uprn": P4, "address": address("4 Acacia Avenue"),
+                          "action": "claim", "effective_date": day, "reason": "others_left"},
+                         submitted_at=submitted_at, reference="CTX-0000-0004")
+    change = assess(validated(claim, *revenues.property_facts_many([P4]).values()), RULES, submitted_at)
+    assert isinstance(change, AccountChange), change
+    (amendment,) = change.amendments
+    old = amendment.model_copy(update={
+        "year_bills": tuple(b.model_copy(update={"instalments_from": day}) for b in amendment.year_bills),
+        "instalments": tuple(i.model_copy(update={"sequence": n}) for n, i in enumerate(amendment.instalments, 1))})
+    (written,) = revenues.apply_account_changes([change.model_copy(update={"amendments": (old,)})], submitted_at)
+    assert not isinstance(written, Exception), written
+    return claim, due[-1].amount_pence
+
+
+def test_replay_lists_a_plan_that_demands_arrears_twice_and_apply_folds_them(stack: RunningStack) -> None:
+    assert stack.revenues is not None
+    revenues = stack.revenues
+    now = datetime.now(UTC)
+    today = now.astimezone(UK).date()
+    claim, twice = _seed_double_demand(revenues, now - timedelta(days=2))
+    topic = f"{stack.prefix}{SUBMITTED.name}"
+    run_coroutine(_publish(stack.bootstrap, topic, [claim]))
+    stack.start_worker()
+    period = Period(today - timedelta(days=3), today)
+
+    listing = _replay(stack, period)
+    assert "1 account(s) compared; 1 billed wrong; 0 not compared" in listing, listing
+    assert f"Account 500000004  charge £0.00, instalments demanded -{_pounds(twice)}  [needs a Rebill]" in listing
+    assert "demanded twice" in listing  # "instalment 1" twice in the year
+
+    applied = _replay(stack, period, "--apply", "--officer-email", "revenues.officer@example.gov.uk")
+    assert "1 correction(s) sent, 0 sent before" in applied, applied
+    _wait_applied(revenues, {correction_id(COUNCIL, period, "500000004")}, stack)
+    account = revenues.account("500000004")
+    assert account is not None
+    year = financial_year_of(today).start_year
+    charge = sum(c.charge_pence for c in account.charges if c.financial_year == year)
+    paid = sum(p.amount_pence for p in account.payments if p.financial_year == year)
+    paid_days = {p.paid_on for p in account.payments}
+    to_pay = [i for i in account.instalments if i.financial_year == year and i.due_date not in paid_days]
+    assert sum(i.amount_pence for i in to_pay) == charge - paid  # never asked twice
+    again = _replay(stack, period)
+    assert "compared; 0 billed wrong" in again, again
+    assert "needs a Rebill" not in again
+
+
+def _pounds(pence: int) -> str:
+    return f"£{pence // 100:,}.{pence % 100:02d}"

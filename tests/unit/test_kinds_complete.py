@@ -98,6 +98,12 @@ def missing_parts(kind: ChangeKind, tables: Tables) -> list[str]:
     officers_only = says_no_journey or (rules is not None and rules.officers_only)
     if not officers_only and kind.value not in tables.api_example_kinds:
         missing.append("its API example: web/intake/api_examples.py (unless only officers may send it)")
+    if not officers_only and rules is not None and not rules.preview_shows:
+        missing.append("its bill preview: preview_shows in its processors/rules/kinds module (the parts of the change "
+                       "that are the notifier's own bill)")
+    journey = tables.resident.get(kind)
+    if journey is not None and not journey.bill_estimate:
+        missing.append("its bill estimate's words: bill_estimate in web/resident/kinds/<kind>.py")
     return missing
 
 
@@ -132,6 +138,10 @@ def test_a_kind_missing_from_every_table_is_told_each_part() -> None:
                          api_example_kinds=frozenset())
     assert [part.split(":")[0] for part in missing_parts(kind, no_journey)] == [
         "its resident journey", "its API example"]
+    no_preview = replace(tables, rules={**tables.rules, kind: replace(tables.rules[kind], preview_shows=frozenset())},
+                         resident={**tables.resident, kind: replace(tables.resident[kind], bill_estimate="")})
+    assert [part.split(":")[0] for part in missing_parts(kind, no_preview)] == [
+        "its bill preview", "its bill estimate's words"]
 
 
 def review_codes(source: str) -> set[str]:

@@ -111,7 +111,7 @@ async def _accept(
     notification = ChangeNotification(
         notification_id=notification_id, reference=reference, submitted_at=submitted_at,
         channel=channel, council_code=council_code, contact=request.contact, change=request.change,
-        corrects_notification_id=corrects_notification_id,
+        corrects_notification_id=corrects_notification_id, preview_digest=request.preview_digest,
     )
     if not recorded:
         with contextlib.suppress(IntegrityError):  # a stale claim being retried: the row is already there

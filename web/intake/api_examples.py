@@ -85,3 +85,75 @@ def openapi_examples() -> dict[str, dict[str, Any]]:
     today = date.today()  # noqa: DTZ011 - an example for people to read
     return {name: {"summary": summary, "value": {"contact": CONTACT, "change": change}}
             for name, (summary, change) in _changes(today).items()}
+
+
+def preview_examples(today: date | None = None) -> dict[str, dict[str, Any]]:
+    """The bill preview's examples: each kind's notification (an estimate of the bill), and a move out without the
+    account number (no figures: ``account_not_confirmed``); dated from ``today`` (default: the day it is)."""
+    day = today or date.today()  # noqa: DTZ011 - an example for people to read
+    changes = _changes(day)
+    examples: dict[str, dict[str, Any]] = {
+        name: {"summary": summary, "value": {"contact": CONTACT, "change": change}}
+        for name, (summary, change) in changes.items()}
+    without_number = {key: value for key, value in changes["move_out"][1].items() if key != "account_reference"}
+    examples["move_out_without_account_number"] = {
+        "summary": "Moving out, without the account number: no figures are shown",
+        "value": {"contact": CONTACT, "change": without_number},
+    }
+    return examples
+
+
+# What the preview answers to the move in, the move out, and the move out without its account number, all sent on
+# 1 June 2026 (``example_requests(date(2026, 6, 1))``) against the demo register seeded as of that day; a test
+# works them out again with the worker's rules, so they stay what the service would say.
+PREVIEW_ANSWERS_ON = date(2026, 6, 1)
+
+
+def _instalments(first: tuple[str, int], rest: tuple[list[str], int]) -> list[dict[str, Any]]:
+    return [{"due_date": first[0], "amount_pence": first[1]},
+            *({"due_date": due, "amount_pence": rest[1]} for due in rest[0])]
+
+
+def preview_answer_examples() -> dict[str, dict[str, Any]]:
+    """The preview's answers for the API docs, by example name."""
+    later_months = [f"2026-{month:02d}-01" for month in range(8, 13)] + ["2027-01-01", "2027-02-01", "2027-03-01"]
+    move_in = {
+        "status": "estimate", "kind": "move_in", "notice_date": "2026-06-01",
+        "bills": [{
+            "part": "new_account", "account_ref": None, "starts": "2026-06-04", "ends": None, "effective_date": None,
+            "discount_code": "SPD", "discount_percent": 25, "changes_money": True,
+            "periods": [{"financial_year": 2026, "period_start": "2026-06-04", "period_end": "2027-03-31",
+                         "band": "G", "annual_charge_pence": 399000, "discount_code": "SPD", "discount_percent": 25,
+                         "charge_pence": 246779}],
+            "years": [{"financial_year": 2026, "charge_pence": 246779, "paid_pence": 0, "balance_pence": 246779,
+                       "instalments": _instalments(("2026-07-01", 27579), (later_months, 27400))}],
+        }],
+        "reasons": [], "digest": "faeba1aab5dc94f208bce6cfc1e90a371e25d9ad73d0f0e34f1c7c551905611d",
+    }
+    move_out = {
+        "status": "estimate", "kind": "move_out", "notice_date": "2026-06-01",
+        "bills": [{
+            "part": "final_bill", "account_ref": "500000001", "starts": None, "ends": "2026-06-03",
+            "effective_date": None, "discount_code": None, "discount_percent": 0, "changes_money": True,
+            "periods": [{"financial_year": 2026, "period_start": "2026-04-01", "period_end": "2026-06-03",
+                         "band": "E", "annual_charge_pence": 292600, "discount_code": None, "discount_percent": 0,
+                         "charge_pence": 51305}],
+            "years": [{"financial_year": 2026, "charge_pence": 51305, "paid_pence": 87500, "balance_pence": -36195,
+                       "instalments": []}],
+        }],
+        "reasons": [], "digest": "54cd07f6054be540091d29a0d4fc9add8b38c8a7355be56dcea3ad3a1c275966",
+    }
+    not_confirmed = {
+        "status": "account_not_confirmed", "kind": "move_out", "notice_date": "2026-06-01", "bills": [],
+        "reasons": [{"code": "account_not_confirmed", "field": "change.account_reference",
+                     "message": "To see an estimate of your bill, give the Council Tax account number for this "
+                                "address, as it is on your bill. Without it we cannot show an account's figures"}],
+        "digest": None,
+    }
+    return {
+        "move_in": {"summary": "Moving in: the new account's charge, discount and instalments", "value": move_in},
+        "move_out": {"summary": "Moving out: the final bill, here in credit (paid more than the charge)",
+                     "value": move_out},
+        "move_out_without_account_number": {"summary": "Moving out without the account number: no figures",
+                                            "value": not_confirmed},
+    }

@@ -31,7 +31,9 @@ async def _figures(request: Request) -> tuple[OpsFigures, int | None]:
 
 def _panel_context(figures: OpsFigures, lag: int | None) -> dict[str, Any]:
     rate = figures.straight_through_rate
+    matched = figures.preview_match_rate
     return {
+        "preview_matched": "–" if matched is None else f"{matched * 100:.0f}%",
         "figures": figures, "lag": lag, "money": money, "format_ms": format_ms,
         "straight_through": "–" if rate is None else f"{rate * 100:.0f}%",
         "per_minute_svg": per_minute_chart(figures.per_minute), "latency_svg": latency_chart(figures.latency_ms),
@@ -68,7 +70,10 @@ async def figures_json(request: Request, _user: OpsApiUser) -> dict[str, Any]:
                                       for (k, o), n in sorted(figures.by_kind_outcome.items())],
                   "by_kind": [{"kind": kind, "count": k.total, "applied": k.applied,
                                "straight_through_rate": k.straight_through_rate, "saving_pence": k.saving_pence}
-                              for kind, k in figures.by_kind.items()]},
+                              for kind, k in figures.by_kind.items()],
+                  "bill_previews": {"applied_with_preview": figures.previewed_today,
+                                    "matched": figures.preview_matched_today,
+                                    "match_rate": figures.preview_match_rate}},
         "to_date": {"notifications": figures.notifications_to_date, "saving_pence": figures.saving_to_date_pence},
         "latency_ms": {stage: {f"p{p}": v for p, v in values.items()} for stage, values in figures.latency_ms.items()},
         "per_minute": [{"minute": m.minute.isoformat(), **m.counts} for m in figures.per_minute],

@@ -90,6 +90,7 @@ class JourneyAnswers(BaseModel):
     payment: PaymentAnswers | None = None
     contact: ContactAnswers | None = None
     idempotency_key: str | None = None
+    preview_digest: str | None = None  # of the bill estimate last shown on check answers, sent with the notification
     submitted: SubmittedReceipt | None = None
 
 

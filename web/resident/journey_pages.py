@@ -31,6 +31,7 @@ from web.intake.acceptance import (
 from web.intake.runtime import WebRuntime
 from web.kind_wording import RESIDENT_CHOICES
 from web.resident.answers import DISREGARD_LABELS, TENURE_LABELS, JourneyAnswers, Person, SubmittedReceipt
+from web.resident.bill_estimate import ESTIMATE_NOTE, EstimateView, estimate_for
 from web.resident.check_answers import check_answer_sections
 from web.resident.forms import (
     NO_DISREGARD,
@@ -380,10 +381,11 @@ async def contact_answer(request: Request) -> Response:
 
 # -- check answers, send, confirmation ----------------------------------------------------------------------
 
-def _check_form(request: Request, journey: Journey, errors: FormErrors, status_code: int = 200) -> Response:
+def _check_form(request: Request, journey: Journey, errors: FormErrors, status_code: int = 200,
+                estimate: EstimateView | None = None) -> Response:
     return render_page(request, "resident/check_answers.html", {
         "errors": errors, "sections": check_answer_sections(journey.answers),
-        "back": "/moving/contact",
+        "back": "/moving/contact", "estimate": estimate, "estimate_note": ESTIMATE_NOTE,
     }, status_code=status_code if not errors else 400)
 
 
@@ -395,10 +397,12 @@ async def check_page(request: Request) -> Response:
     unanswered = [path for path, answered in question_paths(journey.answers) if not answered]
     if unanswered:
         return RedirectResponse(unanswered[0], status_code=303)
-    if journey.answers.idempotency_key is None:
-        journey.answers.idempotency_key = str(uuid.uuid4())
+    shown_before = journey.answers.preview_digest
+    estimate = await estimate_for(request, journey.answers)  # keeps the digest of what is shown, to send with it
+    if journey.answers.idempotency_key is None or journey.answers.preview_digest != shown_before:
+        journey.answers.idempotency_key = journey.answers.idempotency_key or str(uuid.uuid4())
         await save(request, journey)
-    return _check_form(request, journey, FormErrors())
+    return _check_form(request, journey, FormErrors(), estimate=estimate)
 
 
 @router.post("/moving/check")

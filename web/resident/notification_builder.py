@@ -23,4 +23,5 @@ def notification_request(answers: JourneyAnswers, today: date) -> NotificationRe
     if next_path(answers) != CHECK_PATH or answers.contact is None:
         raise ValueError("the journey is not complete")
     contact = Contact(full_name=answers.contact.full_name, email=answers.contact.email, phone=answers.contact.phone)
-    return NotificationRequest(contact=contact, change=journey.build(answers, today))
+    return NotificationRequest(contact=contact, change=journey.build(answers, today),
+                               preview_digest=answers.preview_digest)

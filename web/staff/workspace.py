@@ -16,7 +16,7 @@ from adapters.revenues_port import AccountView, RegisterProperty, RevenuesReader
 from schemas.formats import normalise_postcode, normalise_uprn
 from web.in_thread import in_thread
 from web.kind_wording import STAFF_LABELS
-from web.staff.year_money import InstalmentState, YearMoney, instalment_states, money_by_year
+from web.staff.year_money import YearInstalments, YearMoney, instalments_by_year, money_by_year
 from web.staff_shell.guard import StaffApiUser, StaffPageUser, staff_shell
 from web.staff_shell.pages import render_staff_page
 from web.stores.workspace_queries import AccountUpdate
@@ -70,7 +70,7 @@ class AccountPage:
     property: RegisterProperty | None
     others: list[AccountView]
     years: list[YearMoney]
-    instalments: list[InstalmentState]
+    instalments: list[YearInstalments]
 
 
 @router.get("/staff/accounts/{account_ref}")
@@ -83,8 +83,9 @@ async def account_page(request: Request, account_ref: str, user: StaffPageUser) 
     prop = await in_thread(reader.property, account.uprn)
     others = [a for a in await in_thread(reader.accounts_at, account.uprn) if a.account_ref != account_ref]
     notifications = await in_thread(staff_shell(request).queries.touching_account, account_ref)
+    page = AccountPage(account, prop, others, money_by_year(account), instalments_by_year(account))
     return render_staff_page(request, "staff/account.html", user, "/staff", {
-        "page": AccountPage(account, prop, others, money_by_year(account), instalment_states(account)), "money": money,
+        "page": page, "money": money,
         "notifications": notifications, "kind_labels": STAFF_LABELS,
     })
 

@@ -39,18 +39,73 @@ class YearMoney:
 
 @dataclass(frozen=True)
 class InstalmentState:
-    """An instalment still demanded, with what is left of it once the year's payments are credited."""
+    """An instalment with what is left of it once the year's payments are credited, or superseded.
+
+    A superseded instalment is no longer demanded: a revised demand (or a final bill) replaced it, and what was
+    paid towards it counts towards the revised plan.
+    """
 
     instalment: InstalmentRow
     left_pence: int
+    superseded: bool = False
 
     @property
     def state(self) -> str:
+        if self.superseded:
+            return "Superseded"
         if self.left_pence == 0:
             return "Paid"
         if self.left_pence < self.instalment.amount_pence:
             return f"Part paid, {money(self.left_pence)} left"
         return "To pay"
+
+    @property
+    def detail(self) -> str:
+        """What the state means for the officer, beside the tag."""
+        if self.superseded:
+            return "replaced by a revised demand; no longer due"
+        if 0 < self.left_pence < self.instalment.amount_pence:
+            return f"{money(self.left_pence)} left to pay"
+        return ""
+
+    @property
+    def tag_colour(self) -> str:
+        """The GOV.UK tag modifier for the state (the text says it too: colour is never the only sign)."""
+        if self.superseded:
+            return "govuk-tag--grey"
+        if self.left_pence == 0:
+            return "govuk-tag--green"
+        return "govuk-tag--yellow" if self.left_pence < self.instalment.amount_pence else "govuk-tag--blue"
+
+
+@dataclass(frozen=True)
+class YearInstalments:
+    """One financial year's instalments as the account holds them: live (to pay or paid) and superseded."""
+
+    financial_year: int
+    instalments: tuple[InstalmentState, ...]
+
+    @property
+    def label(self) -> str:
+        return FinancialYear(self.financial_year).label
+
+    @property
+    def live_pence(self) -> int:
+        return sum(s.instalment.amount_pence for s in self.instalments if not s.superseded)
+
+    @property
+    def superseded_pence(self) -> int:
+        return sum(s.instalment.amount_pence for s in self.instalments if s.superseded)
+
+
+def instalments_by_year(account: AccountView) -> list[YearInstalments]:
+    """Each year's instalments, live and superseded together in due order, oldest year first."""
+    live = instalment_states(account)
+    superseded = [InstalmentState(i, i.amount_pence, superseded=True) for i in account.superseded_instalments]
+    years = sorted({s.instalment.financial_year for s in (*live, *superseded)})
+    return [YearInstalments(year, tuple(sorted(
+        (s for s in (*live, *superseded) if s.instalment.financial_year == year),
+        key=lambda s: (s.instalment.due_date, s.superseded, s.instalment.sequence)))) for year in years]
 
 
 def instalment_states(account: AccountView) -> list[InstalmentState]:

@@ -49,6 +49,10 @@ class _StoreFigures(Collector):
                                 value=rate if rate is not None else float("nan"))
         yield GaugeMetricFamily("ctax_notifications_today", "Notifications finished today",
                                 value=figures.today_total)
+        matched = figures.preview_match_rate
+        yield GaugeMetricFamily("ctax_bill_preview_matched_ratio",
+                                "Share of today's applied notifications sent after a bill preview whose applied "
+                                "amounts equal the preview", value=matched if matched is not None else float("nan"))
 
 
 class WebPrometheus:

@@ -8,6 +8,8 @@ enforce ``VARCHAR`` lengths, so there is nothing to do there.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Column, Engine, String, inspect, text
 
 
@@ -23,6 +25,17 @@ def widen_to_declared(engine: Engine, column: Column[str]) -> None:
     with engine.begin() as conn:
         # Names come from our own table definitions, never from input.
         conn.execute(text(f'ALTER TABLE "{table}" ALTER COLUMN "{column.name}" TYPE VARCHAR({column.type.length})'))
+
+
+def add_missing_nullable_column(engine: Engine, column: Column[Any]) -> None:
+    """Add a nullable column a later release declared to a table an earlier one created (NULL in each row)."""
+    table = column.table.name
+    if column.name in {c["name"] for c in inspect(engine).get_columns(table)}:
+        return
+    kind = column.type.compile(dialect=engine.dialect)
+    with engine.begin() as conn:
+        # Names and types come from our own table definitions, never from input.
+        conn.execute(text(f'ALTER TABLE "{table}" ADD COLUMN "{column.name}" {kind}'))
 
 
 def add_missing_text_column(engine: Engine, column: Column[str]) -> None:

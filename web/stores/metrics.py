@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Engine,
@@ -28,7 +29,7 @@ from sqlalchemy import (
 )
 
 from schemas.events import NotificationMetric
-from web.stores.column_widening import widen_to_declared
+from web.stores.column_widening import add_missing_nullable_column, widen_to_declared
 from web.stores.database import as_utc, create_tables, metadata
 
 LONDON = ZoneInfo("Europe/London")
@@ -50,6 +51,8 @@ metric_table = Table(
     Column("baseline_cost_pence", BigInteger, nullable=False),
     Column("saving_pence", BigInteger, nullable=False),
     Column("cost_model_version", String(40), nullable=False),
+    # Applied: whether the amounts applied equal the bill preview shown before sending; NULL: no preview.
+    Column("preview_matched", Boolean, nullable=True),
 )
 
 
@@ -99,6 +102,13 @@ class OpsFigures:
     notifications_to_date: int
     cost_model_versions: list[str] = field(default_factory=list)
     by_kind: dict[str, KindFigures] = field(default_factory=dict)
+    previewed_today: int = 0  # applied today with a bill preview shown before sending
+    preview_matched_today: int = 0  # of those, applied exactly as previewed
+
+    @property
+    def preview_match_rate(self) -> float | None:
+        """Share of today's applied notifications with a bill preview whose applied amounts equal it."""
+        return None if self.previewed_today == 0 else self.preview_matched_today / self.previewed_today
 
     @property
     def today_total(self) -> int:
@@ -124,6 +134,7 @@ class MetricsStore:
     def create_schema(self) -> None:
         create_tables(self._engine, metric_table)
         widen_to_declared(self._engine, metric_table.c.kind)
+        add_missing_nullable_column(self._engine, metric_table.c.preview_matched)
 
     def record(self, metrics: Iterable[NotificationMetric]) -> list[NotificationMetric]:
         """Store metrics not seen before; return the ones that were new (for the Prometheus counters)."""
@@ -144,7 +155,8 @@ class MetricsStore:
         since = min(window_start, day_start)
         columns = [metric_table.c.kind, metric_table.c.outcome, metric_table.c.completed_at,
                    metric_table.c.validate_ms, metric_table.c.assess_ms, metric_table.c.apply_ms,
-                   metric_table.c.end_to_end_ms, metric_table.c.saving_pence, metric_table.c.cost_model_version]
+                   metric_table.c.end_to_end_ms, metric_table.c.saving_pence, metric_table.c.cost_model_version,
+                   metric_table.c.preview_matched]
         with self._engine.connect() as conn:
             rows = conn.execute(select(*columns).where(metric_table.c.completed_at >= since)).all()
             to_date = conn.execute(
@@ -158,7 +170,8 @@ class MetricsStore:
         saving_today = 0
         saving_by_kind: Counter[str] = Counter()
         versions: set[str] = set()
-        for kind, outcome, completed, validate, assess, apply, end_to_end, saving, version in rows:
+        previews: Counter[bool] = Counter()
+        for kind, outcome, completed, validate, assess, apply, end_to_end, saving, version, matched in rows:
             completed = as_utc(completed)
             minute = completed.replace(second=0, microsecond=0)
             if minute in per_minute:
@@ -169,6 +182,8 @@ class MetricsStore:
                 saving_today += saving
                 saving_by_kind[kind] += saving
                 versions.add(version)
+                if matched is not None:
+                    previews[bool(matched)] += 1
                 for stage, value in zip(STAGES, (validate, assess, apply, end_to_end), strict=True):
                     if value is not None:
                         samples[stage].append(value)
@@ -184,6 +199,7 @@ class MetricsStore:
             saving_to_date_pence=int(to_date[1]), notifications_to_date=int(to_date[0]),
             cost_model_versions=sorted(versions),
             by_kind=_by_kind(by_kind_outcome, saving_by_kind),
+            previewed_today=previews[True] + previews[False], preview_matched_today=previews[True],
         )
 
 
@@ -201,5 +217,5 @@ def _row(metric: NotificationMetric) -> dict[str, object]:
         "validate_ms": metric.validate_ms, "assess_ms": metric.assess_ms, "apply_ms": metric.apply_ms,
         "end_to_end_ms": metric.end_to_end_ms, "digital_cost_pence": metric.digital_cost_pence,
         "baseline_cost_pence": metric.baseline_cost_pence, "saving_pence": metric.saving_pence,
-        "cost_model_version": metric.cost_model_version,
+        "cost_model_version": metric.cost_model_version, "preview_matched": metric.preview_matched,
     }

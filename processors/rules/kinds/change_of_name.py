@@ -41,5 +41,6 @@ def account_as_replayed(change: NameChange, account: OpenAccount) -> OpenAccount
 RULES = KindRules(
     kind=ChangeKind.CHANGE_OF_NAME, change_type=NameChange,
     asks_back_office=frozenset({BackOfficeRequest.AMEND_ACCOUNT}), properties=the_address, assess=assess,
+    preview_shows=frozenset({BackOfficeRequest.AMEND_ACCOUNT}),
     backdating_matters=False, account_as_replayed=account_as_replayed,
 )

@@ -32,4 +32,5 @@ def assess(change: HouseholdChange, validated: ValidatedNotification, notice: da
 RULES = KindRules(
     kind=ChangeKind.HOUSEHOLD_CHANGE, change_type=HouseholdChange,
     asks_back_office=frozenset({BackOfficeRequest.AMEND_ACCOUNT}), properties=the_address, assess=assess,
+    preview_shows=frozenset({BackOfficeRequest.AMEND_ACCOUNT}),
 )

@@ -57,6 +57,10 @@ class KindRules(Generic[ChangeT]):
     officers_only: bool = False
     # The open account a replay rebuilds, for a kind whose facts the revenues system does not keep.
     account_as_replayed: Callable[[ChangeT, OpenAccount], OpenAccount] = as_recorded
+    # The parts of the change that are the notifier's own bill, shown in the bill preview (processors/preview):
+    # an account they open, or one of theirs that ends or is amended (shown only when they give its number).
+    # Empty: no preview figures (a kind only an officer sends).
+    preview_shows: frozenset[BackOfficeRequest] = frozenset()
 
 
 def the_address(change: Any) -> tuple[NamedProperty, ...]:

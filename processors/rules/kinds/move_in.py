@@ -23,4 +23,5 @@ RULES = KindRules(
     kind=ChangeKind.MOVE_IN, change_type=MoveIn,
     asks_back_office=frozenset({BackOfficeRequest.END_LIABILITY, BackOfficeRequest.OPEN_ACCOUNT}),
     properties=the_address, assess=assess,
+    preview_shows=frozenset({BackOfficeRequest.OPEN_ACCOUNT}),
 )

@@ -29,4 +29,5 @@ RULES = KindRules(
     kind=ChangeKind.MOVE_OUT, change_type=MoveOut,
     asks_back_office=frozenset({BackOfficeRequest.END_LIABILITY, BackOfficeRequest.OPEN_ACCOUNT}),
     properties=the_address, assess=assess,
+    preview_shows=frozenset({BackOfficeRequest.END_LIABILITY}),
 )

@@ -32,4 +32,5 @@ RULES = KindRules(
     kind=ChangeKind.MOVE_WITHIN, change_type=MoveWithin,
     asks_back_office=frozenset({BackOfficeRequest.END_LIABILITY, BackOfficeRequest.OPEN_ACCOUNT}),
     properties=properties, assess=assess,
+    preview_shows=frozenset({BackOfficeRequest.OPEN_ACCOUNT}),  # the old address's final bill: no account number asked
 )

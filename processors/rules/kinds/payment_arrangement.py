@@ -33,5 +33,6 @@ def _payment_arrangement(
 RULES = KindRules(
     kind=ChangeKind.PAYMENT_ARRANGEMENT, change_type=PaymentArrangement,
     asks_back_office=frozenset({BackOfficeRequest.AMEND_ACCOUNT}), properties=the_address, assess=assess,
+    preview_shows=frozenset({BackOfficeRequest.AMEND_ACCOUNT}),
     backdating_matters=False,
 )

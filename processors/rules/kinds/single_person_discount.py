@@ -40,4 +40,5 @@ def _spd(change: SinglePersonDiscount, current: Discount) -> Discount:
 RULES = KindRules(
     kind=ChangeKind.SINGLE_PERSON_DISCOUNT, change_type=SinglePersonDiscount,
     asks_back_office=frozenset({BackOfficeRequest.AMEND_ACCOUNT}), properties=the_address, assess=assess,
+    preview_shows=frozenset({BackOfficeRequest.AMEND_ACCOUNT}),
 )

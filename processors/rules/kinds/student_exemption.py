@@ -37,4 +37,5 @@ def assess(change: StudentExemption, validated: ValidatedNotification, notice: d
 RULES = KindRules(
     kind=ChangeKind.STUDENT_EXEMPTION, change_type=StudentExemption,
     asks_back_office=frozenset({BackOfficeRequest.AMEND_ACCOUNT}), properties=the_address, assess=assess,
+    preview_shows=frozenset({BackOfficeRequest.AMEND_ACCOUNT}),
 )

@@ -80,7 +80,8 @@ CAPABILITIES: dict[str, tuple[str, ...]] = {
     "periods, payments and revised demands": (
         "test_payments_are_read_back_with_their_dates",
         "test_a_revised_demand_folds_the_arrears_and_never_asks_twice",
-        "test_a_final_bill_is_the_sum_over_the_periods_in_force"),
+        "test_a_final_bill_is_the_sum_over_the_periods_in_force",
+        "test_the_account_shows_the_instalments_revised_demands_superseded"),
     "a change recognised by what it did (its marker lost)": (
         "test_a_resend_is_recognised_by_what_the_change_did_when_its_marker_is_lost",
         "test_a_resent_move_out_is_recognised_by_the_ending_when_its_marker_is_lost",
@@ -559,6 +560,28 @@ class RevenuesContract:
         assert [(p.paid_on, p.amount_pence) for p in ended.payments] == [(p.paid_on, p.amount_pence)
                                                                         for p in LEDGER_PAID]
         assert [c.discount_percent for c in ended.charges] == [0, 25]
+
+    def test_the_account_shows_the_instalments_revised_demands_superseded(self, ledgered: Any) -> None:
+        """The back office keeps what a revised demand replaced: the account read for staff shows it beside what
+        is still demanded, and the rules' reads never see it."""
+        assert ledgered.account(LEDGERED).superseded_instalments == ()
+        self._claim_from_october(ledgered)
+        account = ledgered.account(LEDGERED)
+        missed_on = [i for i in LEDGER_PLAN if i.due_date >= date(2025, 9, 1)]  # September missed: folded
+        assert [(i.financial_year, i.sequence, i.due_date, i.amount_pence) for i in account.superseded_instalments] \
+            == [(i.financial_year, i.sequence, i.due_date, i.amount_pence) for i in missed_on]
+        live = {(i.sequence, i.due_date) for i in account.instalments}
+        assert not live & {(i.sequence, i.due_date) for i in account.superseded_instalments}
+        held = facts_of(ledgered, OCCUPIED).open_account
+        assert sorted((i.sequence, i.due_date) for i in held.instalments) == sorted(live)
+        revised = [i for i in account.instalments if i.due_date >= date(2025, 10, 1)]
+        apply_one(ledgered, change_for(ledgered, move_out(uprn=OCCUPIED, move_date=date(2025, 10, 20),
+                                                          address=address("2 Acacia Avenue"))))
+        ended = ledgered.account(LEDGERED)
+        assert {(i.sequence, i.due_date) for i in revised} <= {(i.sequence, i.due_date)
+                                                               for i in ended.superseded_instalments}
+        assert [a.superseded_instalments for a in ledgered.accounts_at(OCCUPIED)
+                if a.account_ref == LEDGERED] == [ended.superseded_instalments]
 
     def test_a_resend_is_recognised_by_what_the_change_did_when_its_marker_is_lost(self, seeded: Any) -> None:
         arrangement = {"kind": "payment_arrangement", "uprn": OCCUPIED, "address": address("2 Acacia Avenue"),

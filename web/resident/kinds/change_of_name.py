@@ -41,4 +41,5 @@ def build(answers: JourneyAnswers, _today: date) -> Change:
 JOURNEY = ResidentKind(
     kind=ChangeKind.CHANGE_OF_NAME, addresses=HOME, questions=questions, summary=summary, build=build,
     date_question=DateQuestion("When did the name change?", "date the name changed", "For example, 27 3 2026"),
+    bill_estimate="Your bill once the name on the account is changed.",
 )

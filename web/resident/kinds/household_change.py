@@ -48,4 +48,5 @@ def build(answers: JourneyAnswers, _today: date) -> Change:
 JOURNEY = ResidentKind(
     kind=ChangeKind.HOUSEHOLD_CHANGE, addresses=HOME, questions=questions, summary=summary, build=build,
     date_question=DateQuestion("When did this happen?", "date it happened", "For example, 27 3 2026"),
+    bill_estimate="Your bill with the change to who lives there.",
 )

@@ -50,4 +50,5 @@ JOURNEY = ResidentKind(
     kind=ChangeKind.MOVE_IN, addresses=ADDRESSES, questions=questions, summary=summary, build=build,
     date_question=DateQuestion("When did you move in?", "date you moved in",
                                "If you have not moved in yet, enter the date you will move in. For example, 27 3 2026"),
+    bill_estimate="Your Council Tax at the address you are moving into, from the day you move in.",
 )

@@ -55,4 +55,5 @@ JOURNEY = ResidentKind(
     date_question=DateQuestion(
         "When did you move out?", "date you moved out",
         "If you have not moved out yet, enter the date you will move out. For example, 27 3 2026"),
+    bill_estimate="Your final bill for the address you are leaving, up to the day before you move out.",
 )

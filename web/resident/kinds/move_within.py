@@ -37,4 +37,6 @@ JOURNEY = ResidentKind(
     kind=ChangeKind.MOVE_WITHIN, addresses=ADDRESSES, questions=questions, summary=summary, build=build,
     date_question=DateQuestion("When did you move?", "date you moved",
                                "If you have not moved yet, enter the date you will move. For example, 27 3 2026"),
+    bill_estimate=("Your Council Tax at your new address, from the day you move. We will send the final bill "
+                   "for the address you are leaving separately."),
 )

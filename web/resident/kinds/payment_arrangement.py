@@ -35,4 +35,5 @@ def build(answers: JourneyAnswers, today: date) -> Change:
 
 JOURNEY = ResidentKind(
     kind=ChangeKind.PAYMENT_ARRANGEMENT, addresses=HOME, questions=questions, summary=summary, build=build,
+    bill_estimate="Your instalments with the new payment arrangement.",
 )

@@ -41,6 +41,8 @@ class ResidentKind:
     summary: Callable[[JourneyAnswers], list[Section]]
     build: Callable[[JourneyAnswers, date], Change]
     date_question: DateQuestion | None = None  # None: the kind asks for no date
+    # What the check-answers page's bill estimate shows for this kind, in a sentence (web/resident/bill_estimate.py).
+    bill_estimate: str = ""
 
 
 HOME = ((AddressRole.HOME, "the address you pay Council Tax for"),)

@@ -40,4 +40,5 @@ JOURNEY = ResidentKind(
     date_question=DateQuestion("From what date?", "date the change happened",
                                "The date the other adults left or stopped counting, or the date someone "
                                "moved in or turned 18. For example, 27 3 2026"),
+    bill_estimate="Your bill with the change to your single person discount.",
 )

@@ -35,4 +35,5 @@ JOURNEY = ResidentKind(
     kind=ChangeKind.STUDENT_EXEMPTION, addresses=HOME, questions=questions, summary=summary, build=build,
     date_question=DateQuestion("From what date has everyone been a full-time student?", "date the courses started",
                                "Usually the start of the course or of the tenancy. For example, 27 9 2026"),
+    bill_estimate="Your bill with the student exemption.",
 )

@@ -23,7 +23,7 @@ from web.staff_accounts.accounts import Role
 PUBLIC = re.compile(r"""^(
     /|/healthz|/accessibility|/cookies|/sign-in|/sign-in/oidc(/callback)?|/sign-out
     |/start[^/]*|/moving(/.*)?|/address/.*|/forwarding-address|/status(/.*)?|/check[^/]*(/.*)?
-    |/api/v1/notifications(/\{notification_id\})?
+    |/api/v1/notifications(/\{notification_id\}|/preview)?
     |/openapi\.json|/docs|/docs/oauth2-redirect|/redoc
 )$""", re.VERBOSE)
 PROTECTED_PREFIXES = ("/staff", "/ops", "/landlords")

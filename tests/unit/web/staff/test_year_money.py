@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from adapters.revenues_port import AccountView, ChargeRow, InstalmentRow, PaymentRow
-from web.staff.year_money import instalment_states, money_by_year
+from web.staff.year_money import instalment_states, instalments_by_year, money_by_year
 
 
 def _view(*, charge: int, paid: int, demanded: int) -> AccountView:
@@ -53,3 +53,22 @@ def test_payments_are_credited_to_the_instalments_still_demanded_oldest_first() 
     revised = _plan(35000, 35000, first=5)
     assert _states(revised, 10000, 10000, 10000) == ["To pay", "To pay"]
     assert _states(revised, 10000, 10000, 10000, 5000) == ["Part paid, £300.00 left", "To pay"]
+
+
+def test_each_year_shows_its_live_and_superseded_instalments_together_in_due_order() -> None:
+    kept = _plan(10000, 10000)  # April and May, paid
+    missed_on = (InstalmentRow(2026, 3, date(2026, 6, 1), 10000), InstalmentRow(2026, 4, date(2026, 7, 1), 10000))
+    revised = (InstalmentRow(2026, 5, date(2026, 7, 1), 40000), InstalmentRow(2026, 6, date(2026, 8, 1), 40000))
+    view = AccountView(
+        account_ref="A1", uprn="1", liability_start=date(2020, 4, 1), liability_end=None,
+        liable_persons=("Alex Jones",), discount_code=None, discount_percent=0,
+        charges=(ChargeRow(2026, date(2026, 4, 1), date(2027, 3, 31), 365, "A", 100000, None, 0, 100000),),
+        instalments=(*kept, *revised), superseded_instalments=missed_on,
+        payments=(PaymentRow(2026, date(2026, 4, 1), 10000), PaymentRow(2026, date(2026, 5, 1), 10000)))
+    (year,) = instalments_by_year(view)
+    assert year.label == "2026/27"
+    assert [(s.instalment.sequence, s.state) for s in year.instalments] == [
+        (1, "Paid"), (2, "Paid"), (3, "Superseded"), (5, "To pay"), (4, "Superseded"), (6, "To pay")]
+    assert (year.live_pence, year.superseded_pence) == (100000, 20000)
+    assert {s.tag_colour for s in year.instalments if s.superseded} == {"govuk-tag--grey"}
+    assert all("revised demand" in s.detail for s in year.instalments if s.superseded)
