@@ -268,3 +268,21 @@ def test_an_officer_naming_the_owner_opens_their_account_and_corrects_the_regist
         result = assess(validated(corrected, props), RULES, submitted)
         assert isinstance(result, AccountChange), result
         assert result.openings[0].liable_persons == ("Quayside Homes Ltd",)
+
+
+def test_an_officers_rebill_of_the_owners_account_bills_a_new_year_from_the_empty_home_schedule() -> None:
+    # Empty since 10 January 2024; the owner's account holds 2024/25 only. Rebilled from 1 April 2025 in June, the
+    # new year is a year and more empty: the band's charge and the premium's own line, all year.
+    held = OpenAccount(account_ref="000000011", liability_start=date(2024, 1, 10), discount_percent=0,
+                       unoccupied_since=date(2024, 1, 10), liable_persons=(OWNER,),
+                       charges=assessed_lines(unoccupied_periods(date(2024, 4, 1), date(2025, 3, 31), "B",
+                                                                 EmptyHome(date(2024, 1, 10)), RULES.empty_homes)))
+    rebill = {"kind": "rebill", "uprn": "100090000004", "address": {"line_1": "4 Acacia Avenue", "town": "Exampleton",
+              "postcode": "ZY1 5AB"}, "from_date": date(2025, 4, 1), "reason": "annual billing"}
+    n = notification(rebill, submitted_at=datetime(2025, 6, 2, tzinfo=UTC), channel="officer_correction")
+    result = assess(validated(n, facts(band="B", open_account=held)), RULES, datetime(2025, 6, 2, tzinfo=UTC))
+    assert isinstance(result, AccountChange), result
+    (amendment,) = result.amendments
+    assert [line for line in lines_of(amendment.charges) if line[0] >= date(2025, 4, 1)] == [
+        (date(2025, 4, 1), date(2026, 3, 31), None, 0, pence(date(2025, 4, 1), date(2026, 3, 31), "B", 100)),
+        (date(2025, 4, 1), date(2026, 3, 31), "LTEP", -100, pence(date(2025, 4, 1), date(2026, 3, 31), "B", 100))]
