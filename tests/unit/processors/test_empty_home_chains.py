@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -45,7 +46,7 @@ def test_every_day_after_a_move_out_someone_is_liable(left: date, gap: int, newc
                      if a.liability_end is None or a.liability_end >= a.liability_start),
                     key=lambda a: a.liability_start)
     assert liable[0].liability_start == date(2021, 3, 1)
-    for before, after in zip(liable, liable[1:], strict=False):
+    for before, after in pairwise(liable):
         assert before.liability_end is not None
         assert after.liability_start == before.liability_end + ONE_DAY  # no gap, no day twice
     assert liable[-1].liability_end is None
