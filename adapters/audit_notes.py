@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from schemas.events import AccountAmendment, AccountChange, Instalment, LiabilityEnding, LiabilityOpening, YearBill
+from schemas.events import (
+    AccountAmendment,
+    AccountChange,
+    CreditTransfer,
+    Instalment,
+    LiabilityEnding,
+    LiabilityOpening,
+    RefundInstruction,
+    YearBill,
+)
 from schemas.notification import Address
 
 
@@ -27,7 +36,7 @@ def ending_note(change: AccountChange, ending: LiabilityEnding) -> str:
         else "nothing further due"
     )
     if ending.year_bills:  # each year's demand stands alone: say what each year comes to, a credit with its year
-        balance = year_balances(ending.year_bills, ending.instalments)
+        balance = year_balances(ending.year_bills, ending.instalments, ending.credit_transfers, ending.refunds)
     forwarding = ending.forwarding_address
     final_bill = f" Final bill to {one_line(forwarding)}." if forwarding else ""
     return (
@@ -36,18 +45,56 @@ def ending_note(change: AccountChange, ending: LiabilityEnding) -> str:
     )
 
 
-def year_balances(bills: Sequence[YearBill], instalments: Sequence[Instalment]) -> str:
-    """Each year's revised demand or credit, in words: a credit is an amount to refund or transfer, never negative."""
-    return "; ".join(_year_balance(bill, [i for i in instalments if i.financial_year == bill.financial_year])
+def year_balances(bills: Sequence[YearBill], instalments: Sequence[Instalment],
+                  transfers: Sequence[CreditTransfer] = (), refunds: Sequence[RefundInstruction] = ()) -> str:
+    """Each year's revised demand or credit, in words: a credit is an amount to refund or transfer (or, with
+    ``transfers`` and ``refunds`` taking it off the account, where it went), never negative."""
+    return "; ".join(_year_balance(bill, [i for i in instalments if i.financial_year == bill.financial_year],
+                                   [t for t in transfers if t.financial_year == bill.financial_year],
+                                   [r for r in refunds if r.financial_year == bill.financial_year])
                      for bill in bills)
 
 
-def _year_balance(bill: YearBill, instalments: Sequence[Instalment]) -> str:
+def _year_balance(bill: YearBill, instalments: Sequence[Instalment], transfers: Sequence[CreditTransfer],
+                  refunds: Sequence[RefundInstruction]) -> str:
     if bill.balance_pence > 0:
         return f"{bill.label} balance due {money(bill.balance_pence)} in {len(instalments)} instalment(s)"
-    if bill.balance_pence < 0:
-        return f"credit {money(-bill.balance_pence)} for {bill.label} to refund or transfer"
-    return f"{bill.label} nothing further due"
+    if bill.balance_pence == 0:
+        return f"{bill.label} nothing further due"
+    credit = -bill.balance_pence
+    moved, refunded = -sum(t.amount_pence for t in transfers), sum(r.amount_pence for r in refunds)
+    if not moved and not refunded:
+        return f"credit {money(credit)} for {bill.label} to refund or transfer"
+    went = []  # (amount, where it went)
+    if moved:
+        went.append((moved, "transferred to " + " and ".join(sorted({_other_account(t) for t in transfers}))))
+    for refund in refunds:
+        went.append((refund.amount_pence, _refunded(refund)))
+    left = credit - moved - refunded
+    if len(went) == 1 and left <= 0:
+        return f"credit {money(credit)} for {bill.label} {went[0][1]}"
+    parts = [f"{money(amount)} {where}" for amount, where in went]
+    return f"credit {money(credit)} for {bill.label}: " + ", ".join(parts + ([f"{money(left)} to refund"]
+                                                                             if left > 0 else []))
+
+
+def _refunded(refund: RefundInstruction) -> str:
+    if refund.held_for_approval:
+        return f"to be refunded to {refund.bank.masked} once an officer approves (above the council's limit)"
+    return f"refunded to {refund.bank.masked}"
+
+
+def _other_account(transfer: CreditTransfer) -> str:
+    if transfer.other_account_ref is None:
+        return f"the mover's new account at property {transfer.other_uprn}"
+    return f"account {transfer.other_account_ref} (property {transfer.other_uprn})"
+
+
+def credit_arrived(transfers: Sequence[CreditTransfer]) -> str:
+    """What an account's notes say of credit moved onto it: how much, from which account, for which year."""
+    return "; ".join(f"credit {money(t.amount_pence)} transferred from {_other_account(t)} towards "
+                     f"{t.financial_year}/{(t.financial_year + 1) % 100:02d}, taken off its instalments"
+                     for t in transfers if t.amount_pence > 0)
 
 
 def stale_ending_message(ending: LiabilityEnding) -> str:
@@ -64,9 +111,12 @@ def opening_note(change: AccountChange, opening: LiabilityOpening) -> str:
     until = f" to {opening.liability_end.isoformat()}" if opening.liability_end else ""
     empty = (f", owner of the dwelling empty since {opening.unoccupied_since.isoformat()}"
              if opening.unoccupied_since else "")
+    arrived = credit_arrived(opening.credit_transfers)
+    arrived = f" {arrived[:1].upper()}{arrived[1:]}." if arrived else ""
     return (
         f"Account opened: liable from {opening.liability_start.isoformat()}{until} ({len(opening.liable_persons)} "
-        f"liable person(s){discount}{empty}); charged {money(total)} in {len(opening.instalments)} instalment(s). "
+        f"liable person(s){discount}{empty}); charged {money(total)} in {len(opening.instalments)} "
+        f"instalment(s).{arrived} "
         f"Notification {change.reference} ({change.kind.value}), notice dated {change.notice_date.isoformat()}."
     )
 

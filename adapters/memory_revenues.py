@@ -20,6 +20,7 @@ from adapters.revenues_port import (
     ExistingAccount,
     InstalmentRow,
     PaymentRow,
+    RefundRow,
     RegisterProperty,
     StaleAccountError,
     superseded_from_day,
@@ -28,11 +29,13 @@ from schemas.events import (
     AccountAmendment,
     AccountChange,
     ChargeLine,
+    CreditTransfer,
     EndedAccount,
     Instalment,
     OpenAccount,
     Payment,
     PropertyFacts,
+    RefundInstruction,
 )
 from schemas.financial_year import financial_year_of
 
@@ -204,6 +207,9 @@ class InMemoryRevenuesSystem:
                         key=lambda i: i.due_date)),
                     audit_notes=(*account.view.audit_notes, AuditNote(
                         applied_at, PROCESSOR_AUTHOR, change.notification_id, ending_note(change, ending))),
+                    payments=(*account.view.payments, *transfer_postings(ending.credit_transfers),
+                              *refund_postings(ending.refunds)),
+                    refunds=(*account.view.refunds, *refund_rows(ending.refunds)),
                 )
                 touched.append(ending.account_ref)
             for opening in change.openings:
@@ -222,6 +228,7 @@ class InMemoryRevenuesSystem:
                                            opening_note(change, opening)),),
                     twelve_instalments=opening.twelve_instalments, payment_day=opening.payment_day,
                     unoccupied_since=opening.unoccupied_since,
+                    payments=transfer_postings(opening.credit_transfers),
                 ))
                 if opening.unoccupied_since is not None and opening.liable_persons:  # the owner, as registered
                     work.properties[opening.uprn] = replace(work.properties[opening.uprn],
@@ -264,6 +271,22 @@ def _amend(work: _State, change: AccountChange, amendment: AccountAmendment, app
         audit_notes=(*view.audit_notes, AuditNote(applied_at, PROCESSOR_AUTHOR, change.notification_id,
                                                   amendment_note(change, amendment))),
     )
+
+
+def transfer_postings(transfers: Iterable[CreditTransfer]) -> tuple[PaymentRow, ...]:
+    """Credit moved off or onto an account, as the payment rows the back office posts for it."""
+    return tuple(PaymentRow(t.financial_year, t.transferred_on, t.amount_pence) for t in transfers)
+
+
+def refund_postings(refunds: Iterable[RefundInstruction]) -> tuple[PaymentRow, ...]:
+    """A refund not held for approval is posted at once, as a negative payment towards its year."""
+    return tuple(PaymentRow(r.financial_year, r.instructed_on, -r.amount_pence) for r in refunds
+                 if not r.held_for_approval)
+
+
+def refund_rows(refunds: Iterable[RefundInstruction]) -> tuple[RefundRow, ...]:
+    return tuple(RefundRow(r.financial_year, r.amount_pence, r.bank.masked, r.held_for_approval, r.instructed_on)
+                 for r in refunds)
 
 
 def _money(view: AccountView) -> dict[str, Any]:

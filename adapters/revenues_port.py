@@ -83,6 +83,17 @@ class PaymentRow:
 
 
 @dataclass(frozen=True)
+class RefundRow:
+    """A refund of a final bill's credit the back office holds: to the account shown masked, or held for approval."""
+
+    financial_year: int
+    amount_pence: int
+    masked_bank_account: str
+    held_for_approval: bool
+    instructed_on: date
+
+
+@dataclass(frozen=True)
 class AuditNote:
     noted_at: datetime
     author: str
@@ -129,6 +140,7 @@ class AccountView:
     twelve_instalments: bool = False
     payment_day: int | None = None
     payments: tuple[PaymentRow, ...] = ()
+    refunds: tuple[RefundRow, ...] = ()  # refunds of its final bill's credit
     superseded_instalments: tuple[InstalmentRow, ...] = ()
     unoccupied_since: date | None = None  # an owner's liability for the dwelling empty since this day
 

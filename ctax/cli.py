@@ -511,6 +511,15 @@ def retention_run() -> None:
         click.echo(f"{store:<50} {count} deleted")
 
 
+@main.command("bank-details-key")
+def bank_details_key() -> None:
+    """Print a new key for CTAX_BANK_DETAILS_KEYS (put it first; keep older keys after it until their sealed
+    bank details are purged)."""
+    from schemas.bank_details import new_key
+
+    click.echo(new_key())
+
+
 @main.group()
 def legacy() -> None:
     """The simulated legacy revenues back office (its own process, database and rules) for tests and demos."""

@@ -176,6 +176,17 @@ class Settings(BaseSettings):
     retention_dead_letter_topic_days: int = Field(TopicRetention.dead_letter_days, ge=1)
     retention_metrics_topic_days: int = Field(TopicRetention.metrics_days, ge=1,
                                               description="The metrics stream (no personal data)")
+    # Credits (issue 16): a final bill's credit to the mover's other account, or refunded; README "Credits".
+    bank_details_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list, description="Fernet keys sealing refund bank details, comma-separated, the newest "
+        "first (`ctax bank-details-key` makes one); none: bank details for refunds are not taken")
+    modulus_tables_dir: Path | None = Field(None, description="Folder of Vocalink's current valacdos.txt and "
+                                            "scsubtab.txt; none: bank details for refunds are not taken")
+    refund_approval_threshold_pence: int = Field(50000, ge=0, description="Refunds above this wait for an "
+                                                 "officer's approval (not the officer who corrected the case)")
+    retention_refund_bank_details_days: int = Field(
+        35, ge=1, description="A paid refund's sealed bank details are kept this long (a returned payment), then "
+        "purged by `ctax retention run`")
 
     @classmethod
     def settings_customise_sources(
@@ -227,6 +238,11 @@ class Settings(BaseSettings):
                 raise ValueError(f"a premium of {percent}% after {years} year(s) empty is outside s.11B "
                                  "(at least 1 year; at most 100% from 1 year, 200% from 5, 300% from 10)")
         return value
+
+    @field_validator("bank_details_keys", mode="before")
+    @classmethod
+    def _keys_from_text(cls, value: object) -> object:
+        return [key.strip() for key in value.split(",") if key.strip()] if isinstance(value, str) else value
 
     @field_validator("oidc_role_map", mode="before")
     @classmethod

@@ -37,6 +37,11 @@ CREATE TABLE IF NOT EXISTS payment (
     id INTEGER PRIMARY KEY, account_no TEXT NOT NULL REFERENCES account (account_no),
     financial_year INTEGER NOT NULL, paid_on TEXT NOT NULL, amount_pence INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS payment_by_account ON payment (account_no);
+CREATE TABLE IF NOT EXISTS refund (
+    id INTEGER PRIMARY KEY, account_no TEXT NOT NULL REFERENCES account (account_no),
+    financial_year INTEGER NOT NULL, amount_pence INTEGER NOT NULL, account_holder TEXT NOT NULL,
+    sort_code TEXT NOT NULL, account_number TEXT NOT NULL, instructed_on TEXT NOT NULL,
+    held_for_approval INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS note (
     id INTEGER PRIMARY KEY, account_no TEXT NOT NULL REFERENCES account (account_no), reference TEXT NOT NULL,
     text TEXT NOT NULL, created_by TEXT NOT NULL, created_at TEXT NOT NULL);

@@ -2,7 +2,9 @@
 
 CSV (RFC 4180), UTF-8 as the header declares. Record types: ``H`` header, ``C`` change, ``A`` amend an open
 account, ``E`` end a liability, ``O`` open an account, ``P`` liable person of the ``O`` (or replacing ones of the
-``A``) before it, ``L`` charge line and ``I`` instalment of the ``A``, ``E`` or ``O`` before them, ``T`` trailer
+``A``) before it, ``L`` charge line and ``I`` instalment of the ``A``, ``E`` or ``O`` before them, ``M`` credit
+moved off (negative) or onto (positive) the account of the ``E`` or ``O`` before it, posted as a payment, ``F``
+refund of the final bill's credit of the ``E`` before it, ``T`` trailer
 with the count of records between header and trailer and the hash total (the sum of every ``L`` charge and ``I``
 amount, in pence). Layout 1 (moves only) is still read: its ``E`` has no expected current end, its ``O`` no
 payment arrangement, and it has no ``A``. A field that starts with an apostrophe followed by
@@ -16,7 +18,7 @@ import io
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from legacy.records import Amendment, Charge, Ending, Instalment, NoteInput, Opening
+from legacy.records import Amendment, Charge, Ending, Instalment, NoteInput, Opening, Payment, Refund
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -72,7 +74,9 @@ def _read(content: bytes) -> ImportFile:
     if rows[0][6:7] != ["UTF-8"]:
         raise ControlTotalsError("the header does not declare UTF-8")
     details = rows[1:-1]
-    hash_total = sum(int(r[10]) for r in details if r[0] == "L") + sum(int(r[5]) for r in details if r[0] == "I")
+    hash_total = (sum(int(r[10]) for r in details if r[0] == "L") + sum(int(r[5]) for r in details if r[0] == "I")
+                  + sum(abs(int(r[4])) for r in details if r[0] == "M")
+                  + sum(int(r[3]) for r in details if r[0] == "F"))
     if rows[-1][1:3] != [str(len(details)), str(hash_total)]:
         raise ControlTotalsError(f"trailer says {rows[-1][1:3]}, the file holds {len(details)} records "
                                  f"totalling {hash_total}")
@@ -83,7 +87,7 @@ def _read(content: bytes) -> ImportFile:
             records.append(ChangeRecord(reference=row[1]))
         elif kind in {"A", "E", "O"}:
             records[-1].steps.append(_step(kind, row, layout=rows[0][2]))
-        elif kind in {"P", "L", "I"}:
+        elif kind in {"P", "L", "I", "M", "F"}:
             _attach(records[-1], kind, row)
         else:
             raise ControlTotalsError(f"unknown record type {kind!r}")
@@ -146,5 +150,18 @@ def _attach(record: ChangeRecord, kind: str, row: list[str]) -> None:
         record.steps[-1] = replace(step, liable_persons=(*step.liable_persons, row[2]))
     elif kind == "L":
         record.steps[-1] = replace(step, charges=(*step.charges, _charge(row)))
+    elif kind == "F":
+        if not isinstance(step, Ending):
+            raise ControlTotalsError("an F record must follow an E record")
+        fy, pence, holder, sort_code, account_number, instructed_on, held = row[2:9]
+        refund = Refund(int(fy), int(pence), holder, sort_code, account_number, date.fromisoformat(instructed_on),
+                        held_for_approval=_yes_no(held))
+        record.steps[-1] = replace(step, refunds=(*step.refunds, refund))
+    elif kind == "M":
+        if not isinstance(step, Ending | Opening):
+            raise ControlTotalsError("an M record must follow an E or O record")
+        fy, paid_on, pence = row[2:5]
+        moved = Payment(int(fy), date.fromisoformat(paid_on), int(pence))
+        record.steps[-1] = replace(step, credit_transfers=(*step.credit_transfers, moved))
     else:
         record.steps[-1] = replace(step, instalments=(*step.instalments, _instalment(row)))

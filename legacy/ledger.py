@@ -23,6 +23,8 @@ from legacy.records import (
     NoteInput,
     Opening,
     Payment,
+    Refund,
+    RefundHeld,
     RefusalError,
 )
 
@@ -71,9 +73,11 @@ class Ledger:
             "SELECT * FROM payment WHERE account_no = ? ORDER BY paid_on, id", (account_no,)))
         notes = tuple(_note(r) for r in self._conn.execute(
             "SELECT * FROM note WHERE account_no = ? ORDER BY id", (account_no,)))
+        refunds = tuple(_refund(r) for r in self._conn.execute(
+            "SELECT * FROM refund WHERE account_no = ? ORDER BY id", (account_no,)))
         summary = self._summary(row)
         return Account(**{**vars(summary), "liable_persons": persons, "charges": charges,
-                          "instalments": instalments, "payments": payments, "notes": notes,
+                          "instalments": instalments, "payments": payments, "notes": notes, "refunds": refunds,
                           "superseded_instalments": superseded})
 
     def notes_by_reference(self, references: Sequence[str]) -> list[Note]:
@@ -104,6 +108,8 @@ class Ledger:
                          "AND due_date >= ? AND superseded = 0",
                          (ending.account_no, ending.replace_from_year, ending.instalments_from.isoformat()))
             self._write_lines(ending.account_no, ending.charges, ending.instalments)
+            _write_payments(conn, ending.account_no, ending.credit_transfers)
+            _write_refunds(conn, ending.account_no, ending.refunds)
             note_id = self._write_note(ending.account_no, ending.note)
             conn.execute("UPDATE account SET liability_end = ?, end_note_id = ? WHERE account_no = ?",
                          (ending.liability_end.isoformat(), note_id, ending.account_no))
@@ -187,6 +193,7 @@ class Ledger:
             if opening.unoccupied_since is not None:  # the owner's account: the register names them owner
                 conn.execute("UPDATE property SET owner_name = ? WHERE uprn = ?",
                              (opening.liable_persons[0], opening.uprn))
+            _write_payments(conn, account_no, opening.credit_transfers)
             note_id = self._write_note(account_no, opening.note)
             if opening.liability_end is not None:  # the note that opened it also ended it
                 conn.execute("UPDATE account SET end_note_id = ? WHERE account_no = ?", (note_id, account_no))
@@ -299,6 +306,28 @@ def _payment(row: sqlite3.Row) -> Payment:
 def _write_payments(conn: sqlite3.Connection, account_no: str, payments: Iterable[Payment]) -> None:
     conn.executemany("INSERT INTO payment (account_no, financial_year, paid_on, amount_pence) VALUES (?, ?, ?, ?)",
                      [(account_no, p.financial_year, p.paid_on.isoformat(), p.amount_pence) for p in payments])
+
+
+def _write_refunds(conn: sqlite3.Connection, account_no: str, refunds: Iterable[Refund]) -> None:
+    """Record each refund; one not held for approval is posted at once as a negative payment towards its year."""
+    for refund in refunds:
+        if len(refund.sort_code) != 6 or len(refund.account_number) != 8 or not refund.account_holder:
+            raise RefusalError("BANK_DETAILS_INVALID", "A refund needs the account holder, a 6-digit sort code and "
+                                                       "an 8-digit account number")
+        conn.execute("INSERT INTO refund (account_no, financial_year, amount_pence, account_holder, sort_code, "
+                     "account_number, instructed_on, held_for_approval) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                     (account_no, refund.financial_year, refund.amount_pence, refund.account_holder,
+                      refund.sort_code, refund.account_number, refund.instructed_on.isoformat(),
+                      int(refund.held_for_approval)))
+        if not refund.held_for_approval:
+            _write_payments(conn, account_no, (Payment(refund.financial_year, refund.instructed_on,
+                                                       -refund.amount_pence),))
+
+
+def _refund(row: sqlite3.Row) -> RefundHeld:
+    masked = f"sort code **-**-{row['sort_code'][-2:]}, account ****{row['account_number'][-4:]}"
+    return RefundHeld(row["financial_year"], row["amount_pence"], masked, bool(row["held_for_approval"]),
+                      date.fromisoformat(row["instructed_on"]))
 
 
 def _note(row: sqlite3.Row) -> Note:

@@ -37,6 +37,30 @@ class Payment:
 
 
 @dataclass(frozen=True)
+class Refund:
+    """Refund a year's credit on a final bill to a UK bank account (held: not paid until an officer approves)."""
+
+    financial_year: int
+    amount_pence: int
+    account_holder: str
+    sort_code: str
+    account_number: str
+    instructed_on: date
+    held_for_approval: bool = False
+
+
+@dataclass(frozen=True)
+class RefundHeld:
+    """A refund as the back office shows it to callers: the bank account masked."""
+
+    financial_year: int
+    amount_pence: int
+    masked: str
+    held_for_approval: bool
+    instructed_on: date
+
+
+@dataclass(frozen=True)
 class NoteInput:
     """A note a caller asks to be written: its reference is the caller's own, searched later."""
 
@@ -62,6 +86,8 @@ class Ending:
     instalments: tuple[Instalment, ...]
     note: NoteInput
     expected_liability_end: date | None = None
+    credit_transfers: tuple[Payment, ...] = ()  # credit moved off the account: posted as (negative) payments
+    refunds: tuple[Refund, ...] = ()  # the final bill's credit refunded; those not held posted as (negative) payments
 
 
 @dataclass(frozen=True)
@@ -80,6 +106,7 @@ class Opening:
     payment_day: int | None = None  # day of the month instalments fall due (None: the council's default)
     unoccupied_since: date | None = None  # the owner's account for an empty dwelling: empty since this day
     liability_end: date | None = None  # opened for days already over (ended at once); None: open
+    credit_transfers: tuple[Payment, ...] = ()  # credit moved onto the new account: posted as payments
 
 
 @dataclass(frozen=True)
@@ -140,5 +167,6 @@ class Account:
     twelve_instalments: bool = False
     payment_day: int | None = None
     ended_by_note: Note | None = None  # the note written with the account's (latest) liability end
+    refunds: tuple[RefundHeld, ...] = ()
     superseded_instalments: tuple[Instalment, ...] = ()  # given only when asked for
     unoccupied_since: str | None = None  # the owner's account for an empty dwelling: empty since this day

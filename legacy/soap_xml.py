@@ -8,7 +8,18 @@ from typing import Any
 
 from lxml import etree
 
-from legacy.records import Account, Amendment, Charge, Ending, Instalment, Note, NoteInput, Opening
+from legacy.records import (
+    Account,
+    Amendment,
+    Charge,
+    Ending,
+    Instalment,
+    Note,
+    NoteInput,
+    Opening,
+    Payment,
+    Refund,
+)
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 NS = "urn:example:legacy-revenues:1"
@@ -83,6 +94,18 @@ def _instalments(element: Any) -> tuple[Instalment, ...]:
                  for i in element.findall(f"{{{NS}}}Instalment"))
 
 
+def _credit_transfers(element: Any) -> tuple[Payment, ...]:
+    return tuple(Payment(int(text(t, "FinancialYear")), day(t, "PaidOn"), int(text(t, "AmountPence")))
+                 for t in element.findall(f"{{{NS}}}CreditTransfer"))
+
+
+def _refunds(element: Any) -> tuple[Refund, ...]:
+    return tuple(Refund(int(text(r, "FinancialYear")), int(text(r, "AmountPence")), text(r, "AccountHolder"),
+                        text(r, "SortCode"), text(r, "AccountNumber"), day(r, "InstructedOn"),
+                        held_for_approval=flag(r, "HeldForApproval"))
+                 for r in element.findall(f"{{{NS}}}Refund"))
+
+
 def note_input(element: Any) -> NoteInput:
     note = element.find(f"{{{NS}}}Note")
     if note is None:
@@ -94,7 +117,8 @@ def ending(element: Any) -> Ending:
     return Ending(text(element, "AccountNumber"), day(element, "ExpectedLiabilityStart"),
                   day(element, "LiabilityEnd"), int(text(element, "ReplaceFromYear")), day(element, "InstalmentsFrom"),
                   _charges(element), _instalments(element), note_input(element),
-                  expected_liability_end=optional_day(element, "ExpectedLiabilityEnd"))
+                  expected_liability_end=optional_day(element, "ExpectedLiabilityEnd"),
+                  credit_transfers=_credit_transfers(element), refunds=_refunds(element))
 
 
 def opening(element: Any) -> Opening:
@@ -104,7 +128,7 @@ def opening(element: Any) -> Opening:
                    twelve_instalments=flag(element, "TwelveInstalments"),
                    payment_day=optional_int(element, "PaymentDay"),
                    unoccupied_since=optional_day(element, "UnoccupiedSince"),
-                   liability_end=optional_day(element, "LiabilityEnd"))
+                   liability_end=optional_day(element, "LiabilityEnd"), credit_transfers=_credit_transfers(element))
 
 
 def amendment(element: Any) -> Amendment:
@@ -203,6 +227,12 @@ def account_response(account: Account | None) -> bytes:
             for name, value in (("FinancialYear", p.financial_year), ("PaidOn", p.paid_on),
                                 ("AmountPence", p.amount_pence)):
                 _add(payment, name, value)
+        for r in account.refunds:
+            refund = etree.SubElement(element, f"{{{NS}}}Refund")
+            for name, value in (("FinancialYear", r.financial_year), ("AmountPence", r.amount_pence),
+                                ("MaskedBankAccount", r.masked), ("InstructedOn", r.instructed_on),
+                                ("HeldForApproval", "true" if r.held_for_approval else "false")):
+                _add(refund, name, value)
         for note in account.notes:
             _note(element, note)
         for i in account.superseded_instalments:

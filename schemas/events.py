@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from schemas.notification import Address, ChangeKind, ChangeNotification, Model
+from schemas.notification import Address, ChangeKind, ChangeNotification, Model, SealedBankAccount
 
 
 class Stage(StrEnum):
@@ -64,6 +64,32 @@ class Payment(Model):
     financial_year: int
     paid_on: date
     amount_pence: int
+
+
+class CreditTransfer(Model):
+    """Credit moved between two accounts of the same person, posted on each as a payment towards one year.
+
+    Negative on the account the credit leaves, positive on the account it reaches; ``other_account_ref`` None: the
+    account the same change opens at ``other_uprn``."""
+
+    financial_year: int
+    transferred_on: date
+    amount_pence: int
+    other_uprn: str
+    other_account_ref: str | None = None
+
+
+class RefundInstruction(Model):
+    """Refund a year's credit on a final bill to the bank account the mover gave (sealed).
+
+    Held for an officer's approval when the refund is above the council's threshold; otherwise the back office
+    posts it at once, as a negative payment towards the year."""
+
+    financial_year: int
+    amount_pence: int
+    bank: SealedBankAccount
+    instructed_on: date
+    held_for_approval: bool = False
 
 
 class OpenAccount(Model):
@@ -151,6 +177,8 @@ class LiabilityEnding(Model):
     expected_liability_end: date | None = None
     forwarding_address: Address | None = None
     year_bills: tuple[YearBill, ...] = ()
+    credit_transfers: tuple[CreditTransfer, ...] = ()  # credit moved off the account (negative amounts)
+    refunds: tuple[RefundInstruction, ...] = ()  # credit refunded to the mover's bank account
 
 
 class LiabilityOpening(Model):
@@ -165,6 +193,7 @@ class LiabilityOpening(Model):
     payment_day: int | None = None
     unoccupied_since: date | None = None  # the owner's liability for an empty dwelling, empty since this day
     liability_end: date | None = None  # opened for days already over (between two occupiers); None: open
+    credit_transfers: tuple[CreditTransfer, ...] = ()  # credit moved onto the new account (positive amounts)
 
 
 class AccountAmendment(Model):

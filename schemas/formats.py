@@ -98,3 +98,22 @@ def clean_phone(raw: str) -> str:
     if not _PHONE.match(value) or not 10 <= digits <= 15:
         raise ValueError("Enter a telephone number, like 01632 960 001 or +44 808 157 0192")
     return value
+
+
+_BANK_SEPARATORS = re.compile(r"[\s-]")
+
+
+def normalise_sort_code(raw: str) -> str:
+    """Six digits; spaces and hyphens (``30-94-30``) are allowed and dropped."""
+    digits = _BANK_SEPARATORS.sub("", raw)
+    if not re.fullmatch(r"[0-9]{6}", digits):
+        raise ValueError("Enter a sort code of 6 digits, like 309430")
+    return digits
+
+
+def normalise_account_number(raw: str) -> str:
+    """Eight digits; spaces and hyphens are allowed and dropped."""
+    digits = _BANK_SEPARATORS.sub("", raw)
+    if not re.fullmatch(r"[0-9]{8}", digits):
+        raise ValueError("Enter an account number of 8 digits, like 00733445")
+    return digits

@@ -21,11 +21,14 @@ from schemas.formats import (
     clean_owner_name,
     clean_phone,
     clean_text,
+    normalise_account_number,
     normalise_postcode,
+    normalise_sort_code,
     normalise_uprn,
 )
 
 MAX_RESIDENTS = 12
+MAX_ACCOUNT_HOLDER_LENGTH = 60
 ADULT_AGE = 18
 
 
@@ -41,6 +44,13 @@ def _optional_line(value: str | None) -> str | None:
 
 def _town(value: str) -> str:
     return clean_text(value, max_length=60, what="the town or city")
+
+
+def _account_holder(value: str) -> str:
+    name = clean_name(value)
+    if len(name) > MAX_ACCOUNT_HOLDER_LENGTH:
+        raise ValueError(f"The name on the bank account must be {MAX_ACCOUNT_HOLDER_LENGTH} characters or fewer")
+    return name
 
 
 def _council_code(value: str) -> str:
@@ -228,6 +238,27 @@ class MoveIn(Model):
         return _known(self.uprn)
 
 
+class BankAccountDetails(Model):
+    """A UK bank account in clear, to refund a credit to: only ever in a request to the intake, which checks it and
+    seals it (``schemas/bank_details.py``); it never travels on a topic or rests in a store."""
+
+    account_holder: Annotated[str, AfterValidator(_account_holder)]
+    sort_code: Annotated[str, AfterValidator(normalise_sort_code)]
+    account_number: Annotated[str, AfterValidator(normalise_account_number)]
+
+    @property
+    def masked(self) -> str:
+        """What people see of an account: the last two digits of the sort code and last four of the number."""
+        return f"sort code **-**-{self.sort_code[-2:]}, account ****{self.account_number[-4:]}"
+
+
+class SealedBankAccount(Model):
+    """A bank account sealed (encrypted) under the council's key by the intake, with the masked form people see."""
+
+    ciphertext: Annotated[str, Field(min_length=1, max_length=1000)]
+    masked: Annotated[str, Field(min_length=1, max_length=60)]
+
+
 class MoveOut(Model):
     kind: Literal[ChangeKind.MOVE_OUT] = ChangeKind.MOVE_OUT
     uprn: Uprn | None
@@ -238,6 +269,9 @@ class MoveOut(Model):
     # The landlord or letting agent of a rented home (asked when the register does not know the owner, or named
     # by an officer): liable while it is empty (LGFA 1992 s.6(2)(f)).
     landlord_name: OwnerName | None = None
+    # Where to refund a final bill in credit, sealed by the intake (a request carries it in clear as
+    # ``refund_bank_account``; one that sends this field itself is refused).
+    refund_to: SealedBankAccount | None = None
 
     @model_validator(mode="after")
     def _forwarding_elsewhere(self) -> MoveOut:
@@ -442,6 +476,17 @@ class NotificationRequest(Model):
     contact: Contact
     change: Change
     preview_digest: PreviewDigest | None = None  # from POST /api/v1/notifications/preview, when one was shown
+    # A move-out may say where to refund a final bill in credit (checked and sealed at intake).
+    refund_bank_account: BankAccountDetails | None = Field(
+        None, description="Move-outs only: a UK bank account to refund a final bill in credit to. Checked with "
+        "Vocalink's modulus rules (422 naming the field when the numbers do not belong together), then sealed: it "
+        "is never stored or passed on in clear. Refused (422 refunds_not_offered) where the council takes none.")
+
+    @model_validator(mode="after")
+    def _refund_for_a_move_out(self) -> NotificationRequest:
+        if self.refund_bank_account is not None and self.change.kind is not ChangeKind.MOVE_OUT:
+            raise ValueError("Bank details for a refund are only taken with a move out of the area")
+        return self
 
 
 class ChangeNotification(Model):
@@ -466,5 +511,6 @@ class ChangeNotification(Model):
         """A digest of what changed (not who sent it or when): equal for the same move told twice.
 
         Computed once per notification (every stage that needs it reads the same value)."""
-        content = f"{self.council_code}|{self.change.model_dump_json()}".casefold()
+        # The sealed bank details differ every time they are sealed: they are not part of what changed.
+        content = f"{self.council_code}|{self.change.model_dump_json(exclude={'refund_to'})}".casefold()
         return hashlib.sha256(content.encode("utf-8")).hexdigest()

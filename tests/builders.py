@@ -17,6 +17,8 @@ RULES = CouncilRules(
     band_d_pence={2023: 207000, 2024: 217100, 2025: 228000, 2026: 239400, 2027: 251400},
     payment_day=1,
 )
+# The key refund bank details are sealed with in tests (a fixed Fernet key: test data, not a secret).
+BANK_KEY = "kG8ZJz1m2rQwT6yH4nV0pL3sX9aB5cD7eF1gH2iJ3kM="
 # ``paid`` in the account builders is a payment towards 2025/26, the year the builders' notices fall in.
 PAID_YEAR = 2025
 

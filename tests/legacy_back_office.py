@@ -24,6 +24,8 @@ from adapters.soap.revenues import SoapRevenuesSystem
 from adapters.soap.step_notes import FINGERPRINT_PREFIX
 from ctax.seeding.back_office_register import seed_back_office
 from legacy.database import create_schema
+from schemas.bank_details import BankDetailsSealer
+from tests.builders import BANK_KEY
 from tests.unit.adapters.revenues_contract import RevenuesContract
 
 NEW_ACCOUNT_REFS = ("80000001", "80000002")  # the back office numbers new accounts its own way
@@ -128,7 +130,8 @@ class SeededSoapRevenues(SoapRevenuesSystem):
     """The web-service adapter, plus the test's way to seed the back office (straight into its database)."""
 
     def __init__(self, running: RunningBackOffice, timeout_seconds: float) -> None:
-        super().__init__(running.address, timeout_seconds=timeout_seconds)
+        super().__init__(running.address, timeout_seconds=timeout_seconds,
+                         bank_details=BankDetailsSealer([BANK_KEY]))
         self.back_office = running
 
     def create_schema(self) -> None:
@@ -144,7 +147,8 @@ class SeededFileRevenues(FileRevenuesSystem):
     def __init__(self, running: RunningBackOffice, folder: Path, results_wait_seconds: float) -> None:
         assert running.results is not None
         super().__init__(outbox=Path(running.address), results=running.results, journal=folder / "journal.db",
-                         reporting_database=running.database, results_wait_seconds=results_wait_seconds)
+                         reporting_database=running.database, results_wait_seconds=results_wait_seconds,
+                         bank_details=BankDetailsSealer([BANK_KEY]))
         self.back_office = running
 
     def create_schema(self) -> None:

@@ -29,6 +29,7 @@ from web.intake.api import router as intake_router
 from web.intake.bill_preview import Previewer
 from web.intake.preview_api import router as preview_router
 from web.intake.publisher import NotificationPublisher
+from web.intake.refund_details import RefundDetails
 from web.intake.runtime import WebRuntime
 from web.kafka.status_follower import StatusFollower
 from web.landlords.routes import UPLOAD_BODY_BYTES, UPLOAD_PATH
@@ -62,6 +63,7 @@ class WebConfig:
     intake_burst: int = 100
     retention: StoreRetention | None = None  # how long the web store keeps records; None: this process never purges
     retention_interval_seconds: float = 3600.0  # how often this process purges expired records; 0 = never
+    refunds: RefundDetails | None = None  # bank details for refunds: checked and sealed with these; None: not taken
     bill_preview: Previewer | None = None  # the bill before sending (ctax wires the worker's rules in); None: not shown
 
 
@@ -87,7 +89,7 @@ def create_app(config: WebConfig) -> FastAPI:
                                             ack_timeout_seconds=config.publish_ack_timeout_seconds),
             follower=StatusFollower(config.kafka, store, codec, topic=f"{config.topic_prefix}{STATUS.name}",
                                     group_id=f"{config.topic_prefix}ctax-web-progress"),
-            admission=config.admission.gate(),
+            admission=config.admission.gate(), refunds=config.refunds,
         )
         app.state.runtime = runtime
         runtime.follower.start()

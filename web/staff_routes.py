@@ -7,6 +7,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from web.landlords.routes import router as landlords_router
+from web.ops.credits import router as ops_credits_router
 from web.ops.dashboard import router as ops_router
 from web.signin_pages.oidc_routes import router as oidc_router
 from web.signin_pages.routes import router as auth_router
@@ -17,7 +18,8 @@ from web.staff_shell.pages import render_staff_page
 
 
 def install_staff_pages(app: FastAPI) -> None:
-    for router in (auth_router, oidc_router, workspace_router, review_router, ops_router, landlords_router):
+    for router in (auth_router, oidc_router, workspace_router, review_router, ops_router, ops_credits_router,
+                   landlords_router):
         app.include_router(router)
 
     @app.exception_handler(SignInRequiredError)

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from adapters.audit_notes import amendment_note, ending_note, opening_note
 from adapters.revenues_port import RefusedChangeError, replanned_years, superseded_from_day
-from schemas.events import AccountChange, ChargeLine, Instalment
+from schemas.events import AccountChange, ChargeLine, CreditTransfer, Instalment, RefundInstruction
 from schemas.financial_year import financial_year_of
+from schemas.notification import BankAccountDetails, SealedBankAccount
+
+# Opens a refund's sealed bank details for the back office (None: the worker holds no key, and refunds are refused).
+Opener = Callable[[SealedBankAccount], BankAccountDetails] | None
+SEALED_PREFIX = "sealed:"
 
 FILE_TYPE, LAYOUT_VERSION = "CTAXCHG", "2"  # 2: expected current end, payment arrangements, amendments
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -59,6 +64,41 @@ def _lines(nid: str, charges: Sequence[ChargeLine], instalments: Sequence[Instal
     return rows
 
 
+def _transfers(nid: str, transfers: Sequence[CreditTransfer]) -> list[list[str]]:
+    """``M`` records: credit moved off (negative) or onto (positive) the account of the ``E`` or ``O`` before."""
+    return [["M", nid, str(t.financial_year), t.transferred_on.isoformat(), str(t.amount_pence)] for t in transfers]
+
+
+def _refunds(nid: str, refunds: Sequence[RefundInstruction]) -> list[list[str]]:
+    """``F`` records: the final bill's credit refunded to a bank account. The file as kept until delivered holds
+    the sealed details (in the account holder's field); ``opened_for_delivery`` puts them in clear as the file
+    goes to the back office, which pays from them."""
+    return [["F", nid, str(r.financial_year), str(r.amount_pence), SEALED_PREFIX + r.bank.ciphertext, "", "",
+             r.instructed_on.isoformat(), "Y" if r.held_for_approval else "N"] for r in refunds]
+
+
+def check_refunds_can_be_opened(change: AccountChange, opened: Opener) -> None:
+    """Raise RefusedChangeError when the change refunds a credit and the worker holds no key to open the details."""
+    if opened is None and any(ending.refunds for ending in change.endings):
+        raise RefusedChangeError("A refund's bank details cannot be opened: the worker has no CTAX_BANK_DETAILS_KEYS",
+                                 "BANK_DETAILS_KEY_MISSING")
+
+
+def opened_for_delivery(content: str, opened: Opener) -> str:
+    """The import file with each ``F`` record's sealed bank details in clear (its control totals unchanged)."""
+    if f"{SEALED_PREFIX}" not in content:
+        return content
+    assert opened is not None  # check_refunds_can_be_opened refused such a change before its file was made
+    rows = list(csv.reader(io.StringIO(content, newline="")))
+    for row in rows:
+        if row[0] == "F" and row[4].startswith(SEALED_PREFIX):
+            bank = opened(SealedBankAccount(ciphertext=row[4].removeprefix(SEALED_PREFIX), masked="-"))
+            row[4:7] = [neutralised(bank.account_holder), bank.sort_code, bank.account_number]
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue()
+
+
 def _scheme(twelve_instalments: bool) -> str:
     return "12" if twelve_instalments else "10"
 
@@ -88,6 +128,8 @@ def change_rows(change: AccountChange) -> list[list[str]]:
                      superseded_from_day(change, ending.year_bills).isoformat(),
                      ending_note(change, ending)])
         rows += _lines(nid, ending.charges, ending.instalments)
+        rows += _transfers(nid, ending.credit_transfers)
+        rows += _refunds(nid, ending.refunds)
     for opening in change.openings:
         rows.append(["O", nid, opening.uprn, opening.liability_start.isoformat(), opening.discount_code or "",
                      str(opening.discount_percent), _scheme(opening.twelve_instalments),
@@ -95,16 +137,19 @@ def change_rows(change: AccountChange) -> list[list[str]]:
                      _optional(opening.unoccupied_since), _optional(opening.liability_end)])
         rows += [["P", nid, name] for name in opening.liable_persons]
         rows += _lines(nid, opening.charges, opening.instalments)
+        rows += _transfers(nid, opening.credit_transfers)
     return rows
 
 
 def hash_total(rows: Sequence[Sequence[str]]) -> int:
-    """The sum of every charge (``L``) and instalment (``I``) amount in pence."""
-    return sum(int(r[10]) for r in rows if r[0] == "L") + sum(int(r[5]) for r in rows if r[0] == "I")
+    """The sum of every charge (``L``), instalment (``I``), credit moved (``M``, unsigned) and refund (``F``) amount
+    in pence."""
+    return (sum(int(r[10]) for r in rows if r[0] == "L") + sum(int(r[5]) for r in rows if r[0] == "I")
+            + sum(abs(int(r[4])) for r in rows if r[0] == "M") + sum(int(r[3]) for r in rows if r[0] == "F"))
 
 
 def import_file(sequence: int, council_code: str, created_at: datetime, changes: Sequence[AccountChange]) -> str:
-    """The whole file as text (UTF-8 when written), header to trailer."""
+    """The whole file as text (UTF-8 when written), header to trailer; refunds' bank details still sealed."""
     details = [row for change in changes for row in change_rows(change)]
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)

@@ -20,6 +20,7 @@ from adapters.revenues_port import (
     ChargeRow,
     InstalmentRow,
     PaymentRow,
+    RefundRow,
     RegisterProperty,
     RevenuesUnavailableError,
 )
@@ -149,13 +150,18 @@ def _view(conn: sqlite3.Connection, row: sqlite3.Row, *, with_superseded: bool =
                                            (number,)))
     notes = tuple(AuditNote(datetime.fromisoformat(r["created_at"]), r["created_by"], r["reference"], r["text"])
                   for r in conn.execute("SELECT * FROM note WHERE account_no = ? ORDER BY id", (number,)))
+    refunds = tuple(RefundRow(r["financial_year"], r["amount_pence"],
+                              f"sort code **-**-{r['sort_code'][-2:]}, account ****{r['account_number'][-4:]}",
+                              bool(r["held_for_approval"]), date.fromisoformat(r["instructed_on"]))
+                    for r in conn.execute("SELECT * FROM refund WHERE account_no = ? ORDER BY id", (number,)))
     end = row["liability_end"]
     return AccountView(account_ref=number, uprn=row["uprn"], liability_start=date.fromisoformat(row["liability_start"]),
                        liability_end=date.fromisoformat(end) if end else None, liable_persons=persons,
                        discount_code=row["discount_code"], discount_percent=row["discount_percent"],
                        charges=charges, instalments=instalments,
                        audit_notes=notes, twelve_instalments=bool(row["twelve_instalments"]),
-                       payment_day=row["payment_day"], payments=payments, superseded_instalments=superseded,
+                       payment_day=row["payment_day"], payments=payments, refunds=refunds,
+                       superseded_instalments=superseded,
                        unoccupied_since=_optional_day(row["unoccupied_since"]))
 
 

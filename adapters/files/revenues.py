@@ -30,7 +30,7 @@ from adapters.files.incidents import (
     raise_incident,
 )
 from adapters.files.journal import Journal, JournalRecord
-from adapters.files.layout import check_fits, import_file
+from adapters.files.layout import check_fits, check_refunds_can_be_opened, import_file, opened_for_delivery
 from adapters.files.outbox import Outbox
 from adapters.files.overdue import report_overdue
 from adapters.files.reporting_reader import ReportingReader
@@ -44,7 +44,9 @@ from adapters.revenues_port import (
     RevenuesUnavailableError,
     StaleAccountError,
 )
+from schemas.bank_details import BankDetailsSealer
 from schemas.events import AccountChange, PropertyFacts
+from schemas.notification import BankAccountDetails, SealedBankAccount
 
 STALE_CODES = frozenset({"ACCOUNT_CLOSED", "ACCOUNT_UNKNOWN", "LIABILITY_START_MISMATCH", "LIABILITY_END_MISMATCH",
                          "PROPERTY_OCCUPIED"})
@@ -67,7 +69,8 @@ class FileRevenuesSystem:
     def __init__(self, *, outbox: Path, results: Path, journal: Path, reporting_database: Path,
                  council_code: str = "E99999999", results_wait_seconds: float = 30.0,
                  results_alert_seconds: float = 900.0, poll_seconds: float = 0.1,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utc_now, bank_details: BankDetailsSealer | None = None) -> None:
+        self._bank_details = bank_details  # opens refunds' bank details as a file is delivered
         self._outbox = Outbox(outbox, results)
         self._journal = Journal(journal)
         self._reader = ReportingReader(reporting_database)
@@ -79,6 +82,12 @@ class FileRevenuesSystem:
 
     def close(self) -> None:
         self._journal.close()
+
+    def _opened(self, sealed: SealedBankAccount) -> BankAccountDetails:
+        if self._bank_details is None:
+            raise RevenuesUnavailableError("A refund's bank details cannot be opened: the worker has no "
+                                           "CTAX_BANK_DETAILS_KEYS (the file waits undelivered)")
+        return self._bank_details.open(sealed)
 
     # -- reads -----------------------------------------------------------------------------------------------
 
@@ -146,6 +155,7 @@ class FileRevenuesSystem:
                 continue
             try:
                 check_fits(change)
+                check_refunds_can_be_opened(change, self._opened if self._bank_details else None)
                 to_send.append(change)
             except RefusedChangeError as refusal:
                 refused[change.notification_id] = refusal
@@ -176,7 +186,7 @@ class FileRevenuesSystem:
             if pending.delivered:
                 continue
             if not self._outbox.reached_back_office(name):
-                self._outbox.deliver(name, pending.content)
+                self._outbox.deliver(name, opened_for_delivery(pending.content, self._opened))
             self._journal.mark_delivered(name, self._clock())
 
     def _await_results(self, names: Collection[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from adapters.revenues_port import (
     ChargeRow,
     InstalmentRow,
     PaymentRow,
+    RefundRow,
     RegisterProperty,
     replanned_years,
     superseded_from_day,
@@ -20,12 +22,15 @@ from schemas.events import (
     AccountAmendment,
     AccountChange,
     ChargeLine,
+    CreditTransfer,
     EndedAccount,
     Instalment,
     OpenAccount,
     Payment,
     PropertyFacts,
+    RefundInstruction,
 )
+from schemas.notification import BankAccountDetails, SealedBankAccount
 
 
 def register_property(p: Any) -> RegisterProperty:
@@ -119,6 +124,8 @@ def account_view(a: Any) -> AccountView:
         audit_notes=notes, twelve_instalments=bool(a.TwelveInstalments), payment_day=a.PaymentDay,
         unoccupied_since=a.UnoccupiedSince,
         payments=tuple(PaymentRow(p.FinancialYear, p.PaidOn, p.AmountPence) for p in a.Payment or []),
+        refunds=tuple(RefundRow(r.FinancialYear, r.AmountPence, r.MaskedBankAccount, bool(r.HeldForApproval),
+                                r.InstructedOn) for r in a.Refund or []),
     )
 
 
@@ -132,6 +139,26 @@ def charges(lines: tuple[ChargeLine, ...]) -> list[dict[str, Any]]:
 def instalments(plan: tuple[Instalment, ...]) -> list[dict[str, Any]]:
     return [{"FinancialYear": i.financial_year, "Sequence": i.sequence, "DueDate": i.due_date,
              "AmountPence": i.amount_pence} for i in plan]
+
+
+def credit_transfers(transfers: tuple[CreditTransfer, ...]) -> list[dict[str, Any]]:
+    """Credit moved off or onto an account, as the payments the back office posts for it."""
+    return [{"FinancialYear": t.financial_year, "PaidOn": t.transferred_on, "AmountPence": t.amount_pence}
+            for t in transfers]
+
+
+def refunds(instructions: tuple[RefundInstruction, ...], opened: Callable[[SealedBankAccount], BankAccountDetails]
+            ) -> list[dict[str, Any]]:
+    """Each refund with its bank account in clear, as the back office must have it to pay (over the service's
+    transport only: nothing of ours keeps it)."""
+    arguments = []
+    for refund in instructions:
+        bank = opened(refund.bank)
+        arguments.append({"FinancialYear": refund.financial_year, "AmountPence": refund.amount_pence,
+                          "AccountHolder": bank.account_holder, "SortCode": bank.sort_code,
+                          "AccountNumber": bank.account_number, "InstructedOn": refund.instructed_on,
+                          "HeldForApproval": refund.held_for_approval})
+    return arguments
 
 
 def amendment_arguments(change: AccountChange, a: AccountAmendment) -> dict[str, Any]:

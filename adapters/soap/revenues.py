@@ -68,8 +68,10 @@ from adapters.soap.step_notes import (
     step_text,
     tag_fields,
 )
+from schemas.bank_details import BankDetailsSealer, UnreadableBankDetailsError
 from schemas.events import AccountAmendment, AccountChange, LiabilityEnding, LiabilityOpening, PropertyFacts
 from schemas.financial_year import financial_year_of
+from schemas.notification import BankAccountDetails, SealedBankAccount
 
 # Refusals that mean "the account is not as assessed": the change is re-assessed by a person as stale.
 TAG_ROOM = 170  # room our step tag (with the change's fingerprint) takes at the end of a note
@@ -85,7 +87,9 @@ class SoapRevenuesSystem:
 
     def __init__(self, address: str, *, timeout_seconds: float = 10.0, attempts: int = 3,
                  backoff_seconds: float = 0.3, calls_in_flight: int = 16,
-                 make_caller: Callable[[], Caller] | None = None) -> None:
+                 make_caller: Callable[[], Caller] | None = None,
+                 bank_details: BankDetailsSealer | None = None) -> None:
+        self._bank_details = bank_details  # opens refunds' bank details for the back office; None: refunds refused
         self._callers = CallersPerThread(address, timeout_seconds=timeout_seconds, make=make_caller)
         self._attempts = attempts
         self._backoff = backoff_seconds
@@ -344,14 +348,25 @@ class SoapRevenuesSystem:
                 ExpectedLiabilityEnd=step.expected_liability_end, LiabilityEnd=step.liability_end,
                 ReplaceFromYear=financial_year_of(step.liability_end).start_year,
                 InstalmentsFrom=superseded_from_day(change, step.year_bills), Charge=records.charges(step.charges),
-                Instalment=records.instalments(step.instalments), Note=note(ending_note(change, step))))
+                Instalment=records.instalments(step.instalments),
+                CreditTransfer=records.credit_transfers(step.credit_transfers),
+                Refund=records.refunds(step.refunds, self._opened), Note=note(ending_note(change, step))))
         return str(self._call(
             "CreateAccount", Uprn=step.uprn, LiabilityStart=step.liability_start,
             LiablePerson=list(step.liable_persons), DiscountCode=step.discount_code,
             DiscountPercent=step.discount_percent, TwelveInstalments=step.twelve_instalments,
             PaymentDay=step.payment_day, UnoccupiedSince=step.unoccupied_since, LiabilityEnd=step.liability_end,
-            Charge=records.charges(step.charges),
-            Instalment=records.instalments(step.instalments), Note=note(opening_note(change, step))))
+            Charge=records.charges(step.charges), Instalment=records.instalments(step.instalments),
+            CreditTransfer=records.credit_transfers(step.credit_transfers), Note=note(opening_note(change, step))))
+
+    def _opened(self, sealed: SealedBankAccount) -> BankAccountDetails:
+        if self._bank_details is None:
+            raise BackOfficeRefusal("BANK_DETAILS_KEY_MISSING", "A refund's bank details cannot be opened: the worker "
+                                    "has no CTAX_BANK_DETAILS_KEYS")
+        try:
+            return self._bank_details.open(sealed)
+        except UnreadableBankDetailsError as error:
+            raise BackOfficeRefusal("BANK_DETAILS_UNREADABLE", str(error)) from None
 
     def _stale_problem(self, change: AccountChange) -> str | None:
         uprns = sorted({a.uprn for a in change.amendments} | {e.uprn for e in change.endings}

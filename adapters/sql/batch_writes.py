@@ -25,9 +25,11 @@ from adapters.sql.tables import (
     charge_table,
     instalment_table,
     liable_person_table,
+    payment_table,
     property_table,
+    refund_table,
 )
-from schemas.events import AccountAmendment, AccountChange, ChargeLine, Instalment
+from schemas.events import AccountAmendment, AccountChange, ChargeLine, CreditTransfer, Instalment, LiabilityEnding
 from schemas.financial_year import financial_year_of
 
 
@@ -71,6 +73,8 @@ class BatchWrites:
         self.charges: list[dict[str, Any]] = []
         self.instalments: list[dict[str, Any]] = []
         self.notes: list[dict[str, Any]] = []
+        self.payments: list[dict[str, Any]] = []  # credit moved off or onto accounts, posted as payments
+        self.refunds: list[dict[str, Any]] = []  # final bills' credit refunded (bank details sealed)
         self.applied_rows: list[dict[str, Any]] = []
         self.amended_accounts: list[dict[str, Any]] = []
         self.replaced_persons: list[str] = []
@@ -109,6 +113,8 @@ class BatchWrites:
                                "notice": superseded_from_day(change, ending.year_bills),
                                "by_nid": change.notification_id})
         self._lines(ending.account_ref, change.notification_id, ending.charges, ending.instalments)
+        self._transfers(ending.account_ref, ending.credit_transfers)
+        self._refunds(change, ending)
         self.notes.append(note(ending.account_ref, applied_at, change.notification_id, ending_note(change, ending)))
 
     def open(self, change: AccountChange, opening: Any, placeholder: str, applied_at: datetime) -> None:
@@ -124,6 +130,7 @@ class BatchWrites:
         if opening.unoccupied_since is not None and opening.liable_persons:  # the owner, as the register's
             self.owners.append({"b_uprn": opening.uprn, "b_owner": opening.liable_persons[0]})
         self._lines(placeholder, change.notification_id, opening.charges, opening.instalments)
+        self._transfers(placeholder, opening.credit_transfers)
         self.notes.append(note(placeholder, applied_at, change.notification_id, opening_note(change, opening)))
 
     def _lines(self, ref: str, notification_id: str, charges: Iterable[ChargeLine],
@@ -133,6 +140,21 @@ class BatchWrites:
         extra = {"account_ref": ref, "notification_id": notification_id, "superseded": False}
         self.charges.extend({**vars(line), **extra} for line in charges)
         self.instalments.extend({**vars(i), **extra} for i in instalments)
+
+    def _transfers(self, ref: str, transfers: Iterable[CreditTransfer]) -> None:
+        self.payments.extend({"account_ref": ref, "financial_year": t.financial_year, "paid_on": t.transferred_on,
+                              "amount_pence": t.amount_pence} for t in transfers)
+
+    def _refunds(self, change: AccountChange, ending: LiabilityEnding) -> None:
+        for refund in ending.refunds:
+            self.refunds.append({
+                "account_ref": ending.account_ref, "notification_id": change.notification_id,
+                "financial_year": refund.financial_year, "amount_pence": refund.amount_pence,
+                "bank_sealed": refund.bank.ciphertext, "bank_masked": refund.bank.masked,
+                "held_for_approval": refund.held_for_approval, "instructed_on": refund.instructed_on})
+            if not refund.held_for_approval:  # posted at once: the year's credit is settled
+                self.payments.append({"account_ref": ending.account_ref, "financial_year": refund.financial_year,
+                                      "paid_on": refund.instructed_on, "amount_pence": -refund.amount_pence})
 
     def record(self, change: AccountChange, touched: list[str], applied_at: datetime) -> None:
         self.applied_ids[change.notification_id] = AppliedChange(
@@ -146,7 +168,7 @@ class BatchWrites:
 
     def number_accounts(self, refs: dict[str, str]) -> None:
         self._refs = refs
-        for rows in (self.accounts, self.persons, self.charges, self.instalments, self.notes):
+        for rows in (self.accounts, self.persons, self.charges, self.instalments, self.notes, self.payments):
             for row in rows:
                 row["account_ref"] = refs.get(row["account_ref"], row["account_ref"])
 
@@ -168,7 +190,9 @@ class BatchWrites:
                         for row in self.applied_rows]
         for table, rows in ((account_table, self.accounts), (liable_person_table, self.persons),
                             (charge_table, self.charges), (instalment_table, self.instalments),
-                            (audit_note_table, self.notes), (applied_notification_table, applied_rows)):
+                            (audit_note_table, self.notes), (payment_table, self.payments),
+                            (refund_table, self.refunds),
+                            (applied_notification_table, applied_rows)):
             if rows:
                 bulk_insert(conn, table, rows)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import Engine, select
 
@@ -16,6 +17,7 @@ from adapters.revenues_port import AccountView, RegisterProperty
 from adapters.sql.engines import create_database_engine
 from adapters.sql.revenues import SqlRevenuesSystem
 from adapters.sql.tables import property_table
+from adapters.sql.unclaimed_credits import CreditsBand, unclaimed_credits
 from schemas.events import PropertyFacts
 
 
@@ -42,6 +44,11 @@ class SqlRevenuesReader:
 
     def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
         return SqlRevenuesSystem(self.engine).properties_by_postcode(postcode)
+
+    def unclaimed_credits(self, today: date) -> list[CreditsBand]:
+        """Credits left on closed accounts by age band (adapters/sql/unclaimed_credits.py)."""
+        with self.engine.connect() as conn:
+            return unclaimed_credits(conn, today)
 
     def property_facts_many(self, uprns: Collection[str]) -> dict[str, PropertyFacts]:
         """The register facts the validate stage reads, by the same query (the bill preview reads them)."""

@@ -8,7 +8,15 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, inspect, select, text
 
-from adapters.revenues_port import AccountView, AppliedChange, AuditNote, ChargeRow, InstalmentRow, PaymentRow
+from adapters.revenues_port import (
+    AccountView,
+    AppliedChange,
+    AuditNote,
+    ChargeRow,
+    InstalmentRow,
+    PaymentRow,
+    RefundRow,
+)
 from adapters.sql.statements import one_of
 from adapters.sql.tables import (
     account_table,
@@ -19,6 +27,7 @@ from adapters.sql.tables import (
     liable_person_table,
     payment_table,
     property_table,
+    refund_table,
 )
 from schemas.events import ChargeLine, EndedAccount, Instalment, Payment
 
@@ -61,6 +70,9 @@ def account_view(conn: Connection, row: Any) -> AccountView:
         select(payment_table).where(payment_table.c.account_ref == ref).order_by(payment_table.c.paid_on,
                                                                                   payment_table.c.id)
     ).mappings().all()
+    refunds = conn.execute(
+        select(refund_table).where(refund_table.c.account_ref == ref).order_by(refund_table.c.id)
+    ).mappings().all()
     return AccountView(
         account_ref=ref, uprn=row["uprn"], liability_start=row["liability_start"],
         liability_end=row["liability_end"], liable_persons=tuple(persons),
@@ -73,6 +85,8 @@ def account_view(conn: Connection, row: Any) -> AccountView:
         superseded_instalments=tuple(_instalment_row(i) for i in instalments if i["superseded"]),
         audit_notes=tuple(AuditNote(utc(n["noted_at"]), n["author"], n["notification_id"], n["note"])
                           for n in notes),
+        refunds=tuple(RefundRow(r["financial_year"], r["amount_pence"], r["bank_masked"], r["held_for_approval"],
+                                r["instructed_on"]) for r in refunds),
     )
 
 

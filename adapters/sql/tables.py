@@ -114,6 +114,20 @@ payment_table = Table(
     Column("amount_pence", BigInteger, nullable=False),
 )
 
+# Refunds of final bills' credit: the bank details only sealed (a Fernet token under the council's key) and masked.
+refund_table = Table(
+    "refund_instruction", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_ref", String(20), ForeignKey("account.account_ref"), nullable=False, index=True),
+    Column("notification_id", String(36), nullable=False),
+    Column("financial_year", Integer, nullable=False),
+    Column("amount_pence", BigInteger, nullable=False),
+    Column("bank_sealed", Text, nullable=False),
+    Column("bank_masked", String(60), nullable=False),
+    Column("held_for_approval", Boolean, nullable=False),
+    Column("instructed_on", Date, nullable=False),
+)
+
 audit_note_table = Table(
     "audit_note", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),

@@ -16,6 +16,7 @@ from processors.cost_model_file import DEFAULT_COST_MODEL, load_cost_model
 from processors.pipeline.context import StageContext
 from processors.preview.previewer import RegisterFacts
 from processors.rules.council import CouncilRules, EmptyHomeRules
+from schemas.bank_details import BankDetailsSealer
 from schemas.kafka_connection import KafkaConnection
 
 if TYPE_CHECKING:  # imported when chosen, so a SQL deployment never loads zeep
@@ -39,11 +40,17 @@ def revenues_system(settings: Settings) -> SqlRevenuesSystem:
     return revenues
 
 
+def bank_details_sealer(settings: Settings) -> BankDetailsSealer | None:
+    """Opens refunds' sealed bank details for the back office; None when no key is configured."""
+    keys = [key.get_secret_value() for key in settings.bank_details_keys]
+    return BankDetailsSealer(keys) if keys else None
+
+
 def soap_adapter(settings: Settings) -> SoapRevenuesSystem:
     from adapters.soap.revenues import SoapRevenuesSystem
 
     return SoapRevenuesSystem(settings.soap_url, timeout_seconds=settings.soap_timeout_seconds,
-                              calls_in_flight=settings.soap_calls_in_flight)
+                              calls_in_flight=settings.soap_calls_in_flight, bank_details=bank_details_sealer(settings))
 
 
 def files_adapter(settings: Settings) -> FileRevenuesSystem:
@@ -53,7 +60,7 @@ def files_adapter(settings: Settings) -> FileRevenuesSystem:
         outbox=settings.files_outbox, results=settings.files_results, journal=settings.files_journal,
         reporting_database=settings.files_reporting_database, council_code=settings.council_code,
         results_wait_seconds=settings.files_results_wait_seconds,
-        results_alert_seconds=settings.files_results_alert_seconds)
+        results_alert_seconds=settings.files_results_alert_seconds, bank_details=bank_details_sealer(settings))
 
 
 def revenues_adapter(settings: Settings) -> RevenuesSystem:
@@ -89,6 +96,7 @@ def council_rules(settings: Settings) -> CouncilRules:
         fold_small_first_instalment=settings.fold_small_first_instalment,
         five_pound_minimum_instalment=settings.five_pound_minimum_instalment,
         empty_homes=empty_home_rules(settings),
+        refund_approval_threshold_pence=settings.refund_approval_threshold_pence,
     )
 
 

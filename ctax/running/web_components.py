@@ -8,6 +8,9 @@ from adapters.sql.reader import SqlRevenuesReader
 from ctax.running.components import RegisterReader, back_office_reader, council_rules, ensure_sqlite_folder
 from ctax.settings import Settings
 from processors.preview.previewer import BillPreviewer, RegisterFacts
+from schemas.bank_details import BankDetailsSealer
+from schemas.modulus_check import load_tables
+from web.intake.refund_details import RefundDetails
 from web.signin.oidc_client import OidcConfig
 from web.staff_accounts.accounts import ConfiguredUser, Role
 from web.stores.retention import StoreRetention
@@ -58,3 +61,12 @@ def store_retention(settings: Settings) -> StoreRetention:
 def configured_users(settings: Settings) -> tuple[ConfiguredUser, ...]:
     """The staff users given in CTAX_STAFF_USERS, checked (a bad entry stops the start with its error)."""
     return tuple(ConfiguredUser.model_validate(entry) for entry in settings.staff_users)
+
+
+def refund_details(settings: Settings) -> RefundDetails | None:
+    """The key and modulus tables bank details for refunds are checked and sealed with; None unless both are set
+    (a malformed key or table stops the start with its error)."""
+    if not settings.bank_details_keys or settings.modulus_tables_dir is None:
+        return None
+    return RefundDetails(BankDetailsSealer([key.get_secret_value() for key in settings.bank_details_keys]),
+                         load_tables(settings.modulus_tables_dir))

@@ -16,6 +16,7 @@ from ctax.running.web_components import (
     bill_previewer,
     configured_users,
     oidc_config,
+    refund_details,
     revenues_reader,
     store_retention,
 )
@@ -53,7 +54,7 @@ def run_web(settings: Settings, host: str, port: int) -> None:
         retention=store_retention(settings), retention_interval_seconds=settings.retention_interval_minutes * 60,
         secret_key=settings.web_secret_key.get_secret_value().encode() if settings.web_secret_key else None,
         secure_cookies=settings.web_secure_cookies,
-        register=reader,
+        register=reader, refunds=refund_details(settings),
         bill_preview=bill_previewer(settings, reader),
         staff_shell=StaffShellConfig(
             revenues_reader=reader,

@@ -51,6 +51,7 @@ class CouncilRules:
     fold_small_first_instalment: bool = True  # para 2(7): fold the second instalment into a small first
     five_pound_minimum_instalment: bool = True  # para 3: under £10 in one, else at most one per £5
     empty_homes: EmptyHomeRules = field(default_factory=EmptyHomeRules)
+    refund_approval_threshold_pence: int = 50000  # a refund above this waits for an officer's approval
 
     @property
     def small_instalments(self) -> SmallInstalmentPolicy:

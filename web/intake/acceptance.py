@@ -27,6 +27,7 @@ from web.in_thread import in_thread
 from web.intake.admission import NoPlaceFreeError
 from web.intake.publisher import PublishUnavailableError
 from web.intake.references import new_notification_id, new_reference
+from web.intake.refund_details import sealed_change
 from web.intake.runtime import WebRuntime
 from web.stores.progress import IdempotencyConflictError, StoredKey
 
@@ -108,6 +109,7 @@ async def _accept(
             notification_id, reference = earlier.notification_id, earlier.reference
         else:
             recorded = True  # claimed, and recorded as received, in one transaction
+    request = sealed_change(runtime.refunds, request)  # after the hash: the sealed text differs every time
     notification = ChangeNotification(
         notification_id=notification_id, reference=reference, submitted_at=submitted_at,
         channel=channel, council_code=council_code, contact=request.contact, change=request.change,

@@ -19,6 +19,7 @@ from web.intake.acceptance import (
     accept_notification,
 )
 from web.intake.api_examples import openapi_examples
+from web.intake.refund_details import BankDetailsRefusedError, check_request
 from web.intake.runtime import WebRuntime
 
 router = APIRouter(prefix="/api/v1", tags=["notifications"])
@@ -98,6 +99,11 @@ async def submit_notification(
     if council != runtime.council_code:
         raise HTTPException(422, detail=[{"loc": ["body", "council_code"], "type": "wrong_council",
                                           "msg": f"This service handles council {runtime.council_code}"}])
+    try:
+        check_request(runtime.refunds, body)
+    except BankDetailsRefusedError as refused:
+        raise HTTPException(422, detail=[{"loc": list(refused.loc), "type": refused.code, "msg": str(refused)}]
+                            ) from None
     try:
         receipt = await accept_notification(runtime, body, Channel.API, council_code=council,
                                             idempotency_key=idempotency_key)

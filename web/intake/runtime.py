@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from schemas.codec import Codec
 from web.intake.admission import AdmissionGate
 from web.intake.publisher import NotificationPublisher
+from web.intake.refund_details import RefundDetails
 from web.kafka.status_follower import StatusFollower
 from web.stores.progress import ProgressStore
 
@@ -19,3 +20,4 @@ class WebRuntime:
     publisher: NotificationPublisher
     follower: StatusFollower
     admission: AdmissionGate = field(default_factory=AdmissionGate)  # back-pressure on the accept path
+    refunds: RefundDetails | None = None  # None: bank details for refunds are not taken

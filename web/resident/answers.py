@@ -12,7 +12,16 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
-from schemas.notification import Address, ChangeKind, DiscountAction, DisregardReason, HouseholdEvent, SpdReason, Tenure
+from schemas.notification import (
+    Address,
+    ChangeKind,
+    DiscountAction,
+    DisregardReason,
+    HouseholdEvent,
+    SealedBankAccount,
+    SpdReason,
+    Tenure,
+)
 from web.resident.change_answers import NameAnswers, PaymentAnswers, StudentAnswers
 
 
@@ -79,6 +88,11 @@ class JourneyAnswers(BaseModel):
     landlord_name: str | None = None
     landlord_answered: bool = False
     twelve_instalments: bool | None = None
+    # Moving out: where to refund a final bill in credit, sealed on its page (never kept in clear); asked only
+    # where the council takes bank details (a key and the modulus tables configured).
+    refunds_offered: bool = False
+    refund_to: SealedBankAccount | None = None
+    refund_answered: bool = False
     # The everyday account changes.
     discount_action: DiscountAction | None = None
     discount_reason: SpdReason | None = None

@@ -49,6 +49,7 @@ from web.resident.kinds.resident_kind import DateQuestion
 from web.resident.notification_builder import notification_request
 from web.resident.page_flow import answering, date_items, date_values, previous_page, status_for
 from web.resident.question_order import asks, needs_review, question_paths, resident_kind
+from web.resident.refund_pages import refunds_of
 from web.resident.session import (
     START_PATH,
     Journey,
@@ -116,6 +117,7 @@ async def kind_answer(request: Request) -> Response:
     if fresh or journey is None:
         journey = await new_journey(request)
     journey.answers.kind = ChangeKind(value)
+    journey.answers.refunds_offered = refunds_of(request) is not None  # the council takes bank details for refunds
     response = await save_and_continue(request, journey)
     return with_cookie(request, response, journey) if fresh else response
 

@@ -16,6 +16,7 @@ from web.resident.landlord_pages import router as landlord_router
 from web.resident.move_detail_pages import router as move_details_router
 from web.resident.name_pages import router as name_change_router
 from web.resident.payment_pages import router as payment_router
+from web.resident.refund_pages import router as refund_router
 from web.resident.session import ResidentServices
 from web.resident.status_page import router as status_router
 from web.resident.student_pages import router as students_router
@@ -33,6 +34,6 @@ def install_resident_pages(app: FastAPI, *, engine: Engine, register: PropertyRe
     app.include_router(journey_router)
     app.include_router(address_router)
     for kind_router in (move_details_router, landlord_router, discount_router, household_router, students_router,
-                        name_change_router, payment_router):
+                        name_change_router, payment_router, refund_router):
         app.include_router(kind_router)
     app.include_router(status_router)

@@ -1,5 +1,6 @@
-"""Moving out of the area: the mover's liability ends the day before the move date, with its final bill; with
-no next occupier, the owner is liable for the empty dwelling from the move date (``processors/rules/unoccupied.py``)."""
+"""Moving out of the area: the mover's liability ends the day before the move date, with its final bill; a credit
+is refunded to the bank account the mover gave (processors/rules/refunds.py); with no next occupier, the owner is
+liable for the empty dwelling from the move date (processors/rules/unoccupied.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date
 from processors.rules.council import CouncilRules
 from processors.rules.kinds.kind_rules import BackOfficeRequest, KindRules, the_address
 from processors.rules.liability import _mover_ending
+from processors.rules.refunds import refund_credit
 from processors.rules.review import Effects
 from processors.rules.unoccupied import owner_liability_after
 from schemas.events import ValidatedNotification
@@ -21,8 +23,8 @@ def assess(change: MoveOut, validated: ValidatedNotification, notice: date, rule
     # An officer's correction, or the landlord's own row, corrects the register's owner; a resident's answer
     # only fills in an owner the register does not know.
     corrects = validated.notification.channel in {Channel.OFFICER_CORRECTION, Channel.LANDLORD_BULK}
-    return (ending,), owner_liability_after(facts, ending, notice, rules, change.landlord_name,
-                                            named_first=corrects), ()
+    owner = owner_liability_after(facts, ending, notice, rules, change.landlord_name, named_first=corrects)
+    return (refund_credit(ending, change.refund_to, notice, rules),), owner, ()
 
 
 RULES = KindRules(

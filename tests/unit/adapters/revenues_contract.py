@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from adapters.audit_notes import money
 from adapters.revenues_port import (
     AppliedChange,
     ChargeRow,
@@ -24,9 +26,12 @@ from processors.rules.assessment import assess
 from processors.rules.charges import charge_lines
 from processors.rules.discounts import NO_DISCOUNT
 from processors.rules.instalments import instalment_plan
+from schemas.bank_details import BankDetailsSealer
 from schemas.events import AccountChange
 from schemas.financial_year import FinancialYear
+from schemas.notification import BankAccountDetails
 from tests.builders import (
+    BANK_KEY,
     OWNER,
     RULES,
     address,
@@ -41,6 +46,8 @@ from tests.builders import (
 from tests.unit.rules.ledger_reading import Liability, year_charge_pence
 
 APPLIED_AT = datetime(2025, 10, 10, 12, 0, tzinfo=UTC)
+# A bank account the published modulus test cases give as valid (sort code 08-99-99).
+REFUND_TO = BankAccountDetails(account_holder="Alex Jones", sort_code="089999", account_number="66374958")
 
 # What each test shows an adapter can do, for `ctax conformance`'s report (every test is in one capability).
 CAPABILITIES: dict[str, tuple[str, ...]] = {
@@ -86,6 +93,13 @@ CAPABILITIES: dict[str, tuple[str, ...]] = {
         "test_a_resend_is_recognised_by_what_the_change_did_when_its_marker_is_lost",
         "test_a_resent_move_out_is_recognised_by_the_ending_when_its_marker_is_lost",
         "test_a_redelivered_notification_writes_its_lost_marker_again"),
+    "credit transfers (a final bill's credit to the mover's new account)": (
+        "test_a_move_within_carries_the_final_bills_credit_to_the_new_account",
+        "test_a_credit_transfer_is_made_once_after_an_answer_lost_after_commit"),
+    "refund instructions (a final bill's credit to the mover's bank account)": (
+        "test_a_move_out_refunds_the_final_bills_credit_to_the_bank_account_given",
+        "test_a_refund_above_the_councils_threshold_is_held_for_approval_not_posted",
+        "test_a_refund_is_instructed_once_after_an_answer_lost_after_commit"),
 }
 VACANT, OCCUPIED, OTHER_VACANT = "100090000001", "100090000002", "100090000003"
 
@@ -617,3 +631,81 @@ class RevenuesContract:
         assert applied_of(seeded, change.notification_id).account_refs == applied.account_refs  # redelivered
         by_marker = seeded.applied_with_fingerprints([change.change_fingerprint])
         assert by_marker[change.change_fingerprint].notification_id == change.notification_id
+
+    def _move_within_in_credit(self, seeded: Any) -> tuple[AccountChange, int]:
+        """The seeded occupier paid £912 towards 2025/26 and moves on 1 June: their final bill is in credit."""
+        change = change_for(seeded, move_within(from_uprn=OCCUPIED, to_uprn=OTHER_VACANT,
+                                                move_date=date(2025, 6, 1)))
+        kept = year_charge_pence(Liability(date(2021, 3, 1), date(2025, 5, 31), "D", ((date(2021, 3, 1), 0),)),
+                                 2025, RULES.band_d_pence[2025])
+        return change, 91200 - kept
+
+    def test_a_move_within_carries_the_final_bills_credit_to_the_new_account(self, seeded: Any) -> None:
+        change, credit = self._move_within_in_credit(seeded)
+        applied = apply_one(seeded, change)
+        old, new = seeded.account("500000001"), seeded.account(applied.account_refs[1])
+        assert [(p.financial_year, p.paid_on, p.amount_pence) for p in old.payments] == [
+            (2025, date(2025, 4, 1), 91200), (2025, change.notice_date, -credit)]
+        assert [(p.financial_year, p.paid_on, p.amount_pence) for p in new.payments] == [
+            (2025, change.notice_date, credit)]
+        assert sum(p.amount_pence for p in (*old.payments, *new.payments)) == 91200  # to the penny
+        new_charge = sum(c.charge_pence for c in new.charges)
+        assert sum(i.amount_pence for i in new.instalments) == new_charge - credit
+        old_note, new_note = old.audit_notes[-1].note, new.audit_notes[-1].note
+        assert f"credit {money(credit)} for 2025/26 transferred to the mover's new account at property " \
+               f"{OTHER_VACANT}" in old_note
+        assert f"Credit {money(credit)} transferred from account 500000001 (property {OCCUPIED})" in new_note
+        assert change.reference in old_note
+        assert change.reference in new_note
+        held = facts_of(seeded, OTHER_VACANT).open_account  # what the next change to the new account starts from
+        assert [(p.financial_year, p.amount_pence) for p in held.payments] == [(2025, credit)]
+
+    def test_a_credit_transfer_is_made_once_after_an_answer_lost_after_commit(self, seeded: Any) -> None:
+        change, credit = self._move_within_in_credit(seeded)
+        with self.interrupted_after_commit(seeded), pytest.raises(RevenuesUnavailableError):
+            seeded.apply_account_changes([change], APPLIED_AT)
+        applied = apply_one(seeded, change)
+        apply_one(seeded, change)
+        assert [p.amount_pence for p in seeded.account("500000001").payments] == [91200, -credit]
+        assert [p.amount_pence for p in seeded.account(applied.account_refs[1]).payments] == [credit]
+
+    def _move_out_with_refund(self, seeded: Any, move_date: date) -> tuple[AccountChange, int]:
+        """The seeded occupier paid £912 towards 2025/26, moves out, and gives a bank account for the credit."""
+        sealed = BankDetailsSealer([BANK_KEY]).seal(REFUND_TO)
+        change = change_for(seeded, move_out(uprn=OCCUPIED, move_date=move_date, address=address("2 Acacia Avenue"),
+                                             refund_to=sealed.model_dump()))
+        kept = year_charge_pence(Liability(date(2021, 3, 1), move_date - timedelta(days=1), "D",
+                                           ((date(2021, 3, 1), 0),)), 2025, RULES.band_d_pence[2025])
+        return change, 91200 - kept
+
+    def test_a_move_out_refunds_the_final_bills_credit_to_the_bank_account_given(self, seeded: Any) -> None:
+        change, credit = self._move_out_with_refund(seeded, date(2025, 6, 15))
+        assert 0 < credit <= RULES.refund_approval_threshold_pence
+        apply_one(seeded, change)
+        account = seeded.account("500000001")
+        assert [(r.financial_year, r.amount_pence, r.masked_bank_account, r.held_for_approval, r.instructed_on)
+                for r in account.refunds] == [(2025, credit, REFUND_TO.masked, False, change.notice_date)]
+        assert [(p.paid_on, p.amount_pence) for p in account.payments] == [
+            (date(2025, 4, 1), 91200), (change.notice_date, -credit)]  # posted: the year's credit is settled
+        assert f"credit {money(credit)} for 2025/26 refunded to {REFUND_TO.masked}" in account.audit_notes[-1].note
+        assert REFUND_TO.account_number not in account.audit_notes[-1].note
+
+    def test_a_refund_above_the_councils_threshold_is_held_for_approval_not_posted(self, seeded: Any) -> None:
+        change, credit = self._move_out_with_refund(seeded, date(2025, 6, 1))
+        assert credit > RULES.refund_approval_threshold_pence
+        apply_one(seeded, change)
+        account = seeded.account("500000001")
+        assert [(r.amount_pence, r.held_for_approval) for r in account.refunds] == [(credit, True)]
+        assert [p.amount_pence for p in account.payments] == [91200]
+        assert "once an officer approves" in account.audit_notes[-1].note
+
+    def test_a_refund_is_instructed_once_after_an_answer_lost_after_commit(self, seeded: Any) -> None:
+        change, credit = self._move_out_with_refund(seeded, date(2025, 6, 15))
+        # An adapter may recover by itself (looking before it resends) or ask for a retry later.
+        with self.interrupted_after_commit(seeded), contextlib.suppress(RevenuesUnavailableError):
+            seeded.apply_account_changes([change], APPLIED_AT)
+        apply_one(seeded, change)
+        apply_one(seeded, change)
+        account = seeded.account("500000001")
+        assert [r.amount_pence for r in account.refunds] == [credit]
+        assert [p.amount_pence for p in account.payments] == [91200, -credit]

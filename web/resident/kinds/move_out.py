@@ -1,8 +1,10 @@
-"""Moving out of the area: the address left, the date, the forwarding address and the account number."""
+"""Moving out of the area: the address left, the date, the forwarding address, the account number and where to
+refund a final bill in credit."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from schemas.notification import Change, ChangeKind, MoveOut
 from web.resident.answers import AddressRole, JourneyAnswers
@@ -21,7 +23,8 @@ def questions(answers: JourneyAnswers) -> list[Question]:
         asked.append((RENTED_PATH, answers.rented is not None))
         if answers.rented:
             asked.append((LANDLORD_PATH, answers.landlord_answered))
-    return [*asked, ("/moving/account-number", answers.account_reference_answered)]
+    return [*asked, ("/moving/account-number", answers.account_reference_answered),
+            *([("/moving/refund", answers.refund_answered)] if answers.refunds_offered else [])]
 
 
 def landlord_rows(answers: JourneyAnswers) -> list[Row]:
@@ -38,7 +41,17 @@ def summary(answers: JourneyAnswers) -> list[Section]:
     forwarding = ([] if answers.forwarding_address is None else
                   [summary_row("Your new address", "/moving/forwarding-address", "your new address",
                                html=address_html(answers.forwarding_address, in_the_area=False))])
-    return [move_section(answers, ADDRESSES, forwarding + landlord_rows(answers) + account_rows(answers))]
+    return [move_section(answers, ADDRESSES,
+                         forwarding + landlord_rows(answers) + account_rows(answers) + refund_rows(answers))]
+
+
+def refund_rows(answers: JourneyAnswers) -> list[dict[str, Any]]:
+    """Where any credit is refunded: the bank account masked, once the question is answered."""
+    if not answers.refund_answered:
+        return []
+    return [summary_row("Refund of any credit", "/moving/refund", "where to refund any credit",
+                        text=answers.refund_to.masked.capitalize() if answers.refund_to else "Not given: "
+                        "we will write to you about any credit")]
 
 
 def build(answers: JourneyAnswers, _today: date) -> Change:
@@ -46,7 +59,7 @@ def build(answers: JourneyAnswers, _today: date) -> Change:
     assert answers.forwarding_address is not None
     return MoveOut(uprn=leaving.uprn, address=leaving.as_address(), move_out_date=dated(answers),
                    forwarding_address=answers.forwarding_address.as_address(),
-                   account_reference=answers.account_reference,
+                   account_reference=answers.account_reference, refund_to=answers.refund_to,
                    landlord_name=answers.landlord_name if answers.rented and owner_unknown(answers) else None)
 
 
