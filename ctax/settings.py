@@ -73,8 +73,10 @@ class Settings(BaseSettings):
                                   description="sql (CTAX_REVENUES_DATABASE_URL), soap or files (CTAX_SOAP_*, _FILES_*)")
     soap_url: str = Field("http://127.0.0.1:8085/revenues", description="The back office's SOAP service address")
     soap_timeout_seconds: float = Field(10.0, gt=0, le=300, description="Per-call timeout of the SOAP adapter")
-    soap_calls_in_flight: int = Field(32, ge=1, le=256, description="Changes to different properties the SOAP "
+    soap_calls_in_flight: int = Field(64, ge=1, le=256, description="Changes to different properties the SOAP "
                                       "adapter keeps in flight together (a slow service is kept busy)")
+    soap_batch_wait_ms: float = Field(100.0, ge=0, le=1000, description="Fused pipeline over soap: how long a "
+                                      "batch is let fill (each batch makes a few look-ups one after another)")
     files_outbox: Path = Field(Path("var/legacy/inbox"), description="Where import files are put for the back office")
     files_results: Path = Field(Path("var/legacy/results"), description="Where the back office's results files appear")
     files_journal: Path = Field(Path("var/revenues-files/journal.db"),
@@ -262,6 +264,11 @@ class Settings(BaseSettings):
         # CTAX_STAFF_USERS='[{"username": "jo", "name": "Jo Bloggs", "role": "staff", "password_hash": "..."}]'
         return json.loads(value) if isinstance(value, str) else value
 
+
+    def batch_wait_seconds(self) -> float:
+        """How long the fused pipeline lets a batch fill: longer over SOAP, where each batch's look-ups take
+        some 100 ms a call, one after another, so a batch of a few ms' worth of events wastes them."""
+        return (self.soap_batch_wait_ms if self.revenues_adapter == "soap" else self.batch_wait_ms) / 1000
 
     def topic_retention(self) -> TopicRetention:
         return TopicRetention(

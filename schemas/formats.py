@@ -46,6 +46,8 @@ def normalise_uprn(raw: str) -> str:
 
 def reject_control_characters(value: str) -> str:
     """Raise ValueError if the text holds control or formatting characters (tabs, newlines, NULs, bidi)."""
+    if value.isprintable():  # the usual case, in one C call: no character of any category C (nor Z but spaces)
+        return value
     for char in value:
         if unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Cn"}:
             raise ValueError("Remove special characters such as tabs or line breaks")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -78,16 +78,25 @@ def ended_account(account: Any) -> EndedAccount:
                         unoccupied_since=account.UnoccupiedSince, **_money(account))
 
 
-def open_summary(p: Any, summaries: list[Any]) -> Any | None:
-    """The open account at a property (the latest start, should there be more than one)."""
-    open_ones = sorted((s for s in summaries if s.Uprn == p.Uprn and s.LiabilityEnd is None),
-                       key=lambda s: s.LiabilityStart, reverse=True)
+def summaries_by_property(summaries: Iterable[Any]) -> dict[str, list[Any]]:
+    """Account summaries (``FindAccountsAtProperty``) grouped by UPRN, read once: zeep's attributes are slow."""
+    grouped: dict[str, list[Any]] = {}
+    for summary in summaries:
+        grouped.setdefault(summary.Uprn, []).append(summary)
+    return grouped
+
+
+def open_summary(at_property: Iterable[Any]) -> Any | None:
+    """The open account among a property's summaries (the latest start, should there be more than one)."""
+    open_ones = sorted((s for s in at_property if s.LiabilityEnd is None), key=lambda s: s.LiabilityStart,
+                       reverse=True)
     return open_ones[0] if open_ones else None
 
 
-def last_ended_summary(p: Any, summaries: list[Any]) -> Any | None:
-    """The account at a property whose liability ended last (the latest start among those ending that day)."""
-    ended = sorted((s for s in summaries if s.Uprn == p.Uprn and s.LiabilityEnd is not None),
+def last_ended_summary(at_property: Iterable[Any]) -> Any | None:
+    """The account among a property's summaries whose liability ended last (the latest start among those ending
+    that day)."""
+    ended = sorted((s for s in at_property if s.LiabilityEnd is not None),
                    key=lambda s: (s.LiabilityEnd, s.LiabilityStart))
     return ended[-1] if ended else None
 

@@ -56,7 +56,7 @@ from adapters.soap import records
 from adapters.soap.callers import Caller, CallersPerThread
 from adapters.soap.client import BackOfficeRefusal, CallTimedOut
 from adapters.soap.field_limits import check_fits
-from adapters.soap.just_read import JustRead
+from adapters.soap.just_read import AccountsLook, JustRead, StepsLook
 from adapters.soap.keyed_locks import KeyedLocks
 from adapters.soap.lanes import change_keys, lanes
 from adapters.soap.step_notes import (
@@ -80,6 +80,9 @@ STALE_REFUSALS = frozenset({"ACCOUNT_CLOSED", "ACCOUNT_UNKNOWN", "LIABILITY_STAR
 log = logging.getLogger(__name__)
 Step = AccountAmendment | LiabilityEnding | LiabilityOpening
 T = TypeVar("T")
+# How old validate's look for the steps made may be when the apply on the same thread takes it: the gap is the
+# batch's other look-ups and its assessment. A change another call of this worker held since is looked up again.
+STEPS_LOOK_MAX_AGE_SECONDS = 5.0
 
 
 class SoapRevenuesSystem:
@@ -95,7 +98,8 @@ class SoapRevenuesSystem:
         self._backoff = backoff_seconds
         self._settle_seconds = timeout_seconds
         self._pool = ThreadPoolExecutor(max_workers=calls_in_flight, thread_name_prefix="soap-call")
-        self._just_read = JustRead()
+        self._just_read: JustRead[AccountsLook] = JustRead()
+        self._steps_just_read: JustRead[StepsLook] = JustRead(max_age_seconds=STEPS_LOOK_MAX_AGE_SECONDS)
         self._touching = KeyedLocks()
 
     def _call(self, operation: str, **arguments: Any) -> Any:
@@ -131,25 +135,35 @@ class SoapRevenuesSystem:
         wanted = sorted(set(uprns))
         if not wanted:
             return {}
-        properties = self._read("SearchProperties", Uprn=wanted) or []
+        # The duplicate look has usually just read the summaries and accounts at these properties: what it
+        # covers is taken from it, the rest is asked for beside the register search.
+        look = self._just_read.take() or AccountsLook()
+        unseen = [u for u in wanted if u not in look.uprns]
+        calls: list[Callable[[], Any]] = [partial(self._read, "SearchProperties", Uprn=wanted)]
+        if unseen:
+            calls.append(partial(self._read, "FindAccountsAtProperty", Uprn=unseen))
+        found = self._side_by_side(calls)
+        properties: list[Any] = found[0] or []
         if not properties:
             return {}
-        summaries = self._read("FindAccountsAtProperty", Uprn=[p.Uprn for p in properties]) or []
-        held = [records.open_summary(p, summaries) for p in properties]  # people and charges: the whole account
-        # The account that ended last, whole too: its money (charges, instalments, payments), as a later ending
-        # (completed or brought back) re-bills it.
-        ended = [records.last_ended_summary(p, summaries) for p in properties]
-        # The duplicate look just read only accounts then open: an ended one is always read afresh.
-        just_read = self._just_read.take()
-        by_number = {s.AccountNumber: just_read[s.AccountNumber] for s in held
-                     if s is not None and s.AccountNumber in just_read}
+        summaries = look.summaries_at(wanted) + (list(found[1] or []) if unseen else [])
+        # People and charges: the open account whole. The account that ended last, whole too: its money
+        # (charges, instalments, payments), as a later ending (completed or brought back) re-bills it.
+        at_property = records.summaries_by_property(summaries)
+        held = [records.open_summary(at_property.get(p.Uprn, ())) for p in properties]
+        ended = [records.last_ended_summary(at_property.get(p.Uprn, ())) for p in properties]
+        by_number = {n: a for n, a in look.accounts.items() if a is not None}
         wanted_numbers = sorted({s.AccountNumber for s in (*held, *ended) if s is not None} - set(by_number))
-        details = self._side_by_side([partial(self._read, "GetAccount", AccountNumber=number)
-                                      for number in wanted_numbers])
-        by_number |= {d.AccountNumber: d for d in details if d is not None}
+        by_number |= self._whole_accounts(wanted_numbers)
         return {p.Uprn: records.property_facts(p, by_number.get(s.AccountNumber) if s else None,
                                                by_number.get(e.AccountNumber) if e else None)
                 for p, s, e in zip(properties, held, ended, strict=True)}
+
+    def _whole_accounts(self, account_numbers: Collection[str]) -> dict[str, Any]:
+        """``GetAccount`` of each, side by side, by account number."""
+        details = self._side_by_side([partial(self._read, "GetAccount", AccountNumber=number)
+                                      for number in account_numbers])
+        return {d.AccountNumber: d for d in details if d is not None}
 
     def account(self, account_ref: str) -> AccountView | None:
         """The whole account for the staff workspace, with the instalments revised demands superseded."""
@@ -165,7 +179,9 @@ class SoapRevenuesSystem:
         wanted = sorted(set(notification_ids))
         if not wanted:
             return {}
+        mark = self._touching.mark()
         steps = self._steps_done(wanted)
+        self._steps_just_read.keep(StepsLook(mark, frozenset(wanted), steps))  # the apply that follows needs it
         found = {nid: _applied_from_steps(nid, done) for nid, done in steps.items()}
         applied = {nid: change for nid, change in found.items() if change is not None}
         # A redelivered notification is settled here, before any apply: its marker is mended here too.
@@ -174,14 +190,32 @@ class SoapRevenuesSystem:
 
     def applied_with_fingerprints(self, fingerprints: Collection[str],
                                   uprns: Collection[str] = ()) -> dict[str, AppliedChange]:
-        """By the markers; then, for those without one, by the step notes on the accounts at ``uprns``."""
-        found = self._applied_by_marker(set(fingerprints))
-        unmarked = set(fingerprints) - set(found)
-        if unmarked and uprns:
-            by_effect = self._applied_by_effect(unmarked, uprns)
+        """By the markers; then, for those without one, by the step notes on the accounts at ``uprns``.
+
+        The accounts at ``uprns`` are read beside the markers (a fresh change has none, so they are needed
+        but for a duplicate), and kept for the register read that follows (see ``just_read``)."""
+        wanted = set(fingerprints)
+        places = sorted(set(uprns))
+        if not places:
+            return self._applied_by_marker(wanted)
+        marked, summaries = self._side_by_side([partial(self._applied_by_marker, wanted),
+                                                partial(self._read, "FindAccountsAtProperty", Uprn=places)])
+        found: dict[str, AppliedChange] = marked
+        look = self._accounts_look(places, summaries or [])
+        self._just_read.keep(look)
+        unmarked = wanted - set(found)
+        if unmarked:
+            by_effect = self._applied_by_effect(unmarked, look)
             self._mend_markers(by_effect)
             found.update(by_effect)
         return found
+
+    def _accounts_look(self, uprns: list[str], summaries: list[Any]) -> AccountsLook:
+        """The summaries at ``uprns`` with the open and the last ended account at each read whole."""
+        whole = {s.AccountNumber for s in summaries if s.LiabilityEnd is None}
+        whole |= {s.AccountNumber for at_property in records.summaries_by_property(summaries).values()
+                  if (s := records.last_ended_summary(at_property)) is not None}
+        return AccountsLook(frozenset(uprns), tuple(summaries), self._whole_accounts(sorted(whole)))
 
     def _applied_by_marker(self, fingerprints: Collection[str]) -> dict[str, AppliedChange]:
         by_reference = {fingerprint_reference(fp): fp for fp in fingerprints}
@@ -197,16 +231,13 @@ class SoapRevenuesSystem:
                 datetime.fromisoformat(fields["at"]), False))
         return found
 
-    def _applied_by_effect(self, fingerprints: set[str], uprns: Collection[str]) -> dict[str, AppliedChange]:
-        """Which of these changes the accounts at ``uprns`` show made: a step note carrying the fingerprint,
-        of a notification whose last step is there. The open accounts are read whole; an ended one shows the
-        note that ended it."""
-        summaries: list[Any] = self._read("FindAccountsAtProperty", Uprn=sorted(set(uprns))) or []
-        open_ones = self._side_by_side([partial(self._read, "GetAccount", AccountNumber=s.AccountNumber)
-                                        for s in summaries if s.LiabilityEnd is None])
-        self._just_read.keep(open_ones)
-        notes = [n for a in open_ones if a is not None for n in a.Note or []]
-        notes += [s.EndedByNote for s in summaries if s.EndedByNote is not None]
+    def _applied_by_effect(self, fingerprints: set[str], look: AccountsLook) -> dict[str, AppliedChange]:
+        """Which of these changes the accounts looked at show made: a step note carrying the fingerprint, of a
+        notification whose last step is there. The open accounts were read whole; an ended one shows the note
+        that ended it."""
+        notes = [n for s in look.summaries if s.LiabilityEnd is None
+                 and (a := look.accounts.get(s.AccountNumber)) is not None for n in a.Note or []]
+        notes += [s.EndedByNote for s in look.summaries if s.EndedByNote is not None]
         candidates: dict[str, set[str]] = {}
         for note in notes:
             step = read_step(note.Reference, note.AccountNumber, note.Text, 0)
@@ -243,7 +274,7 @@ class SoapRevenuesSystem:
         docstring. When a lane cannot reach the back office the others still finish, then the error goes up."""
         if not changes:
             return []
-        done = self._steps_done(sorted({c.notification_id for c in changes}))
+        look = self._steps_look(sorted({c.notification_id for c in changes}))
 
         def run_lane(lane: list[int]) -> dict[int, ApplyResult]:
             settled: dict[str, ApplyResult] = {}
@@ -251,9 +282,9 @@ class SoapRevenuesSystem:
                 change = changes[position]
                 if change.notification_id in settled:  # the same notification twice is in one lane
                     continue
-                with self._touching.holding(change_keys(change)) as waited:
-                    # Another call of this worker held the change: what it made is looked at again first.
-                    steps = self._steps_done([change.notification_id]) if waited else done
+                with self._touching.holding(change_keys(change), look.mark) as touched:
+                    # Another call of this worker held the change since the look: what it made is looked at again.
+                    steps = self._steps_done([change.notification_id]) if touched else look.steps
                     settled[change.notification_id] = self._apply_with_retries(
                         change, steps.get(change.notification_id, {}), applied_at)
             return {position: settled[changes[position].notification_id] for position in lane}
@@ -262,6 +293,14 @@ class SoapRevenuesSystem:
         for lane_results in self._side_by_side([partial(run_lane, lane) for lane in lanes(changes)]):
             by_position.update(lane_results)
         return [by_position[position] for position in range(len(changes))]
+
+    def _steps_look(self, notification_ids: list[str]) -> StepsLook:
+        """The steps made of each notification: as validate just looked them up on this thread, or afresh."""
+        look = self._steps_just_read.take()
+        if look is not None and look.notification_ids.issuperset(notification_ids):
+            return look
+        mark = self._touching.mark()
+        return StepsLook(mark, frozenset(notification_ids), self._steps_done(notification_ids))
 
     def _side_by_side(self, calls: Sequence[Callable[[], T]]) -> list[T]:
         """Run calls on the pool, in flight together; every one finishes before the first error is raised."""

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, insert, inspect, select, update
+from sqlalchemy import Connection, Engine, insert, inspect, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from adapters.revenues_port import (
@@ -20,17 +20,18 @@ from adapters.revenues_port import (
     StaleAccountError,
 )
 from adapters.sql.batch_writes import BatchWrites, check
+from adapters.sql.driver_sql import select_where_in
 from adapters.sql.engines import create_database_engine
 from adapters.sql.paid_this_year import carry_paid_this_year
+from adapters.sql.register_facts import liable_persons, read_property_facts
 from adapters.sql.rows import (
+    APPLIED_COLUMNS,
     account_view,
     add_missing_columns,
     applied_by_id,
-    applied_from_row,
-    current_holdings,
-    last_ended_accounts,
+    applied_from_values,
 )
-from adapters.sql.statements import bulk_insert, one_of
+from adapters.sql.statements import bulk_insert
 from adapters.sql.tables import (
     account_number_table,
     account_table,
@@ -42,10 +43,7 @@ from adapters.sql.tables import (
     payment_table,
     property_table,
 )
-from schemas.events import AccountChange, OpenAccount, PropertyFacts
-
-# What the rules read of a property's register entry (PropertyFacts) besides its accounts.
-REGISTER_FACTS = ("uprn", "postcode", "band", "owner_name", "furnished", "premium_exception", "premium_exception_from")
+from schemas.events import AccountChange, PropertyFacts
 
 
 class SqlRevenuesSystem:
@@ -126,35 +124,12 @@ class SqlRevenuesSystem:
     # -- reads ---------------------------------------------------------------------------------------------
 
     def property_facts_many(self, uprns: Collection[str]) -> dict[str, PropertyFacts]:
-        """Register facts for many UPRNs in two queries; UPRNs not in the register are left out."""
+        """Register facts for many UPRNs, a query per table; UPRNs not in the register are left out."""
         wanted = sorted(set(uprns))
         if not wanted:
             return {}
         with self._connection() as conn:
-            props = conn.execute(select(property_table).where(one_of(conn, property_table.c.uprn, wanted))
-                                 ).mappings().all()
-            accounts = conn.execute(
-                select(account_table)
-                .where(and_(one_of(conn, account_table.c.uprn, wanted), account_table.c.liability_end.is_(None)))
-                .order_by(account_table.c.liability_start)
-            ).mappings().all()
-            ended = last_ended_accounts(conn, wanted)
-            open_by_uprn = {row["uprn"]: row for row in accounts}  # the latest start wins, as ordered
-            held = current_holdings(conn, [row["account_ref"] for row in open_by_uprn.values()])
-        facts = {}
-        for prop in props:
-            uprn = prop["uprn"]
-            account = open_by_uprn.get(uprn)
-            open_account = None if account is None else OpenAccount(
-                account_ref=account["account_ref"], liability_start=account["liability_start"],
-                discount_code=account["discount_code"], discount_percent=account["discount_percent"],
-                liable_persons=held.persons.get(account["account_ref"], ()),
-                twelve_instalments=account["twelve_instalments"], payment_day=account["payment_day"],
-                unoccupied_since=account["unoccupied_since"], **held.money(account["account_ref"]),
-            )
-            facts[uprn] = PropertyFacts(**{name: prop[name] for name in REGISTER_FACTS}, open_account=open_account,
-                                        last_ended_account=ended.get(uprn))
-        return facts
+            return read_property_facts(conn, wanted)
 
     def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
         with self._connection() as conn:
@@ -170,7 +145,7 @@ class SqlRevenuesSystem:
             rows = conn.execute(select(property_table).order_by(property_table.c.uprn)).mappings().all()
             accounts = conn.execute(select(account_table.c.uprn, account_table.c.account_ref)
                                     .where(account_table.c.liability_end.is_(None))).all()
-            held = current_holdings(conn, [ref for _, ref in accounts]).persons
+            held = liable_persons(conn, sorted(ref for _, ref in accounts))
         liable = {uprn: held.get(ref, ("(unnamed)",)) for uprn, ref in accounts}
         return [(RegisterProperty(**{k: row[k] for k in RegisterProperty.__dataclass_fields__}),
                  liable.get(row["uprn"], ())) for row in rows]
@@ -190,14 +165,12 @@ class SqlRevenuesSystem:
         if not wanted:
             return {}
         with self._connection() as conn:
-            rows = conn.execute(
-                select(applied_notification_table)
-                .where(one_of(conn, applied_notification_table.c.change_fingerprint, wanted))
-                .order_by(applied_notification_table.c.applied_at)
-            ).mappings().all()
+            rows = select_where_in(conn, applied_notification_table, ("change_fingerprint", *APPLIED_COLUMNS),
+                                   "change_fingerprint", wanted, order_by="applied_at")
         found: dict[str, AppliedChange] = {}
-        for row in rows:
-            found.setdefault(row["change_fingerprint"], applied_from_row(row))
+        for fingerprint, *applied in rows:
+            if fingerprint not in found:
+                found[fingerprint] = applied_from_values(*applied)
         return found
 
     def account(self, account_ref: str) -> AccountView | None:
@@ -244,18 +217,16 @@ class SqlRevenuesSystem:
     ) -> list[ApplyResult]:
         uprns = sorted({e.uprn for c in changes for e in c.endings} | {o.uprn for c in changes for o in c.openings}
                        | {a.uprn for c in changes for a in c.amendments})
-        conn.execute(select(property_table.c.uprn).where(one_of(conn, property_table.c.uprn, uprns))
-                     .order_by(property_table.c.uprn).with_for_update()).all()
+        select_where_in(conn, property_table, ("uprn",), "uprn", uprns, order_by="uprn", for_update=True)
         earlier = applied_by_id(conn, sorted({c.notification_id for c in changes}))
         ending_refs = sorted({e.account_ref for c in changes for e in c.endings}
                              | {a.account_ref for c in changes for a in c.amendments})
-        accounts = {row["account_ref"]: (row["uprn"], row["liability_start"], row["liability_end"]) for row in
-                    conn.execute(select(account_table.c.account_ref, account_table.c.uprn,
-                                        account_table.c.liability_start, account_table.c.liability_end)
-                                 .where(one_of(conn, account_table.c.account_ref, ending_refs))).mappings()}
+        accounts = {ref: (uprn, start, end) for ref, uprn, start, end in select_where_in(
+            conn, account_table, ("account_ref", "uprn", "liability_start", "liability_end"), "account_ref",
+            ending_refs)}
         open_at: dict[str, set[str]] = {}
-        for ref, uprn in conn.execute(select(account_table.c.account_ref, account_table.c.uprn).where(and_(
-                one_of(conn, account_table.c.uprn, uprns), account_table.c.liability_end.is_(None)))).all():
+        for ref, uprn in select_where_in(conn, account_table, ("account_ref", "uprn"), "uprn", uprns,
+                                         also="liability_end IS NULL"):
             open_at.setdefault(uprn, set()).add(ref)
 
         plan = BatchWrites()
@@ -318,8 +289,10 @@ class SqlRevenuesSystem:
 
     @contextmanager
     def _connection(self) -> Iterator[Connection]:
+        """A connection for reads, outside any transaction: each statement sees what was committed when it
+        started, as it would in a READ COMMITTED transaction, without a BEGIN and a ROLLBACK round trip."""
         try:
-            with self._engine.connect() as conn:
+            with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 yield conn
         except OperationalError as error:
             raise RevenuesUnavailableError(f"revenues database unavailable: {describe(error)}") from error

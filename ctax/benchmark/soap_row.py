@@ -45,7 +45,7 @@ Progress = Callable[[str], None]
 class SoapRow:
     count: int = 3000
     latency_ms: float = 100.0
-    calls_in_flight: int = 32
+    calls_in_flight: int = Settings.model_fields["soap_calls_in_flight"].default  # the worker's own default
     partitions: int = 4
     batch_size: int = 500
     timeout_seconds: float = 900.0

@@ -47,7 +47,7 @@ def run_worker(settings: Settings) -> None:
         ProcessorConfig(bootstrap=settings.kafka_bootstrap, partitions=settings.partitions,
                         topic_prefix=settings.topic_prefix, broker_credentials=faust_credentials(connection),
                         pipeline=settings.pipeline, batch_size=settings.batch_size,
-                        batch_wait_seconds=settings.batch_wait_ms / 1000, publish_assessed=settings.publish_assessed,
+                        batch_wait_seconds=settings.batch_wait_seconds(), publish_assessed=settings.publish_assessed,
                         retry=RetryPolicy(give_up_after_seconds=settings.parked_give_up_hours * 3600)),
         stage_context(settings, revenues),
     )
