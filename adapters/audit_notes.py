@@ -108,11 +108,15 @@ def stale_ending_message(ending: LiabilityEnding) -> str:
 def opening_note(change: AccountChange, opening: LiabilityOpening) -> str:
     total = sum(line.charge_pence for line in opening.charges)
     discount = f", {opening.discount_code} {opening.discount_percent}%" if opening.discount_code else ""
+    until = f" to {opening.liability_end.isoformat()}" if opening.liability_end else ""
+    empty = (f", owner of the dwelling empty since {opening.unoccupied_since.isoformat()}"
+             if opening.unoccupied_since else "")
     arrived = credit_arrived(opening.credit_transfers)
     arrived = f" {arrived[:1].upper()}{arrived[1:]}." if arrived else ""
     return (
-        f"Account opened: liable from {opening.liability_start.isoformat()} ({len(opening.liable_persons)} liable "
-        f"person(s){discount}); charged {money(total)} in {len(opening.instalments)} instalment(s).{arrived} "
+        f"Account opened: liable from {opening.liability_start.isoformat()}{until} ({len(opening.liable_persons)} "
+        f"liable person(s){discount}{empty}); charged {money(total)} in {len(opening.instalments)} "
+        f"instalment(s).{arrived} "
         f"Notification {change.reference} ({change.kind.value}), notice dated {change.notice_date.isoformat()}."
     )
 

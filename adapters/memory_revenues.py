@@ -88,7 +88,7 @@ class InMemoryRevenuesSystem:
                     discount_code=account.discount_code, discount_percent=account.discount_percent,
                     charges=account.charges, instalments=account.instalments,
                     twelve_instalments=account.twelve_instalments, payment_day=account.payment_day,
-                    payments=account.payments,
+                    payments=account.payments, unoccupied_since=account.unoccupied_since,
                 ))
 
     def record_payment(self, account_ref: str, financial_year: int, paid_on: date, amount_pence: int) -> None:
@@ -113,7 +113,7 @@ class InMemoryRevenuesSystem:
                 account_ref=view.account_ref, liability_start=view.liability_start,
                 discount_code=view.discount_code, discount_percent=view.discount_percent,
                 liable_persons=view.liable_persons, twelve_instalments=view.twelve_instalments,
-                payment_day=view.payment_day, **_money(view),
+                payment_day=view.payment_day, unoccupied_since=view.unoccupied_since, **_money(view),
             )
         ended = sorted((a.view for a in self._state.accounts.values() if a.view.uprn == uprn and not a.view.is_open),
                        key=lambda v: (v.liability_end, v.liability_start))
@@ -127,10 +127,13 @@ class InMemoryRevenuesSystem:
                 account_ref=view.account_ref, liability_start=view.liability_start, liability_end=view.liability_end,
                 discount_code=view.discount_code, discount_percent=view.discount_percent,
                 ended_by_reference=ender.reference if ender else None,
-                twelve_instalments=view.twelve_instalments, payment_day=view.payment_day, **_money(view),
+                twelve_instalments=view.twelve_instalments, payment_day=view.payment_day,
+                unoccupied_since=view.unoccupied_since, **_money(view),
             )
         return PropertyFacts(uprn=uprn, postcode=prop.postcode, band=prop.band, open_account=open_account,
-                             last_ended_account=last_ended)
+                             last_ended_account=last_ended, owner_name=prop.owner_name, furnished=prop.furnished,
+                             premium_exception=prop.premium_exception,
+                             premium_exception_from=prop.premium_exception_from)
 
     def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
         return sorted((p for p in self._state.properties.values() if p.postcode == postcode),
@@ -217,21 +220,26 @@ class InMemoryRevenuesSystem:
                 )
                 touched.append(ending.account_ref)
             for opening in change.openings:
-                if any(a.view.uprn == opening.uprn and a.view.is_open for a in work.accounts.values()):
+                if opening.liability_end is None and any(a.view.uprn == opening.uprn and a.view.is_open
+                                                         for a in work.accounts.values()):
                     raise StaleAccountError(f"Property {opening.uprn} still has an open account; it was not expected")
                 account_ref = f"{self._prefix}{work.next_number:0{self._digits}d}"
                 work.next_number += 1
                 work.accounts[account_ref] = _Account(AccountView(
                     account_ref=account_ref, uprn=opening.uprn, liability_start=opening.liability_start,
-                    liability_end=None, liable_persons=opening.liable_persons,
+                    liability_end=opening.liability_end, liable_persons=opening.liable_persons,
                     discount_code=opening.discount_code, discount_percent=opening.discount_percent,
                     charges=tuple(ChargeRow(**c.model_dump()) for c in opening.charges),
                     instalments=tuple(InstalmentRow(**i.model_dump()) for i in opening.instalments),
                     audit_notes=(AuditNote(applied_at, PROCESSOR_AUTHOR, change.notification_id,
                                            opening_note(change, opening)),),
                     twelve_instalments=opening.twelve_instalments, payment_day=opening.payment_day,
+                    unoccupied_since=opening.unoccupied_since,
                     payments=transfer_postings(opening.credit_transfers),
                 ))
+                if opening.unoccupied_since is not None and opening.liable_persons:  # the owner, as registered
+                    work.properties[opening.uprn] = replace(work.properties[opening.uprn],
+                                                            owner_name=opening.liable_persons[0])
                 touched.append(account_ref)
             result = AppliedChange(change.notification_id, change.reference, tuple(touched), applied_at, True)
             work.applied[change.notification_id] = result

@@ -47,6 +47,10 @@ class RegisterProperty:
     town: str
     postcode: str
     band: str
+    owner_name: str | None = None  # liable while no one lives there (LGFA 1992 s.6(2)(f)); None: not known
+    furnished: bool = False  # empty and furnished: a second home (s.11C premium)
+    premium_exception: str | None = None  # a statutory exception class from the premiums (E to M)
+    premium_exception_from: date | None = None  # the day it began
 
 
 @dataclass(frozen=True)
@@ -165,6 +169,7 @@ class ExistingAccount:
     twelve_instalments: bool = False
     payment_day: int | None = None
     payments: tuple[PaymentRow, ...] = ()
+    unoccupied_since: date | None = None  # an owner's liability for the dwelling empty since this day
 
 
 @dataclass(frozen=True)
@@ -190,6 +195,7 @@ class AccountView:
     payments: tuple[PaymentRow, ...] = ()
     refunds: tuple[RefundRow, ...] = ()  # refunds of its final bill's credit
     superseded_instalments: tuple[InstalmentRow, ...] = ()
+    unoccupied_since: date | None = None  # an owner's liability for the dwelling empty since this day
 
     @property
     def is_open(self) -> bool:

@@ -95,6 +95,17 @@ class Settings(BaseSettings):
         True, description="SI 1992/613 Sch. 1 para 2(7): fold the 2nd instalment into a 1st under £5")
     five_pound_minimum_instalment: bool = Field(
         True, description="SI 1992/613 Sch. 1 para 3: total under £10 in one; else at most one instalment per £5")
+    # Empty homes, the owner liable (LGFA 1992 s.6(2)(f)): the council's discount and premiums (s.11A-11C).
+    # Unset: the defaults of processors/rules/council.py EmptyHomeRules (no discount; premiums 100% after 1 year,
+    # 200% after 5, 300% after 10; second homes 100%).
+    empty_discount_percent: int | None = Field(None, ge=0, le=100,
+                                               description="s.11A: discount while a home has been empty a short time")
+    empty_discount_months: int | None = Field(None, ge=0, le=120,
+                                              description="How long from the day a home became empty it lasts")
+    long_term_empty_premiums: Annotated[dict[int, int] | None, NoDecode] = Field(
+        None, description='s.11B: years empty -> premium percent, e.g. {"1": 100, "5": 200, "10": 300}')
+    second_home_premium_percent: int | None = Field(None, ge=0, le=100,
+                                                    description="s.11C: furnished, no one's main residence")
     move_ahead_days: int = Field(14, ge=0)
     move_back_days: int = Field(90, ge=0)
     account_ref_prefix: str = Field("", max_length=6)
@@ -216,6 +227,23 @@ class Settings(BaseSettings):
         # CTAX_BAND_D_PENCE='{"2026": 239400}'
         if isinstance(value, str):
             return {int(k): int(v) for k, v in json.loads(value).items()}
+        return value
+
+    @field_validator("long_term_empty_premiums", mode="before")
+    @classmethod
+    def _premiums_from_json(cls, value: object) -> object:
+        # CTAX_LONG_TERM_EMPTY_PREMIUMS='{"1": 100, "5": 200, "10": 300}'
+        return {int(k): int(v) for k, v in json.loads(value).items()} if isinstance(value, str) else value
+
+    @field_validator("long_term_empty_premiums")
+    @classmethod
+    def _premiums_within_the_law(cls, value: dict[int, int] | None) -> dict[int, int] | None:
+        # s.11B(1), as amended: at most 100% from 1 year empty, 200% from 5 years, 300% from 10 years.
+        for years, percent in (value or {}).items():
+            ceiling = 300 if years >= 10 else 200 if years >= 5 else 100
+            if years < 1 or not 0 <= percent <= ceiling:
+                raise ValueError(f"a premium of {percent}% after {years} year(s) empty is outside s.11B "
+                                 "(at least 1 year; at most 100% from 1 year, 200% from 5, 300% from 10)")
         return value
 
     @field_validator("bank_details_keys", mode="before")

@@ -13,13 +13,14 @@ FIRST_ACCOUNT_NUMBER = 80_000_001  # its own numbering, nothing like ours
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS property (
     uprn TEXT PRIMARY KEY, property_ref TEXT NOT NULL, address_line_1 TEXT NOT NULL, address_line_2 TEXT,
-    town TEXT NOT NULL, postcode TEXT NOT NULL, band TEXT NOT NULL);
+    town TEXT NOT NULL, postcode TEXT NOT NULL, band TEXT NOT NULL, owner_name TEXT,
+    furnished INTEGER NOT NULL DEFAULT 0, premium_exception TEXT, premium_exception_from TEXT);
 CREATE INDEX IF NOT EXISTS property_by_postcode ON property (postcode);
 CREATE TABLE IF NOT EXISTS account (
     account_no TEXT PRIMARY KEY, uprn TEXT NOT NULL REFERENCES property (uprn), liability_start TEXT NOT NULL,
     liability_end TEXT, discount_code TEXT, discount_percent INTEGER NOT NULL DEFAULT 0,
     paid_this_year_pence INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL,
-    twelve_instalments INTEGER NOT NULL DEFAULT 0, payment_day INTEGER, end_note_id INTEGER);
+    twelve_instalments INTEGER NOT NULL DEFAULT 0, payment_day INTEGER, end_note_id INTEGER, unoccupied_since TEXT);
 CREATE INDEX IF NOT EXISTS account_by_uprn ON account (uprn);
 CREATE TABLE IF NOT EXISTS liable_person (
     account_no TEXT NOT NULL REFERENCES account (account_no), position INTEGER NOT NULL, full_name TEXT NOT NULL);
@@ -119,12 +120,15 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 # Columns added since the first release: a database made before them gets them on start-up.
-_LATER_COLUMNS = {"twelve_instalments": "INTEGER NOT NULL DEFAULT 0", "payment_day": "INTEGER",
-                  "end_note_id": "INTEGER"}
+_LATER_COLUMNS = {"account": {"twelve_instalments": "INTEGER NOT NULL DEFAULT 0", "payment_day": "INTEGER",
+                              "end_note_id": "INTEGER", "unoccupied_since": "TEXT"},
+                  "property": {"owner_name": "TEXT", "furnished": "INTEGER NOT NULL DEFAULT 0",
+                               "premium_exception": "TEXT", "premium_exception_from": "TEXT"}}
 
 
 def _add_missing_columns(conn: sqlite3.Connection) -> None:
-    held = {row["name"] for row in conn.execute("PRAGMA table_info(account)")}
-    for name, kind in _LATER_COLUMNS.items():
-        if name not in held:
-            conn.execute(f"ALTER TABLE account ADD COLUMN {name} {kind}")
+    for table, columns in _LATER_COLUMNS.items():
+        held = {row["name"] for row in conn.execute(f"PRAGMA table_info({table})")}
+        for name, kind in columns.items():
+            if name not in held:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")

@@ -135,8 +135,13 @@ def _step(kind: str, row: list[str], layout: str) -> Amendment | Ending | Openin
         scheme, payment_day = "10", ""
     else:
         uprn, start, code, percent, scheme, payment_day, note = row[2:9]
+    # Since the owner's liability for empty dwellings, an ``O`` may end with the day it has been empty since.
+    # and the last day of an account opened for days already over.
+    empty_since, end = (*row[9:11], "", "")[:2]
     return Opening(uprn, date.fromisoformat(start), (), code or None, int(percent), (), (), NoteInput(row[1], note),
-                   twelve_instalments=_twelve(scheme), payment_day=_optional_int(payment_day))
+                   twelve_instalments=_twelve(scheme), payment_day=_optional_int(payment_day),
+                   unoccupied_since=date.fromisoformat(empty_since) if empty_since else None,
+                   liability_end=date.fromisoformat(end) if end else None)
 
 
 def _decision(row: list[str]) -> RefundDecisionInput:

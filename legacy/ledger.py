@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from legacy.database import write_transaction
 from legacy.field_limits import check_discount_code, check_name, check_note, check_payment_day
@@ -102,7 +102,8 @@ class Ledger:
             if row["liability_start"] != ending.expected_liability_start.isoformat():
                 raise RefusalError("LIABILITY_START_MISMATCH", f"Account {ending.account_no} liability started "
                                                           f"{row['liability_start']}, not as expected")
-            if ending.liability_end.isoformat() < row["liability_start"]:
+            # Ending on the day before the start withdraws a liability that never ran (nothing is charged).
+            if ending.liability_end < date.fromisoformat(row["liability_start"]) - timedelta(days=1):
                 raise RefusalError("END_BEFORE_START", f"Account {ending.account_no} cannot end before it started")
             conn.execute("UPDATE charge SET superseded = 1 WHERE account_no = ? AND financial_year >= ? "
                          "AND superseded = 0", (ending.account_no, ending.replace_from_year))
@@ -200,25 +201,32 @@ class Ledger:
         with write_transaction(self._conn) as conn:
             if conn.execute("SELECT 1 FROM property WHERE uprn = ?", (opening.uprn,)).fetchone() is None:
                 raise RefusalError("PROPERTY_UNKNOWN", f"Property {opening.uprn} is not in the back office's register")
-            occupied = conn.execute("SELECT account_no FROM account WHERE uprn = ? AND liability_end IS NULL",
-                                    (opening.uprn,)).fetchone()
+            occupied = _overlapping(conn, opening)
             if occupied is not None:
                 raise RefusalError("PROPERTY_OCCUPIED", f"Property {opening.uprn} still has an open account "
-                                                   f"{occupied[0]}")
+                                                   f"{occupied}" if opening.liability_end is None else
+                                   f"Property {opening.uprn} has account {occupied} for some of those days")
             number = conn.execute("UPDATE account_counter SET next_number = next_number + 1 WHERE id = 1 "
                                   "RETURNING next_number - 1").fetchone()[0]
             account_no = f"{number:08d}"
             conn.execute("INSERT INTO account (account_no, uprn, liability_start, liability_end, discount_code, "
-                         "discount_percent, paid_this_year_pence, created_at, twelve_instalments, payment_day) "
-                         "VALUES (?, ?, ?, NULL, ?, ?, 0, ?, ?, ?)",
-                         (account_no, opening.uprn, opening.liability_start.isoformat(), opening.discount_code,
+                         "discount_percent, paid_this_year_pence, created_at, twelve_instalments, payment_day, "
+                         "unoccupied_since) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
+                         (account_no, opening.uprn, opening.liability_start.isoformat(),
+                          opening.liability_end.isoformat() if opening.liability_end else None, opening.discount_code,
                           opening.discount_percent, self._now(), int(opening.twelve_instalments),
-                          opening.payment_day))
+                          opening.payment_day,
+                          opening.unoccupied_since.isoformat() if opening.unoccupied_since else None))
             conn.executemany("INSERT INTO liable_person (account_no, position, full_name) VALUES (?, ?, ?)",
                              [(account_no, i, name) for i, name in enumerate(opening.liable_persons, start=1)])
             self._write_lines(account_no, opening.charges, opening.instalments)
+            if opening.unoccupied_since is not None:  # the owner's account: the register names them owner
+                conn.execute("UPDATE property SET owner_name = ? WHERE uprn = ?",
+                             (opening.liable_persons[0], opening.uprn))
             _write_payments(conn, account_no, opening.credit_transfers)
-            self._write_note(account_no, opening.note)
+            note_id = self._write_note(account_no, opening.note)
+            if opening.liability_end is not None:  # the note that opened it also ended it
+                conn.execute("UPDATE account SET end_note_id = ? WHERE account_no = ?", (note_id, account_no))
         return account_no
 
     def record_payment(self, account_no: str, payment: Payment) -> None:
@@ -273,10 +281,25 @@ class Ledger:
         return Account(account_no=row["account_no"], uprn=row["uprn"], liability_start=row["liability_start"],
                        liability_end=row["liability_end"], discount_code=row["discount_code"],
                        discount_percent=row["discount_percent"], twelve_instalments=bool(row["twelve_instalments"]),
-                       payment_day=row["payment_day"], ended_by_note=ended_by)
+                       payment_day=row["payment_day"], ended_by_note=ended_by,
+                       unoccupied_since=row["unoccupied_since"])
 
     def _now(self) -> str:
         return self._clock.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _overlapping(conn: sqlite3.Connection, opening: Opening) -> str | None:
+    """An account at the property an opening would overlap: an open one, or (for an opening already ended) one
+    liable on any of its days."""
+    if opening.liability_end is None:
+        row = conn.execute("SELECT account_no FROM account WHERE uprn = ? AND liability_end IS NULL",
+                           (opening.uprn,)).fetchone()
+    else:
+        row = conn.execute("SELECT account_no FROM account WHERE uprn = ? AND liability_start <= ? AND "
+                           "(liability_end IS NULL OR (liability_end >= ? AND liability_end >= liability_start))",
+                           (opening.uprn, opening.liability_end.isoformat(),
+                            opening.liability_start.isoformat())).fetchone()
+    return None if row is None else str(row[0])
 
 
 def _check_current_end(row: sqlite3.Row, ending: Ending) -> None:
@@ -347,15 +370,19 @@ def load_register(conn: sqlite3.Connection, properties: Iterable[dict[str, str |
     """Load a register and accounts migrated from an older system (they keep their numbers)."""
     with write_transaction(conn):
         conn.executemany("INSERT INTO property (uprn, property_ref, address_line_1, address_line_2, town, postcode, "
-                         "band) VALUES (:uprn, :property_ref, :address_line_1, :address_line_2, :town, :postcode, "
-                         ":band)", list(properties))
+                         "band, owner_name, furnished, premium_exception, premium_exception_from) VALUES (:uprn, "
+                         ":property_ref, :address_line_1, :address_line_2, :town, :postcode, :band, :owner_name, "
+                         ":furnished, :premium_exception, :premium_exception_from)",
+                         [{"owner_name": None, "furnished": False, "premium_exception": None,
+                           "premium_exception_from": None, **prop} for prop in properties])
         for account in accounts:
             conn.execute("INSERT INTO account (account_no, uprn, liability_start, liability_end, discount_code, "
-                         "discount_percent, paid_this_year_pence, created_at, twelve_instalments, payment_day) "
-                         "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
+                         "discount_percent, paid_this_year_pence, created_at, twelve_instalments, payment_day, "
+                         "unoccupied_since) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
                          (account.account_no, account.uprn, account.liability_start, account.liability_end,
                           account.discount_code, account.discount_percent,
-                          "migrated", int(account.twelve_instalments), account.payment_day))
+                          "migrated", int(account.twelve_instalments), account.payment_day,
+                          account.unoccupied_since))
             conn.executemany("INSERT INTO liable_person (account_no, position, full_name) VALUES (?, ?, ?)",
                              [(account.account_no, i, n) for i, n in enumerate(account.liable_persons, start=1)])
             Ledger(conn)._write_lines(account.account_no, account.charges, account.instalments)

@@ -119,6 +119,8 @@ class Opening:
     note: NoteInput
     twelve_instalments: bool = False  # the payment scheme: 10 monthly instalments, or 12 on request
     payment_day: int | None = None  # day of the month instalments fall due (None: the council's default)
+    unoccupied_since: date | None = None  # the owner's account for an empty dwelling: empty since this day
+    liability_end: date | None = None  # opened for days already over (ended at once); None: open
     credit_transfers: tuple[Payment, ...] = ()  # credit moved onto the new account: posted as payments
 
 
@@ -182,3 +184,4 @@ class Account:
     ended_by_note: Note | None = None  # the note written with the account's (latest) liability end
     refunds: tuple[RefundHeld, ...] = ()
     superseded_instalments: tuple[Instalment, ...] = ()  # given only when asked for
+    unoccupied_since: str | None = None  # the owner's account for an empty dwelling: empty since this day

@@ -135,7 +135,9 @@ def opening(element: Any) -> Opening:
                    optional_text(element, "DiscountCode"), int(text(element, "DiscountPercent")),
                    _charges(element), _instalments(element), note_input(element),
                    twelve_instalments=flag(element, "TwelveInstalments"),
-                   payment_day=optional_int(element, "PaymentDay"), credit_transfers=_credit_transfers(element))
+                   payment_day=optional_int(element, "PaymentDay"),
+                   unoccupied_since=optional_day(element, "UnoccupiedSince"),
+                   liability_end=optional_day(element, "LiabilityEnd"), credit_transfers=_credit_transfers(element))
 
 
 def amendment(element: Any) -> Amendment:
@@ -176,8 +178,11 @@ def properties_response(rows: Iterable[Any]) -> bytes:
             prop = etree.SubElement(payload, f"{{{NS}}}Property")
             for name, column in (("Uprn", "uprn"), ("PropertyRef", "property_ref"), ("AddressLine1", "address_line_1"),
                                  ("AddressLine2", "address_line_2"), ("Town", "town"), ("Postcode", "postcode"),
-                                 ("Band", "band")):
+                                 ("Band", "band"), ("OwnerName", "owner_name"),
+                                 ("PremiumException", "premium_exception"),
+                                 ("PremiumExceptionFrom", "premium_exception_from")):
                 _add(prop, name, row[column])
+            _add(prop, "Furnished", "true" if row["furnished"] else "false")
     return response("SearchProperties", fill)
 
 
@@ -192,6 +197,7 @@ def _summary(parent: Any, account: Account) -> None:
     _add(parent, "PaymentDay", account.payment_day)
     if account.ended_by_note is not None:
         _note(parent, account.ended_by_note, "EndedByNote")
+    _add(parent, "UnoccupiedSince", account.unoccupied_since)
 
 
 def _note(parent: Any, note: Note, name: str = "Note") -> None:

@@ -124,6 +124,7 @@ class OpenAccount(Model):
     payment_day: int | None = None
     payments: tuple[Payment, ...] = ()
     instalments: tuple[Instalment, ...] = ()  # still demanded (not superseded), every year
+    unoccupied_since: date | None = None  # an owner's liability for an empty dwelling: empty since this day
 
 
 class EndedAccount(Model):
@@ -138,6 +139,7 @@ class EndedAccount(Model):
     charges: tuple[ChargeLine, ...] = ()
     payments: tuple[Payment, ...] = ()
     instalments: tuple[Instalment, ...] = ()
+    unoccupied_since: date | None = None
 
 
 class PropertyFacts(Model):
@@ -146,6 +148,10 @@ class PropertyFacts(Model):
     band: str
     open_account: OpenAccount | None = None
     last_ended_account: EndedAccount | None = None
+    owner_name: str | None = None  # liable while no one lives there (LGFA 1992 s.6(2)(f)); None: not known
+    furnished: bool = False  # empty and furnished: a second home (s.11C), not an empty home (s.11A, s.11B)
+    premium_exception: str | None = None  # a statutory exception class from the premiums (E to M)
+    premium_exception_from: date | None = None  # the day it began
 
 
 class ValidatedNotification(Model):
@@ -206,6 +212,8 @@ class LiabilityOpening(Model):
     instalments: tuple[Instalment, ...]
     twelve_instalments: bool = False
     payment_day: int | None = None
+    unoccupied_since: date | None = None  # the owner's liability for an empty dwelling, empty since this day
+    liability_end: date | None = None  # opened for days already over (between two occupiers); None: open
     credit_transfers: tuple[CreditTransfer, ...] = ()  # credit moved onto the new account (positive amounts)
 
 

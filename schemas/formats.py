@@ -72,6 +72,19 @@ def clean_name(raw: str) -> str:
     return value
 
 
+# An owner, landlord or letting agent: a person or a company (letters, digits and the marks company names use).
+_OWNER = re.compile(r"^[^\W_](?:[^\W_]|[ '’.,&()\-])*\Z")
+MAX_OWNER_NAME_LENGTH = 40  # the liable-person field of the back offices (the owner becomes liable)
+
+
+def clean_owner_name(raw: str) -> str:
+    """Return the name of a property's owner, landlord or letting agent, cleaned."""
+    value = clean_text(raw, max_length=MAX_OWNER_NAME_LENGTH, what="the owner's or agent's name")
+    if not _OWNER.match(value):
+        raise ValueError("The owner's or agent's name must only include letters, numbers, spaces and . , ' & ( ) -")
+    return value
+
+
 def clean_email(raw: str) -> str:
     """Return the email address trimmed, or raise ValueError if it is not in the right format."""
     value = raw.strip()

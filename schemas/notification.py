@@ -18,6 +18,7 @@ from schemas.formats import (
     MAX_ADDRESS_LINE_LENGTH,
     clean_email,
     clean_name,
+    clean_owner_name,
     clean_phone,
     clean_text,
     normalise_account_number,
@@ -59,6 +60,7 @@ def _council_code(value: str) -> str:
 Uprn = Annotated[str, AfterValidator(normalise_uprn)]
 Postcode = Annotated[str, AfterValidator(normalise_postcode)]
 PersonName = Annotated[str, AfterValidator(clean_name)]
+OwnerName = Annotated[str, AfterValidator(clean_owner_name)]
 Email = Annotated[str, AfterValidator(clean_email)]
 Phone = Annotated[str, AfterValidator(clean_phone)]
 CouncilCode = Annotated[str, AfterValidator(_council_code)]
@@ -265,6 +267,9 @@ class MoveOut(Model):
     move_out_date: date
     forwarding_address: Address
     account_reference: AccountReference | None = None
+    # The landlord or letting agent of a rented home (asked when the register does not know the owner, or named
+    # by an officer): liable while it is empty (LGFA 1992 s.6(2)(f)).
+    landlord_name: OwnerName | None = None
     # Where to refund a final bill in credit, sealed by the intake (a request carries it in clear as
     # ``refund_bank_account``; one that sends this field itself is refused).
     refund_to: SealedBankAccount | None = None

@@ -75,9 +75,13 @@ def notification(change: dict[str, Any] | None = None, *, submitted_at: datetime
     })
 
 
+# The owner the test register names for every property (liable while no one lives there).
+OWNER = "Harbour Lettings Ltd"
+
+
 def facts(uprn: str = "100090000004", band: str = "B", postcode: str = "ZY1 5AB",
-          open_account: OpenAccount | None = None) -> PropertyFacts:
-    return PropertyFacts(uprn=uprn, postcode=postcode, band=band, open_account=open_account)
+          open_account: OpenAccount | None = None, owner_name: str | None = OWNER) -> PropertyFacts:
+    return PropertyFacts(uprn=uprn, postcode=postcode, band=band, open_account=open_account, owner_name=owner_name)
 
 
 def open_account(ref: str = "500000001", start: date = date(2020, 6, 1), paid: int = 0,
@@ -96,9 +100,9 @@ def validated(n: ChangeNotification, *properties: PropertyFacts) -> ValidatedNot
 
 
 def register_property(uprn: str = "100090000004", postcode: str = "ZY1 5AB", band: str = "B",
-                      line_1: str = "4 Acacia Avenue") -> RegisterProperty:
+                      line_1: str = "4 Acacia Avenue", owner_name: str | None = OWNER) -> RegisterProperty:
     return RegisterProperty(uprn=uprn, property_ref=f"P{uprn[-7:]}", address_line_1=line_1, address_line_2=None,
-                            town="Exampleton", postcode=postcode, band=band)
+                            town="Exampleton", postcode=postcode, band=band, owner_name=owner_name)
 
 
 def existing_account(ref: str = "500000001", uprn: str = "100090000004", start: date = date(2020, 6, 1),

@@ -135,7 +135,8 @@ def change_rows(change: AccountChange) -> list[list[str]]:
     for opening in change.openings:
         rows.append(["O", nid, opening.uprn, opening.liability_start.isoformat(), opening.discount_code or "",
                      str(opening.discount_percent), _scheme(opening.twelve_instalments),
-                     _optional(opening.payment_day), opening_note(change, opening)])
+                     _optional(opening.payment_day), opening_note(change, opening),
+                     _optional(opening.unoccupied_since), _optional(opening.liability_end)])
         rows += [["P", nid, name] for name in opening.liable_persons]
         rows += _lines(nid, opening.charges, opening.instalments)
         rows += _transfers(nid, opening.credit_transfers)

@@ -28,6 +28,8 @@ from adapters.revenues_port import (
 )
 from schemas.events import ChargeLine, EndedAccount, Instalment, OpenAccount, Payment, PropertyFacts
 
+_PROPERTY_COLUMNS = ("SELECT uprn, property_ref, address_line_1, address_line_2, town, postcode, band, owner_name, "
+                     "furnished, premium_exception, premium_exception_from")
 # Our references of the notifications with these ids (the back office's notes carry our notification id).
 ReferencesOf = Callable[[Collection[str]], dict[str, str]]
 
@@ -50,15 +52,14 @@ class ReportingReader:
 
     def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
         with self._connect() as conn:
-            rows = conn.execute("SELECT uprn, property_ref, address_line_1, address_line_2, town, postcode, band "
-                                "FROM property WHERE postcode = ? ORDER BY address_line_1", (postcode,)).fetchall()
-        return [RegisterProperty(**dict(row)) for row in rows]
+            rows = conn.execute(_PROPERTY_COLUMNS + " FROM property WHERE postcode = ? ORDER BY address_line_1",
+                                (postcode,)).fetchall()
+        return [_register_property(row) for row in rows]
 
     def property(self, uprn: str) -> RegisterProperty | None:
         with self._connect() as conn:
-            row = conn.execute("SELECT uprn, property_ref, address_line_1, address_line_2, town, postcode, band "
-                               "FROM property WHERE uprn = ?", (uprn,)).fetchone()
-        return RegisterProperty(**dict(row)) if row else None
+            row = conn.execute(_PROPERTY_COLUMNS + " FROM property WHERE uprn = ?", (uprn,)).fetchone()
+        return _register_property(row) if row else None
 
     def property_facts_many(self, uprns: Collection[str], references_of: ReferencesOf) -> dict[str, PropertyFacts]:
         """Register facts, the open account (with its people, current charges and payment arrangement) and the
@@ -68,8 +69,7 @@ class ReportingReader:
             return {}
         marks = ",".join("?" * len(wanted))
         with self._connect() as conn:
-            props = conn.execute(f"SELECT uprn, postcode, band FROM property WHERE uprn IN ({marks})",
-                                 wanted).fetchall()
+            props = conn.execute(f"{_PROPERTY_COLUMNS} FROM property WHERE uprn IN ({marks})", wanted).fetchall()
             open_rows = conn.execute(f"SELECT * FROM account WHERE uprn IN ({marks}) AND liability_end IS NULL "
                                      f"ORDER BY liability_start", wanted).fetchall()
             ended_rows = conn.execute(
@@ -82,10 +82,13 @@ class ReportingReader:
             ended_views = {uprn: _view(conn, row) for uprn, row in ended_by_uprn.items()}
         references = references_of({row["ended_by"] for row in ended_by_uprn.values() if row["ended_by"]})
         facts = {}
-        for uprn, postcode, band in props:
+        for row in props:
+            prop, uprn = _register_property(row), row["uprn"]
             view, ended = open_by_uprn.get(uprn), ended_by_uprn.get(uprn)
             facts[uprn] = PropertyFacts(
-                uprn=uprn, postcode=postcode, band=band, open_account=_open_account(view) if view else None,
+                uprn=uprn, postcode=prop.postcode, band=prop.band, owner_name=prop.owner_name,
+                furnished=prop.furnished, premium_exception=prop.premium_exception,
+                premium_exception_from=prop.premium_exception_from, open_account=_open_account(view) if view else None,
                 last_ended_account=_ended_account(ended_views[uprn], references.get(ended["ended_by"] or ""))
                 if ended else None)
         return facts
@@ -135,7 +138,7 @@ def _open_account(view: AccountView) -> OpenAccount:
     return OpenAccount(account_ref=view.account_ref, liability_start=view.liability_start,
                        discount_code=view.discount_code, discount_percent=view.discount_percent,
                        liable_persons=view.liable_persons, twelve_instalments=view.twelve_instalments,
-                       payment_day=view.payment_day, **_money(view))
+                       payment_day=view.payment_day, unoccupied_since=view.unoccupied_since, **_money(view))
 
 
 def _ended_account(view: AccountView, ended_by_reference: str | None) -> EndedAccount:
@@ -143,7 +146,8 @@ def _ended_account(view: AccountView, ended_by_reference: str | None) -> EndedAc
     return EndedAccount(account_ref=view.account_ref, liability_start=view.liability_start,
                         liability_end=view.liability_end, discount_code=view.discount_code,
                         discount_percent=view.discount_percent, ended_by_reference=ended_by_reference,
-                        twelve_instalments=view.twelve_instalments, payment_day=view.payment_day, **_money(view))
+                        twelve_instalments=view.twelve_instalments, payment_day=view.payment_day,
+                        unoccupied_since=view.unoccupied_since, **_money(view))
 
 
 def _instalment(row: sqlite3.Row) -> InstalmentRow:
@@ -186,4 +190,15 @@ def _view(conn: sqlite3.Connection, row: sqlite3.Row, *, with_superseded: bool =
                        charges=charges, instalments=instalments,
                        audit_notes=notes, twelve_instalments=bool(row["twelve_instalments"]),
                        payment_day=row["payment_day"], payments=payments, refunds=refunds,
-                       superseded_instalments=superseded)
+                       superseded_instalments=superseded,
+                       unoccupied_since=_optional_day(row["unoccupied_since"]))
+
+
+def _register_property(row: sqlite3.Row) -> RegisterProperty:
+    values = dict(row)
+    return RegisterProperty(**{**values, "furnished": bool(values["furnished"]),
+                               "premium_exception_from": _optional_day(values["premium_exception_from"])})
+
+
+def _optional_day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None

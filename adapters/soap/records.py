@@ -36,7 +36,14 @@ from schemas.notification import BankAccountDetails, SealedBankAccount
 
 def register_property(p: Any) -> RegisterProperty:
     return RegisterProperty(uprn=p.Uprn, property_ref=p.PropertyRef, address_line_1=p.AddressLine1,
-                            address_line_2=p.AddressLine2, town=p.Town, postcode=p.Postcode, band=p.Band)
+                            address_line_2=p.AddressLine2, town=p.Town, postcode=p.Postcode, band=p.Band,
+                            **_register_facts(p))
+
+
+def _register_facts(p: Any) -> dict[str, Any]:
+    """The owner and the empty-home facts of a register entry (``SearchProperties``)."""
+    return {"owner_name": p.OwnerName, "furnished": bool(p.Furnished), "premium_exception": p.PremiumException,
+            "premium_exception_from": p.PremiumExceptionFrom}
 
 
 def _money(account: Any) -> dict[str, Any]:
@@ -56,7 +63,7 @@ def open_account(account: Any) -> OpenAccount:
                        discount_code=account.DiscountCode, discount_percent=account.DiscountPercent,
                        liable_persons=tuple(account.LiablePerson or ()),
                        twelve_instalments=bool(account.TwelveInstalments), payment_day=account.PaymentDay,
-                       **_money(account))
+                       unoccupied_since=account.UnoccupiedSince, **_money(account))
 
 
 def ended_account(account: Any) -> EndedAccount:
@@ -69,7 +76,7 @@ def ended_account(account: Any) -> EndedAccount:
                         discount_percent=account.DiscountPercent,
                         ended_by_reference=fields.get("ref") if fields else None,
                         twelve_instalments=bool(account.TwelveInstalments), payment_day=account.PaymentDay,
-                        **_money(account))
+                        unoccupied_since=account.UnoccupiedSince, **_money(account))
 
 
 def summaries_by_property(summaries: Iterable[Any]) -> dict[str, list[Any]]:
@@ -96,7 +103,7 @@ def last_ended_summary(at_property: Iterable[Any]) -> Any | None:
 
 
 def property_facts(p: Any, open_detail: Any | None, ended_detail: Any | None) -> PropertyFacts:
-    return PropertyFacts(uprn=p.Uprn, postcode=p.Postcode, band=p.Band,
+    return PropertyFacts(uprn=p.Uprn, postcode=p.Postcode, band=p.Band, **_register_facts(p),
                          open_account=open_account(open_detail) if open_detail is not None else None,
                          last_ended_account=ended_account(ended_detail) if ended_detail is not None else None)
 
@@ -125,6 +132,7 @@ def account_view(a: Any) -> AccountView:
         charges=_charge_rows(a),
         instalments=_instalment_rows(a.Instalment), superseded_instalments=_instalment_rows(a.SupersededInstalment),
         audit_notes=notes, twelve_instalments=bool(a.TwelveInstalments), payment_day=a.PaymentDay,
+        unoccupied_since=a.UnoccupiedSince,
         payments=tuple(PaymentRow(p.FinancialYear, p.PaidOn, p.AmountPence) for p in a.Payment or []),
         refunds=tuple(RefundRow(r.FinancialYear, r.AmountPence, r.MaskedBankAccount, bool(r.HeldForApproval),
                                 r.InstructedOn, RefundDecision(r.Decision) if r.Decision else None,

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam, update
 
 from adapters.audit_notes import amendment_note, ending_note, opening_note, stale_ending_message
 from adapters.revenues_port import (
@@ -26,6 +26,7 @@ from adapters.sql.tables import (
     instalment_table,
     liable_person_table,
     payment_table,
+    property_table,
     refund_decision_table,
     refund_table,
 )
@@ -52,7 +53,7 @@ def check(
         if found is None or found[2] != ending.expected_liability_end or found[1] != ending.expected_liability_start:
             return stale_ending_message(ending)
         ending_refs.add(ending.account_ref)
-    for opening in change.openings:
+    for opening in (o for o in change.openings if o.liability_end is None):  # a closed one lies between others
         still_open = open_at.get(opening.uprn, set()) - ending_refs
         if still_open:
             shown = sorted(ref for ref in still_open if not ref.startswith("@"))
@@ -68,6 +69,7 @@ class BatchWrites:
         self.applied_ids: dict[str, AppliedChange] = {}
         self.supersede: list[dict[str, Any]] = []
         self.accounts: list[dict[str, Any]] = []
+        self.owners: list[dict[str, Any]] = []  # the register's owner of each home an owner's account opened for
         self.persons: list[dict[str, Any]] = []
         self.charges: list[dict[str, Any]] = []
         self.instalments: list[dict[str, Any]] = []
@@ -120,13 +122,15 @@ class BatchWrites:
     def open(self, change: AccountChange, opening: Any, placeholder: str, applied_at: datetime) -> None:
         self.accounts.append({
             "account_ref": placeholder, "uprn": opening.uprn, "liability_start": opening.liability_start,
-            "liability_end": None, "discount_code": opening.discount_code,
+            "liability_end": opening.liability_end, "discount_code": opening.discount_code,
             "discount_percent": opening.discount_percent, "paid_this_year_pence": 0,
             "opened_by_notification": change.notification_id, "twelve_instalments": opening.twelve_instalments,
-            "payment_day": opening.payment_day,
+            "payment_day": opening.payment_day, "unoccupied_since": opening.unoccupied_since,
         })
         self.persons.extend({"account_ref": placeholder, "position": i, "full_name": name}
                             for i, name in enumerate(opening.liable_persons, start=1))
+        if opening.unoccupied_since is not None and opening.liable_persons:  # the owner, as the register's
+            self.owners.append({"b_uprn": opening.uprn, "b_owner": opening.liable_persons[0]})
         self._lines(placeholder, change.notification_id, opening.charges, opening.instalments)
         self._transfers(placeholder, opening.credit_transfers)
         self.notes.append(note(placeholder, applied_at, change.notification_id, opening_note(change, opening)))
@@ -181,6 +185,9 @@ class BatchWrites:
             supersede(conn, self.supersede)
         if self.amended_accounts:
             amend_accounts(conn, self.amended_accounts, self.replaced_persons, self.recharged, self.replanned)
+        if self.owners:
+            conn.execute(update(property_table).where(property_table.c.uprn == bindparam("b_uprn"))
+                         .values(owner_name=bindparam("b_owner")), self.owners)
         applied_rows = [{**row, "account_refs": ",".join(self._refs.get(r, r) for r in row["account_refs"])}
                         for row in self.applied_rows]
         for table, rows in ((account_table, self.accounts), (liable_person_table, self.persons),

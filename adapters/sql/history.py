@@ -45,6 +45,10 @@ class PropertyRecord:
     town: str
     postcode: str
     band: str
+    owner_name: str | None = None  # the owner (liable while empty), and the facts the empty-home premiums need
+    furnished: bool = False
+    premium_exception: str | None = None
+    premium_exception_from: date | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class AccountRecord:
     opened_by_notification: str | None
     twelve_instalments: bool
     payment_day: int | None
+    unoccupied_since: date | None = None  # an owner's account for the empty home
 
 
 @dataclass(frozen=True)
@@ -219,7 +224,7 @@ def _applied(row: RowMapping) -> AppliedRecord:
 
 
 # The values columns added to ``account`` since the first version take when they are missing.
-_ADDED_ACCOUNT_COLUMNS: dict[str, Any] = {"twelve_instalments": False, "payment_day": None}
+_ADDED_ACCOUNT_COLUMNS: dict[str, Any] = {"twelve_instalments": False, "payment_day": None, "unoccupied_since": None}
 
 
 def _account(row: RowMapping, present: set[str]) -> AccountRecord:

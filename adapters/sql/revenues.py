@@ -93,7 +93,7 @@ class SqlRevenuesSystem:
                      "liability_end": None, "discount_code": a.discount_code,
                      "discount_percent": a.discount_percent, "paid_this_year_pence": 0,
                      "opened_by_notification": None, "twelve_instalments": a.twelve_instalments,
-                     "payment_day": a.payment_day}
+                     "payment_day": a.payment_day, "unoccupied_since": a.unoccupied_since}
                     for a in account_list
                 ])
                 persons = [
@@ -267,7 +267,8 @@ class SqlRevenuesSystem:
             for opening in change.openings:
                 placeholder = f"@new{len(opened_in_batch)}"
                 opened_in_batch[placeholder] = len(opened_in_batch)
-                open_at.setdefault(opening.uprn, set()).add(placeholder)
+                if opening.liability_end is None:
+                    open_at.setdefault(opening.uprn, set()).add(placeholder)
                 plan.open(change, opening, placeholder, applied_at)
                 touched.append(placeholder)
             plan.record(change, touched, applied_at)

@@ -26,6 +26,7 @@ from adapters.sql.tables import (
     instalment_table,
     liable_person_table,
     payment_table,
+    property_table,
     refund_decision_table,
     refund_table,
 )
@@ -78,6 +79,7 @@ def account_view(conn: Connection, row: Any) -> AccountView:
         liability_end=row["liability_end"], liable_persons=tuple(persons),
         discount_code=row["discount_code"], discount_percent=row["discount_percent"],
         twelve_instalments=row["twelve_instalments"], payment_day=row["payment_day"],
+        unoccupied_since=row["unoccupied_since"],
         payments=tuple(PaymentRow(**{k: p[k] for k in PaymentRow.__dataclass_fields__}) for p in payments),
         charges=tuple(ChargeRow(**{k: c[k] for k in ChargeRow.__dataclass_fields__}) for c in charges),
         instalments=tuple(_instalment_row(i) for i in instalments if not i["superseded"]),
@@ -104,3 +106,10 @@ def add_missing_columns(conn: Connection) -> None:
     for table in (charge_table, instalment_table):
         if "superseded_by" not in {column["name"] for column in inspect(conn).get_columns(table.name)}:
             conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN superseded_by VARCHAR(36)"))
+    if "unoccupied_since" not in have:
+        conn.execute(text("ALTER TABLE account ADD COLUMN unoccupied_since DATE"))
+    held = {column["name"] for column in inspect(conn).get_columns(property_table.name)}
+    for name, kind in (("owner_name", "VARCHAR(100)"), ("furnished", "BOOLEAN NOT NULL DEFAULT false"),
+                       ("premium_exception", "VARCHAR(1)"), ("premium_exception_from", "DATE")):
+        if name not in held:
+            conn.execute(text(f"ALTER TABLE property ADD COLUMN {name} {kind}"))

@@ -34,6 +34,12 @@ property_table = Table(
     Column("town", String(60), nullable=False),
     Column("postcode", String(8), nullable=False, index=True),
     Column("band", String(1), nullable=False),
+    # Liable while no one lives there (LGFA 1992 s.6(2)(f)); null: not known.
+    Column("owner_name", String(100)),
+    # Empty and furnished: a second home (s.11C); a statutory exception class from the premiums, and its start.
+    Column("furnished", Boolean, nullable=False, default=False, server_default=false()),
+    Column("premium_exception", String(1)),
+    Column("premium_exception_from", Date),
 )
 
 account_table = Table(
@@ -50,6 +56,8 @@ account_table = Table(
     # The payment arrangement the account keeps for every later demand (SI 1992/613 Sch. 1 para 2(3A)).
     Column("twelve_instalments", Boolean, nullable=False, default=False, server_default=false()),
     Column("payment_day", Integer),
+    # An owner's liability for the dwelling while empty: the day it has been empty since (s.11B clock).
+    Column("unoccupied_since", Date),
     Index("account_by_uprn", "uprn", "liability_end"),
 )
 

@@ -79,7 +79,9 @@ def _property_facts(uprn: str, notification: ChangeNotification, recorded: Recor
     if open_account is not None:
         open_account = rules_for(change.kind).account_as_replayed(change, open_account)
     return PropertyFacts(
-        uprn=uprn, postcode=prop.postcode, band=prop.band, open_account=open_account,
+        uprn=uprn, postcode=prop.postcode, band=prop.band, open_account=open_account, owner_name=prop.owner_name,
+        furnished=prop.furnished, premium_exception=prop.premium_exception,
+        premium_exception_from=prop.premium_exception_from,
         last_ended_account=None if ended is None else _ended_account(ended, nid, recorded, paid_before),
     )
 
@@ -182,6 +184,7 @@ def _open_account(account: AccountRecord, notification_id: str, day: date, recor
     return OpenAccount(
         account_ref=account.account_ref, liability_start=account.liability_start, discount_code=code,
         discount_percent=percent, twelve_instalments=account.twelve_instalments, payment_day=account.payment_day,
+        unoccupied_since=account.unoccupied_since,
         **_money_before(account.account_ref, notification_id, recorded, paid_before, lines),
     )
 
@@ -212,6 +215,7 @@ def _ended_account(account: AccountRecord, notification_id: str, recorded: Recor
         discount_percent=account.discount_percent,
         ended_by_reference=enders[-1].reference if enders else None,
         twelve_instalments=account.twelve_instalments, payment_day=account.payment_day,
+        unoccupied_since=account.unoccupied_since,
         **_money_before(account.account_ref, notification_id, recorded, paid_before,
                         lines_before(account.account_ref, notification_id, recorded)),
     )

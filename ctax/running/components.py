@@ -5,6 +5,7 @@ Nothing here imports the web side: the worker loads this module (the web-only pa
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -15,7 +16,7 @@ from ctax.settings import Settings
 from processors.cost_model_file import DEFAULT_COST_MODEL, load_cost_model
 from processors.pipeline.context import StageContext
 from processors.preview.previewer import RegisterFacts
-from processors.rules.council import CouncilRules
+from processors.rules.council import CouncilRules, EmptyHomeRules
 from schemas.kafka_connection import KafkaConnection
 
 if TYPE_CHECKING:  # imported when chosen, so a SQL deployment never loads zeep
@@ -88,8 +89,26 @@ def council_rules(settings: Settings) -> CouncilRules:
         move_back_days=settings.move_back_days,
         fold_small_first_instalment=settings.fold_small_first_instalment,
         five_pound_minimum_instalment=settings.five_pound_minimum_instalment,
+        empty_homes=empty_home_rules(settings),
         refund_approval_threshold_pence=settings.refund_approval_threshold_pence,
     )
+
+
+def empty_home_rules(settings: Settings) -> EmptyHomeRules:
+    """The council's empty-home discount and premiums: what it set, else the rules' defaults."""
+    default = EmptyHomeRules()
+    premiums = settings.long_term_empty_premiums
+    return replace(
+        default,
+        discount_percent=_chosen(settings.empty_discount_percent, default.discount_percent),
+        discount_months=_chosen(settings.empty_discount_months, default.discount_months),
+        long_term_premiums=default.long_term_premiums if premiums is None else tuple(sorted(premiums.items())),
+        second_home_premium_percent=_chosen(settings.second_home_premium_percent,
+                                            default.second_home_premium_percent))
+
+
+def _chosen(value: int | None, default: int) -> int:
+    return default if value is None else value
 
 
 def stage_context(settings: Settings, revenues: RevenuesSystem) -> StageContext:

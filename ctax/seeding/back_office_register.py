@@ -47,4 +47,5 @@ def _migrated(a: ExistingAccount) -> Account:
     return Account(a.account_ref, a.uprn, a.liability_start.isoformat(), None, a.discount_code, a.discount_percent,
                    a.liable_persons, tuple(Charge(**vars(c)) for c in a.charges),
                    tuple(Instalment(**vars(i)) for i in a.instalments), tuple(Payment(**vars(p)) for p in a.payments),
-                   twelve_instalments=a.twelve_instalments, payment_day=a.payment_day)
+                   twelve_instalments=a.twelve_instalments, payment_day=a.payment_day,
+                   unoccupied_since=a.unoccupied_since.isoformat() if a.unoccupied_since else None)

@@ -35,6 +35,9 @@ SURNAMES = (
     "Ahmed", "Baker", "Campbell", "Davies", "Evans", "Fisher", "Green", "Hughes", "Iqbal", "Jones", "Kowalski",
     "Lewis", "Morgan", "Nowak", "O'Brien", "Patel", "Quinn", "Roberts", "Singh", "Taylor", "Walker", "Wright",
 )
+# Landlords owning the rented homes (about a third of the register; the rest are owned by someone named).
+LANDLORDS = ("Harbour Lettings Ltd", "Northgate Homes Ltd", "Riverside Property Co", "Oakfield Estates LLP")
+RENTED_SHARE = 0.35
 # Share of England's dwellings in each band (rounded, VOA 2024).
 BAND_WEIGHTS = {"A": 24, "B": 20, "C": 22, "D": 15, "E": 9, "F": 5, "G": 3, "H": 2}
 _INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
@@ -62,6 +65,7 @@ def generate_register(
 ) -> SyntheticRegister:
     """Generate ``properties`` dwellings, about ``occupied_share`` of them with an open account."""
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
+    owners = random.Random(seed + 1)  # noqa: S311 - its own draws, so the rest of the register stays as it was
     props: list[RegisterProperty] = []
     accounts: list[ExistingAccount] = []
     street_no = 0
@@ -85,6 +89,7 @@ def generate_register(
                 town=town,
                 postcode=postcode,
                 band=rng.choices(tuple(BAND_WEIGHTS), weights=tuple(BAND_WEIGHTS.values()))[0],
+                owner_name=_owner(owners),
             ))
         street_no += 1
     for index, prop in enumerate(props):
@@ -92,6 +97,12 @@ def generate_register(
             continue
         accounts.append(_existing_account(rng, rules, prop, index, as_of, account_ref_prefix))
     return SyntheticRegister(tuple(props), tuple(accounts))
+
+
+def _owner(rng: random.Random) -> str:
+    if rng.random() < RENTED_SHARE:
+        return rng.choice(LANDLORDS)
+    return f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
 
 
 def _payments(plan: tuple[Instalment, ...], as_of: date, *, in_arrears: bool) -> tuple[PaymentRow, ...]:

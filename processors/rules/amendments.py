@@ -19,6 +19,7 @@ from processors.rules.instalments import PaymentPlanTerms, Scheme
 from processors.rules.ledger import PeriodChange, rebilled
 from processors.rules.periods import LiabilityPeriod, changed_from
 from processors.rules.review import Review
+from processors.rules.unoccupied import owner_schedule
 from schemas.events import AccountAmendment, OpenAccount, PropertyFacts
 from schemas.financial_year import FinancialYear, financial_year_of
 
@@ -65,7 +66,7 @@ def _amended(
     terms = PaymentPlanTerms(Scheme.TWELVE if twelve else Scheme.TEN, payment_day or rules.payment_day)
     first_year = first_year or financial_year_of(notice)
     demands = (rebilled(account, facts.band, first_year, change or (lambda periods: periods), notice, terms,
-                        rules) if replan else None)
+                        rules, owner_schedule(facts, account, rules)) if replan else None)
     return AccountAmendment(
         account_ref=account.account_ref, uprn=facts.uprn, expected_liability_start=account.liability_start,
         effective_date=effective, description=description, liable_persons=liable_persons or (),

@@ -60,27 +60,42 @@ def apportioned_charge(annual_pence: int, days: int, days_in_year: int, discount
     return round_half_up(exact)
 
 
+def premium_charge(annual_pence: int, days: int, days_in_year: int, premium_percent: int) -> int:
+    """Return a premium for ``days`` (LGFA 1992 s.11B, s.11C): annual x days / days in year x the premium percent."""
+    if premium_percent < 0:
+        raise ChargeInputError("premium_out_of_range", "premium_percent",
+                               f"A premium of {premium_percent}% is impossible: check the council's settings")
+    return round_half_up(Fraction(annual_pence * days, days_in_year) * Fraction(premium_percent, 100))
+
+
+def is_premium_line(line: ChargeLine) -> bool:
+    """A premium's own line: its ``discount_percent`` is the premium, negated (a -100% discount)."""
+    return line.discount_percent < 0
+
+
 def charge_lines(
     first_day: date, last_day: date, band: str, discount: Discount, rules: CouncilRules
 ) -> tuple[ChargeLine, ...]:
-    """Return one charge line per financial year for a liability from ``first_day`` to ``last_day``."""
+    """Return one charge line per financial year for a liability from ``first_day`` to ``last_day``.
+
+    A premium (a discount below 0%: ``processors/rules/unoccupied.py``) is its own line beside the band's charge
+    for the same days, so a demand notice shows it apart.
+    """
     lines = []
     for year in financial_years_between(first_day, last_day):
         start = max(first_day, year.start)
         end = min(last_day, year.end)
         days = (end - start).days + 1
         annual = annual_band_charge(rules.band_d_for(year), band)
-        lines.append(
-            ChargeLine(
-                financial_year=year.start_year,
-                period_start=start,
-                period_end=end,
-                days=days,
-                band=band,
-                annual_charge_pence=annual,
-                discount_code=discount.code,
-                discount_percent=discount.percent,
-                charge_pence=apportioned_charge(annual, days, year.days, discount.percent),
-            )
-        )
+        line = ChargeLine(financial_year=year.start_year, period_start=start, period_end=end, days=days, band=band,
+                          annual_charge_pence=annual, discount_code=discount.code, discount_percent=discount.percent,
+                          charge_pence=0)
+        if discount.percent < 0:
+            lines.append(line.model_copy(update={"discount_code": None, "discount_percent": 0,
+                                                 "charge_pence": apportioned_charge(annual, days, year.days, 0)}))
+            lines.append(line.model_copy(update={
+                "charge_pence": premium_charge(annual, days, year.days, -discount.percent)}))
+        else:
+            lines.append(line.model_copy(update={
+                "charge_pence": apportioned_charge(annual, days, year.days, discount.percent)}))
     return tuple(lines)

@@ -14,6 +14,7 @@ from processors.rules.instalments import PaymentPlanTerms, Scheme, instalment_pl
 from processors.rules.ledger import rebilled
 from processors.rules.periods import ended_at
 from processors.rules.review import Review
+from processors.rules.unoccupied import owner_schedule
 from schemas.events import (
     EndedAccount,
     Instalment,
@@ -60,6 +61,9 @@ def _mover_ending(
         return _completed_ending(facts, ended, last_day, notice, rules, account_reference, forwarding, reference)
     if account is None:
         raise Review("no_open_account", "There is no open council-tax account at the address being left", "uprn")
+    if account.unoccupied_since is not None:
+        raise Review("no_open_account", f"The property is recorded as empty: account {account.account_ref} is the "
+                     f"owner's, empty since {account.unoccupied_since.isoformat()}", "uprn")
     _check_account_reference(account.account_ref, account_reference)
     return _ending(facts, move_date, notice, rules, "moved out (resident's notification)", forwarding=forwarding)
 
@@ -86,7 +90,10 @@ def _completed_ending(
     _check_account_reference(ended.account_ref, account_reference)
     by = f"notification {ended.ended_by_reference}" if ended.ended_by_reference else "an earlier change"
     newcomer = facts.open_account
-    follows_newcomer = newcomer is not None and newcomer.liability_start == ended.liability_end + timedelta(days=1)
+    # The owner's liability for the empty home (processors/rules/unoccupied.py) is no newcomer: it followed this
+    # very leaver, and a second word from them with another date is for a person.
+    follows_newcomer = (newcomer is not None and newcomer.unoccupied_since is None
+                        and newcomer.liability_start == ended.liability_end + timedelta(days=1))
     if last_day > ended.liability_end:
         raise Review(
             "liability_overlaps_next_occupier",
@@ -123,7 +130,10 @@ def _check_account_reference(account_ref: str, given: str | None) -> None:
 def _previous_occupier_ending(
     facts: PropertyFacts, move_in_date: date, notice: date, rules: CouncilRules, reference: str
 ) -> tuple[LiabilityEnding, ...]:
-    if facts.open_account is None:
+    owner = facts.open_account
+    # An owner's liability for the empty home beginning after this move-in: the leaver's ending is what overlaps.
+    owner_after = owner is not None and owner.unoccupied_since is not None and owner.liability_start > move_in_date
+    if facts.open_account is None or owner_after:
         ended = facts.last_ended_account
         if ended is not None and ended.liability_end >= move_in_date:
             by = f"notification {ended.ended_by_reference}" if ended.ended_by_reference else "an earlier change"
@@ -134,7 +144,20 @@ def _previous_occupier_ending(
                 "move_date",
             )
         return ()
-    return (_ending(facts, move_in_date, notice, rules, "new occupier moved in; previous occupier's liability ended"),)
+    reason = ("new occupier moved in; the owner's liability for the empty dwelling ended"
+              if facts.open_account.unoccupied_since is not None
+              else "new occupier moved in; previous occupier's liability ended")
+    return (_ending(facts, move_in_date, notice, rules, reason),)
+
+
+def withdrawn_before_start(account: OpenAccount, move_date: date) -> bool:
+    """Whether a move-in on ``move_date`` withdraws an owner's liability for the empty dwelling before it ran.
+
+    The leaver's notification came first and made the owner liable from the day after their last day; the
+    newcomer moving in that very day means the dwelling was never empty (its account ends the day before it
+    began, and charges nothing).
+    """
+    return account.unoccupied_since is not None and account.liability_start == move_date
 
 
 def recorded_arrangement(account: OpenAccount, rules: CouncilRules) -> PaymentPlanTerms:
@@ -176,7 +199,7 @@ def final_bill_ending(
     account = facts.open_account
     assert account is not None
     last_day = day_before(move_date)
-    if last_day < account.liability_start:
+    if last_day < account.liability_start and not withdrawn_before_start(account, move_date):
         raise Review(
             "move_before_liability_start",
             f"The move date is on or before the day account {account.account_ref}'s liability began "
@@ -187,7 +210,7 @@ def final_bill_ending(
     # year billed on its own revised demand or credit (SI 1992/613 Sch. 1 para 9, reg. 24, reg. 31).
     first = financial_year_of(last_day)
     demands = rebilled(account, facts.band, first, lambda periods: ended_at(periods, last_day), notice,
-                       arrangement, rules)
+                       arrangement, rules, owner_schedule(facts, account, rules))
     return LiabilityEnding(
         account_ref=account.account_ref,
         uprn=facts.uprn,
@@ -210,7 +233,7 @@ def _opening(
     rules: CouncilRules,
 ) -> LiabilityOpening:
     account = facts.open_account
-    if account is not None and account.liability_start >= move_date:
+    if account is not None and account.liability_start >= move_date and not withdrawn_before_start(account, move_date):
         raise Review(
             "later_account_exists",
             f"Account {account.account_ref} at this property already starts on "

@@ -8,11 +8,11 @@ day (LGFA 1992 s.2: liability is determined day by day; s.11: the discount in fo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from processors.rules.charges import charge_lines
+from processors.rules.charges import charge_lines, is_premium_line
 from processors.rules.council import CouncilRules
 from processors.rules.discounts import Discount, discount_from_account
 from schemas.events import ChargeLine
@@ -34,16 +34,27 @@ class LiabilityPeriod:
             other.band, other.discount.code, other.discount.percent)
 
 
+# The periods for days no charge line covers, from the first such day to the last.
+UncoveredDays = Callable[[date, date], Sequence["LiabilityPeriod"]]
+
+
 def held_periods(
-    lines: Iterable[ChargeLine], first_day: date, last_day: date, band: str, current: Discount
+    lines: Iterable[ChargeLine], first_day: date, last_day: date, band: str, current: Discount,
+    uncovered: UncoveredDays | None = None,
 ) -> tuple[LiabilityPeriod, ...]:
     """The periods from ``first_day`` to ``last_day`` as the account's charge lines record them.
 
     Days no line covers (a year not billed yet, an account seeded without lines) are at the property's ``band``
-    with the account's ``current`` discount.
+    with the account's ``current`` discount, or as ``uncovered`` says (an empty dwelling's schedule). A premium's
+    own line marks the period of the band's line for the same days as at that premium.
     """
-    held = sorted((line for line in lines if line.period_end >= first_day and line.period_start <= last_day),
-                  key=lambda line: line.period_start)
+    relevant = [line for line in lines if line.period_end >= first_day and line.period_start <= last_day]
+    premiums = {(line.period_start, line.period_end): line for line in relevant if is_premium_line(line)}
+    held = sorted((line for line in relevant if not is_premium_line(line)), key=lambda line: line.period_start)
+
+    def gap(start: date, end: date) -> Sequence[LiabilityPeriod]:
+        return uncovered(start, end) if uncovered else (LiabilityPeriod(start, end, band, current),)
+
     periods: list[LiabilityPeriod] = []
     day = first_day
     for line in held:
@@ -51,14 +62,15 @@ def held_periods(
         if start < day:  # overlapping lines (never written by us): the earlier one stands
             start = day
         if start > day:
-            periods.append(LiabilityPeriod(day, start - ONE_DAY, band, current))
+            periods.extend(gap(day, start - ONE_DAY))
         end = min(line.period_end, last_day)
         if end >= start:
+            marked = premiums.get((line.period_start, line.period_end), line)
             periods.append(LiabilityPeriod(start, end, line.band,
-                                           discount_from_account(line.discount_code, line.discount_percent)))
+                                           discount_from_account(marked.discount_code, marked.discount_percent)))
             day = end + ONE_DAY
     if day <= last_day:
-        periods.append(LiabilityPeriod(day, last_day, band, current))
+        periods.extend(gap(day, last_day))
     return merged(periods)
 
 

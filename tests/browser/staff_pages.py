@@ -24,7 +24,8 @@ POSTCODE = "ZY4 1AA"
 def staff_property(number: int, band: str = "B") -> RegisterProperty:
     uprn = f"1000920000{number:02d}"
     return RegisterProperty(uprn=uprn, property_ref=f"P{uprn[-7:]}", address_line_1=f"{number} Weavers Row",
-                            address_line_2=None, town="Exampleton", postcode=POSTCODE, band=band)
+                            address_line_2=None, town="Exampleton", postcode=POSTCODE, band=band,
+                            owner_name="Weavers Row Estates Ltd")  # liable while a home is empty
 
 
 def ensure_users(stack: RunningStack) -> None:

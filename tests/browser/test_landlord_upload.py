@@ -25,6 +25,7 @@ from web.stores.users import UserStore
 
 QUAY_STREET = "ZY6 1AA"
 LANDLORD = "acme-lettings"
+OWNER = "Acme Lettings Ltd"
 STARTED, ENDED = TODAY - timedelta(days=2), TODAY - timedelta(days=3)
 
 
@@ -40,8 +41,9 @@ GOOD_START, GOOD_END, MIXED_START, MIXED_END = (_flat(n) for n in range(1, 5))
 def _row(change: str, flat: RegisterProperty, when: date, postcode: str = QUAY_STREET) -> str:
     tenants = "Kit Marsh; Lee Marsh" if change == "start" else "Alex Jones"
     forwarding = "12 Long Lane,Elsewhere,SW1A 2AA" if change == "end" else ",,"
+    owner = OWNER if change == "end" else ""  # the register does not know: the landlord's row names the owner
     return (f"{change},{when.strftime('%d/%m/%Y')},{flat.uprn},{flat.address_line_1},,Exampleton,{postcode},"
-            f"{tenants},tenant@example.com,,{forwarding},")
+            f"{tenants},tenant@example.com,,{forwarding},,{owner}")
 
 
 def _csv(*rows: str) -> bytes:
@@ -131,6 +133,9 @@ def test_a_landlord_uploads_tenancy_changes(page: Page, web_stack: RunningStack)
     ended = revenues.account("800000002")
     assert ended is not None
     assert ended.liability_end == ENDED - timedelta(days=1)
+    # No one moved in: the owner the row named is liable for the empty flat from the day the tenants left.
+    owner, _ = revenues.accounts_at(GOOD_END.uprn)
+    assert (owner.liable_persons, owner.liability_start, owner.unoccupied_since) == ((OWNER,), ENDED, ENDED)
     time.sleep(2)  # anything sent twice would have been applied by now
     assert len(revenues.accounts_at(GOOD_START.uprn)) == 1
     assert len(revenues.accounts_at(MIXED_START.uprn)) == 1

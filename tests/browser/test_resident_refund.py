@@ -24,7 +24,8 @@ from tests.unit.rules.ledger_reading import Liability, year_charge_pence
 TABLES = Path(__file__).parents[1] / "unit" / "schemas" / "modulus_tables"
 BANK_LANE = "ZY3 7GG"
 HOME = RegisterProperty(uprn="100091000071", property_ref="P1000071", address_line_1="7 Bank Lane",
-                        address_line_2=None, town="Exampleton", postcode=BANK_LANE, band="D")
+                        address_line_2=None, town="Exampleton", postcode=BANK_LANE, band="D",
+                        owner_name="Bank Lane Homes Ltd")  # the register knows the owner: no landlord question
 ACCOUNT, START = "600000071", date(2020, 6, 1)
 MOVED = TODAY - timedelta(days=5)
 YEAR = MOVED.year if MOVED.month >= 4 else MOVED.year - 1

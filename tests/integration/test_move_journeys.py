@@ -132,7 +132,10 @@ def test_move_out_ends_the_liability_the_day_before(stack: RunningStack) -> None
     }
     answer = accepted(stack, body)
     final = stack.wait_final(answer["notification_id"])
-    assert (final["status"], final["account_refs"]) == ("applied", ["500000012"])
+    assert (final["status"], final["account_refs"][0]) == ("applied", "500000012")
+    # No one moves in: the owner's account for the empty home opens from the move date (s.6(2)(f)).
+    owner = only_account(stack, final["account_refs"][1])
+    assert (owner.uprn, owner.liability_start, owner.unoccupied_since) == (OCCUPIED_D, MOVE, MOVE)
     account = only_account(stack, "500000012")
     assert account.liability_end == MOVE - timedelta(days=1)
     (line,) = [c for c in account.charges if c.financial_year == fy_start(MOVE).year]
@@ -155,7 +158,8 @@ def test_move_within_moves_the_liability_between_properties(stack: RunningStack)
     answer = accepted(stack, body)
     final = stack.wait_final(answer["notification_id"])
     assert final["status"] == "applied", final
-    old_ref, new_ref = final["account_refs"]
+    old_ref, new_ref, owner_ref = final["account_refs"]
+    assert only_account(stack, owner_ref).liability_start == MOVE  # the home left empty: its owner is liable
     assert old_ref == "500000013"
     assert only_account(stack, old_ref).liability_end == MOVE - timedelta(days=1)
     new = only_account(stack, new_ref)

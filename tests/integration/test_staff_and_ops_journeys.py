@@ -22,7 +22,7 @@ from tests.integration.staff_stack import StaffClient, StaffStack
 from web.staff_accounts.accounts import Role
 
 TODAY = datetime.now(ZoneInfo("Europe/London")).date()
-VACANT_1, VACANT_2, VACANT_3, OCCUPIED = (str(100090000051 + i) for i in range(4))
+VACANT_1, VACANT_2, VACANT_3, OCCUPIED, OWNER_UNKNOWN = (str(100090000051 + i) for i in range(5))
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +36,9 @@ def stack(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
             [register_property(VACANT_1, band="B", line_1="51 Acacia Avenue"),
              register_property(VACANT_2, band="C", line_1="52 Acacia Avenue"),
              register_property(VACANT_3, band="A", line_1="53 Acacia Avenue"),
-             register_property(OCCUPIED, band="D", line_1="54 Acacia Avenue")],
-            [existing_account("500000054", OCCUPIED)],
+             register_property(OCCUPIED, band="D", line_1="54 Acacia Avenue"),
+             register_property(OWNER_UNKNOWN, band="C", line_1="55 Acacia Avenue", owner_name=None)],
+            [existing_account("500000054", OCCUPIED), existing_account("500000055", OWNER_UNKNOWN)],
         )
         running.add_user("olive", "Olive Officer", Role.STAFF)
         running.add_user("otto", "Otto Operator", Role.OPS)
@@ -115,6 +116,33 @@ def test_a_review_case_is_corrected_by_an_officer_and_then_applied(stack: StaffS
     assert stack.revenues is not None
     (account,) = stack.revenues.accounts_at(VACANT_2)
     assert account.liability_start == corrected_date
+
+
+def test_an_officer_names_the_owner_of_a_home_left_empty_and_their_account_opens(
+        stack: StaffStack, officer: StaffClient) -> None:
+    moved = TODAY - timedelta(days=2)
+    receipt = submitted(stack, {
+        "contact": {"full_name": "Alex Jones", "email": "alex.jones@example.com"},
+        "change": {"kind": "move_out", "uprn": OWNER_UNKNOWN,
+                   "address": {"line_1": "55 Acacia Avenue", "town": "Exampleton", "postcode": "ZY1 5AB"},
+                   "move_out_date": moved.isoformat(),
+                   "forwarding_address": {"line_1": "1 Harbour Street", "town": "Elsewhere", "postcode": "ZY8 1AA"}}})
+    final = stack.wait_final(receipt["notification_id"])
+    assert (final["status"], [r["code"] for r in final["reasons"]]) == ("review", ["owner_unknown"])
+    case = f"/staff/notifications/{receipt['notification_id']}"
+    page = officer.wait_for(case, 'id="correct-button"')
+    assert 'name="landlord_name"' in page
+    form = {key: value for key, value in re.findall(r'name="([^"]+)"[^>]*value="([^"]*)"', page)
+            if key != "csrf_token"}
+    form.update({"landlord_name": "Quayside Homes Ltd", "note": "Land Registry: owned by Quayside Homes Ltd"})
+    answer = officer.post_form(f"{case}/correct", form)
+    assert answer.status_code == 303, answer.text
+    officer.wait_for(case, "applied</strong>")
+    assert stack.revenues is not None
+    owner, tenant = stack.revenues.accounts_at(OWNER_UNKNOWN)
+    assert (owner.liable_persons, owner.liability_start, owner.unoccupied_since) == (
+        ("Quayside Homes Ltd",), moved, moved)
+    assert (tenant.account_ref, tenant.liability_end) == ("500000055", moved - timedelta(days=1))
 
 
 def test_a_review_case_is_rejected_with_a_reason_the_resident_sees(stack: StaffStack, officer: StaffClient) -> None:

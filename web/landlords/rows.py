@@ -24,7 +24,7 @@ _FIELD_COLUMNS = {
     "forwarding_address.line_1": "forwarding_line_1", "forwarding_address.town": "forwarding_town",
     "forwarding_address.postcode": "forwarding_postcode", "forwarding_address": "forwarding_line_1",
     "account_reference": "account_number", "contact.full_name": "tenant_names", "contact.email": "tenant_email",
-    "contact.phone": "tenant_phone", "contact": "tenant_email",
+    "contact.phone": "tenant_phone", "contact": "tenant_email", "landlord_name": "owner_name",
 }
 
 _FORMAT_ERRORS = {"string_pattern_mismatch": "is not in the right format", "string_too_long": "is too long",
@@ -84,7 +84,8 @@ def _end(values: dict[str, str], when: date) -> dict[str, Any]:
     forwarding = {part: values.get(f"forwarding_{part}", "") for part in ("line_1", "town", "postcode")}
     return {"kind": "move_out", "uprn": values.get("uprn") or None, "address": _property_address(values),
             "move_out_date": when, "forwarding_address": forwarding,
-            "account_reference": values.get("account_number") or None}
+            "account_reference": values.get("account_number") or None,
+            "landlord_name": values.get("owner_name") or None}
 
 
 def _problem(error: ValidationError) -> RowProblem:

@@ -39,6 +39,9 @@ COLUMNS = (
     Column("forwarding_postcode", "for an end", "Postcode of the new address", "", "SW1A 2AA"),
     Column("account_number", "no", "The tenants' Council Tax account number, for an end, if you know it", "",
            "500000001"),
+    Column("owner_name", "no", "For an end: the owner of the home (you, or your client if you are the letting "
+           "agent), who pays the Council Tax while it is empty; it corrects the council's register", "",
+           "Quayside Homes Ltd"),
 )
 COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 SHEET_TITLE = "Tenancy changes"  # the sheet a workbook is read from, when it has one of that name

@@ -121,7 +121,7 @@ async def select_answer(request: Request, role: str) -> Response:
         return await _select_form(request, journey, address_role, errors)
     journey.answers.addresses[address_role] = ChosenAddress(
         uprn=chosen.uprn, line_1=chosen.address_line_1, line_2=chosen.address_line_2, town=chosen.town,
-        postcode=chosen.postcode)
+        postcode=chosen.postcode, owner_known=chosen.owner_name is not None)
     return await save_and_continue(request, journey)
 
 

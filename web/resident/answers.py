@@ -41,6 +41,7 @@ class ChosenAddress(BaseModel):
     line_2: str | None = None
     town: str
     postcode: str
+    owner_known: bool = False  # the register names the owner (never shown to the resident)
 
     def as_address(self) -> Address:
         return Address(line_1=self.line_1, line_2=self.line_2, town=self.town, postcode=self.postcode)
@@ -82,6 +83,10 @@ class JourneyAnswers(BaseModel):
     previous_address: ChosenAddress | None = None
     account_reference: str | None = None
     account_reference_answered: bool = False
+    # Leaving a home whose owner the register does not know: was it rented, and from whom.
+    rented: bool | None = None
+    landlord_name: str | None = None
+    landlord_answered: bool = False
     twelve_instalments: bool | None = None
     # Moving out: where to refund a final bill in credit, sealed on its page (never kept in clear); asked only
     # where the council takes bank details (a key and the modulus tables configured).

@@ -12,6 +12,7 @@ from web.resident.answers import JourneyAnswers
 from web.resident.discount_pages import router as discount_router
 from web.resident.household_pages import router as household_router
 from web.resident.journey_pages import router as journey_router
+from web.resident.landlord_pages import router as landlord_router
 from web.resident.move_detail_pages import router as move_details_router
 from web.resident.name_pages import router as name_change_router
 from web.resident.payment_pages import router as payment_router
@@ -32,7 +33,7 @@ def install_resident_pages(app: FastAPI, *, engine: Engine, register: PropertyRe
     )
     app.include_router(journey_router)
     app.include_router(address_router)
-    for kind_router in (move_details_router, discount_router, household_router, students_router,
+    for kind_router in (move_details_router, landlord_router, discount_router, household_router, students_router,
                         name_change_router, payment_router, refund_router):
         app.include_router(kind_router)
     app.include_router(status_router)

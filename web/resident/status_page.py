@@ -82,6 +82,8 @@ REASON_TEXT = {
     "liability_already_ended": "The account at that address has already ended on another date.",
     "move_before_liability_start": "The move date is before the account at that address started.",
     "later_account_exists": "An account at that address already starts on or after the date given.",
+    "owner_unknown": "We need to find out who owns the property you left, as the owner pays while it is empty.",
+    "premium_exception_unknown": "We need to check the property's empty-home details by hand.",
 }
 
 GENERAL_REASON = "Some of the details were not complete or not in the right format."

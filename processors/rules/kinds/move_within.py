@@ -1,5 +1,6 @@
 """Moving within the area: a move-out and a move-in at once, all or nothing; a final bill in credit goes to the
-new account (processors/rules/credit_transfer.py)."""
+new account (processors/rules/credit_transfer.py), and the owner of the home left is liable while no one lives
+there (processors/rules/unoccupied.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from processors.rules.credit_transfer import transfer_credit
 from processors.rules.kinds.kind_rules import BackOfficeRequest, KindRules, NamedProperty
 from processors.rules.liability import _mover_ending, _opening, _previous_occupier_ending
 from processors.rules.review import Effects
+from processors.rules.unoccupied import owner_liability_after
 from schemas.events import ValidatedNotification
 from schemas.notification import ChangeKind, MoveWithin
 
@@ -21,7 +23,7 @@ def assess(change: MoveWithin, validated: ValidatedNotification, notice: date, r
     previous = _previous_occupier_ending(arriving, change.move_date, notice, rules, reference)
     opening = _opening(arriving, change.move_date, change.residents, change.twelve_instalments, notice, rules)
     mover, opening = transfer_credit(mover, opening, notice, rules)
-    return (mover, *previous), (opening,), ()
+    return (mover, *previous), (opening, *owner_liability_after(leaving, mover, notice, rules)), ()
 
 
 def properties(change: MoveWithin) -> tuple[NamedProperty, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -32,6 +33,7 @@ from schemas.financial_year import FinancialYear
 from schemas.notification import BankAccountDetails
 from tests.builders import (
     BANK_KEY,
+    OWNER,
     RULES,
     address,
     existing_account,
@@ -78,6 +80,12 @@ CAPABILITIES: dict[str, tuple[str, ...]] = {
         "test_facts_show_what_an_open_account_holds",
         "test_an_amendment_changes_the_discount_people_and_charges_from_a_date"),
     "payment arrangements kept": ("test_the_account_keeps_its_payment_arrangement",),
+    "owners and empty dwellings (s.6(2)(f))": (
+        "test_the_register_names_each_propertys_owner",
+        "test_an_owner_named_for_the_owners_account_is_the_registers_owner_from_then",
+        "test_the_register_holds_the_empty_home_facts_the_premiums_need",
+        "test_premium_lines_and_the_owners_account_round_trip",
+        "test_an_owners_account_for_days_already_over_opens_ended"),
     "periods, payments and revised demands": (
         "test_payments_are_read_back_with_their_dates",
         "test_a_revised_demand_folds_the_arrears_and_never_asks_twice",
@@ -107,7 +115,7 @@ def seed(revenues: Any) -> None:
     revenues.create_schema()
     revenues.load_register(
         [register_property(VACANT, band="B"), register_property(OCCUPIED, band="D", line_1="2 Acacia Avenue"),
-         register_property(OTHER_VACANT, band="E", line_1="3 Acacia Avenue")],
+         register_property(OTHER_VACANT, band="E", line_1="3 Acacia Avenue", owner_name=None)],
         [existing_account("500000001", OCCUPIED, start=date(2021, 3, 1), paid=91200)],
     )
 
@@ -265,7 +273,66 @@ class RevenuesContract:
         assert [i.amount_pence for i in account.instalments if i.due_date >= date(2025, 10, 10)] == [
             5712, 5800, 5800, 5800]
         assert len(account.audit_notes) == len(seeded_account.audit_notes) + 1
-        assert facts_of(seeded, OCCUPIED).open_account is None
+        # No one moves in: the owner is liable for the empty dwelling from the move date (s.6(2)(f)).
+        owner = facts_of(seeded, OCCUPIED).open_account
+        assert (owner.liability_start, owner.unoccupied_since, owner.liable_persons) == (
+            date(2025, 10, 1), date(2025, 10, 1), (OWNER,))
+        assert owner.charges == change.openings[0].charges
+        assert "empty since 2025-10-01" in seeded.account(owner.account_ref).audit_notes[0].note
+
+    def test_the_register_names_each_propertys_owner(self, seeded: Any) -> None:
+        assert facts_of(seeded, OCCUPIED).owner_name == OWNER
+        assert [p.owner_name for p in seeded.properties_by_postcode("ZY1 5AB")] == [OWNER, None, OWNER]
+
+    def test_the_register_holds_the_empty_home_facts_the_premiums_need(self, revenues: Any) -> None:
+        revenues.create_schema()
+        second_home = replace(register_property(VACANT, line_1="1 Quay Street"), furnished=True,
+                              premium_exception="F", premium_exception_from=date(2025, 5, 20))
+        revenues.load_register([second_home, register_property(OTHER_VACANT, line_1="3 Quay Street")], [])
+        held = facts_of(revenues, VACANT)
+        assert (held.furnished, held.premium_exception, held.premium_exception_from) == (True, "F", date(2025, 5, 20))
+        plain = facts_of(revenues, OTHER_VACANT)
+        assert (plain.furnished, plain.premium_exception, plain.premium_exception_from) == (False, None, None)
+        assert revenues.properties_by_postcode("ZY1 5AB")[0] == second_home
+
+    def test_an_owner_named_for_the_owners_account_is_the_registers_owner_from_then(self, seeded: Any) -> None:
+        n = notification(move_out(uprn=OCCUPIED, move_date=date(2025, 10, 1), address=address("2 Acacia Avenue"),
+                                  landlord_name="Quayside Homes Ltd"), channel="officer_correction")
+        change = assess(validated(n, facts_of(seeded, OCCUPIED)), RULES, APPLIED_AT)
+        assert isinstance(change, AccountChange)
+        apply_one(seeded, change)
+        assert facts_of(seeded, OCCUPIED).owner_name == "Quayside Homes Ltd"
+        assert facts_of(seeded, OCCUPIED).open_account.liable_persons == ("Quayside Homes Ltd",)
+
+    def test_premium_lines_and_the_owners_account_round_trip(self, seeded: Any) -> None:
+        # An owner's account with a premium line (its own line, at -100%) beside the band's line for the same days.
+        leaving = change_for(seeded, move_out(uprn=OCCUPIED, move_date=date(2025, 10, 1)))
+        (opening,) = leaving.openings
+        premium = opening.charges[0].model_copy(update={"discount_code": "LTEP", "discount_percent": -100})
+        held = opening.model_copy(update={"charges": (*opening.charges, premium), "unoccupied_since": date(2024, 9, 1)})
+        apply_one(seeded, leaving.model_copy(update={"openings": (held,)}))
+        owner = facts_of(seeded, OCCUPIED).open_account
+        assert owner.unoccupied_since == date(2024, 9, 1)
+        assert sorted((c.discount_code or "", c.discount_percent, c.charge_pence) for c in owner.charges) == sorted(
+            (c.discount_code or "", c.discount_percent, c.charge_pence) for c in held.charges)
+        assert seeded.account(owner.account_ref).unoccupied_since == date(2024, 9, 1)
+
+    def test_an_owners_account_for_days_already_over_opens_ended(self, seeded: Any) -> None:
+        # The newcomer moved in on 2 October and told us first; the leaver left on 1 October: the owner is liable
+        # for 1 October alone, an account opened and ended at once.
+        apply_one(seeded, change_for(seeded, move_in(uprn=OCCUPIED, move_date=date(2025, 10, 2),
+                                                      address=address("2 Acacia Avenue"))))
+        leaving = change_for(seeded, move_out(uprn=OCCUPIED, move_date=date(2025, 10, 1),
+                                              address=address("2 Acacia Avenue")))
+        (opening,) = leaving.openings
+        assert (opening.liability_start, opening.liability_end) == (date(2025, 10, 1), date(2025, 10, 1))
+        applied = apply_one(seeded, leaving)
+        owner = seeded.account(applied.account_refs[1])
+        assert (owner.liability_start, owner.liability_end, owner.liable_persons) == (
+            date(2025, 10, 1), date(2025, 10, 1), (OWNER,))
+        assert facts_of(seeded, OCCUPIED).open_account.liable_persons == ("Sam Taylor",)
+        ended = facts_of(seeded, OCCUPIED).last_ended_account
+        assert (ended.account_ref, ended.ended_by_reference) == (owner.account_ref, leaving.reference)
 
     def test_move_within_is_all_or_nothing_when_an_account_changed_meanwhile(self, seeded: Any) -> None:
         change = change_for(seeded, move_within(from_uprn=OCCUPIED, to_uprn=OTHER_VACANT))
@@ -306,8 +373,8 @@ class RevenuesContract:
         arriving = change_for(seeded, move_in(uprn=VACANT))
         results = seeded.apply_account_changes([leaving, moving_on, arriving, leaving], APPLIED_AT)
         assert isinstance(results[1], StaleAccountError)
-        assert results[0].account_refs == ("500000001",)
-        assert results[3].account_refs == ("500000001",)
+        assert results[0].account_refs[0] == "500000001"  # then the owner's account for the empty dwelling
+        assert results[3].account_refs == results[0].account_refs
         assert results[2].account_refs[0] != "500000001"
         assert seeded.accounts_at(OTHER_VACANT) == []
         assert applied_of(seeded, moving_on.notification_id) is None
@@ -557,11 +624,14 @@ class RevenuesContract:
 
     def test_a_resent_move_out_is_recognised_by_the_ending_when_its_marker_is_lost(self, seeded: Any) -> None:
         change = change_for(seeded, move_out(uprn=OCCUPIED, move_date=date(2025, 10, 1)))
-        apply_one(seeded, change)
+        applied = apply_one(seeded, change)
         self.lose_markers(seeded)
         found = seeded.applied_with_fingerprints([change.change_fingerprint], uprns=[OCCUPIED])
         assert found[change.change_fingerprint].notification_id == change.notification_id
-        assert found[change.change_fingerprint].account_refs == ("500000001",)
+        # The ending and the owner's account for the home left empty.
+        assert found[change.change_fingerprint].account_refs == applied.account_refs
+        assert applied.account_refs[0] == "500000001"
+        assert len(applied.account_refs) == 2
 
     def test_a_redelivered_notification_writes_its_lost_marker_again(self, seeded: Any) -> None:
         change = change_for(seeded, move_in(uprn=VACANT))

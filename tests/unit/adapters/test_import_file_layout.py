@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -10,7 +10,7 @@ from adapters.files.layout import check_fits, hash_total, import_file, neutralis
 from adapters.memory_revenues import InMemoryRevenuesSystem
 from adapters.revenues_port import RefusedChangeError, superseded_from_day
 from legacy.import_file import read_import_file
-from legacy.records import Amendment
+from legacy.records import Amendment, Opening
 from schemas.events import AccountChange
 from tests.builders import address, move_within
 from tests.unit.adapters.revenues_contract import OCCUPIED, OTHER_VACANT, change_for, seed
@@ -38,7 +38,11 @@ def test_trailer_carries_the_record_count_and_hash_total_and_the_back_office_rea
     assert rows[0] == ["H", "CTAXCHG", "2", "000007", "2025-10-10T00:00:00+00:00", "E99999999", "UTF-8"]
     assert rows[-1] == ["T", str(len(rows) - 2), str(hash_total(rows[1:-1]))]
     parsed = read_import_file(text.encode("utf-8"))
-    assert [len(r.steps) for r in parsed.records] == [2]
+    # The ending, the new account, and the owner's account for the home left empty (with its empty-since day).
+    assert [len(r.steps) for r in parsed.records] == [3]
+    owner = parsed.records[0].steps[2]
+    assert isinstance(owner, Opening)
+    assert (owner.unoccupied_since, owner.liability_end) == (date(2025, 10, 1), None)
 
 
 def test_a_name_wider_than_its_field_is_refused_not_cut() -> None:

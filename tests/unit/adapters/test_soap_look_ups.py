@@ -26,7 +26,10 @@ class CountingService(FakeService):
         with self.lock:
             self.calls.append(operation)
         if operation == "SearchProperties":
-            return [SimpleNamespace(Uprn=u, Postcode="ZY1 5AB", Band="B") for u in arguments["Uprn"] if u == VACANT]
+            # As zeep gives a register entry: every element of the type, the optional ones None when absent.
+            return [SimpleNamespace(Uprn=u, Postcode="ZY1 5AB", Band="B", OwnerName=None, Furnished=None,
+                                    PremiumException=None, PremiumExceptionFrom=None)
+                    for u in arguments["Uprn"] if u == VACANT]
         return super().call(operation, **arguments)
 
 

@@ -14,7 +14,7 @@ import pytest
 from adapters.revenues_port import AccountView
 from schemas.events import Status
 from schemas.topics import STATUS
-from tests.builders import move_in, move_out, move_within
+from tests.builders import OWNER, move_in, move_out, move_within
 from tests.unit.processors.test_stages import Pipeline, encode
 
 HOUSE = "100090000002"  # occupied by account 500000001 since 1 March 2021
@@ -36,7 +36,15 @@ def _run(mode: str, values: list[bytes]) -> Pipeline:
 
 
 def _accounts(pipeline: Pipeline, *uprns: str) -> list[tuple[Any, ...]]:
-    return [_state(a) for uprn in uprns for a in pipeline.revenues.accounts_at(uprn)]
+    """The accounts that were liable for a day or more (an owner's account withdrawn before it began is not)."""
+    return [_state(a) for uprn in uprns for a in pipeline.revenues.accounts_at(uprn)
+            if a.liability_end is None or a.liability_end >= a.liability_start]
+
+
+def _withdrawn(pipeline: Pipeline, uprn: str) -> list[tuple[Any, ...]]:
+    return [(a.liable_persons, a.liability_start, a.liability_end, a.charges, a.instalments)
+            for a in pipeline.revenues.accounts_at(uprn)
+            if a.liability_end is not None and a.liability_end < a.liability_start]
 
 
 @pytest.mark.parametrize("mode", ["staged", "fused"])
@@ -49,6 +57,15 @@ def test_a_chain_goes_straight_through_in_either_order_with_the_same_result(mode
     for pipeline in (leaver_first, newcomer_first):
         assert [s.status for s in pipeline.finals()] == [Status.APPLIED, Status.APPLIED]
     assert _accounts(newcomer_first, HOUSE) == _accounts(leaver_first, HOUSE)
+    # Told first, the leaver's move-out made the owner liable from 1 October; a newcomer arriving that day
+    # withdraws it before it began, charging nothing. Arriving the day after, the owner pays for 1 October in
+    # either order.
+    withdrawn = [((OWNER,), date(2025, 10, 1), date(2025, 9, 30), (), ())]
+    assert _withdrawn(leaver_first, HOUSE) == (withdrawn if newcomer_arrives == date(2025, 10, 1) else [])
+    assert _withdrawn(newcomer_first, HOUSE) == []
+    owners = [a for a in _accounts(leaver_first, HOUSE) if a[3] == (OWNER,)]
+    assert [(a[1], a[2]) for a in owners] == ([] if newcomer_arrives == date(2025, 10, 1) else [
+        (date(2025, 10, 1), date(2025, 10, 1))])
     leaver = newcomer_first.revenues.account("500000001")
     assert leaver is not None
     assert leaver.liability_end == date(2025, 9, 30)  # the leaver's own last day, whoever told us first
@@ -96,7 +113,9 @@ def test_a_newcomer_who_arrived_before_the_leaver_left_goes_to_a_person_naming_b
     assert (review.status, review.reasons[0].code) == (Status.REVIEW, "liability_overlaps_previous_occupier")
     assert LEAVER in review.reasons[0].message
     assert NEWCOMER in review.reasons[0].message
-    assert [a.liability_end for a in pipeline.revenues.accounts_at(HOUSE)] == [date(2025, 10, 4)]
+    # The owner's account (from the leaver's move-out) stays open; the leaver's ended on 4 October.
+    assert [(a.liable_persons, a.liability_end) for a in pipeline.revenues.accounts_at(HOUSE)] == [
+        ((OWNER,), None), (("Alex Jones",), date(2025, 10, 4))]
 
 
 @pytest.mark.parametrize("mode", ["staged", "fused"])

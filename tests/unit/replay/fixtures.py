@@ -14,6 +14,7 @@ from adapters.sql.history import (
     WrittenInstalment,
 )
 from schemas.events import ChargeLine, Instalment
+from tests.builders import OWNER
 
 UPRN = "100090000004"
 APPLIED_AT = datetime(2026, 5, 2, 10, 0, tzinfo=UTC)
@@ -48,7 +49,7 @@ def applied(notification_id: str, *refs: str, reference: str = "CTX-AAAA-BBBB",
 
 def register(uprn: str = UPRN, band: str = "B") -> PropertyRecord:
     return PropertyRecord(uprn=uprn, address_line_1="4 Acacia Avenue", address_line_2=None, town="Exampleton",
-                          postcode="ZY1 5AB", band=band)
+                          postcode="ZY1 5AB", band=band, owner_name=OWNER)
 
 
 def account(ref: str, start: date, *, end: date | None = None, opened_by: str | None = None,

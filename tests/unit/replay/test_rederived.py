@@ -20,7 +20,7 @@ from processors.rules.instalments import instalment_plan
 from schemas.events import AccountChange, OpenAccount, Payment, PropertyFacts
 from schemas.financial_year import FinancialYear
 from schemas.notification import ChangeNotification, Contact
-from tests.builders import COUNCIL, RULES, address, move_out, notification, validated
+from tests.builders import COUNCIL, OWNER, RULES, address, move_out, notification, validated
 from tests.unit.replay.fixtures import (
     UPRN,
     account,
@@ -42,7 +42,7 @@ OFFICER = Contact(full_name="Pat Officer", email="pat.officer@example.gov.uk")
 
 
 def _facts(held: OpenAccount) -> PropertyFacts:
-    return PropertyFacts(uprn=UPRN, postcode="ZY1 5AB", band="B", open_account=held)
+    return PropertyFacts(uprn=UPRN, postcode="ZY1 5AB", band="B", open_account=held, owner_name=OWNER)
 
 
 def _held(**update: object) -> OpenAccount:

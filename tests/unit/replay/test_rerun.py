@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -150,18 +151,27 @@ def test_a_move_out_told_after_the_newcomer_moved_in_is_replayed_as_completing_t
     (completion,) = second.endings
     assert completion.account_ref == "A1"
     m, n = incoming.notification_id, leaving.notification_id
+    # Left days before the newcomer came: the owner was liable for the days between (an account opened ended).
+    owner = second.openings
+    assert [(o.liability_start, o.liability_end) for o in owner] == (
+        [(left, moving - timedelta(days=1))] if days_earlier else [])
+    owners = [replace(account("A3", left, end=moving - timedelta(days=1), opened_by=n), unoccupied_since=left)
+              for _ in owner]
     recorded = Recorded(
         applied=[applied(m, "A1", "A2", reference="CTX-0000-000A"),
-                 applied(n, "A1", reference="CTX-0000-000B", at=APPLIED_AT + timedelta(days=2))],
+                 applied(n, "A1", *(a.account_ref for a in owners), reference="CTX-0000-000B",
+                         at=APPLIED_AT + timedelta(days=2))],
         properties={UPRN: register()},
         accounts=[account("A1", date(2020, 6, 1), end=left - timedelta(days=1)),
-                  account("A2", moving, opened_by=m)],
+                  account("A2", moving, opened_by=m), *owners],
         charges=[*written_charges("A1", first.endings[0].charges, m),
                  *written_charges("A2", first.openings[0].charges, m),
-                 *written_charges("A1", completion.charges, n)],
+                 *written_charges("A1", completion.charges, n),
+                 *(row for o in owner for row in written_charges("A3", o.charges, n))],
         instalments=[*written_instalments("A1", first.endings[0].instalments, m),
                      *written_instalments("A2", first.openings[0].instalments, m),
-                     *written_instalments("A1", completion.instalments, n)],
+                     *written_instalments("A1", completion.instalments, n),
+                     *(row for o in owner for row in written_instalments("A3", o.instalments, n))],
     )
     result = rerun(recorded.applied, {m: incoming, n: leaving}, recorded, RULES, PERIOD, TODAY, NOW)
     assert result.not_replayed == ()

@@ -7,7 +7,7 @@ from processors.rules.instalments import PaymentPlanTerms, Scheme
 from processors.rules.liability import final_bill_ending, notice_date_for
 from processors.rules.review import NeedsReview
 from schemas.events import AccountChange, Payment
-from tests.builders import RULES, facts, move_in, move_out, move_within, notification, open_account, validated
+from tests.builders import OWNER, RULES, facts, move_in, move_out, move_within, notification, open_account, validated
 
 NOW = datetime(2025, 10, 10, 12, tzinfo=UTC)
 
@@ -49,7 +49,8 @@ def test_move_in_ends_the_previous_occupiers_liability_the_day_before() -> None:
 def test_move_out_ends_liability_the_day_before_the_move_and_bills_the_balance() -> None:
     account = open_account(start=date(2024, 1, 15), paid=53200)
     change = assessed(notification(move_out(move_date=date(2025, 10, 1))), facts(band="D", open_account=account))
-    assert change.openings == ()
+    (owner,) = change.openings  # no one moves in: the owner is liable (processors/rules/unoccupied.py)
+    assert (owner.liability_start, owner.liable_persons) == (date(2025, 10, 1), (OWNER,))
     (ending,) = change.endings
     assert ending.liability_end == date(2025, 9, 30)
     # Band D £2,280 x 183 / 365 = £1,143.1233 -> £1,143.12; less £532 paid = £611.12
@@ -80,8 +81,9 @@ def test_move_within_ends_the_old_account_and_opens_one_at_the_new_address() -> 
                       facts(uprn="100090000005", band="E"))
     assert [e.account_ref for e in change.endings] == ["500000007"]
     assert change.endings[0].liability_end == date(2025, 9, 30)
-    (opening,) = change.openings
+    opening, owner = change.openings
     assert (opening.uprn, opening.liability_start) == ("100090000005", date(2025, 10, 1))
+    assert (owner.uprn, owner.liability_start, owner.liable_persons) == ("100090000004", date(2025, 10, 1), (OWNER,))
 
 
 def test_move_out_with_no_open_account_needs_a_person() -> None:

@@ -60,6 +60,9 @@ def text_fields(change: Mapping[str, Any]) -> list[TextField]:
     if "account_reference" in change:
         fields.append(TextField("account_reference", "Account reference (optional)", ("account_reference",),
                                 optional=True))
+    if "landlord_name" in change:  # a move-out: who owns the home left empty, when the register does not know
+        fields.append(TextField("landlord_name", "Owner or letting agent of the home left (liable while it is "
+                                "empty; optional)", ("landlord_name",), optional=True))
     return fields
 
 

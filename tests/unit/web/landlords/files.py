@@ -11,10 +11,11 @@ from openpyxl import Workbook
 from web.landlords.template import COLUMN_NAMES
 
 HEADER = ",".join(COLUMN_NAMES)
-START = "start,2026-05-01,100090000001,1 Acacia Avenue,,Exampleton,ZY1 6WW,Sam Taylor; Alex Taylor,sam@example.com,,,,,"
+START = ("start,2026-05-01,100090000001,1 Acacia Avenue,,Exampleton,ZY1 6WW,Sam Taylor; Alex Taylor,sam@example.com,"
+         ",,,,,")
 END = ("end,31/05/2026,100090000002,2 Acacia Avenue,,Exampleton,ZY1 6WW,Rosa Singh,,01632 960 002,"
-       "12 Long Lane,Elsewhere,SW1A 2AA,500000001")
-BAD_POSTCODE = "start,2026-05-02,,3 Acacia Avenue,,Exampleton,NOT A POSTCODE,Femi Hughes,femi@example.com,,,,,"
+       "12 Long Lane,Elsewhere,SW1A 2AA,500000001,Quayside Homes Ltd")
+BAD_POSTCODE = "start,2026-05-02,,3 Acacia Avenue,,Exampleton,NOT A POSTCODE,Femi Hughes,femi@example.com,,,,,,"
 
 
 def csv_file(*rows: str) -> bytes:

@@ -78,7 +78,7 @@ def test_a_header_cell_and_a_cell_beyond_the_columns_are_held_to_it_too(file_for
     header_formula = [["=1+1", *COLUMN_NAMES[1:]], START.split(",")]
     beyond = [list(COLUMN_NAMES), [*START.split(","), "@SUM(A1)"]]
     for table, where in ((header_formula, "Row 1 has a formula in column A"),
-                         (beyond, "Row 2 has a formula in column O")):
+                         (beyond, "Row 2 has a formula in column P")):
         if file_format == "csv":
             out = io.StringIO()
             csv.writer(out, lineterminator="\r\n").writerows(table)

@@ -31,6 +31,7 @@ def test_a_tenancy_end_is_a_move_out_to_the_forwarding_address() -> None:
     assert isinstance(request, NotificationRequest)
     assert isinstance(request.change, MoveOut)
     assert (request.change.move_out_date, request.change.account_reference) == (date(2026, 5, 31), "500000001")
+    assert request.change.landlord_name == "Quayside Homes Ltd"  # the owner, liable while the home is empty
     assert request.change.forwarding_address.postcode == "SW1A 2AA"
 
 
@@ -43,6 +44,7 @@ def test_a_tenancy_end_is_a_move_out_to_the_forwarding_address() -> None:
     ({"uprn": "12x"}, "uprn", "UPRN"),
     ({"account_number": "500<1>"}, "account_number", "The account number is not in the right format"),
     ({"forwarding_line_1": "", "forwarding_town": "", "forwarding_postcode": ""}, "forwarding_line_1", "new address"),
+    ({"owner_name": "Homes <Ltd>"}, "owner_name", "owner's or agent's name must only include"),
 ])
 def test_a_bad_row_names_the_column_and_the_reason(change: dict[str, str], column: str, reason: str) -> None:
     problem = row_request({**_values(END), **change})

@@ -96,7 +96,8 @@ async def test_a_good_file_sends_every_row_once_even_when_uploaded_twice(
     results = _row_results(html)
     assert set(results) == {2, 3}
     assert all(re.fullmatch(r"CTX-[0-9A-Z]{4}-[0-9A-Z]{4}", ref) for ref in results.values()), results
-    assert [type(r.change) for r in kafka.records] == [MoveIn, MoveOut]
+    assert isinstance(kafka.records[0].change, MoveIn)
+    assert isinstance(kafka.records[1].change, MoveOut)
     assert {r.channel for r in kafka.records} == {Channel.LANDLORD_BULK}
     again, html_again = await _results(client, await _upload(client, "renamed.csv", csv_file(START, END)))
     assert again == location

@@ -171,10 +171,28 @@ async def test_a_move_out_asks_for_the_account_number_but_does_not_need_it(walke
     await walker.answer("/moving/date", DATE)
     assert await walker.answer_then("/moving/forwarding-address", {
         "address-line-1": "12 Long Lane", "address-town": "Elsewhere", "address-postcode": "SW1A 2AA",
-    }) == "/moving/account-number"
+    }) == "/moving/rented"  # a typed address: the register does not know its owner
+    assert await walker.answer_then("/moving/rented", {"rented": "no"}) == "/moving/account-number"
     assert await walker.answer_then("/moving/account-number", {"account-number": ""}) == "/moving/contact"
     await walker.answer("/moving/contact", CONTACT)
     await _check(walker, "Council Tax account number", "Not given")
+
+
+async def test_a_move_out_of_a_rented_home_the_register_has_no_owner_for_asks_for_the_landlord(
+        walker: PageWalker) -> None:
+    await walker.answer("/moving/kind", {"kind": "move_out"})
+    await walker.answer("/moving/address/leaving/postcode", {"postcode": "ZY3 1AA"})
+    await walker.answer("/moving/address/leaving/manual", {"address-line-1": "4 Mill Lane",
+                                                           "address-town": "Exampleton", "address-postcode": "ZY3 1AA"})
+    await walker.answer("/moving/date", DATE)
+    await walker.answer("/moving/forwarding-address", {
+        "address-line-1": "12 Long Lane", "address-town": "Elsewhere", "address-postcode": "SW1A 2AA"})
+    assert await walker.answer_then("/moving/rented", {"rented": "yes"}) == "/moving/landlord"
+    assert await walker.answer_then("/moving/landlord", {"landlord-name": " Quayside Homes Ltd "}) == (
+        "/moving/account-number")
+    await walker.answer("/moving/account-number", {"account-number": ""})
+    await walker.answer("/moving/contact", CONTACT)
+    await _check(walker, "Landlord or letting agent", "Quayside Homes Ltd")
 
 
 async def test_pages_of_another_kind_send_the_resident_back_to_the_start(walker: PageWalker) -> None:

@@ -46,6 +46,7 @@ async def _to_refund_page(walker: PageWalker) -> None:
     await walker.answer("/moving/date", DATE)
     await walker.answer("/moving/forwarding-address", {
         "address-line-1": "12 Long Lane", "address-town": "Elsewhere", "address-postcode": "SW1A 2AA"})
+    await walker.answer("/moving/rented", {"rented": "no"})  # a typed address: the register knows no owner
     assert await walker.answer_then("/moving/account-number", {"account-number": ""}) == "/moving/refund"
 
 

@@ -62,3 +62,15 @@ def test_a_bad_certificate_error_lands_on_its_field() -> None:
         NotificationRequest.model_validate({"contact": example_requests(TODAY)["student_exemption"]["contact"],
                                             "change": corrected})
     assert "students-0-certificate_reference" in errors_from_validation(raised.value, "student_exemption")
+
+
+def test_an_officer_names_the_owner_of_the_home_a_move_out_left_empty() -> None:
+    change = _change("move_out")
+    assert change["landlord_name"] is None
+    assert "landlord_name" in [f.key for f in text_fields(change)]
+    corrected, errors = corrected_change(change, {**initial_values(change), "landlord_name": " Quayside Homes Ltd "})
+    assert errors == {}
+    assert corrected["landlord_name"] == "Quayside Homes Ltd"
+    request = NotificationRequest.model_validate({"contact": example_requests(TODAY)["move_out"]["contact"],
+                                                  "change": corrected})
+    assert request.change.model_dump()["landlord_name"] == "Quayside Homes Ltd"
