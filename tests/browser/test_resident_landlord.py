@@ -36,6 +36,7 @@ def test_leaving_a_rented_home_names_the_landlord_who_pays_while_it_is_empty(
     page.fill("#landlord-name", "Quayside Homes Ltd")
     resident.continue_()
     resident.account_number(OWNER_UNKNOWN_ACCOUNT)
+    resident.no_refund()
     resident.contact("Kim Lee", phone="01632 960 456")
     resident.arrive("Check your answers before sending your notification")
     assert "Quayside Homes Ltd" in page.locator(".govuk-summary-list").first.inner_text()
