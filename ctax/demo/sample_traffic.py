@@ -160,7 +160,7 @@ async def submit_samples(
     base_url: str, samples: Sequence[SampleNotification], *, concurrency: int = 8,
     on_progress: Callable[[int], None] | None = None,
 ) -> SubmitReport:
-    """POST every sample to the intake API with an Idempotency-Key; retry 503s after Retry-After."""
+    """POST every sample to the intake API with an Idempotency-Key; retry 409s, 429s and 503s after Retry-After."""
     report = SubmitReport([], Counter())
     queue: asyncio.Queue[SampleNotification] = asyncio.Queue()
     for sample in samples:
@@ -173,7 +173,7 @@ async def submit_samples(
             for _ in range(20):
                 response = await client.post("/api/v1/notifications", json=sample.body,
                                              headers={"Idempotency-Key": key})
-                if response.status_code not in {409, 503}:
+                if response.status_code not in {409, 429, 503}:  # in flight, over the client's rate, busy
                     break
                 await asyncio.sleep(float(response.headers.get("Retry-After", "1")))
             if response.status_code == 202:

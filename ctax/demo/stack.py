@@ -159,6 +159,9 @@ async def _submit(settings: Settings, base: str, count: int) -> list[tuple[str, 
     revenues.dispose()
     samples = build_sample(register, count, today=date.today())  # noqa: DTZ011
     report = await submit_samples(base, samples)
+    if report.refused:
+        say("    refused by the intake: " + ", ".join(f"{count} with HTTP {status}"
+                                                     for status, count in sorted(report.refused.items())))
     return report.accepted
 
 
