@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -77,10 +78,10 @@ def browser(playwright_driver: Playwright, web_stack: RunningStack) -> Iterator[
         launched.close()
 
 
-@pytest.fixture
-def page(browser: Browser, web_stack: RunningStack) -> Iterator[Page]:
-    """A new context and page on the stack's web app; fails the test if the page logged an error."""
-    context = browser.new_context(base_url=web_stack.base_url, viewport={"width": 1024, "height": 900})
+@contextmanager
+def watched_page(browser: Browser, base_url: str) -> Iterator[Page]:
+    """A new context and page on a web app at ``base_url``; fails the test if the page logged an error."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1024, "height": 900})
     opened = context.new_page()
     errors = watch_for_errors(opened)
     try:
@@ -88,6 +89,13 @@ def page(browser: Browser, web_stack: RunningStack) -> Iterator[Page]:
     finally:
         context.close()
     assert not errors, f"the page logged errors: {errors}"
+
+
+@pytest.fixture
+def page(browser: Browser, web_stack: RunningStack) -> Iterator[Page]:
+    """A new context and page on the stack's web app; fails the test if the page logged an error."""
+    with watched_page(browser, web_stack.base_url) as opened:
+        yield opened
 
 
 def watch_for_errors(page: Page) -> list[str]:

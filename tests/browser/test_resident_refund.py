@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from adapters.revenues_port import RegisterProperty
-from tests.browser.conftest import watch_for_errors
+from tests.browser.conftest import watched_page
 from tests.browser.pages import error_summary
 from tests.browser.resident_journey import Resident, wait_for_status
 from tests.builders import BANK_KEY, RULES, existing_account
@@ -51,14 +51,8 @@ def refund_stack(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory)
 
 @pytest.fixture
 def refund_page(browser: Browser, refund_stack: RunningStack) -> Iterator[Page]:
-    context = browser.new_context(base_url=refund_stack.base_url, viewport={"width": 1024, "height": 900})
-    opened = context.new_page()
-    errors = watch_for_errors(opened)
-    try:
+    with watched_page(browser, refund_stack.base_url) as opened:
         yield opened
-    finally:
-        context.close()
-    assert not errors, f"the page logged errors: {errors}"
 
 
 def test_moving_out_with_a_bank_account_for_the_credit(refund_page: Page, refund_stack: RunningStack) -> None:
