@@ -30,7 +30,8 @@ def own_bills(change: AccountChange) -> tuple[PreviewBill, ...]:
     if BackOfficeRequest.END_LIABILITY in shows:
         bills.extend(_final_bill(ending) for ending in change.endings)
     if BackOfficeRequest.OPEN_ACCOUNT in shows:
-        bills.extend(_new_account(opening) for opening in change.openings)
+        # The owner's account a move opens at the home left empty is the owner's bill, never the notifier's.
+        bills.extend(_new_account(opening) for opening in change.openings if opening.unoccupied_since is None)
     if BackOfficeRequest.AMEND_ACCOUNT in shows:
         bills.extend(_revised_bill(amendment) for amendment in change.amendments)
     return tuple(bills)

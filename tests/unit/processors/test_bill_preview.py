@@ -17,7 +17,7 @@ from processors.preview.previewer import BillPreviewer
 from schemas.bill_preview import BillPart, BillPreview, PreviewStatus
 from schemas.events import PropertyFacts, Status
 from schemas.notification import Channel, NotificationRequest
-from tests.builders import RULES, existing_account, move_in, move_out, register_property
+from tests.builders import OWNER, RULES, existing_account, move_in, move_out, move_within, register_property
 from tests.unit.processors.test_stages import NOW, Pipeline, encode
 from web.intake.api_examples import example_requests
 
@@ -137,6 +137,17 @@ def test_a_move_in_never_shows_the_previous_occupiers_final_bill(revenues: InMem
     shown = estimate.model_dump_json()
     assert "500000001" not in shown
     assert "60000" not in shown
+
+
+def test_a_move_within_never_shows_the_owners_account_at_the_home_left_empty(
+        revenues: InMemoryRevenuesSystem) -> None:
+    estimate = preview(revenues, move_within(
+        OCCUPIED, VACANT, from_address={"line_1": "2 Acacia Avenue", "town": "Exampleton", "postcode": "ZY1 5AB"},
+        to_address={"line_1": "4 Acacia Avenue", "town": "Exampleton", "postcode": "ZY1 5AB"}))
+    assert estimate.status is PreviewStatus.ESTIMATE
+    assert [bill.part for bill in estimate.bills] == [BillPart.NEW_ACCOUNT]
+    assert estimate.bills[0].periods[0].band == "B"  # the mover's new home, not the owner's at the old one
+    assert OWNER not in estimate.model_dump_json()
 
 
 def test_why_a_person_must_decide_is_not_told_when_it_concerns_another_account(
