@@ -390,10 +390,13 @@ def submit(count: int, url: str | None, seed: int) -> None:
 @click.option("--output-dir", type=click.Path(path_type=Path), default=Path("var/bench"), show_default=True)
 @click.option("--profile/--no-profile", default=False, show_default=True,
               help="Drain the backlog once more with one worker under py-spy and print its CPU split by stage")
+@click.option("--only", type=click.Choice(["intake"]), default=None,
+              help="Run one phase alone: intake = the bare-HTTP and intake rows (about half a minute, SQLite)")
 def bench(backlog: int, naive_backlog: int, latency_rate: float, latency_seconds: float, database: str,
           postgres_url: str | None, scale_workers: int, intake_seconds: float, soap_latency_ms: float,
-          soap_backlog: int, output_dir: Path, profile: bool) -> None:
+          soap_backlog: int, output_dir: Path, profile: bool, only: str | None) -> None:
     """Measure throughput and latency: ours beside the transport ceiling, bare Faust agents and a naive baseline."""
+    from ctax.benchmark.intake_row import IntakeRow, run_intake_only
     from ctax.benchmark.report import render_table, write_json
     from ctax.benchmark.runner import BenchConfig, run_bench
 
@@ -419,7 +422,11 @@ def bench(backlog: int, naive_backlog: int, latency_rate: float, latency_seconds
             sys.stderr.write(f"[{now - started:6.0f}s] {message}\n")
             last[0] = now
 
-    result = run_bench(config, progress)
+    if only == "intake":
+        result = run_intake_only(IntakeRow(intake_seconds, config.intake_concurrency, config.partitions), output_dir,
+                                 progress)
+    else:
+        result = run_bench(config, progress)
     if interactive:
         sys.stderr.write("\n")
     path = write_json(result, output_dir)

@@ -28,23 +28,8 @@ def render_table(result: dict[str, Any]) -> str:
                  f"Python {machine['python']}; {machine['kafka']}; {machine['database']}")
     lines.append("packages: " + ", ".join(f"{k} {v}" for k, v in machine["packages"].items()))
     lines.append("config: " + ", ".join(f"{k}={v}" for k, v in result["config"].items()))
-    lines.append("")
-    offered = result["config"]["latency_rate"]
-    header = (f"{'':<{NAME}}{'backlog':>9}{'drain n/s':>11}{'CPU s/1k':>10}{'Kafka s/1k':>11}{'DB s/1k':>9}"
-              f"{'peak MB':>9}"
-              f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
-    lines.append(f"{'':<{NAME}}{'-- drain of a pre-loaded backlog --':^59}"
-                 f"{f'-- latency at {offered:g}/s offered --':^36}")
-    lines.append(header)
-    for row in result["rows"]:
-        drain = row.get("drain") or {}
-        latency = row.get("latency") or {}
-        lines.append(
-            f"{row['name']:<{NAME}}{_cell(drain.get('notifications'), 9)}{_cell(drain.get('per_second'), 11)}"
-            f"{_cell(drain.get('cpu_seconds_per_1000'), 10, 2)}{_cell(drain.get('broker_cpu_seconds_per_1000'), 11, 2)}"
-            f"{_cell(drain.get('database_cpu_seconds_per_1000'), 9, 2)}{_cell(drain.get('peak_rss_mb'), 9)}"
-            f"{_cell(latency.get('p50_ms'), 9)}{_cell(latency.get('p95_ms'), 9)}{_cell(latency.get('p99_ms'), 9)}"
-            f"{_cell(latency.get('max_ms'), 9)}")
+    if result["rows"]:
+        lines.extend(_drain_table(result))
     if "intake" in result:
         intake = result["intake"]
         lines.append("")
@@ -77,10 +62,33 @@ def render_table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _drain_table(result: dict[str, Any]) -> list[str]:
+    lines = [""]
+    offered = result["config"]["latency_rate"]
+    header = (f"{'':<{NAME}}{'backlog':>9}{'drain n/s':>11}{'CPU s/1k':>10}{'Kafka s/1k':>11}{'DB s/1k':>9}"
+              f"{'peak MB':>9}"
+              f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
+    lines.append(f"{'':<{NAME}}{'-- drain of a pre-loaded backlog --':^59}"
+                 f"{f'-- latency at {offered:g}/s offered --':^36}")
+    lines.append(header)
+    for row in result["rows"]:
+        drain = row.get("drain") or {}
+        latency = row.get("latency") or {}
+        lines.append(
+            f"{row['name']:<{NAME}}{_cell(drain.get('notifications'), 9)}{_cell(drain.get('per_second'), 11)}"
+            f"{_cell(drain.get('cpu_seconds_per_1000'), 10, 2)}{_cell(drain.get('broker_cpu_seconds_per_1000'), 11, 2)}"
+            f"{_cell(drain.get('database_cpu_seconds_per_1000'), 9, 2)}{_cell(drain.get('peak_rss_mb'), 9)}"
+            f"{_cell(latency.get('p50_ms'), 9)}{_cell(latency.get('p95_ms'), 9)}{_cell(latency.get('p99_ms'), 9)}"
+            f"{_cell(latency.get('max_ms'), 9)}")
+    return lines
+
+
 def _http_line(name: str, verb: str, figures: dict[str, Any]) -> str:
     return (f"  {name}: {figures['accepted_per_second']:,.1f} {verb}/s; p50 {figures['p50_ms']} ms, "
             f"p95 {figures['p95_ms']} ms, p99 {figures['p99_ms']} ms, max {figures['max_ms']} ms; "
-            f"status codes {figures['codes']}")
+            f"status codes {figures['codes']}"
+            + (f"; web CPU {figures['web_cpu_seconds_per_1000']:.2f} s/1k" if "web_cpu_seconds_per_1000" in figures
+               else ""))
 
 
 def write_json(result: dict[str, Any], folder: Path) -> Path:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import asdict, dataclass, field
@@ -13,10 +10,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 from sqlalchemy.engine import make_url
 
 from ctax.benchmark.bench_database import BenchDatabase, seed_template
+from ctax.benchmark.intake_row import IntakeRow, IntakeTarget, intake_bodies, intake_ratios, measure_intake
 from ctax.benchmark.machine import describe_machine
 from ctax.benchmark.measurements import (
     Processes,
@@ -26,7 +23,6 @@ from ctax.benchmark.measurements import (
     faust_reference_command,
     latency_figures,
     metric_identity,
-    percentile,
     produce_at_rate,
     produce_backlog,
     relay_command,
@@ -38,7 +34,7 @@ from ctax.benchmark.scenario import Workload, seed_workload
 from ctax.benchmark.soap_row import SoapRow, drain_over_soap
 from ctax.benchmark.stage_profile import StageProfile, split_by_stage
 from ctax.kafka_admin.topic_setup import ensure_topics
-from ctax.local_kafka import LocalKafka, free_port
+from ctax.local_kafka import LocalKafka
 from ctax.running.components import council_rules
 from ctax.settings import Settings
 from schemas.codec import shared_codec
@@ -299,39 +295,9 @@ class Bench:
     def _intake(self) -> dict[str, Any]:
         assert self.workload is not None
         prefix = self._prefix()
-        port = free_port()
-        env = child_env(CTAX_KAFKA_BOOTSTRAP=self.broker.bootstrap, CTAX_TOPIC_PREFIX=prefix,
-                        CTAX_REVENUES_DATABASE_URL=self.database.fresh(f"p{self.phase}"),
-                        CTAX_WEB_DATABASE_URL=f"sqlite:///{self.workdir.resolve()}/web-{self.phase}.db",
-                        CTAX_PARTITIONS=str(self.config.partitions),
-                        CTAX_INTAKE_RATE_PER_MINUTE="0")  # one load generator address: measure, do not limit
-        web = Processes([[sys.executable, "-m", "ctax", "web", "--port", str(port)]], env, self.workdir, "web")
-        bodies_file = self.workdir / "intake-bodies.json"
-        bodies_file.write_text(json.dumps([
-            {"contact": n.contact.model_dump(mode="json"), "change": n.change.model_dump(mode="json")}
-            for n in self.workload.notifications[:2000]]))
-        try:
-            _wait_until_answering(f"http://127.0.0.1:{port}/healthz", web, self.workdir)
-            self.progress(f"[intake] {self.config.intake_concurrency} connections for "
-                          f"{self.config.intake_seconds:g} s from a separate process: /healthz, then notifications")
-            bare = self._http_load(f"http://127.0.0.1:{port}/healthz", "-")
-            intake = self._http_load(f"http://127.0.0.1:{port}/api/v1/notifications", str(bodies_file))
-            _, rss = web.snapshot()
-        finally:
-            web.stop()
-        return {**intake, "bare_http": bare, "web_peak_rss_mb": round(rss, 1)}
-
-    def _http_load(self, url: str, bodies: str) -> dict[str, Any]:
-        out = subprocess.run(
-            [sys.executable, "-m", "ctax.benchmark.http_load", url, bodies, str(self.config.intake_seconds),
-             str(self.config.intake_concurrency)],
-            capture_output=True, text=True, check=True, timeout=self.config.intake_seconds + 120)
-        load = json.loads(out.stdout.strip().splitlines()[-1])
-        latencies = load["latencies_ms"]
-        return {"concurrency": self.config.intake_concurrency, "seconds": load["seconds"], "codes": load["codes"],
-                "accepted_per_second": round(len(latencies) / load["seconds"], 1),
-                "p50_ms": round(percentile(latencies, 50), 1), "p95_ms": round(percentile(latencies, 95), 1),
-                "p99_ms": round(percentile(latencies, 99), 1), "max_ms": round(max(latencies, default=0.0), 1)}
+        row = IntakeRow(self.config.intake_seconds, self.config.intake_concurrency, self.config.partitions)
+        target = IntakeTarget(self.broker.bootstrap, prefix, self.database.fresh(f"p{self.phase}"), self.workdir)
+        return measure_intake(row, target, intake_bodies(self.workload.notifications), self.progress)
 
     def _tagged(self, label: str) -> Progress:
         return lambda message: self.progress(f"[{label}] {message}")
@@ -348,17 +314,6 @@ async def _produce_while_reading(producing: Coroutine[Any, Any, None],
 def _database_name(url: str | None) -> str | None:
     """The PostgreSQL database a phase uses (None for SQLite, which runs inside the worker)."""
     return make_url(url).database if url and url.startswith("postgresql") else None
-
-
-def _wait_until_answering(url: str, web: Processes, logs: Path, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and web.alive():
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    raise RuntimeError(f"the web app did not answer {url}; its log is in {logs}")
 
 
 def _stamp(codec: Any, notification: Any) -> Callable[[], bytes]:
@@ -391,11 +346,7 @@ def _ratios(rows: list[dict[str, Any]], intake: dict[str, Any] | None = None) ->
     scaled = [row for row in rows if row["name"].startswith("ours, ")]
     if scaled:
         ratios["scale-out speed-up"] = f"{scaled[0]['drain']['per_second'] / ours['per_second']:.2f}x"
-    bare = (intake or {}).get("bare_http")
-    if intake and bare and bare["accepted_per_second"] > 0:
-        ratios["intake / bare HTTP rate"] = f"{intake['accepted_per_second'] / bare['accepted_per_second']:.2f}x"
-        if bare["p99_ms"] > 0:
-            ratios["intake p99 / bare HTTP p99"] = f"{intake['p99_ms'] / bare['p99_ms']:.1f}x"
+    ratios.update(intake_ratios(intake))
     return ratios
 
 
