@@ -17,7 +17,6 @@ import contextlib
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -29,7 +28,7 @@ from web.intake.publisher import PublishUnavailableError
 from web.intake.references import new_notification_id, new_reference
 from web.intake.refund_details import sealed_change
 from web.intake.runtime import WebRuntime
-from web.stores.progress import IdempotencyConflictError, StoredKey
+from web.stores.progress import IdempotencyConflictError, KeyAnswer, KeyClaim, StoredKey
 
 STALE_CLAIM = timedelta(seconds=30)
 
@@ -94,12 +93,10 @@ async def _accept(
     recorded = False
     if idempotency_key is not None:
         request_hash = hashlib.sha256(request.model_dump_json().encode()).hexdigest()
+        claim = KeyClaim(idempotency_key, request_hash, notification_id, reference, request.change.kind.value,
+                         submitted_at)
         try:
-            claim: dict[str, Any] = {"key": idempotency_key, "request_hash": request_hash,
-                                     "notification_id": notification_id, "reference": reference,
-                                     "received": (request.change.kind.value, submitted_at)}
-            earlier = await runtime.store.writes.run(partial(runtime.store.claim_in, **claim),
-                                                     alone=partial(runtime.store.claim_key, **claim))
+            earlier = await runtime.store.writes.run_batched(runtime.store.claims, claim)
         except IdempotencyConflictError:
             raise IdempotencyKeyReusedError(idempotency_key) from None
         if earlier is not None:
@@ -130,8 +127,7 @@ async def _accept(
         raise IntakeUnavailableError(str(error)) from error
     receipt = Receipt(notification_id, reference)
     if idempotency_key is not None:
-        await runtime.store.writes.run(partial(runtime.store.complete_key_in, key=idempotency_key,
-                                               response=receipt.as_record()))
+        await runtime.store.writes.run_batched(runtime.store.answers, KeyAnswer(idempotency_key, receipt.as_record()))
     return receipt
 
 

@@ -9,6 +9,9 @@ costs what it did.
 A job that raises an error of its own (not a database error) before writing gets that error and the others go
 on. A database error anywhere rolls the group back, and each job then runs alone in its own transaction (its
 ``alone`` form if it has one), so one bad write never fails the others.
+
+A :class:`BatchedWrite` goes further: every caller of it in a group is served by one call with all their
+arguments, so the group runs a statement or two for all of them (an ``executemany``) rather than a few per caller.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import asyncio
 import logging
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -28,7 +31,22 @@ from sqlalchemy.exc import SQLAlchemyError
 log = logging.getLogger(__name__)
 
 R = TypeVar("R")
+A = TypeVar("A")
 MAX_GROUP = 128  # writes per transaction at most
+
+
+@dataclass(frozen=True)
+class BatchedWrite(Generic[A, R]):
+    """A write many callers make, run once for all of a group's callers.
+
+    ``together(conn, args)`` returns one outcome per argument, in order: a result, or an exception that is that
+    caller's own refusal (raised to it alone). A database error rolls the group back as for any write; each
+    caller's write is then run alone: ``alone(arg)`` if given, else ``together`` with its one argument in a
+    transaction of its own.
+    """
+
+    together: Callable[[Connection, Sequence[A]], Sequence[R | Exception]]
+    alone: Callable[[A], R] | None = None
 
 
 @dataclass(frozen=True)
@@ -36,6 +54,8 @@ class _Job(Generic[R]):
     work: Callable[[Connection], R]
     alone: Callable[[], R] | None
     future: Future[R]
+    batch: BatchedWrite[Any, R] | None = None
+    argument: Any = None
 
 
 class GroupCommit:
@@ -50,6 +70,14 @@ class GroupCommit:
         future: Future[R] = Future()
         self._started()
         self._jobs.put(_Job(work, alone, future))
+        return await asyncio.wrap_future(future)
+
+    async def run_batched(self, write: BatchedWrite[A, R], argument: A) -> R:
+        """Run ``write`` for ``argument`` with the other callers of ``write`` in the next group; return its outcome
+        once that committed."""
+        future: Future[R] = Future()
+        self._started()
+        self._jobs.put(_Job(_unused, None, future, write, argument))
         return await asyncio.wrap_future(future)
 
     def stop(self) -> None:
@@ -85,15 +113,17 @@ class GroupCommit:
 
     def _commit(self, group: list[_Job[Any]]) -> None:
         outcomes: list[tuple[_Job[Any], bool, Any]] = []
+        batches: dict[int, list[_Job[Any]]] = {}
+        for job in group:
+            if job.batch is not None:
+                batches.setdefault(id(job.batch), []).append(job)
         try:
             with self._engine.begin() as conn:
                 for job in group:
-                    try:
-                        outcomes.append((job, True, job.work(conn)))
-                    except SQLAlchemyError:
-                        raise
-                    except Exception as error:  # noqa: BLE001 - the job's own refusal goes back to its caller
-                        outcomes.append((job, False, error))
+                    if job.batch is None:
+                        outcomes.append(_outcome(job, conn))
+                    elif (together := batches.pop(id(job.batch), None)) is not None:  # its batch's first job
+                        outcomes.extend(_batch_outcomes(job.batch, together, conn))
         except Exception as error:  # noqa: BLE001 - a database error: each job again, alone
             if len(group) > 1:
                 log.warning("group write failed; writing one by one",
@@ -109,7 +139,14 @@ class GroupCommit:
 
     def _alone(self, job: _Job[Any]) -> None:
         try:
-            if job.alone is not None:
+            if job.batch is not None and job.batch.alone is not None:
+                result = job.batch.alone(job.argument)
+            elif job.batch is not None:
+                with self._engine.begin() as conn:
+                    (result,) = job.batch.together(conn, [job.argument])
+                if isinstance(result, Exception):
+                    raise result
+            elif job.alone is not None:
                 result = job.alone()
             else:
                 with self._engine.begin() as conn:
@@ -118,3 +155,24 @@ class GroupCommit:
             job.future.set_exception(error)
         else:
             job.future.set_result(result)
+
+
+def _outcome(job: _Job[R], conn: Connection) -> tuple[_Job[R], bool, Any]:
+    try:
+        return job, True, job.work(conn)
+    except SQLAlchemyError:
+        raise
+    except Exception as error:  # noqa: BLE001 - the job's own refusal goes back to its caller
+        return job, False, error
+
+
+def _batch_outcomes(write: BatchedWrite[Any, R], jobs: list[_Job[R]], conn: Connection,
+                    ) -> list[tuple[_Job[R], bool, Any]]:
+    results = write.together(conn, [job.argument for job in jobs])
+    if len(results) != len(jobs):
+        raise RuntimeError(f"a batched write gave {len(results)} outcomes for {len(jobs)} writes")
+    return [(job, not isinstance(result, Exception), result) for job, result in zip(jobs, results, strict=True)]
+
+
+def _unused(_conn: Connection) -> Any:
+    raise AssertionError("a batched job runs through its BatchedWrite")

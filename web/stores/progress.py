@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -15,6 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     delete,
     insert,
     select,
@@ -24,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from web.stores.column_widening import add_missing_text_column, widen_to_declared
 from web.stores.database import as_utc, create_tables, metadata
-from web.stores.group_commit import GroupCommit
+from web.stores.group_commit import BatchedWrite, GroupCommit
 
 progress_table = Table(
     "notification_progress", metadata,
@@ -69,6 +71,34 @@ class StoredKey:
     created_at: datetime
 
 
+@dataclass(frozen=True)
+class KeyClaim:
+    """A new request's claim of its idempotency key, recorded with the notification as received."""
+
+    key: str
+    request_hash: str
+    notification_id: str
+    reference: str
+    kind: str
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class KeyAnswer:
+    """The answer kept against a key once its notification is on Kafka."""
+
+    key: str
+    response: dict[str, Any]
+
+
+# Statements built once: the intake runs them for every request, and SQLAlchemy then reuses their compiled form.
+_KEYS_AMONG = select(idempotency_table).where(idempotency_table.c.key.in_(bindparam("keys", expanding=True)))
+_INSERT_KEY = insert(idempotency_table)
+_INSERT_PROGRESS = insert(progress_table)
+_ANSWER_KEY = (update(idempotency_table).where(idempotency_table.c.key == bindparam("answered_key"))
+               .values(response=bindparam("answer")))
+
+
 def _utc(value: datetime | None) -> datetime | None:
     return None if value is None else as_utc(value)
 
@@ -77,6 +107,9 @@ class ProgressStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self.writes = GroupCommit(engine)  # the intake's claims and answers, many requests to a commit
+        # For writes.run_batched: each group claims (and answers) all its requests' keys in a statement or two.
+        self.claims: BatchedWrite[KeyClaim, StoredKey | None] = BatchedWrite(self.claim_all, alone=self._claim_alone)
+        self.answers: BatchedWrite[KeyAnswer, None] = BatchedWrite(self.answer_all)
 
     def create_schema(self) -> None:
         create_tables(self._engine, progress_table, idempotency_table)
@@ -91,11 +124,7 @@ class ProgressStore:
     @staticmethod
     def _insert_received(conn: Connection, notification_id: str, reference: str, kind: str,
                          submitted_at: datetime) -> None:
-        conn.execute(insert(progress_table).values(
-            notification_id=notification_id, reference=reference, kind=kind, status="received",
-            submitted_at=submitted_at, reasons="[]", account_refs="[]",
-            history=json.dumps([{"status": "received", "at": submitted_at.isoformat()}]),
-        ))
+        conn.execute(_INSERT_PROGRESS, _received_row(notification_id, reference, kind, submitted_at))
 
     def forget(self, notification_id: str) -> None:
         """Remove a notification that never reached Kafka, so nothing claims it was received."""
@@ -174,20 +203,6 @@ class ProgressStore:
                 raise
             return _stored_key(row, key, request_hash)
 
-    def claim_in(self, conn: Connection, key: str, request_hash: str, notification_id: str, reference: str,
-                 received: tuple[str, datetime] | None = None) -> StoredKey | None:
-        """:meth:`claim_key` inside a transaction shared with other writes (web/stores/group_commit.py).
-
-        It looks before it inserts, so a key used before is answered without a failed insert spoiling the
-        shared transaction; a claim another process makes at the same moment still fails the insert, and the
-        group then runs :meth:`claim_key` alone.
-        """
-        row = conn.execute(select(idempotency_table).where(idempotency_table.c.key == key)).mappings().first()
-        if row is not None:
-            return _stored_key(row, key, request_hash)
-        self._insert_claim(conn, key, request_hash, notification_id, reference, received)
-        return None
-
     def _insert_claim(self, conn: Connection, key: str, request_hash: str, notification_id: str, reference: str,
                       received: tuple[str, datetime] | None) -> None:
         conn.execute(insert(idempotency_table).values(
@@ -196,6 +211,49 @@ class ProgressStore:
         ))
         if received is not None:
             self._insert_received(conn, notification_id, reference, *received)
+
+    def claim_all(self, conn: Connection, claims: Sequence[KeyClaim]) -> list[StoredKey | Exception | None]:
+        """:meth:`claim_key` for many requests in a transaction shared with other writes
+        (web/stores/group_commit.py): one look for all their keys, then one insert of each kind.
+
+        It looks before it inserts, so a key used before is answered without a failed insert spoiling the
+        shared transaction; a claim another process makes at the same moment still fails the insert, and the
+        group then claims each key alone (:meth:`claim_key`). Each outcome is None (claimed and recorded as
+        received), the earlier claim of a key used before, or IdempotencyConflictError for a key used before
+        with another request. Two claims of one key in one batch: the second finds the first as an earlier
+        claim still being processed.
+        """
+        found = {row["key"]: row for row in conn.execute(_KEYS_AMONG, {"keys": [c.key for c in claims]}).mappings()}
+        outcomes: list[StoredKey | Exception | None] = []
+        new: dict[str, KeyClaim] = {}
+        now = datetime.now(UTC)
+        for claim in claims:
+            earlier = found.get(claim.key)
+            if earlier is not None:
+                outcomes.append(_earlier_or_conflict(earlier, claim.key, claim.request_hash))
+            elif (first := new.get(claim.key)) is not None:
+                outcomes.append(StoredKey(first.notification_id, first.reference, None, now)
+                                if first.request_hash == claim.request_hash else IdempotencyConflictError(claim.key))
+            else:
+                new[claim.key] = claim
+                outcomes.append(None)
+        if new:
+            conn.execute(_INSERT_KEY, [
+                {"key": c.key, "request_hash": c.request_hash, "notification_id": c.notification_id,
+                 "reference": c.reference, "response": None, "created_at": now} for c in new.values()])
+            conn.execute(_INSERT_PROGRESS, [_received_row(c.notification_id, c.reference, c.kind, c.submitted_at)
+                                            for c in new.values()])
+        return outcomes
+
+    def _claim_alone(self, claim: KeyClaim) -> StoredKey | None:
+        return self.claim_key(claim.key, claim.request_hash, claim.notification_id, claim.reference,
+                              (claim.kind, claim.submitted_at))
+
+    @staticmethod
+    def answer_all(conn: Connection, answers: Sequence[KeyAnswer]) -> list[None]:
+        """:meth:`complete_key_in` for many keys at once."""
+        conn.execute(_ANSWER_KEY, [{"answered_key": a.key, "answer": json.dumps(a.response)} for a in answers])
+        return [None] * len(answers)
 
     def complete_key(self, key: str, response: dict[str, Any]) -> None:
         with self._engine.begin() as conn:
@@ -215,6 +273,19 @@ class ProgressStore:
     def release_key(self, key: str) -> None:
         with self._engine.begin() as conn:
             conn.execute(delete(idempotency_table).where(idempotency_table.c.key == key))
+
+
+def _received_row(notification_id: str, reference: str, kind: str, submitted_at: datetime) -> dict[str, Any]:
+    return {"notification_id": notification_id, "reference": reference, "kind": kind, "status": "received",
+            "submitted_at": submitted_at, "reasons": "[]", "account_refs": "[]",
+            "history": json.dumps([{"status": "received", "at": submitted_at.isoformat()}])}
+
+
+def _earlier_or_conflict(row: Any, key: str, request_hash: str) -> StoredKey | Exception:
+    try:
+        return _stored_key(row, key, request_hash)
+    except IdempotencyConflictError as conflict:
+        return conflict
 
 
 def _stored_key(row: Any, key: str, request_hash: str) -> StoredKey:
