@@ -59,9 +59,23 @@ class CsrfState:
     """The request's token source; templates ask it for the form token, which marks the cookie to be set."""
 
     secret: bytes
-    cookie_value: str
-    cookie_is_new: bool
+    existing: str | None  # the request's own cookie value, if it sent a valid one
     issued: bool = False
+    _new_value: str | None = None
+
+    @property
+    def cookie_is_new(self) -> bool:
+        return self.existing is None
+
+    @property
+    def cookie_value(self) -> str:
+        """The cookie's value: the request's own, or a new random one made on first use (most requests, such as
+        the JSON API's and health checks, never need one)."""
+        if self.existing is not None:
+            return self.existing
+        if self._new_value is None:
+            self._new_value = secrets.token_urlsafe(32)
+        return self._new_value
 
     def form_token(self) -> str:
         self.issued = True
@@ -114,7 +128,7 @@ class CsrfProtection:
             await self._app(scope, receive, send)
             return
         existing = _cookie_from(scope, self._cookie)
-        state = CsrfState(self._secret, existing or secrets.token_urlsafe(32), cookie_is_new=existing is None)
+        state = CsrfState(self._secret, existing)
         scope.setdefault("state", {})["csrf"] = state
         send = self._setting_cookie(send, state)
         if scope["method"] in _SAFE_METHODS or str(scope["path"]).startswith(self._exempt):

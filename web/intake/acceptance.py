@@ -25,7 +25,7 @@ from schemas.notification import ChangeNotification, Channel, NotificationReques
 from web.in_thread import in_thread
 from web.intake.admission import NoPlaceFreeError
 from web.intake.publisher import PublishUnavailableError
-from web.intake.references import new_notification_id, new_reference
+from web.intake.references import new_identity
 from web.intake.refund_details import sealed_change
 from web.intake.runtime import WebRuntime
 from web.stores.progress import IdempotencyConflictError, KeyAnswer, KeyClaim, StoredKey
@@ -88,7 +88,7 @@ async def _accept(
     runtime: WebRuntime, request: NotificationRequest, channel: Channel, council_code: str,
     idempotency_key: str | None, corrects_notification_id: str | None,
 ) -> Receipt:
-    notification_id, reference = new_notification_id(), new_reference()
+    notification_id, reference = new_identity()
     submitted_at = datetime.now(UTC)
     recorded = False
     if idempotency_key is not None:

@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse
 
 from schemas.kafka_connection import KafkaConnection
 from web.app import WebConfig, create_app
-from web.http.csrf import CsrfProtection, cookie_name, csrf_input
+from web.http.csrf import CsrfProtection, CsrfState, cookie_name, csrf_input
 
 
 def _app(tmp_path: Path) -> FastAPI:
@@ -94,6 +94,20 @@ async def test_a_form_post_needs_the_token_from_the_page(client: httpx.AsyncClie
 
     missing = await client.post("/test-form", data={"name": "Sam"})
     assert missing.status_code == 403
+
+
+async def test_the_cookie_is_made_once_per_request_and_only_for_a_page_that_asks(
+        client: httpx.AsyncClient) -> None:
+    assert "set-cookie" not in (await client.get("/healthz")).headers  # nothing asked for a token
+    state = CsrfState(b"k" * 32, existing=None)
+    assert state.cookie_is_new
+    assert state.cookie_value == state.cookie_value  # made on first use, then kept for the response's cookie
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", state.cookie_value)
+    page = await client.get("/test-form")
+    value = page.headers["set-cookie"].split(";")[0].split("=", 1)[1]
+    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.text)
+    assert token is not None
+    assert token.group(1) == CsrfState(b"k" * 32, existing=value).form_token()
 
 
 async def test_a_token_is_useless_without_its_cookie(client: httpx.AsyncClient, tmp_path: Path) -> None:

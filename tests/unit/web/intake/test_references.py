@@ -1,0 +1,29 @@
+"""Notification ids are version-4 UUIDs; references are CTX- and eight characters no one mishears."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import Counter
+
+from web.intake.references import new_identity, new_notification_id, new_reference
+
+REFERENCE = re.compile(r"CTX-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")
+
+
+def test_an_identity_is_a_version_4_uuid_and_a_reference() -> None:
+    notification_id, reference = new_identity()
+    parsed = uuid.UUID(notification_id)
+    assert str(parsed) == notification_id
+    assert (parsed.version, parsed.variant) == (4, uuid.RFC_4122)
+    assert REFERENCE.fullmatch(reference)
+    assert REFERENCE.fullmatch(new_reference())
+    assert uuid.UUID(new_notification_id()).version == 4
+
+
+def test_identities_do_not_repeat_and_every_character_of_the_alphabet_turns_up() -> None:
+    identities = [new_identity() for _ in range(4000)]
+    assert len({i for i, _ in identities}) == len({r for _, r in identities}) == 4000
+    characters = Counter(c for _, reference in identities for c in reference[4:].replace("-", ""))
+    assert sorted(characters) == sorted("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+    assert min(characters.values()) > 32_000 / 32 * 0.8  # about uniform: 1,000 each expected
