@@ -28,6 +28,8 @@ class NotificationPublisher:
         self._lock = asyncio.Lock()
 
     async def _started(self) -> AIOKafkaProducer:
+        if self._producer is not None:  # every publish asks: no lock once started
+            return self._producer
         async with self._lock:
             if self._producer is None:
                 producer = AIOKafkaProducer(
@@ -46,7 +48,9 @@ class NotificationPublisher:
         """Return only once Kafka has stored the record; raise PublishUnavailableError otherwise."""
         producer = await self._started()
         try:
-            await asyncio.wait_for(producer.send_and_wait(self._topic, value=value, key=key), self._ack_timeout)
+            async with asyncio.timeout(self._ack_timeout):  # unlike wait_for, no task of its own per record
+                acknowledged = await producer.send(self._topic, value=value, key=key)
+                await acknowledged
         except (KafkaError, OSError, TimeoutError) as error:
             log.warning("publish failed", extra={"error": type(error).__name__})
             raise PublishUnavailableError(f"Kafka did not confirm the write: {type(error).__name__}") from error

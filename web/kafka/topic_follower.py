@@ -22,8 +22,11 @@ class TopicFollower:
     """Follows one topic in a consumer group; offsets are committed only after the handler returns."""
 
     def __init__(self, connection: KafkaConnection, topic: str, group_id: str, handle: BatchHandler, *,
-                 name: str) -> None:
+                 name: str, gather_ms: int = 0, gather_bytes: int = 1) -> None:
+        """``gather_ms``/``gather_bytes``: the broker answers a fetch once it holds ``gather_bytes`` or
+        ``gather_ms`` has passed, so a follower that can lag a little handles (and commits) fewer, larger batches."""
         self._connection = connection
+        self._fetch = {"fetch_max_wait_ms": gather_ms, "fetch_min_bytes": gather_bytes} if gather_ms else {}
         self._topic = topic
         self._group_id = group_id
         self._handle = handle
@@ -43,7 +46,7 @@ class TopicFollower:
         while True:
             consumer = AIOKafkaConsumer(
                 self._topic, group_id=self._group_id, enable_auto_commit=False, auto_offset_reset="earliest",
-                **self._connection.options(),
+                **self._fetch, **self._connection.options(),
             )
             try:
                 await consumer.start()
