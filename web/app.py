@@ -92,6 +92,7 @@ def create_app(config: WebConfig) -> FastAPI:
             admission=config.admission.gate(), refunds=config.refunds,
         )
         app.state.runtime = runtime
+        connecting = asyncio.create_task(runtime.publisher.warm_up())  # the first notification need not wait
         runtime.follower.start()
         office = StaffShell.open(replace(config.staff_shell, session_cookie_secure=config.secure_cookies), engine)
         app.state.staff_shell = office
@@ -106,12 +107,15 @@ def create_app(config: WebConfig) -> FastAPI:
         try:
             yield
         finally:
+            connecting.cancel()
             resend.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await resend  # its store calls finish (and give their connections back) before the pool goes
             await retention.stop()
             await office.stop()
             await runtime.follower.stop()
+            with contextlib.suppress(asyncio.CancelledError):
+                await connecting  # a producer it started is stopped below with the rest
             await runtime.publisher.stop()
             await asyncio.to_thread(store.writes.stop)  # the writes already queued are committed first
             engine.dispose()

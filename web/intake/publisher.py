@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from aiokafka import AIOKafkaProducer
@@ -41,8 +42,17 @@ class NotificationPublisher:
                 except (KafkaError, OSError, TimeoutError) as error:
                     await producer.stop()
                     raise PublishUnavailableError(f"Kafka unreachable: {type(error).__name__}") from error
+                except asyncio.CancelledError:  # the app stopped while connecting: leave nothing running
+                    await producer.stop()
+                    raise
                 self._producer = producer
             return self._producer
+
+    async def warm_up(self) -> None:
+        """Connect now rather than at the first notification (which would wait for it); a broker that is down
+        is left for the first publish to try again."""
+        with contextlib.suppress(PublishUnavailableError):
+            await self._started()
 
     async def publish(self, key: bytes, value: bytes) -> None:
         """Return only once Kafka has stored the record; raise PublishUnavailableError otherwise."""
