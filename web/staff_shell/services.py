@@ -8,6 +8,7 @@ listener). ``create_app`` builds one in its lifespan as ``app.state.staff_shell`
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -36,6 +37,8 @@ from web.stores.sessions import SessionStore
 from web.stores.signin_failures import SharedLoginThrottle
 from web.stores.users import UserStore
 from web.stores.workspace_queries import WorkspaceQueries
+
+FORGET_SETTLED_EVERY_SECONDS = 10.0  # the content of a settled case outlives its settling by at most this
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class StaffShell:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     lag: ConsumerLagMonitor | None = None
     _followers: list[TopicFollower] = field(default_factory=list)
+    _forgot_at: float = float("-inf")  # when the content of settled cases was last removed (monotonic seconds)
     _closers: list[Callable[[], Any]] = field(default_factory=list)
 
     @classmethod
@@ -142,7 +146,12 @@ class StaffShell:
 
     def _keep_content(self, items: list[tuple[str, bytes]]) -> None:
         self.reviews.keep_content(items)
-        self.reviews.forget_settled()
+        # Finding the settled cases reads every notification's progress: once in a while, not for every batch
+        # (at a busy intake that was a scan of the whole progress table several times a second).
+        now = time.monotonic()
+        if now - self._forgot_at >= FORGET_SETTLED_EVERY_SECONDS:
+            self.reviews.forget_settled()
+            self._forgot_at = now
 
     def _record_lag(self, reading: LagReading) -> None:
         self.prometheus.record_lag(reading.by_topic, reading.checked_at)

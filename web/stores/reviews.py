@@ -1,8 +1,9 @@
 """The review side of the web store: what a case said (while it waits for an officer) and every decision.
 
 A notification's content is kept here only while it may still need a person: the review-content
-follower stores what arrives on the submitted topic, and content is removed as soon as the notification
-is settled (applied, rejected, duplicate, or decided by an officer). Decisions are kept for audit.
+follower stores what arrives on the submitted topic, and content is removed soon after the notification
+is settled (applied, rejected, duplicate, or decided by an officer; the follower looks every few seconds).
+Decisions are kept for audit.
 """
 
 from __future__ import annotations
