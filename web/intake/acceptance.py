@@ -6,6 +6,8 @@ Kafka does not confirm in time nothing is kept and :class:`IntakeUnavailableErro
 say so. An idempotency key makes a retry (a refresh, a double click, a client timeout) return the first
 answer instead of sending the notification again; after a write Kafka did not confirm (which may still
 land), a retry with the key sends it again under the same notification id, which the worker applies once.
+The answer is queued for the store before the caller gets it and written with the next group of store
+writes; a retry meanwhile (another web process) hears 409 and tries again a second later.
 
 At most a bounded number of accepts run at once (web/intake/admission.py): when the line is full or the
 broker is slow, :class:`IntakeBusyError` says to come back shortly rather than keeping the caller waiting.
@@ -13,10 +15,13 @@ broker is slow, :class:`IntakeBusyError` says to come back shortly rather than k
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +35,7 @@ from web.intake.refund_details import sealed_change
 from web.intake.runtime import WebRuntime
 from web.stores.progress import IdempotencyConflictError, KeyAnswer, KeyClaim, StoredKey
 
+log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(seconds=30)
 
 
@@ -96,7 +102,7 @@ async def _accept(
         claim = KeyClaim(idempotency_key, request_hash, notification_id, reference, request.change.kind.value,
                          submitted_at)
         try:
-            earlier = await runtime.store.writes.run_batched(runtime.store.claims, claim)
+            earlier = await runtime.store.writes.run_batched(runtime.store.keys, claim)
         except IdempotencyConflictError:
             raise IdempotencyKeyReusedError(idempotency_key) from None
         if earlier is not None:
@@ -127,8 +133,21 @@ async def _accept(
         raise IntakeUnavailableError(str(error)) from error
     receipt = Receipt(notification_id, reference)
     if idempotency_key is not None:
-        await runtime.store.writes.run_batched(runtime.store.answers, KeyAnswer(idempotency_key, receipt.as_record()))
+        # The notification is on Kafka: the caller need not wait for the answer to be kept against the key. It is
+        # queued before the caller hears the answer, so a retry this process takes finds it (the writes of a key
+        # run in order, answers first); if the process stops before it is written, the claim ages and a retry
+        # sends the notification again under the same id, as after a write Kafka did not confirm.
+        answered = runtime.store.writes.submit_batched(runtime.store.keys, KeyAnswer(idempotency_key,
+                                                                                     receipt.as_record()))
+        answered.add_done_callback(partial(_answer_kept, notification_id))
     return receipt
+
+
+def _answer_kept(notification_id: str, answered: asyncio.Future[Any]) -> None:
+    if not answered.cancelled() and answered.exception() is not None:
+        log.warning("the answer to an idempotency key was not kept; a retry with the key will send the "
+                    "notification again under the same id", extra={"notification_id": notification_id,
+                                                                    "error": type(answered.exception()).__name__})
 
 
 def _earlier_receipt(earlier: StoredKey) -> Receipt | None:

@@ -84,10 +84,15 @@ class GroupCommit:
     async def run_batched(self, write: BatchedWrite[A, R], argument: A) -> R:
         """Run ``write`` for ``argument`` with the other callers of ``write`` in the next group; return its outcome
         once that committed."""
+        return await self.submit_batched(write, argument)
+
+    def submit_batched(self, write: BatchedWrite[A, R], argument: A) -> asyncio.Future[R]:
+        """:meth:`run_batched` without waiting: the write is queued now (after every write submitted before it)
+        and the future holds its outcome once its group committed. Call from a running event loop."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[R] = loop.create_future()
         self._submit(_Job(_unused, None, loop, future, write, argument))
-        return await future
+        return future
 
     def stop(self) -> None:
         """Finish the writes already submitted, then stop the writer thread."""

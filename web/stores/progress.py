@@ -107,9 +107,9 @@ class ProgressStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self.writes = GroupCommit(engine)  # the intake's claims and answers, many requests to a commit
-        # For writes.run_batched: each group claims (and answers) all its requests' keys in a statement or two.
-        self.claims: BatchedWrite[KeyClaim, StoredKey | None] = BatchedWrite(self.claim_all, alone=self._claim_alone)
-        self.answers: BatchedWrite[KeyAnswer, None] = BatchedWrite(self.answer_all)
+        # For writes.run_batched: each group answers, then claims, all its requests' keys in a statement or two.
+        self.keys: BatchedWrite[KeyClaim | KeyAnswer, StoredKey | None] = BatchedWrite(
+            self.write_keys, alone=self._write_key_alone)
 
     def create_schema(self) -> None:
         create_tables(self._engine, progress_table, idempotency_table)
@@ -245,9 +245,26 @@ class ProgressStore:
                                             for c in new.values()])
         return outcomes
 
-    def _claim_alone(self, claim: KeyClaim) -> StoredKey | None:
-        return self.claim_key(claim.key, claim.request_hash, claim.notification_id, claim.reference,
-                              (claim.kind, claim.submitted_at))
+    def write_keys(self, conn: Connection,
+                   writes: Sequence[KeyClaim | KeyAnswer]) -> list[StoredKey | Exception | None]:
+        """:meth:`answer_all` then :meth:`claim_all` for a group's key writes; the outcomes in the writes' order.
+
+        Answers go first, so a retry whose claim shares a group with the first request's answer (the answer was
+        handed over before the first request was answered) finds that answer.
+        """
+        answers = [w for w in writes if isinstance(w, KeyAnswer)]
+        claims = [w for w in writes if isinstance(w, KeyClaim)]
+        if answers:
+            self.answer_all(conn, answers)
+        claimed = iter(self.claim_all(conn, claims) if claims else [])
+        return [None if isinstance(w, KeyAnswer) else next(claimed) for w in writes]
+
+    def _write_key_alone(self, write: KeyClaim | KeyAnswer) -> StoredKey | None:
+        if isinstance(write, KeyAnswer):
+            self.complete_key(write.key, write.response)
+            return None
+        return self.claim_key(write.key, write.request_hash, write.notification_id, write.reference,
+                              (write.kind, write.submitted_at))
 
     @staticmethod
     def answer_all(conn: Connection, answers: Sequence[KeyAnswer]) -> list[None]:

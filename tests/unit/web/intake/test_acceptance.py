@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -147,3 +148,12 @@ async def test_a_claim_still_in_flight_is_not_sent_again_but_a_stale_one_is(tmp_
     # Sent under the first attempt's id and reference, which the resident may already have been shown.
     assert (receipt.notification_id, receipt.reference) == ("00000000-0000-4000-8000-000000000001", "CTX-AAAA-BBBB")
     assert len(publisher.sent) == 1
+
+
+async def test_the_answer_is_kept_against_the_key_once_the_store_writes_catch_up(tmp_path: Path) -> None:
+    rt, _ = runtime(tmp_path)
+    receipt = await accept(rt, request(), key="kept")
+    await rt.store.writes.run(lambda _conn: None)  # writes run in order: the answer was queued before this
+    with web_store(tmp_path).connect() as conn:
+        (row,) = conn.execute(select(idempotency_table)).mappings().all()
+    assert json.loads(row["response"]) == receipt.as_record()

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from web.stores.database import create_store_engine
-from web.stores.progress import IdempotencyConflictError, ProgressStore
+from web.stores.progress import IdempotencyConflictError, KeyAnswer, KeyClaim, ProgressStore, StoredKey
 from web.stores.reviews import ReviewStore
 
 AT = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
@@ -84,6 +84,34 @@ def test_an_idempotency_key_is_claimed_once_and_remembers_its_answer(tmp_path: P
     assert answered.response == {"notification_id": ID, "reference": "CTX-AAAA-BBBB"}
     progress.release_key("k")
     assert progress.claim_key("k", "hash-2", ID, "CTX-AAAA-BBBB") is None
+
+
+def test_a_group_of_key_writes_answers_first_then_claims_each_key_once(tmp_path: Path) -> None:
+    progress, _ = stores(tmp_path)
+    first = KeyClaim("k", "hash-1", ID, "CTX-AAAA-BBBB", "move_in", AT)
+    with progress._engine.begin() as conn:
+        assert progress.write_keys(conn, [first]) == [None]
+    other = "00000000-0000-4000-8000-000000000002"
+    answer = KeyAnswer("k", {"notification_id": ID, "reference": "CTX-AAAA-BBBB"})
+    retry = KeyClaim("k", "hash-1", "00000000-0000-4000-8000-000000000009", "CTX-ZZZZ-ZZZZ", "move_in", AT)
+    with progress._engine.begin() as conn:
+        outcomes = progress.write_keys(conn, [
+            retry,  # handed over with the answer: finds it, although it came first in the group
+            KeyClaim("k", "hash-2", ID, "CTX-AAAA-BBBB", "move_in", AT),  # the key, another request
+            answer,
+            KeyClaim("new", "hash-3", other, "CTX-CCCC-DDDD", "move_out", AT),
+            KeyClaim("new", "hash-3", other, "CTX-CCCC-DDDD", "move_out", AT),  # twice in one group
+        ])
+    found, conflict, answered, claimed, twice = outcomes
+    assert isinstance(found, StoredKey)
+    assert found.response == answer.response
+    assert isinstance(conflict, IdempotencyConflictError)
+    assert (answered, claimed) == (None, None)
+    assert isinstance(twice, StoredKey)
+    assert (twice.notification_id, twice.response) == (other, None)  # still being processed
+    new = progress.progress(other)
+    assert new is not None
+    assert (new["status"], new["kind"]) == ("received", "move_out")
 
 
 def test_each_years_bill_is_kept_with_the_applied_status(tmp_path: Path) -> None:
