@@ -34,3 +34,22 @@ def test_a_tiny_benchmark_prints_the_table_and_writes_json(tmp_path: Path) -> No
     assert data["intake"]["codes"].get("202", 0) > 0
     assert data["intake"]["bare_http"]["codes"].get("200", 0) > 0
     assert "samples" in data["worker_cpu_by_stage"]  # a backlog this small may drain before py-spy attaches
+
+
+def test_the_intake_rows_alone_print_with_their_ratios(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ctax", "bench", "--only", "intake", "--intake-seconds", "1",
+         "--output-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    for line in ("bare HTTP (/healthz, same app)", "intake (POST /api/v1/notifications)", "intake / bare HTTP rate",
+                 "intake p99 / bare HTTP p99", "web CPU"):
+        assert line in result.stdout
+    assert "drain n/s" not in result.stdout  # no drain rows were run
+    (report,) = tmp_path.glob("bench-*.json")
+    data = json.loads(report.read_text())
+    assert data["rows"] == []
+    assert data["config"]["only"] == "intake"
+    assert data["intake"]["codes"].get("202", 0) > 0
+    assert data["intake"]["bare_http"]["codes"].get("200", 0) > 0
