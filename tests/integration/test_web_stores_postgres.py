@@ -16,7 +16,8 @@ from web.landlords.routes import rows_to_store
 from web.stores.database import create_store_engine
 from web.stores.landlord_uploads import LandlordUploadStore
 from web.stores.metrics import MetricsStore, metric_table
-from web.stores.progress import ProgressStore, progress_table
+from web.stores.progress import KeyAnswer, KeyClaim, ProgressStore, StoredKey, progress_table
+from web.stores.reviews import ReviewStore
 
 pytestmark = pytest.mark.postgres
 AT = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
@@ -87,5 +88,28 @@ def test_a_store_created_with_the_old_narrow_kind_column_is_widened(url: str) ->
                   for table in (progress_table, metric_table)}
         assert widths == {progress_table.name: 40, metric_table.name: 40}
         assert metrics.record([metric(7, kind="single_person_discount")])
+    finally:
+        engine.dispose()
+
+
+def test_batched_key_writes_and_forgetting_settled_content_on_postgres(url: str) -> None:
+    engine = create_store_engine(url)
+    try:
+        progress, reviews = ProgressStore(engine), ReviewStore(engine)
+        progress.create_schema()
+        reviews.create_schema()
+        ids = [f"00000000-0000-4000-8000-00000000000{n}" for n in range(1, 4)]
+        claims = [KeyClaim(f"key-{n}", "hash", nid, f"CTX-AAAA-000{n}", "move_in", AT) for n, nid in enumerate(ids)]
+        with engine.begin() as conn:
+            assert progress.write_keys(conn, claims) == [None, None, None]
+        with engine.begin() as conn:
+            outcomes = progress.write_keys(conn, [claims[0], KeyAnswer("key-0", {"reference": "CTX-AAAA-0000"})])
+        assert isinstance(outcomes[0], StoredKey)
+        assert outcomes[0].response == {"reference": "CTX-AAAA-0000"}  # answered first, then found
+        reviews.keep_content([(nid, b"encoded") for nid in ids])
+        progress.record_status(ids[0], "CTX-AAAA-0000", "move_in", "applied", AT, AT, AT, AT, [], [])
+        assert reviews.forget_settled() == 1
+        assert reviews.content(ids[0]) is None
+        assert reviews.content(ids[1]) == b"encoded"
     finally:
         engine.dispose()
