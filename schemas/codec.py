@@ -127,10 +127,11 @@ class Codec:
         if writer.name != name:
             raise DecodeError(f"expected a {name} event but the bytes hold a {writer.name}")
         try:
+            current = self._current[name]
             record = schemaless_reader(
                 io.BytesIO(data[HEADER_LENGTH:]),
                 writer.parsed,
-                self._current[name].parsed,
+                None if writer is current else current.parsed,  # no resolution needed when they are one schema
                 return_record_name=True,
                 return_record_name_override=True,
             )
