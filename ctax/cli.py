@@ -384,6 +384,9 @@ def submit(count: int, url: str | None, seed: int) -> None:
                    "[default: CTAX_REVENUES_DATABASE_URL if PostgreSQL, else the local one]")
 @click.option("--scale-workers", type=int, default=2, show_default=True, help="Workers for the scale-out run (1: skip)")
 @click.option("--intake-seconds", type=float, default=10.0, show_default=True)
+@click.option("--intake-rounds", type=click.IntRange(1, 20), default=1, show_default=True,
+              help="Alternate the bare-HTTP and intake loads this many times (--intake-seconds in all for each), "
+                   "so that load from elsewhere on a shared machine falls on both")
 @click.option("--soap-latency-ms", type=float, default=100.0, show_default=True,
               help="Per-call latency of the simulated SOAP back office for the SOAP row (0: skip the row)")
 @click.option("--soap-backlog", type=int, default=3_000, show_default=True, help="Notifications the SOAP row drains")
@@ -396,7 +399,8 @@ def submit(count: int, url: str | None, seed: int) -> None:
               help="Run one phase alone: intake = the bare-HTTP and intake rows (about half a minute, SQLite)")
 def bench(backlog: int, naive_backlog: int, latency_rate: float, latency_seconds: float, database: str,
           postgres_url: str | None, scale_workers: int, intake_seconds: float, soap_latency_ms: float,
-          soap_backlog: int, output_dir: Path, profile: bool, batch_size: int | None, only: str | None) -> None:
+          soap_backlog: int, output_dir: Path, profile: bool, batch_size: int | None, only: str | None,
+          intake_rounds: int) -> None:
     """Measure throughput and latency: ours beside the transport ceiling, bare Faust agents and a naive baseline."""
     from ctax.benchmark.intake_row import IntakeRow, run_intake_only
     from ctax.benchmark.report import render_table, write_json
@@ -409,7 +413,8 @@ def bench(backlog: int, naive_backlog: int, latency_rate: float, latency_seconds
                                   "postgresql://ctax:ctax@127.0.0.1:5432/ctax")
     config = BenchConfig(backlog=backlog, naive_backlog=naive_backlog, latency_rate=latency_rate,
                          latency_seconds=latency_seconds, postgres_url=server, scale_workers=scale_workers,
-                         intake_seconds=intake_seconds, soap_latency_ms=soap_latency_ms, soap_backlog=soap_backlog,
+                         intake_seconds=intake_seconds, intake_rounds=intake_rounds, soap_latency_ms=soap_latency_ms,
+                         soap_backlog=soap_backlog,
                          output_dir=output_dir, profile=profile,
                          **({} if batch_size is None else {"batch_size": batch_size}))
     started = time.monotonic()
@@ -426,8 +431,8 @@ def bench(backlog: int, naive_backlog: int, latency_rate: float, latency_seconds
             last[0] = now
 
     if only == "intake":
-        result = run_intake_only(IntakeRow(intake_seconds, config.intake_concurrency, config.partitions), output_dir,
-                                 progress)
+        result = run_intake_only(IntakeRow(intake_seconds, config.intake_concurrency, config.partitions,
+                                           intake_rounds), output_dir, progress)
     else:
         result = run_bench(config, progress)
     if interactive:

@@ -13,6 +13,7 @@ import json
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -37,9 +38,12 @@ BODIES = 2000  # distinct bodies the load generator cycles through
 
 @dataclass(frozen=True)
 class IntakeRow:
-    seconds: float = 10.0
+    seconds: float = 10.0  # of each load in all
     concurrency: int = 32
     partitions: int = 4
+    # Alternations of the two loads (bare, intake, bare, intake, ...), each seconds/rounds long, so that load from
+    # elsewhere on a shared machine falls on both rows alike; their figures are pooled.
+    rounds: int = 1
 
 
 @dataclass(frozen=True)
@@ -74,16 +78,21 @@ def measure_intake(row: IntakeRow, target: IntakeTarget, bodies: list[dict[str, 
     try:
         _wait_until_answering(f"http://127.0.0.1:{port}/healthz", web, target.workdir)
         progress(f"[intake] {row.concurrency} connections for {row.seconds:g} s from a separate process: "
-                 "/healthz, then notifications")
-        bare = _http_load(row, f"http://127.0.0.1:{port}/healthz", "-", web)
-        intake = _http_load(row, f"http://127.0.0.1:{port}/api/v1/notifications", str(bodies_file), web)
+                 f"/healthz, then notifications{f' ({row.rounds} rounds)' if row.rounds > 1 else ''}")
+        bare: list[tuple[dict[str, Any], float]] = []
+        intake: list[tuple[dict[str, Any], float]] = []
+        for _ in range(row.rounds):
+            bare.append(_http_load(row, f"http://127.0.0.1:{port}/healthz", "-", web))
+            intake.append(_http_load(row, f"http://127.0.0.1:{port}/api/v1/notifications", str(bodies_file), web))
         _, rss = web.snapshot()
     finally:
         web.stop()
-    return {**intake, "bare_http": bare, "web_peak_rss_mb": round(rss, 1)}
+    return {**http_figures(*_pooled(intake), concurrency=row.concurrency),
+            "bare_http": http_figures(*_pooled(bare), concurrency=row.concurrency), "web_peak_rss_mb": round(rss, 1)}
 
 
-def http_figures(load: dict[str, Any], concurrency: int, web_cpu_seconds: float | None = None) -> dict[str, Any]:
+def http_figures(load: dict[str, Any], web_cpu_seconds: float | None = None, *,
+                 concurrency: int) -> dict[str, Any]:
     """The figures of one load-generator run (its JSON line): rate, latency percentiles, status codes, and the
     web process's CPU per 1,000 answered when known."""
     latencies = load["latencies_ms"]
@@ -133,13 +142,24 @@ def run_intake_only(row: IntakeRow, output_dir: Path, progress: Progress) -> dic
             "ratios": intake_ratios(intake)}
 
 
-def _http_load(row: IntakeRow, url: str, bodies: str, web: Processes) -> dict[str, Any]:
+def _http_load(row: IntakeRow, url: str, bodies: str, web: Processes) -> tuple[dict[str, Any], float]:
+    """One load-generator run (its JSON line) and the web process's CPU seconds over it."""
+    seconds = row.seconds / row.rounds
     cpu_before = web.snapshot()[0]
     out = subprocess.run(
-        [sys.executable, "-m", "ctax.benchmark.http_load", url, bodies, str(row.seconds), str(row.concurrency)],
-        capture_output=True, text=True, check=True, timeout=row.seconds + 120)
+        [sys.executable, "-m", "ctax.benchmark.http_load", url, bodies, str(seconds), str(row.concurrency)],
+        capture_output=True, text=True, check=True, timeout=seconds + 120)
     cpu_after = web.snapshot()[0]
-    return http_figures(json.loads(out.stdout.strip().splitlines()[-1]), row.concurrency, cpu_after - cpu_before)
+    return json.loads(out.stdout.strip().splitlines()[-1]), cpu_after - cpu_before
+
+
+def _pooled(runs: list[tuple[dict[str, Any], float]]) -> tuple[dict[str, Any], float]:
+    """Several load-generator runs as one: their latencies, status codes, seconds and web CPU added up."""
+    codes: Counter[str] = Counter()
+    for load, _ in runs:
+        codes.update(load["codes"])
+    return ({"codes": dict(codes), "latencies_ms": [ms for load, _ in runs for ms in load["latencies_ms"]],
+             "seconds": sum(load["seconds"] for load, _ in runs)}, sum(cpu for _, cpu in runs))
 
 
 def _wait_until_answering(url: str, web: Processes, logs: Path, seconds: float = 60) -> None:

@@ -55,6 +55,7 @@ class BenchConfig:
     scale_workers: int = 2
     intake_seconds: float = 10.0
     intake_concurrency: int = 32
+    intake_rounds: int = 1  # alternations of the bare-HTTP and intake loads (ctax/benchmark/intake_row.py)
     soap_latency_ms: float = 100.0  # the SOAP row's per-call latency (0: no SOAP row)
     soap_backlog: int = 3_000
     timeout_seconds: float = 1800.0
@@ -295,7 +296,8 @@ class Bench:
     def _intake(self) -> dict[str, Any]:
         assert self.workload is not None
         prefix = self._prefix()
-        row = IntakeRow(self.config.intake_seconds, self.config.intake_concurrency, self.config.partitions)
+        row = IntakeRow(self.config.intake_seconds, self.config.intake_concurrency, self.config.partitions,
+                        self.config.intake_rounds)
         target = IntakeTarget(self.broker.bootstrap, prefix, self.database.fresh(f"p{self.phase}"), self.workdir)
         return measure_intake(row, target, intake_bodies(self.workload.notifications), self.progress)
 

@@ -38,7 +38,7 @@ def test_a_tiny_benchmark_prints_the_table_and_writes_json(tmp_path: Path) -> No
 
 def test_the_intake_rows_alone_print_with_their_ratios(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "ctax", "bench", "--only", "intake", "--intake-seconds", "1",
+        [sys.executable, "-m", "ctax", "bench", "--only", "intake", "--intake-seconds", "1", "--intake-rounds", "2",
          "--output-dir", str(tmp_path)],
         capture_output=True, text=True, timeout=300, check=False,
     )
@@ -50,6 +50,6 @@ def test_the_intake_rows_alone_print_with_their_ratios(tmp_path: Path) -> None:
     (report,) = tmp_path.glob("bench-*.json")
     data = json.loads(report.read_text())
     assert data["rows"] == []
-    assert data["config"]["only"] == "intake"
+    assert (data["config"]["only"], data["config"]["rounds"]) == ("intake", 2)
     assert data["intake"]["codes"].get("202", 0) > 0
     assert data["intake"]["bare_http"]["codes"].get("200", 0) > 0

@@ -4,19 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from ctax.benchmark.intake_row import BODIES, http_figures, intake_bodies, intake_ratios
+from ctax.benchmark.intake_row import BODIES, _pooled, http_figures, intake_bodies, intake_ratios
 from ctax.benchmark.report import render_table
 from tests.builders import move_in, notification
 
 
 def test_figures_from_a_load_generator_line() -> None:
     load = {"codes": {"202": 4, "503": 1}, "latencies_ms": [10.0, 20.0, 30.0, 40.0], "seconds": 2.0}
-    figures = http_figures(load, 32, web_cpu_seconds=0.01)
+    figures = http_figures(load, 0.01, concurrency=32)
     assert figures["accepted_per_second"] == 2.0
     assert (figures["p50_ms"], figures["max_ms"]) == (20.0, 40.0)
     assert figures["codes"] == {"202": 4, "503": 1}
     assert figures["web_cpu_seconds_per_1000"] == 2.5  # 0.01 s over 4 answered
-    assert "web_cpu_seconds_per_1000" not in http_figures(load, 32)
+    assert "web_cpu_seconds_per_1000" not in http_figures(load, concurrency=32)
+
+
+def test_rounds_are_pooled_into_one_row() -> None:
+    first = ({"codes": {"202": 2}, "latencies_ms": [10.0, 30.0], "seconds": 1.0}, 0.004)
+    second = ({"codes": {"202": 1, "503": 1}, "latencies_ms": [20.0], "seconds": 1.0}, 0.002)
+    load, cpu = _pooled([first, second])
+    assert load == {"codes": {"202": 3, "503": 1}, "latencies_ms": [10.0, 30.0, 20.0], "seconds": 2.0}
+    assert cpu == 0.006
+    assert http_figures(load, cpu, concurrency=32)["accepted_per_second"] == 1.5
 
 
 def test_the_intake_is_a_share_of_the_bare_http_row() -> None:
