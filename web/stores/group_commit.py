@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import queue
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -62,17 +61,19 @@ class _Job(Generic[R]):
 class GroupCommit:
     """One writer thread committing the writes of many callers together.
 
-    Hand-offs between the event loop and the thread cost a thread wake-up each, which under load cost more than
-    the writes: the writes a loop submits while it runs its ready callbacks go over together, and each loop hears
-    of a whole group's outcomes in one call.
+    Waking the thread costs more than a write under load, so it is woken only when it waits: a busy writer takes
+    whatever was submitted meanwhile as soon as it finishes a group; an idle one is woken once the loop has run its
+    ready callbacks (one wake-up for everything they submitted). Each loop hears of a group's outcomes in one call.
     """
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._jobs: queue.SimpleQueue[list[_Job[Any]] | None] = queue.SimpleQueue()
-        self._outbox: list[_Job[Any]] = []  # submitted, not yet handed to the thread
+        self._outbox: list[_Job[Any]] = []  # submitted, not yet taken by the writer
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._submitted = threading.Condition(self._lock)
+        self._writer_waiting = False
+        self._stopping = False
 
     async def run(self, work: Callable[[Connection], R], *, alone: Callable[[], R] | None = None) -> R:
         """Run ``work`` in the next group's transaction and return its result once that committed."""
@@ -95,13 +96,14 @@ class GroupCommit:
         return future
 
     def stop(self) -> None:
-        """Finish the writes already submitted, then stop the writer thread."""
-        self._hand_over()
+        """Finish the writes already submitted (and any submitted meanwhile), then stop the writer thread."""
         with self._lock:
-            thread, self._thread = self._thread, None
-        if thread is not None:
-            self._jobs.put(None)
-            thread.join()
+            thread = self._thread
+            if thread is None:
+                return
+            self._stopping = True
+            self._submitted.notify()
+        thread.join()
 
     def _submit(self, job: _Job[Any]) -> None:
         with self._lock:
@@ -110,31 +112,26 @@ class GroupCommit:
                 self._thread.start()
             self._outbox.append(job)
             first = len(self._outbox) == 1
-        if first:  # the loop hands over everything submitted until then once its ready callbacks have run
-            job.loop.call_soon(self._hand_over)
+        if first:  # an idle writer is woken once the loop has run its ready callbacks
+            job.loop.call_soon(self._wake)
 
-    def _hand_over(self) -> None:
+    def _wake(self) -> None:
         with self._lock:
-            jobs, self._outbox = self._outbox, []
-        if jobs:
-            self._jobs.put(jobs)
+            if self._writer_waiting and self._outbox:
+                self._submitted.notify()
 
     def _write(self) -> None:
-        while (first := self._jobs.get()) is not None:
-            group = list(first)
-            stopping = False
-            while len(group) < MAX_GROUP:
-                try:
-                    jobs = self._jobs.get_nowait()
-                except queue.Empty:
-                    break
-                if jobs is None:
-                    stopping = True
-                    break
-                group.extend(jobs)
+        while True:
+            with self._lock:
+                while not self._outbox and not self._stopping:
+                    self._writer_waiting = True
+                    self._submitted.wait()
+                    self._writer_waiting = False
+                if not self._outbox:  # stopping, and everything submitted is written
+                    self._thread, self._stopping = None, False  # a later write starts another writer
+                    return
+                group, self._outbox = self._outbox[:MAX_GROUP], self._outbox[MAX_GROUP:]
             self._commit(group)
-            if stopping:
-                return
 
     def _commit(self, group: list[_Job[Any]]) -> None:
         outcomes: list[tuple[_Job[Any], bool, Any]] = []

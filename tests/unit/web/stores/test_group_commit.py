@@ -153,3 +153,15 @@ async def test_a_cancelled_caller_leaves_its_write_standing_and_the_writer_servi
         writes.stop()
     assert cancelled.cancelled()
     assert _names(engine) == ["after", "orphan"]
+
+
+async def test_a_write_after_stopping_starts_the_writer_again(engine: Engine) -> None:
+    writes = GroupCommit(engine)
+    assert await writes.run(_add("before")) == "before"
+    await asyncio.to_thread(writes.stop)
+    await asyncio.to_thread(writes.stop)  # stopping twice is harmless
+    try:
+        assert await writes.run(_add("after")) == "after"
+    finally:
+        writes.stop()
+    assert _names(engine) == ["after", "before"]
