@@ -25,6 +25,7 @@ from adapters.sql.engines import create_database_engine
 from adapters.sql.paid_this_year import carry_paid_this_year
 from adapters.sql.refund_decisions import decision_rows, refunds_decided, refusal
 from adapters.sql.register_facts import liable_persons, read_property_facts
+from adapters.sql.register_facts_postgres import read_property_facts_postgres
 from adapters.sql.rows import (
     APPLIED_COLUMNS,
     account_view,
@@ -125,11 +126,14 @@ class SqlRevenuesSystem:
     # -- reads ---------------------------------------------------------------------------------------------
 
     def property_facts_many(self, uprns: Collection[str]) -> dict[str, PropertyFacts]:
-        """Register facts for many UPRNs, a query per table; UPRNs not in the register are left out."""
+        """Register facts for many UPRNs (one statement on PostgreSQL, a query per table elsewhere); UPRNs not in
+        the register are left out."""
         wanted = sorted(set(uprns))
         if not wanted:
             return {}
         with self._connection() as conn:
+            if conn.dialect.name == "postgresql":
+                return read_property_facts_postgres(conn, wanted)
             return read_property_facts(conn, wanted)
 
     def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
