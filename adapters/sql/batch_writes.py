@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, update
+from sqlalchemy import Connection, Table, bindparam, update
 
 from adapters.audit_notes import amendment_note, ending_note, opening_note, stale_ending_message
 from adapters.revenues_port import (
@@ -17,6 +17,8 @@ from adapters.revenues_port import (
     replanned_years,
     superseded_from_day,
 )
+from adapters.sql.batch_writes_postgres import amend_statements, insert_rows, owners_statement, supersede_statements
+from adapters.sql.driver_sql import Statement, run_all
 from adapters.sql.statements import amend_accounts, bulk_insert, supersede
 from adapters.sql.tables import (
     account_table,
@@ -180,7 +182,18 @@ class BatchWrites:
         return result
 
     def write(self, conn: Connection) -> None:
-        """Write everything with a few statements: one UPDATE per kind of change, multi-row INSERTs."""
+        """Write everything with a few statements: one UPDATE per kind of change, multi-row INSERTs (on
+        PostgreSQL all of them in one round trip: ``batch_writes_postgres.py``)."""
+        applied_rows = [{**row, "account_refs": ",".join(self._refs.get(r, r) for r in row["account_refs"])}
+                        for row in self.applied_rows]
+        inserts = ((account_table, self.accounts), (liable_person_table, self.persons),
+                   (charge_table, self.charges), (instalment_table, self.instalments),
+                   (audit_note_table, self.notes), (payment_table, self.payments),
+                   (refund_table, self.refunds), (refund_decision_table, self.refund_decisions),
+                   (applied_notification_table, applied_rows))
+        if conn.dialect.name == "postgresql":
+            run_all(conn, self._postgres_statements(inserts))
+            return
         if self.supersede:
             supersede(conn, self.supersede)
         if self.amended_accounts:
@@ -188,15 +201,21 @@ class BatchWrites:
         if self.owners:
             conn.execute(update(property_table).where(property_table.c.uprn == bindparam("b_uprn"))
                          .values(owner_name=bindparam("b_owner")), self.owners)
-        applied_rows = [{**row, "account_refs": ",".join(self._refs.get(r, r) for r in row["account_refs"])}
-                        for row in self.applied_rows]
-        for table, rows in ((account_table, self.accounts), (liable_person_table, self.persons),
-                            (charge_table, self.charges), (instalment_table, self.instalments),
-                            (audit_note_table, self.notes), (payment_table, self.payments),
-                            (refund_table, self.refunds), (refund_decision_table, self.refund_decisions),
-                            (applied_notification_table, applied_rows)):
+        for table, rows in inserts:
             if rows:
                 bulk_insert(conn, table, rows)
+
+    def _postgres_statements(self, inserts: Sequence[tuple[Table, list[dict[str, Any]]]]) -> list[Statement]:
+        statements = []
+        if self.supersede:
+            statements += supersede_statements(self.supersede)
+        if self.amended_accounts:
+            statements += amend_statements(self.amended_accounts, self.replaced_persons, self.recharged,
+                                           self.replanned)
+        if self.owners:
+            statements.append(owners_statement(self.owners))
+        inserted = insert_rows(inserts)
+        return statements + ([inserted] if inserted else [])
 
 
 def note(account_ref: str, noted_at: datetime, notification_id: str, text: str) -> dict[str, Any]:

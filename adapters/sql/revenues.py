@@ -20,7 +20,7 @@ from adapters.revenues_port import (
     StaleAccountError,
 )
 from adapters.sql.batch_writes import BatchWrites, check, note
-from adapters.sql.driver_sql import select_where_in
+from adapters.sql.driver_sql import Statement, run_all, select_all, select_where_in, where_in
 from adapters.sql.engines import create_database_engine
 from adapters.sql.paid_this_year import carry_paid_this_year
 from adapters.sql.refund_decisions import decision_rows, refunds_decided, refusal
@@ -31,7 +31,9 @@ from adapters.sql.rows import (
     account_view,
     add_missing_columns,
     applied_by_id,
+    applied_from_rows,
     applied_from_values,
+    applied_query,
 )
 from adapters.sql.statements import bulk_insert
 from adapters.sql.tables import (
@@ -222,16 +224,20 @@ class SqlRevenuesSystem:
     ) -> list[ApplyResult]:
         uprns = sorted({e.uprn for c in changes for e in c.endings} | {o.uprn for c in changes for o in c.openings}
                        | {a.uprn for c in changes for a in c.amendments})
-        select_where_in(conn, property_table, ("uprn",), "uprn", uprns, order_by="uprn", for_update=True)
-        earlier = applied_by_id(conn, sorted({c.notification_id for c in changes}))
         ending_refs = sorted({e.account_ref for c in changes for e in c.endings}
                              | {a.account_ref for c in changes for a in c.amendments})
-        accounts = {ref: (uprn, start, end) for ref, uprn, start, end in select_where_in(
-            conn, account_table, ("account_ref", "uprn", "liability_start", "liability_end"), "account_ref",
-            ending_refs)}
+        # In one round trip on PostgreSQL, each read after the lock is granted: the lock first, then what it guards.
+        _, applied_rows, account_rows, open_rows = select_all(conn, [
+            where_in(conn, property_table, ("uprn",), "uprn", uprns, order_by="uprn", for_update=True),
+            applied_query(conn, sorted({c.notification_id for c in changes})),
+            where_in(conn, account_table, ("account_ref", "uprn", "liability_start", "liability_end"), "account_ref",
+                     ending_refs),
+            where_in(conn, account_table, ("account_ref", "uprn"), "uprn", uprns, also="liability_end IS NULL"),
+        ])
+        earlier = applied_from_rows(applied_rows)
+        accounts = {ref: (uprn, start, end) for ref, uprn, start, end in account_rows}
         open_at: dict[str, set[str]] = {}
-        for ref, uprn in select_where_in(conn, account_table, ("account_ref", "uprn"), "uprn", uprns,
-                                         also="liability_end IS NULL"):
+        for ref, uprn in open_rows:
             open_at.setdefault(uprn, set()).add(ref)
 
         refunds = refunds_decided(conn, [c for c in changes if c.notification_id not in earlier])
@@ -285,11 +291,10 @@ class SqlRevenuesSystem:
         return [plan.resolve(result) for result in results]
 
     def _reserve_account_numbers(self, conn: Connection, count: int) -> int:
-        after = conn.execute(
-            update(account_number_table).where(account_number_table.c.id == 1)
-            .values(next_number=account_number_table.c.next_number + count)
-            .returning(account_number_table.c.next_number)
-        ).scalar_one()
+        placeholder = "%s" if conn.dialect.name == "postgresql" else "?"
+        [(after,)] = run_all(conn, [Statement(
+            f"UPDATE account_number SET next_number = next_number + {placeholder} WHERE id = 1 RETURNING next_number",
+            [count])])[0]
         return int(after) - count
 
     # -- connections ---------------------------------------------------------------------------------------
