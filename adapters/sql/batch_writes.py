@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -81,17 +80,15 @@ class BatchWrites:
         self.refund_decisions: list[dict[str, Any]] = []  # officers' decisions on held refunds
         self.applied_rows: list[dict[str, Any]] = []
         self.amended_accounts: list[dict[str, Any]] = []
+        self.amended: set[str] = set()  # the accounts of amended_accounts
         self.replaced_persons: list[str] = []
         self.recharged: list[dict[str, Any]] = []
         self.replanned: list[dict[str, Any]] = []
         self._refs: dict[str, str] = {}
 
-    @property
-    def amended(self) -> set[str]:
-        return {row["b_ref"] for row in self.amended_accounts}
-
     def amend(self, change: AccountChange, amendment: AccountAmendment, applied_at: datetime) -> None:
         ref = amendment.account_ref
+        self.amended.add(ref)
         self.amended_accounts.append({
             "b_ref": ref, "b_code": amendment.discount_code, "b_percent": amendment.discount_percent,
             "b_twelve": amendment.twelve_instalments, "b_day": amendment.payment_day})
@@ -177,8 +174,10 @@ class BatchWrites:
                 row["account_ref"] = refs.get(row["account_ref"], row["account_ref"])
 
     def resolve(self, result: ApplyResult) -> ApplyResult:
-        if isinstance(result, AppliedChange) and result.newly_applied:
-            return replace(result, account_refs=tuple(self._refs.get(r, r) for r in result.account_refs))
+        if isinstance(result, AppliedChange) and result.newly_applied:  # built, not ``replace``d: that costs more
+            refs = self._refs
+            return AppliedChange(result.notification_id, result.reference,
+                                 tuple([refs.get(r, r) for r in result.account_refs]), result.applied_at, True)
         return result
 
     def write(self, conn: Connection) -> None:

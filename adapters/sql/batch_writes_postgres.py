@@ -45,7 +45,7 @@ def insert_rows(tables: Sequence[tuple[Table, list[dict[str, Any]]]]) -> Stateme
     for table, rows in tables:
         if not rows:
             continue
-        columns = tuple(name for name in table.columns.keys() if name in rows[0])
+        columns = tuple(column.name for column in table.columns if column.name in rows[0])
         names = ", ".join(f'"{name}"' for name in columns)
         inserts.append(f"INSERT INTO {table.name} ({names}) SELECT {names} FROM json_to_recordset(CAST(%s AS json))"
                        f" AS v({_record_type(table, columns)})")

@@ -77,6 +77,14 @@ def where_in(
     return WhereIn(Statement(sql, [list(values)] if postgres else list(values), prepare=False), table, tuple(columns))
 
 
+def in_values(conn: Connection, values: Sequence[Any]) -> tuple[str, list[Any]]:
+    """``IN values`` for a statement written by hand, and its parameters: ``= ANY(%s)`` with one array on
+    PostgreSQL, ``IN (?, ...)`` elsewhere."""
+    if conn.dialect.name == "postgresql":
+        return "= ANY(%s)", [list(values)]
+    return f"IN ({', '.join('?' * len(values))})", list(values)
+
+
 def select_all(conn: Connection, queries: Sequence[WhereIn | None]) -> list[list[Row]]:
     """The rows of each query, run in order (together, in one round trip, on PostgreSQL); none for a None."""
     asked = [query for query in queries if query is not None]
@@ -127,12 +135,6 @@ def run_all(conn: Connection, statements: Sequence[Statement]) -> list[list[Row]
 def _run_one(cursor: Any, sql: str, params: Params) -> list[Row]:
     cursor.execute(sql, params)
     return list(cursor.fetchall()) if cursor.description is not None else []
-
-
-def execute(conn: Connection, sql: str, params: Params) -> None:
-    """Run one statement that returns no rows on the connection's DB-API cursor."""
-    with driver_cursor(conn) as cursor:
-        cursor.execute(sql, params)
 
 
 @contextmanager

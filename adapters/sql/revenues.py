@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, inspect, select, update
+from sqlalchemy import Connection, Engine, insert, inspect, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from adapters.revenues_port import (
