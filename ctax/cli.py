@@ -390,9 +390,11 @@ def submit(count: int, url: str | None, seed: int) -> None:
 @click.option("--output-dir", type=click.Path(path_type=Path), default=Path("var/bench"), show_default=True)
 @click.option("--profile/--no-profile", default=False, show_default=True,
               help="Drain the backlog once more with one worker under py-spy and print its CPU split by stage")
+@click.option("--batch-size", type=click.IntRange(1, 10_000), default=None,
+              help="The workers' CTAX_BATCH_SIZE  [default: the setting's default]")
 def bench(backlog: int, naive_backlog: int, latency_rate: float, latency_seconds: float, database: str,
           postgres_url: str | None, scale_workers: int, intake_seconds: float, soap_latency_ms: float,
-          soap_backlog: int, output_dir: Path, profile: bool) -> None:
+          soap_backlog: int, output_dir: Path, profile: bool, batch_size: int | None) -> None:
     """Measure throughput and latency: ours beside the transport ceiling, bare Faust agents and a naive baseline."""
     from ctax.benchmark.report import render_table, write_json
     from ctax.benchmark.runner import BenchConfig, run_bench
@@ -405,7 +407,8 @@ def bench(backlog: int, naive_backlog: int, latency_rate: float, latency_seconds
     config = BenchConfig(backlog=backlog, naive_backlog=naive_backlog, latency_rate=latency_rate,
                          latency_seconds=latency_seconds, postgres_url=server, scale_workers=scale_workers,
                          intake_seconds=intake_seconds, soap_latency_ms=soap_latency_ms, soap_backlog=soap_backlog,
-                         output_dir=output_dir, profile=profile)
+                         output_dir=output_dir, profile=profile,
+                         **({} if batch_size is None else {"batch_size": batch_size}))
     started = time.monotonic()
     interactive = sys.stderr.isatty()
     last = [0.0]

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from enum import Enum
+from functools import cache
+from typing import Any, TypeVar, get_args
 
 from fastavro import parse_schema, schemaless_reader, schemaless_writer
 from pydantic import ValidationError
@@ -96,6 +98,11 @@ class Codec:
         # Only events that carry a notification hold the change union, which needs its branch named.
         if name in _HOLDS_CHANGE:
             record = _to_avro(record)
+        else:
+            for field_name in _enum_fields(type(event)):
+                value = record[field_name]
+                if value is not None:
+                    record[field_name] = value.value
         schemaless_writer(buffer, self._current[name].parsed, record)
         return buffer.getvalue()
 
@@ -120,10 +127,11 @@ class Codec:
         if writer.name != name:
             raise DecodeError(f"expected a {name} event but the bytes hold a {writer.name}")
         try:
+            current = self._current[name]
             record = schemaless_reader(
                 io.BytesIO(data[HEADER_LENGTH:]),
                 writer.parsed,
-                self._current[name].parsed,
+                None if writer is current else current.parsed,  # no resolution needed when they are one schema
                 return_record_name=True,
                 return_record_name_override=True,
             )
@@ -155,11 +163,25 @@ def _schema_name_of_type(model: type[Model]) -> str:
     raise TypeError(f"{model.__name__} is not an event type with an Avro contract")
 
 
+@cache
+def _enum_fields(model: type[Model]) -> tuple[str, ...]:
+    """The model's own fields that hold an enum (or None).
+
+    They are written as their values: fastavro finds a symbol by the datum's hash, and an enum member hashes
+    by its name, so a member costs it a failed look-up and a slower search (a few microseconds each).
+    """
+    return tuple(name for name, info in model.model_fields.items()
+                 if any(isinstance(t, type) and issubclass(t, Enum)
+                        for t in (info.annotation, *get_args(info.annotation))))
+
+
 def _to_avro(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _to_avro_field(key, item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [_to_avro(item) for item in value]
+    if isinstance(value, Enum):
+        return value.value
     return value
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from fractions import Fraction
 
 from processors.rules.council import CouncilRules
 from processors.rules.discounts import Discount
-from processors.rules.money import round_half_up
+from processors.rules.money import divide_half_up
 from schemas.events import ChargeLine
 from schemas.financial_year import financial_years_between
 
@@ -37,7 +36,7 @@ def annual_band_charge(band_d_pence: int, band: str) -> int:
     """Return the year's charge for a band, to the penny, from the Band D charge."""
     if band not in BAND_NINTHS:
         raise UnknownBandError(band)
-    return round_half_up(Fraction(band_d_pence * BAND_NINTHS[band], 9))
+    return divide_half_up(band_d_pence * BAND_NINTHS[band], 9)
 
 
 def apportioned_charge(annual_pence: int, days: int, days_in_year: int, discount_percent: int) -> int:
@@ -56,8 +55,7 @@ def apportioned_charge(annual_pence: int, days: int, days_in_year: int, discount
     if not 0 <= discount_percent <= 100:
         raise ChargeInputError("discount_out_of_range", "discount_percent",
                                f"A discount of {discount_percent}% is outside 0-100%: check the account's discount")
-    exact = Fraction(annual_pence * days, days_in_year) * Fraction(100 - discount_percent, 100)
-    return round_half_up(exact)
+    return divide_half_up(annual_pence * days * (100 - discount_percent), days_in_year * 100)
 
 
 def premium_charge(annual_pence: int, days: int, days_in_year: int, premium_percent: int) -> int:
@@ -65,7 +63,7 @@ def premium_charge(annual_pence: int, days: int, days_in_year: int, premium_perc
     if premium_percent < 0:
         raise ChargeInputError("premium_out_of_range", "premium_percent",
                                f"A premium of {premium_percent}% is impossible: check the council's settings")
-    return round_half_up(Fraction(annual_pence * days, days_in_year) * Fraction(premium_percent, 100))
+    return divide_half_up(annual_pence * days * premium_percent, days_in_year * 100)
 
 
 def is_premium_line(line: ChargeLine) -> bool:
@@ -87,15 +85,14 @@ def charge_lines(
         end = min(last_day, year.end)
         days = (end - start).days + 1
         annual = annual_band_charge(rules.band_d_for(year), band)
-        line = ChargeLine(financial_year=year.start_year, period_start=start, period_end=end, days=days, band=band,
-                          annual_charge_pence=annual, discount_code=discount.code, discount_percent=discount.percent,
-                          charge_pence=0)
+        period = {"financial_year": year.start_year, "period_start": start, "period_end": end, "days": days,
+                  "band": band, "annual_charge_pence": annual}
         if discount.percent < 0:
-            lines.append(line.model_copy(update={"discount_code": None, "discount_percent": 0,
-                                                 "charge_pence": apportioned_charge(annual, days, year.days, 0)}))
-            lines.append(line.model_copy(update={
-                "charge_pence": premium_charge(annual, days, year.days, -discount.percent)}))
+            lines.append(ChargeLine(**period, discount_code=None, discount_percent=0,
+                                    charge_pence=apportioned_charge(annual, days, year.days, 0)))
+            lines.append(ChargeLine(**period, discount_code=discount.code, discount_percent=discount.percent,
+                                    charge_pence=premium_charge(annual, days, year.days, -discount.percent)))
         else:
-            lines.append(line.model_copy(update={
-                "charge_pence": apportioned_charge(annual, days, year.days, discount.percent)}))
+            lines.append(ChargeLine(**period, discount_code=discount.code, discount_percent=discount.percent,
+                                    charge_pence=apportioned_charge(annual, days, year.days, discount.percent)))
     return tuple(lines)

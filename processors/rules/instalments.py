@@ -28,9 +28,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import IntEnum
-from fractions import Fraction
 
-from processors.rules.money import round_half_up
+from processors.rules.money import divide_half_up
 from schemas.events import Instalment
 from schemas.financial_year import FinancialYear
 
@@ -106,7 +105,7 @@ def split_amounts(total_pence: int, count: int) -> list[int]:
         raise ValueError("an instalment plan needs at least one instalment")
     if _whole_pounds_each(total_pence, count):
         return [total_pence // count] * count  # para 2(5)
-    later = round_half_up(Fraction(total_pence, count * 100)) * 100  # para 2(6): A
+    later = divide_half_up(total_pence, count * 100) * 100  # para 2(6): A
     return [total_pence - (count - 1) * later] + [later] * (count - 1)  # para 2(6): B first
 
 

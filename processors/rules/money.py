@@ -12,3 +12,16 @@ def round_half_up(value: Fraction) -> int:
     whole, remainder = divmod(value.numerator, value.denominator)
     return whole + (1 if 2 * remainder >= value.denominator else 0)
 
+
+
+def divide_half_up(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` rounded half up (away from zero for negatives), in whole-number arithmetic.
+
+    The same result as ``round_half_up(Fraction(numerator, denominator))`` without building the fraction, for
+    the charge and instalment sums made for every line of every notification.
+    """
+    if denominator <= 0:
+        raise ValueError("the denominator must be positive")
+    if numerator < 0:
+        return -divide_half_up(-numerator, denominator)
+    return (2 * numerator + denominator) // (2 * denominator)
