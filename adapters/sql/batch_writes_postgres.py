@@ -18,7 +18,7 @@ import orjson
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql
 
-from adapters.sql.driver_sql import Statement
+from adapters.sql.driver_sql import Statement, array_of
 
 _DIALECT = postgresql.dialect()  # type: ignore[no-untyped-call]
 
@@ -60,7 +60,7 @@ def insert_rows(tables: Sequence[tuple[Table, list[dict[str, Any]]]]) -> Stateme
 def supersede_statements(rows: list[dict[str, Any]]) -> list[Statement]:
     """End the accounts and supersede their charges from the first year affected and their instalments not yet
     due (the rows: ``ref``, ``end``, ``first_year``, ``notice``, ``by_nid``)."""
-    params = {"refs": [row["ref"] for row in rows], "rows": json_rows(rows)}
+    params = {"refs": array_of([row["ref"] for row in rows]), "rows": json_rows(rows)}
     return [Statement(sql, params) for sql in (_END_ACCOUNTS, _SUPERSEDE_CHARGES_FROM_YEAR,
                                                _SUPERSEDE_INSTALMENTS_NOT_DUE)]
 
@@ -70,14 +70,15 @@ def amend_statements(accounts: list[dict[str, Any]], replaced_persons: list[str]
     """Amend open accounts (an account is amended at most once per batch, so each joins one row): their discount
     and payment arrangement, who is liable (the new people go in with the batch's other rows), charges from the
     first year recharged, and instalments of each year replanned that are not yet due."""
-    statements = [Statement(_AMEND_ACCOUNTS, {"refs": [row["b_ref"] for row in accounts], "rows": json_rows(accounts)})]
+    statements = [Statement(_AMEND_ACCOUNTS, {"refs": array_of([row["b_ref"] for row in accounts]),
+                                                "rows": json_rows(accounts)})]
     if replaced_persons:
-        statements.append(Statement(_FORGET_PERSONS, {"refs": replaced_persons}))
+        statements.append(Statement(_FORGET_PERSONS, {"refs": array_of(replaced_persons)}))
     if recharged:
-        statements.append(Statement(_SUPERSEDE_RECHARGED, {"refs": [row["b_ref"] for row in recharged],
+        statements.append(Statement(_SUPERSEDE_RECHARGED, {"refs": array_of([row["b_ref"] for row in recharged]),
                                                            "rows": json_rows(recharged)}))
     if replanned:
-        statements.append(Statement(_SUPERSEDE_REPLANNED, {"refs": [row["b_ref"] for row in replanned],
+        statements.append(Statement(_SUPERSEDE_REPLANNED, {"refs": array_of([row["b_ref"] for row in replanned]),
                                                            "rows": json_rows(replanned)}))
     return statements
 
@@ -86,7 +87,7 @@ def owners_statement(owners: list[dict[str, Any]]) -> Statement:
     """The register's owner of each home an owner's account opened for (``b_uprn``, ``b_owner``); the last named
     for a home wins, as when the rows were updated one by one."""
     last = list({row["b_uprn"]: row for row in owners}.values())
-    return Statement(_OWNERS, {"uprns": [row["b_uprn"] for row in last], "rows": json_rows(last)})
+    return Statement(_OWNERS, {"uprns": array_of([row["b_uprn"] for row in last]), "rows": json_rows(last)})
 
 
 # The ``= ANY`` of the references keeps the planner on the account_ref indexes rather than hashing whole tables.

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pydantic import TypeAdapter
 from sqlalchemy import Connection
 
-from adapters.sql.driver_sql import run
+from adapters.sql.driver_sql import array_of, run
 from adapters.sql.register_facts import (
     CHARGE_FIELDS,
     ENDED_FIELDS,
@@ -78,5 +78,5 @@ FACTS_SQL = (
 
 def read_property_facts_postgres(conn: Connection, uprns: Sequence[str]) -> dict[str, PropertyFacts]:
     """Register facts for these UPRNs; UPRNs not in the register are left out."""
-    [(document,)] = run(conn, FACTS_SQL, [list(uprns)])
+    [(document,)] = run(conn, FACTS_SQL, [array_of(uprns)])
     return {facts.uprn: facts for facts in _FACTS.validate_json(document)}

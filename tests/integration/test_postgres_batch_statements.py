@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from adapters.revenues_port import RevenuesUnavailableError
 from adapters.sql.batch_writes_postgres import insert_rows, owners_statement
-from adapters.sql.driver_sql import run_all
+from adapters.sql.driver_sql import array_of, run, run_all
 from adapters.sql.engines import create_database_engine
 from adapters.sql.register_facts import read_property_facts
 from adapters.sql.register_facts_postgres import read_property_facts_postgres
@@ -173,3 +173,10 @@ def test_a_connection_dropped_under_a_pipelined_write_is_unavailable_then_replac
     finally:
         through.dispose()
         proxy.close()
+
+
+def test_strings_sent_as_one_array_come_back_as_they_went(revenues: SqlRevenuesSystem) -> None:
+    awkward = ['plain', 'with "quotes"', "back\\slash", "comma, and {braces}", " spaced ", "NULL", "", "£ and é"]
+    with revenues.engine.connect() as conn:
+        [(back,)] = run(conn, "SELECT CAST(%s AS text[])", [array_of(awkward)])
+    assert back == awkward
