@@ -6,13 +6,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from adapters.revenues_port import RevenuesUnavailableError
 from adapters.sql.batch_writes_postgres import insert_rows, owners_statement
-from adapters.sql.driver_sql import array_of, run, run_all
+from adapters.sql.driver_sql import Statement, array_of, run, run_all
 from adapters.sql.engines import create_database_engine
 from adapters.sql.register_facts import read_property_facts
 from adapters.sql.register_facts_postgres import read_property_facts_postgres
@@ -108,6 +108,12 @@ def test_the_one_statement_read_answers_what_the_table_by_table_read_answers(rev
     assert unapplied.ended_by_reference is None
 
 
+def _inserting(tables: list[tuple[Table, list[dict[str, Any]]]]) -> Statement:
+    statement = insert_rows(tables)
+    assert statement is not None
+    return statement
+
+
 def _applied(count: int) -> list[dict[str, Any]]:
     return [{"notification_id": f"n{i}", "reference": f"CTX-{i}", "change_fingerprint": f"f{i}",
              "applied_at": datetime.now(UTC), "account_refs": ""} for i in range(count)]
@@ -115,12 +121,11 @@ def _applied(count: int) -> list[dict[str, Any]]:
 
 def test_a_batch_write_that_breaks_a_constraint_writes_nothing_and_is_sqlalchemys_integrity_error(
         revenues: SqlRevenuesSystem) -> None:
-    statement = insert_rows([(applied_notification_table, _applied(3))])
-    assert statement is not None
+    statement = _inserting([(applied_notification_table, _applied(3))])
     with revenues.engine.begin() as conn:
         run_all(conn, [statement])
     with pytest.raises(IntegrityError), revenues.engine.begin() as conn:  # the apply retries on this one
-        run_all(conn, [insert_rows([(applied_notification_table, _applied(5)[3:])]), statement])
+        run_all(conn, [_inserting([(applied_notification_table, _applied(5)[3:])]), statement])
     assert sorted(revenues.applied_many([f"n{i}" for i in range(5)])) == ["n0", "n1", "n2"]
 
 
@@ -132,12 +137,10 @@ def test_a_new_rows_foreign_key_is_checked_once_every_table_of_the_statement_is_
         conn.execute(insert(property_table).values(uprn="100000000001", property_ref="P1", address_line_1="1 Road",
                                                    town="Town", postcode="AB1 2CD", band="C"))
     person = {"account_ref": "NEW-1", "position": 1, "full_name": "A Person"}
-    statement = insert_rows([(account_table, [row]), (liable_person_table, [person])])
-    assert statement is not None
     with revenues.engine.begin() as conn:
-        run_all(conn, [statement])
+        run_all(conn, [_inserting([(account_table, [row]), (liable_person_table, [person])])])
     with pytest.raises(IntegrityError), revenues.engine.begin() as conn:
-        run_all(conn, [insert_rows([(liable_person_table, [{**person, "account_ref": "NO-SUCH"}])])])
+        run_all(conn, [_inserting([(liable_person_table, [{**person, "account_ref": "NO-SUCH"}])])])
     account = revenues.account("NEW-1")
     assert account is not None
     assert account.liable_persons == ("A Person",)
@@ -163,8 +166,7 @@ def test_a_connection_dropped_under_a_pipelined_write_is_unavailable_then_replac
         assert through.applied_many(["n0"]) == {}  # one connection pooled
         proxy.cut()
         proxy.restore()
-        statement = insert_rows([(applied_notification_table, _applied(2))])
-        assert statement is not None
+        statement = _inserting([(applied_notification_table, _applied(2))])
         with pytest.raises(RevenuesUnavailableError), through.engine.begin() as conn:
             run_all(conn, [statement])
         with through.engine.begin() as conn:
