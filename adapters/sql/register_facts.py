@@ -1,4 +1,5 @@
-"""The register facts of a batch of properties, as the validate stage reads them: one query per table.
+"""The register facts of a batch of properties, as the validate stage reads them: one query per table (SQLite; on
+PostgreSQL ``register_facts_postgres.py`` reads the same records, picked and ordered the same way, in one statement).
 
 Each fact record is read from the table of the same shape: a field of the record that is a column of its table
 is read by name (so a new column is one field on the model and one on the table), and the fields this module
