@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, update
+from sqlalchemy import Connection, Table, bindparam, update
 
 from adapters.audit_notes import amendment_note, ending_note, opening_note, stale_ending_message
 from adapters.revenues_port import (
@@ -17,6 +16,8 @@ from adapters.revenues_port import (
     replanned_years,
     superseded_from_day,
 )
+from adapters.sql.batch_writes_postgres import amend_statements, insert_rows, owners_statement, supersede_statements
+from adapters.sql.driver_sql import Statement, run_all
 from adapters.sql.statements import amend_accounts, bulk_insert, supersede
 from adapters.sql.tables import (
     account_table,
@@ -79,17 +80,15 @@ class BatchWrites:
         self.refund_decisions: list[dict[str, Any]] = []  # officers' decisions on held refunds
         self.applied_rows: list[dict[str, Any]] = []
         self.amended_accounts: list[dict[str, Any]] = []
+        self.amended: set[str] = set()  # the accounts of amended_accounts
         self.replaced_persons: list[str] = []
         self.recharged: list[dict[str, Any]] = []
         self.replanned: list[dict[str, Any]] = []
         self._refs: dict[str, str] = {}
 
-    @property
-    def amended(self) -> set[str]:
-        return {row["b_ref"] for row in self.amended_accounts}
-
     def amend(self, change: AccountChange, amendment: AccountAmendment, applied_at: datetime) -> None:
         ref = amendment.account_ref
+        self.amended.add(ref)
         self.amended_accounts.append({
             "b_ref": ref, "b_code": amendment.discount_code, "b_percent": amendment.discount_percent,
             "b_twelve": amendment.twelve_instalments, "b_day": amendment.payment_day})
@@ -175,12 +174,25 @@ class BatchWrites:
                 row["account_ref"] = refs.get(row["account_ref"], row["account_ref"])
 
     def resolve(self, result: ApplyResult) -> ApplyResult:
-        if isinstance(result, AppliedChange) and result.newly_applied:
-            return replace(result, account_refs=tuple(self._refs.get(r, r) for r in result.account_refs))
+        if isinstance(result, AppliedChange) and result.newly_applied:  # built, not ``replace``d: that costs more
+            refs = self._refs
+            return AppliedChange(result.notification_id, result.reference,
+                                 tuple([refs.get(r, r) for r in result.account_refs]), result.applied_at, True)
         return result
 
     def write(self, conn: Connection) -> None:
-        """Write everything with a few statements: one UPDATE per kind of change, multi-row INSERTs."""
+        """Write everything with a few statements: one UPDATE per kind of change, multi-row INSERTs (on
+        PostgreSQL all of them in one round trip: ``batch_writes_postgres.py``)."""
+        applied_rows = [{**row, "account_refs": ",".join(self._refs.get(r, r) for r in row["account_refs"])}
+                        for row in self.applied_rows]
+        inserts = ((account_table, self.accounts), (liable_person_table, self.persons),
+                   (charge_table, self.charges), (instalment_table, self.instalments),
+                   (audit_note_table, self.notes), (payment_table, self.payments),
+                   (refund_table, self.refunds), (refund_decision_table, self.refund_decisions),
+                   (applied_notification_table, applied_rows))
+        if conn.dialect.name == "postgresql":
+            run_all(conn, self._postgres_statements(inserts))
+            return
         if self.supersede:
             supersede(conn, self.supersede)
         if self.amended_accounts:
@@ -188,15 +200,21 @@ class BatchWrites:
         if self.owners:
             conn.execute(update(property_table).where(property_table.c.uprn == bindparam("b_uprn"))
                          .values(owner_name=bindparam("b_owner")), self.owners)
-        applied_rows = [{**row, "account_refs": ",".join(self._refs.get(r, r) for r in row["account_refs"])}
-                        for row in self.applied_rows]
-        for table, rows in ((account_table, self.accounts), (liable_person_table, self.persons),
-                            (charge_table, self.charges), (instalment_table, self.instalments),
-                            (audit_note_table, self.notes), (payment_table, self.payments),
-                            (refund_table, self.refunds), (refund_decision_table, self.refund_decisions),
-                            (applied_notification_table, applied_rows)):
+        for table, rows in inserts:
             if rows:
                 bulk_insert(conn, table, rows)
+
+    def _postgres_statements(self, inserts: Sequence[tuple[Table, list[dict[str, Any]]]]) -> list[Statement]:
+        statements = []
+        if self.supersede:
+            statements += supersede_statements(self.supersede)
+        if self.amended_accounts:
+            statements += amend_statements(self.amended_accounts, self.replaced_persons, self.recharged,
+                                           self.replanned)
+        if self.owners:
+            statements.append(owners_statement(self.owners))
+        inserted = insert_rows(inserts)
+        return statements + ([inserted] if inserted else [])
 
 
 def note(account_ref: str, noted_at: datetime, notification_id: str, text: str) -> dict[str, Any]:

@@ -15,15 +15,38 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
+import psycopg
+from psycopg.adapt import Dumper
 from sqlalchemy import Connection, Dialect, Table
 from sqlalchemy.exc import IntegrityError
 
 from adapters.revenues_port import RevenuesUnavailableError
 
 Row = tuple[Any, ...]
+Params = Sequence[Any] | Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement for :func:`run_all`: its text, its parameters, and whether the server may keep it prepared
+    (None: the driver's own choice, after a few runs of the same text)."""
+
+    sql: str
+    params: Params
+    prepare: bool | None = None
+
+
+@dataclass(frozen=True)
+class WhereIn:
+    """A ``SELECT ... WHERE key IN values`` made by :func:`where_in`, with what types its rows."""
+
+    statement: Statement
+    table: Table
+    columns: tuple[str, ...]
 
 
 def select_where_in(
@@ -37,13 +60,67 @@ def select_where_in(
     placeholder each elsewhere. ``for_update`` locks the rows on PostgreSQL (SQLite locks the whole database
     for a write transaction anyway).
     """
+    return select_all(conn, [where_in(conn, table, columns, key, values, also=also, order_by=order_by,
+                                      for_update=for_update)])[0]
+
+
+def where_in(
+    conn: Connection, table: Table, columns: Sequence[str], key: str, values: Sequence[Any], *,
+    also: str = "", order_by: str = "", for_update: bool = False,
+) -> WhereIn | None:
+    """The query :func:`select_where_in` runs, to run with others in :func:`select_all`; None for no values."""
     if not values:
-        return []
+        return None
     postgres = conn.dialect.name == "postgresql"
     count = 0 if postgres else len(values)
     sql = _statement(table.name, tuple(columns), key, count, also, order_by, for_update and postgres)
-    rows = run(conn, sql, [list(values)] if postgres else list(values))
-    convert = _converters(conn.dialect, table, tuple(columns))
+    # Planned for its own values every time, never prepared: a prepared statement soon gets a generic plan, which
+    # cannot see how many values the array holds and scans whole tables.
+    return WhereIn(Statement(sql, [array_of(values)] if postgres else list(values), prepare=False), table,
+                   tuple(columns))
+
+
+def in_values(conn: Connection, values: Sequence[Any]) -> tuple[str, list[Any]]:
+    """``IN values`` for a statement written by hand, and its parameters: ``= ANY(%s)`` with one array on
+    PostgreSQL, ``IN (?, ...)`` elsewhere."""
+    if conn.dialect.name == "postgresql":
+        return "= ANY(%s)", [array_of(values)]
+    return f"IN ({', '.join('?' * len(values))})", list(values)
+
+
+class _TextArray(list[str]):
+    """Strings for one array parameter on PostgreSQL, written by :class:`_TextArrayDumper`."""
+
+
+class _TextArrayDumper(Dumper):
+    """An array of strings as PostgreSQL's text form of an array, made in one join: psycopg's own list dumper
+    handles each element in Python (about ten times the cost, for the hundreds of keys a batch sends). The
+    type is left for the server to infer from the statement, as psycopg leaves it for a list of strings."""
+
+    def dump(self, obj: Any) -> bytes:
+        quoted = ['"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"' for value in obj]
+        return ("{" + ",".join(quoted) + "}").encode()
+
+
+psycopg.adapters.register_dumper(_TextArray, _TextArrayDumper)
+
+
+def array_of(values: Sequence[Any]) -> list[Any]:
+    """Values for one array parameter on PostgreSQL (strings go as one text, see :class:`_TextArrayDumper`)."""
+    if all(isinstance(value, str) for value in values):
+        return _TextArray(values)
+    return list(values)
+
+
+def select_all(conn: Connection, queries: Sequence[WhereIn | None]) -> list[list[Row]]:
+    """The rows of each query, run in order (together, in one round trip, on PostgreSQL); none for a None."""
+    asked = [query for query in queries if query is not None]
+    answers = iter(run_all(conn, [query.statement for query in asked]))
+    return [[] if query is None else _typed(conn, query, next(answers)) for query in queries]
+
+
+def _typed(conn: Connection, query: WhereIn, rows: list[Row]) -> list[Row]:
+    convert = _converters(conn.dialect, query.table, query.columns)
     if convert is None:
         return rows
     return [tuple(value if fix is None or value is None else fix(value) for fix, value in zip(convert, row,
@@ -51,24 +128,40 @@ def select_where_in(
             for row in rows]
 
 
-def run(conn: Connection, sql: str, params: Sequence[Any] | Mapping[str, Any]) -> list[Row]:
-    """Run one SELECT on the connection's DB-API cursor and return every row.
+def run(conn: Connection, sql: str, params: Params) -> list[Row]:
+    """Run one SELECT on the connection's DB-API cursor and return every row (on PostgreSQL never prepared, as
+    :func:`where_in`'s)."""
+    return run_all(conn, [Statement(sql, params, prepare=False)])[0]
 
-    On PostgreSQL the statement is planned for its own values every time, never prepared: a prepared statement
-    soon gets a generic plan, which cannot see how many values the array holds and scans whole tables.
+
+def run_all(conn: Connection, statements: Sequence[Statement]) -> list[list[Row]]:
+    """Run statements in order, each after the one before has finished, and return each one's rows (none for a
+    statement that returns none).
+
+    On PostgreSQL they go in one pipeline: sent together and answered together, one round trip for them all,
+    while the server still runs each on its own (its own snapshot, its own locks; a failure stops the rest and
+    is raised here). Elsewhere one by one.
     """
-    with driver_cursor(conn) as cursor:
-        if conn.dialect.name == "postgresql":
-            cursor.execute(sql, params, prepare=False)
-        else:
-            cursor.execute(sql, params)
-        return list(cursor.fetchall())
+    if not statements:
+        return []
+    with driver_cursor(conn) as first:
+        if conn.dialect.name != "postgresql":
+            return [_run_one(first, statement.sql, statement.params) for statement in statements]
+        driver = first.connection
+        cursors = [first, *(driver.cursor() for _ in statements[1:])]
+        try:
+            with driver.pipeline():
+                for cursor, statement in zip(cursors, statements, strict=True):
+                    cursor.execute(statement.sql, statement.params, prepare=statement.prepare)
+            return [list(cursor.fetchall()) if cursor.description is not None else [] for cursor in cursors]
+        finally:
+            for cursor in cursors[1:]:
+                cursor.close()
 
 
-def execute(conn: Connection, sql: str, params: Sequence[Any] | Mapping[str, Any]) -> None:
-    """Run one statement that returns no rows on the connection's DB-API cursor."""
-    with driver_cursor(conn) as cursor:
-        cursor.execute(sql, params)
+def _run_one(cursor: Any, sql: str, params: Params) -> list[Row]:
+    cursor.execute(sql, params)
+    return list(cursor.fetchall()) if cursor.description is not None else []
 
 
 @contextmanager

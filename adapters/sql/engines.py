@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from adapters.sql.connection_errors import install_tls_explanations
@@ -47,11 +48,20 @@ def create_database_engine(
 
         return engine
     # TLS settings travel in the URL as libpq keywords (sslmode=verify-full&sslrootcert=/path/ca.pem).
-    connect_args: dict[str, Any] = {"options": "-c default_transaction_read_only=on"} if read_only else {}
+    # No JIT: every statement here is a short batch read or write, and compiling one (PostgreSQL does when its
+    # estimate is high, as it is on tables not yet analysed) takes hundreds of milliseconds, far more than running it.
+    connect_args: dict[str, Any] = {"options": session_options(url, read_only)}
     engine = create_engine(url, pool_size=pool_size, max_overflow=kwargs.pop("max_overflow", pool_size),
                            pool_pre_ping=pre_ping, connect_args=connect_args, **kwargs)
     install_tls_explanations(engine, url)
     return engine
+
+
+def session_options(url: str, read_only: bool) -> str:
+    """The libpq ``options`` for the session: the URL's own (they would otherwise be replaced), then ours."""
+    given = make_url(url).query.get("options", "")
+    ours = ["-c jit=off", *(["-c default_transaction_read_only=on"] if read_only else [])]
+    return " ".join([*([given] if isinstance(given, str) and given else []), *ours])
 
 
 def create_admin_engine(url: str) -> Engine:

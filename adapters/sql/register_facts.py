@@ -1,4 +1,5 @@
-"""The register facts of a batch of properties, as the validate stage reads them: one query per table.
+"""The register facts of a batch of properties, as the validate stage reads them: one query per table (SQLite; on
+PostgreSQL ``register_facts_postgres.py`` reads the same records, picked and ordered the same way, in one statement).
 
 Each fact record is read from the table of the same shape: a field of the record that is a column of its table
 is read by name (so a new column is one field on the model and one on the table), and the fields this module
@@ -14,14 +15,11 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, Table, and_, func, select
+from sqlalchemy import Connection, Table
 
-from adapters.sql.driver_sql import Row, select_where_in
-from adapters.sql.statements import one_of
+from adapters.sql.driver_sql import Row, in_values, run, select_where_in
 from adapters.sql.tables import (
     account_table,
-    applied_notification_table,
-    audit_note_table,
     charge_table,
     instalment_table,
     liable_person_table,
@@ -154,18 +152,14 @@ def _records(rows: list[Row], model: type[M], fields: tuple[str, ...]) -> dict[s
     return {ref: tuple(records) for ref, records in grouped.items()}
 
 
-def _enders(conn: Connection, refs: Collection[str]) -> dict[str, str]:
-    """The reference of the last of our notifications that wrote a note on each account (the one that ended it)."""
+def _enders(conn: Connection, refs: Collection[str]) -> dict[str, str | None]:
+    """The reference of the last of our notifications that wrote a note on each account (the one that ended it);
+    None when that note's notification is not among the applied."""
     if not refs:
         return {}
-    wanted = list(refs)
-    last_note = (select(audit_note_table.c.account_ref, func.max(audit_note_table.c.id).label("id"))
-                 .where(and_(one_of(conn, audit_note_table.c.account_ref, wanted),
-                             audit_note_table.c.notification_id.is_not(None)))
-                 .group_by(audit_note_table.c.account_ref).subquery())
-    return dict(conn.execute(
-        select(last_note.c.account_ref, applied_notification_table.c.reference)
-        .join(audit_note_table, audit_note_table.c.id == last_note.c.id)
-        .join(applied_notification_table,
-              applied_notification_table.c.notification_id == audit_note_table.c.notification_id)
-    ).all())
+    among, params = in_values(conn, list(refs))
+    return dict(run(conn, (
+        "SELECT n.account_ref, (SELECT a.reference FROM applied_notification a"
+        " WHERE a.notification_id = n.notification_id) FROM audit_note n WHERE n.id IN"
+        f" (SELECT max(id) FROM audit_note WHERE account_ref {among} AND notification_id IS NOT NULL"
+        " GROUP BY account_ref)"), params))

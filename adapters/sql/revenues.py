@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, inspect, select, update
+from sqlalchemy import Connection, Engine, insert, inspect, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from adapters.revenues_port import (
@@ -20,17 +20,20 @@ from adapters.revenues_port import (
     StaleAccountError,
 )
 from adapters.sql.batch_writes import BatchWrites, check, note
-from adapters.sql.driver_sql import select_where_in
+from adapters.sql.driver_sql import Statement, run_all, select_all, select_where_in, where_in
 from adapters.sql.engines import create_database_engine
 from adapters.sql.paid_this_year import carry_paid_this_year
 from adapters.sql.refund_decisions import decision_rows, refunds_decided, refusal
 from adapters.sql.register_facts import liable_persons, read_property_facts
+from adapters.sql.register_facts_postgres import read_property_facts_postgres
 from adapters.sql.rows import (
     APPLIED_COLUMNS,
     account_view,
     add_missing_columns,
     applied_by_id,
+    applied_from_rows,
     applied_from_values,
+    applied_query,
 )
 from adapters.sql.statements import bulk_insert
 from adapters.sql.tables import (
@@ -125,11 +128,14 @@ class SqlRevenuesSystem:
     # -- reads ---------------------------------------------------------------------------------------------
 
     def property_facts_many(self, uprns: Collection[str]) -> dict[str, PropertyFacts]:
-        """Register facts for many UPRNs, a query per table; UPRNs not in the register are left out."""
+        """Register facts for many UPRNs (one statement on PostgreSQL, a query per table elsewhere); UPRNs not in
+        the register are left out."""
         wanted = sorted(set(uprns))
         if not wanted:
             return {}
         with self._connection() as conn:
+            if conn.dialect.name == "postgresql":
+                return read_property_facts_postgres(conn, wanted)
             return read_property_facts(conn, wanted)
 
     def properties_by_postcode(self, postcode: str) -> list[RegisterProperty]:
@@ -218,16 +224,20 @@ class SqlRevenuesSystem:
     ) -> list[ApplyResult]:
         uprns = sorted({e.uprn for c in changes for e in c.endings} | {o.uprn for c in changes for o in c.openings}
                        | {a.uprn for c in changes for a in c.amendments})
-        select_where_in(conn, property_table, ("uprn",), "uprn", uprns, order_by="uprn", for_update=True)
-        earlier = applied_by_id(conn, sorted({c.notification_id for c in changes}))
         ending_refs = sorted({e.account_ref for c in changes for e in c.endings}
                              | {a.account_ref for c in changes for a in c.amendments})
-        accounts = {ref: (uprn, start, end) for ref, uprn, start, end in select_where_in(
-            conn, account_table, ("account_ref", "uprn", "liability_start", "liability_end"), "account_ref",
-            ending_refs)}
+        # In one round trip on PostgreSQL, each read after the lock is granted: the lock first, then what it guards.
+        _, applied_rows, account_rows, open_rows = select_all(conn, [
+            where_in(conn, property_table, ("uprn",), "uprn", uprns, order_by="uprn", for_update=True),
+            applied_query(conn, sorted({c.notification_id for c in changes})),
+            where_in(conn, account_table, ("account_ref", "uprn", "liability_start", "liability_end"), "account_ref",
+                     ending_refs),
+            where_in(conn, account_table, ("account_ref", "uprn"), "uprn", uprns, also="liability_end IS NULL"),
+        ])
+        earlier = applied_from_rows(applied_rows)
+        accounts = {ref: (uprn, start, end) for ref, uprn, start, end in account_rows}
         open_at: dict[str, set[str]] = {}
-        for ref, uprn in select_where_in(conn, account_table, ("account_ref", "uprn"), "uprn", uprns,
-                                         also="liability_end IS NULL"):
+        for ref, uprn in open_rows:
             open_at.setdefault(uprn, set()).add(ref)
 
         refunds = refunds_decided(conn, [c for c in changes if c.notification_id not in earlier])
@@ -281,11 +291,10 @@ class SqlRevenuesSystem:
         return [plan.resolve(result) for result in results]
 
     def _reserve_account_numbers(self, conn: Connection, count: int) -> int:
-        after = conn.execute(
-            update(account_number_table).where(account_number_table.c.id == 1)
-            .values(next_number=account_number_table.c.next_number + count)
-            .returning(account_number_table.c.next_number)
-        ).scalar_one()
+        placeholder = "%s" if conn.dialect.name == "postgresql" else "?"
+        [(after,)] = run_all(conn, [Statement(
+            f"UPDATE account_number SET next_number = next_number + {placeholder} WHERE id = 1 RETURNING next_number",
+            [count])])[0]
         return int(after) - count
 
     # -- connections ---------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from adapters.revenues_port import (
     RefundDecision,
     RefundRow,
 )
-from adapters.sql.driver_sql import select_where_in
+from adapters.sql.driver_sql import Row, WhereIn, select_all, where_in
 from adapters.sql.tables import (
     account_table,
     applied_notification_table,
@@ -35,7 +35,15 @@ APPLIED_COLUMNS = ("notification_id", "reference", "applied_at", "account_refs")
 
 
 def applied_by_id(conn: Connection, notification_ids: list[str]) -> dict[str, AppliedChange]:
-    rows = select_where_in(conn, applied_notification_table, APPLIED_COLUMNS, "notification_id", notification_ids)
+    return applied_from_rows(select_all(conn, [applied_query(conn, notification_ids)])[0])
+
+
+def applied_query(conn: Connection, notification_ids: list[str]) -> WhereIn | None:
+    """The query :func:`applied_by_id` runs, to run with others (``driver_sql.select_all``)."""
+    return where_in(conn, applied_notification_table, APPLIED_COLUMNS, "notification_id", notification_ids)
+
+
+def applied_from_rows(rows: list[Row]) -> dict[str, AppliedChange]:
     return {row[0]: applied_from_values(*row) for row in rows}
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import Table
 
 from adapters.sql.driver_sql import select_where_in
 from adapters.sql.register_facts import COMPOSED, SOURCE_TABLE, columns_of
+from adapters.sql.register_facts_postgres import FACTS_SQL
 from adapters.sql.revenues import SqlRevenuesSystem
 from adapters.sql.tables import account_table
 from tests.unit.adapters.revenues_contract import OCCUPIED, VACANT, seed
@@ -20,6 +21,13 @@ def test_every_field_of_a_fact_record_is_a_column_or_composed(model: type[BaseMo
     unread = set(model.model_fields) - set(columns_of(model, table)) - COMPOSED.get(model, frozenset())
     assert not unread, (f"{model.__name__} has fields {sorted(unread)} that are neither columns of "
                         f"{table.name} nor composed in adapters/sql/register_facts.py: add the column or compose them")
+
+
+@pytest.mark.parametrize("model", list(COMPOSED), ids=lambda model: model.__name__)
+def test_the_postgresql_statement_composes_what_the_table_by_table_read_composes(model: type[BaseModel]) -> None:
+    missing = sorted(name for name in COMPOSED[model] if f"'{name}', " not in FACTS_SQL)
+    assert not missing, (f"{model.__name__}'s {missing} are composed in adapters/sql/register_facts.py but not in "
+                         "register_facts_postgres.py's statement")
 
 
 def test_driver_reads_come_back_typed_on_sqlite(tmp_path: Path) -> None:
