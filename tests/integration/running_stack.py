@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +26,7 @@ from schemas.codec import shared_codec
 from schemas.events import NotificationMetric
 from schemas.topics import METRICS
 from tests.builders import COUNCIL, RULES
+from tests.postgres_fixtures import fresh_database
 
 FINAL = {"applied", "rejected", "review", "duplicate"}
 T = TypeVar("T")
@@ -181,3 +182,19 @@ async def _read_metrics(
     finally:
         await consumer.stop()
     return found
+
+
+def stack_per_database(database: str, kafka_bootstrap: str, workdir: Path,
+                       load: Callable[[SqlRevenuesSystem], None]) -> Iterator[RunningStack]:
+    """A running stack on an SQLite file (``sqlite``) or a fresh PostgreSQL database (``postgresql``) whose
+    register ``load`` fills; stopped (and the PostgreSQL database dropped) when the caller is done."""
+    databases = fresh_database() if database == "postgresql" else iter([f"sqlite:///{workdir}/revenues.db"])
+    for url in databases:
+        running = RunningStack(kafka_bootstrap, url, workdir)
+        try:
+            running.start()
+            assert running.revenues is not None
+            load(running.revenues)
+            yield running
+        finally:
+            running.stop()

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from adapters.revenues_port import AccountView
+from adapters.sql.revenues import SqlRevenuesSystem
 from tests.builders import OWNER, RULES, existing_account, register_property
-from tests.integration.running_stack import RunningStack
-from tests.postgres_fixtures import fresh_database
+from tests.integration.running_stack import RunningStack, stack_per_database
 
 NINTHS = {"A": 6, "B": 7, "C": 8, "D": 9, "E": 11}
 TODAY = datetime.now(ZoneInfo("Europe/London")).date()
@@ -48,23 +48,15 @@ def expected_owner_charge(band: str, first: date, last: date) -> int:
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def stack(request: pytest.FixtureRequest, kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory
           ) -> Iterator[RunningStack]:
+    def load(revenues: SqlRevenuesSystem) -> None:
+        revenues.load_register(
+            [register_property(uprn, band="C", line_1=line,
+                               owner_name=None if uprn == NO_OWNER else OWNER) for uprn, line in LINES.items()],
+            [existing_account(f"5000000{uprn[-2:]}", uprn, start=date(2022, 5, 1)) for uprn in LINES],
+        )
+
     workdir = tmp_path_factory.mktemp(f"owner-{request.param}")
-    databases: Iterator[str] = iter([f"sqlite:///{workdir}/revenues.db"])
-    if request.param == "postgresql":
-        databases = fresh_database()
-    for url in databases:
-        running = RunningStack(kafka_bootstrap, url, Path(workdir))
-        try:
-            running.start()
-            assert running.revenues is not None
-            running.revenues.load_register(
-                [register_property(uprn, band="C", line_1=line,
-                                   owner_name=None if uprn == NO_OWNER else OWNER) for uprn, line in LINES.items()],
-                [existing_account(f"5000000{uprn[-2:]}", uprn, start=date(2022, 5, 1)) for uprn in LINES],
-            )
-            yield running
-        finally:
-            running.stop()
+    yield from stack_per_database(request.param, kafka_bootstrap, Path(workdir), load)
 
 
 def move_out_body(uprn: str) -> dict[str, Any]:

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from adapters.revenues_port import AccountView
+from adapters.sql.revenues import SqlRevenuesSystem
 from tests.builders import existing_account, register_property
-from tests.integration.running_stack import RunningStack
-from tests.postgres_fixtures import fresh_database
+from tests.integration.running_stack import RunningStack, stack_per_database
 
 NINTHS = {"A": 6, "B": 7, "C": 8, "D": 9, "E": 11}
 BAND_D = {2025: 228000, 2026: 239400, 2027: 251400}
@@ -58,30 +58,22 @@ def move_in_body(uprn: str, line: str, residents: list[dict[str, Any]] | None = 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def stack(request: pytest.FixtureRequest, kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory
           ) -> Iterator[RunningStack]:
+    def load(revenues: SqlRevenuesSystem) -> None:
+        revenues.load_register(
+            [register_property(VACANT_B, band="B", line_1="11 Acacia Avenue"),
+             register_property(OCCUPIED_D, band="D", line_1="12 Acacia Avenue"),
+             register_property(OCCUPIED_C, band="C", line_1="13 Acacia Avenue"),
+             register_property(VACANT_E, band="E", line_1="14 Acacia Avenue"),
+             register_property(VACANT_A, band="A", line_1="15 Acacia Avenue"),
+             register_property(VACANT_IDEM, band="B", line_1="16 Acacia Avenue"),
+             register_property(VACANT_DUP, band="B", line_1="17 Acacia Avenue")],
+            [existing_account("500000012", OCCUPIED_D, start=date(2021, 3, 1), paid=50000,
+                              paid_year=fy_start(TODAY).year),
+             existing_account("500000013", OCCUPIED_C, start=date(2019, 8, 14), paid=0)],
+        )
+
     workdir = tmp_path_factory.mktemp(f"stack-{request.param}")
-    databases: Iterator[str] = iter([f"sqlite:///{workdir}/revenues.db"])
-    if request.param == "postgresql":
-        databases = fresh_database()
-    for url in databases:
-        running = RunningStack(kafka_bootstrap, url, Path(workdir))
-        try:
-            running.start()
-            assert running.revenues is not None
-            running.revenues.load_register(
-                [register_property(VACANT_B, band="B", line_1="11 Acacia Avenue"),
-                 register_property(OCCUPIED_D, band="D", line_1="12 Acacia Avenue"),
-                 register_property(OCCUPIED_C, band="C", line_1="13 Acacia Avenue"),
-                 register_property(VACANT_E, band="E", line_1="14 Acacia Avenue"),
-                 register_property(VACANT_A, band="A", line_1="15 Acacia Avenue"),
-                 register_property(VACANT_IDEM, band="B", line_1="16 Acacia Avenue"),
-                 register_property(VACANT_DUP, band="B", line_1="17 Acacia Avenue")],
-                [existing_account("500000012", OCCUPIED_D, start=date(2021, 3, 1), paid=50000,
-                                  paid_year=fy_start(TODAY).year),
-                 existing_account("500000013", OCCUPIED_C, start=date(2019, 8, 14), paid=0)],
-            )
-            yield running
-        finally:
-            running.stop()
+    yield from stack_per_database(request.param, kafka_bootstrap, Path(workdir), load)
 
 
 def accepted(stack: RunningStack, body: dict[str, Any], **headers: str) -> dict[str, Any]:
