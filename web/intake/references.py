@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 
 # Crockford-style alphabet: no I, L, O or U, so a reference read over the phone is not misheard.
@@ -20,16 +21,53 @@ def new_reference() -> str:
 
 
 def new_identity() -> tuple[str, str]:
-    """A new notification id and reference from one read of the system's random source.
+    """A new notification id (a version-4 UUID) and reference from the system's random source.
 
-    The intake makes one of each for every request; one read instead of nine (uuid4 reads once, and picking
-    each reference character read once more) keeps the event loop from giving up its thread eight times.
+    The intake makes one of each for every request. Its random bytes come from a pool refilled a few kilobytes at a
+    time: a read of the system's source gives up the event loop's thread (and the interpreter) to whatever else is
+    running, and each one costs the loop a wait to get it back.
     """
-    random = os.urandom(16 + _REFERENCE_BITS // 8)
-    return str(uuid.UUID(bytes=random[:16], version=4)), _reference_from(random[16:])
+    random = _POOL.take(16 + _REFERENCE_BITS // 8)
+    hexed = bytes((random[0], random[1], random[2], random[3], random[4], random[5], (random[6] & 0x0F) | 0x40,
+                   random[7], (random[8] & 0x3F) | 0x80, *random[9:16])).hex()  # RFC 4122 version 4 and variant
+    notification_id = f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
+    return notification_id, _reference_from(random[16:])
 
 
 def _reference_from(five_bytes: bytes) -> str:
     number = int.from_bytes(five_bytes, "big")
-    chars = "".join(_ALPHABET[(number >> shift) & 31] for shift in range(35, -1, -5))
+    chars = "".join([_ALPHABET[(number >> shift) & 31] for shift in _SHIFTS])
     return f"CTX-{chars[:4]}-{chars[4:]}"
+
+
+_SHIFTS = range(35, -1, -5)
+
+
+class _RandomPool:
+    """Bytes from ``os.urandom`` handed out a slice at a time, each byte once; refilled when it runs low.
+
+    A child process forked from this one starts with an empty pool, so no two processes hand out the same bytes.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self._size = size
+        self._bytes = b""
+        self._at = 0
+        self._lock = threading.Lock()  # the intake's loop and any thread a page runs in may both take from it
+
+    def take(self, count: int) -> bytes:
+        with self._lock:
+            if self._at + count > len(self._bytes):
+                self._bytes, self._at = os.urandom(max(self._size, count)), 0
+            taken = self._bytes[self._at:self._at + count]
+            self._at += count
+            return taken
+
+    def forget_in_child(self) -> None:
+        """After a fork, in the child: nothing the parent may still hand out (and a lock no other thread holds)."""
+        self._lock = threading.Lock()
+        self._bytes, self._at = b"", 0
+
+
+_POOL = _RandomPool()
+os.register_at_fork(after_in_child=_POOL.forget_in_child)

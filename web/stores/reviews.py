@@ -32,6 +32,7 @@ from sqlalchemy import (
 
 from web.stores.database import as_utc, create_tables, metadata
 from web.stores.progress import progress_table
+from web.stores.sqlite_rows import sqlite_cursor, sqlite_datetime
 
 case_content_table = Table(
     "review_case_content", metadata,
@@ -56,6 +57,9 @@ decision_table = Table(
 )
 
 SETTLED = ("applied", "rejected", "duplicate", "corrected")
+# keep_content on SQLite (web/stores/sqlite_rows.py): a redelivered notification's content is already there.
+_SQLITE_KEEP_CONTENT = ("INSERT INTO review_case_content (notification_id, encoded, stored_at) VALUES (?, ?, ?) "
+                        "ON CONFLICT (notification_id) DO NOTHING")
 
 
 class AlreadyDecidedError(Exception):
@@ -91,6 +95,11 @@ class ReviewStore:
         if not batch:
             return
         with self._engine.begin() as conn:
+            cursor = sqlite_cursor(conn)
+            if cursor is not None:  # every accepted notification passes here: SQLite's own driver, one statement
+                stored_at = sqlite_datetime(datetime.now(UTC))
+                cursor.executemany(_SQLITE_KEEP_CONTENT, [(key, value, stored_at) for key, value in batch.items()])
+                return
             known = set(conn.execute(select(case_content_table.c.notification_id)
                                      .where(case_content_table.c.notification_id.in_(list(batch)))).scalars())
             rows = [{"notification_id": key, "encoded": value, "stored_at": datetime.now(UTC)}

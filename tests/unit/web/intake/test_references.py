@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from collections import Counter
@@ -27,3 +28,19 @@ def test_identities_do_not_repeat_and_every_character_of_the_alphabet_turns_up()
     characters = Counter(c for _, reference in identities for c in reference[4:].replace("-", ""))
     assert sorted(characters) == sorted("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
     assert min(characters.values()) > 32_000 / 32 * 0.8  # about uniform: 1,000 each expected
+
+
+def test_a_forked_process_never_hands_out_the_identities_its_parent_will() -> None:
+    new_identity()  # the pool now holds bytes the parent has not handed out yet
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through the pipe and leaves at once
+        os.write(writing, "|".join(new_identity()).encode())
+        os._exit(0)
+    os.close(writing)
+    os.waitpid(child, 0)
+    with os.fdopen(reading) as pipe:
+        childs = tuple(pipe.read().split("|"))
+    parents = new_identity()
+    assert childs[0] != parents[0]
+    assert childs[1] != parents[1]
