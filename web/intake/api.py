@@ -21,6 +21,7 @@ from web.intake.acceptance import (
 from web.intake.api_examples import openapi_examples
 from web.intake.refund_details import BankDetailsRefusedError, check_request
 from web.intake.runtime import WebRuntime
+from web.intake.submission_route import SubmissionRoute
 
 router = APIRouter(prefix="/api/v1", tags=["notifications"])
 RETRY_AFTER_SECONDS = "5"
@@ -76,18 +77,6 @@ class Progress(BaseModel):
                                           description="Once applied: each year's balance due or credit")
 
 
-@router.post(
-    "/notifications",
-    status_code=status.HTTP_202_ACCEPTED,
-    response_model=Accepted,
-    responses={
-        409: {"description": "A request with this Idempotency-Key is still being processed"},
-        422: {"description": "The notification is not valid; each error names the field"},
-        503: {"description": "Kafka did not confirm the write in time, or the intake is full; nothing was "
-                            "received; retry after Retry-After (with the same Idempotency-Key)"},
-    },
-    summary="Tell the council about a change of circumstance",
-)
 async def submit_notification(
     request: Request,
     body: Annotated[NotificationRequest, Body(openapi_examples=openapi_examples())],
@@ -126,6 +115,21 @@ async def submit_notification(
             status_code=503, headers={"Retry-After": RETRY_AFTER_SECONDS},
         )
     return JSONResponse(receipt.as_record(), status_code=202)
+
+
+router.add_api_route(
+    "/notifications", submit_notification, methods=["POST"],
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=Accepted,
+    responses={
+        409: {"description": "A request with this Idempotency-Key is still being processed"},
+        422: {"description": "The notification is not valid; each error names the field"},
+        503: {"description": "Kafka did not confirm the write in time, or the intake is full; nothing was "
+                            "received; retry after Retry-After (with the same Idempotency-Key)"},
+    },
+    summary="Tell the council about a change of circumstance",
+    route_class_override=SubmissionRoute,  # a well-formed submission's body is read once, from its bytes
+)
 
 
 @router.get(
