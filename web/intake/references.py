@@ -28,19 +28,23 @@ def new_identity() -> tuple[str, str]:
     running, and each one costs the loop a wait to get it back.
     """
     random = _POOL.take(16 + _REFERENCE_BITS // 8)
-    hexed = bytes((random[0], random[1], random[2], random[3], random[4], random[5], (random[6] & 0x0F) | 0x40,
-                   random[7], (random[8] & 0x3F) | 0x80, *random[9:16])).hex()  # RFC 4122 version 4 and variant
+    number = int.from_bytes(random[:16], "big") & _CLEAR_VERSION_AND_VARIANT | _VERSION_4_RFC_4122  # as uuid4() sets
+    hexed = f"{number:032x}"
     notification_id = f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
     return notification_id, _reference_from(random[16:])
 
 
+_CLEAR_VERSION_AND_VARIANT = ~((0xF000 << 64) | (0xC000 << 48))
+_VERSION_4_RFC_4122 = (4 << 76) | (0x8000 << 48)
+
+
 def _reference_from(five_bytes: bytes) -> str:
-    number = int.from_bytes(five_bytes, "big")
-    chars = "".join([_ALPHABET[(number >> shift) & 31] for shift in _SHIFTS])
-    return f"CTX-{chars[:4]}-{chars[4:]}"
+    number = int.from_bytes(five_bytes, "big")  # eight characters, the first from the top five bits
+    return (f"CTX-{_PAIRS[number >> 30]}{_PAIRS[(number >> 20) & 1023]}"
+            f"-{_PAIRS[(number >> 10) & 1023]}{_PAIRS[number & 1023]}")
 
 
-_SHIFTS = range(35, -1, -5)
+_PAIRS = [first + second for first in _ALPHABET for second in _ALPHABET]  # ten bits at a time: two characters
 
 
 class _RandomPool:

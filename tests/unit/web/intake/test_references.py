@@ -7,7 +7,7 @@ import re
 import uuid
 from collections import Counter
 
-from web.intake.references import new_identity, new_notification_id, new_reference
+from web.intake.references import _reference_from, new_identity, new_notification_id, new_reference
 
 REFERENCE = re.compile(r"CTX-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")
 
@@ -44,3 +44,10 @@ def test_a_forked_process_never_hands_out_the_identities_its_parent_will() -> No
     parents = new_identity()
     assert childs[0] != parents[0]
     assert childs[1] != parents[1]
+
+
+def test_a_reference_reads_its_forty_bits_five_at_a_time_from_the_top() -> None:
+    assert _reference_from(bytes(5)) == "CTX-0000-0000"
+    assert _reference_from(b"\xff" * 5) == "CTX-ZZZZ-ZZZZ"
+    # 00001 00010 00011 00100 00101 00110 00111 01000: the characters 1 to 8
+    assert _reference_from((0b0000100010000110010000101001100011101000).to_bytes(5, "big")) == "CTX-1234-5678"
