@@ -13,6 +13,7 @@ from web.stores.reviews import ReviewStore
 from web.stores.sqlite_rows import read_sqlite_datetime, sqlite_cursor, sqlite_datetime
 
 AT = datetime(2026, 6, 1, 9, 0, 5, 123456, tzinfo=UTC)
+STORED_AT = "SELECT notification_id, stored_at FROM review_case_content"
 
 
 def engine_at(tmp_path: Path) -> Engine:
@@ -73,9 +74,9 @@ def test_content_kept_again_changes_nothing(tmp_path: Path) -> None:
     reviews.create_schema()
     reviews.keep_content([("n-1", b"first"), ("n-2", b"second")])
     with engine.connect() as conn:
-        stored_at = dict(conn.exec_driver_sql("SELECT notification_id, stored_at FROM review_case_content").all())
+        stored_at: dict[str, str] = dict(conn.exec_driver_sql(STORED_AT).all())
     reviews.keep_content([("n-1", b"redelivered"), ("n-3", b"third")])
     assert (reviews.content("n-1"), reviews.content("n-2"), reviews.content("n-3")) == (b"first", b"second", b"third")
     with engine.connect() as conn:
-        again = dict(conn.exec_driver_sql("SELECT notification_id, stored_at FROM review_case_content").all())
+        again: dict[str, str] = dict(conn.exec_driver_sql(STORED_AT).all())
     assert {key: again[key] for key in stored_at} == stored_at
