@@ -86,11 +86,15 @@ def _write_long(parts: Parts, datum: Any) -> None:
 
 
 def _write_double(parts: Parts, datum: Any) -> None:
-    parts.append(_DOUBLE(float(datum)))
+    if not isinstance(datum, int | float):
+        raise AvroWriteError(f"expected a number, got {type(datum).__name__}")
+    parts.append(_DOUBLE(datum))
 
 
 def _write_float(parts: Parts, datum: Any) -> None:
-    parts.append(_FLOAT(float(datum)))
+    if not isinstance(datum, int | float):
+        raise AvroWriteError(f"expected a number, got {type(datum).__name__}")
+    parts.append(_FLOAT(datum))
 
 
 def _write_string(parts: Parts, datum: Any) -> None:

@@ -87,6 +87,8 @@ def test_an_enum_member_is_written_as_its_symbol() -> None:
     ("string", 5),
     ("long", "5"),
     ("long", 1.5),
+    ("double", "1.5"),
+    (["null", "double"], "1.5"),
     ({"type": "enum", "name": "E", "symbols": ["a"]}, "b"),
     ({"type": "record", "name": "R", "fields": [{"name": "x", "type": "long"}]}, {}),
     (["null", "long", "string"], 5),  # several types: the branch must be named
