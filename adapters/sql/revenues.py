@@ -22,6 +22,7 @@ from adapters.revenues_port import (
 from adapters.sql.batch_writes import BatchWrites, check, note
 from adapters.sql.driver_sql import Statement, run_all, select_all, select_where_in, where_in
 from adapters.sql.engines import create_database_engine
+from adapters.sql.hot_update_indexes import upgrade_hot_update_indexes
 from adapters.sql.paid_this_year import carry_paid_this_year
 from adapters.sql.refund_decisions import decision_rows, refunds_decided, refusal
 from adapters.sql.register_facts import liable_persons, read_property_facts
@@ -73,6 +74,7 @@ class SqlRevenuesSystem:
             upgrading = held.has_table(account_table.name) and not held.has_table(payment_table.name)
             metadata.create_all(conn)
             add_missing_columns(conn)
+            upgrade_hot_update_indexes(conn)
             if upgrading:  # made before payments: its paid-this-year figures become payments, once
                 carry_paid_this_year(conn, date.today())  # noqa: DTZ011 - the council's day
             if conn.execute(select(account_number_table.c.id)).first() is None:
