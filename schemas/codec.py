@@ -10,6 +10,7 @@ older writer did not know from their defaults).
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
@@ -18,6 +19,7 @@ from typing import Any, TypeVar, get_args
 from fastavro import parse_schema, schemaless_reader, schemaless_writer
 from pydantic import ValidationError
 
+from schemas.avro_binary import AvroWriteError, compile_writer
 from schemas.contracts import EVENT_SCHEMAS, expanded_schema, fingerprint, full_name, history
 from schemas.events import (
     AccountChange,
@@ -69,6 +71,7 @@ class _Schema:
     name: str
     version: int | None
     parsed: Any
+    write: Callable[[Any], bytes] | None = None  # the compiled writer (current schemas only: nothing writes old ones)
 
 
 class Codec:
@@ -80,7 +83,8 @@ class Codec:
         self._writers: dict[bytes, _Schema] = {}
         for name in EVENT_SCHEMAS:
             schema = expanded_schema(name)
-            current = _Schema(name, None, parse_schema(schema))
+            parsed = parse_schema(schema)
+            current = _Schema(name, None, parsed, compile_writer(parsed))
             self._current[name] = current
             header = MAGIC + fingerprint(schema).to_bytes(8, "little")
             self._header[name] = header
@@ -92,19 +96,22 @@ class Codec:
     def encode(self, event: Model) -> bytes:
         """Return the single-object encoding of an event model."""
         name = _schema_name_of(event)
-        buffer = io.BytesIO()
-        buffer.write(self._header[name])
+        current = self._current[name]
         record = event.model_dump(mode="python")
         # Only events that carry a notification hold the change union, which needs its branch named.
-        if name in _HOLDS_CHANGE:
-            record = _to_avro(record)
-        else:
-            for field_name in _enum_fields(type(event)):
-                value = record[field_name]
-                if value is not None:
-                    record[field_name] = value.value
-        schemaless_writer(buffer, self._current[name].parsed, record)
-        return buffer.getvalue()
+        if name == "ChangeNotification":
+            record["change"] = _named_branch(record["change"])
+        elif name == "ValidatedNotification":
+            record["notification"]["change"] = _named_branch(record["notification"]["change"])
+        assert current.write is not None  # every current schema has its compiled writer
+        try:
+            return self._header[name] + current.write(record)
+        except AvroWriteError:
+            # What the compiled writer refuses, fastavro writes if it can (a naive time, as local time) or names.
+            buffer = io.BytesIO(self._header[name])
+            buffer.seek(0, io.SEEK_END)
+            schemaless_writer(buffer, current.parsed, _fastavro_record(event, name))
+            return buffer.getvalue()
 
     def decode(self, data: bytes, model: type[M]) -> M:
         """Read bytes written with any shipped version of ``model``'s schema and return the model."""
@@ -161,6 +168,23 @@ def _schema_name_of_type(model: type[Model]) -> str:
         if candidate is model:
             return name
     raise TypeError(f"{model.__name__} is not an event type with an Avro contract")
+
+
+def _named_branch(change: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The change as the union's (record name, body) pair: Avro has no 'kind' field, the branch is the kind."""
+    return RECORD_FOR_KIND[ChangeKind(change["kind"])], {k: v for k, v in change.items() if k != "kind"}
+
+
+def _fastavro_record(event: Model, name: str) -> dict[str, Any]:
+    """The event as fastavro's writer wants it: enums as their values, the change union's branch named."""
+    record = event.model_dump(mode="python")
+    if name in _HOLDS_CHANGE:
+        return _to_avro(record)  # type: ignore[no-any-return]
+    for field_name in _enum_fields(type(event)):
+        value = record[field_name]
+        if value is not None:
+            record[field_name] = value.value
+    return record
 
 
 @cache

@@ -63,6 +63,12 @@ class BenchConfig:
     profile: bool = False  # sample the one-worker drain with py-spy for the per-stage CPU split
 
 
+# Kafka's own default: the group coordinator waits 3 s for the members of a new group before it assigns
+# partitions. The tests' broker sets 0 to start faster; here that made the second of two workers started
+# together join after the first had its partitions, and the rebalance that followed stopped both a few
+# seconds into the two-worker drain.
+BENCH_BROKER = {"group.initial.rebalance.delay.ms": "3000"}
+
 CEILING = "transport ceiling (aiokafka relay)"
 FAUST_FORWARD = "bare Faust agent, forwarding bytes"
 FAUST_DVE = "bare Faust agent, decode-validate-encode"
@@ -77,7 +83,7 @@ class Bench:
         self.started = datetime.now(UTC)
         self.workdir = config.output_dir / f"run-{self.started:%Y%m%dT%H%M%S}"
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self.broker = LocalKafka(self.workdir / "kafka", heap="1g")
+        self.broker = LocalKafka(self.workdir / "kafka", heap="1g", extra_properties=BENCH_BROKER)
         self.database = BenchDatabase(self.workdir.resolve(), config.postgres_url)
         self.rules = council_rules(Settings(_env_file=None))
         self.workload: Workload | None = None

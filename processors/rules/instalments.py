@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import IntEnum
+from functools import lru_cache
 
 from processors.rules.money import divide_half_up
 from schemas.events import Instalment
@@ -124,6 +125,12 @@ def instalment_amounts(total_pence: int, count: int, policy: SmallInstalmentPoli
 
 def payment_days(first_possible: date, last_possible: date, payment_day: int) -> list[date]:
     """Every monthly payment day from ``first_possible`` to ``last_possible`` inclusive, in order."""
+    return list(_payment_days(first_possible, last_possible, payment_day))
+
+
+@lru_cache(maxsize=4096)
+def _payment_days(first_possible: date, last_possible: date, payment_day: int) -> tuple[date, ...]:
+    # Cached: a batch asks for the same few (notice date, year end, payment day) triples thousands of times.
     if not 1 <= payment_day <= 31:
         raise InvalidPaymentDayError(payment_day)
     year, month = first_possible.year, first_possible.month
@@ -133,7 +140,7 @@ def payment_days(first_possible: date, last_possible: date, payment_day: int) ->
     while (day := _on_day(year, month, payment_day)) <= last_possible:
         days.append(day)
         year, month = _add_months(year, month, 1)
-    return days
+    return tuple(days)
 
 
 def instalment_plan(
@@ -154,7 +161,7 @@ def instalment_plan(
         return ()
     earliest = notice_date + timedelta(days=NOTICE_PERIOD_DAYS)
     # para 2(4): uninterrupted months, in the relevant year, on the payment day.
-    days = payment_days(max(earliest, year.start), year.end, payment_day)
+    days = _payment_days(max(earliest, year.start), year.end, payment_day)
     if notice_date > date(year.start_year, 12, 31):
         # para 2(1): one amount; on a payment day in the year if the notice period allows, else 31 March,
         # else when the notice period ends (a notice too late for, or after, the relevant year).

@@ -110,7 +110,9 @@ def _completed_ending(
             f"({reference}) gives {last_day.isoformat()}",
             "move_date",
         )
-    account = OpenAccount(**ended.model_dump(exclude={"liability_end", "ended_by_reference"}))
+    # Its own fields as they are: a dump would rebuild and revalidate the year's ledger it holds.
+    account = OpenAccount(**{name: getattr(ended, name) for name in type(ended).model_fields
+                             if name not in {"liability_end", "ended_by_reference"}})
     completing = facts.model_copy(update={"open_account": account})
     reason = ("moved out (resident's notification), completing the ending made when the next occupier moved in"
               if follows_newcomer else "moved out (resident's notification), completing an earlier ending")

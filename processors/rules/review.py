@@ -14,7 +14,6 @@ from schemas.events import (
     LiabilityEnding,
     LiabilityOpening,
     Reason,
-    StageTimings,
     ValidatedNotification,
 )
 
@@ -60,6 +59,6 @@ def settled(
         endings=endings,
         openings=openings,
         amendments=amendments,
-        timings=StageTimings(**{**validated.timings.model_dump(), "assessed_at": assessed_at}),
+        timings=validated.timings.model_copy(update={"assessed_at": assessed_at}),
         preview_digest=notification.preview_digest,
     )
