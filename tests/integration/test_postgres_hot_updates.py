@@ -70,10 +70,10 @@ def test_old_lookup_indexes_and_fill_factor_are_brought_up_to_date(revenues: Sql
     revenues.create_schema()
     _one_account_with_lines(revenues)
     with revenues.engine.connect() as conn:
-        definitions = dict(conn.execute(text(
+        definitions: dict[str, str] = dict(conn.execute(text(
             "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN"
             " ('account_by_uprn', 'charge_by_account', 'instalment_by_account')")).all())
-        options = dict(conn.execute(text(
+        options: dict[str, list[str]] = dict(conn.execute(text(
             "SELECT relname, reloptions FROM pg_class WHERE relname IN ('account', 'charge', 'instalment')")).all())
     assert {name: definition.split(" USING btree ")[1] for name, definition in definitions.items()} == {
         "account_by_uprn": "(uprn)", "charge_by_account": "(account_ref)", "instalment_by_account": "(account_ref)"}
