@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError
 from adapters.revenues_port import RevenuesUnavailableError
 from adapters.sql.driver_sql import Statement, run_all
 
+LOCK_TIMEOUT = "5s"
 _TAKE = "UPDATE account_number SET next_number = next_number + {0} WHERE id = 1 RETURNING next_number"
 
 
@@ -28,12 +29,17 @@ def reserve_account_numbers(engine: Engine, conn: Connection, count: int) -> int
     if conn.dialect.name != "postgresql":
         return _take(conn, count, "?")
     try:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as own:
-            return _take(own, count, "%s")
+        with engine.begin() as own:
+            # A wait on the counter is one statement long between workers of this version. A worker of the
+            # previous version holds it to the end of its batch, possibly while waiting for a property this
+            # batch holds: a deadlock the server cannot see (this batch waits in Python, not in the server),
+            # so the wait is bounded and the batch is retried, its locks released, as after an outage.
+            return _take(own, count, "%s", [Statement(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'", [])])
     except OperationalError as error:
         raise RevenuesUnavailableError(f"revenues database unavailable: {type(error.orig).__name__}") from error
 
 
-def _take(conn: Connection, count: int, placeholder: str) -> int:
-    [(after,)] = run_all(conn, [Statement(_TAKE.format(placeholder), [count])])[0]
+def _take(conn: Connection, count: int, placeholder: str, before: list[Statement] | None = None) -> int:
+    answers = run_all(conn, [*(before or []), Statement(_TAKE.format(placeholder), [count])])
+    [(after,)] = answers[-1]
     return int(after) - count
