@@ -19,9 +19,11 @@ from adapters.revenues_port import (
     RevenuesUnavailableError,
     StaleAccountError,
 )
+from adapters.sql.account_numbers import reserve_account_numbers
 from adapters.sql.batch_writes import BatchWrites, check, note
-from adapters.sql.driver_sql import Statement, run_all, select_all, select_where_in, where_in
+from adapters.sql.driver_sql import select_all, select_where_in, where_in
 from adapters.sql.engines import create_database_engine
+from adapters.sql.hot_update_indexes import upgrade_hot_update_indexes
 from adapters.sql.paid_this_year import carry_paid_this_year
 from adapters.sql.refund_decisions import decision_rows, refunds_decided, refusal
 from adapters.sql.register_facts import liable_persons, read_property_facts
@@ -73,6 +75,7 @@ class SqlRevenuesSystem:
             upgrading = held.has_table(account_table.name) and not held.has_table(payment_table.name)
             metadata.create_all(conn)
             add_missing_columns(conn)
+            upgrade_hot_update_indexes(conn)
             if upgrading:  # made before payments: its paid-this-year figures become payments, once
                 carry_paid_this_year(conn, date.today())  # noqa: DTZ011 - the council's day
             if conn.execute(select(account_number_table.c.id)).first() is None:
@@ -284,18 +287,11 @@ class SqlRevenuesSystem:
             plan.record(change, touched, applied_at)
             results.append(plan.result_for(change.notification_id))
         if opened_in_batch:
-            first = self._reserve_account_numbers(conn, len(opened_in_batch))
+            first = reserve_account_numbers(self._engine, conn, len(opened_in_batch))
             plan.number_accounts({placeholder: f"{self._prefix}{first + index:0{self._digits}d}"
                                   for placeholder, index in opened_in_batch.items()})
         plan.write(conn)
         return [plan.resolve(result) for result in results]
-
-    def _reserve_account_numbers(self, conn: Connection, count: int) -> int:
-        placeholder = "%s" if conn.dialect.name == "postgresql" else "?"
-        [(after,)] = run_all(conn, [Statement(
-            f"UPDATE account_number SET next_number = next_number + {placeholder} WHERE id = 1 RETURNING next_number",
-            [count])])[0]
-        return int(after) - count
 
     # -- connections ---------------------------------------------------------------------------------------
 
