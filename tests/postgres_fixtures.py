@@ -6,6 +6,7 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import Engine, text
@@ -13,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from adapters.sql.engines import create_admin_engine, driver_url
+from adapters.sql.revenues import SqlRevenuesSystem
 
 ENV = "CTAX_TEST_POSTGRES_URL"
 
@@ -42,6 +44,18 @@ def fresh_database() -> Iterator[str]:
             _drop(admin, name)
         finally:
             admin.dispose()
+
+
+def fresh_revenues(options: str = "") -> Iterator[SqlRevenuesSystem]:
+    """A revenues system with its schema on a fresh database (dropped afterwards); ``options`` are server
+    settings for its sessions, as PostgreSQL's ``options`` connection parameter takes them."""
+    for url in fresh_database():
+        system = SqlRevenuesSystem.from_url(f"{url}?options={quote(options)}" if options else url)
+        system.create_schema()
+        try:
+            yield system
+        finally:
+            system.dispose()
 
 
 def _drop(admin: Engine, name: str, attempts: int = 40) -> None:

@@ -2,7 +2,6 @@
 transaction: another batch takes the next numbers meanwhile, and no number is given twice."""
 
 from collections.abc import Iterator
-from urllib.parse import quote
 
 import pytest
 from sqlalchemy import text
@@ -11,21 +10,14 @@ from adapters.revenues_port import RevenuesUnavailableError
 from adapters.sql import account_numbers
 from adapters.sql.account_numbers import reserve_account_numbers
 from adapters.sql.revenues import SqlRevenuesSystem
-from tests.postgres_fixtures import fresh_database
+from tests.postgres_fixtures import fresh_revenues
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
 def revenues() -> Iterator[SqlRevenuesSystem]:
-    for url in fresh_database():
-        # A lock wait fails after two seconds instead of hanging the test.
-        system = SqlRevenuesSystem.from_url(f"{url}?options={quote('-c lock_timeout=2000')}")
-        system.create_schema()
-        try:
-            yield system
-        finally:
-            system.dispose()
+    yield from fresh_revenues("-c lock_timeout=2000")  # a lock wait fails after 2 s instead of hanging
 
 
 def test_a_batch_in_progress_does_not_hold_the_counter(revenues: SqlRevenuesSystem) -> None:

@@ -32,20 +32,14 @@ from processors.pipeline.fused import BatchOptions, process_batch
 from schemas.codec import shared_codec
 from schemas.topics import SUBMITTED
 from tests.integration.tcp_proxy import CuttableProxy
-from tests.postgres_fixtures import fresh_database
+from tests.postgres_fixtures import fresh_revenues
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
 def revenues() -> Iterator[SqlRevenuesSystem]:
-    for url in fresh_database():
-        system = SqlRevenuesSystem.from_url(url)
-        system.create_schema()
-        try:
-            yield system
-        finally:
-            system.dispose()
+    yield from fresh_revenues()
 
 
 def _apply_workload(revenues: SqlRevenuesSystem, count: int) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from adapters.sql.batch_writes_postgres import supersede_statements
 from adapters.sql.driver_sql import run_all
 from adapters.sql.revenues import SqlRevenuesSystem
-from tests.postgres_fixtures import fresh_database
+from tests.postgres_fixtures import fresh_revenues
 
 pytestmark = pytest.mark.postgres
 
@@ -20,13 +20,7 @@ TABLES = ("account", "charge", "instalment")
 
 @pytest.fixture
 def revenues() -> Iterator[SqlRevenuesSystem]:
-    for url in fresh_database():
-        system = SqlRevenuesSystem.from_url(url)
-        system.create_schema()
-        try:
-            yield system
-        finally:
-            system.dispose()
+    yield from fresh_revenues()
 
 
 def _one_account_with_lines(revenues: SqlRevenuesSystem) -> None:
