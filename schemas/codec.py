@@ -71,7 +71,6 @@ class _Schema:
     name: str
     version: int | None
     parsed: Any
-    write: Callable[[Any], bytes] | None = None  # the compiled writer (current schemas only: nothing writes old ones)
 
 
 class Codec:
@@ -81,10 +80,12 @@ class Codec:
         self._current: dict[str, _Schema] = {}
         self._header: dict[str, bytes] = {}
         self._writers: dict[bytes, _Schema] = {}
+        self._write: dict[str, Callable[[Any], bytes]] = {}
         for name in EVENT_SCHEMAS:
             schema = expanded_schema(name)
             parsed = parse_schema(schema)
-            current = _Schema(name, None, parsed, compile_writer(parsed))
+            current = _Schema(name, None, parsed)
+            self._write[name] = compile_writer(parsed)  # current schemas only: nothing writes an old one
             self._current[name] = current
             header = MAGIC + fingerprint(schema).to_bytes(8, "little")
             self._header[name] = header
@@ -103,9 +104,8 @@ class Codec:
             record["change"] = _named_branch(record["change"])
         elif name == "ValidatedNotification":
             record["notification"]["change"] = _named_branch(record["notification"]["change"])
-        assert current.write is not None  # every current schema has its compiled writer
         try:
-            return self._header[name] + current.write(record)
+            return self._header[name] + self._write[name](record)
         except AvroWriteError:
             # What the compiled writer refuses, fastavro writes if it can (a naive time, as local time) or names.
             buffer = io.BytesIO(self._header[name])
