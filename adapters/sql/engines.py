@@ -50,7 +50,7 @@ def create_database_engine(
     # TLS settings travel in the URL as libpq keywords (sslmode=verify-full&sslrootcert=/path/ca.pem).
     # No JIT: every statement here is a short batch read or write, and compiling one (PostgreSQL does when its
     # estimate is high, as it is on tables not yet analysed) takes hundreds of milliseconds, far more than running it.
-    connect_args: dict[str, Any] = {"options": session_options(url, read_only)}
+    connect_args: dict[str, Any] = {"options": session_options(url, read_only), **liveness_defaults(url)}
     engine = create_engine(url, pool_size=pool_size, max_overflow=kwargs.pop("max_overflow", pool_size),
                            pool_pre_ping=pre_ping, connect_args=connect_args, **kwargs)
     install_tls_explanations(engine, url)
@@ -62,6 +62,20 @@ def session_options(url: str, read_only: bool) -> str:
     given = make_url(url).query.get("options", "")
     ours = ["-c jit=off", *(["-c default_transaction_read_only=on"] if read_only else [])]
     return " ".join([*([given] if isinstance(given, str) and given else []), *ours])
+
+
+# libpq waits for ever by default: for a connection (no connect_timeout) and for an answer on a connection whose
+# peer vanished without a word (kernel keepalives start after two hours). A worker would then hold its partitions
+# and do nothing. With these, a dead server or network is an error within about a minute, and the batch is given
+# back as an outage. A value in the URL wins.
+LIVENESS = {"connect_timeout": "10", "keepalives": "1", "keepalives_idle": "20", "keepalives_interval": "5",
+            "keepalives_count": "4", "tcp_user_timeout": "60000"}
+
+
+def liveness_defaults(url: str) -> dict[str, str]:
+    """The libpq liveness settings the URL does not set itself."""
+    given = make_url(url).query
+    return {key: value for key, value in LIVENESS.items() if key not in given}
 
 
 def create_admin_engine(url: str) -> Engine:

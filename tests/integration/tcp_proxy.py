@@ -23,10 +23,7 @@ class CuttableProxy:
         """Drop every connection and refuse new ones until :meth:`restore`."""
         self._open.clear()
         with self._lock:
-            for sock in self._sockets:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-                    sock.close()
+            _drop(*self._sockets)
             self._sockets.clear()
 
     def restore(self) -> None:
@@ -52,6 +49,9 @@ class CuttableProxy:
                 client.close()
                 continue
             with self._lock:
+                if not self._open.is_set():  # cut while this one was being connected: drop it too
+                    _drop(client, upstream)
+                    continue
                 self._sockets.update((client, upstream))
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
@@ -63,6 +63,15 @@ class CuttableProxy:
         except OSError:
             pass
         finally:
-            for sock in (source, sink):
-                with contextlib.suppress(OSError):
-                    sock.close()
+            # Both ways end together: a plain close would not wake the other pump's recv on the same socket, and
+            # the client would then wait for ever on a connection whose server side is gone.
+            _drop(source, sink)
+
+
+def _drop(*sockets: socket.socket) -> None:
+    """Shut down and close: the peer sees the connection end, and a thread blocked reading one wakes up."""
+    for sock in sockets:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(OSError):
+            sock.close()

@@ -61,3 +61,17 @@ def test_a_notification_recorded_twice_is_sqlalchemys_integrity_error(
     with pytest.raises(IntegrityError), revenues.engine.begin() as conn:  # the apply retries on this one
         bulk_insert(conn, applied_notification_table, applied)
     assert len(revenues.applied_many([f"n{i}" for i in range(rows)])) == rows
+
+
+def test_the_workers_connections_give_up_on_a_silent_server(
+        through_proxy: tuple[SqlRevenuesSystem, CuttableProxy]) -> None:
+    """libpq's own defaults wait for ever; the worker's connections carry bounds the driver really applies."""
+    revenues, _ = through_proxy
+    with revenues.engine.connect() as conn:
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        parameters = driver.info.get_parameters()
+    assert parameters["connect_timeout"] == "10"
+    assert parameters["keepalives_idle"] == "20"
+    assert parameters["tcp_user_timeout"] == "60000"
+
