@@ -147,6 +147,10 @@ class InMemoryRevenuesSystem:
         found = {nid: self._applied(nid) for nid in set(notification_ids)}
         return {nid: result for nid, result in found.items() if result is not None}
 
+    def begun_many(self, notification_ids: Collection[str]) -> dict[str, AccountChange]:
+        """None: each change is applied all or nothing."""
+        return {}
+
     def applied_with_fingerprints(self, fingerprints: Collection[str],
                                   uprns: Collection[str] = ()) -> dict[str, AppliedChange]:
         found = {fp: self._applied_with_fingerprint(fp) for fp in set(fingerprints)}

@@ -255,6 +255,15 @@ class RevenuesSystem(Protocol):
         Applying is idempotent by notification id: this is how a redelivered notification is recognised.
         """
 
+    def begun_many(self, notification_ids: Collection[str]) -> dict[str, AccountChange]:
+        """Of these notifications not applied, those whose apply began and did not finish, each with its change
+        as it was assessed then; the rest are left out.
+
+        A back office that takes a change in several calls can be left holding part of one (the worker killed
+        between them). Such a notification is finished from this change, never assessed again against a register
+        that holds part of it. An adapter whose apply is all or nothing has none.
+        """
+
     def applied_with_fingerprints(self, fingerprints: Collection[str],
                                   uprns: Collection[str] = ()) -> dict[str, AppliedChange]:
         """For each of these change fingerprints already applied, one notification that applied it.

@@ -133,6 +133,11 @@ class FileRevenuesSystem:
             known = self._journal.records(notification_ids)
         return {nid: _applied(r, newly=False) for nid, r in known.items() if r.accepted}
 
+    def begun_many(self, notification_ids: Collection[str]) -> dict[str, AccountChange]:
+        """None: the back office imports each change all or nothing, and one still in flight is waited for by
+        ``applied_many`` before anything else is decided about it."""
+        return {}
+
     def applied_with_fingerprints(self, fingerprints: Collection[str],
                                   uprns: Collection[str] = ()) -> dict[str, AppliedChange]:
         """By the journal, which holds each change's fingerprint from the moment its file is made. A change in

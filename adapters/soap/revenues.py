@@ -14,6 +14,10 @@ For each change, in order:
    ``CreateAccount`` for each opening.
 4. ``AddNote`` of a marker referenced by the change's fingerprint, so a duplicate notification is recognised.
 
+Before the first step of a change of two or more steps, its plan (the change as assessed) is kept in notes
+referenced by the notification id (``change_plans``). A notification redelivered after only some of its steps
+were made is finished from that plan (``begun_many``), not assessed again against a register holding part of it.
+
 Every step's note also carries the change's fingerprint in its tag, written with the step itself. So a
 change is recognised by what it did even when its marker is missing (the worker died, or ``AddNote`` failed,
 between the last step and the marker): ``applied_with_fingerprints`` given the properties concerned reads the
@@ -37,6 +41,7 @@ import logging
 import time
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
@@ -54,6 +59,7 @@ from adapters.revenues_port import (
 )
 from adapters.soap import records
 from adapters.soap.callers import Caller, CallersPerThread
+from adapters.soap.change_plans import PlanPart, latest_plans, plan_texts, read_plan_part
 from adapters.soap.client import BackOfficeRefusal, CallTimedOut
 from adapters.soap.field_limits import check_fits
 from adapters.soap.just_read import AccountsLook, JustRead, StepsLook
@@ -107,6 +113,7 @@ class SoapRevenuesSystem:
         self._pool = ThreadPoolExecutor(max_workers=calls_in_flight, thread_name_prefix="soap-call")
         self._just_read: JustRead[AccountsLook] = JustRead()
         self._steps_just_read: JustRead[StepsLook] = JustRead(max_age_seconds=STEPS_LOOK_MAX_AGE_SECONDS)
+        self._begun_just_read: JustRead[BegunLook] = JustRead(max_age_seconds=STEPS_LOOK_MAX_AGE_SECONDS)
         self._touching = KeyedLocks()
 
     def _call(self, operation: str, **arguments: Any) -> Any:
@@ -187,13 +194,27 @@ class SoapRevenuesSystem:
         if not wanted:
             return {}
         mark = self._touching.mark()
-        steps = self._steps_done(wanted)
+        steps, plans = self._notes_of(wanted)
         self._steps_just_read.keep(StepsLook(mark, frozenset(wanted), steps))  # the apply that follows needs it
         found = {nid: _applied_from_steps(nid, done) for nid, done in steps.items()}
         applied = {nid: change for nid, change in found.items() if change is not None}
+        self._begun_just_read.keep(BegunLook(frozenset(wanted), _begun(steps, plans, applied)))  # begun_many's
         # A redelivered notification is settled here, before any apply: its marker is mended here too.
         self._mend_markers({fp: applied[nid] for nid in applied if (fp := _fingerprint_of(steps[nid])) is not None})
         return applied
+
+    def begun_many(self, notification_ids: Collection[str]) -> dict[str, AccountChange]:
+        """The plans of those whose first steps are made and last is not: as ``applied_many`` just read them on
+        this thread, or afresh."""
+        wanted = set(notification_ids)
+        if not wanted:
+            return {}
+        look = self._begun_just_read.take()
+        if look is None or not look.notification_ids.issuperset(wanted):
+            steps, plans = self._notes_of(sorted(wanted))
+            found = {nid: _applied_from_steps(nid, done) for nid, done in steps.items()}
+            look = BegunLook(frozenset(wanted), _begun(steps, plans, {n: c for n, c in found.items() if c}))
+        return {nid: change for nid, change in look.begun.items() if nid in wanted}
 
     def applied_with_fingerprints(self, fingerprints: Collection[str],
                                   uprns: Collection[str] = ()) -> dict[str, AppliedChange]:
@@ -357,6 +378,11 @@ class SoapRevenuesSystem:
             applied_at_first = applied_at
         else:
             applied_at_first = min(s.applied_at for s in done.values())  # one apply, resumed
+        # Kept before the first step, on the account it touches; a change that opens accounts only keeps it on the
+        # first one it opens, straight after (a kill between the two leaves no plan: it is assessed again).
+        plan_on = _existing_account_of(steps[0][1]) if len(steps) > 1 and not done else None
+        if plan_on is not None:
+            self._keep_plan(change, plan_on)
         account_nos: list[str] = []
         for position, (key, step) in enumerate(steps, start=1):
             if key in done:
@@ -366,6 +392,8 @@ class SoapRevenuesSystem:
                 account_nos.append(self._write_step(change, step, key, position == len(steps), applied_at_first))
             except BackOfficeRefusal as refusal:
                 return _refusal_result(change, refusal, account_nos)
+            if position == 1 and len(steps) > 1 and not done and plan_on is None:
+                self._keep_plan(change, account_nos[0])
         self._mark_complete(change, account_nos, applied_at_first)
         return AppliedChange(change.notification_id, change.reference, tuple(account_nos), applied_at_first, True)
 
@@ -443,6 +471,11 @@ class SoapRevenuesSystem:
                 return f"Property {opening.uprn} still has an open account; it was not expected"
         return None
 
+    def _keep_plan(self, change: AccountChange, account_no: str) -> None:
+        """Write the change's plan (see ``change_plans``): a note or two, referenced by the notification id."""
+        for text in plan_texts(change):
+            self._call("AddNote", AccountNumber=account_no, Note={"Reference": change.notification_id, "Text": text})
+
     def _mark_complete(self, change: AccountChange, account_nos: list[str], applied_at: datetime) -> None:
         self._add_marker(change.change_fingerprint, change.notification_id, change.reference, account_nos,
                          applied_at)
@@ -455,12 +488,20 @@ class SoapRevenuesSystem:
                                 applied_at=applied_at)})
 
     def _steps_done(self, notification_ids: Sequence[str]) -> dict[str, dict[str, StepNote]]:
+        return self._notes_of(notification_ids)[0]
+
+    def _notes_of(self, notification_ids: Sequence[str]) -> tuple[dict[str, dict[str, StepNote]],
+                                                                   dict[str, AccountChange]]:
+        """The steps made of each notification, and the latest plan kept of each, from one read of its notes."""
         done: dict[str, dict[str, StepNote]] = {}
+        parts: list[PlanPart] = []
         for order, note in enumerate(self._read("ListNotesByReference", Reference=list(notification_ids)) or []):
             step = read_step(note.Reference, note.AccountNumber, note.Text, order)
             if step is not None:
                 done.setdefault(step.notification_id, {}).setdefault(step.key, step)
-        return done
+            elif (part := read_plan_part(note.Reference, note.Text, order)) is not None:
+                parts.append(part)
+        return done, latest_plans(parts) if parts else {}
 
 
 def _planned_steps(change: AccountChange) -> list[tuple[str, Step]]:
@@ -469,6 +510,25 @@ def _planned_steps(change: AccountChange) -> list[tuple[str, Step]]:
     steps += [(step_key("end", e.account_ref), e) for e in change.endings]
     steps += [(step_key("open", o.uprn), o) for o in change.openings]
     return steps + [(step_key("refund", d.refund_id), d) for d in change.refund_decisions]
+
+
+@dataclass(frozen=True)
+class BegunLook:
+    """Of ``notification_ids``, the plans of those begun and not finished."""
+
+    notification_ids: frozenset[str]
+    begun: dict[str, AccountChange]
+
+
+def _begun(steps: dict[str, dict[str, StepNote]], plans: dict[str, AccountChange],
+           applied: Collection[str]) -> dict[str, AccountChange]:
+    """Plans of notifications with a step made and not their last (a plan alone: no step followed it)."""
+    return {nid: plans[nid] for nid, done in steps.items() if done and nid not in applied and nid in plans}
+
+
+def _existing_account_of(step: Step) -> str | None:
+    """The account a step works on that is there before it: None for an opening."""
+    return None if isinstance(step, LiabilityOpening) else step.account_ref
 
 
 def _applied_from_steps(notification_id: str, done: dict[str, StepNote]) -> AppliedChange | None:

@@ -168,6 +168,10 @@ class SqlRevenuesSystem:
         with self._connection() as conn:
             return applied_by_id(conn, wanted)
 
+    def begun_many(self, notification_ids: Collection[str]) -> dict[str, AccountChange]:
+        """None: a batch's changes are applied in one transaction, all or nothing."""
+        return {}
+
     def applied_with_fingerprints(self, fingerprints: Collection[str],
                                   uprns: Collection[str] = ()) -> dict[str, AppliedChange]:
         """For each fingerprint already applied, one notification that applied it."""

@@ -42,9 +42,10 @@ def process_batch(
     for attempt in range(STALE_RECHECKS + 1):
         stale: set[str] = set()
         for round_ in rounds(pending):
-            settled, validated = validate(ctx, round_)
-            reviews, changes = assess_all(ctx, validated)
-            statuses.extend(settled)
+            validation = validate(ctx, round_)
+            reviews, assessed = assess_all(ctx, validation.passed)
+            changes = validation.resumed + assessed
+            statuses.extend(validation.settled)
             statuses.extend(reviews)
             for status in apply_changes(ctx, changes):
                 if is_stale(status) and attempt < STALE_RECHECKS:

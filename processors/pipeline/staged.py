@@ -41,11 +41,13 @@ def _decode_each(
 def validate_submitted(ctx: StageContext, records: list[SourceRecord]) -> list[Output]:
     """Validate: settled notifications get their status; the rest go on validated, with a progress status."""
     decoded = decode_submitted(ctx, records)
-    settled, validated = validate(ctx, decoded.notifications)
+    validation = validate(ctx, decoded.notifications)
     progress = [status_event(ctx, **common_fields(item.notification, Stage.VALIDATE), status=Status.VALIDATED,
-                             timings=item.timings) for item in validated]
-    onward = [output(ctx, VALIDATED, item.notification.notification_id, item) for item in validated]
-    return decoded.dead + onward + status_outputs(ctx, decoded.settled + settled + progress)
+                             timings=item.timings) for item in validation.passed]
+    onward = [output(ctx, VALIDATED, item.notification.notification_id, item) for item in validation.passed]
+    # Begun and not finished: straight on to be finished as assessed the first time.
+    resumed = [output(ctx, ASSESSED, change.notification_id, change) for change in validation.resumed]
+    return decoded.dead + onward + resumed + status_outputs(ctx, decoded.settled + validation.settled + progress)
 
 
 def assess_validated(ctx: StageContext, records: list[SourceRecord]) -> list[Output]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,23 +12,42 @@ from adapters.revenues_port import AppliedChange
 from processors.pipeline.context import StageContext
 from processors.pipeline.register_checks import check_against_register
 from processors.pipeline.status_events import status_event
-from schemas.events import NotificationStatus, PropertyFacts, Reason, Stage, StageTimings, Status, ValidatedNotification
+from schemas.events import (
+    AccountChange,
+    NotificationStatus,
+    PropertyFacts,
+    Reason,
+    Stage,
+    StageTimings,
+    Status,
+    ValidatedNotification,
+)
 from schemas.notification import ChangeNotification
 
 UK = ZoneInfo("Europe/London")
 
 
-def validate(
-    ctx: StageContext, notifications: Sequence[ChangeNotification]
-) -> tuple[list[NotificationStatus], list[ValidatedNotification]]:
-    """Settle what can be settled now (statuses) and pass the rest on validated, with their register facts.
+@dataclass(frozen=True)
+class Validation:
+    """What validate made of a batch: statuses settled now, notifications passed on validated with their register
+    facts, and changes whose apply began and did not finish, to be finished as they were assessed."""
+
+    settled: list[NotificationStatus]
+    passed: list[ValidatedNotification]
+    resumed: list[AccountChange]
+
+
+def validate(ctx: StageContext, notifications: Sequence[ChangeNotification]) -> Validation:
+    """Settle what can be settled now and pass the rest on validated, or to be finished.
 
     The revenues system is asked once per kind of fact for the whole batch.
     """
     if not notifications:
-        return [], []
+        return Validation([], [], [])
     revenues = ctx.revenues
     earlier = revenues.applied_many([n.notification_id for n in notifications])
+    begun = revenues.begun_many([n.notification_id for n in notifications if n.notification_id not in earlier])
+    notifications = [n for n in notifications if n.notification_id not in begun]
     fresh = [n for n in notifications if n.notification_id not in earlier]
     same_change = revenues.applied_with_fingerprints(
         [n.change_fingerprint for n in fresh], uprns=sorted({u for n in fresh for u in n.change.uprns if u}))
@@ -47,7 +67,7 @@ def validate(
             settled.append(decided)
         else:
             passed.append(decided)
-    return settled, passed
+    return Validation(settled, passed, list(begun.values()))
 
 
 def common_fields(notification: ChangeNotification, stage: Stage) -> dict[str, Any]:
