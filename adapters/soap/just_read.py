@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 
 from adapters.soap.keyed_locks import Mark
 from adapters.soap.step_notes import StepNote
+from schemas.events import AccountChange
 
 T = TypeVar("T")
 
@@ -40,11 +41,13 @@ class AccountsLook:
 
 @dataclass(frozen=True)
 class StepsLook:
-    """The steps made of each of ``notification_ids`` (those with none are absent), looked up after ``mark``."""
+    """The steps made of each of ``notification_ids`` (those with none are absent), and the plans kept, looked up
+    after ``mark``."""
 
     mark: Mark
     notification_ids: frozenset[str]
     steps: dict[str, dict[str, StepNote]]
+    plans: dict[str, AccountChange] = field(default_factory=dict)  # the latest plan kept of each (change_plans)
 
 
 class JustRead(Generic[T]):

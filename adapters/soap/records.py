@@ -18,6 +18,7 @@ from adapters.revenues_port import (
     replanned_years,
     superseded_from_day,
 )
+from adapters.soap.change_plans import is_plan_reference
 from adapters.soap.step_notes import FINGERPRINT_PREFIX, audit_text_of, tag_fields
 from schemas.events import (
     AccountAmendment,
@@ -125,7 +126,8 @@ def account_view(a: Any) -> AccountView:
     notes = tuple(
         AuditNote(noted_at=_noted_at(n.CreatedAt), author=n.CreatedBy,
                   notification_id=n.Reference if len(n.Reference) == 36 else None, note=audit_text_of(n.Text))
-        for n in a.Note or [] if not n.Reference.startswith(FINGERPRINT_PREFIX))  # markers are bookkeeping
+        # markers and plans are bookkeeping
+        for n in a.Note or [] if not n.Reference.startswith(FINGERPRINT_PREFIX) and not is_plan_reference(n.Reference))
     return AccountView(
         account_ref=a.AccountNumber, uprn=a.Uprn, liability_start=a.LiabilityStart, liability_end=a.LiabilityEnd,
         liable_persons=tuple(a.LiablePerson or ()), discount_code=a.DiscountCode, discount_percent=a.DiscountPercent,

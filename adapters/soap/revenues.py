@@ -59,7 +59,15 @@ from adapters.revenues_port import (
 )
 from adapters.soap import records
 from adapters.soap.callers import Caller, CallersPerThread
-from adapters.soap.change_plans import PlanPart, latest_plans, plan_texts, read_plan_part
+from adapters.soap.change_plans import (
+    PlanPart,
+    latest_plans,
+    missing_part_references,
+    plan_notes,
+    plan_reference,
+    read_plan_part,
+    same_plan,
+)
 from adapters.soap.client import BackOfficeRefusal, CallTimedOut
 from adapters.soap.field_limits import check_fits
 from adapters.soap.just_read import AccountsLook, JustRead, StepsLook
@@ -195,7 +203,7 @@ class SoapRevenuesSystem:
             return {}
         mark = self._touching.mark()
         steps, plans = self._notes_of(wanted)
-        self._steps_just_read.keep(StepsLook(mark, frozenset(wanted), steps))  # the apply that follows needs it
+        self._steps_just_read.keep(StepsLook(mark, frozenset(wanted), steps, plans))  # the apply that follows
         found = {nid: _applied_from_steps(nid, done) for nid, done in steps.items()}
         applied = {nid: change for nid, change in found.items() if change is not None}
         self._begun_just_read.keep(BegunLook(frozenset(wanted), _begun(steps, plans, applied)))  # begun_many's
@@ -312,9 +320,9 @@ class SoapRevenuesSystem:
                     continue
                 with self._touching.holding(change_keys(change), look.mark) as touched:
                     # Another call of this worker held the change since the look: what it made is looked at again.
-                    steps = self._steps_done([change.notification_id]) if touched else look.steps
+                    steps, plans = self._notes_of([change.notification_id]) if touched else (look.steps, look.plans)
                     settled[change.notification_id] = self._apply_with_retries(
-                        change, steps.get(change.notification_id, {}), applied_at)
+                        change, steps.get(change.notification_id, {}), plans.get(change.notification_id), applied_at)
             return {position: settled[changes[position].notification_id] for position in lane}
 
         by_position: dict[int, ApplyResult] = {}
@@ -328,7 +336,7 @@ class SoapRevenuesSystem:
         if look is not None and look.notification_ids.issuperset(notification_ids):
             return look
         mark = self._touching.mark()
-        return StepsLook(mark, frozenset(notification_ids), self._steps_done(notification_ids))
+        return StepsLook(mark, frozenset(notification_ids), *self._notes_of(notification_ids))
 
     def _side_by_side(self, calls: Sequence[Callable[[], T]]) -> list[T]:
         """Run calls on the pool, in flight together; every one finishes before the first error is raised."""
@@ -341,7 +349,7 @@ class SoapRevenuesSystem:
             raise first_error
         return [f.result() for f in futures]
 
-    def _apply_with_retries(self, change: AccountChange, done: dict[str, StepNote],
+    def _apply_with_retries(self, change: AccountChange, done: dict[str, StepNote], planned: AccountChange | None,
                             applied_at: datetime) -> ApplyResult:
         """A failed call leaves the change's outcome unknown: look again (step 1) before anything is resent.
 
@@ -351,15 +359,17 @@ class SoapRevenuesSystem:
         for attempt in range(1, self._attempts + 1):
             try:
                 if attempt > 1:
-                    done = self._steps_done([change.notification_id]).get(change.notification_id, {})
-                return self._apply(change, done, applied_at)
+                    steps, plans = self._notes_of([change.notification_id])
+                    done, planned = steps.get(change.notification_id, {}), plans.get(change.notification_id)
+                return self._apply(change, done, planned, applied_at)
             except RevenuesUnavailableError:
                 if attempt == self._attempts:
                     raise
                 time.sleep(self._backoff * attempt)
         raise AssertionError("unreachable")
 
-    def _apply(self, change: AccountChange, done: dict[str, StepNote], applied_at: datetime) -> ApplyResult:
+    def _apply(self, change: AccountChange, done: dict[str, StepNote], planned: AccountChange | None,
+               applied_at: datetime) -> ApplyResult:
         steps = _planned_steps(change)
         if all(key in done for key, _ in steps):
             earlier = _applied_from_steps(change.notification_id, done)
@@ -380,7 +390,8 @@ class SoapRevenuesSystem:
             applied_at_first = min(s.applied_at for s in done.values())  # one apply, resumed
         # Kept before the first step, on the account it touches; a change that opens accounts only keeps it on the
         # first one it opens, straight after (a kill between the two leaves no plan: it is assessed again).
-        plan_on = _existing_account_of(steps[0][1]) if len(steps) > 1 and not done else None
+        to_plan = len(steps) > 1 and not done and not (planned is not None and same_plan(planned, change))
+        plan_on = _existing_account_of(steps[0][1]) if to_plan else None
         if plan_on is not None:
             self._keep_plan(change, plan_on)
         account_nos: list[str] = []
@@ -392,7 +403,7 @@ class SoapRevenuesSystem:
                 account_nos.append(self._write_step(change, step, key, position == len(steps), applied_at_first))
             except BackOfficeRefusal as refusal:
                 return _refusal_result(change, refusal, account_nos)
-            if position == 1 and len(steps) > 1 and not done and plan_on is None:
+            if position == 1 and to_plan and plan_on is None:
                 self._keep_plan(change, account_nos[0])
         self._mark_complete(change, account_nos, applied_at_first)
         return AppliedChange(change.notification_id, change.reference, tuple(account_nos), applied_at_first, True)
@@ -473,8 +484,8 @@ class SoapRevenuesSystem:
 
     def _keep_plan(self, change: AccountChange, account_no: str) -> None:
         """Write the change's plan (see ``change_plans``): a note or two, referenced by the notification id."""
-        for text in plan_texts(change):
-            self._call("AddNote", AccountNumber=account_no, Note={"Reference": change.notification_id, "Text": text})
+        for note in plan_notes(change):
+            self._call("AddNote", AccountNumber=account_no, Note=note)
 
     def _mark_complete(self, change: AccountChange, account_nos: list[str], applied_at: datetime) -> None:
         self._add_marker(change.change_fingerprint, change.notification_id, change.reference, account_nos,
@@ -488,19 +499,26 @@ class SoapRevenuesSystem:
                                 applied_at=applied_at)})
 
     def _steps_done(self, notification_ids: Sequence[str]) -> dict[str, dict[str, StepNote]]:
-        return self._notes_of(notification_ids)[0]
+        return self._notes_of(notification_ids, plans=False)[0]
 
-    def _notes_of(self, notification_ids: Sequence[str]) -> tuple[dict[str, dict[str, StepNote]],
-                                                                   dict[str, AccountChange]]:
+    def _notes_of(self, notification_ids: Sequence[str], *, plans: bool = True) -> tuple[
+            dict[str, dict[str, StepNote]], dict[str, AccountChange]]:
         """The steps made of each notification, and the latest plan kept of each, from one read of its notes."""
         done: dict[str, dict[str, StepNote]] = {}
         parts: list[PlanPart] = []
-        for order, note in enumerate(self._read("ListNotesByReference", Reference=list(notification_ids)) or []):
+        references = [*notification_ids, *(plan_reference(nid) for nid in notification_ids if plans)]
+        notes = list(self._read("ListNotesByReference", Reference=references) or [])
+        for order, note in enumerate(notes):
             step = read_step(note.Reference, note.AccountNumber, note.Text, order)
             if step is not None:
                 done.setdefault(step.notification_id, {}).setdefault(step.key, step)
             elif (part := read_plan_part(note.Reference, note.Text, order)) is not None:
                 parts.append(part)
+        if later_parts := missing_part_references(parts):  # a plan of several notes: rare
+            for order, note in enumerate(self._read("ListNotesByReference", Reference=later_parts) or [],
+                                         start=len(notes)):
+                if (part := read_plan_part(note.Reference, note.Text, order)) is not None:
+                    parts.append(part)
         return done, latest_plans(parts) if parts else {}
 
 

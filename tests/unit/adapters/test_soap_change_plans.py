@@ -7,7 +7,16 @@ from datetime import UTC, date, datetime
 import pytest
 
 from adapters.soap import change_plans
-from adapters.soap.change_plans import PlanPart, latest_plans, plan_texts, read_plan_part
+from adapters.soap.change_plans import (
+    PlanPart,
+    is_plan_reference,
+    latest_plans,
+    missing_part_references,
+    plan_notes,
+    plan_reference,
+    read_plan_part,
+    same_plan,
+)
 from adapters.soap.step_notes import audit_text_of, read_step
 from schemas.events import AccountChange, ChargeLine, Instalment, LiabilityEnding, StageTimings
 from schemas.notification import ChangeKind
@@ -30,42 +39,54 @@ def change(notification_id: str = "n-1", instalments: int = 10) -> AccountChange
                          timings=StageTimings(submitted_at=datetime(2025, 10, 10, 12, tzinfo=UTC)))
 
 
-def parts_of(texts: list[str], notification_id: str = "n-1", first_order: int = 0) -> list[PlanPart]:
-    parts = [read_plan_part(notification_id, text, first_order + i) for i, text in enumerate(texts)]
+def parts_of(notes: list[dict[str, str]], first_order: int = 0) -> list[PlanPart]:
+    parts = [read_plan_part(note["Reference"], note["Text"], first_order + i) for i, note in enumerate(notes)]
     assert all(part is not None for part in parts)
     return [part for part in parts if part is not None]
 
 
 def test_a_plan_reads_back_as_the_change_it_was_made_from() -> None:
-    texts = plan_texts(change())
-    assert len(texts) == 1
-    assert all(len(text) < NOTE_LIMIT for text in texts)
-    assert latest_plans(parts_of(texts)) == {"n-1": change()}
+    notes = plan_notes(change())
+    assert [note["Reference"] for note in notes] == ["p1:n-1"]
+    assert all(len(note["Text"]) < NOTE_LIMIT for note in notes)
+    assert latest_plans(parts_of(notes)) == {"n-1": change()}
+    assert missing_part_references(parts_of(notes)) == []
 
 
 def test_a_plan_too_long_for_one_note_is_kept_in_several_and_read_back_whole(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(change_plans, "PART_LENGTH", 100)
-    texts = plan_texts(change(instalments=40))
-    assert len(texts) > 3
-    assert latest_plans(parts_of(list(reversed(texts)))) == {"n-1": change(instalments=40)}
-    assert latest_plans(parts_of(texts[:-1])) == {}  # interrupted while the plan was being kept: no plan
+    notes = plan_notes(change(instalments=40))
+    assert len(notes) > 3
+    assert [note["Reference"] for note in notes] == [plan_reference("n-1", k) for k in range(1, len(notes) + 1)]
+    assert missing_part_references(parts_of(notes[:1])) == [note["Reference"] for note in notes[1:]]
+    assert latest_plans(parts_of(list(reversed(notes)))) == {"n-1": change(instalments=40)}
+    assert latest_plans(parts_of(notes[:-1])) == {}  # interrupted while the plan was being kept: no plan
 
 
 def test_the_latest_whole_plan_is_the_one_its_steps_follow() -> None:
     earlier, later = change(instalments=3), change(instalments=5)
-    parts = parts_of(plan_texts(earlier)) + parts_of(plan_texts(later), first_order=7)
+    parts = parts_of(plan_notes(earlier)) + parts_of(plan_notes(later), first_order=7)
     assert latest_plans(parts) == {"n-1": later}
 
 
+def test_a_change_assessed_again_to_the_same_end_is_the_same_plan() -> None:
+    again = change().model_copy(update={"timings": StageTimings(submitted_at=datetime(2025, 10, 11, tzinfo=UTC))})
+    assert same_plan(change(), again)
+    assert not same_plan(change(), change(instalments=9))
+
+
 def test_a_plan_that_cannot_be_read_is_left_out_and_the_notification_assessed_again() -> None:
-    [text] = plan_texts(change())
-    damaged = text.replace("data=", "data=AAAA")
+    [note] = plan_notes(change())
+    damaged = {**note, "Text": note["Text"].replace("data=", "data=AAAA")}
     assert latest_plans(parts_of([damaged])) == {}
-    assert latest_plans(parts_of([text], notification_id="another")) == {}  # a plan names its notification
+    assert latest_plans(parts_of([{**note, "Reference": "p1:another"}])) == {}  # a plan names its notification
 
 
 def test_a_plan_note_is_no_step_and_an_officer_reads_its_plain_words() -> None:
-    [text] = plan_texts(change())
-    assert read_step("n-1", "500000001", text, 0) is None
-    assert audit_text_of(text) == change_plans.PLAN_TEXT
+    [note] = plan_notes(change())
+    assert read_step(note["Reference"], "500000001", note["Text"], 0) is None
+    assert audit_text_of(note["Text"]) == change_plans.PLAN_TEXT
+    assert is_plan_reference(note["Reference"])
+    assert not is_plan_reference("fp:" + "f" * 37)
+    assert not is_plan_reference("3f2c9a4e-1b7d-4c1e-9a55-0d6f2b8e4c11")
     assert read_plan_part("n-1", "Phoned the resident. [ctax ref=CTX-1 step=end:1 last=1 at=2025-10-10]", 0) is None
