@@ -15,7 +15,7 @@ For each change, in order:
 4. ``AddNote`` of a marker referenced by the change's fingerprint, so a duplicate notification is recognised.
 
 Before the first step of a change of two or more steps, its plan (the change as assessed) is kept in notes
-referenced by the notification id (``change_plans``). A notification redelivered after only some of its steps
+referenced ``p1:<notification id>`` (``change_plans``). A notification redelivered after only some of its steps
 were made is finished from that plan (``begun_many``), not assessed again against a register holding part of it.
 
 Every step's note also carries the change's fingerprint in its tag, written with the step itself. So a
@@ -483,7 +483,7 @@ class SoapRevenuesSystem:
         return None
 
     def _keep_plan(self, change: AccountChange, account_no: str) -> None:
-        """Write the change's plan (see ``change_plans``): a note or two, referenced by the notification id."""
+        """Write the change's plan (``change_plans``): a note, rarely more, referenced ``p<k>:<notification id>``."""
         for note in plan_notes(change):
             self._call("AddNote", AccountNumber=account_no, Note=note)
 
