@@ -10,8 +10,9 @@ taken for a previous occupier's and the change went to review with its last step
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,14 @@ def killed_after(calls: int | None, monkeypatch: pytest.MonkeyPatch) -> Iterator
         yield made
 
 
+def noted_twice(database: Path) -> list[Any]:
+    """Notes of one reference on one account more than once (markers aside): a write made twice, or a plan kept
+    twice where once would do."""
+    with closing(sqlite3.connect(database)) as conn:
+        return conn.execute("SELECT reference, account_no FROM note WHERE reference NOT LIKE 'fp:%' "
+                            "GROUP BY reference, account_no HAVING count(*) > 1").fetchall()
+
+
 def run(folder: Path, mode: str, change: dict[str, Any], kill_after: int | None,
         monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], list[Any], int]:
     """The final statuses and the accounts at the three homes; and how many steps the first try made."""
@@ -81,6 +90,7 @@ def run(folder: Path, mode: str, change: dict[str, Any], kill_after: int | None,
             finals = [(s.status, [r.code for r in s.reasons], s.year_bills, s.credits) for s in pipeline.finals()]
             accounts = [(a.uprn, a.liability_start, a.liability_end, a.liable_persons, a.charges, a.instalments)
                         for uprn in (LEAVING, OCCUPIED, VACANT) for a in soap.accounts_at(uprn)]
+            assert noted_twice(running.database) == []
             return finals, accounts, made[0]
         finally:
             soap.close()
