@@ -366,6 +366,14 @@ class RevenuesContract:
         assert set(seeded.applied_many([change.notification_id, "nope"])) == {change.notification_id}
         assert set(seeded.applied_with_fingerprints([change.change_fingerprint, "x"])) == {change.change_fingerprint}
 
+    def test_a_change_made_whole_or_never_begun_is_not_begun(self, seeded: Any) -> None:
+        """Only a change left part-made (a back office taking it in several calls) is to be finished as assessed."""
+        whole = change_for(seeded, move_within(from_uprn=OCCUPIED, to_uprn=VACANT))
+        assert len(whole.endings) + len(whole.openings) >= 2
+        never = change_for(seeded, move_in(uprn=OTHER_VACANT))
+        apply_one(seeded, whole)
+        assert seeded.begun_many([whole.notification_id, never.notification_id]) == {}
+
     def test_a_batch_applies_in_order_and_a_stale_change_writes_nothing(self, seeded: Any) -> None:
         leaving = change_for(seeded, move_out(uprn=OCCUPIED, move_date=date(2025, 10, 1)))
         # Assessed before the move-out was applied, so it expects account 500000001 still open.
