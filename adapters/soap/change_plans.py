@@ -22,7 +22,7 @@ import hashlib
 import logging
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from adapters.soap.step_notes import tag_fields
@@ -116,6 +116,13 @@ def latest_plans(parts: Iterable[PlanPart]) -> dict[str, AccountChange]:
         if change is not None and (notification_id not in latest or order > latest[notification_id][0]):
             latest[notification_id] = (order, change)
     return {notification_id: change for notification_id, (_, change) in latest.items()}
+
+
+def begun_plans(steps: Mapping[str, Mapping[str, object]], plans: Mapping[str, AccountChange],
+                applied: Collection[str]) -> dict[str, AccountChange]:
+    """The plans of notifications with a step made and not their last (``applied``: those whose last is made).
+    A plan alone is not begun: no step followed it, and the notification is assessed again."""
+    return {nid: plans[nid] for nid, done in steps.items() if done and nid not in applied and nid in plans}
 
 
 def _decoded(notification_id: str, digest: str, data: str) -> AccountChange | None:

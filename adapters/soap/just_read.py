@@ -50,6 +50,14 @@ class StepsLook:
     plans: dict[str, AccountChange] = field(default_factory=dict)  # the latest plan kept of each (change_plans)
 
 
+@dataclass(frozen=True)
+class BegunLook:
+    """Of ``notification_ids``, the plans of those begun and not finished (``change_plans``)."""
+
+    notification_ids: frozenset[str]
+    begun: dict[str, AccountChange]
+
+
 class JustRead(Generic[T]):
     def __init__(self, max_age_seconds: float = 1.0) -> None:
         self._max_age = max_age_seconds

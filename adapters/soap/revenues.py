@@ -41,7 +41,6 @@ import logging
 import time
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
@@ -61,6 +60,7 @@ from adapters.soap import records
 from adapters.soap.callers import Caller, CallersPerThread
 from adapters.soap.change_plans import (
     PlanPart,
+    begun_plans,
     latest_plans,
     missing_part_references,
     plan_notes,
@@ -70,7 +70,7 @@ from adapters.soap.change_plans import (
 )
 from adapters.soap.client import BackOfficeRefusal, CallTimedOut
 from adapters.soap.field_limits import check_fits
-from adapters.soap.just_read import AccountsLook, JustRead, StepsLook
+from adapters.soap.just_read import AccountsLook, BegunLook, JustRead, StepsLook
 from adapters.soap.keyed_locks import KeyedLocks
 from adapters.soap.lanes import change_keys, lanes
 from adapters.soap.step_notes import (
@@ -206,7 +206,7 @@ class SoapRevenuesSystem:
         self._steps_just_read.keep(StepsLook(mark, frozenset(wanted), steps, plans))  # the apply that follows
         found = {nid: _applied_from_steps(nid, done) for nid, done in steps.items()}
         applied = {nid: change for nid, change in found.items() if change is not None}
-        self._begun_just_read.keep(BegunLook(frozenset(wanted), _begun(steps, plans, applied)))  # begun_many's
+        self._begun_just_read.keep(BegunLook(frozenset(wanted), begun_plans(steps, plans, applied)))  # begun_many's
         # A redelivered notification is settled here, before any apply: its marker is mended here too.
         self._mend_markers({fp: applied[nid] for nid in applied if (fp := _fingerprint_of(steps[nid])) is not None})
         return applied
@@ -221,7 +221,7 @@ class SoapRevenuesSystem:
         if look is None or not look.notification_ids.issuperset(wanted):
             steps, plans = self._notes_of(sorted(wanted))
             found = {nid: _applied_from_steps(nid, done) for nid, done in steps.items()}
-            look = BegunLook(frozenset(wanted), _begun(steps, plans, {n: c for n, c in found.items() if c}))
+            look = BegunLook(frozenset(wanted), begun_plans(steps, plans, {n for n, c in found.items() if c}))
         return {nid: change for nid, change in look.begun.items() if nid in wanted}
 
     def applied_with_fingerprints(self, fingerprints: Collection[str],
@@ -528,20 +528,6 @@ def _planned_steps(change: AccountChange) -> list[tuple[str, Step]]:
     steps += [(step_key("end", e.account_ref), e) for e in change.endings]
     steps += [(step_key("open", o.uprn), o) for o in change.openings]
     return steps + [(step_key("refund", d.refund_id), d) for d in change.refund_decisions]
-
-
-@dataclass(frozen=True)
-class BegunLook:
-    """Of ``notification_ids``, the plans of those begun and not finished."""
-
-    notification_ids: frozenset[str]
-    begun: dict[str, AccountChange]
-
-
-def _begun(steps: dict[str, dict[str, StepNote]], plans: dict[str, AccountChange],
-           applied: Collection[str]) -> dict[str, AccountChange]:
-    """Plans of notifications with a step made and not their last (a plan alone: no step followed it)."""
-    return {nid: plans[nid] for nid, done in steps.items() if done and nid not in applied and nid in plans}
 
 
 def _existing_account_of(step: Step) -> str | None:

@@ -9,6 +9,7 @@ import pytest
 from adapters.soap import change_plans
 from adapters.soap.change_plans import (
     PlanPart,
+    begun_plans,
     is_plan_reference,
     latest_plans,
     missing_part_references,
@@ -90,3 +91,11 @@ def test_a_plan_note_is_no_step_and_an_officer_reads_its_plain_words() -> None:
     assert not is_plan_reference("fp:" + "f" * 37)
     assert not is_plan_reference("3f2c9a4e-1b7d-4c1e-9a55-0d6f2b8e4c11")
     assert read_plan_part("n-1", "Phoned the resident. [ctax ref=CTX-1 step=end:1 last=1 at=2025-10-10]", 0) is None
+
+
+def test_only_a_change_with_a_step_made_and_not_its_last_is_begun() -> None:
+    plans = {"part-made": change("part-made"), "plan-only": change("plan-only"), "made": change("made")}
+    steps: dict[str, dict[str, object]] = {"part-made": {"end:500000001": object()}, "plan-only": {},
+                                           "made": {"end:500000001": object()}}
+    assert begun_plans(steps, plans, applied={"made"}) == {"part-made": plans["part-made"]}
+    assert begun_plans({"no-plan": {"end:1": object()}}, plans, applied=set()) == {}  # made before plans were kept
