@@ -67,7 +67,8 @@ CAPABILITIES: dict[str, tuple[str, ...]] = {
     "audit notes": ("test_every_account_touched_carries_a_note_naming_the_notification",),
     "idempotency after a crash": (
         "test_applying_the_same_notification_twice_changes_nothing_the_second_time",
-        "test_a_retry_after_an_answer_lost_after_commit_makes_the_change_once"),
+        "test_a_retry_after_an_answer_lost_after_commit_makes_the_change_once",
+        "test_a_change_made_whole_or_never_begun_is_not_begun"),
     "refusal reasons": (
         "test_a_change_the_system_cannot_hold_is_refused_with_its_reason",
         "test_move_within_is_all_or_nothing_when_an_account_changed_meanwhile",
