@@ -22,10 +22,10 @@ import hashlib
 import logging
 import zlib
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from adapters.soap.step_notes import tag_fields
+from adapters.soap.step_notes import StepNote, finished, tag_fields
 from schemas.codec import DecodeError, shared_codec
 from schemas.events import AccountChange
 
@@ -118,11 +118,11 @@ def latest_plans(parts: Iterable[PlanPart]) -> dict[str, AccountChange]:
     return {notification_id: change for notification_id, (_, change) in latest.items()}
 
 
-def begun_plans(steps: Mapping[str, Mapping[str, object]], plans: Mapping[str, AccountChange],
-                applied: Collection[str]) -> dict[str, AccountChange]:
-    """The plans of notifications with a step made and not their last (``applied``: those whose last is made).
-    A plan alone is not begun: no step followed it, and the notification is assessed again."""
-    return {nid: plans[nid] for nid, done in steps.items() if done and nid not in applied and nid in plans}
+def begun_plans(steps: Mapping[str, Mapping[str, StepNote]],
+                plans: Mapping[str, AccountChange]) -> dict[str, AccountChange]:
+    """The plans of notifications with a step made and not their last. A plan alone is not begun: no step
+    followed it, and the notification is assessed again."""
+    return {nid: plans[nid] for nid, done in steps.items() if done and not finished(done) and nid in plans}
 
 
 def _decoded(notification_id: str, digest: str, data: str) -> AccountChange | None:

@@ -50,14 +50,6 @@ class StepsLook:
     plans: dict[str, AccountChange] = field(default_factory=dict)  # the latest plan kept of each (change_plans)
 
 
-@dataclass(frozen=True)
-class BegunLook:
-    """Of ``notification_ids``, the plans of those begun and not finished (``change_plans``)."""
-
-    notification_ids: frozenset[str]
-    begun: dict[str, AccountChange]
-
-
 class JustRead(Generic[T]):
     def __init__(self, max_age_seconds: float = 1.0) -> None:
         self._max_age = max_age_seconds
@@ -65,6 +57,13 @@ class JustRead(Generic[T]):
 
     def keep(self, look: T) -> None:
         self._local.kept = (time.monotonic(), look)
+
+    def peek(self) -> T | None:
+        """This thread's last look, if recent enough, left for the read that takes it."""
+        kept: tuple[float, T] | None = getattr(self._local, "kept", None)
+        if kept is None or time.monotonic() - kept[0] > self._max_age:
+            return None
+        return kept[1]
 
     def take(self) -> T | None:
         """This thread's last look, if recent enough; each is given once."""

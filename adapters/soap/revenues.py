@@ -70,12 +70,13 @@ from adapters.soap.change_plans import (
 )
 from adapters.soap.client import BackOfficeRefusal, CallTimedOut
 from adapters.soap.field_limits import check_fits
-from adapters.soap.just_read import AccountsLook, BegunLook, JustRead, StepsLook
+from adapters.soap.just_read import AccountsLook, JustRead, StepsLook
 from adapters.soap.keyed_locks import KeyedLocks
 from adapters.soap.lanes import change_keys, lanes
 from adapters.soap.step_notes import (
     StepNote,
     fingerprint_reference,
+    finished,
     marker_text,
     read_step,
     step_key,
@@ -121,7 +122,6 @@ class SoapRevenuesSystem:
         self._pool = ThreadPoolExecutor(max_workers=calls_in_flight, thread_name_prefix="soap-call")
         self._just_read: JustRead[AccountsLook] = JustRead()
         self._steps_just_read: JustRead[StepsLook] = JustRead(max_age_seconds=STEPS_LOOK_MAX_AGE_SECONDS)
-        self._begun_just_read: JustRead[BegunLook] = JustRead(max_age_seconds=STEPS_LOOK_MAX_AGE_SECONDS)
         self._touching = KeyedLocks()
 
     def _call(self, operation: str, **arguments: Any) -> Any:
@@ -206,23 +206,20 @@ class SoapRevenuesSystem:
         self._steps_just_read.keep(StepsLook(mark, frozenset(wanted), steps, plans))  # the apply that follows
         found = {nid: _applied_from_steps(nid, done) for nid, done in steps.items()}
         applied = {nid: change for nid, change in found.items() if change is not None}
-        self._begun_just_read.keep(BegunLook(frozenset(wanted), begun_plans(steps, plans, applied)))  # begun_many's
         # A redelivered notification is settled here, before any apply: its marker is mended here too.
         self._mend_markers({fp: applied[nid] for nid in applied if (fp := _fingerprint_of(steps[nid])) is not None})
         return applied
 
     def begun_many(self, notification_ids: Collection[str]) -> dict[str, AccountChange]:
-        """The plans of those whose first steps are made and last is not: as ``applied_many`` just read them on
-        this thread, or afresh."""
+        """The plans of those whose first steps are made and last is not: from the notes ``applied_many`` just
+        read on this thread (left there for the apply), or afresh."""
         wanted = set(notification_ids)
         if not wanted:
             return {}
-        look = self._begun_just_read.take()
-        if look is None or not look.notification_ids.issuperset(wanted):
-            steps, plans = self._notes_of(sorted(wanted))
-            found = {nid: _applied_from_steps(nid, done) for nid, done in steps.items()}
-            look = BegunLook(frozenset(wanted), begun_plans(steps, plans, {n for n, c in found.items() if c}))
-        return {nid: change for nid, change in look.begun.items() if nid in wanted}
+        look = self._steps_just_read.peek()
+        steps, plans = ((look.steps, look.plans) if look is not None and look.notification_ids.issuperset(wanted)
+                        else self._notes_of(sorted(wanted)))
+        return {nid: change for nid, change in begun_plans(steps, plans).items() if nid in wanted}
 
     def applied_with_fingerprints(self, fingerprints: Collection[str],
                                   uprns: Collection[str] = ()) -> dict[str, AppliedChange]:
@@ -537,9 +534,9 @@ def _existing_account_of(step: Step) -> str | None:
 
 def _applied_from_steps(notification_id: str, done: dict[str, StepNote]) -> AppliedChange | None:
     """Applied once the last step of the change is there (steps are made in order, so all before it are)."""
-    ordered = sorted(done.values(), key=lambda s: s.order)
-    if not any(s.last for s in ordered):
+    if not finished(done):
         return None  # interrupted part-way: not applied until its last step is made
+    ordered = sorted(done.values(), key=lambda s: s.order)
     return AppliedChange(notification_id, ordered[0].reference, tuple(s.account_no for s in ordered),
                          min(s.applied_at for s in ordered), False)
 

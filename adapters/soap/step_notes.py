@@ -13,6 +13,7 @@ referenced by the change's fingerprint, lets a duplicate notification be recogni
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,6 +34,11 @@ class StepNote:
     account_no: str
     order: int  # the back office's note order: steps are made one after another
     fingerprint: str | None = None  # the change's; notes written before fingerprints were tagged have none
+
+
+def finished(done: Mapping[str, StepNote]) -> bool:
+    """Whether a change's steps made include its last (steps are made in order, so all before it are made)."""
+    return any(step.last for step in done.values())
 
 
 def step_key(kind: str, target: str) -> str:

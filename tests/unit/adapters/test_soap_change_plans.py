@@ -18,7 +18,7 @@ from adapters.soap.change_plans import (
     read_plan_part,
     same_plan,
 )
-from adapters.soap.step_notes import audit_text_of, read_step
+from adapters.soap.step_notes import StepNote, audit_text_of, read_step
 from schemas.events import AccountChange, ChargeLine, Instalment, LiabilityEnding, StageTimings
 from schemas.notification import ChangeKind
 
@@ -95,7 +95,12 @@ def test_a_plan_note_is_no_step_and_an_officer_reads_its_plain_words() -> None:
 
 def test_only_a_change_with_a_step_made_and_not_its_last_is_begun() -> None:
     plans = {"part-made": change("part-made"), "plan-only": change("plan-only"), "made": change("made")}
-    steps: dict[str, dict[str, object]] = {"part-made": {"end:500000001": object()}, "plan-only": {},
-                                           "made": {"end:500000001": object()}}
-    assert begun_plans(steps, plans, applied={"made"}) == {"part-made": plans["part-made"]}
-    assert begun_plans({"no-plan": {"end:1": object()}}, plans, applied=set()) == {}  # made before plans were kept
+    steps = {"part-made": {"end:500000001": step("part-made", last=False)}, "plan-only": {},
+             "made": {"end:500000001": step("made", last=True)}}
+    assert begun_plans(steps, plans) == {"part-made": plans["part-made"]}
+    assert begun_plans({"no-plan": {"end:1": step("no-plan", last=False)}}, plans) == {}  # made before plans were kept
+
+
+def step(notification_id: str, *, last: bool) -> StepNote:
+    return StepNote(notification_id, "CTX-AAAA-BBBB", "end:500000001", last, datetime(2025, 10, 10, tzinfo=UTC),
+                    "500000001", 0)

@@ -32,3 +32,12 @@ def test_a_look_older_than_the_limit_is_not_given() -> None:
 def test_the_summaries_of_the_properties_asked_for() -> None:
     look = AccountsLook(frozenset({"100090000001", "100090000002"}), SUMMARIES)
     assert look.summaries_at(["100090000002", "100090000003"]) == [SUMMARIES[1]]
+
+
+def test_a_peek_leaves_the_look_for_the_read_that_takes_it() -> None:
+    memo: JustRead[AccountsLook] = JustRead(max_age_seconds=60)
+    look = AccountsLook(frozenset({"100090000001"}), SUMMARIES[:1], {"80000001": ACCOUNT})
+    memo.keep(look)
+    assert memo.peek() == look
+    assert memo.take() == look
+    assert memo.peek() is None
