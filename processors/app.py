@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +35,7 @@ from processors.circuit_breaker import CircuitBreaker
 from processors.pipeline.context import Output, SourceRecord, StageContext
 from processors.pipeline.fused import BatchOptions, process_batch
 from processors.pipeline.staged import apply_assessed, assess_validated, measure_status, validate_submitted
+from processors.prefetched_batches import prefetched_batches
 from processors.stage_runner import BatchHandler, RetryPolicy, StageRunner, first_parked_ms, parked_attempt
 from schemas.events import Stage
 from schemas.topics import (
@@ -98,8 +99,13 @@ def faust_app(config: ProcessorConfig) -> faust.App:
     )
 
 
-def build_app(config: ProcessorConfig, ctx: StageContext, breaker: CircuitBreaker | None = None) -> faust.App:
-    """Create the Faust app with its stage agents; nothing connects until the worker starts."""
+def build_app(config: ProcessorConfig, ctx: StageContext, breaker: CircuitBreaker | None = None,
+              between_batches: Callable[[], object] | None = None) -> faust.App:
+    """Create the Faust app with its stage agents; nothing connects until the worker starts.
+
+    ``between_batches`` is called by the fused pipeline's agents after each batch is published (the worker
+    collects garbage there: ``ctax/running/garbage_collection.py``).
+    """
     app = faust_app(config)
     runner = StageRunner(ctx, breaker or CircuitBreaker(), config.retry)
     # Keyed by catalogue name (what handlers return); the Kafka topic carries the deployment's prefix.
@@ -142,10 +148,10 @@ def build_app(config: ProcessorConfig, ctx: StageContext, breaker: CircuitBreake
 
     def batch_agent(agent_name: str, source_name: str, *, parked: bool) -> None:
         async def run(stream: Any) -> None:
-            # Faust wakes the agent every `within` even when idle; parked records wait a second or more anyway,
-            # so the retry agent checks four times a second rather than burning CPU at the main agent's pace.
+            # A batch waits up to `within` after its first record for more. Parked records wait a second or more
+            # anyway, so the retry agent's batches wait a quarter of a second to gather more of them.
             within = PARKED_BATCH_WAIT_SECONDS if parked else config.batch_wait_seconds
-            async for events in stream.take_events(config.batch_size, within=within):
+            async for events in prefetched_batches(stream, config.batch_size, within):
                 records = [_source_record(SUBMITTED.name, event) for event in events]
                 if parked:
                     headers = [_headers(event) for event in events]
@@ -158,6 +164,8 @@ def build_app(config: ProcessorConfig, ctx: StageContext, breaker: CircuitBreake
                 outputs = await runner.run_batch(Stage.VALIDATE, fused_batch, records,
                                                  park_topic=SUBMITTED_RETRY_TOPIC)
                 await publish(outputs)
+                if between_batches is not None:
+                    between_batches()
 
         run.__qualname__ = f"stage.{agent_name}"
         app.agent(topics[source_name], name=agent_name, concurrency=1)(run)

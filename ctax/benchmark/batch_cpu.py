@@ -30,7 +30,7 @@ from ctax.benchmark.bench_database import BenchDatabase, seed_template
 from ctax.benchmark.process_probe import SupportCpu
 from ctax.benchmark.scenario import Workload, seed_workload
 from ctax.running.components import council_rules, stage_context
-from ctax.running.garbage_collection import tune_for_service
+from ctax.running.garbage_collection import collect_between_batches, tune_for_batches
 from ctax.settings import Settings
 from processors.pipeline.context import SourceRecord, StageContext
 from processors.pipeline.fused import BatchOptions, process_batch
@@ -66,7 +66,7 @@ def _run(settings: Settings, revenues: SqlRevenuesSystem, workload: Workload, ba
     options = BatchOptions(publish_assessed=settings.publish_assessed)
     process_batch(ctx, records[:batch_size], options)  # warm: caches, prepared statements, first connections
     thresholds = gc.get_threshold()
-    tune_for_service()  # the worker's own collector settings (ctax/running/garbage_collection.py)
+    tune_for_batches()  # the worker's own collector settings (ctax/running/garbage_collection.py)
     try:
         return _measured(ctx, records[batch_size:], batch_size, options, profile, support, kind)
     finally:
@@ -84,6 +84,7 @@ def _measured(ctx: StageContext, measured: list[SourceRecord], batch_size: int, 
     outputs = 0
     for start in range(0, len(measured), batch_size):
         outputs += len(process_batch(ctx, measured[start:start + batch_size], options))
+        collect_between_batches()  # as the worker's agent does after each batch
     if profiler:
         profiler.disable()
         profiler.dump_stats(str(profile))

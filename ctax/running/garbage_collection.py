@@ -23,3 +23,41 @@ def tune_for_service() -> None:
     gc.collect()  # what start-up left as garbage goes now, not frozen with the rest
     gc.freeze()
     gc.set_threshold(YOUNG_THRESHOLD, MIDDLE_THRESHOLD, OLD_THRESHOLD)
+
+
+# The batch worker: collections between batches, and this many allocations before one comes in the middle of one.
+BATCH_SAFETY_THRESHOLD = 250_000
+BETWEEN_BATCHES_MINIMUM = 10_000  # objects left since the last collection (net of those freed) worth one
+
+
+def tune_for_batches() -> None:
+    """:func:`tune_for_service` for a process that calls :func:`collect_between_batches` after each batch.
+
+    A young collection that comes in the middle of a batch finds the batch's objects alive (decoded records,
+    models, rows: tens of thousands), walks them all and moves them to an older generation, only for reference
+    counting to free them when the batch ends. Measured on the fused pipeline (500 a batch): each such collection
+    took about 20 ms, one every two batches, about 5% of the pipeline's CPU. Collected between batches, the
+    young generation holds only what outlived the batch, and a collection takes about half a millisecond.
+    The automatic collector stays on, at a threshold no batch of the usual size reaches: for idle time, and for
+    a batch far larger than usual.
+    """
+    tune_for_service()
+    gc.set_threshold(BATCH_SAFETY_THRESHOLD, MIDDLE_THRESHOLD, OLD_THRESHOLD)
+
+
+def collect_between_batches() -> int | None:
+    """Collect now, between batches, once enough has outlived the batches since the last collection: the young
+    generation, or an older one when its turn has come as CPython would give it (every ``MIDDLE_THRESHOLD`` young
+    collections the middle one, every ``OLD_THRESHOLD`` of those the whole heap).
+
+    Small batches (a quiet hour: a notification or two each) leave little behind and are not followed by a
+    collection each. Returns the generation collected, or None.
+    """
+    young, young_collections, middle_collections = gc.get_count()
+    if young < BETWEEN_BATCHES_MINIMUM:
+        return None
+    generation = 0
+    if young_collections >= MIDDLE_THRESHOLD:
+        generation = 2 if middle_collections >= OLD_THRESHOLD else 1
+    gc.collect(generation)
+    return generation

@@ -11,7 +11,7 @@ from prometheus_client import start_http_server
 
 from ctax.kafka_admin.topic_setup import ensure_topics
 from ctax.running.components import kafka_connection, revenues_adapter, stage_context
-from ctax.running.garbage_collection import tune_for_service
+from ctax.running.garbage_collection import collect_between_batches, tune_for_batches, tune_for_service
 from ctax.running.logging_setup import configure_logging
 from ctax.settings import Settings
 from processors.app import ProcessorConfig, build_app
@@ -50,9 +50,11 @@ def run_worker(settings: Settings) -> None:
                         batch_wait_seconds=settings.batch_wait_seconds(), publish_assessed=settings.publish_assessed,
                         retry=RetryPolicy(give_up_after_seconds=settings.parked_give_up_hours * 3600)),
         stage_context(settings, revenues),
+        between_batches=collect_between_batches,
     )
     # Our own Worker rather than `faust worker`, so Faust's web server stays off (web_enabled=False).
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False,
                           override_logging=False)  # keep our JSON-lines logging
-    tune_for_service()
+    # The fused pipeline collects garbage between its batches; the staged one (a record at a time) as a service.
+    (tune_for_batches if settings.pipeline == "fused" else tune_for_service)()
     worker.execute_from_commandline()
