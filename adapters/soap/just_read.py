@@ -67,8 +67,6 @@ class JustRead(Generic[T]):
 
     def take(self) -> T | None:
         """This thread's last look, if recent enough; each is given once."""
-        kept: tuple[float, T] | None = getattr(self._local, "kept", None)
+        look = self.peek()
         self._local.kept = None
-        if kept is None or time.monotonic() - kept[0] > self._max_age:
-            return None
-        return kept[1]
+        return look
